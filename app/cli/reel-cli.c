@@ -1,0 +1,320 @@
+/* reel-cli.c: dispatch and the plan subcommands (new, import, inspect)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "reel-cli-private.h"
+
+static const ReelCliCommand commands[] = {
+  { "new", N_ ("PROJECT"), N_ ("Create an empty project"), reel_cli_new },
+  { "import", N_ ("PROJECT SCRIPT"),
+    N_ ("Create or update a project from a script, then break it down"), reel_cli_import },
+  { "inspect", N_ ("PROJECT"), N_ ("Print the plan: scenes, shots and takes"), reel_cli_inspect },
+};
+
+static const ReelCliCommand *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_strcmp0 (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+gboolean
+reel_cli_is_command (const char *name)
+{
+  return find_command (name) != NULL || g_strcmp0 (name, "help") == 0;
+}
+
+int
+reel_cli_fail (const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list          args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line: the reason, nothing else. */
+  g_strdelimit (message, "\n", ' ');
+  fprintf (stderr, "storyreel: %s\n", message);
+  return REEL_CLI_EXIT_FAILURE;
+}
+
+int
+reel_cli_usage_error (const char *command, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list          args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  fprintf (stderr, "storyreel %s: %s\n", command, message);
+  fprintf (stderr, _ ("Run “storyreel %s --help” to see its usage.\n"), command);
+  return REEL_CLI_EXIT_USAGE;
+}
+
+GOptionContext *
+reel_cli_context_new (const ReelCliCommand *command)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, _ (command->arguments));
+  GOptionContext  *context = g_option_context_new (parameter);
+
+  g_option_context_set_summary (context, _ (command->description));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return context;
+}
+
+gboolean
+reel_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      reel_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+ReelProject *
+reel_cli_open_project (const char *path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+
+  return reel_project_open (file, error);
+}
+
+char *
+reel_cli_read_script (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+
+  if (memchr (contents, '\0', length) != NULL || !g_utf8_validate (contents, length, NULL))
+    {
+      g_autofree char *basename = g_path_get_basename (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _ ("“%s” is not UTF-8 text. Save the script as UTF-8 and try again."), basename);
+      return NULL;
+    }
+
+  /* A byte-order mark is no part of the script. */
+  if (length >= 3 && memcmp (contents, "\xEF\xBB\xBF", 3) == 0)
+    return g_strdup (contents + 3);
+
+  return g_steal_pointer (&contents);
+}
+
+static gboolean
+parse_resolution (const char *text, guint *width, guint *height)
+{
+  guint64 w, h;
+  char   *x;
+
+  if (text == NULL || (x = strpbrk (text, "xX×")) == NULL)
+    return FALSE;
+
+  {
+    g_autofree char *w_text = g_strndup (text, x - text);
+    const char      *h_text = x + (g_str_has_prefix (x, "×") ? strlen ("×") : 1);
+
+    if (!g_ascii_string_to_unsigned (w_text, 10, 1, 100000, &w, NULL)
+        || !g_ascii_string_to_unsigned (h_text, 10, 1, 100000, &h, NULL))
+      return FALSE;
+  }
+
+  *width = (guint) w;
+  *height = (guint) h;
+  return TRUE;
+}
+
+int
+reel_cli_new (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("new"));
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *resolution = NULL;
+  int              fps = 0;
+  guint            width = 0, height = 0;
+  GOptionEntry     entries[] = {
+        { "title", 't', 0, G_OPTION_ARG_STRING, &title, N_ ("The film’s title"), N_ ("TITLE") },
+        { "resolution", 'r', 0, G_OPTION_ARG_STRING, &resolution, N_ ("Frame size, e.g. 1280x720"),
+          N_ ("WxH") },
+        { "fps", 0, 0, G_OPTION_ARG_INT, &fps, N_ ("Frames per second"), N_ ("N") },
+        { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!reel_cli_parse (context, "new", &argc, &argv))
+    return REEL_CLI_EXIT_USAGE;
+  if (argc != 3)
+    return reel_cli_usage_error ("new", _ ("Expected exactly one PROJECT file."));
+  if (resolution != NULL && !parse_resolution (resolution, &width, &height))
+    return reel_cli_usage_error ("new", _ ("“%s” is not a resolution like 1280x720."), resolution);
+
+  file = g_file_new_for_commandline_arg (argv[2]);
+  project = reel_project_create (file, title, &error);
+  if (project == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  /* A rejected setting leaves no half-made project behind. */
+  if ((width > 0 && !reel_project_set_resolution (project, width, height, &error))
+      || (fps != 0 && !reel_project_set_fps (project, fps < 0 ? 0 : (guint) fps, &error)))
+    {
+      g_clear_object (&project);
+      g_file_delete (file, NULL, NULL);
+      return reel_cli_fail ("%s", error->message);
+    }
+
+  return REEL_CLI_EXIT_OK;
+}
+
+int
+reel_cli_import (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("import"));
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *script = NULL;
+  ReelBreakdownReport report = { 0 };
+  gboolean            created;
+
+  if (!reel_cli_parse (context, "import", &argc, &argv))
+    return REEL_CLI_EXIT_USAGE;
+  if (argc != 4)
+    return reel_cli_usage_error ("import", _ ("Expected a PROJECT file and a SCRIPT file."));
+
+  /* Read the script before touching the project, so a bad script changes nothing. */
+  script = reel_cli_read_script (argv[3], &error);
+  if (script == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  file = g_file_new_for_commandline_arg (argv[2]);
+  created = !g_file_query_exists (file, NULL);
+  project = reel_project_open_or_create (file, &error);
+  if (project == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  if (!reel_project_set_script (project, script, &error)
+      || !reel_project_break_down (project, &report, &error))
+    {
+      if (created)
+        {
+          g_clear_object (&project);
+          g_file_delete (file, NULL, NULL);
+        }
+      return reel_cli_fail ("%s", error->message);
+    }
+
+  fprintf (stderr, _ ("%s: %u scenes, %u shots (%u added, %u changed, %u removed, %u unchanged)\n"),
+           argv[2], report.scenes, report.shots, report.added, report.changed, report.removed,
+           report.unchanged);
+  return REEL_CLI_EXIT_OK;
+}
+
+int
+reel_cli_inspect (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("inspect"));
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean     json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print the plan as JSON"), NULL },
+    { NULL },
+  };
+  GListModel *shots;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!reel_cli_parse (context, "inspect", &argc, &argv))
+    return REEL_CLI_EXIT_USAGE;
+  if (argc != 3)
+    return reel_cli_usage_error ("inspect", _ ("Expected exactly one PROJECT file."));
+
+  project = reel_cli_open_project (argv[2], &error);
+  if (project == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  if (json)
+    {
+      g_autofree char *text = reel_project_to_json (project);
+      printf ("%s\n", text);
+      return REEL_CLI_EXIT_OK;
+    }
+
+  {
+    guint width, height;
+    reel_project_get_resolution (project, &width, &height);
+    printf ("%s — %u×%u, %u fps\n", reel_project_get_title (project), width, height,
+            reel_project_get_fps (project));
+  }
+  shots = reel_project_get_shots (project);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      printf ("%-5s %5.1fs  %-10s %s\n", reel_shot_get_number (shot), reel_shot_get_duration (shot),
+              reel_camera_move_to_string (reel_shot_get_camera (shot)), reel_shot_get_text (shot));
+    }
+
+  return REEL_CLI_EXIT_OK;
+}
+
+static void
+print_help (FILE *stream)
+{
+  fprintf (stream, _ ("Usage:\n  storyreel                 open the window\n"
+                      "  storyreel COMMAND …       use the command line\n\nCommands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *synopsis
+          = g_strdup_printf ("%s %s", commands[i].name, _ (commands[i].arguments));
+      fprintf (stream, "  %-32s %s\n", synopsis, _ (commands[i].description));
+    }
+  fprintf (stream, _ ("\nRun “storyreel COMMAND --help” for a command’s options.\n"));
+}
+
+int
+reel_cli_run (int argc, char **argv)
+{
+  const ReelCliCommand *command;
+
+  g_return_val_if_fail (argc >= 2, REEL_CLI_EXIT_USAGE);
+
+  if (g_str_equal (argv[1], "help"))
+    {
+      print_help (stdout);
+      return REEL_CLI_EXIT_OK;
+    }
+
+  command = find_command (argv[1]);
+  if (command == NULL)
+    {
+      print_help (stderr);
+      return REEL_CLI_EXIT_USAGE;
+    }
+
+  gst_init (NULL, NULL);
+  return command->run (argc, argv);
+}

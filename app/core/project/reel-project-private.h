@@ -1,0 +1,91 @@
+/* reel-project-private.h: the parts of ReelProject shared by its source files
+ *
+ * ReelProject spans reel-project.c (lifecycle, model, edits),
+ * reel-project-schema.c (schema and migrations), reel-project-undo.c (the undo
+ * log) and reel-project-json.c (inspect output).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "reel-project.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+typedef struct
+{
+  gint64          first_seq;
+  gint64          last_seq;
+  char           *label;
+  ReelChangeFlags flags;
+} ReelUndoStep;
+
+struct _ReelProject
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  GFile   *file;
+  GFile   *media_dir;
+
+  /* Cached settings, reloaded after every change. */
+  char  *title;
+  char  *language;
+  char  *script;
+  guint  width;
+  guint  height;
+  guint  fps;
+  double default_shot_duration;
+
+  GListStore *scenes;
+  GListStore *shots;
+  GHashTable *scenes_by_id; /* gint64* → ReelScene* */
+  GHashTable *shots_by_id;  /* gint64* → ReelShot* */
+
+  /* Undo: steps are ranges of the temp.undo_log table. */
+  GPtrArray *undo_steps;
+  GPtrArray *redo_steps;
+  gint64     edit_mark;
+  guint      in_edit : 1;
+  guint      in_system_edit : 1;
+};
+
+/* Schema */
+gboolean reel_project_schema_create (sqlite3 *db, GError **error);
+gboolean reel_project_schema_migrate (sqlite3 *db, int from_version, GError **error);
+
+/* SQL helpers: every failure becomes a REEL_PROJECT_ERROR with a readable message. */
+gboolean      reel_sql_exec (sqlite3 *db, const char *sql, GError **error);
+sqlite3_stmt *reel_sql_prepare (sqlite3 *db, const char *sql, GError **error);
+gboolean      reel_sql_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error);
+void          reel_sql_set_error (sqlite3 *db, int rc, GError **error);
+gint64        reel_sql_query_int (sqlite3 *db, const char *sql, gint64 fallback);
+
+/* Undo log */
+gboolean reel_project_undo_install (ReelProject *self, GError **error);
+gint64   reel_project_undo_last_seq (ReelProject *self);
+void     reel_undo_step_free (ReelUndoStep *step);
+/* Replays a step backwards inside its own transaction; the statements it logs
+ * become the opposite step. */
+ReelUndoStep *reel_project_undo_replay (ReelProject *self, ReelUndoStep *step, GError **error);
+void          reel_project_undo_set_recording (ReelProject *self, gboolean recording);
+
+/* Edits: one transaction each. A user edit becomes an undo step; a system edit
+ * (job progress, generated takes) is not recorded. */
+gboolean reel_project_begin_edit (ReelProject *self, GError **error);
+gboolean reel_project_commit_edit (ReelProject    *self,
+                                   const char     *label,
+                                   ReelChangeFlags flags,
+                                   GError        **error);
+void     reel_project_rollback_edit (ReelProject *self);
+gboolean reel_project_begin_system_edit (ReelProject *self, GError **error);
+gboolean reel_project_commit_system_edit (ReelProject *self, ReelChangeFlags flags, GError **error);
+
+void reel_project_reload (ReelProject *self, ReelChangeFlags flags);
+void reel_project_emit_changed (ReelProject *self, ReelChangeFlags flags);
+
+G_END_DECLS

@@ -1,0 +1,184 @@
+/* reel-project.h: the Storyreel project document
+ *
+ * ReelProject is the single owner of a NAME.storyreel SQLite database. It
+ * lives on the main thread; every edit is one transaction committed at once,
+ * recorded for undo and redo, and announced with ::changed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "reel-plan.h"
+#include "reel-scene.h"
+#include "reel-shot.h"
+#include "reel-types.h"
+
+G_BEGIN_DECLS
+
+#define REEL_PROJECT_ERROR (reel_project_error_quark ())
+
+typedef enum
+{
+  REEL_PROJECT_ERROR_NOT_A_PROJECT, /* a foreign SQLite file or not SQLite at all */
+  REEL_PROJECT_ERROR_TOO_NEW,       /* made by a newer Storyreel */
+  REEL_PROJECT_ERROR_CORRUPT,       /* damaged database */
+  REEL_PROJECT_ERROR_EXISTS,        /* create: the file is already there */
+  REEL_PROJECT_ERROR_NOT_FOUND,     /* no such file, shot, scene, … */
+  REEL_PROJECT_ERROR_INVALID,       /* a value out of range */
+  REEL_PROJECT_ERROR_IO,            /* disk full, permission, … */
+  REEL_PROJECT_ERROR_NOTHING_TO_UNDO,
+} ReelProjectError;
+
+GQuark reel_project_error_quark (void);
+
+/* What a change touched, so views refresh only what they show. */
+typedef enum
+{
+  REEL_CHANGE_SETTINGS = 1 << 0,
+  REEL_CHANGE_SCRIPT = 1 << 1,
+  REEL_CHANGE_PLAN = 1 << 2, /* scenes, shots, captions, order */
+  REEL_CHANGE_CHARACTERS = 1 << 3,
+  REEL_CHANGE_TAKES = 1 << 4,
+  REEL_CHANGE_JOBS = 1 << 5,
+  REEL_CHANGE_CUT = 1 << 6,
+  REEL_CHANGE_ALL = 0xff,
+} ReelChangeFlags;
+
+/* The schema version this build writes. Older files are migrated forward. */
+#define REEL_PROJECT_SCHEMA_VERSION 2
+/* PRAGMA application_id of every Storyreel project: "REEL". */
+#define REEL_PROJECT_APPLICATION_ID 0x5245454c
+
+#define REEL_TYPE_PROJECT (reel_project_get_type ())
+G_DECLARE_FINAL_TYPE (ReelProject, reel_project, REEL, PROJECT, GObject)
+
+ReelProject *reel_project_create (GFile *file, const char *title, GError **error);
+ReelProject *reel_project_open (GFile *file, GError **error);
+/* Opens an existing project, or creates one where no file exists yet. */
+ReelProject *reel_project_open_or_create (GFile *file, GError **error);
+
+GFile *reel_project_get_file (ReelProject *self);
+/* NAME.media/ beside the project file. */
+GFile *reel_project_get_media_dir (ReelProject *self);
+/* Writes a consistent copy of the project (and its media) to @dest; the open
+ * project stays where it is. */
+gboolean reel_project_save_copy (ReelProject *self, GFile *dest, GError **error);
+void     reel_project_save_copy_async (ReelProject        *self,
+                                       GFile              *dest,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean reel_project_save_copy_finish (ReelProject *self, GAsyncResult *result, GError **error);
+
+/* Settings */
+const char *reel_project_get_title (ReelProject *self);
+gboolean    reel_project_set_title (ReelProject *self, const char *title, GError **error);
+void        reel_project_get_resolution (ReelProject *self, guint *width, guint *height);
+gboolean reel_project_set_resolution (ReelProject *self, guint width, guint height, GError **error);
+/* "16:9", derived from the resolution. */
+char    *reel_project_dup_aspect_ratio (ReelProject *self);
+guint    reel_project_get_fps (ReelProject *self);
+gboolean reel_project_set_fps (ReelProject *self, guint fps, GError **error);
+double   reel_project_get_default_shot_duration (ReelProject *self);
+gboolean reel_project_set_default_shot_duration (ReelProject *self, double seconds, GError **error);
+const char *reel_project_get_language (ReelProject *self);
+gboolean    reel_project_set_language (ReelProject *self, const char *language, GError **error);
+
+/* Script */
+const char *reel_project_get_script (ReelProject *self);
+gboolean    reel_project_set_script (ReelProject *self, const char *text, GError **error);
+
+/* Breakdown */
+typedef struct
+{
+  guint scenes;
+  guint shots;
+  guint added;
+  guint changed;
+  guint removed;
+  guint unchanged;
+} ReelBreakdownReport;
+
+/* Parses the stored script and applies the plan. */
+gboolean reel_project_break_down (ReelProject *self, ReelBreakdownReport *report, GError **error);
+/* Matches @plan against the stored shots: unchanged and lightly edited shots
+ * keep their id (and so their takes). */
+gboolean reel_project_apply_plan (ReelProject         *self,
+                                  const ReelPlan      *plan,
+                                  ReelBreakdownReport *report,
+                                  GError             **error);
+
+/* Plan: scenes and shots. The models hold ReelScene and ReelShot in film order. */
+GListModel *reel_project_get_scenes (ReelProject *self);
+GListModel *reel_project_get_shots (ReelProject *self);
+ReelShot   *reel_project_lookup_shot (ReelProject *self, gint64 shot_id);
+ReelScene  *reel_project_lookup_scene (ReelProject *self, gint64 scene_id);
+/* Accepts an id or a shot number ("1A"). */
+ReelShot *reel_project_find_shot (ReelProject *self, const char *id_or_number);
+
+gboolean reel_project_set_scene_heading (ReelProject *self,
+                                         gint64       scene_id,
+                                         const char  *heading,
+                                         GError     **error);
+gboolean
+reel_project_set_shot_text (ReelProject *self, gint64 shot_id, const char *text, GError **error);
+gboolean
+reel_project_set_shot_duration (ReelProject *self, gint64 shot_id, double seconds, GError **error);
+gboolean reel_project_set_shot_camera (ReelProject   *self,
+                                       gint64         shot_id,
+                                       ReelCameraMove camera,
+                                       GError       **error);
+/* @captions: ReelCaption*. Replaces all captions of the shot. */
+gboolean reel_project_set_shot_captions (ReelProject *self,
+                                         gint64       shot_id,
+                                         GPtrArray   *captions,
+                                         GError     **error);
+/* Parses "SPEAKER: line" lines, as reel_shot_dup_captions_text() writes them. */
+gboolean reel_project_set_shot_captions_text (ReelProject *self,
+                                              gint64       shot_id,
+                                              const char  *text,
+                                              GError     **error);
+/* Moves a shot to @position (0-based, in film order). It joins the scene of
+ * the shots around its new place. */
+gboolean reel_project_move_shot (ReelProject *self, gint64 shot_id, guint position, GError **error);
+/* Inserts a new shot after @after_shot_id (0: at the start of @scene_id). */
+gint64 reel_project_insert_shot (
+    ReelProject *self, gint64 scene_id, gint64 after_shot_id, const char *text, GError **error);
+gboolean reel_project_delete_shot (ReelProject *self, gint64 shot_id, GError **error);
+
+/* Characters */
+typedef struct
+{
+  gint64 id;
+  char  *name;
+  char  *description;
+} ReelCharacter;
+
+void reel_character_free (ReelCharacter *character);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCharacter, reel_character_free)
+
+/* (transfer full) ReelCharacter*, by name. */
+GPtrArray *reel_project_list_characters (ReelProject *self);
+gint64     reel_project_add_character (ReelProject *self,
+                                       const char  *name,
+                                       const char  *description,
+                                       GError     **error);
+gboolean   reel_project_update_character (ReelProject *self,
+                                          gint64       character_id,
+                                          const char  *name,
+                                          const char  *description,
+                                          GError     **error);
+gboolean   reel_project_remove_character (ReelProject *self, gint64 character_id, GError **error);
+
+/* Undo and redo: every edit above is one step. */
+gboolean reel_project_can_undo (ReelProject *self);
+gboolean reel_project_can_redo (ReelProject *self);
+gboolean reel_project_undo (ReelProject *self, GError **error);
+gboolean reel_project_redo (ReelProject *self, GError **error);
+
+/* The plan as JSON, in the shape `storyreel inspect --json` documents. */
+char *reel_project_to_json (ReelProject *self);
+
+G_END_DECLS

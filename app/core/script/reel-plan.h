@@ -1,0 +1,48 @@
+/* reel-plan.h: the result of breaking a script down, before it is stored
+ *
+ * A ReelPlan is a plain tree of structs produced by the script layer. It knows
+ * nothing of the database: ReelProject matches it against the stored shots.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "reel-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char          *text;            /* action text, emphasis stripped, never empty */
+  GPtrArray     *captions;        /* ReelCaption*, in order */
+  ReelCameraMove camera;          /* guessed from the text ("PAN LEFT", "PUSH IN"), else STATIC */
+  gboolean       camera_explicit; /* the script named the move */
+} ReelPlanShot;
+
+typedef struct
+{
+  char      *heading; /* "INT. KITCHEN - DAY", or the plain-text scene line */
+  char      *number;  /* "1A" from "#1A#", or NULL to number sequentially */
+  GPtrArray *shots;   /* ReelPlanShot* */
+} ReelPlanScene;
+
+typedef struct
+{
+  char       *title;      /* from the title page, or NULL */
+  GHashTable *title_page; /* lowercase key → value, both char* */
+  GPtrArray  *scenes;     /* ReelPlanScene* */
+  GPtrArray  *characters; /* char*: speaker names in order of first appearance */
+  gboolean    fountain;   /* FALSE when the input was plain text */
+} ReelPlan;
+
+ReelPlan      *reel_plan_new (void);
+void           reel_plan_free (ReelPlan *plan);
+ReelPlanScene *reel_plan_scene_new (const char *heading);
+void           reel_plan_scene_free (ReelPlanScene *scene);
+ReelPlanShot  *reel_plan_shot_new (const char *text);
+void           reel_plan_shot_free (ReelPlanShot *shot);
+guint          reel_plan_count_shots (const ReelPlan *plan);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelPlan, reel_plan_free)
+
+G_END_DECLS

@@ -1,0 +1,377 @@
+/* test-project.c: opening, creating, refusing and migrating project files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "reel-project.h"
+#include "reel-test-utils.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  fixture->dir = reel_test_make_tmpdir ();
+  fixture->path = g_build_filename (fixture->dir, "Film.storyreel", NULL);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  reel_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static ReelProject *
+create_project (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  ReelProject *project = reel_project_create (file, "My Film", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  return project;
+}
+
+static ReelProject *
+open_project (const char *path, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  return reel_project_open (file, error);
+}
+
+static void
+exec_sql (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  char    *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, sql, NULL, NULL, &message);
+  g_assert_null (message);
+  sqlite3_close (db);
+}
+
+static char *
+query_text (const char *path, const char *sql)
+{
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char         *result = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return result;
+}
+
+static void
+test_create_and_reopen (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autofree char *journal = NULL;
+  g_autofree char *aspect = NULL;
+  guint            width, height;
+
+  g_assert_cmpstr (reel_project_get_title (project), ==, "My Film");
+  g_assert_true (reel_project_set_resolution (project, 1920, 1080, &error));
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_fps (project, 25, &error));
+  g_assert_true (reel_project_set_default_shot_duration (project, 3.5, &error));
+  g_assert_true (reel_project_set_language (project, "zh_CN", &error));
+  g_assert_true (reel_project_set_script (project, "INT. ROOM - DAY\n\nA cat sleeps.\n", &error));
+  g_assert_no_error (error);
+
+  /* While open, the database is in WAL mode. */
+  journal = query_text (fixture->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (journal, ==, "wal");
+
+  g_clear_object (&project);
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+
+  reel_project_get_resolution (project, &width, &height);
+  g_assert_cmpuint (width, ==, 1920);
+  g_assert_cmpuint (height, ==, 1080);
+  aspect = reel_project_dup_aspect_ratio (project);
+  g_assert_cmpstr (aspect, ==, "16:9");
+  g_assert_cmpuint (reel_project_get_fps (project), ==, 25);
+  g_assert_cmpfloat_with_epsilon (reel_project_get_default_shot_duration (project), 3.5, 1e-9);
+  g_assert_cmpstr (reel_project_get_language (project), ==, "zh_CN");
+  g_assert_cmpstr (reel_project_get_script (project), ==, "INT. ROOM - DAY\n\nA cat sleeps.\n");
+  g_assert_cmpstr (reel_project_get_title (project), ==, "My Film");
+}
+
+static void
+test_create_refuses_existing (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (GFile) file = g_file_new_for_path (fixture->path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) again = reel_project_create (file, NULL, &error);
+
+  g_assert_null (again);
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_EXISTS);
+}
+
+static void
+test_shot_survives_restart (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (ReelShot) shot = NULL;
+  gint64 id;
+
+  g_assert_true (reel_project_set_script (
+      project, "EXT. FIELD - DAY\n\nA kite rises.\n\nIt falls.\n", &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 2);
+
+  shot = g_list_model_get_item (reel_project_get_shots (project), 1);
+  id = reel_shot_get_id (shot);
+  g_assert_true (reel_project_set_shot_text (project, id, "It falls into a tree.", &error));
+  g_assert_true (reel_project_set_shot_duration (project, id, 6.5, &error));
+  g_assert_true (reel_project_set_shot_camera (project, id, REEL_CAMERA_TILT_DOWN, &error));
+  g_assert_no_error (error);
+  g_clear_object (&shot);
+
+  /* No save step: closing (or being killed) keeps every committed edit. */
+  g_clear_object (&project);
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+
+  shot = g_object_ref (reel_project_lookup_shot (project, id));
+  g_assert_cmpstr (reel_shot_get_text (shot), ==, "It falls into a tree.");
+  g_assert_cmpfloat_with_epsilon (reel_shot_get_duration (shot), 6.5, 1e-9);
+  g_assert_cmpint (reel_shot_get_camera (shot), ==, REEL_CAMERA_TILT_DOWN);
+  g_assert_cmpstr (reel_shot_get_number (shot), ==, "1B");
+}
+
+static void
+test_invalid_values (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (reel_project_set_fps (project, 0, &error));
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (reel_project_set_resolution (project, 1279, 720, &error));
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (reel_project_set_shot_text (project, 4242, "x", &error));
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND);
+  g_assert_cmpuint (reel_project_get_fps (project), ==, 24);
+  g_assert_false (reel_project_can_undo (project));
+}
+
+static void
+assert_refused_unchanged (const char *path, int expected_code)
+{
+  g_autofree char *before = reel_test_sha256_file (path);
+  g_autofree char *after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = open_project (path, &error);
+
+  g_assert_null (project);
+  g_assert_error (error, REEL_PROJECT_ERROR, expected_code);
+  g_assert_nonnull (error->message);
+  g_assert_cmpuint (strlen (error->message), >, 10);
+  g_test_message ("Refused with: %s", error->message);
+
+  after = reel_test_sha256_file (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refuse_foreign_sqlite (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "contacts.storyreel", NULL);
+
+  exec_sql (path, "CREATE TABLE contacts (name TEXT, phone TEXT);"
+                  "INSERT INTO contacts VALUES ('Ada', '123');");
+  assert_refused_unchanged (path, REEL_PROJECT_ERROR_NOT_A_PROJECT);
+}
+
+static void
+test_refuse_not_sqlite (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "notes.storyreel", NULL);
+
+  g_assert_true (g_file_set_contents (path, "INT. HOUSE - DAY\n\nJust a script.\n", -1, NULL));
+  assert_refused_unchanged (path, REEL_PROJECT_ERROR_NOT_A_PROJECT);
+}
+
+static void
+test_refuse_corrupt (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            length;
+
+  g_assert_true (reel_project_set_script (project, "INT. A - DAY\n\nSomething happens.\n", &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_clear_object (&project);
+
+  /* Scribble over every page after the header page: the tables are gone. */
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8192);
+  for (gsize i = 4096; i < length; i++)
+    contents[i] = (char) (i * 7 + 13);
+  g_assert_true (g_file_set_contents (fixture->path, contents, length, NULL));
+
+  assert_refused_unchanged (fixture->path, REEL_PROJECT_ERROR_CORRUPT);
+}
+
+static void
+test_refuse_truncated (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autofree char *contents = NULL;
+  gsize            length;
+
+  g_clear_object (&project);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (fixture->path, contents, 100, NULL));
+
+  assert_refused_unchanged (fixture->path, REEL_PROJECT_ERROR_CORRUPT);
+}
+
+static void
+test_refuse_newer (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+
+  g_clear_object (&project);
+  exec_sql (fixture->path, "PRAGMA user_version = 99");
+  assert_refused_unchanged (fixture->path, REEL_PROJECT_ERROR_TOO_NEW);
+}
+
+static void
+test_migrate_v1 (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sql_path = reel_test_source_path ("tests/project/schema-v1.sql");
+  g_autofree char *sql = NULL;
+  g_autofree char *backup = g_strconcat (fixture->path, ".v1-backup", NULL);
+  g_autofree char *version = NULL;
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel *scenes;
+  ReelShot   *shot;
+  GPtrArray  *captions;
+  guint       width, height;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  exec_sql (fixture->path, sql);
+
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+
+  g_assert_cmpstr (reel_project_get_title (project), ==, "The Old Lighthouse");
+  reel_project_get_resolution (project, &width, &height);
+  g_assert_cmpuint (width, ==, 1920);
+  g_assert_cmpuint (height, ==, 1080);
+  g_assert_cmpuint (reel_project_get_fps (project), ==, 25);
+  g_assert_true (g_str_has_prefix (reel_project_get_script (project), "INT. LIGHTHOUSE"));
+
+  scenes = reel_project_get_scenes (project);
+  g_assert_cmpuint (g_list_model_get_n_items (scenes), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 3);
+
+  /* Ids are kept, so anything that referred to a shot still does. */
+  shot = reel_project_lookup_shot (project, 11);
+  g_assert_nonnull (shot);
+  g_assert_cmpstr (reel_shot_get_text (shot), ==, "The lamp turns.");
+  g_assert_cmpint (reel_shot_get_camera (shot), ==, REEL_CAMERA_PUSH_IN);
+  g_assert_cmpfloat_with_epsilon (reel_shot_get_duration (shot), 3.5, 1e-9);
+  g_assert_cmpstr (reel_shot_get_number (shot), ==, "1A");
+  captions = reel_shot_get_captions (shot);
+  g_assert_cmpuint (captions->len, ==, 2);
+  g_assert_cmpstr (((ReelCaption *) captions->pdata[0])->speaker, ==, "KEEPER");
+  g_assert_cmpstr (((ReelCaption *) captions->pdata[0])->text, ==, "Another night.");
+  g_assert_true (((ReelCaption *) captions->pdata[1])->parenthetical);
+  g_assert_cmpstr (((ReelCaption *) captions->pdata[1])->text, ==, "whispering");
+
+  shot = reel_project_lookup_shot (project, 13);
+  g_assert_cmpstr (reel_shot_get_number (shot), ==, "2AA");
+  captions = reel_shot_get_captions (shot);
+  g_assert_cmpuint (captions->len, ==, 1);
+  g_assert_null (((ReelCaption *) captions->pdata[0])->speaker);
+
+  /* The original was kept, and the file is now version 2 with new features working. */
+  g_assert_true (g_file_test (backup, G_FILE_TEST_EXISTS));
+  g_assert_true (reel_project_add_character (project, "KEEPER", "an old man", &error) > 0);
+  g_assert_no_error (error);
+  g_clear_object (&project);
+  version = query_text (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "2");
+
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 3);
+}
+
+static void
+test_save_copy (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (ReelProject) copy = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *copy_path = g_build_filename (fixture->dir, "Copy.storyreel", NULL);
+  g_autoptr (GFile) copy_file = g_file_new_for_path (copy_path);
+  g_autofree char *original_json = NULL;
+  g_autofree char *copy_json = NULL;
+
+  g_assert_true (reel_project_set_script (project, "INT. A - DAY\n\nOne.\n\nTwo.\n", &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_true (reel_project_save_copy (project, copy_file, &error));
+  g_assert_no_error (error);
+
+  /* The original stays the open document; the copy opens on its own. */
+  {
+    g_autoptr (GFile) original = g_file_new_for_path (fixture->path);
+    g_assert_true (g_file_equal (reel_project_get_file (project), original));
+  }
+  copy = open_project (copy_path, &error);
+  g_assert_no_error (error);
+  original_json = reel_project_to_json (project);
+  copy_json = reel_project_to_json (copy);
+  g_assert_cmpstr (original_json, ==, copy_json);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/project/create-and-reopen", test_create_and_reopen);
+  ADD ("/project/create-refuses-existing", test_create_refuses_existing);
+  ADD ("/project/shot-survives-restart", test_shot_survives_restart);
+  ADD ("/project/invalid-values", test_invalid_values);
+  ADD ("/project/refuse/foreign-sqlite", test_refuse_foreign_sqlite);
+  ADD ("/project/refuse/not-sqlite", test_refuse_not_sqlite);
+  ADD ("/project/refuse/corrupt", test_refuse_corrupt);
+  ADD ("/project/refuse/truncated", test_refuse_truncated);
+  ADD ("/project/refuse/newer", test_refuse_newer);
+  ADD ("/project/migrate-v1", test_migrate_v1);
+  ADD ("/project/save-copy", test_save_copy);
+#undef ADD
+
+  return g_test_run ();
+}
