@@ -1,0 +1,32 @@
+/* reel-breakdown.h: a script (Fountain or plain text) broken down into scenes and shots
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "reel-plan.h"
+
+G_BEGIN_DECLS
+
+#define REEL_SCRIPT_ERROR (reel_script_error_quark ())
+
+typedef enum
+{
+  REEL_SCRIPT_ERROR_EMPTY,        /* nothing but white space */
+  REEL_SCRIPT_ERROR_INVALID_UTF8, /* not UTF-8 text; the message gives the line and byte */
+  REEL_SCRIPT_ERROR_NO_SHOTS,     /* text, but nothing in it becomes a shot */
+} ReelScriptError;
+
+GQuark reel_script_error_quark (void);
+
+/* Scene headings become scenes, action paragraphs shots (split into sentence groups),
+ * dialogue and parentheticals captions of the shot before them. Text without Fountain markup
+ * is read as plain text: one paragraph per shot, scenes from "Scene …"/"场景…" lines or from
+ * blocks separated by two or more blank lines. */
+ReelPlan *reel_breakdown_script (const char *text, GError **error);
+
+/* Guesses the camera move an action line names explicitly ("PANS LEFT", "the camera pushes
+ * in", "镜头推进", "右摇"). Returns FALSE, leaving @move alone, when it names none. */
+gboolean reel_breakdown_guess_camera (const char *text, ReelCameraMove *move);
+
+G_END_DECLS

@@ -1,0 +1,771 @@
+/* reel-fountain.c: a parser for Fountain screenplays
+ *
+ * The parser works in two passes, as the Fountain syntax asks: notes [[ ]] and boneyard / * * /
+ * may span lines and sit anywhere, so they are cut out first; what is left is classified line by
+ * line, each rule looking only at the line and its blank neighbours.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-script"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "reel-fountain.h"
+
+/* Private-use characters stand in for escaped markers while emphasis is stripped. */
+#define ESCAPED_STAR "\xee\x80\x80"       /* U+E000 */
+#define ESCAPED_UNDERSCORE "\xee\x80\x81" /* U+E001 */
+
+/* Keys of which at least one must be present for a key: value block to be a title page; without
+ * this, a first line such as "Scene 1: The lab" in plain text would be taken for one. */
+static const char *const known_title_keys[] = {
+  "title",        "credit",    "author", "authors",  "source",  "draft date", "date", "contact",
+  "contact info", "copyright", "notes",  "revision", "episode", "format",     "font", NULL,
+};
+
+static void
+element_free (ReelFountainElement *element)
+{
+  g_free (element->text);
+  g_free (element->scene_number);
+  g_free (element->extension);
+  g_free (element);
+}
+
+static ReelFountainElement *
+element_new (ReelFountainElementType type, char *text, guint line)
+{
+  ReelFountainElement *element = g_new0 (ReelFountainElement, 1);
+
+  element->type = type;
+  element->text = text;
+  element->line = line;
+
+  return element;
+}
+
+void
+reel_fountain_document_free (ReelFountainDocument *doc)
+{
+  if (doc == NULL)
+    return;
+
+  g_clear_pointer (&doc->title_page, g_hash_table_unref);
+  g_clear_pointer (&doc->elements, g_ptr_array_unref);
+  g_free (doc);
+}
+
+const char *
+reel_fountain_element_type_to_string (ReelFountainElementType type)
+{
+  switch (type)
+    {
+      case REEL_FOUNTAIN_SCENE_HEADING:
+        return "scene-heading";
+      case REEL_FOUNTAIN_ACTION:
+        return "action";
+      case REEL_FOUNTAIN_CHARACTER:
+        return "character";
+      case REEL_FOUNTAIN_DIALOGUE:
+        return "dialogue";
+      case REEL_FOUNTAIN_PARENTHETICAL:
+        return "parenthetical";
+      case REEL_FOUNTAIN_TRANSITION:
+        return "transition";
+      case REEL_FOUNTAIN_CENTERED:
+        return "centered";
+      case REEL_FOUNTAIN_NOTE:
+        return "note";
+      case REEL_FOUNTAIN_BONEYARD:
+        return "boneyard";
+      case REEL_FOUNTAIN_SECTION:
+        return "section";
+      case REEL_FOUNTAIN_SYNOPSIS:
+        return "synopsis";
+      case REEL_FOUNTAIN_PAGE_BREAK:
+        return "page-break";
+      case REEL_FOUNTAIN_LYRICS:
+        return "lyrics";
+      default:
+        return "unknown";
+    }
+}
+
+/* Emphasis */
+
+static GRegex *
+get_star_regex (void)
+{
+  static GRegex *regex = NULL;
+
+  if (g_once_init_enter (&regex))
+    {
+      GRegex *r = g_regex_new ("(\\*{1,3})(?=\\S)(.+?)(?<=\\S)\\1", G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex, r);
+    }
+  return regex;
+}
+
+static GRegex *
+get_underline_regex (void)
+{
+  static GRegex *regex = NULL;
+
+  if (g_once_init_enter (&regex))
+    {
+      /* Only at word edges, so snake_case_names keep their underscores. */
+      GRegex *r = g_regex_new ("(?<![\\p{L}\\p{N}_])_(?=\\S)(.+?)(?<=\\S)_(?![\\p{L}\\p{N}_])",
+                               G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&regex, r);
+    }
+  return regex;
+}
+
+static char *
+replace_all (GRegex *regex, const char *text)
+{
+  char *result = g_regex_replace (regex, text, -1, 0, "\\2", 0, NULL);
+
+  return result != NULL ? result : g_strdup (text);
+}
+
+char *
+reel_fountain_strip_emphasis (const char *text)
+{
+  g_autoptr (GString) escaped = NULL;
+  g_autofree char *current = NULL;
+  GString         *result;
+
+  if (text == NULL)
+    return NULL;
+
+  escaped = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (p[0] == '\\' && p[1] == '*')
+        {
+          g_string_append (escaped, ESCAPED_STAR);
+          p++;
+        }
+      else if (p[0] == '\\' && p[1] == '_')
+        {
+          g_string_append (escaped, ESCAPED_UNDERSCORE);
+          p++;
+        }
+      else
+        g_string_append_c (escaped, *p);
+    }
+
+  current = g_strdup (escaped->str);
+
+  /* Nested emphasis ("**bold *italic* bold**") needs one pass per level. */
+  for (guint pass = 0; pass < 4; pass++)
+    {
+      g_autofree char *stars = replace_all (get_star_regex (), current);
+      g_autofree char *underline = NULL;
+
+      underline = g_regex_replace (get_underline_regex (), stars, -1, 0, "\\1", 0, NULL);
+      if (underline == NULL)
+        underline = g_strdup (stars);
+
+      if (g_strcmp0 (underline, current) == 0)
+        break;
+
+      g_free (current);
+      current = g_steal_pointer (&underline);
+    }
+
+  result = g_string_new (current);
+  g_string_replace (result, ESCAPED_STAR, "*", 0);
+  g_string_replace (result, ESCAPED_UNDERSCORE, "_", 0);
+  return g_string_free (result, FALSE);
+}
+
+/* Preprocessing: line endings, BOM, notes and boneyard */
+
+typedef struct
+{
+  GString   *text;     /* cleaned text */
+  GArray    *line_map; /* guint: input line number (1-based) of each cleaned line */
+  GPtrArray *removed;  /* ReelFountainElement*: notes and boneyard, in order */
+} Cleaned;
+
+static gboolean
+is_blank_range (const char *start, const char *end)
+{
+  for (const char *p = start; p < end; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+clean_text (const char *input, Cleaned *out)
+{
+  g_autoptr (GString) normalized = g_string_sized_new (strlen (input));
+  const char *p;
+  gsize       line_start = 0; /* offset in out->text of the current cleaned line */
+  guint       input_line = 1;
+  gboolean    removed_on_line = FALSE;
+
+  if (g_str_has_prefix (input, "\xef\xbb\xbf"))
+    input += 3;
+
+  for (p = input; *p != '\0'; p++)
+    {
+      if (p[0] == '\r')
+        {
+          g_string_append_c (normalized, '\n');
+          if (p[1] == '\n')
+            p++;
+        }
+      else
+        g_string_append_c (normalized, *p);
+    }
+
+  out->text = g_string_sized_new (normalized->len);
+  out->line_map = g_array_new (FALSE, FALSE, sizeof (guint));
+  out->removed = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+  g_array_append_val (out->line_map, input_line);
+
+  for (p = normalized->str; *p != '\0'; p++)
+    {
+      const char             *close = NULL;
+      ReelFountainElementType type = REEL_FOUNTAIN_NOTE;
+
+      if (p[0] == '[' && p[1] == '[')
+        close = strstr (p + 2, "]]");
+      else if (p[0] == '/' && p[1] == '*')
+        {
+          close = strstr (p + 2, "*/");
+          type = REEL_FOUNTAIN_BONEYARD;
+        }
+
+      if (close != NULL)
+        {
+          g_autofree char     *inner = g_strndup (p + 2, close - (p + 2));
+          ReelFountainElement *element;
+
+          element = element_new (type, g_strdup (g_strstrip (inner)), input_line);
+          g_ptr_array_add (out->removed, element);
+
+          for (const char *q = p; q < close; q++)
+            if (*q == '\n')
+              input_line++;
+
+          removed_on_line = TRUE;
+          p = close + 1;
+          continue;
+        }
+
+      if (*p == '\n')
+        {
+          input_line++;
+
+          /* A line that held nothing but a note or boneyard disappears entirely, so a note
+           * between two action lines does not split their paragraph. */
+          if (removed_on_line
+              && is_blank_range (out->text->str + line_start, out->text->str + out->text->len))
+            {
+              g_string_truncate (out->text, line_start);
+              g_array_index (out->line_map, guint, out->line_map->len - 1) = input_line;
+            }
+          else
+            {
+              g_string_append_c (out->text, '\n');
+              line_start = out->text->len;
+              g_array_append_val (out->line_map, input_line);
+            }
+          removed_on_line = FALSE;
+          continue;
+        }
+
+      g_string_append_c (out->text, *p);
+    }
+
+  if (removed_on_line
+      && is_blank_range (out->text->str + line_start, out->text->str + out->text->len))
+    g_string_truncate (out->text, line_start);
+}
+
+/* Line classification */
+
+static gboolean
+is_blank (const char *line)
+{
+  return line == NULL || is_blank_range (line, line + strlen (line));
+}
+
+gboolean
+reel_fountain_is_scene_heading (const char *line)
+{
+  static const char *const prefixes[] = { "INT./EXT", "INT/EXT", "I/E", "INT", "EXT", "EST", NULL };
+
+  if (line == NULL)
+    return FALSE;
+
+  while (*line == ' ' || *line == '\t')
+    line++;
+
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    {
+      gsize len = strlen (prefixes[i]);
+
+      if (g_ascii_strncasecmp (line, prefixes[i], len) == 0
+          && (line[len] == '.' || line[len] == ' ' || line[len] == '\t'))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* At least one cased letter and no lowercase letters. */
+static gboolean
+is_all_caps (const char *text, const char *end)
+{
+  gboolean has_upper = FALSE;
+
+  for (const char *p = text; p < end && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_islower (c))
+        return FALSE;
+      if (g_unichar_isupper (c))
+        has_upper = TRUE;
+    }
+
+  return has_upper;
+}
+
+static gboolean
+is_transition (const char *trimmed)
+{
+  static const char *const standalone[]
+      = { "FADE IN:", "FADE OUT.", "FADE OUT", "FADE TO BLACK.", "CUT TO BLACK.", NULL };
+
+  if (!is_all_caps (trimmed, trimmed + strlen (trimmed)))
+    return FALSE;
+
+  if (g_str_has_suffix (trimmed, "TO:"))
+    return TRUE;
+
+  return g_strv_contains (standalone, trimmed);
+}
+
+static gboolean
+is_character_cue (const char *trimmed)
+{
+  const char *paren = strchr (trimmed, '(');
+  const char *end = paren != NULL ? paren : trimmed + strlen (trimmed);
+
+  /* A colon belongs to labels ("NOTE:"), never to names; and a plain-text scene line written in
+   * capitals ("SCENE 2") is not a speaker either. */
+  if (memchr (trimmed, ':', end - trimmed) != NULL)
+    return FALSE;
+  if (g_ascii_strncasecmp (trimmed, "SCENE", 5) == 0
+      && (trimmed[5] == '\0' || g_ascii_isspace (trimmed[5]) || g_ascii_isdigit (trimmed[5])))
+    return FALSE;
+
+  return is_all_caps (trimmed, end);
+}
+
+static gboolean
+is_page_break (const char *trimmed)
+{
+  gsize n = 0;
+
+  for (; trimmed[n] == '='; n++)
+    ;
+  return n >= 3 && trimmed[n] == '\0';
+}
+
+/* Splits "MAYA (V.O.) ^" into name, extension and the dual-dialogue mark. */
+static void
+split_character_cue (const char *cue, char **name, char **extension, gboolean *dual)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (cue));
+  g_autofree char *stripped = NULL;
+  gsize            len = strlen (copy);
+  char            *paren;
+
+  *dual = FALSE;
+  if (len > 0 && copy[len - 1] == '^')
+    {
+      *dual = TRUE;
+      copy[len - 1] = '\0';
+      g_strchomp (copy);
+    }
+
+  paren = strchr (copy, '(');
+  if (paren != NULL)
+    {
+      *extension = g_strstrip (g_strdup (paren));
+      *paren = '\0';
+    }
+  else
+    *extension = NULL;
+
+  stripped = reel_fountain_strip_emphasis (copy);
+  *name = g_strstrip (g_strdup (stripped));
+}
+
+static ReelFountainElement *
+make_heading (const char *text, gboolean forced, guint line)
+{
+  static GRegex *number_regex = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char     *heading = g_strstrip (g_strdup (text));
+  ReelFountainElement *element;
+  char                *number = NULL;
+
+  if (g_once_init_enter (&number_regex))
+    {
+      GRegex *r = g_regex_new ("\\s*#([A-Za-z0-9.\\-]+)#\\s*$", G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&number_regex, r);
+    }
+
+  if (g_regex_match (number_regex, heading, 0, &match))
+    {
+      int start;
+
+      number = g_match_info_fetch (match, 1);
+      g_match_info_fetch_pos (match, 0, &start, NULL);
+      heading[start] = '\0';
+    }
+
+  element = element_new (REEL_FOUNTAIN_SCENE_HEADING,
+                         g_strstrip (reel_fountain_strip_emphasis (heading)), line);
+  element->scene_number = number;
+  element->forced = forced;
+  return element;
+}
+
+static gboolean
+parse_title_page (char **lines, guint n_lines, GHashTable *title_page, guint *body_start)
+{
+  g_autoptr (GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *key = NULL;
+  g_autoptr (GString) value = NULL;
+  gboolean known = FALSE;
+  guint    i = 0;
+
+  while (i < n_lines && is_blank (lines[i]))
+    i++;
+
+  for (; i < n_lines && !is_blank (lines[i]); i++)
+    {
+      const char *line = lines[i];
+      const char *colon = strchr (line, ':');
+
+      if ((line[0] == ' ' || line[0] == '\t') && key != NULL)
+        {
+          g_autofree char *cont = g_strstrip (g_strdup (line));
+
+          if (value->len > 0)
+            g_string_append_c (value, '\n');
+          g_string_append (value, cont);
+          continue;
+        }
+
+      if (colon == NULL || colon == line || line[0] == ' ' || line[0] == '\t')
+        return FALSE;
+
+      if (key != NULL)
+        g_hash_table_replace (found, g_steal_pointer (&key),
+                              g_string_free (g_steal_pointer (&value), FALSE));
+
+      {
+        g_autofree char *raw_key = g_strndup (line, colon - line);
+
+        key = g_utf8_strdown (g_strstrip (raw_key), -1);
+      }
+      value = g_string_new (NULL);
+      {
+        g_autofree char *rest = g_strstrip (g_strdup (colon + 1));
+        g_string_append (value, rest);
+      }
+
+      if (g_strv_contains (known_title_keys, key))
+        known = TRUE;
+    }
+
+  if (key != NULL)
+    g_hash_table_replace (found, g_steal_pointer (&key),
+                          g_string_free (g_steal_pointer (&value), FALSE));
+
+  if (!known)
+    return FALSE;
+
+  {
+    GHashTableIter iter;
+    gpointer       k, v;
+
+    g_hash_table_iter_init (&iter, found);
+    while (g_hash_table_iter_next (&iter, &k, &v))
+      {
+        g_hash_table_iter_steal (&iter);
+        g_hash_table_replace (title_page, k, v);
+      }
+  }
+
+  *body_start = i;
+  return TRUE;
+}
+
+static void
+add_dialogue_line (GPtrArray              *elements,
+                   ReelFountainElementType type,
+                   const char             *trimmed,
+                   gboolean                dual,
+                   guint                   line)
+{
+  ReelFountainElement *last
+      = elements->len > 0 ? g_ptr_array_index (elements, elements->len - 1) : NULL;
+  g_autofree char *text = reel_fountain_strip_emphasis (trimmed);
+
+  /* Consecutive dialogue lines are one speech; the line breaks are kept. */
+  if (type == REEL_FOUNTAIN_DIALOGUE && last != NULL && last->type == REEL_FOUNTAIN_DIALOGUE)
+    {
+      char *joined = g_strconcat (last->text, "\n", text, NULL);
+
+      g_free (last->text);
+      last->text = joined;
+      return;
+    }
+
+  last = element_new (type, g_steal_pointer (&text), line);
+  last->dual = dual;
+  g_ptr_array_add (elements, last);
+}
+
+/* Marks the speech before a '^' cue as the first half of a dual dialogue. */
+static void
+mark_previous_speech_dual (GPtrArray *elements)
+{
+  for (guint i = elements->len; i > 0; i--)
+    {
+      ReelFountainElement *element = g_ptr_array_index (elements, i - 1);
+
+      if (element->type == REEL_FOUNTAIN_DIALOGUE || element->type == REEL_FOUNTAIN_PARENTHETICAL)
+        element->dual = TRUE;
+      else if (element->type == REEL_FOUNTAIN_CHARACTER)
+        {
+          element->dual = TRUE;
+          return;
+        }
+      else
+        return;
+    }
+}
+
+static void
+parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArray *elements)
+{
+  gboolean prev_blank = TRUE;
+  gboolean in_dialogue = FALSE;
+  gboolean dual = FALSE;
+
+  for (guint i = start; i < n_lines; i++)
+    {
+      g_autofree char     *trimmed = g_strstrip (g_strdup (lines[i]));
+      guint                line = g_array_index (line_map, guint, i);
+      gboolean             next_blank = (i + 1 >= n_lines) || is_blank (lines[i + 1]);
+      ReelFountainElement *last
+          = elements->len > 0 ? g_ptr_array_index (elements, elements->len - 1) : NULL;
+
+      if (*trimmed == '\0')
+        {
+          prev_blank = TRUE;
+          in_dialogue = FALSE;
+          continue;
+        }
+
+      if (in_dialogue)
+        {
+          gsize len = strlen (trimmed);
+
+          if (trimmed[0] == '(' && trimmed[len - 1] == ')')
+            add_dialogue_line (elements, REEL_FOUNTAIN_PARENTHETICAL, trimmed, dual, line);
+          else if (trimmed[0] == '~')
+            {
+              g_autofree char *lyric = g_strstrip (g_strdup (trimmed + 1));
+              add_dialogue_line (elements, REEL_FOUNTAIN_LYRICS, lyric, dual, line);
+            }
+          else
+            add_dialogue_line (elements, REEL_FOUNTAIN_DIALOGUE, trimmed, dual, line);
+          prev_blank = FALSE;
+          continue;
+        }
+
+      if (is_page_break (trimmed))
+        g_ptr_array_add (elements, element_new (REEL_FOUNTAIN_PAGE_BREAK, g_strdup (""), line));
+      else if (trimmed[0] == '#')
+        {
+          guint                depth = 0;
+          ReelFountainElement *element;
+
+          while (trimmed[depth] == '#')
+            depth++;
+          element = element_new (REEL_FOUNTAIN_SECTION,
+                                 g_strstrip (reel_fountain_strip_emphasis (trimmed + depth)), line);
+          element->section_depth = depth;
+          g_ptr_array_add (elements, element);
+        }
+      else if (trimmed[0] == '=')
+        g_ptr_array_add (
+            elements, element_new (REEL_FOUNTAIN_SYNOPSIS,
+                                   g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
+      else if (trimmed[0] == '>' && g_str_has_suffix (trimmed, "<") && strlen (trimmed) >= 2)
+        {
+          g_autofree char *inner = g_strndup (trimmed + 1, strlen (trimmed) - 2);
+
+          g_ptr_array_add (elements,
+                           element_new (REEL_FOUNTAIN_CENTERED,
+                                        g_strstrip (reel_fountain_strip_emphasis (inner)), line));
+        }
+      else if (trimmed[0] == '>')
+        {
+          ReelFountainElement *element
+              = element_new (REEL_FOUNTAIN_TRANSITION,
+                             g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line);
+          element->forced = TRUE;
+          g_ptr_array_add (elements, element);
+        }
+      else if (trimmed[0] == '~')
+        g_ptr_array_add (
+            elements, element_new (REEL_FOUNTAIN_LYRICS,
+                                   g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
+      else if (trimmed[0] == '.' && trimmed[1] != '.' && trimmed[1] != '\0'
+               && !g_ascii_isspace (trimmed[1]))
+        g_ptr_array_add (elements, make_heading (trimmed + 1, TRUE, line));
+      else if (trimmed[0] != '!' && prev_blank && reel_fountain_is_scene_heading (trimmed))
+        g_ptr_array_add (elements, make_heading (trimmed, FALSE, line));
+      else if (trimmed[0] != '!' && prev_blank && next_blank && is_transition (trimmed))
+        g_ptr_array_add (elements,
+                         element_new (REEL_FOUNTAIN_TRANSITION,
+                                      g_strstrip (reel_fountain_strip_emphasis (trimmed)), line));
+      else if (trimmed[0] == '@'
+               || (trimmed[0] != '!' && prev_blank && !next_blank && is_character_cue (trimmed)))
+        {
+          ReelFountainElement *element;
+          char                *name, *extension;
+          gboolean             forced = trimmed[0] == '@';
+
+          split_character_cue (forced ? trimmed + 1 : trimmed, &name, &extension, &dual);
+          if (dual)
+            mark_previous_speech_dual (elements);
+
+          element = element_new (REEL_FOUNTAIN_CHARACTER, name, line);
+          element->extension = extension;
+          element->forced = forced;
+          element->dual = dual;
+          g_ptr_array_add (elements, element);
+          in_dialogue = TRUE;
+        }
+      else
+        {
+          gboolean         forced = trimmed[0] == '!';
+          g_autofree char *text = reel_fountain_strip_emphasis (forced ? trimmed + 1 : trimmed);
+
+          /* Lines of one paragraph stay one action element, line breaks kept. */
+          if (!prev_blank && last != NULL && last->type == REEL_FOUNTAIN_ACTION)
+            {
+              char *joined = g_strconcat (last->text, "\n", text, NULL);
+
+              g_free (last->text);
+              last->text = joined;
+              last->forced |= forced;
+            }
+          else
+            {
+              ReelFountainElement *element
+                  = element_new (REEL_FOUNTAIN_ACTION, g_steal_pointer (&text), line);
+              element->forced = forced;
+              g_ptr_array_add (elements, element);
+            }
+        }
+
+      prev_blank = FALSE;
+    }
+}
+
+ReelFountainDocument *
+reel_fountain_parse (const char *text)
+{
+  ReelFountainDocument *doc = g_new0 (ReelFountainDocument, 1);
+  g_autofree char      *valid = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GPtrArray) body = NULL;
+  Cleaned cleaned = { 0 };
+  guint   n_lines, body_start = 0;
+  guint   b = 0, r = 0;
+
+  doc->title_page = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  doc->elements = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+
+  if (text == NULL)
+    return doc;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    text = valid = g_utf8_make_valid (text, -1);
+
+  clean_text (text, &cleaned);
+  lines = g_strsplit (cleaned.text->str, "\n", -1);
+  n_lines = g_strv_length (lines);
+
+  if (!parse_title_page (lines, n_lines, doc->title_page, &body_start))
+    body_start = 0;
+
+  body = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+  parse_body (lines, n_lines, body_start, cleaned.line_map, body);
+
+  /* Put the notes and boneyard back where they were, by line. The elements move to the
+   * document, so neither source array may free them any more. */
+  g_ptr_array_set_free_func (body, NULL);
+  g_ptr_array_set_free_func (cleaned.removed, NULL);
+  while (b < body->len || r < cleaned.removed->len)
+    {
+      ReelFountainElement *from_body = b < body->len ? g_ptr_array_index (body, b) : NULL;
+      ReelFountainElement *from_removed
+          = r < cleaned.removed->len ? g_ptr_array_index (cleaned.removed, r) : NULL;
+
+      if (from_removed == NULL || (from_body != NULL && from_body->line <= from_removed->line))
+        {
+          g_ptr_array_add (doc->elements, from_body);
+          b++;
+        }
+      else
+        {
+          g_ptr_array_add (doc->elements, from_removed);
+          r++;
+        }
+    }
+
+  g_string_free (cleaned.text, TRUE);
+  g_array_unref (cleaned.line_map);
+  g_ptr_array_unref (cleaned.removed);
+
+  return doc;
+}
+
+gboolean
+reel_fountain_document_has_markup (const ReelFountainDocument *doc)
+{
+  g_return_val_if_fail (doc != NULL, FALSE);
+
+  if (g_hash_table_size (doc->title_page) > 0)
+    return TRUE;
+
+  for (guint i = 0; i < doc->elements->len; i++)
+    {
+      const ReelFountainElement *element = g_ptr_array_index (doc->elements, i);
+
+      if (element->type != REEL_FOUNTAIN_ACTION || element->forced)
+        return TRUE;
+    }
+
+  return FALSE;
+}
