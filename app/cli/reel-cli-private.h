@@ -32,6 +32,10 @@ ReelProject    *reel_cli_open_project (const char *path, GError **error);
 /* Reads a script file as UTF-8 text without a byte-order mark. */
 char *reel_cli_read_script (const char *path, GError **error);
 
+const ReelCliCommand *reel_cli_find_command (const char *name);
+
+int reel_cli_generate (int argc, char **argv);
+int reel_cli_take (int argc, char **argv);
 int reel_cli_new (int argc, char **argv);
 int reel_cli_import (int argc, char **argv);
 int reel_cli_inspect (int argc, char **argv);

@@ -18,10 +18,14 @@ static const ReelCliCommand commands[] = {
   { "import", N_ ("PROJECT SCRIPT"),
     N_ ("Create or update a project from a script, then break it down"), reel_cli_import },
   { "inspect", N_ ("PROJECT"), N_ ("Print the plan: scenes, shots and takes"), reel_cli_inspect },
+  { "generate", N_ ("PROJECT"), N_ ("Generate takes for the shots, resuming unfinished jobs"),
+    reel_cli_generate },
+  { "take", N_ ("import PROJECT SHOT FILE"), N_ ("Import a video or still image as a take"),
+    reel_cli_take },
 };
 
-static const ReelCliCommand *
-find_command (const char *name)
+const ReelCliCommand *
+reel_cli_find_command (const char *name)
 {
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_strcmp0 (commands[i].name, name) == 0)
@@ -32,7 +36,7 @@ find_command (const char *name)
 gboolean
 reel_cli_is_command (const char *name)
 {
-  return find_command (name) != NULL || g_strcmp0 (name, "help") == 0;
+  return reel_cli_find_command (name) != NULL || g_strcmp0 (name, "help") == 0;
 }
 
 int
@@ -149,7 +153,7 @@ parse_resolution (const char *text, guint *width, guint *height)
 int
 reel_cli_new (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("new"));
+  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("new"));
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
@@ -193,7 +197,7 @@ reel_cli_new (int argc, char **argv)
 int
 reel_cli_import (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("import"));
+  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("import"));
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
@@ -237,7 +241,7 @@ reel_cli_import (int argc, char **argv)
 int
 reel_cli_inspect (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) context = reel_cli_context_new (find_command ("inspect"));
+  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("inspect"));
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GError) error = NULL;
   gboolean     json = FALSE;
@@ -308,7 +312,7 @@ reel_cli_run (int argc, char **argv)
       return REEL_CLI_EXIT_OK;
     }
 
-  command = find_command (argv[1]);
+  command = reel_cli_find_command (argv[1]);
   if (command == NULL)
     {
       print_help (stderr);

@@ -85,6 +85,9 @@ void     reel_project_rollback_edit (ReelProject *self);
 gboolean reel_project_begin_system_edit (ReelProject *self, GError **error);
 gboolean reel_project_commit_system_edit (ReelProject *self, ReelChangeFlags flags, GError **error);
 
+/* Inserts a take inside the caller's transaction. */
+gboolean reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error);
+
 void reel_project_reload (ReelProject *self, ReelChangeFlags flags);
 void reel_project_emit_changed (ReelProject *self, ReelChangeFlags flags);
 

@@ -85,6 +85,7 @@ static const char schema_v2_tables[]
       "  updated INTEGER NOT NULL DEFAULT 0"
       ");"
       "CREATE INDEX jobs_by_state ON jobs (state);"
+      "CREATE INDEX jobs_by_shot ON jobs (shot_id);"
       "CREATE TABLE cut_items ("
       "  shot_id INTEGER PRIMARY KEY REFERENCES shots (id) ON DELETE CASCADE,"
       "  trim_in REAL NOT NULL DEFAULT 0,"

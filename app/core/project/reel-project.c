@@ -989,10 +989,10 @@ reel_project_set_resolution (ReelProject *self, guint width, guint height, GErro
   g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
 
   /* H.264 and VP9 need even sizes. */
-  if (width < 64 || height < 64 || width > 7680 || height > 4320 || width % 2 || height % 2)
+  if (width < 16 || height < 16 || width > 7680 || height > 4320 || width % 2 || height % 2)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
-                   _ ("%u×%u is not a resolution Storyreel can render. Use even sizes from 64×64 "
+                   _ ("%u×%u is not a resolution Storyreel can render. Use even sizes from 16×16 "
                       "to 7680×4320."),
                    width, height);
       return FALSE;

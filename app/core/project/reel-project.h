@@ -178,6 +178,53 @@ gboolean reel_project_can_redo (ReelProject *self);
 gboolean reel_project_undo (ReelProject *self, GError **error);
 gboolean reel_project_redo (ReelProject *self, GError **error);
 
+/* Takes: the results of generation (or imports), several per shot, one chosen. */
+typedef struct
+{
+  gint64 id;
+  gint64 shot_id;
+  gint64 job_id;
+  char  *kind; /* "video" or "image" */
+  char  *backend;
+  char  *model;
+  char  *prompt;
+  gint64 seed;
+  char  *params; /* JSON object */
+  double duration;
+  guint  width;
+  guint  height;
+  double fps;
+  char  *media; /* path relative to the media directory */
+  char  *media_sha256;
+  char  *thumbnail; /* path relative to the media directory, or NULL */
+  double cost;
+  char  *currency;
+  gint64 created; /* unix time */
+} ReelTake;
+
+ReelTake *reel_take_copy (const ReelTake *take);
+void      reel_take_free (ReelTake *take);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelTake, reel_take_free)
+
+/* (transfer full) ReelTake*, oldest first. */
+GPtrArray *reel_project_list_takes (ReelProject *self, gint64 shot_id);
+/* (transfer full) or NULL */
+ReelTake *reel_project_get_take (ReelProject *self, gint64 take_id);
+/* Absolute path of a take's media (or thumbnail) file. */
+char *reel_project_get_media_path (ReelProject *self, const char *relative_path);
+/* Records a finished take (not undoable: it records work done). Fills
+ * @take->id. The first take of a shot becomes its chosen take. */
+gboolean reel_project_add_take (ReelProject *self, ReelTake *take, GError **error);
+gboolean
+reel_project_choose_take (ReelProject *self, gint64 shot_id, gint64 take_id, GError **error);
+/* Removes a take from the shot (undoable; the media file stays in the store). */
+gboolean reel_project_delete_take (ReelProject *self, gint64 take_id, GError **error);
+/* A still image as the shot's board (relative media path, or NULL to clear). */
+gboolean reel_project_set_board_image (ReelProject *self,
+                                       gint64       shot_id,
+                                       const char  *relative_path,
+                                       GError     **error);
+
 /* The plan as JSON, in the shape `storyreel inspect --json` documents. */
 char *reel_project_to_json (ReelProject *self);
 

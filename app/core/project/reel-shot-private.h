@@ -30,5 +30,10 @@ typedef struct
 ReelShot *reel_shot_new (gint64 id);
 void      reel_shot_update (ReelShot *self, const ReelShotData *data);
 void      reel_shot_data_clear (ReelShotData *data);
+/* Live generation status, shown without a database read. */
+void reel_shot_set_live_status (ReelShot   *self,
+                                const char *status,
+                                double      progress,
+                                const char *message);
 
 G_END_DECLS

@@ -366,3 +366,36 @@ reel_shot_get_status_message (ReelShot *self)
   g_return_val_if_fail (REEL_IS_SHOT (self), NULL);
   return self->data.status_message;
 }
+
+void
+reel_shot_set_live_status (ReelShot *self, const char *status, double progress, const char *message)
+{
+  ReelShotData data = self->data;
+
+  g_return_if_fail (REEL_IS_SHOT (self));
+
+  /* Only the status fields differ; the rest is compared against itself. */
+  data.status = (char *) status;
+  data.progress = CLAMP (progress, 0.0, 1.0);
+  data.status_message = (char *) message;
+  data.captions = NULL;
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_strcmp0 (self->data.status, status) != 0)
+    {
+      g_free (self->data.status);
+      self->data.status = g_strdup (status);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+    }
+  if (self->data.progress != data.progress)
+    {
+      self->data.progress = data.progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+  if (g_strcmp0 (self->data.status_message, message) != 0)
+    {
+      g_free (self->data.status_message);
+      self->data.status_message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_MESSAGE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}

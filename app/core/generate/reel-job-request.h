@@ -1,0 +1,42 @@
+/* reel-job-request.h: what a backend is asked to make
+ *
+ * A request is frozen into the job (as JSON) when it is queued, so a job
+ * resumed after a restart asks for exactly what was asked the first time.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "reel-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64         shot_id;
+  char          *prompt;          /* the final prompt */
+  char          *negative_prompt; /* may be NULL */
+  char          *model;           /* may be NULL: the backend's default */
+  guint          width;
+  guint          height;
+  guint          fps;
+  double         duration;
+  gint64         seed;
+  ReelCameraMove camera;
+  char          *start_image; /* absolute path of an image for image-to-video, or NULL */
+  /* For the animatic card and for people reading the job list. */
+  char      *scene_heading;
+  char      *shot_number;
+  char      *text;
+  GPtrArray *captions; /* ReelCaption* */
+  char      *language;
+} ReelJobRequest;
+
+ReelJobRequest *reel_job_request_new (void);
+ReelJobRequest *reel_job_request_copy (const ReelJobRequest *request);
+void            reel_job_request_free (ReelJobRequest *request);
+char           *reel_job_request_to_json (const ReelJobRequest *request);
+ReelJobRequest *reel_job_request_new_from_json (const char *json, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelJobRequest, reel_job_request_free)
+
+G_END_DECLS

@@ -1,0 +1,71 @@
+/* reel-scheduler.h: the generation queue and its policy
+ *
+ * The scheduler lives on the main thread next to ReelProject. It turns shots
+ * into durable jobs, runs them on a worker pool per backend within that
+ * backend's parallelism, retries transient failures with backoff and jitter,
+ * and resumes every unfinished job after a restart. Workers never touch the
+ * project: their reports come back to the main context and are recorded here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "reel-backend.h"
+#include "reel-project-jobs.h"
+#include "reel-retry-policy.h"
+
+G_BEGIN_DECLS
+
+/* A shot the user clicks goes ahead of a batch. */
+#define REEL_PRIORITY_BATCH 0
+#define REEL_PRIORITY_CLICK 10
+
+typedef struct
+{
+  const char *backend;  /* NULL: "animatic" */
+  const char *model;    /* NULL: the backend's default */
+  guint       variants; /* takes per shot, each with its own seed; 0 means 1 */
+  int         priority;
+  gint64      seed;       /* 0: random */
+  gboolean    regenerate; /* also shots that already have a take */
+} ReelGenerateOptions;
+
+#define REEL_TYPE_SCHEDULER (reel_scheduler_get_type ())
+G_DECLARE_FINAL_TYPE (ReelScheduler, reel_scheduler, REEL, SCHEDULER, GObject)
+
+ReelScheduler *reel_scheduler_new (ReelProject *project);
+ReelProject   *reel_scheduler_get_project (ReelScheduler *self);
+
+void reel_scheduler_add_backend (ReelScheduler *self, ReelBackend *backend);
+/* The backends that need no setup: the animatic engine. */
+void         reel_scheduler_add_default_backends (ReelScheduler *self);
+ReelBackend *reel_scheduler_get_backend (ReelScheduler *self, const char *name);
+/* (transfer container) ReelBackend* */
+GPtrArray *reel_scheduler_list_backends (ReelScheduler *self);
+/* 0: the backend's own limit. */
+void reel_scheduler_set_parallel_limit (ReelScheduler *self, const char *backend, guint limit);
+void reel_scheduler_set_retry_policy (ReelScheduler *self, const ReelRetryPolicy *policy);
+
+/* Queues jobs for @shot_ids (NULL: every shot without a take), skipping
+ * shots that already have an unfinished job. Returns the batch id, or 0 with
+ * @error set; 0 without an error means there was nothing to do. */
+gint64 reel_scheduler_generate (ReelScheduler             *self,
+                                const gint64              *shot_ids,
+                                guint                      n_shots,
+                                const ReelGenerateOptions *options,
+                                GError                   **error);
+/* Picks up the jobs a previous run left unfinished. Returns how many. */
+guint    reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error);
+gboolean reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error);
+void     reel_scheduler_cancel_all (ReelScheduler *self);
+gboolean reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error);
+/* Stops the workers without cancelling their jobs: the next start resumes them. */
+void reel_scheduler_shutdown (ReelScheduler *self);
+
+/* Jobs not yet finished (queued, running, waiting for a retry). */
+guint reel_scheduler_get_n_unfinished (ReelScheduler *self);
+guint reel_scheduler_get_n_running (ReelScheduler *self);
+/* (transfer full) ReelJobRecord*: this project's jobs, newest state. */
+GPtrArray *reel_scheduler_list_jobs (ReelScheduler *self);
+
+G_END_DECLS

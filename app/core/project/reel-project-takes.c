@@ -1,0 +1,340 @@
+/* reel-project-takes.c: takes of a shot, the chosen take and board images
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-project"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "reel-project-private.h"
+
+#define TAKE_COLUMNS                                                                               \
+  "id, shot_id, ifnull(job_id, 0), kind, backend, model, prompt, ifnull(seed, 0), params,"         \
+  " ifnull(duration, 0), ifnull(width, 0), ifnull(height, 0), ifnull(fps, 0), media,"              \
+  " media_sha256, thumbnail, cost, currency, created"
+
+ReelTake *
+reel_take_copy (const ReelTake *take)
+{
+  ReelTake *copy = g_memdup2 (take, sizeof *take);
+
+  copy->kind = g_strdup (take->kind);
+  copy->backend = g_strdup (take->backend);
+  copy->model = g_strdup (take->model);
+  copy->prompt = g_strdup (take->prompt);
+  copy->params = g_strdup (take->params);
+  copy->media = g_strdup (take->media);
+  copy->media_sha256 = g_strdup (take->media_sha256);
+  copy->thumbnail = g_strdup (take->thumbnail);
+  copy->currency = g_strdup (take->currency);
+  return copy;
+}
+
+void
+reel_take_free (ReelTake *take)
+{
+  if (take == NULL)
+    return;
+  g_free (take->kind);
+  g_free (take->backend);
+  g_free (take->model);
+  g_free (take->prompt);
+  g_free (take->params);
+  g_free (take->media);
+  g_free (take->media_sha256);
+  g_free (take->thumbnail);
+  g_free (take->currency);
+  g_free (take);
+}
+
+static ReelTake *
+take_from_row (sqlite3_stmt *stmt)
+{
+  ReelTake *take = g_new0 (ReelTake, 1);
+
+  take->id = sqlite3_column_int64 (stmt, 0);
+  take->shot_id = sqlite3_column_int64 (stmt, 1);
+  take->job_id = sqlite3_column_int64 (stmt, 2);
+  take->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  take->backend = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  take->model = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  take->prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  take->seed = sqlite3_column_int64 (stmt, 7);
+  take->params = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  take->duration = sqlite3_column_double (stmt, 9);
+  take->width = sqlite3_column_int (stmt, 10);
+  take->height = sqlite3_column_int (stmt, 11);
+  take->fps = sqlite3_column_double (stmt, 12);
+  take->media = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+  take->media_sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
+  take->thumbnail = g_strdup ((const char *) sqlite3_column_text (stmt, 15));
+  take->cost = sqlite3_column_double (stmt, 16);
+  take->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
+  take->created = sqlite3_column_int64 (stmt, 18);
+  return take;
+}
+
+GPtrArray *
+reel_project_list_takes (ReelProject *self, gint64 shot_id)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *takes = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_take_free);
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), takes);
+
+  stmt = reel_sql_prepare (
+      self->db, "SELECT " TAKE_COLUMNS " FROM takes WHERE shot_id = ? ORDER BY id", NULL);
+  if (stmt == NULL)
+    return takes;
+  sqlite3_bind_int64 (stmt, 1, shot_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (takes, take_from_row (stmt));
+
+  return takes;
+}
+
+ReelTake *
+reel_project_get_take (ReelProject *self, gint64 take_id)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  stmt = reel_sql_prepare (self->db, "SELECT " TAKE_COLUMNS " FROM takes WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, take_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return take_from_row (stmt);
+
+  return NULL;
+}
+
+char *
+reel_project_get_media_path (ReelProject *self, const char *relative_path)
+{
+  g_autoptr (GFile) file = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  if (relative_path == NULL)
+    return NULL;
+  file = g_file_resolve_relative_path (self->media_dir, relative_path);
+  return g_file_get_path (file);
+}
+
+gboolean
+reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error)
+{
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) choose = NULL;
+
+  insert = reel_sql_prepare (
+      self->db,
+      "INSERT INTO takes (shot_id, job_id, kind, backend, model, prompt, seed, params, duration,"
+      " width, height, fps, media, media_sha256, thumbnail, cost, currency, created)"
+      " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      error);
+  choose = reel_sql_prepare (self->db,
+                             "UPDATE shots SET chosen_take_id = ?"
+                             " WHERE id = ? AND chosen_take_id IS NULL",
+                             error);
+  if (insert == NULL || choose == NULL)
+    return FALSE;
+
+  if (take->created == 0)
+    take->created = g_get_real_time () / G_USEC_PER_SEC;
+
+  sqlite3_bind_int64 (insert, 1, take->shot_id);
+  sqlite3_bind_int64 (insert, 2, take->job_id);
+  sqlite3_bind_text (insert, 3, take->kind != NULL ? take->kind : "video", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 4, take->backend, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 5, take->model, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 6, take->prompt, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (insert, 7, take->seed);
+  sqlite3_bind_text (insert, 8, take->params, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (insert, 9, take->duration);
+  sqlite3_bind_int (insert, 10, take->width);
+  sqlite3_bind_int (insert, 11, take->height);
+  sqlite3_bind_double (insert, 12, take->fps);
+  sqlite3_bind_text (insert, 13, take->media, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 14, take->media_sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 15, take->thumbnail, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (insert, 16, take->cost);
+  sqlite3_bind_text (insert, 17, take->currency, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (insert, 18, take->created);
+  if (!reel_sql_step_done (self->db, insert, error))
+    return FALSE;
+  take->id = sqlite3_last_insert_rowid (self->db);
+
+  /* A still image is the shot's board, not a clip for the cut. */
+  if (g_strcmp0 (take->kind, "image") == 0)
+    {
+      g_autoptr (sqlite3_stmt) board
+          = reel_sql_prepare (self->db, "UPDATE shots SET board_media = ? WHERE id = ?", error);
+      if (board == NULL)
+        return FALSE;
+      sqlite3_bind_text (board, 1, take->media, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (board, 2, take->shot_id);
+      return reel_sql_step_done (self->db, board, error);
+    }
+
+  sqlite3_bind_int64 (choose, 1, take->id);
+  sqlite3_bind_int64 (choose, 2, take->shot_id);
+  if (!reel_sql_step_done (self->db, choose, error))
+    return FALSE;
+
+  /* Paid once, recorded once: the ledger row commits with the take. */
+  if (take->cost > 0)
+    {
+      g_autoptr (sqlite3_stmt) ledger = reel_sql_prepare (
+          self->db,
+          "INSERT INTO ledger (job_id, take_id, backend, amount, currency, created)"
+          " VALUES (nullif(?, 0), ?, ?, ?, ?, ?)",
+          error);
+      if (ledger == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (ledger, 1, take->job_id);
+      sqlite3_bind_int64 (ledger, 2, take->id);
+      sqlite3_bind_text (ledger, 3, take->backend, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_double (ledger, 4, take->cost);
+      sqlite3_bind_text (ledger, 5, take->currency, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (ledger, 6, take->created);
+      if (!reel_sql_step_done (self->db, ledger, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+reel_project_add_take (ReelProject *self, ReelTake *take, GError **error)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (take != NULL && take->backend != NULL, FALSE);
+
+  if (reel_project_lookup_shot (self, take->shot_id) == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no shot %" G_GINT64_FORMAT " in this project."), take->shot_id);
+      return FALSE;
+    }
+
+  if (!reel_project_begin_system_edit (self, error))
+    return FALSE;
+  if (!reel_project_add_take_in_transaction (self, take, error))
+    {
+      reel_project_rollback_edit (self);
+      return FALSE;
+    }
+  return reel_project_commit_system_edit (self, REEL_CHANGE_TAKES | REEL_CHANGE_PLAN, error);
+}
+
+gboolean
+reel_project_choose_take (ReelProject *self, gint64 shot_id, gint64 take_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  if (!(stmt = reel_sql_prepare (self->db,
+                                 "UPDATE shots SET chosen_take_id = ?1 WHERE id = ?2 AND"
+                                 " EXISTS (SELECT 1 FROM takes WHERE id = ?1 AND shot_id = ?2)",
+                                 error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, take_id);
+  sqlite3_bind_int64 (stmt, 2, shot_id);
+
+  if (!reel_project_begin_edit (self, error))
+    return FALSE;
+  if (!reel_sql_step_done (self->db, stmt, error))
+    {
+      reel_project_rollback_edit (self);
+      return FALSE;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      reel_project_rollback_edit (self);
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("Take %" G_GINT64_FORMAT " does not belong to this shot."), take_id);
+      return FALSE;
+    }
+  return reel_project_commit_edit (self, _ ("Choose take"), REEL_CHANGE_TAKES | REEL_CHANGE_PLAN,
+                                   error);
+}
+
+gboolean
+reel_project_delete_take (ReelProject *self, gint64 take_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) remove = NULL;
+  g_autoptr (sqlite3_stmt) rechoose = NULL;
+  g_autoptr (ReelTake) take = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  take = reel_project_get_take (self, take_id);
+  if (take == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no take %" G_GINT64_FORMAT " in this project."), take_id);
+      return FALSE;
+    }
+
+  if (!(remove = reel_sql_prepare (self->db, "DELETE FROM takes WHERE id = ?", error))
+      || !(rechoose = reel_sql_prepare (self->db,
+                                        "UPDATE shots SET chosen_take_id ="
+                                        " (SELECT max(id) FROM takes WHERE shot_id = ?1"
+                                        "  AND kind = 'video')"
+                                        " WHERE id = ?1 AND chosen_take_id IS NULL",
+                                        error)))
+    return FALSE;
+
+  if (!reel_project_begin_edit (self, error))
+    return FALSE;
+
+  sqlite3_bind_int64 (remove, 1, take_id);
+  sqlite3_bind_int64 (rechoose, 1, take->shot_id);
+  /* Deleting the chosen take leaves the newest other take chosen. */
+  if (!reel_sql_step_done (self->db, remove, error)
+      || !reel_sql_step_done (self->db, rechoose, error))
+    {
+      reel_project_rollback_edit (self);
+      return FALSE;
+    }
+
+  return reel_project_commit_edit (self, _ ("Delete take"), REEL_CHANGE_TAKES | REEL_CHANGE_PLAN,
+                                   error);
+}
+
+gboolean
+reel_project_set_board_image (ReelProject *self,
+                              gint64       shot_id,
+                              const char  *relative_path,
+                              GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  if (reel_project_lookup_shot (self, shot_id) == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no shot %" G_GINT64_FORMAT " in this project."), shot_id);
+      return FALSE;
+    }
+  if (!(stmt = reel_sql_prepare (self->db, "UPDATE shots SET board_media = ? WHERE id = ?", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, relative_path, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, shot_id);
+
+  if (!reel_project_begin_edit (self, error))
+    return FALSE;
+  if (!reel_sql_step_done (self->db, stmt, error))
+    {
+      reel_project_rollback_edit (self);
+      return FALSE;
+    }
+  return reel_project_commit_edit (self, _ ("Change board image"), REEL_CHANGE_PLAN, error);
+}

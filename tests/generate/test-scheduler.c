@@ -1,0 +1,513 @@
+/* test-scheduler.c: the job state machine, retries, priorities, cancel and resume
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gst/gst.h>
+
+#include "reel-animatic.h"
+#include "reel-project-jobs.h"
+#include "reel-scheduler.h"
+#include "reel-test-backend.h"
+#include "reel-test-utils.h"
+
+static const char script[] = "INT. LAB - DAY\n\nA flask bubbles.\n\nSparks fly.\n\n"
+                             "EXT. ROOF - NIGHT\n\nStars wheel overhead.\n\nA door slams.\n\n"
+                             "The wind howls.\n\nA kite escapes.\n";
+
+typedef struct
+{
+  char            *dir;
+  char            *fixture;
+  ReelProject     *project;
+  ReelScheduler   *scheduler;
+  ReelTestBackend *backend;
+  GArray          *shot_ids;
+  gboolean         idle;
+  guint            batches_finished;
+} Fixture;
+
+static const ReelRetryPolicy fast_retries = {
+  .max_attempts = 4,
+  .base_delay = 0.01,
+  .factor = 2.0,
+  .max_delay = 0.05,
+  .jitter = 0.1,
+};
+
+static void
+idle_cb (ReelScheduler *scheduler, Fixture *fixture)
+{
+  fixture->idle = TRUE;
+}
+
+static void
+batch_finished_cb (
+    ReelScheduler *scheduler, gint64 batch, guint done, guint failed, Fixture *fixture)
+{
+  fixture->batches_finished++;
+}
+
+static ReelScheduler *
+make_scheduler (Fixture *fixture)
+{
+  ReelScheduler *scheduler = reel_scheduler_new (fixture->project);
+
+  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
+  reel_scheduler_set_retry_policy (scheduler, &fast_retries);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
+  g_signal_connect (scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), fixture);
+  return scheduler;
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  GListModel *shots;
+
+  fixture->dir = reel_test_make_tmpdir ();
+  fixture->fixture = g_build_filename (fixture->dir, "fixture.mp4", NULL);
+  spec->width = 64;
+  spec->height = 36;
+  spec->fps = 8;
+  spec->duration = 0.5;
+  g_assert_true (reel_animatic_render (spec, fixture->fixture, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  path = g_build_filename (fixture->dir, "Jobs.storyreel", NULL);
+  file = g_file_new_for_path (path);
+  fixture->project = reel_project_create (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
+  g_assert_true (reel_project_set_script (fixture->project, script, &error));
+  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  shots = reel_project_get_shots (fixture->project);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 6);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      gint64 id = reel_shot_get_id (shot);
+      g_array_append_val (fixture->shot_ids, id);
+    }
+
+  fixture->backend = reel_test_backend_new (fixture->fixture, 0.02, 2);
+  fixture->scheduler = make_scheduler (fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  if (fixture->scheduler != NULL)
+    reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  g_clear_object (&fixture->backend);
+  g_clear_object (&fixture->project);
+  g_clear_pointer (&fixture->shot_ids, g_array_unref);
+  reel_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->fixture);
+}
+
+static gint64
+shot (Fixture *fixture, guint index)
+{
+  return g_array_index (fixture->shot_ids, gint64, index);
+}
+
+static void
+wait_idle (Fixture *fixture)
+{
+  fixture->idle = FALSE;
+  reel_test_wait_for_flag (&fixture->idle, 30000);
+}
+
+static guint
+count_takes (Fixture *fixture, gint64 shot_id)
+{
+  g_autoptr (GPtrArray) takes = reel_project_list_takes (fixture->project, shot_id);
+  return takes->len;
+}
+
+static ReelJobRecord *
+only_job_of (Fixture *fixture, gint64 shot_id)
+{
+  g_autoptr (GPtrArray) jobs = reel_project_list_jobs (fixture->project, FALSE);
+  ReelJobRecord *found = NULL;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      if (job->shot_id == shot_id)
+        {
+          g_assert_null (found);
+          found = job;
+        }
+    }
+  g_assert_nonnull (found);
+  return reel_job_record_copy (found);
+}
+
+static void
+test_state_machine (void)
+{
+  g_assert_true (reel_job_state_can_change (REEL_JOB_QUEUED, REEL_JOB_SUBMITTING));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_SUBMITTING, REEL_JOB_RUNNING));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_RUNNING, REEL_JOB_DOWNLOADING));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_DOWNLOADING, REEL_JOB_DONE));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_RUNNING, REEL_JOB_QUEUED));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_FAILED, REEL_JOB_QUEUED));
+  g_assert_true (reel_job_state_can_change (REEL_JOB_CANCELLED, REEL_JOB_QUEUED));
+  g_assert_false (reel_job_state_can_change (REEL_JOB_DONE, REEL_JOB_QUEUED));
+  g_assert_false (reel_job_state_can_change (REEL_JOB_DONE, REEL_JOB_RUNNING));
+  g_assert_false (reel_job_state_can_change (REEL_JOB_QUEUED, REEL_JOB_DONE));
+  g_assert_false (reel_job_state_can_change (REEL_JOB_FAILED, REEL_JOB_DONE));
+  g_assert_true (reel_job_state_is_finished (REEL_JOB_CANCELLED));
+  g_assert_false (reel_job_state_is_finished (REEL_JOB_DOWNLOADING));
+
+  for (guint i = 0; i < REEL_N_JOB_STATES; i++)
+    {
+      ReelJobState state;
+      g_assert_true (reel_job_state_from_string (reel_job_state_to_string (i), &state));
+      g_assert_cmpuint (state, ==, i);
+    }
+}
+
+static void
+test_retry_policy (void)
+{
+  ReelRetryPolicy policy = REEL_RETRY_POLICY_DEFAULT;
+  double          delay = -1, previous = 0;
+
+  /* Permanent kinds are never retried. */
+  g_assert_false (reel_retry_policy_should_retry (&policy, REEL_FAILURE_PERMANENT, 1, 0.5, &delay));
+  g_assert_false (reel_retry_policy_should_retry (&policy, REEL_FAILURE_REFUSED, 1, 0.5, &delay));
+  g_assert_false (reel_retry_policy_should_retry (&policy, REEL_FAILURE_AUTH, 1, 0.5, &delay));
+
+  /* Transient ones back off exponentially up to the ceiling. */
+  for (guint attempt = 1; attempt < policy.max_attempts; attempt++)
+    {
+      g_assert_true (
+          reel_retry_policy_should_retry (&policy, REEL_FAILURE_TRANSIENT, attempt, 0.5, &delay));
+      g_assert_cmpfloat (delay, >, previous);
+      g_assert_cmpfloat (delay, <=, policy.max_delay);
+      previous = delay;
+    }
+  g_assert_cmpfloat_with_epsilon (previous, MIN (2.0 * 8, policy.max_delay), 1e-9);
+  g_assert_false (reel_retry_policy_should_retry (&policy, REEL_FAILURE_TRANSIENT,
+                                                  policy.max_attempts, 0.5, &delay));
+
+  /* Jitter spreads the delay within ±25 %. */
+  g_assert_true (reel_retry_policy_should_retry (&policy, REEL_FAILURE_TRANSIENT, 1, 0.0, &delay));
+  g_assert_cmpfloat_with_epsilon (delay, 1.5, 1e-9);
+  g_assert_true (
+      reel_retry_policy_should_retry (&policy, REEL_FAILURE_TRANSIENT, 1, 0.999, &delay));
+  g_assert_cmpfloat (delay, >, 2.49);
+  g_assert_cmpfloat (delay, <, 2.5);
+}
+
+static void
+test_generate_all (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 batch = reel_scheduler_generate (fixture->scheduler, NULL, 0,
+                                          &(ReelGenerateOptions){ .backend = "test" }, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (batch, >, 0);
+  wait_idle (fixture);
+
+  g_assert_cmpuint (fixture->batches_finished, ==, 1);
+  for (guint i = 0; i < fixture->shot_ids->len; i++)
+    {
+      ReelShot *s = reel_project_lookup_shot (fixture->project, shot (fixture, i));
+      g_autoptr (ReelTake) take
+          = reel_project_get_take (fixture->project, reel_shot_get_chosen_take_id (s));
+
+      g_assert_cmpuint (count_takes (fixture, shot (fixture, i)), ==, 1);
+      g_assert_nonnull (take);
+      g_assert_cmpstr (take->backend, ==, "test");
+      g_assert_cmpstr (take->prompt, ==, reel_shot_get_text (s));
+      g_assert_cmpfloat (take->cost, >, 0);
+      g_assert_nonnull (take->media_sha256);
+      g_assert_nonnull (take->thumbnail);
+      g_assert_cmpstr (reel_shot_get_status (s), ==, "done");
+    }
+  /* The parallelism limit held. */
+  g_assert_cmpuint (reel_test_backend_get_peak_parallel (fixture->backend), <=, 2);
+
+  /* Nothing left to do: a second run queues nothing. */
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler, NULL, 0,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   ==, 0);
+  g_assert_no_error (error);
+}
+
+static void
+test_variants (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) takes = NULL;
+  gint64 id = shot (fixture, 0);
+
+  reel_scheduler_generate (fixture->scheduler, &id, 1,
+                           &(ReelGenerateOptions){ .backend = "test", .variants = 3 }, &error);
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  takes = reel_project_list_takes (fixture->project, id);
+  g_assert_cmpuint (takes->len, ==, 3);
+  g_assert_cmpint (((ReelTake *) takes->pdata[0])->seed, !=, ((ReelTake *) takes->pdata[1])->seed);
+  g_assert_cmpint (((ReelTake *) takes->pdata[1])->seed, !=, ((ReelTake *) takes->pdata[2])->seed);
+  /* The first one is chosen; choosing another is an undoable edit. */
+  g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, id)),
+                   ==, ((ReelTake *) takes->pdata[0])->id);
+  g_assert_true (
+      reel_project_choose_take (fixture->project, id, ((ReelTake *) takes->pdata[2])->id, &error));
+  g_assert_true (reel_project_undo (fixture->project, &error));
+  g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, id)),
+                   ==, ((ReelTake *) takes->pdata[0])->id);
+}
+
+static void
+test_priority (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) order = NULL;
+  gint64 clicked = shot (fixture, 5);
+
+  reel_scheduler_set_parallel_limit (fixture->scheduler, "test", 1);
+  reel_test_backend_hold (fixture->backend, TRUE);
+
+  /* A batch of the first five shots, then the user clicks the last one. */
+  reel_scheduler_generate (fixture->scheduler, (gint64 *) fixture->shot_ids->data, 5,
+                           &(ReelGenerateOptions){ .backend = "test" }, &error);
+  g_assert_no_error (error);
+  while (reel_scheduler_get_n_running (fixture->scheduler) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  reel_scheduler_generate (
+      fixture->scheduler, &clicked, 1,
+      &(ReelGenerateOptions){ .backend = "test", .priority = REEL_PRIORITY_CLICK }, &error);
+  reel_test_backend_hold (fixture->backend, FALSE);
+  wait_idle (fixture);
+
+  order = reel_test_backend_dup_start_order (fixture->backend);
+  g_assert_cmpuint (order->len, ==, 6);
+  g_assert_cmpint (g_array_index (order, gint64, 0), ==, shot (fixture, 0));
+  /* The click jumped ahead of the rest of the batch. */
+  g_assert_cmpint (g_array_index (order, gint64, 1), ==, clicked);
+  g_assert_cmpint (g_array_index (order, gint64, 2), ==, shot (fixture, 1));
+  g_assert_cmpuint (fixture->batches_finished, ==, 2);
+}
+
+static void
+test_transient_retried (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  gint64 id = shot (fixture, 1);
+
+  reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_TRANSIENT, 2);
+  reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  wait_idle (fixture);
+
+  job = only_job_of (fixture, id);
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_cmpuint (job->attempts, ==, 3);
+  g_assert_cmpuint (count_takes (fixture, id), ==, 1);
+}
+
+static void
+test_transient_gives_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  gint64 id = shot (fixture, 1);
+
+  reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_TRANSIENT, G_MAXUINT);
+  reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  wait_idle (fixture);
+
+  job = only_job_of (fixture, id);
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpuint (job->attempts, ==, fast_retries.max_attempts);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_TRANSIENT);
+}
+
+static void
+test_permanent_not_retried (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  gint64    id = shot (fixture, 2);
+  ReelShot *s = reel_project_lookup_shot (fixture->project, id);
+
+  reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_REFUSED, G_MAXUINT);
+  reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  wait_idle (fixture);
+
+  job = only_job_of (fixture, id);
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpuint (job->attempts, ==, 1);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_REFUSED);
+  g_assert_nonnull (strstr (job->error, "on purpose"));
+  g_assert_cmpuint (count_takes (fixture, id), ==, 0);
+  /* The shot shows it in plain words. */
+  g_assert_cmpstr (reel_shot_get_status (s), ==, "failed");
+  g_assert_nonnull (strstr (reel_shot_get_status_message (s), "on purpose"));
+
+  /* Retry by hand, after the cause is gone. */
+  reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_REFUSED, 0);
+  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  wait_idle (fixture);
+  g_assert_cmpuint (count_takes (fixture, id), ==, 1);
+}
+
+static void
+test_cancel (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) running = NULL;
+  g_autoptr (ReelJobRecord) queued = NULL;
+
+  reel_scheduler_set_parallel_limit (fixture->scheduler, "test", 1);
+  reel_test_backend_hold (fixture->backend, TRUE);
+  reel_scheduler_generate (fixture->scheduler, (gint64 *) fixture->shot_ids->data, 2,
+                           &(ReelGenerateOptions){ .backend = "test" }, &error);
+  while (reel_scheduler_get_n_running (fixture->scheduler) == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  running = only_job_of (fixture, shot (fixture, 0));
+  queued = only_job_of (fixture, shot (fixture, 1));
+  g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, queued->id, &error));
+  g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, running->id, &error));
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  g_clear_pointer (&running, reel_job_record_free);
+  g_clear_pointer (&queued, reel_job_record_free);
+  running = only_job_of (fixture, shot (fixture, 0));
+  queued = only_job_of (fixture, shot (fixture, 1));
+  g_assert_cmpint (running->state, ==, REEL_JOB_CANCELLED);
+  g_assert_cmpint (queued->state, ==, REEL_JOB_CANCELLED);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 0);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 1)), ==, 0);
+  /* The queued one never started. */
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
+}
+
+static void
+test_resume_after_stop (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  guint resumed;
+
+  /* A remote service: the task id is durable before polling starts. */
+  reel_test_backend_set_remote (fixture->backend, TRUE);
+  reel_test_backend_hold (fixture->backend, TRUE);
+  reel_scheduler_generate (fixture->scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  g_assert_no_error (error);
+  while (reel_scheduler_get_n_running (fixture->scheduler) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  /* Let the submissions be acknowledged. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (ReelJobRecord) job = NULL;
+      while ((job = only_job_of (fixture, shot (fixture, i)))->remote_id == NULL)
+        {
+          g_clear_pointer (&job, reel_job_record_free);
+          g_main_context_iteration (NULL, TRUE);
+        }
+    }
+
+  /* The process goes away mid-batch. */
+  reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  reel_test_backend_hold (fixture->backend, FALSE);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 0);
+
+  fixture->scheduler = make_scheduler (fixture);
+  resumed = reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (resumed, ==, 6);
+  /* Nothing is queued twice for a shot with an unfinished job. */
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler, NULL, 0,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   ==, 0);
+  wait_idle (fixture);
+
+  for (guint i = 0; i < fixture->shot_ids->len; i++)
+    {
+      g_assert_cmpuint (count_takes (fixture, shot (fixture, i)), ==, 1);
+      /* Paid once: a submitted task is polled again, never resubmitted. */
+      g_assert_cmpuint (reel_test_backend_count_submits (fixture->backend, shot (fixture, i)), ==,
+                        1);
+    }
+}
+
+static void
+test_takes_survive_rebreakdown (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *edited = NULL;
+  ReelBreakdownReport report;
+  gint64              kept = shot (fixture, 0);
+  gint64              take_id;
+
+  reel_scheduler_generate (fixture->scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  wait_idle (fixture);
+  take_id = reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, kept));
+  g_assert_cmpint (take_id, >, 0);
+
+  /* Edit a shot lightly, add one, remove one. */
+  edited = g_strdup ("INT. LAB - DAY\n\nA flask bubbles over.\n\nSparks fly.\n\n"
+                     "A cat watches.\n\nEXT. ROOF - NIGHT\n\nStars wheel overhead.\n\n"
+                     "A door slams.\n\nThe wind howls.\n");
+  g_assert_true (reel_project_set_script (fixture->project, edited, &error));
+  g_assert_true (reel_project_break_down (fixture->project, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.added, ==, 1);
+  g_assert_cmpuint (report.changed, ==, 1);
+  g_assert_cmpuint (report.removed, ==, 1);
+  g_assert_cmpuint (report.unchanged, ==, 4);
+
+  g_assert_nonnull (reel_project_lookup_shot (fixture->project, kept));
+  g_assert_cmpstr (reel_shot_get_text (reel_project_lookup_shot (fixture->project, kept)), ==,
+                   "A flask bubbles over.");
+  g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, kept)),
+                   ==, take_id);
+  g_assert_cmpuint (count_takes (fixture, kept), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/scheduler/state-machine", test_state_machine);
+  g_test_add_func ("/scheduler/retry-policy", test_retry_policy);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/scheduler/generate-all", test_generate_all);
+  ADD ("/scheduler/variants", test_variants);
+  ADD ("/scheduler/priority", test_priority);
+  ADD ("/scheduler/transient-retried", test_transient_retried);
+  ADD ("/scheduler/transient-gives-up", test_transient_gives_up);
+  ADD ("/scheduler/permanent-not-retried", test_permanent_not_retried);
+  ADD ("/scheduler/cancel", test_cancel);
+  ADD ("/scheduler/resume-after-stop", test_resume_after_stop);
+  ADD ("/scheduler/takes-survive-rebreakdown", test_takes_survive_rebreakdown);
+#undef ADD
+
+  return g_test_run ();
+}
