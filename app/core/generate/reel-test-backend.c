@@ -136,11 +136,13 @@ wait_for_result (ReelBackend *backend, ReelJobContext *context, GError **error)
                        g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND);
   g_mutex_unlock (&self->mutex);
 
+  /* Sleep in slices long enough not to cost the machine, short enough to
+   * notice a cancel and report progress. */
   for (gint64 now = start; now < end && !g_cancellable_is_cancelled (cancellable);
        now = g_get_monotonic_time ())
     {
       reel_job_context_progress (context, (double) (now - start) / MAX (end - start, 1), NULL);
-      g_usleep (MIN (end - now, 2000));
+      g_usleep (MIN (end - now, 50 * G_TIME_SPAN_MILLISECOND));
     }
 
   ok = !g_cancellable_set_error_if_cancelled (cancellable, error)

@@ -235,6 +235,7 @@ reel_project_queue_jobs (ReelProject *self, GPtrArray *jobs, GError **error)
           return FALSE;
         }
       job->id = sqlite3_last_insert_rowid (self->db);
+      reel_project_mark_shot_dirty (self, job->shot_id);
     }
 
   return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS, error);
@@ -321,11 +322,16 @@ reel_project_update_jobs (ReelProject *self, GPtrArray *jobs, GError **error)
     return FALSE;
 
   for (guint i = 0; i < jobs->len; i++)
-    if (!write_job (self, update, g_ptr_array_index (jobs, i), error))
-      {
-        reel_project_rollback_edit (self);
-        return FALSE;
-      }
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+
+      if (!write_job (self, update, job, error))
+        {
+          reel_project_rollback_edit (self);
+          return FALSE;
+        }
+      reel_project_mark_shot_dirty (self, job->shot_id);
+    }
 
   return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS, error);
 }
@@ -366,6 +372,7 @@ reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, 
 
   take->job_id = job->id;
   take->shot_id = job->shot_id;
+  reel_project_mark_shot_dirty (self, job->shot_id);
   if (!reel_project_add_take_in_transaction (self, take, error))
     {
       reel_project_rollback_edit (self);
@@ -383,8 +390,7 @@ reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, 
       return FALSE;
     }
 
-  return reel_project_commit_system_edit (
-      self, REEL_CHANGE_JOBS | REEL_CHANGE_TAKES | REEL_CHANGE_PLAN, error);
+  return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS | REEL_CHANGE_TAKES, error);
 }
 
 gboolean
@@ -399,7 +405,7 @@ reel_project_clear_finished_jobs (ReelProject *self, GError **error)
       reel_project_rollback_edit (self);
       return FALSE;
     }
-  return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS | REEL_CHANGE_PLAN, error);
+  return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS, error);
 }
 
 void

@@ -224,12 +224,13 @@ reel_project_add_take (ReelProject *self, ReelTake *take, GError **error)
 
   if (!reel_project_begin_system_edit (self, error))
     return FALSE;
+  reel_project_mark_shot_dirty (self, take->shot_id);
   if (!reel_project_add_take_in_transaction (self, take, error))
     {
       reel_project_rollback_edit (self);
       return FALSE;
     }
-  return reel_project_commit_system_edit (self, REEL_CHANGE_TAKES | REEL_CHANGE_PLAN, error);
+  return reel_project_commit_system_edit (self, REEL_CHANGE_TAKES, error);
 }
 
 gboolean
@@ -261,8 +262,7 @@ reel_project_choose_take (ReelProject *self, gint64 shot_id, gint64 take_id, GEr
                    _ ("Take %" G_GINT64_FORMAT " does not belong to this shot."), take_id);
       return FALSE;
     }
-  return reel_project_commit_edit (self, _ ("Choose take"), REEL_CHANGE_TAKES | REEL_CHANGE_PLAN,
-                                   error);
+  return reel_project_commit_edit (self, _ ("Choose take"), REEL_CHANGE_TAKES, error);
 }
 
 gboolean
@@ -304,8 +304,7 @@ reel_project_delete_take (ReelProject *self, gint64 take_id, GError **error)
       return FALSE;
     }
 
-  return reel_project_commit_edit (self, _ ("Delete take"), REEL_CHANGE_TAKES | REEL_CHANGE_PLAN,
-                                   error);
+  return reel_project_commit_edit (self, _ ("Delete take"), REEL_CHANGE_TAKES, error);
 }
 
 gboolean
@@ -336,5 +335,5 @@ reel_project_set_board_image (ReelProject *self,
       reel_project_rollback_edit (self);
       return FALSE;
     }
-  return reel_project_commit_edit (self, _ ("Change board image"), REEL_CHANGE_PLAN, error);
+  return reel_project_commit_edit (self, _ ("Change board image"), REEL_CHANGE_TAKES, error);
 }

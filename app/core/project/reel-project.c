@@ -182,6 +182,7 @@ reel_project_finalize (GObject *object)
   g_clear_pointer (&self->scenes_by_id, g_hash_table_unref);
   g_clear_pointer (&self->shots_by_id, g_hash_table_unref);
   g_clear_pointer (&self->undo_steps, g_ptr_array_unref);
+  g_clear_pointer (&self->dirty_shots, g_array_unref);
   g_clear_pointer (&self->redo_steps, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->language, g_free);
@@ -401,7 +402,10 @@ open_connection (ReelProject *self, const char *path, int flags, GError **error)
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, TRUE);
 
-  /* FULL sync: an edit the user saw applied survives a power cut. */
+  /* FULL sync: an edit the user saw applied survives a power cut. System
+   * edits (job bookkeeping, many a second) commit with NORMAL: in WAL mode
+   * that survives a crash or kill -9, and the next FULL commit makes it
+   * durable on disk too, without an fsync on the main thread per job event. */
   return reel_sql_exec (self->db,
                         "PRAGMA journal_mode = WAL;"
                         "PRAGMA synchronous = FULL;"
@@ -774,13 +778,86 @@ reload_plan (ReelProject *self)
       g_hash_table_iter_remove (&iter);
 }
 
+/* After a change to takes or jobs only: the shots themselves, their order
+ * and captions are as they were, so only their generation fields are read.
+ * This runs after every job event, so it must stay cheap. */
+static void
+update_generation_status (ReelProject *self, sqlite3_stmt *stmt)
+{
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64    id = sqlite3_column_int64 (stmt, 0);
+      ReelShot *shot = g_hash_table_lookup (self->shots_by_id, &id);
+
+      if (shot == NULL)
+        continue;
+      reel_shot_update_takes (shot, sqlite3_column_int64 (stmt, 1), sqlite3_column_int (stmt, 3),
+                              (const char *) sqlite3_column_text (stmt, 2));
+      reel_shot_set_live_status (shot,
+                                 sqlite3_column_type (stmt, 4) == SQLITE_NULL
+                                     ? ""
+                                     : (const char *) sqlite3_column_text (stmt, 4),
+                                 sqlite3_column_double (stmt, 5),
+                                 (const char *) sqlite3_column_text (stmt, 6));
+    }
+}
+
+#define GENERATION_STATUS_QUERY                                                                    \
+  "SELECT s.id, ifnull(s.chosen_take_id, 0), s.board_media,"                                       \
+  "  (SELECT count(*) FROM takes t WHERE t.shot_id = s.id),"                                       \
+  "  j.state, j.progress, ifnull(j.error, j.message)"                                              \
+  " FROM shots s"                                                                                  \
+  " LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE jobs.shot_id = s.id)"
+
+/* After a change to takes or jobs only: the shots themselves, their order
+ * and captions are as they were, so only their generation fields are read,
+ * and only for the shots the change touched when it said which. This runs
+ * after every job event, so it must stay cheap. */
+static void
+reload_generation_status (ReelProject *self)
+{
+  g_autoptr (GArray) dirty = g_steal_pointer (&self->dirty_shots);
+
+  if (dirty == NULL)
+    {
+      g_autoptr (sqlite3_stmt) all = reel_sql_prepare (self->db, GENERATION_STATUS_QUERY, NULL);
+
+      if (all != NULL)
+        update_generation_status (self, all);
+      return;
+    }
+
+  {
+    g_autoptr (sqlite3_stmt) one
+        = reel_sql_prepare (self->db, GENERATION_STATUS_QUERY " WHERE s.id = ?", NULL);
+
+    for (guint i = 0; one != NULL && i < dirty->len; i++)
+      {
+        sqlite3_reset (one);
+        sqlite3_bind_int64 (one, 1, g_array_index (dirty, gint64, i));
+        update_generation_status (self, one);
+      }
+  }
+}
+
+void
+reel_project_mark_shot_dirty (ReelProject *self, gint64 shot_id)
+{
+  if (self->dirty_shots == NULL)
+    self->dirty_shots = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (self->dirty_shots, shot_id);
+}
+
 void
 reel_project_reload (ReelProject *self, ReelChangeFlags flags)
 {
   if (flags & (REEL_CHANGE_SETTINGS | REEL_CHANGE_SCRIPT))
     reload_settings (self);
-  if (flags & (REEL_CHANGE_PLAN | REEL_CHANGE_TAKES | REEL_CHANGE_JOBS))
+  if (flags & REEL_CHANGE_PLAN)
     reload_plan (self);
+  else if (flags & (REEL_CHANGE_TAKES | REEL_CHANGE_JOBS))
+    reload_generation_status (self);
+  g_clear_pointer (&self->dirty_shots, g_array_unref);
 }
 
 void
@@ -797,7 +874,7 @@ reel_project_begin_edit (ReelProject *self, GError **error)
 {
   g_return_val_if_fail (!self->in_edit, FALSE);
 
-  if (!reel_sql_exec (self->db, "BEGIN IMMEDIATE", error))
+  if (!reel_sql_exec (self->db, "PRAGMA synchronous = FULL; BEGIN IMMEDIATE", error))
     return FALSE;
 
   self->in_edit = TRUE;
@@ -875,6 +952,7 @@ reel_project_rollback_edit (ReelProject *self)
     reel_project_undo_set_recording (self, TRUE);
   self->in_edit = FALSE;
   self->in_system_edit = FALSE;
+  g_clear_pointer (&self->dirty_shots, g_array_unref);
 }
 
 gboolean
@@ -882,10 +960,11 @@ reel_project_begin_system_edit (ReelProject *self, GError **error)
 {
   g_return_val_if_fail (!self->in_edit && !self->in_system_edit, FALSE);
 
-  if (!reel_sql_exec (self->db, "BEGIN IMMEDIATE", error))
+  if (!reel_sql_exec (self->db, "PRAGMA synchronous = NORMAL; BEGIN IMMEDIATE", error))
     return FALSE;
 
   self->in_system_edit = TRUE;
+  g_clear_pointer (&self->dirty_shots, g_array_unref);
   reel_project_undo_set_recording (self, FALSE);
   return TRUE;
 }

@@ -30,6 +30,11 @@ typedef struct
 ReelShot *reel_shot_new (gint64 id);
 void      reel_shot_update (ReelShot *self, const ReelShotData *data);
 void      reel_shot_data_clear (ReelShotData *data);
+/* Takes and the latest job's state, after a change that touched only those. */
+void reel_shot_update_takes (ReelShot   *self,
+                             gint64      chosen_take_id,
+                             guint       n_takes,
+                             const char *board_image);
 /* Live generation status, shown without a database read. */
 void reel_shot_set_live_status (ReelShot   *self,
                                 const char *status,

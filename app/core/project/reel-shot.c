@@ -399,3 +399,31 @@ reel_shot_set_live_status (ReelShot *self, const char *status, double progress, 
     }
   g_object_thaw_notify (G_OBJECT (self));
 }
+
+void
+reel_shot_update_takes (ReelShot   *self,
+                        gint64      chosen_take_id,
+                        guint       n_takes,
+                        const char *board_image)
+{
+  g_return_if_fail (REEL_IS_SHOT (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->data.chosen_take_id != chosen_take_id)
+    {
+      self->data.chosen_take_id = chosen_take_id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN_TAKE_ID]);
+    }
+  if (self->data.n_takes != n_takes)
+    {
+      self->data.n_takes = n_takes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_TAKES]);
+    }
+  if (g_strcmp0 (self->data.board_image, board_image) != 0)
+    {
+      g_free (self->data.board_image);
+      self->data.board_image = g_strdup (board_image);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOARD_IMAGE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
