@@ -114,7 +114,8 @@ interrupt_cb (gpointer user_data)
   /* Unfinished jobs stay in the project; the next run resumes them. */
   run->interrupted = TRUE;
   g_main_loop_quit (run->loop);
-  return G_SOURCE_REMOVE;
+  /* Kept, so the caller's g_source_remove() finds it. */
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean

@@ -1,0 +1,46 @@
+/* reel-application.h: the Storyreel GTK application
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "reel-project.h"
+
+G_BEGIN_DECLS
+
+#define REEL_TYPE_APPLICATION (reel_application_get_type ())
+G_DECLARE_FINAL_TYPE (ReelApplication, reel_application, REEL, APPLICATION, AdwApplication)
+
+ReelApplication *reel_application_new (void);
+
+/* The app's GSettings, or NULL when the schema is not installed (running from
+ * a bare build tree): callers then keep their defaults. (transfer none) */
+GSettings *reel_application_get_settings (void);
+
+/* Opens @file in @window (NULL: the active window, or a new one). A .storyreel
+ * file is opened; a .fountain or .txt script is imported into NAME.storyreel
+ * beside it. Errors are shown in a dialog. Returns whether it worked. */
+gboolean reel_application_open_file (ReelApplication *self, GFile *file, GtkWindow *window);
+/* Opens (creating it the first time) $XDG_DATA_HOME/storyreel/Demo.storyreel. */
+gboolean reel_application_open_demo (ReelApplication *self, GtkWindow *window);
+/* Puts @path first in the recent-projects list. */
+void reel_application_add_recent (const char *path);
+
+/* The code paths above, without a window: shared with the tests. */
+
+/* Where an example script lives: PKGDATADIR/examples, else the source tree's
+ * data/examples. NULL when neither has it. */
+char *reel_application_find_example (const char *basename);
+/* $XDG_DATA_HOME/storyreel/Demo.storyreel */
+GFile *reel_application_get_demo_file (void);
+/* Opens @project_file, or creates it from the lesson example first. */
+ReelProject *reel_application_load_demo_project (GFile *project_file, GError **error);
+/* Opens or creates @project_file, stores @script and breaks it down. */
+ReelProject *
+reel_application_import_script (GFile *project_file, const char *script, GError **error);
+/* NAME.storyreel beside a script file NAME.fountain. */
+GFile *reel_application_project_file_for_script (GFile *script_file);
+
+G_END_DECLS

@@ -1,0 +1,441 @@
+/* reel-jobs-page.c
+ *
+ * The Jobs view lists every job of the project in three groups: in progress
+ * (running before queued), failed or cancelled, and done (newest first). Rows
+ * are kept per job id and move between the groups as their state changes.
+ * State changes are coalesced into one refresh; a progress tick touches only
+ * its own row's progress bar.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "reel-job-row.h"
+#include "reel-jobs-page.h"
+#include "reel-window.h"
+#include "storyreel-ui-resources.h"
+
+/* A burst of job events (a batch being queued, a pass of the scheduler)
+ * becomes one refresh after this long. */
+#define REFRESH_DELAY_MS 120
+
+struct _ReelJobsPage
+{
+  GtkWidget parent_instance;
+
+  ReelScheduler *scheduler;
+  ReelProject   *project;
+  /* gint64 job id → ReelJobRow (owned by its list box) */
+  GHashTable *rows;
+  guint       refresh_source;
+  guint       n_failed;
+
+  GtkStack   *stack;
+  GtkLabel   *summary_label;
+  GtkWidget  *active_group;
+  GtkListBox *active_list;
+  GtkWidget  *failed_group;
+  GtkListBox *failed_list;
+  GtkWidget  *done_group;
+  GtkListBox *done_list;
+};
+
+G_DEFINE_FINAL_TYPE (ReelJobsPage, reel_jobs_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_N_FAILED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GtkListBox *
+list_for_state (ReelJobsPage *self, ReelJobState state)
+{
+  switch (state)
+    {
+      case REEL_JOB_DONE:
+        return self->done_list;
+      case REEL_JOB_FAILED:
+      case REEL_JOB_CANCELLED:
+        return self->failed_list;
+      default:
+        return self->active_list;
+    }
+}
+
+/* In progress: running first, then the queue in the order it will run.
+ * Finished groups: the newest first. */
+static int
+compare_rows (GtkListBoxRow *row_a, GtkListBoxRow *row_b, gpointer user_data)
+{
+  const ReelJobRecord *a = reel_job_row_get_job (REEL_JOB_ROW (row_a));
+  const ReelJobRecord *b = reel_job_row_get_job (REEL_JOB_ROW (row_b));
+  gboolean             a_waiting = a->state == REEL_JOB_QUEUED;
+  gboolean             b_waiting = b->state == REEL_JOB_QUEUED;
+
+  if (reel_job_state_is_finished (a->state))
+    return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+
+  if (a_waiting != b_waiting)
+    return a_waiting ? 1 : -1;
+  if (a->priority != b->priority)
+    return a->priority > b->priority ? -1 : 1;
+  return a->id < b->id ? -1 : a->id > b->id ? 1 : 0;
+}
+
+static const char *
+backend_label (ReelJobsPage *self, const char *name)
+{
+  ReelBackend *backend = reel_scheduler_get_backend (self->scheduler, name);
+
+  return backend != NULL ? reel_backend_get_display_name (backend) : name;
+}
+
+static void
+remove_row (ReelJobsPage *self, GtkWidget *row)
+{
+  GtkWidget *list = gtk_widget_get_parent (row);
+
+  if (GTK_IS_LIST_BOX (list))
+    gtk_list_box_remove (GTK_LIST_BOX (list), row);
+}
+
+static void
+set_n_failed (ReelJobsPage *self, guint n_failed)
+{
+  if (self->n_failed == n_failed)
+    return;
+  self->n_failed = n_failed;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_FAILED]);
+}
+
+static char *
+format_summary (guint n_running, guint n_queued, guint n_failed, guint n_done)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (n_running > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u running",
+                                                          "%u running", n_running),
+                                             n_running));
+  if (n_queued > 0)
+    g_ptr_array_add (
+        parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u queued", "%u queued", n_queued),
+                                n_queued));
+  if (n_failed > 0)
+    g_ptr_array_add (
+        parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed", "%u failed", n_failed),
+                                n_failed));
+  if (n_done > 0)
+    g_ptr_array_add (
+        parts,
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u done", "%u done", n_done), n_done));
+  if (parts->len == 0)
+    return g_strdup (_ ("No jobs"));
+
+  g_ptr_array_add (parts, NULL);
+  /* Translators: the separator of "2 running · 5 queued · 1 failed" */
+  return g_strjoinv (_ (" · "), (char **) parts->pdata);
+}
+
+void
+reel_jobs_page_refresh (ReelJobsPage *self)
+{
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_autoptr (GHashTable) seen = NULL;
+  g_autofree char *summary = NULL;
+  GHashTableIter   iter;
+  gpointer         key, value;
+  guint            n_running = 0, n_queued = 0, n_failed = 0, n_stopped = 0, n_done = 0;
+
+  g_return_if_fail (REEL_IS_JOBS_PAGE (self));
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  jobs = self->scheduler != NULL
+             ? reel_scheduler_list_jobs (self->scheduler)
+             : g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      ReelJobRow    *row = g_hash_table_lookup (self->rows, &job->id);
+      ReelShot      *shot = reel_project_lookup_shot (self->project, job->shot_id);
+      GtkListBox    *list = list_for_state (self, job->state);
+
+      if (row == NULL)
+        {
+          row = REEL_JOB_ROW (reel_job_row_new ());
+          g_hash_table_insert (self->rows, g_memdup2 (&job->id, sizeof job->id), row);
+        }
+      reel_job_row_update (row, job, shot != NULL ? reel_shot_get_number (shot) : NULL,
+                           backend_label (self, job->backend));
+      if (gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (list))
+        {
+          g_object_ref (row);
+          remove_row (self, GTK_WIDGET (row));
+          gtk_list_box_append (list, GTK_WIDGET (row));
+          g_object_unref (row);
+        }
+      g_hash_table_add (seen, &job->id);
+
+      switch (job->state)
+        {
+          case REEL_JOB_QUEUED:
+            n_queued++;
+            break;
+          case REEL_JOB_DONE:
+            n_done++;
+            break;
+          case REEL_JOB_FAILED:
+            n_failed++;
+            break;
+          case REEL_JOB_CANCELLED:
+            n_stopped++;
+            break;
+          default:
+            n_running++;
+            break;
+        }
+    }
+
+  /* Jobs cleared from the project, or of a project that is gone. */
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (seen, key))
+      {
+        remove_row (self, value);
+        g_hash_table_iter_remove (&iter);
+      }
+
+  gtk_list_box_invalidate_sort (self->active_list);
+  gtk_list_box_invalidate_sort (self->failed_list);
+  gtk_list_box_invalidate_sort (self->done_list);
+
+  gtk_widget_set_visible (self->active_group, n_running + n_queued > 0);
+  gtk_widget_set_visible (self->failed_group, n_failed + n_stopped > 0);
+  gtk_widget_set_visible (self->done_group, n_done > 0);
+  gtk_stack_set_visible_child_name (self->stack, jobs->len > 0 ? "jobs" : "empty");
+
+  summary = format_summary (n_running, n_queued, n_failed + n_stopped, n_done);
+  gtk_label_set_label (self->summary_label, summary);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel-all", n_running + n_queued > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.clear-finished", n_done + n_stopped > 0);
+  set_n_failed (self, n_failed);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  ReelJobsPage *self = user_data;
+
+  self->refresh_source = 0;
+  reel_jobs_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The first event of a burst schedules the refresh; later ones ride along,
+ * so a steady stream of events still refreshes every REFRESH_DELAY_MS. */
+static void
+queue_refresh (ReelJobsPage *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+}
+
+static void
+job_progress_cb (ReelJobsPage  *self,
+                 gint64         job_id,
+                 double         fraction,
+                 const char    *message,
+                 ReelScheduler *scheduler)
+{
+  ReelJobRow *row = g_hash_table_lookup (self->rows, &job_id);
+
+  if (row != NULL)
+    reel_job_row_set_progress (row, fraction);
+}
+
+static void
+project_changed_cb (ReelJobsPage *self, guint flags)
+{
+  if (flags & (REEL_CHANGE_JOBS | REEL_CHANGE_PLAN))
+    queue_refresh (self);
+}
+
+void
+reel_jobs_page_set_scheduler (ReelJobsPage *self, ReelScheduler *scheduler)
+{
+  g_return_if_fail (REEL_IS_JOBS_PAGE (self));
+  g_return_if_fail (scheduler == NULL || REEL_IS_SCHEDULER (scheduler));
+
+  if (self->scheduler == scheduler)
+    return;
+
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_set_object (&self->scheduler, scheduler);
+  if (scheduler != NULL)
+    g_set_object (&self->project, reel_scheduler_get_project (scheduler));
+  else
+    g_clear_object (&self->project);
+
+  if (scheduler != NULL)
+    {
+      g_signal_connect_object (scheduler, "job-changed", G_CALLBACK (queue_refresh), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (scheduler, "job-progress", G_CALLBACK (job_progress_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->project, "changed", G_CALLBACK (project_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  reel_jobs_page_refresh (self);
+}
+
+guint
+reel_jobs_page_get_n_failed (ReelJobsPage *self)
+{
+  g_return_val_if_fail (REEL_IS_JOBS_PAGE (self), 0);
+  return self->n_failed;
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->scheduler != NULL
+      && !reel_scheduler_cancel_job (self->scheduler, g_variant_get_int64 (parameter), &error))
+    reel_widget_report_error (widget, _ ("Could Not Cancel the Job"), error);
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->scheduler != NULL
+      && !reel_scheduler_retry_job (self->scheduler, g_variant_get_int64 (parameter), &error))
+    reel_widget_report_error (widget, _ ("Could Not Try Again"), error);
+}
+
+static void
+cancel_all_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (widget);
+
+  if (self->scheduler != NULL)
+    reel_scheduler_cancel_all (self->scheduler);
+}
+
+static void
+clear_finished_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->project != NULL && !reel_project_clear_finished_jobs (self->project, &error))
+    reel_widget_report_error (widget, _ ("Could Not Clear the Finished Jobs"), error);
+}
+
+static void
+reel_jobs_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_N_FAILED:
+        g_value_set_uint (value, self->n_failed);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reel_jobs_page_dispose (GObject *object)
+{
+  ReelJobsPage *self = REEL_JOBS_PAGE (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_JOBS_PAGE);
+
+  G_OBJECT_CLASS (reel_jobs_page_parent_class)->dispose (object);
+}
+
+static void
+reel_jobs_page_class_init (ReelJobsPageClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reel_jobs_page_dispose;
+  object_class->get_property = reel_jobs_page_get_property;
+
+  properties[PROP_N_FAILED]
+      = g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "job.cancel", "x", cancel_action);
+  gtk_widget_class_install_action (widget_class, "job.retry", "x", retry_action);
+  gtk_widget_class_install_action (widget_class, "jobs.cancel-all", NULL, cancel_all_action);
+  gtk_widget_class_install_action (widget_class, "jobs.clear-finished", NULL,
+                                   clear_finished_action);
+
+  g_type_ensure (REEL_TYPE_JOB_ROW);
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/storyreel/Storyreel/reel-jobs-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_group);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_list);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, failed_group);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, failed_list);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, done_group);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, done_list);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+reel_jobs_page_init (ReelJobsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gtk_list_box_set_sort_func (self->active_list, compare_rows, NULL, NULL);
+  gtk_list_box_set_sort_func (self->failed_list, compare_rows, NULL, NULL);
+  gtk_list_box_set_sort_func (self->done_list, compare_rows, NULL, NULL);
+  reel_jobs_page_refresh (self);
+}

@@ -1,0 +1,988 @@
+/* reel-shot-card.c
+ *
+ * A card edits one shot in place. Every edit goes through the ReelProject
+ * edit API, so it is one undoable step; the card then follows the ReelShot's
+ * notifications like every other view. Text is committed on Enter or when the
+ * focus leaves, never on every keystroke.
+ *
+ * The card also shows where the shot's generation stands (queued, a progress
+ * bar while it runs, done with its takes, or failed with the reason and a
+ * Retry button) and its picture: the chosen take's thumbnail, else the board
+ * image. A missing or damaged picture is marked with a warning.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "reel-shot-card.h"
+#include "reel-window.h"
+#include "storyreel-ui-resources.h"
+
+struct _ReelShotCard
+{
+  GtkWidget parent_instance;
+
+  GtkWidget   *card_box;
+  ReelProject *project;
+  ReelShot    *shot;
+
+  /* Set while the card writes the shot's values into its widgets, so those
+   * writes are not taken for user edits. */
+  guint    syncing;
+  gboolean text_dirty;
+  gboolean captions_dirty;
+  int      allocated_width;
+  guint    relayout_source;
+
+  GtkBox         *header_box;
+  GtkLabel       *number_label;
+  GtkLabel       *heading_label;
+  GtkMenuButton  *menu_button;
+  GtkTextView    *text_view;
+  GtkTextView    *captions_view;
+  GtkLabel       *captions_placeholder;
+  GtkDropDown    *camera_dropdown;
+  GtkSpinButton  *duration_spin;
+  GtkBox         *status_box;
+  GtkProgressBar *progress_bar;
+  GtkImage       *status_image;
+  GtkLabel       *status_label;
+  GtkLabel       *error_label;
+  GtkButton      *takes_button;
+  GtkButton      *retry_button;
+  GtkButton      *generate_button;
+  GtkOverlay     *frame;
+  GtkPicture     *picture;
+  GtkWidget      *placeholder;
+  GtkImage       *media_warning;
+
+  /* What the picture was made from, so it is loaded again only on a change. */
+  gint64 shown_take_id;
+  char  *shown_board;
+  /* Why the picture cannot be shown (missing or damaged media), or NULL. */
+  char *media_problem;
+};
+
+G_DEFINE_FINAL_TYPE (ReelShotCard, reel_shot_card, GTK_TYPE_WIDGET)
+
+#define CARD_NATURAL_WIDTH 288
+
+enum
+{
+  PROP_0,
+  PROP_PROJECT,
+  PROP_SHOT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static char *
+buffer_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter    start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+set_buffer_text (GtkTextView *view, const char *text)
+{
+  g_autofree char *current = buffer_dup_text (view);
+
+  if (g_strcmp0 (current, text != NULL ? text : "") != 0)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text != NULL ? text : "", -1);
+}
+
+static void
+set_accessible_label (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static void
+update_captions_placeholder (ReelShotCard *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->captions_view);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->captions_placeholder),
+                          gtk_text_buffer_get_char_count (buffer) == 0
+                              && !gtk_widget_has_focus (GTK_WIDGET (self->captions_view)));
+}
+
+static void
+update_labels (ReelShotCard *self)
+{
+  const char      *number = reel_shot_get_number (self->shot);
+  g_autofree char *card = g_strdup_printf (_ ("Shot %s"), number);
+  g_autofree char *text = g_strdup_printf (_ ("Text of shot %s"), number);
+  g_autofree char *captions = g_strdup_printf (_ ("Dialogue of shot %s"), number);
+  g_autofree char *duration = g_strdup_printf (_ ("Duration of shot %s in seconds"), number);
+  g_autofree char *camera = g_strdup_printf (_ ("Camera move of shot %s"), number);
+  g_autofree char *menu = g_strdup_printf (_ ("Actions for shot %s"), number);
+  g_autofree char *generate = g_strdup_printf (_ ("Generate shot %s"), number);
+  g_autofree char *retry = g_strdup_printf (_ ("Generate shot %s again"), number);
+  g_autofree char *takes = g_strdup_printf (_ ("Show the takes of shot %s"), number);
+  g_autofree char *picture = g_strdup_printf (_ ("Picture of shot %s"), number);
+
+  gtk_label_set_label (self->number_label, number);
+  gtk_label_set_label (self->heading_label, reel_shot_get_scene_heading (self->shot));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->heading_label),
+                               reel_shot_get_scene_heading (self->shot));
+  set_accessible_label (self, card);
+  set_accessible_label (self->text_view, text);
+  set_accessible_label (self->captions_view, captions);
+  set_accessible_label (self->duration_spin, duration);
+  set_accessible_label (self->camera_dropdown, camera);
+  set_accessible_label (self->menu_button, menu);
+  set_accessible_label (self->generate_button, generate);
+  set_accessible_label (self->retry_button, retry);
+  set_accessible_label (self->takes_button, takes);
+  gtk_picture_set_alternative_text (self->picture, picture);
+}
+
+static gboolean
+status_is_busy (const char *status)
+{
+  return g_strcmp0 (status, "queued") == 0 || g_strcmp0 (status, "submitting") == 0
+         || g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "downloading") == 0;
+}
+
+/* A progress tick changes only the bar and its percentage. */
+static void
+update_progress (ReelShotCard *self)
+{
+  const char      *status = reel_shot_get_status (self->shot);
+  double           progress = reel_shot_get_progress (self->shot);
+  g_autofree char *label = NULL;
+
+  gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  if (g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "submitting") == 0)
+    {
+      /* Translators: a shot's state on its card, "Generating 42 %" */
+      label = g_strdup_printf (_ ("Generating %.0f %%"), progress * 100);
+      gtk_label_set_label (self->status_label, label);
+    }
+}
+
+static void
+set_status (ReelShotCard *self, const char *icon_name, const char *css_class, const char *text)
+{
+  const char *classes[] = { "success", "error", "accent", "dim-label" };
+
+  gtk_image_set_from_icon_name (self->status_image, icon_name);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), icon_name != NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_image), classes[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), classes[i]);
+    }
+  if (css_class != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_image), css_class);
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), css_class);
+    }
+  gtk_label_set_label (self->status_label, text);
+}
+
+static void
+update_status (ReelShotCard *self)
+{
+  const char      *status = reel_shot_get_status (self->shot);
+  const char      *message = reel_shot_get_status_message (self->shot);
+  guint            n_takes = reel_shot_get_n_takes (self->shot);
+  gboolean         busy = status_is_busy (status);
+  gboolean         failed = g_strcmp0 (status, "failed") == 0;
+  gboolean         cancelled = g_strcmp0 (status, "cancelled") == 0;
+  g_autofree char *takes
+      = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u take", "%u takes", n_takes), n_takes);
+
+  if (g_strcmp0 (status, "queued") == 0)
+    set_status (self, "document-open-recent-symbolic", "accent", _ ("Queued"));
+  else if (g_strcmp0 (status, "downloading") == 0)
+    set_status (self, "folder-download-symbolic", "accent", _ ("Downloading"));
+  else if (busy)
+    set_status (self, "emblem-synchronizing-symbolic", "accent", NULL);
+  else if (failed)
+    set_status (self, "dialog-error-symbolic", "error", _ ("Failed"));
+  else if (cancelled)
+    set_status (self, "process-stop-symbolic", "dim-label", _ ("Cancelled"));
+  else if (n_takes > 0)
+    set_status (self, "emblem-ok-symbolic", "success", _ ("Done"));
+  else
+    set_status (self, NULL, "dim-label", _ ("Not generated yet"));
+
+  /* Done, the take count says it all (and keeps the row narrow). */
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label),
+                          !(n_takes > 0 && !busy && !failed && !cancelled));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
+  if (busy)
+    update_progress (self);
+
+  /* The reason in the backend's plain words, in full on hover. */
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && message != NULL && *message);
+  gtk_label_set_label (self->error_label, failed ? message : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_box), failed ? message : NULL);
+
+  gtk_button_set_label (self->takes_button, takes);
+  gtk_widget_set_visible (GTK_WIDGET (self->takes_button), n_takes > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed || cancelled);
+  gtk_widget_set_visible (GTK_WIDGET (self->generate_button), !failed && !cancelled);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), n_takes > 0
+                                                                       ? _ ("Generate Another Take")
+                                                                       : _ ("Generate This Shot"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shot.generate", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shot.retry", !busy);
+}
+
+static void
+set_media_problem (ReelShotCard *self, const char *problem)
+{
+  if (problem != NULL)
+    g_message ("Shot %s: %s", reel_shot_get_number (self->shot), problem);
+  g_free (self->media_problem);
+  self->media_problem = g_strdup (problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->media_warning), problem != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->media_warning), problem);
+  if (problem != NULL)
+    set_accessible_label (self->media_warning, problem);
+}
+
+/* The chosen take's thumbnail, else the board image. Only cheap checks here
+ * (is the file there, does the picture load); the take strip verifies hashes. */
+static void
+update_picture (ReelShotCard *self)
+{
+  gint64      take_id = reel_shot_get_chosen_take_id (self->shot);
+  const char *board = reel_shot_get_board_image (self->shot);
+  g_autoptr (ReelTake) take = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *problem = NULL;
+
+  if (self->project == NULL
+      || (take_id == self->shown_take_id && g_strcmp0 (board, self->shown_board) == 0))
+    return;
+  self->shown_take_id = take_id;
+  g_free (self->shown_board);
+  self->shown_board = g_strdup (board);
+
+  if (take_id != 0 && (take = reel_project_get_take (self->project, take_id)) != NULL)
+    {
+      g_autofree char *media = reel_project_get_media_path (self->project, take->media);
+
+      if (media == NULL || !g_file_test (media, G_FILE_TEST_IS_REGULAR))
+        problem = g_strdup (_ ("The chosen take’s file is missing. Generate the shot again, or "
+                               "choose another take."));
+      if (take->thumbnail != NULL)
+        path = reel_project_get_media_path (self->project, take->thumbnail);
+      else if (g_strcmp0 (take->kind, "image") == 0)
+        path = g_steal_pointer (&media);
+    }
+  if (path == NULL && board != NULL && *board != '\0')
+    path = reel_project_get_media_path (self->project, board);
+
+  if (path != NULL)
+    {
+      texture = gdk_texture_new_from_filename (path, &error);
+      if (texture == NULL && problem == NULL)
+        problem = g_strdup (_ ("The shot’s picture is missing or damaged. Generate the shot again, "
+                               "or import its picture again."));
+    }
+
+  gtk_picture_set_paintable (self->picture, texture != NULL ? GDK_PAINTABLE (texture) : NULL);
+  gtk_widget_set_visible (self->placeholder, texture == NULL);
+  set_media_problem (self, problem);
+}
+
+static void
+sync_from_shot (ReelShotCard *self)
+{
+  if (self->shot == NULL)
+    return;
+
+  self->syncing++;
+
+  update_labels (self);
+
+  /* Never overwrite what the user is typing: their edit is committed soon. */
+  if (!self->text_dirty)
+    set_buffer_text (self->text_view, reel_shot_get_text (self->shot));
+  if (!self->captions_dirty)
+    {
+      g_autofree char *captions = reel_shot_dup_captions_text (self->shot);
+      set_buffer_text (self->captions_view, captions);
+    }
+  update_captions_placeholder (self);
+
+  gtk_spin_button_set_value (self->duration_spin, reel_shot_get_duration (self->shot));
+  gtk_drop_down_set_selected (self->camera_dropdown, reel_shot_get_camera (self->shot));
+
+  update_status (self);
+  update_picture (self);
+
+  self->syncing--;
+}
+
+static void
+shot_notify_cb (ReelShotCard *self, GParamSpec *pspec)
+{
+  /* Progress ticks come many times a second: touch only the bar. */
+  if (g_strcmp0 (pspec->name, "progress") == 0)
+    update_progress (self);
+  else
+    sync_from_shot (self);
+}
+
+static void
+commit_text (ReelShotCard *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!self->text_dirty || self->project == NULL || self->shot == NULL)
+    return;
+
+  self->text_dirty = FALSE;
+  text = g_strstrip (buffer_dup_text (self->text_view));
+  if (g_strcmp0 (text, reel_shot_get_text (self->shot)) == 0)
+    return;
+
+  if (!reel_project_set_shot_text (self->project, reel_shot_get_id (self->shot), text, &error))
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Shot"), error);
+      sync_from_shot (self);
+    }
+}
+
+static void
+commit_captions (ReelShotCard *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *current = NULL;
+
+  if (!self->captions_dirty || self->project == NULL || self->shot == NULL)
+    return;
+
+  self->captions_dirty = FALSE;
+  text = g_strstrip (buffer_dup_text (self->captions_view));
+  current = reel_shot_dup_captions_text (self->shot);
+  if (g_strcmp0 (text, g_strstrip (current)) == 0)
+    return;
+
+  if (!reel_project_set_shot_captions_text (self->project, reel_shot_get_id (self->shot), text,
+                                            &error))
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Dialogue"), error);
+      sync_from_shot (self);
+    }
+}
+
+void
+reel_shot_card_commit (ReelShotCard *self)
+{
+  g_return_if_fail (REEL_IS_SHOT_CARD (self));
+
+  commit_text (self);
+  commit_captions (self);
+}
+
+static void
+text_changed_cb (ReelShotCard *self)
+{
+  if (self->syncing == 0)
+    self->text_dirty = TRUE;
+}
+
+static void
+captions_changed_cb (ReelShotCard *self)
+{
+  if (self->syncing == 0)
+    self->captions_dirty = TRUE;
+  update_captions_placeholder (self);
+}
+
+static void
+revert_text (ReelShotCard *self)
+{
+  self->text_dirty = FALSE;
+  self->captions_dirty = FALSE;
+  /* A new shot: its picture loads afresh. */
+  self->shown_take_id = -1;
+  g_clear_pointer (&self->shown_board, g_free);
+  sync_from_shot (self);
+}
+
+/* Enter commits the shot text; Shift+Enter still breaks the line. In the
+ * dialogue, where every line is a caption, Ctrl+Enter commits. Escape reverts. */
+static gboolean
+text_key_pressed_cb (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     ReelShotCard          *self)
+{
+  GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  gboolean   is_text = view == GTK_WIDGET (self->text_view);
+  GtkWidget *child;
+
+  if (keyval == GDK_KEY_Escape)
+    {
+      revert_text (self);
+      return GDK_EVENT_STOP;
+    }
+
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+
+  if (is_text && (state & GDK_SHIFT_MASK) != 0)
+    return GDK_EVENT_PROPAGATE;
+  if (!is_text && (state & GDK_CONTROL_MASK) == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  if (is_text)
+    commit_text (self);
+  else
+    commit_captions (self);
+
+  /* Hand the focus back to the card, so arrow keys move between shots again. */
+  child = gtk_widget_get_parent (GTK_WIDGET (self));
+  if (child != NULL)
+    gtk_widget_grab_focus (child);
+  return GDK_EVENT_STOP;
+}
+
+static void
+text_focus_leave_cb (ReelShotCard *self)
+{
+  commit_text (self);
+}
+
+static void
+captions_focus_leave_cb (ReelShotCard *self)
+{
+  commit_captions (self);
+  update_captions_placeholder (self);
+}
+
+static void
+captions_focus_enter_cb (ReelShotCard *self)
+{
+  update_captions_placeholder (self);
+}
+
+static void
+duration_changed_cb (ReelShotCard *self)
+{
+  g_autoptr (GError) error = NULL;
+  double seconds;
+
+  if (self->syncing > 0 || self->project == NULL || self->shot == NULL)
+    return;
+
+  seconds = gtk_spin_button_get_value (self->duration_spin);
+  if (G_APPROX_VALUE (seconds, reel_shot_get_duration (self->shot), 1e-6))
+    return;
+
+  if (!reel_project_set_shot_duration (self->project, reel_shot_get_id (self->shot), seconds,
+                                       &error))
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Duration"), error);
+      sync_from_shot (self);
+    }
+}
+
+static void
+camera_changed_cb (ReelShotCard *self)
+{
+  g_autoptr (GError) error = NULL;
+  guint selected;
+
+  if (self->syncing > 0 || self->project == NULL || self->shot == NULL)
+    return;
+
+  selected = gtk_drop_down_get_selected (self->camera_dropdown);
+  if (selected >= REEL_N_CAMERA_MOVES || selected == (guint) reel_shot_get_camera (self->shot))
+    return;
+
+  if (!reel_project_set_shot_camera (self->project, reel_shot_get_id (self->shot),
+                                     (ReelCameraMove) selected, &error))
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Camera Move"), error);
+      sync_from_shot (self);
+    }
+}
+
+/* The window's shot actions act on the selected card: opening its menu makes
+ * it the selected one (the storyboard does the same for focus). */
+static void
+select_self (ReelShotCard *self)
+{
+  GtkWidget *child = gtk_widget_get_parent (GTK_WIDGET (self));
+  GtkWidget *flow_box = child != NULL ? gtk_widget_get_parent (child) : NULL;
+
+  if (GTK_IS_FLOW_BOX_CHILD (child) && GTK_IS_FLOW_BOX (flow_box)
+      && !gtk_flow_box_child_is_selected (GTK_FLOW_BOX_CHILD (child)))
+    gtk_flow_box_select_child (GTK_FLOW_BOX (flow_box), GTK_FLOW_BOX_CHILD (child));
+}
+
+/* Called each time the menu is about to pop up. */
+static void
+menu_popup_cb (GtkMenuButton *menu_button, gpointer user_data)
+{
+  select_self (REEL_SHOT_CARD (user_data));
+}
+
+/* Drag and drop: the header is the handle (the text views keep their own text
+ * selection drags); every card is a drop target, before or after itself. */
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source, double x, double y, ReelShotCard *self)
+{
+  if (self->shot == NULL)
+    return NULL;
+
+  commit_text (self);
+  commit_captions (self);
+  return gdk_content_provider_new_typed (REEL_TYPE_SHOT, self->shot);
+}
+
+static void
+drag_begin_cb (GtkDragSource *source, GdkDrag *drag, ReelShotCard *self)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (self));
+  graphene_point_t point;
+
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->header_box), GTK_WIDGET (self),
+                                 &GRAPHENE_POINT_INIT (0, 0), &point))
+    point = GRAPHENE_POINT_INIT (0, 0);
+
+  /* Snapshot the card now: the live paintable would follow it as it dims. */
+  {
+    g_autoptr (GdkPaintable) frozen = gdk_paintable_get_current_image (paintable);
+    gtk_drag_source_set_icon (source, frozen, (int) point.x + 16, (int) point.y + 16);
+  }
+  gtk_widget_add_css_class (GTK_WIDGET (self), "dragging");
+}
+
+static void
+drag_end_cb (GtkDragSource *source, GdkDrag *drag, gboolean delete_data, ReelShotCard *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "dragging");
+}
+
+static gboolean
+drop_is_after (ReelShotCard *self, double x)
+{
+  gboolean after = x > gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL)
+    after = !after;
+  return after;
+}
+
+static void
+clear_drop_indicator (ReelShotCard *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "drop-before");
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "drop-after");
+}
+
+static GdkDragAction
+drop_motion_cb (GtkDropTarget *target, double x, double y, ReelShotCard *self)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+  gboolean      after = drop_is_after (self, x);
+
+  if (value != NULL && G_VALUE_HOLDS (value, REEL_TYPE_SHOT)
+      && g_value_get_object (value) == (gpointer) self->shot)
+    {
+      clear_drop_indicator (self);
+      return 0;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self), after ? "drop-before" : "drop-after");
+  gtk_widget_add_css_class (GTK_WIDGET (self), after ? "drop-after" : "drop-before");
+  return GDK_ACTION_MOVE;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target, ReelShotCard *self)
+{
+  clear_drop_indicator (self);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, ReelShotCard *self)
+{
+  g_autoptr (GError) error = NULL;
+  ReelShot *dragged;
+  guint     from, to, position;
+  gint64    dragged_id;
+
+  clear_drop_indicator (self);
+
+  if (!G_VALUE_HOLDS (value, REEL_TYPE_SHOT) || self->project == NULL || self->shot == NULL)
+    return FALSE;
+
+  dragged = g_value_get_object (value);
+  if (dragged == NULL || dragged == self->shot)
+    return FALSE;
+
+  from = reel_shot_get_position (dragged);
+  to = reel_shot_get_position (self->shot);
+  /* reel_project_move_shot() takes the final position, counted after the
+   * dragged shot has left its old place. */
+  if (drop_is_after (self, x))
+    position = from < to ? to : to + 1;
+  else
+    position = from < to ? to - 1 : to;
+
+  if (position == from)
+    return TRUE;
+
+  dragged_id = reel_shot_get_id (dragged);
+  if (!reel_project_move_shot (self->project, dragged_id, position, &error))
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Move the Shot"), error);
+      return FALSE;
+    }
+
+  /* The flow box rebuilt its cards; keep the moved shot under the user's eye. */
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    if (REEL_IS_WINDOW (root))
+      reel_window_select_shot (REEL_WINDOW (root), dragged_id);
+  }
+  return TRUE;
+}
+
+static void
+set_shot (ReelShotCard *self, ReelShot *shot)
+{
+  if (self->shot != NULL)
+    g_signal_handlers_disconnect_by_data (self->shot, self);
+  g_set_object (&self->shot, shot);
+  if (shot != NULL)
+    g_signal_connect_object (shot, "notify", G_CALLBACK (shot_notify_cb), self, G_CONNECT_SWAPPED);
+  self->text_dirty = FALSE;
+  self->captions_dirty = FALSE;
+  sync_from_shot (self);
+}
+
+ReelShot *
+reel_shot_card_get_shot (ReelShotCard *self)
+{
+  g_return_val_if_fail (REEL_IS_SHOT_CARD (self), NULL);
+  return self->shot;
+}
+
+GtkWidget *
+reel_shot_card_new (ReelProject *project, ReelShot *shot)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (project), NULL);
+  g_return_val_if_fail (REEL_IS_SHOT (shot), NULL);
+
+  return g_object_new (REEL_TYPE_SHOT_CARD, "project", project, "shot", shot, NULL);
+}
+
+static void
+reel_shot_card_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ReelShotCard *self = REEL_SHOT_CARD (object);
+
+  switch (prop_id)
+    {
+      case PROP_PROJECT:
+        g_value_set_object (value, self->project);
+        break;
+      case PROP_SHOT:
+        g_value_set_object (value, self->shot);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reel_shot_card_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  ReelShotCard *self = REEL_SHOT_CARD (object);
+
+  switch (prop_id)
+    {
+      case PROP_PROJECT:
+        g_set_object (&self->project, g_value_get_object (value));
+        break;
+      case PROP_SHOT:
+        set_shot (self, g_value_get_object (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+relayout_cb (gpointer user_data)
+{
+  ReelShotCard *self = user_data;
+
+  GtkWidget *views[] = { GTK_WIDGET (self->text_view), GTK_WIDGET (self->captions_view) };
+
+  self->relayout_source = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      int height = 0;
+
+      gtk_widget_measure (views[i], GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (views[i]),
+                          &height, NULL, NULL, NULL);
+      if (height != gtk_widget_get_height (views[i]))
+        gtk_widget_queue_resize (views[i]);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reel_shot_card_measure (GtkWidget     *widget,
+                        GtkOrientation orientation,
+                        int            for_size,
+                        int           *minimum,
+                        int           *natural,
+                        int           *minimum_baseline,
+                        int           *natural_baseline)
+{
+  gtk_widget_measure (REEL_SHOT_CARD (widget)->card_box, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+  /* The storyboard lays cards out by their natural width: a take's
+   * thumbnail must not turn a grid into one wide column. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, MIN (*natural, CARD_NATURAL_WIDTH));
+}
+
+/* GtkTextView measures its height for the width it had last time, so wrapped
+ * text can be clipped after the card gets a new width: measure once more. */
+static void
+reel_shot_card_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  ReelShotCard *self = REEL_SHOT_CARD (widget);
+
+  gtk_widget_allocate (self->card_box, width, height, baseline, NULL);
+
+  if (width != self->allocated_width)
+    {
+      self->allocated_width = width;
+      if (self->relayout_source == 0)
+        /* After the text views have wrapped their text anew (they do it in
+         * an idle of their own, at a higher priority). */
+        self->relayout_source = g_idle_add_full (G_PRIORITY_LOW, relayout_cb, self, NULL);
+    }
+}
+
+static void
+reel_shot_card_dispose (GObject *object)
+{
+  ReelShotCard *self = REEL_SHOT_CARD (object);
+
+  g_clear_handle_id (&self->relayout_source, g_source_remove);
+
+  /* A card goes away when the flow box rebuilds after a change: never write
+   * to the project from here, that would re-enter the change. */
+  self->text_dirty = FALSE;
+  self->captions_dirty = FALSE;
+  if (self->shot != NULL)
+    g_signal_handlers_disconnect_by_data (self->shot, self);
+  g_clear_object (&self->shot);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->shown_board, g_free);
+  g_clear_pointer (&self->media_problem, g_free);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_SHOT_CARD);
+
+  G_OBJECT_CLASS (reel_shot_card_parent_class)->dispose (object);
+}
+
+/* The card's buttons hand their shot to the window, which owns the scheduler
+ * and the take strip. */
+static void
+forward_action (GtkWidget *widget, const char *window_action)
+{
+  ReelShotCard *self = REEL_SHOT_CARD (widget);
+
+  if (self->shot == NULL)
+    return;
+  select_self (self);
+  gtk_widget_activate_action (widget, window_action, "x", reel_shot_get_id (self->shot));
+}
+
+static void
+generate_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  forward_action (widget, "win.generate-shot");
+}
+
+static void
+retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  forward_action (widget, "win.retry-shot");
+}
+
+static void
+show_takes_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  forward_action (widget, "win.show-takes");
+}
+
+const char *
+reel_shot_card_get_media_problem (ReelShotCard *self)
+{
+  g_return_val_if_fail (REEL_IS_SHOT_CARD (self), NULL);
+  return self->media_problem;
+}
+
+gboolean
+reel_shot_card_has_picture (ReelShotCard *self)
+{
+  g_return_val_if_fail (REEL_IS_SHOT_CARD (self), FALSE);
+  return gtk_picture_get_paintable (self->picture) != NULL;
+}
+
+const char *
+reel_shot_card_get_status_text (ReelShotCard *self)
+{
+  g_return_val_if_fail (REEL_IS_SHOT_CARD (self), NULL);
+  return gtk_label_get_label (self->status_label);
+}
+
+static void
+reel_shot_card_class_init (ReelShotCardClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reel_shot_card_dispose;
+  object_class->get_property = reel_shot_card_get_property;
+  object_class->set_property = reel_shot_card_set_property;
+  widget_class->measure = reel_shot_card_measure;
+  widget_class->size_allocate = reel_shot_card_size_allocate;
+
+  properties[PROP_PROJECT]
+      = g_param_spec_object ("project", NULL, NULL, REEL_TYPE_PROJECT,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOT]
+      = g_param_spec_object ("shot", NULL, NULL, REEL_TYPE_SHOT,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "shot.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "shot.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "shot.show-takes", NULL, show_takes_action);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/storyreel/Storyreel/reel-shot-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, card_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, header_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, number_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, text_view);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, captions_view);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, captions_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, camera_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_image);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, takes_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, frame);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, picture);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, placeholder);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, media_warning);
+
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_css_name (widget_class, "shotcard");
+}
+
+static void
+add_focus_controller (GtkWidget *widget, GCallback enter, GCallback leave, ReelShotCard *self)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  if (enter != NULL)
+    g_signal_connect_object (focus, "enter", enter, self, G_CONNECT_SWAPPED);
+  if (leave != NULL)
+    g_signal_connect_object (focus, "leave", leave, self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, focus);
+}
+
+static void
+reel_shot_card_init (ReelShotCard *self)
+{
+  g_autoptr (GtkStringList) cameras = gtk_string_list_new (NULL);
+  GtkEventController *key;
+  GtkDragSource      *drag_source;
+  GtkDropTarget      *drop_target;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < REEL_N_CAMERA_MOVES; i++)
+    gtk_string_list_append (cameras, reel_camera_move_get_label ((ReelCameraMove) i));
+  gtk_drop_down_set_model (self->camera_dropdown, G_LIST_MODEL (cameras));
+
+  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
+                           G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->captions_view), "changed",
+                           G_CALLBACK (captions_changed_cb), self, G_CONNECT_SWAPPED);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), key);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->captions_view), key);
+
+  add_focus_controller (GTK_WIDGET (self->text_view), NULL, G_CALLBACK (text_focus_leave_cb), self);
+  add_focus_controller (GTK_WIDGET (self->captions_view), G_CALLBACK (captions_focus_enter_cb),
+                        G_CALLBACK (captions_focus_leave_cb), self);
+
+  g_signal_connect_object (self->duration_spin, "value-changed", G_CALLBACK (duration_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->camera_dropdown, "notify::selected",
+                           G_CALLBACK (camera_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->menu_button, menu_popup_cb, self, NULL);
+
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self->header_box), "grab");
+  drag_source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag_source, GDK_ACTION_MOVE);
+  g_signal_connect (drag_source, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  g_signal_connect (drag_source, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag_source, "drag-end", G_CALLBACK (drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->header_box), GTK_EVENT_CONTROLLER (drag_source));
+
+  drop_target = gtk_drop_target_new (REEL_TYPE_SHOT, GDK_ACTION_MOVE);
+  gtk_drop_target_set_preload (drop_target, TRUE);
+  g_signal_connect (drop_target, "motion", G_CALLBACK (drop_motion_cb), self);
+  g_signal_connect (drop_target, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (drop_target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+}

@@ -1,0 +1,24 @@
+/* reel-storyboard-page.h: the grid of shot cards
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "reel-project.h"
+
+G_BEGIN_DECLS
+
+#define REEL_TYPE_STORYBOARD_PAGE (reel_storyboard_page_get_type ())
+G_DECLARE_FINAL_TYPE (ReelStoryboardPage, reel_storyboard_page, REEL, STORYBOARD_PAGE, GtkWidget)
+
+void reel_storyboard_page_set_project (ReelStoryboardPage *self, ReelProject *project);
+/* The shot of the selected card (0 when none): move, add and delete act on it. */
+gint64 reel_storyboard_page_get_selected_shot (ReelStoryboardPage *self);
+void
+reel_storyboard_page_select_shot (ReelStoryboardPage *self, gint64 shot_id, gboolean grab_focus);
+/* Scrolls the first shot of @scene_id into view and selects it. */
+void reel_storyboard_page_scroll_to_scene (ReelStoryboardPage *self, gint64 scene_id);
+
+G_END_DECLS

@@ -1,0 +1,1313 @@
+/* reel-take-strip.c
+ *
+ * The takes of one shot, beside the storyboard: a tile per take (thumbnail,
+ * backend, duration, seed, cost, and a mark on the chosen one), a player for
+ * finished files (GtkVideo), two players side by side to compare takes, and
+ * imports. Choosing and deleting are undoable project edits. Media are
+ * checked against their SHA-256 in a worker thread; a missing or damaged
+ * file is marked on its tile, never crashed on.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "reel-media-store.h"
+#include "reel-take-strip.h"
+#include "reel-window.h"
+#include "storyreel-ui-resources.h"
+
+struct _ReelTakeStrip
+{
+  GtkWidget parent_instance;
+
+  ReelProject          *project;
+  gint64                shot_id;
+  GPtrArray            *takes;   /* ReelTake*, as shown */
+  GHashTable           *damaged; /* gint64 take id → message */
+  GCancellable         *check_cancellable;
+  GCancellable         *cancellable;
+  GtkFileChooserNative *chooser;
+  guint                 refresh_source;
+  gboolean              folded;
+  gint64                playing_take_id;
+  gint64                compare_take_ids[2];
+  /* Compared takes play as plain pictures under one set of controls, so
+   * they stay in step (and two GtkVideo control bars would not fit). */
+  GtkMediaStream *compare_streams[2];
+
+  GtkWidget      *strip_box;
+  GtkLabel       *title_label;
+  GtkButton      *compare_button;
+  AdwSplitButton *generate_button;
+  GtkButton      *close_button;
+  GtkStack       *stack;
+  GtkStack       *player_stack;
+  GtkVideo       *video;
+  GtkLabel       *video_label;
+  GtkPicture     *image;
+  GtkPicture     *compare_picture_a;
+  GtkPicture     *compare_picture_b;
+  GtkButton      *pause_button;
+  GtkLabel       *compare_label_a;
+  GtkLabel       *compare_label_b;
+  GtkLabel       *count_label;
+  GtkStack       *takes_stack;
+  GtkFlowBox     *take_box;
+};
+
+G_DEFINE_FINAL_TYPE (ReelTakeStrip, reel_take_strip, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_FOLDED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  CLOSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void refresh (ReelTakeStrip *self);
+
+static void
+set_accessible_label (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static ReelShot *
+current_shot (ReelTakeStrip *self)
+{
+  if (self->project == NULL || self->shot_id == 0)
+    return NULL;
+  return reel_project_lookup_shot (self->project, self->shot_id);
+}
+
+/* Takes are numbered in the order they were made: "Take 3". */
+static guint
+take_number (ReelTakeStrip *self, gint64 take_id)
+{
+  for (guint i = 0; self->takes != NULL && i < self->takes->len; i++)
+    if (((ReelTake *) g_ptr_array_index (self->takes, i))->id == take_id)
+      return i + 1;
+  return 0;
+}
+
+static const ReelTake *
+find_take (ReelTakeStrip *self, gint64 take_id)
+{
+  for (guint i = 0; self->takes != NULL && i < self->takes->len; i++)
+    if (((ReelTake *) g_ptr_array_index (self->takes, i))->id == take_id)
+      return g_ptr_array_index (self->takes, i);
+  return NULL;
+}
+
+static const char *
+backend_label (const char *backend)
+{
+  if (g_strcmp0 (backend, "animatic") == 0)
+    return _ ("Animatic");
+  if (g_strcmp0 (backend, "import") == 0)
+    return _ ("Imported");
+  return backend != NULL ? backend : "";
+}
+
+static char *
+format_cost (const ReelTake *take)
+{
+  if (take->cost <= 0)
+    return g_strdup (_ ("Free"));
+  /* Translators: a take's cost, "0.35 USD" */
+  return g_strdup_printf (_ ("%.2f %s"), take->cost, take->currency != NULL ? take->currency : "");
+}
+
+static char *
+dup_take_label (ReelTakeStrip *self, gint64 take_id)
+{
+  return g_strdup_printf (_ ("Take %u"), take_number (self, take_id));
+}
+
+/* The media of a take, or NULL (with @error) when it is not there to use. */
+static char *
+dup_media_path (ReelTakeStrip *self, const ReelTake *take, GError **error)
+{
+  g_autofree char *path = reel_project_get_media_path (self->project, take->media);
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_MISSING,
+                   _ ("The file of take %u is missing from the project’s media folder. Generate "
+                      "the shot again, or import the file again."),
+                   take_number (self, take->id));
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+/* Player */
+
+static void
+stop_players (ReelTakeStrip *self)
+{
+  gtk_video_set_media_stream (self->video, NULL);
+  gtk_picture_set_paintable (self->compare_picture_a, NULL);
+  gtk_picture_set_paintable (self->compare_picture_b, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (self->compare_streams); i++)
+    {
+      if (self->compare_streams[i] != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (self->compare_streams[i], self);
+          gtk_media_stream_pause (self->compare_streams[i]);
+        }
+      g_clear_object (&self->compare_streams[i]);
+    }
+  gtk_picture_set_paintable (self->image, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->player_stack), FALSE);
+  self->playing_take_id = 0;
+  self->compare_take_ids[0] = self->compare_take_ids[1] = 0;
+}
+
+void
+reel_take_strip_play (ReelTakeStrip *self, gint64 take_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *label = NULL;
+  const ReelTake  *take;
+
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+
+  take = find_take (self, take_id);
+  if (take == NULL)
+    return;
+
+  if ((path = dup_media_path (self, take, &error)) == NULL)
+    {
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Play the Take"), error);
+      return;
+    }
+
+  stop_players (self);
+  self->playing_take_id = take_id;
+
+  if (g_strcmp0 (take->kind, "image") == 0)
+    {
+      g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+
+      if (texture == NULL)
+        {
+          reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Show the Picture"), error);
+          return;
+        }
+      gtk_picture_set_paintable (self->image, GDK_PAINTABLE (texture));
+      gtk_stack_set_visible_child_name (self->player_stack, "image");
+    }
+  else
+    {
+      g_autoptr (GtkMediaStream) media = gtk_media_file_new_for_filename (path);
+
+      /* GtkVideo shows a damaged file's error itself; autoplay starts it. */
+      gtk_video_set_media_stream (self->video, media);
+      gtk_stack_set_visible_child_name (self->player_stack, "video");
+    }
+
+  label = g_strdup_printf (_ ("Playing take %u · %s"), take_number (self, take_id),
+                           backend_label (take->backend));
+  gtk_label_set_label (self->video_label, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->player_stack), TRUE);
+}
+
+static void
+update_pause_button (ReelTakeStrip *self)
+{
+  gboolean playing
+      = self->compare_streams[0] != NULL && gtk_media_stream_get_playing (self->compare_streams[0]);
+
+  gtk_button_set_icon_name (self->pause_button, playing ? "media-playback-pause-symbolic"
+                                                        : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
+                               playing ? _ ("Pause Both") : _ ("Play Both"));
+}
+
+static void
+start_compare (ReelTakeStrip *self)
+{
+  GtkMediaStream **streams = self->compare_streams;
+
+  for (guint i = 0; i < 2; i++)
+    if (streams[i] == NULL || !gtk_media_stream_is_prepared (streams[i]))
+      return;
+
+  /* Both from their first frame, in the same main-loop turn. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_media_stream_pause (streams[i]);
+      if (gtk_media_stream_is_seekable (streams[i]))
+        gtk_media_stream_seek (streams[i], 0);
+    }
+  for (guint i = 0; i < 2; i++)
+    gtk_media_stream_play (streams[i]);
+}
+
+GtkMediaStream *
+reel_take_strip_get_compare_stream (ReelTakeStrip *self, guint index)
+{
+  g_return_val_if_fail (REEL_IS_TAKE_STRIP (self), NULL);
+  g_return_val_if_fail (index < 2, NULL);
+  return self->compare_streams[index];
+}
+
+void
+reel_take_strip_compare (ReelTakeStrip *self, gint64 take_a, gint64 take_b)
+{
+  const gint64    ids[] = { take_a, take_b };
+  GtkPicture     *pictures[] = { self->compare_picture_a, self->compare_picture_b };
+  GtkLabel       *labels[] = { self->compare_label_a, self->compare_label_b };
+  ReelShot       *shot = current_shot (self);
+  GtkMediaStream *streams[2] = { NULL, NULL };
+
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      const ReelTake  *take = find_take (self, ids[i]);
+      g_autofree char *path = NULL;
+
+      if (take == NULL || (path = dup_media_path (self, take, &error)) == NULL)
+        {
+          if (error != NULL)
+            reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Compare the Takes"), error);
+          g_clear_object (&streams[0]);
+          return;
+        }
+      streams[i] = gtk_media_file_new_for_filename (path);
+    }
+
+  stop_players (self);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *label = NULL;
+
+      if (shot != NULL && reel_shot_get_chosen_take_id (shot) == ids[i])
+        /* Translators: "Take 2 (chosen)" */
+        label = g_strdup_printf (_ ("Take %u (chosen)"), take_number (self, ids[i]));
+      else
+        label = dup_take_label (self, ids[i]);
+      gtk_label_set_label (labels[i], label);
+
+      /* One sound track is enough to follow two pictures. */
+      gtk_media_stream_set_muted (streams[i], i > 0);
+      g_signal_connect_object (streams[i], "notify::prepared", G_CALLBACK (start_compare), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (streams[i], "notify::playing", G_CALLBACK (update_pause_button),
+                               self, G_CONNECT_SWAPPED);
+      gtk_picture_set_paintable (pictures[i], GDK_PAINTABLE (streams[i]));
+      self->compare_streams[i] = streams[i];
+      self->compare_take_ids[i] = ids[i];
+    }
+
+  gtk_stack_set_visible_child_name (self->player_stack, "compare");
+  gtk_widget_set_visible (GTK_WIDGET (self->player_stack), TRUE);
+  start_compare (self);
+}
+
+/* Tiles */
+
+static GMenuModel *
+create_tile_menu (gint64 take_id, gboolean chosen)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr (GMenuItem) compare = g_menu_item_new (_ ("_Compare with the Chosen Take"), NULL);
+  g_autoptr (GMenuItem) delete = g_menu_item_new (_ ("_Delete Take"), NULL);
+
+  if (!chosen)
+    {
+      g_menu_item_set_action_and_target_value (compare, "take.compare",
+                                               g_variant_new_int64 (take_id));
+      g_menu_append_item (menu, compare);
+    }
+  g_menu_item_set_action_and_target_value (delete, "take.delete", g_variant_new_int64 (take_id));
+  g_menu_append_item (menu, delete);
+  return G_MENU_MODEL (menu);
+}
+
+static GtkWidget *
+create_icon_button (const char *icon_name, const char *action, gint64 take_id, const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (take_id));
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  return button;
+}
+
+static GtkWidget *
+create_label (const char *text, const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+create_tile (ReelTakeStrip *self, const ReelTake *take, guint number, gboolean chosen)
+{
+  GtkWidget       *tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget       *overlay = gtk_overlay_new ();
+  GtkWidget       *picture = gtk_picture_new ();
+  GtkWidget       *badge, *warning, *buttons, *menu_button, *spacer;
+  g_autofree char *name = g_strdup_printf (_ ("Take %u"), number);
+  g_autofree char *title = NULL;
+  g_autofree char *cost = format_cost (take);
+  g_autofree char *details = NULL;
+  g_autofree char *seed = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *play_label = g_strdup_printf (_ ("Play take %u"), number);
+  g_autofree char *choose_label = g_strdup_printf (_ ("Use take %u for the shot"), number);
+  g_autofree char *menu_label = g_strdup_printf (_ ("More actions for take %u"), number);
+  g_autofree char *thumbnail = NULL;
+  g_autoptr (GMenuModel) menu = create_tile_menu (take->id, chosen);
+
+  gtk_widget_add_css_class (tile, "take-tile");
+  if (chosen)
+    gtk_widget_add_css_class (tile, "chosen");
+  g_object_set_data_full (G_OBJECT (tile), "reel-take-id", g_memdup2 (&take->id, sizeof take->id),
+                          g_free);
+
+  /* The thumbnail: a video's own, or the still image itself. */
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, -1, 72);
+  gtk_widget_add_css_class (picture, "take-thumbnail");
+  if (take->thumbnail != NULL)
+    thumbnail = reel_project_get_media_path (self->project, take->thumbnail);
+  else if (g_strcmp0 (take->kind, "image") == 0)
+    thumbnail = reel_project_get_media_path (self->project, take->media);
+  if (thumbnail != NULL && g_file_test (thumbnail, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (thumbnail, NULL);
+
+      if (texture != NULL)
+        gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+    }
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), name);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_widget_set_overflow (overlay, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_add_css_class (overlay, "take-frame");
+
+  badge = gtk_label_new (_ ("Chosen"));
+  gtk_widget_set_halign (badge, GTK_ALIGN_START);
+  gtk_widget_set_valign (badge, GTK_ALIGN_START);
+  gtk_widget_add_css_class (badge, "chosen-badge");
+  gtk_widget_set_visible (badge, chosen);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), badge);
+
+  warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_set_halign (warning, GTK_ALIGN_END);
+  gtk_widget_set_valign (warning, GTK_ALIGN_START);
+  gtk_widget_add_css_class (warning, "media-warning");
+  gtk_widget_set_visible (warning, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), warning);
+  g_object_set_data (G_OBJECT (tile), "reel-warning", warning);
+  gtk_box_append (GTK_BOX (tile), overlay);
+
+  /* Translators: "Take 2 · 3.0 s" */
+  title = g_strdup_printf (_ ("%s · %.1f s"), name, take->duration);
+  gtk_box_append (GTK_BOX (tile), create_label (title, "caption-heading"));
+  details = g_strdup_printf ("%s · %s", backend_label (take->backend), cost);
+  gtk_box_append (GTK_BOX (tile), create_label (details, "caption"));
+  seed = take->seed != 0 ? g_strdup_printf (_ ("Seed %lld"), (long long) take->seed)
+                         : g_strdup (take->prompt != NULL ? take->prompt : "");
+  {
+    GtkWidget *seed_label = create_label (seed, "caption");
+
+    gtk_widget_add_css_class (seed_label, "dim-label");
+    gtk_box_append (GTK_BOX (tile), seed_label);
+  }
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  {
+    GtkWidget *play
+        = create_icon_button ("media-playback-start-symbolic", "take.play", take->id, _ ("Play"));
+    GtkWidget *choose = create_icon_button ("object-select-symbolic", "take.choose", take->id,
+                                            _ ("Use This Take"));
+
+    set_accessible_label (play, play_label);
+    set_accessible_label (choose, choose_label);
+    gtk_widget_set_visible (choose, !chosen);
+    gtk_box_append (GTK_BOX (buttons), play);
+    gtk_box_append (GTK_BOX (buttons), choose);
+  }
+  spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_box_append (GTK_BOX (buttons), spacer);
+  menu_button = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), menu);
+  gtk_widget_set_tooltip_text (menu_button, _ ("Take Actions"));
+  set_accessible_label (menu_button, menu_label);
+  gtk_widget_add_css_class (menu_button, "flat");
+  gtk_widget_add_css_class (menu_button, "circular");
+  gtk_box_append (GTK_BOX (buttons), menu_button);
+  gtk_box_append (GTK_BOX (tile), buttons);
+
+  tooltip = g_strdup_printf ("%s\n%s", title, take->prompt != NULL ? take->prompt : "");
+  gtk_widget_set_tooltip_text (overlay, tooltip);
+  {
+    /* Translators: how a screen reader names the chosen take's tile, "Take 2 · 3.0 s, chosen" */
+    g_autofree char *tile_label = chosen ? g_strdup_printf (_ ("%s, chosen"), title) : NULL;
+
+    set_accessible_label (tile, tile_label != NULL ? tile_label : title);
+  }
+
+  return tile;
+}
+
+static gint64
+tile_take_id (GtkWidget *tile)
+{
+  gint64 *id = tile != NULL ? g_object_get_data (G_OBJECT (tile), "reel-take-id") : NULL;
+
+  return id != NULL ? *id : 0;
+}
+
+static GtkWidget *
+child_tile (GtkFlowBoxChild *child)
+{
+  return gtk_flow_box_child_get_child (child);
+}
+
+static void
+show_damaged (ReelTakeStrip *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget  *tile = child_tile (GTK_FLOW_BOX_CHILD (child));
+      gint64      id = tile_take_id (tile);
+      const char *message = g_hash_table_lookup (self->damaged, &id);
+      GtkWidget  *warning = g_object_get_data (G_OBJECT (tile), "reel-warning");
+
+      if (warning == NULL)
+        continue;
+      gtk_widget_set_visible (warning, message != NULL);
+      gtk_widget_set_tooltip_text (warning, message);
+      if (message != NULL)
+        set_accessible_label (warning, message);
+    }
+}
+
+/* Media checks: hashing videos takes a while, so it happens in a worker. */
+
+typedef struct
+{
+  ReelMediaStore *store;
+  GPtrArray      *takes; /* ReelTake* */
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->takes, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+check_media_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CheckData  *data = task_data;
+  GHashTable *damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  for (guint i = 0; i < data->takes->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      ReelTake *take = g_ptr_array_index (data->takes, i);
+      g_autoptr (GError) error = NULL;
+
+      if (!reel_media_store_check (data->store, take->media, take->media_sha256, &error))
+        g_hash_table_insert (damaged, g_memdup2 (&take->id, sizeof take->id),
+                             g_strdup (error->message));
+    }
+
+  g_task_return_pointer (task, damaged, (GDestroyNotify) g_hash_table_unref);
+}
+
+static void
+check_media_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GHashTable) damaged = g_task_propagate_pointer (G_TASK (result), NULL);
+  ReelTakeStrip *self;
+
+  if (damaged == NULL)
+    return;
+  self = REEL_TAKE_STRIP (source);
+  g_hash_table_remove_all (self->damaged);
+  {
+    GHashTableIter iter;
+    gpointer       key, value;
+
+    g_hash_table_iter_init (&iter, damaged);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        g_message ("Take %" G_GINT64_FORMAT ": %s", *(gint64 *) key, (char *) value);
+        g_hash_table_insert (self->damaged, g_memdup2 (key, sizeof (gint64)), g_strdup (value));
+      }
+  }
+  show_damaged (self);
+}
+
+static void
+check_media (ReelTakeStrip *self)
+{
+  g_autoptr (GTask) task = NULL;
+  CheckData *data;
+
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  if (self->takes == NULL || self->takes->len == 0)
+    return;
+
+  self->check_cancellable = g_cancellable_new ();
+  data = g_new0 (CheckData, 1);
+  data->store = reel_media_store_new (reel_project_get_media_dir (self->project));
+  data->takes = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_take_free);
+  for (guint i = 0; i < self->takes->len; i++)
+    g_ptr_array_add (data->takes, reel_take_copy (g_ptr_array_index (self->takes, i)));
+
+  task = g_task_new (self, self->check_cancellable, check_media_cb, NULL);
+  g_task_set_source_tag (task, check_media);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
+  g_task_run_in_thread (task, check_media_thread);
+}
+
+static void
+update_compare_action (ReelTakeStrip *self)
+{
+  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->take_box);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "take.compare-selected",
+                                 g_list_length (selected) == 2);
+}
+
+static void
+refresh (ReelTakeStrip *self)
+{
+  ReelShot        *shot;
+  GtkWidget       *child;
+  g_autofree char *title = NULL;
+  g_autofree char *count = NULL;
+  g_autoptr (GHashTable) selected
+      = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 chosen_id;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  shot = current_shot (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "take.import", shot != NULL);
+  if (shot == NULL)
+    {
+      self->shot_id = 0;
+      g_clear_pointer (&self->takes, g_ptr_array_unref);
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box))) != NULL)
+        gtk_flow_box_remove (self->take_box, child);
+      stop_players (self);
+      gtk_label_set_label (self->title_label, _ ("Takes"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      update_compare_action (self);
+      return;
+    }
+
+  /* The selection survives the rebuild: a user may be picking two to compare. */
+  {
+    g_autoptr (GList) children = gtk_flow_box_get_selected_children (self->take_box);
+
+    for (GList *l = children; l != NULL; l = l->next)
+      {
+        gint64 id = tile_take_id (child_tile (l->data));
+        g_hash_table_add (selected, g_memdup2 (&id, sizeof id));
+      }
+  }
+
+  g_clear_pointer (&self->takes, g_ptr_array_unref);
+  self->takes = reel_project_list_takes (self->project, self->shot_id);
+  chosen_id = reel_shot_get_chosen_take_id (shot);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box))) != NULL)
+    gtk_flow_box_remove (self->take_box, child);
+  for (guint i = 0; i < self->takes->len; i++)
+    {
+      ReelTake *take = g_ptr_array_index (self->takes, i);
+
+      gtk_flow_box_append (self->take_box, create_tile (self, take, i + 1, take->id == chosen_id));
+      if (g_hash_table_contains (selected, &take->id))
+        gtk_flow_box_select_child (self->take_box,
+                                   gtk_flow_box_get_child_at_index (self->take_box, (int) i));
+    }
+
+  /* A played or compared take that is gone stops. */
+  if ((self->playing_take_id != 0 && find_take (self, self->playing_take_id) == NULL)
+      || (self->compare_take_ids[0] != 0
+          && (find_take (self, self->compare_take_ids[0]) == NULL
+              || find_take (self, self->compare_take_ids[1]) == NULL)))
+    stop_players (self);
+
+  title = g_strdup_printf (_ ("Shot %s"), reel_shot_get_number (shot));
+  gtk_label_set_label (self->title_label, title);
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u take", "%u takes", self->takes->len),
+                           self->takes->len);
+  gtk_label_set_label (self->count_label, count);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->generate_button),
+                                          g_variant_new_int64 (self->shot_id));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), TRUE);
+  gtk_stack_set_visible_child_name (self->takes_stack, self->takes->len > 0 ? "takes" : "none");
+  gtk_stack_set_visible_child_name (self->stack, "shot");
+
+  update_compare_action (self);
+  show_damaged (self);
+  check_media (self);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  ReelTakeStrip *self = user_data;
+
+  self->refresh_source = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+project_changed_cb (ReelTakeStrip *self, guint flags)
+{
+  /* Takes, the chosen take and shot numbers; job progress is the cards' business. */
+  if ((flags & (REEL_CHANGE_TAKES | REEL_CHANGE_PLAN)) && self->refresh_source == 0)
+    self->refresh_source = g_idle_add (refresh_cb, self);
+}
+
+void
+reel_take_strip_set_project (ReelTakeStrip *self, ReelProject *project)
+{
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+  g_return_if_fail (project == NULL || REEL_IS_PROJECT (project));
+
+  if (self->project == project)
+    return;
+
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_set_object (&self->project, project);
+  if (project != NULL)
+    g_signal_connect_object (project, "changed", G_CALLBACK (project_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  self->shot_id = 0;
+  g_hash_table_remove_all (self->damaged);
+  refresh (self);
+}
+
+void
+reel_take_strip_set_shot (ReelTakeStrip *self, gint64 shot_id)
+{
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+
+  if (self->shot_id == shot_id)
+    return;
+
+  self->shot_id = shot_id;
+  stop_players (self);
+  gtk_flow_box_unselect_all (self->take_box);
+  g_hash_table_remove_all (self->damaged);
+  refresh (self);
+}
+
+gint64
+reel_take_strip_get_shot (ReelTakeStrip *self)
+{
+  g_return_val_if_fail (REEL_IS_TAKE_STRIP (self), 0);
+  return self->shot_id;
+}
+
+GArray *
+reel_take_strip_dup_shown_takes (ReelTakeStrip *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_return_val_if_fail (REEL_IS_TAKE_STRIP (self), ids);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gint64 id = GTK_IS_FLOW_BOX_CHILD (child)
+                      ? tile_take_id (child_tile (GTK_FLOW_BOX_CHILD (child)))
+                      : 0;
+      if (id != 0)
+        g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+const char *
+reel_take_strip_get_take_problem (ReelTakeStrip *self, gint64 take_id)
+{
+  g_return_val_if_fail (REEL_IS_TAKE_STRIP (self), NULL);
+  return g_hash_table_lookup (self->damaged, &take_id);
+}
+
+/* Imports */
+
+typedef struct
+{
+  ReelMediaStore *store;
+  char           *path;
+  gint64          shot_id;
+  ReelMediaInfo  *info;
+  ReelMediaInfo  *thumbnail;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_object (&data->store);
+  g_free (data->path);
+  g_clear_pointer (&data->info, reel_media_info_free);
+  g_clear_pointer (&data->thumbnail, reel_media_info_free);
+  g_free (data);
+}
+
+/* Worker: copy, verify and thumbnail. Nothing is recorded here. */
+static void
+import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ImportData *data = task_data;
+  GError     *error = NULL;
+
+  data->info = reel_media_store_add_file (data->store, data->path, REEL_MEDIA_ADD_COPY, cancellable,
+                                          &error);
+  if (data->info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->info->kind == REEL_MEDIA_KIND_AUDIO)
+    {
+      g_autofree char *basename = g_path_get_basename (data->path);
+
+      g_task_return_new_error (task, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                               _ ("“%s” is audio; a take needs a video or a still image."),
+                               basename);
+      return;
+    }
+  if (data->info->kind == REEL_MEDIA_KIND_VIDEO)
+    data->thumbnail = reel_media_store_add_thumbnail (
+        data->store, data->info->relative_path, data->info->duration / 2, 320, cancellable, NULL);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Main thread: the verified file becomes a take (a still: the board image). */
+static void
+import_worker_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) outer = user_data;
+  ReelTakeStrip *self = g_task_get_source_object (outer);
+  ImportData    *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *basename = NULL;
+  ReelTake         take = { 0 };
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  if (self->project == NULL)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _ ("The project was closed"));
+      return;
+    }
+
+  basename = g_path_get_basename (data->path);
+  take.shot_id = data->shot_id;
+  take.kind = (char *) (data->info->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
+  take.backend = (char *) "import";
+  take.prompt = basename;
+  take.duration = data->info->duration;
+  take.width = data->info->width;
+  take.height = data->info->height;
+  take.fps = data->info->fps;
+  take.media = data->info->relative_path;
+  take.media_sha256 = data->info->sha256;
+  take.thumbnail = data->thumbnail != NULL                     ? data->thumbnail->relative_path
+                   : data->info->kind == REEL_MEDIA_KIND_IMAGE ? data->info->relative_path
+                                                               : NULL;
+  if (!reel_project_add_take (self->project, &take, &error))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_int (outer, take.id);
+}
+
+void
+reel_take_strip_import_file_async (ReelTakeStrip      *self,
+                                   GFile              *file,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  g_autoptr (GTask) outer = NULL;
+  g_autoptr (GTask) worker = NULL;
+  ImportData *data;
+
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, reel_take_strip_import_file_async);
+
+  if (current_shot (self) == NULL || g_file_peek_path (file) == NULL)
+    {
+      g_task_return_new_error (outer, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                               _ ("Select a shot to import a take into."));
+      return;
+    }
+
+  data = g_new0 (ImportData, 1);
+  data->store = reel_media_store_new (reel_project_get_media_dir (self->project));
+  data->path = g_file_get_path (file);
+  data->shot_id = self->shot_id;
+
+  worker = g_task_new (self, cancellable, import_worker_done_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (worker, import_thread);
+  g_task_set_task_data (worker, data, (GDestroyNotify) import_data_free);
+  g_task_run_in_thread (worker, import_thread);
+}
+
+gint64
+reel_take_strip_import_file_finish (ReelTakeStrip *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  gssize take_id = g_task_propagate_int (G_TASK (result), error);
+
+  /* -1 with an error */
+  return take_id > 0 ? (gint64) take_id : 0;
+}
+
+static void
+import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (source);
+  g_autoptr (GError) error = NULL;
+  gint64 take_id = reel_take_strip_import_file_finish (self, result, &error);
+
+  if (take_id == 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Import the Take"), error);
+      return;
+    }
+
+  {
+    GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+    if (REEL_IS_WINDOW (root))
+      reel_window_add_toast (REEL_WINDOW (root), _ ("Imported the take"));
+  }
+}
+
+static void
+chooser_response_cb (ReelTakeStrip *self, int response, GtkFileChooserNative *chooser)
+{
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->chooser);
+
+  if (file != NULL)
+    reel_take_strip_import_file_async (self, file, self->cancellable, import_done_cb, NULL);
+}
+
+static void
+import_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  GtkRoot       *root = gtk_widget_get_root (widget);
+  g_autoptr (GtkFileFilter) media = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) videos = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) images = gtk_file_filter_new ();
+  const char *const image_types[] = { "image/png", "image/jpeg", "image/webp" };
+
+  if (current_shot (self) == NULL)
+    return;
+
+  gtk_file_filter_set_name (media, _ ("Videos and Pictures"));
+  gtk_file_filter_set_name (videos, _ ("Videos"));
+  gtk_file_filter_set_name (images, _ ("Pictures"));
+  gtk_file_filter_add_mime_type (media, "video/*");
+  gtk_file_filter_add_mime_type (videos, "video/*");
+  for (guint i = 0; i < G_N_ELEMENTS (image_types); i++)
+    {
+      gtk_file_filter_add_mime_type (media, image_types[i]);
+      gtk_file_filter_add_mime_type (images, image_types[i]);
+    }
+
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (
+      _ ("Import a Take"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), media);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), videos);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), images);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* Actions */
+
+static void
+play_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  reel_take_strip_play (REEL_TAKE_STRIP (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+choose_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  gint64         take_id = g_variant_get_int64 (parameter);
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->project == NULL || self->shot_id == 0)
+    return;
+
+  if (!reel_project_choose_take (self->project, self->shot_id, take_id, &error))
+    {
+      reel_widget_report_error (widget, _ ("Could Not Choose the Take"), error);
+      return;
+    }
+
+  if (REEL_IS_WINDOW (root))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("Take %u is the shot’s take now"), take_number (self, take_id));
+      reel_window_add_undo_toast (REEL_WINDOW (root), message);
+    }
+}
+
+static void
+delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  gint64         take_id = g_variant_get_int64 (parameter);
+  guint          number = take_number (self, take_id);
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->project == NULL)
+    return;
+
+  if (!reel_project_delete_take (self->project, take_id, &error))
+    {
+      reel_widget_report_error (widget, _ ("Could Not Delete the Take"), error);
+      return;
+    }
+
+  /* Undo in the toast instead of asking first: the media stay in the store. */
+  if (REEL_IS_WINDOW (root))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Deleted take %u"), number);
+      reel_window_add_undo_toast (REEL_WINDOW (root), message);
+    }
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  ReelShot      *shot = current_shot (self);
+  gint64         take_id = g_variant_get_int64 (parameter);
+  gint64         chosen_id = shot != NULL ? reel_shot_get_chosen_take_id (shot) : 0;
+
+  if (chosen_id != 0 && chosen_id != take_id)
+    reel_take_strip_compare (self, chosen_id, take_id);
+}
+
+static void
+compare_selected_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->take_box);
+
+  if (g_list_length (selected) != 2)
+    return;
+  /* In the order they are shown, whichever was picked first. */
+  {
+    gint64 a = tile_take_id (child_tile (selected->data));
+    gint64 b = tile_take_id (child_tile (selected->next->data));
+    int    index_a = gtk_flow_box_child_get_index (selected->data);
+    int    index_b = gtk_flow_box_child_get_index (selected->next->data);
+
+    if (index_a < index_b)
+      reel_take_strip_compare (self, a, b);
+    else
+      reel_take_strip_compare (self, b, a);
+  }
+}
+
+static void
+replay_compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_compare (REEL_TAKE_STRIP (widget));
+}
+
+static void
+pause_compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  gboolean       playing;
+
+  if (self->compare_streams[0] == NULL || self->compare_streams[1] == NULL)
+    return;
+
+  playing = gtk_media_stream_get_playing (self->compare_streams[0]);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (playing)
+        gtk_media_stream_pause (self->compare_streams[i]);
+      else if (gtk_media_stream_get_ended (self->compare_streams[i]))
+        {
+          start_compare (self);
+          return;
+        }
+    }
+  if (!playing)
+    for (guint i = 0; i < 2; i++)
+      gtk_media_stream_play (self->compare_streams[i]);
+}
+
+static void
+child_activated_cb (ReelTakeStrip *self, GtkFlowBoxChild *child)
+{
+  reel_take_strip_play (self, tile_take_id (child_tile (child)));
+}
+
+static void
+close_clicked_cb (ReelTakeStrip *self)
+{
+  g_signal_emit (self, signals[CLOSE], 0);
+}
+
+static void
+reel_take_strip_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (object);
+
+  switch (prop_id)
+    {
+      case PROP_FOLDED:
+        g_value_set_boolean (value, self->folded);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reel_take_strip_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (object);
+
+  switch (prop_id)
+    {
+      case PROP_FOLDED:
+        if (self->folded != g_value_get_boolean (value))
+          {
+            self->folded = g_value_get_boolean (value);
+            /* Folded, the strip slides over the board and needs a way out. */
+            gtk_widget_set_visible (GTK_WIDGET (self->close_button), self->folded);
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* Beside the board the strip keeps to a column of its own: its natural width
+ * would grow with the takes and squeeze the storyboard to one card a row. */
+#define NATURAL_WIDTH 340
+
+static void
+reel_take_strip_measure (GtkWidget     *widget,
+                         GtkOrientation orientation,
+                         int            for_size,
+                         int           *minimum,
+                         int           *natural,
+                         int           *minimum_baseline,
+                         int           *natural_baseline)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+
+  gtk_widget_measure (self->strip_box, orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, NATURAL_WIDTH);
+}
+
+static void
+reel_take_strip_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  gtk_widget_allocate (REEL_TAKE_STRIP (widget)->strip_box, width, height, baseline, NULL);
+}
+
+static void
+reel_take_strip_dispose (GObject *object)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->chooser);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_TAKE_STRIP);
+
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->takes, g_ptr_array_unref);
+  g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (reel_take_strip_parent_class)->dispose (object);
+}
+
+static void
+reel_take_strip_finalize (GObject *object)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (object);
+
+  g_clear_pointer (&self->damaged, g_hash_table_unref);
+
+  G_OBJECT_CLASS (reel_take_strip_parent_class)->finalize (object);
+}
+
+static void
+reel_take_strip_class_init (ReelTakeStripClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reel_take_strip_dispose;
+  object_class->finalize = reel_take_strip_finalize;
+  object_class->get_property = reel_take_strip_get_property;
+  object_class->set_property = reel_take_strip_set_property;
+  widget_class->measure = reel_take_strip_measure;
+  widget_class->size_allocate = reel_take_strip_size_allocate;
+
+  properties[PROP_FOLDED]
+      = g_param_spec_boolean ("folded", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The user asked to hide the strip (only offered while it is folded). */
+  signals[CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "take.play", "x", play_action);
+  gtk_widget_class_install_action (widget_class, "take.choose", "x", choose_action);
+  gtk_widget_class_install_action (widget_class, "take.delete", "x", delete_action);
+  gtk_widget_class_install_action (widget_class, "take.compare", "x", compare_action);
+  gtk_widget_class_install_action (widget_class, "take.compare-selected", NULL,
+                                   compare_selected_action);
+  gtk_widget_class_install_action (widget_class, "take.replay-compare", NULL,
+                                   replay_compare_action);
+  gtk_widget_class_install_action (widget_class, "take.pause-compare", NULL, pause_compare_action);
+  gtk_widget_class_install_action (widget_class, "take.import", NULL, import_action);
+
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (ADW_TYPE_SPLIT_BUTTON);
+  g_type_ensure (ADW_TYPE_BUTTON_CONTENT);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/storyreel/Storyreel/reel-take-strip.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, strip_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, compare_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, close_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, stack);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, player_stack);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, video);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, video_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, image);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, compare_picture_a);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, compare_picture_b);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, compare_label_a);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, compare_label_b);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, takes_stack);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeStrip, take_box);
+
+  gtk_widget_class_set_css_name (widget_class, "takestrip");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+reel_take_strip_init (ReelTakeStrip *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The target first: the action takes the shot id. */
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->generate_button),
+                                          g_variant_new_int64 (0));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->generate_button), "win.generate-shot");
+
+  self->cancellable = g_cancellable_new ();
+  self->damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  g_signal_connect_object (self->take_box, "child-activated", G_CALLBACK (child_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->take_box, "selected-children-changed",
+                           G_CALLBACK (update_compare_action), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->close_button, "clicked", G_CALLBACK (close_clicked_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Takes of the selected shot"), -1);
+  refresh (self);
+}

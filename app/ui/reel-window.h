@@ -1,0 +1,45 @@
+/* reel-window.h: the main window: scene list, script, storyboard and timeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "reel-application.h"
+#include "reel-project.h"
+#include "reel-scheduler.h"
+
+G_BEGIN_DECLS
+
+#define REEL_TYPE_WINDOW (reel_window_get_type ())
+G_DECLARE_FINAL_TYPE (ReelWindow, reel_window, REEL, WINDOW, AdwApplicationWindow)
+
+/* @app may be NULL (tests). */
+ReelWindow  *reel_window_new (ReelApplication *app);
+void         reel_window_set_project (ReelWindow *self, ReelProject *project);
+ReelProject *reel_window_get_project (ReelWindow *self);
+/* "script", "storyboard", "timeline" or "jobs". */
+void        reel_window_show_view (ReelWindow *self, const char *name);
+const char *reel_window_get_visible_view (ReelWindow *self);
+/* Makes @shot_id the current shot of the storyboard, which the move, add and
+ * delete actions act on. */
+void   reel_window_select_shot (ReelWindow *self, gint64 shot_id);
+gint64 reel_window_get_selected_shot (ReelWindow *self);
+/* The page widget of a view ("script": ReelScriptPage, "storyboard":
+ * ReelStoryboardPage, "timeline", "jobs": ReelJobsPage). */
+GtkWidget *reel_window_get_view (ReelWindow *self, const char *name);
+
+/* The generation queue of the open project (NULL without one). It lives as
+ * long as the project stays open in this window. */
+ReelScheduler *reel_window_get_scheduler (ReelWindow *self);
+
+void reel_window_add_toast (ReelWindow *self, const char *title);
+/* A toast with an Undo button (win.undo), for an edit just made. */
+void reel_window_add_undo_toast (ReelWindow *self, const char *title);
+/* Shows @error in a dialog headed @heading. */
+void reel_window_report_error (ReelWindow *self, const char *heading, const GError *error);
+/* Finds the ReelWindow of @widget and reports there; logs otherwise. */
+void reel_widget_report_error (GtkWidget *widget, const char *heading, const GError *error);
+
+G_END_DECLS
