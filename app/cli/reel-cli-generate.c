@@ -8,6 +8,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -314,8 +315,8 @@ reel_cli_take (int argc, char **argv)
 
   fprintf (stderr,
            info->kind == REEL_MEDIA_KIND_IMAGE
-               ? _ ("Shot %s: imported “%s” as its board image (take %" G_GINT64_FORMAT ")\n")
-               : _ ("Shot %s: imported “%s” as take %" G_GINT64_FORMAT "\n"),
+               ? _ ("Shot %s: imported “%s” as its board image (take %" PRId64 ")\n")
+               : _ ("Shot %s: imported “%s” as take %" PRId64 "\n"),
            reel_shot_get_number (shot), basename, take.id);
   printf ("%" G_GINT64_FORMAT "\n", take.id);
   return REEL_CLI_EXIT_OK;

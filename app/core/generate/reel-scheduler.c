@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "reel-animatic-backend.h"
 #include "reel-animatic.h"
@@ -950,7 +951,7 @@ reel_scheduler_generate (ReelScheduler             *self,
       if (shot == NULL)
         {
           g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                       _ ("There is no shot %" G_GINT64_FORMAT " in this project."), shot_id);
+                       _ ("There is no shot %" PRId64 " in this project."), shot_id);
           return 0;
         }
       /* Exactly once: a shot already being generated is not queued again. */
@@ -1041,7 +1042,7 @@ reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
   if (job == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("Job %" G_GINT64_FORMAT " is not running or queued."), job_id);
+                   _ ("Job %" PRId64 " is not running or queued."), job_id);
       return FALSE;
     }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "reel-project-private.h"
 
@@ -218,7 +219,7 @@ reel_project_add_take (ReelProject *self, ReelTake *take, GError **error)
   if (reel_project_lookup_shot (self, take->shot_id) == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("There is no shot %" G_GINT64_FORMAT " in this project."), take->shot_id);
+                   _ ("There is no shot %" PRId64 " in this project."), take->shot_id);
       return FALSE;
     }
 
@@ -259,7 +260,7 @@ reel_project_choose_take (ReelProject *self, gint64 shot_id, gint64 take_id, GEr
     {
       reel_project_rollback_edit (self);
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("Take %" G_GINT64_FORMAT " does not belong to this shot."), take_id);
+                   _ ("Take %" PRId64 " does not belong to this shot."), take_id);
       return FALSE;
     }
   return reel_project_commit_edit (self, _ ("Choose take"), REEL_CHANGE_TAKES, error);
@@ -278,7 +279,7 @@ reel_project_delete_take (ReelProject *self, gint64 take_id, GError **error)
   if (take == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("There is no take %" G_GINT64_FORMAT " in this project."), take_id);
+                   _ ("There is no take %" PRId64 " in this project."), take_id);
       return FALSE;
     }
 
@@ -320,7 +321,7 @@ reel_project_set_board_image (ReelProject *self,
   if (reel_project_lookup_shot (self, shot_id) == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("There is no shot %" G_GINT64_FORMAT " in this project."), shot_id);
+                   _ ("There is no shot %" PRId64 " in this project."), shot_id);
       return FALSE;
     }
   if (!(stmt = reel_sql_prepare (self->db, "UPDATE shots SET board_media = ? WHERE id = ?", error)))

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -1011,7 +1012,7 @@ ensure_shot (ReelProject *self, gint64 shot_id, GError **error)
     return TRUE;
 
   g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-               _ ("There is no shot %" G_GINT64_FORMAT " in this project."), shot_id);
+               _ ("There is no shot %" PRId64 " in this project."), shot_id);
   return FALSE;
 }
 
@@ -1290,7 +1291,7 @@ reel_project_set_scene_heading (ReelProject *self,
   if (reel_project_lookup_scene (self, scene_id) == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("There is no scene %" G_GINT64_FORMAT " in this project."), scene_id);
+                   _ ("There is no scene %" PRId64 " in this project."), scene_id);
       return FALSE;
     }
 
@@ -1604,7 +1605,7 @@ reel_project_insert_shot (
   else if (reel_project_lookup_scene (self, scene_id) == NULL)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("There is no scene %" G_GINT64_FORMAT " in this project."), scene_id);
+                   _ ("There is no scene %" PRId64 " in this project."), scene_id);
       return 0;
     }
 

@@ -425,7 +425,7 @@ validate_text (const char *text, GError **error)
           line++;
 
       g_set_error (error, REEL_SCRIPT_ERROR, REEL_SCRIPT_ERROR_INVALID_UTF8,
-                   _ ("The script is not UTF-8 text: line %u, byte %" G_GSIZE_FORMAT
+                   _ ("The script is not UTF-8 text: line %u, byte %zu"
                       " holds an invalid character. Save the script as UTF-8 in your text "
                       "editor and import it again."),
                    line, (gsize) (end - text));
