@@ -16,8 +16,8 @@ G_BEGIN_DECLS
 /* How a shot is cut into the film. */
 typedef struct
 {
-  double         trim_in;  /* seconds into the media where the shot starts */
-  double         trim_out; /* seconds into the media where it ends; 0: the end of the media */
+  double         trim_in;    /* seconds into the media where the shot starts */
+  double         trim_out;   /* seconds into the media where it ends; 0: the end of the media */
   ReelTransition transition; /* from the previous shot into this one */
   double         transition_duration;
 } ReelCutSettings;
@@ -25,21 +25,14 @@ typedef struct
 /* Fills @settings from the project, or with the defaults (a plain cut, the
  * whole take) when the shot was never edited in the timeline. Returns FALSE
  * when the shot does not exist. */
-gboolean reel_project_get_cut_settings (ReelProject     *self,
-                                        gint64           shot_id,
-                                        ReelCutSettings *settings);
+gboolean
+reel_project_get_cut_settings (ReelProject *self, gint64 shot_id, ReelCutSettings *settings);
 
 /* @out_point <= 0 means the end of the media; otherwise it must be after @in_point. */
-gboolean reel_project_set_trim (ReelProject *self,
-                                gint64       shot_id,
-                                double       in_point,
-                                double       out_point,
-                                GError     **error);
-gboolean reel_project_set_transition (ReelProject   *self,
-                                      gint64         shot_id,
-                                      ReelTransition transition,
-                                      double         duration,
-                                      GError       **error);
+gboolean reel_project_set_trim (
+    ReelProject *self, gint64 shot_id, double in_point, double out_point, GError **error);
+gboolean reel_project_set_transition (
+    ReelProject *self, gint64 shot_id, ReelTransition transition, double duration, GError **error);
 
 /* Cue timing of the @caption_index-th caption of a shot (0-based, in caption
  * order), relative to the start of the shot in the cut. */
@@ -56,11 +49,8 @@ gboolean reel_project_clear_cue_timing (ReelProject *self,
                                         GError     **error);
 /* TRUE and the hand-set timing, or FALSE when the cue is timed automatically
  * (or there is no such caption). */
-gboolean reel_project_get_cue_timing (ReelProject *self,
-                                      gint64       shot_id,
-                                      guint        caption_index,
-                                      double      *start,
-                                      double      *duration);
+gboolean reel_project_get_cue_timing (
+    ReelProject *self, gint64 shot_id, guint caption_index, double *start, double *duration);
 
 /* Music: @relative_path is inside the media directory (or absolute). Returns
  * the new track's id, 0 on error. */
@@ -75,26 +65,16 @@ gboolean reel_project_update_music (ReelProject *self,
                                     double       fade_in,
                                     double       fade_out,
                                     GError     **error);
-gboolean reel_project_remove_music (ReelProject *self,
-                                    gint64       music_id,
-                                    GError     **error);
+gboolean reel_project_remove_music (ReelProject *self, gint64 music_id, GError **error);
 /* (transfer full) ReelCutMusic* in track order, with absolute paths. */
 GPtrArray *reel_project_list_music (ReelProject *self);
 
 /* Markers: @shot_id 0 for none. Returns the new marker's id, 0 on error. */
-gint64   reel_project_add_marker (ReelProject *self,
-                                  double       time,
-                                  const char  *comment,
-                                  gint64       shot_id,
-                                  GError     **error);
-gboolean reel_project_update_marker (ReelProject *self,
-                                     gint64       marker_id,
-                                     double       time,
-                                     const char  *comment,
-                                     GError     **error);
-gboolean reel_project_remove_marker (ReelProject *self,
-                                     gint64       marker_id,
-                                     GError     **error);
+gint64 reel_project_add_marker (
+    ReelProject *self, double time, const char *comment, gint64 shot_id, GError **error);
+gboolean reel_project_update_marker (
+    ReelProject *self, gint64 marker_id, double time, const char *comment, GError **error);
+gboolean reel_project_remove_marker (ReelProject *self, gint64 marker_id, GError **error);
 /* (transfer full) ReelCutMarker* in time order. */
 GPtrArray *reel_project_list_markers (ReelProject *self);
 

@@ -1,0 +1,476 @@
+/* reel-cut-timeline.c: the cut as a GES timeline, for preview and export
+ *
+ * Layers from the top: burned captions, the "AI-generated" label, the shots
+ * (auto-transition turns overlaps into crossfades) and the music. Overlay
+ * clips act on every layer below them. Positions are whole frames of the
+ * output rate, so cut points land on frame boundaries.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cut"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/controller/gstinterpolationcontrolsource.h>
+#include <math.h>
+
+#include "reel-captions.h"
+#include "reel-cut-timeline.h"
+
+G_DEFINE_QUARK (reel - cut - timeline - error - quark, reel_cut_timeline_error)
+
+/* Text sizes as shares of the frame height: legible on a phone, unobtrusive
+ * on a large screen. */
+#define CAPTION_HEIGHT_SHARE 0.046
+#define LABEL_HEIGHT_SHARE 0.032
+
+static const char *const label_position_names[] = {
+  [REEL_LABEL_POSITION_NONE] = "none",
+  [REEL_LABEL_POSITION_TOP_LEFT] = "top-left",
+  [REEL_LABEL_POSITION_TOP_RIGHT] = "top-right",
+  [REEL_LABEL_POSITION_BOTTOM_LEFT] = "bottom-left",
+  [REEL_LABEL_POSITION_BOTTOM_RIGHT] = "bottom-right",
+};
+
+const char *
+reel_label_position_to_string (ReelLabelPosition position)
+{
+  if ((guint) position >= G_N_ELEMENTS (label_position_names))
+    return "bottom-right";
+  return label_position_names[position];
+}
+
+gboolean
+reel_label_position_from_string (const char *str, ReelLabelPosition *position)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (label_position_names); i++)
+    {
+      if (g_ascii_strcasecmp (str, label_position_names[i]) == 0)
+        {
+          if (position != NULL)
+            *position = (ReelLabelPosition) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+void
+reel_timeline_options_init (ReelTimelineOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  memset (options, 0, sizeof *options);
+  options->ai_label_position = REEL_LABEL_POSITION_BOTTOM_RIGHT;
+}
+
+GstClockTime
+reel_frames_to_time (gint64 frames, guint fps)
+{
+  return gst_util_uint64_scale (MAX (frames, 0), GST_SECOND, MAX (fps, 1));
+}
+
+static gint64
+seconds_to_frames (double seconds, guint fps)
+{
+  if (!(seconds > 0))
+    return 0;
+  return (gint64) llround (seconds * fps);
+}
+
+static GstClockTime
+seconds_to_time (double seconds)
+{
+  if (!(seconds > 0))
+    return 0;
+  return (GstClockTime) llround (seconds * GST_SECOND);
+}
+
+static void
+set_track_restrictions (GESTimeline *timeline, guint width, guint height, guint fps)
+{
+  GList *tracks = ges_timeline_get_tracks (timeline);
+
+  for (GList *l = tracks; l != NULL; l = l->next)
+    {
+      GESTrack *track = l->data;
+      g_autoptr (GstCaps) caps = NULL;
+
+      if (track->type == GES_TRACK_TYPE_VIDEO)
+        caps = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, (int) width, "height",
+                                    G_TYPE_INT, (int) height, "framerate", GST_TYPE_FRACTION,
+                                    (int) fps, 1, "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1,
+                                    NULL);
+      else if (track->type == GES_TRACK_TYPE_AUDIO)
+        caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, 48000, "channels",
+                                    G_TYPE_INT, 2, NULL);
+      if (caps != NULL)
+        ges_track_set_restriction_caps (track, caps);
+    }
+  g_list_free_full (tracks, g_object_unref);
+}
+
+/* The same file used twice is one asset. */
+static GESUriClipAsset *
+request_asset (GHashTable *assets, const char *path, GError **error)
+{
+  GESUriClipAsset *asset = g_hash_table_lookup (assets, path);
+  g_autofree char *uri = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (asset != NULL)
+    return asset;
+
+  uri = gst_filename_to_uri (path, &local_error);
+  if (uri != NULL)
+    asset = ges_uri_clip_asset_request_sync (uri, &local_error);
+  if (asset == NULL)
+    {
+      g_autofree char *basename = g_path_get_basename (path);
+
+      g_set_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                   _ ("“%s” cannot be played (%s). Generate or import the take again."), basename,
+                   local_error != NULL ? local_error->message : _ ("unknown error"));
+      return NULL;
+    }
+
+  g_hash_table_insert (assets, g_strdup (path), asset);
+  return asset;
+}
+
+static gboolean
+add_shots (GESLayer      *layer,
+           GHashTable    *assets,
+           const ReelCut *cut,
+           guint          fps,
+           gboolean       audio_only,
+           GError       **error)
+{
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      GESUriClipAsset   *asset;
+      GstClockTime       start, end, inpoint, max_duration;
+      g_autoptr (GError) local_error = NULL;
+      GESClip *clip;
+
+      if (item->media_path == NULL)
+        {
+          g_set_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                       _ ("Shot %s has no picture yet."), item->shot_number);
+          return FALSE;
+        }
+
+      if (!(asset = request_asset (assets, item->media_path, error)))
+        return FALSE;
+      if (audio_only
+          && !(ges_clip_asset_get_supported_formats (GES_CLIP_ASSET (asset))
+               & GES_TRACK_TYPE_AUDIO))
+        continue;
+
+      start = reel_frames_to_time (seconds_to_frames (item->start, fps), fps);
+      end = reel_frames_to_time (seconds_to_frames (item->start + item->duration, fps), fps);
+      if (end <= start)
+        end = start + reel_frames_to_time (1, fps);
+
+      if (ges_uri_clip_asset_is_image (asset))
+        inpoint = 0;
+      else
+        {
+          inpoint = seconds_to_time (item->in_point);
+          max_duration = ges_uri_clip_asset_get_max_duration (asset);
+          /* A take a fraction of a frame shorter than its recorded length
+           * ends where its media does. */
+          if (GST_CLOCK_TIME_IS_VALID (max_duration))
+            {
+              if (inpoint >= max_duration)
+                inpoint = 0;
+              if (end - start > max_duration - inpoint)
+                end = start + (max_duration - inpoint);
+            }
+        }
+
+      clip = ges_layer_add_asset_full (layer, GES_ASSET (asset), start, inpoint, end - start,
+                                       audio_only ? GES_TRACK_TYPE_AUDIO : GES_TRACK_TYPE_UNKNOWN,
+                                       &local_error);
+      if (clip == NULL)
+        {
+          g_set_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                       _ ("Shot %s cannot be placed in the timeline: %s"), item->shot_number,
+                       local_error != NULL ? local_error->message : _ ("unknown error"));
+          return FALSE;
+        }
+      g_debug ("Shot %s at %" GST_TIME_FORMAT " for %" GST_TIME_FORMAT " from %" GST_TIME_FORMAT,
+               item->shot_number, GST_TIME_ARGS (start), GST_TIME_ARGS (end - start),
+               GST_TIME_ARGS (inpoint));
+    }
+
+  return TRUE;
+}
+
+static GESClip *
+add_text_overlay (GESLayer     *layer,
+                  GstClockTime  start,
+                  GstClockTime  duration,
+                  const char   *text,
+                  const char   *font,
+                  GESTextHAlign halign,
+                  GESTextVAlign valign,
+                  GError      **error)
+{
+  GESTextOverlayClip *overlay = ges_text_overlay_clip_new ();
+
+  /* The clip's setters, not child properties: those do nothing on a
+   * GESTextOverlayClip in 1.22. */
+  ges_text_overlay_clip_set_text (overlay, text);
+  ges_text_overlay_clip_set_font_desc (overlay, font);
+  ges_text_overlay_clip_set_halign (overlay, halign);
+  ges_text_overlay_clip_set_valign (overlay, valign);
+  ges_text_overlay_clip_set_color (overlay, 0xffffffff);
+  ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (overlay), start);
+  ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (overlay), duration);
+
+  if (!ges_layer_add_clip_full (layer, GES_CLIP (overlay), error))
+    return NULL;
+
+  return GES_CLIP (overlay);
+}
+
+static gboolean
+add_captions (GESLayer *layer, const ReelCut *cut, guint height, guint fps, GError **error)
+{
+  g_autofree char *font
+      = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx", MAX (10, (int) lround (height * CAPTION_HEIGHT_SHARE)));
+
+  for (guint i = 0; i < cut->cues->len; i++)
+    {
+      const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
+      g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
+      g_autofree char  *wrapped = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
+      GstClockTime      start = reel_frames_to_time (seconds_to_frames (cue->start, fps), fps);
+      GstClockTime      end
+          = reel_frames_to_time (seconds_to_frames (cue->start + cue->duration, fps), fps);
+
+      if (end <= start)
+        continue;
+      if (!add_text_overlay (layer, start, end - start, wrapped, font, GES_TEXT_HALIGN_CENTER,
+                             GES_TEXT_VALIGN_BOTTOM, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_ai_label (GESLayer         *layer,
+              ReelLabelPosition position,
+              GstClockTime      duration,
+              guint             height,
+              GError          **error)
+{
+  g_autofree char *font
+      = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx", MAX (8, (int) lround (height * LABEL_HEIGHT_SHARE)));
+  gboolean left
+      = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_BOTTOM_LEFT;
+  gboolean top
+      = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_TOP_RIGHT;
+
+  return add_text_overlay (layer, 0, duration, _ ("AI-generated"), font,
+                           left ? GES_TEXT_HALIGN_LEFT : GES_TEXT_HALIGN_RIGHT,
+                           top ? GES_TEXT_VALIGN_TOP : GES_TEXT_VALIGN_BOTTOM, error)
+         != NULL;
+}
+
+/* Volume and fades. The fade is a linear ramp of the volume element's own
+ * "volume" property, keyed in the source's time (which starts at its
+ * in-point, 0 here). */
+static void
+apply_music_volume (GESClip *clip, const ReelCutMusic *music, GstClockTime duration)
+{
+  GList *elements = ges_clip_find_track_elements (clip, NULL, GES_TRACK_TYPE_AUDIO, G_TYPE_NONE);
+  double volume = CLAMP (music->volume, 0.0, 10.0);
+  GstClockTime fade_in = MIN (seconds_to_time (music->fade_in), duration);
+  GstClockTime fade_out = MIN (seconds_to_time (music->fade_out), duration - fade_in);
+
+  for (GList *l = elements; l != NULL; l = l->next)
+    {
+      GESTrackElement *element = l->data;
+
+      if (fade_in == 0 && fade_out == 0)
+        {
+          ges_timeline_element_set_child_properties (GES_TIMELINE_ELEMENT (element), "volume",
+                                                     volume, NULL);
+          continue;
+        }
+
+      {
+        g_autoptr (GstControlSource) source = gst_interpolation_control_source_new ();
+        GstTimedValueControlSource *timed = GST_TIMED_VALUE_CONTROL_SOURCE (source);
+
+        g_object_set (source, "mode", GST_INTERPOLATION_MODE_LINEAR, NULL);
+        gst_timed_value_control_source_set (timed, 0, fade_in > 0 ? 0.0 : volume);
+        if (fade_in > 0)
+          gst_timed_value_control_source_set (timed, fade_in, volume);
+        if (fade_out > 0)
+          {
+            gst_timed_value_control_source_set (timed, duration - fade_out, volume);
+            gst_timed_value_control_source_set (timed, duration, 0.0);
+          }
+        else
+          gst_timed_value_control_source_set (timed, duration, volume);
+
+        if (!ges_track_element_set_control_source (element, source, "volume", "direct-absolute"))
+          g_warning ("Cannot fade the music “%s”", music->name);
+      }
+    }
+  g_list_free_full (elements, gst_object_unref);
+}
+
+static gboolean
+add_music (GESLayer           *layer,
+           GHashTable         *assets,
+           const ReelCutMusic *music,
+           GstClockTime        film_duration,
+           GError            **error)
+{
+  GESUriClipAsset *asset = request_asset (assets, music->path, error);
+  GstClockTime     start = seconds_to_time (music->start_offset);
+  GstClockTime     duration;
+  g_autoptr (GError) local_error = NULL;
+  GESClip *clip;
+
+  if (asset == NULL)
+    return FALSE;
+  if (start >= film_duration)
+    return TRUE;
+
+  duration = ges_uri_clip_asset_get_max_duration (asset);
+  if (!GST_CLOCK_TIME_IS_VALID (duration))
+    duration = ges_uri_clip_asset_get_duration (asset);
+  if (!GST_CLOCK_TIME_IS_VALID (duration) || duration > film_duration - start)
+    duration = film_duration - start;
+
+  clip = ges_layer_add_asset_full (layer, GES_ASSET (asset), start, 0, duration,
+                                   GES_TRACK_TYPE_AUDIO, &local_error);
+  if (clip == NULL)
+    {
+      g_set_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                   _ ("The music “%s” cannot be added: %s"), music->name,
+                   local_error != NULL ? local_error->message : _ ("unknown error"));
+      return FALSE;
+    }
+
+  apply_music_volume (clip, music, duration);
+  return TRUE;
+}
+
+GESTimeline *
+reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options, GError **error)
+{
+  g_autoptr (GESTimeline) timeline = NULL;
+  g_autoptr (GHashTable) assets = NULL;
+  ReelTimelineOptions defaults;
+  GESLayer           *captions_layer, *label_layer, *shots_layer, *music_layer;
+  guint               width, height, fps;
+  GstClockTime        film_duration;
+  gint64              film_frames = 0;
+
+  g_return_val_if_fail (cut != NULL, NULL);
+
+  if (options == NULL)
+    {
+      reel_timeline_options_init (&defaults);
+      options = &defaults;
+    }
+
+  if (cut->items->len == 0)
+    {
+      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_EMPTY,
+                           _ ("The film has no shots yet. Import a script first."));
+      return NULL;
+    }
+
+  if (!ges_init ())
+    {
+      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                           _ ("GStreamer Editing Services cannot start. Install "
+                              "libges-1.0-0 and gstreamer1.0-plugins-base."));
+      return NULL;
+    }
+
+  width = (options->width > 0 ? options->width : cut->width) & ~1u;
+  height = (options->height > 0 ? options->height : cut->height) & ~1u;
+  fps = options->fps > 0 ? options->fps : MAX (cut->fps, 1);
+  if (width < 16 || height < 16)
+    {
+      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_INVALID,
+                           _ ("The frame size is too small: choose at least 16×16 pixels."));
+      return NULL;
+    }
+
+  /* A plain reference for the caller, not a floating one. */
+  if (options->audio_only)
+    {
+      timeline = gst_object_ref_sink (ges_timeline_new ());
+      ges_timeline_add_track (timeline, GES_TRACK (ges_audio_track_new ()));
+    }
+  else
+    timeline = gst_object_ref_sink (ges_timeline_new_audio_video ());
+  set_track_restrictions (timeline, width, height, fps);
+  assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  captions_layer = ges_timeline_append_layer (timeline);
+  label_layer = ges_timeline_append_layer (timeline);
+  shots_layer = ges_timeline_append_layer (timeline);
+  music_layer = ges_timeline_append_layer (timeline);
+  ges_layer_set_auto_transition (shots_layer, TRUE);
+
+  if (!add_shots (shots_layer, assets, cut, fps, options->audio_only, error))
+    return NULL;
+
+  {
+    const ReelCutItem *last = g_ptr_array_index (cut->items, cut->items->len - 1);
+    film_frames = seconds_to_frames (last->start + last->duration, fps);
+  }
+  film_duration = reel_frames_to_time (film_frames, fps);
+
+  if (options->audio_only)
+    {
+      /* Silence under the whole film, so the sound lasts as long as the
+       * picture even where the last takes have none. */
+      GESTestClip *silence = ges_test_clip_new ();
+
+      ges_test_clip_set_mute (silence, TRUE);
+      ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (silence), 0);
+      ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (silence), film_duration);
+      if (!ges_layer_add_clip_full (ges_timeline_append_layer (timeline), GES_CLIP (silence),
+                                    error))
+        return NULL;
+    }
+
+  if (options->burn_captions && !options->audio_only
+      && !add_captions (captions_layer, cut, height, fps, error))
+    return NULL;
+
+  if (!options->audio_only && options->ai_label_position != REEL_LABEL_POSITION_NONE
+      && reel_cut_has_ai_generated (cut)
+      && !add_ai_label (label_layer, options->ai_label_position, film_duration, height, error))
+    return NULL;
+
+  for (guint i = 0; i < cut->music->len; i++)
+    if (!add_music (music_layer, assets, g_ptr_array_index (cut->music, i), film_duration, error))
+      return NULL;
+
+  if (options->extra_music != NULL)
+    {
+      g_autoptr (ReelCutMusic) extra = reel_cut_music_new ();
+
+      extra->path = g_strdup (options->extra_music);
+      extra->name = g_path_get_basename (options->extra_music);
+      if (!add_music (music_layer, assets, extra, film_duration, error))
+        return NULL;
+    }
+
+  ges_timeline_commit (timeline);
+  return g_steal_pointer (&timeline);
+}
