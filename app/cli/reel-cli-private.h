@@ -36,8 +36,10 @@ const ReelCliCommand *reel_cli_find_command (const char *name);
 
 int reel_cli_generate (int argc, char **argv);
 int reel_cli_take (int argc, char **argv);
+int reel_cli_render (int argc, char **argv);
 int reel_cli_new (int argc, char **argv);
 int reel_cli_import (int argc, char **argv);
 int reel_cli_inspect (int argc, char **argv);
+int reel_cli_export (int argc, char **argv);
 
 G_END_DECLS

@@ -22,6 +22,11 @@ static const ReelCliCommand commands[] = {
     reel_cli_generate },
   { "take", N_ ("import PROJECT SHOT FILE"), N_ ("Import a video or still image as a take"),
     reel_cli_take },
+  { "export", N_ ("PROJECT -o FILE"), N_ ("Export the film or a file for other tools"),
+    reel_cli_export },
+  { "render", N_ ("SCRIPT -o FILM"),
+    N_ ("Import a script, generate the missing takes and export the film in one go"),
+    reel_cli_render },
 };
 
 const ReelCliCommand *

@@ -474,6 +474,8 @@ test_cjk_card (Fixture *fixture, gconstpointer user_data)
 {
   g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
   g_autoptr (ReelAnimaticSpec) blank = NULL;
+  g_autoptr (ReelAnimaticSpec) spoken = NULL;
+  cairo_surface_t *captioned;
   g_autoptr (ReelCaption) line = reel_caption_new ("美咲", "我们不该来这里。", FALSE);
   cairo_surface_t *card;
   cairo_surface_t *empty;
@@ -501,12 +503,21 @@ test_cjk_card (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (text_ink, >, 1500);
   g_assert_cmpuint (blank_ink, <, 50);
 
-  /* …and the caption band at the bottom carries light text on dark. */
-  caption_ink = count_ink (card, 0.1, 0.75, 0.9, 0.9);
-  g_assert_cmpuint (caption_ink, >, count_ink (empty, 0.1, 0.75, 0.9, 0.9) + 5000);
+  /* …the dialogue box under the header carries the Chinese caption… */
+  spoken = reel_animatic_spec_copy (blank);
+  reel_animatic_spec_add_caption (spoken, line);
+  captioned = render_card (fixture, spoken, "captioned.png");
+  caption_ink = count_ink (captioned, 0.1, 0.2, 0.9, 0.45);
+  g_test_message ("ink in the dialogue box: %u with a caption, %u without", caption_ink,
+                  count_ink (empty, 0.1, 0.2, 0.9, 0.45));
+  g_assert_cmpuint (caption_ink, >, count_ink (empty, 0.1, 0.2, 0.9, 0.45) + 300);
+
+  /* …and the bottom of title safe stays clear for subtitles burned in on export. */
+  g_assert_cmpuint (count_ink (card, 0.12, 0.78, 0.88, 0.88), <, 50);
 
   cairo_surface_destroy (card);
   cairo_surface_destroy (empty);
+  cairo_surface_destroy (captioned);
 }
 
 /* Text is sized from the frame: a 1920×1080 card scaled down is the 640×360 one. */

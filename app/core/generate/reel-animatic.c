@@ -509,28 +509,29 @@ draw_card (cairo_t *cr, const ReelAnimaticSpec *spec, const Geometry *geometry)
   cairo_stroke (cr);
   text_top = header_bottom + 3 * u;
 
-  /* Dialogue as subtitles: light on a dark band at the bottom of title safe. */
+  /* The lower part of title safe stays clear: an export burns its subtitles
+   * there, and the card must not show them a second time under them. */
+  text_bottom = bottom - H * 0.14;
+
+  /* Dialogue as on a paper board: a tinted box under the header. */
   markup = captions_markup (spec->captions);
   if (markup != NULL)
     {
-      double padding = 1.6 * u;
-      double band_top;
+      double padding = 1.4 * u;
 
-      captions = create_layout (context, spec, 4.2 * u, PANGO_WEIGHT_NORMAL);
+      captions = create_layout (context, spec, 3.8 * u, PANGO_WEIGHT_NORMAL);
       pango_layout_set_width (captions, (int) ((content_width - 2 * padding) * PANGO_SCALE));
       pango_layout_set_height (captions, -3);
       pango_layout_set_ellipsize (captions, PANGO_ELLIPSIZE_END);
-      pango_layout_set_alignment (captions, PANGO_ALIGN_CENTER);
       pango_layout_set_markup (captions, markup, -1);
       pango_layout_get_pixel_size (captions, &pw, &ph);
 
-      band_top = bottom - ph - 2 * padding;
-      cairo_set_source_rgba (cr, 0.08, 0.08, 0.08, 0.82);
-      rounded_rectangle (cr, left, band_top, content_width, ph + 2 * padding, 1.2 * u);
+      cairo_set_source_rgba (cr, SOFT_INK_RGB, 0.12);
+      rounded_rectangle (cr, left, text_top, content_width, ph + 2 * padding, 1.2 * u);
       cairo_fill (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      show_layout_at (cr, captions, left + padding, band_top + padding);
-      text_bottom = band_top - 3 * u;
+      cairo_set_source_rgb (cr, INK_RGB);
+      show_layout_at (cr, captions, left + padding, text_top + padding);
+      text_top += ph + 2 * padding + 3 * u;
     }
 
   if (spec->text != NULL && *spec->text != '\0' && text_bottom - text_top > 4 * u)

@@ -883,6 +883,17 @@ probe_file (const char   *path,
 
       last = decode_frame_sample (path, display_name, MAX (0.0, info->duration - half_frame),
                                   cancellable, &decode_error);
+      /* The file's length is its longest stream's. Encoders pad AAC a little
+       * past the last picture, so a film with sound may end its video up to
+       * a few frames earlier: look there before calling it cut short. */
+      if (last == NULL && info->has_audio
+          && !g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&decode_error);
+          last = decode_frame_sample (path, display_name,
+                                      MAX (0.0, info->duration - MIN (0.5, info->duration / 2)),
+                                      cancellable, &decode_error);
+        }
       if (last == NULL)
         {
           if (g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
