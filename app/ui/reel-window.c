@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
 #include "reel-project-jobs.h"
 #include "reel-scene-row.h"
@@ -21,6 +22,7 @@
 #include "reel-shot-card.h"
 #include "reel-storyboard-page.h"
 #include "reel-take-strip.h"
+#include "reel-timeline-page.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
 
@@ -45,6 +47,7 @@ struct _ReelWindow
   GtkToggleButton      *sidebar_button;
   GtkButton            *break_down_button;
   GtkButton            *generate_all_button;
+  GtkButton            *export_button;
   GtkWidget            *undo_box;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
@@ -60,7 +63,7 @@ struct _ReelWindow
   AdwFlap              *storyboard_flap;
   ReelTakeStrip        *take_strip;
   ReelJobsPage         *jobs_page;
-  GtkWidget            *timeline_page;
+  ReelTimelinePage     *timeline_page;
   GMenu                *recent_section;
 };
 
@@ -108,6 +111,7 @@ update_actions (ReelWindow *self)
   set_action_enabled (self, "win.retry-shot", self->scheduler != NULL);
   set_action_enabled (self, "win.generate-variants", self->scheduler != NULL && shot != NULL);
   set_action_enabled (self, "win.show-takes", has_project);
+  set_action_enabled (self, "win.export", n_shots > 0);
 
   gtk_stack_set_visible_child_name (self->scene_stack, n_scenes > 0 ? "scenes" : "empty");
 }
@@ -153,6 +157,15 @@ reel_window_add_toast (ReelWindow *self, const char *title)
   g_return_if_fail (REEL_IS_WINDOW (self));
 
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+void
+reel_window_add_toast_object (ReelWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (REEL_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 void
@@ -455,6 +468,43 @@ add_shot_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 }
 
 static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  GtkWidget  *dialog;
+
+  if (self->project == NULL || !commit_edits (self))
+    return;
+
+  reel_timeline_page_pause (self->timeline_page);
+  dialog = reel_export_dialog_new (GTK_WINDOW (self), self->project);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_uri_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    reel_window_report_error (self, _ ("Could Not Open the File"), error);
+}
+
+/* The toasts and dialogs of finished exports open what they made. */
+static void
+open_uri_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  g_autoptr (GdkAppLaunchContext) context
+      = gdk_display_get_app_launch_context (gtk_widget_get_display (widget));
+
+  g_app_info_launch_default_for_uri_async (g_variant_get_string (parameter, NULL),
+                                           G_APP_LAUNCH_CONTEXT (context), self->cancellable,
+                                           open_uri_cb, g_object_ref (self));
+}
+
+static void
 toggle_sidebar_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelWindow *self = REEL_WINDOW (widget);
@@ -747,6 +797,7 @@ static void
 update_for_width (ReelWindow *self)
 {
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean on_timeline;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), folded && self->project != NULL);
   if (folded)
@@ -754,8 +805,14 @@ update_for_width (ReelWindow *self)
                                   adw_leaflet_get_visible_child (self->leaflet) == self->sidebar);
   /* Narrow header bars have no room for it: the main menu has it too. */
   gtk_widget_set_visible (GTK_WIDGET (self->break_down_button), !folded && self->project != NULL);
-  /* So does Generate All: the menu and Ctrl+G still have it. */
-  gtk_widget_set_visible (GTK_WIDGET (self->generate_all_button), !folded && self->project != NULL);
+  /* So does Generate All: the menu and Ctrl+G still have it. On the
+   * Timeline, Export takes its place (the menu and Ctrl+E have it too), so
+   * the header bar is no wider there. */
+  on_timeline = g_strcmp0 (reel_window_get_visible_view (self), "timeline") == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->generate_all_button),
+                          !folded && self->project != NULL && !on_timeline);
+  gtk_widget_set_visible (GTK_WIDGET (self->export_button),
+                          !folded && self->project != NULL && on_timeline);
 }
 
 static gboolean
@@ -872,6 +929,7 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
   reel_script_page_set_project (self->script_page, project);
   reel_storyboard_page_set_project (self->storyboard_page, project);
   reel_take_strip_set_project (self->take_strip, project);
+  reel_timeline_page_set_project (self->timeline_page, project);
   if (project != NULL)
     start_scheduler (self);
   gtk_single_selection_set_model (self->scene_selection,
@@ -1057,6 +1115,7 @@ reel_window_class_init (ReelWindowClass *klass)
   g_type_ensure (REEL_TYPE_STORYBOARD_PAGE);
   g_type_ensure (REEL_TYPE_TAKE_STRIP);
   g_type_ensure (REEL_TYPE_JOBS_PAGE);
+  g_type_ensure (REEL_TYPE_TIMELINE_PAGE);
 
   /* A static library only links objects that something references: this keeps
    * the GResource (and its registering constructor) in every program. */
@@ -1069,6 +1128,7 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, break_down_button);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, generate_all_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, undo_box);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, switcher_bar);
@@ -1103,6 +1163,8 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.generate-variants", NULL,
                                    generate_variants_action);
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.break-down",
                                        NULL);
@@ -1137,6 +1199,8 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.delete-shot", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
+                                       NULL);
 }
 
 static void
@@ -1178,6 +1242,8 @@ reel_window_init (ReelWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::is-active", G_CALLBACK (window_is_active_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (update_for_width),
+                           self, G_CONNECT_SWAPPED);
 
   if (settings != NULL)
     {
@@ -1196,6 +1262,7 @@ reel_window_init (ReelWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->break_down_button), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->generate_all_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->export_button), FALSE);
   gtk_widget_set_visible (self->undo_box, FALSE);
   update_title (self);
   update_actions (self);

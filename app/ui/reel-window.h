@@ -27,7 +27,7 @@ const char *reel_window_get_visible_view (ReelWindow *self);
 void   reel_window_select_shot (ReelWindow *self, gint64 shot_id);
 gint64 reel_window_get_selected_shot (ReelWindow *self);
 /* The page widget of a view ("script": ReelScriptPage, "storyboard":
- * ReelStoryboardPage, "timeline", "jobs": ReelJobsPage). */
+ * ReelStoryboardPage, "timeline": ReelTimelinePage, "jobs": ReelJobsPage). */
 GtkWidget *reel_window_get_view (ReelWindow *self, const char *name);
 
 /* The generation queue of the open project (NULL without one). It lives as
@@ -35,6 +35,8 @@ GtkWidget *reel_window_get_view (ReelWindow *self, const char *name);
 ReelScheduler *reel_window_get_scheduler (ReelWindow *self);
 
 void reel_window_add_toast (ReelWindow *self, const char *title);
+/* Shows @toast (floating; a toast with a button, say). */
+void reel_window_add_toast_object (ReelWindow *self, AdwToast *toast);
 /* A toast with an Undo button (win.undo), for an edit just made. */
 void reel_window_add_undo_toast (ReelWindow *self, const char *title);
 /* Shows @error in a dialog headed @heading. */

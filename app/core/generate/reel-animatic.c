@@ -1187,7 +1187,8 @@ reel_animatic_render (const ReelAnimaticSpec  *spec,
 
   /* The output appears only once complete, so a half-written file is never
    * taken for a take. */
-  partial_path = g_strdup_printf ("%s.part", output_path);
+  /* Unique, so two renders of the same card (a preview and an export) never share one. */
+  partial_path = g_strdup_printf ("%s.%08x.part", output_path, g_random_int ());
   pipeline = build_pipeline (spec, partial_path, error);
   if (pipeline == NULL)
     return FALSE;

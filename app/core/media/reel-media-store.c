@@ -1368,6 +1368,12 @@ reel_media_store_add_file (ReelMediaStore   *self,
   if (moved)
     {
       sha256 = hash_and_copy (temp_path, -1, display_name, cancellable, error);
+      /* Bytes the store already holds need not reach the disk again. */
+      if (sha256 != NULL && (info = lookup_verified (self, self->verified, sha256)) != NULL)
+        {
+          g_unlink (temp_path);
+          return g_steal_pointer (&info);
+        }
       if (sha256 != NULL && !flush_file_to_disk (temp_path))
         {
           set_errno_error (error, errno, display_name);

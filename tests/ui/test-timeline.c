@@ -1,0 +1,667 @@
+/* test-timeline.c: the Timeline view, its preview and the Export dialog in a
+ * real window under Xvfb
+ *
+ * The demo project at 320×180 with one-second shots (one of two seconds),
+ * two of them generated and the rest shown as their animatic cards. The
+ * test plays the preview and waits for the playhead to move, scrubs and
+ * checks the frame on show, reorders, sets a crossfade through its popover,
+ * adds a marker and music, and exports through the dialog's own code path,
+ * once to the end and once cancelled. It waits on the widgets' own state,
+ * never on time.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <math.h>
+
+#include "reel-application.h"
+#include "reel-export-dialog.h"
+#include "reel-media-store.h"
+#include "reel-preview.h"
+#include "reel-project-cut.h"
+#include "reel-scheduler.h"
+#include "reel-test-utils.h"
+#include "reel-timeline-page.h"
+#include "reel-timeline-view.h"
+#include "reel-window.h"
+
+#define WAIT_TIMEOUT_MS 150000
+#define FPS 12
+
+static ReelApplication *application;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main loop until @condition holds; fails the test after a while. */
+static void
+wait_until (Condition condition, gpointer data, const char *what)
+{
+  gboolean timed_out = FALSE;
+  guint    id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("Timed out waiting for %s", what);
+  g_source_remove (id);
+}
+
+static gboolean
+frame_drawn_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames_drawn (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+static void
+settle (GtkWidget *window)
+{
+  guint frames = 0;
+  guint id;
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  id = gtk_widget_add_tick_callback (window, frame_drawn_cb, &frames, NULL);
+  gtk_widget_queue_draw (window);
+  wait_until (two_frames_drawn, &frames, "the window to be drawn");
+  gtk_widget_remove_tick_callback (window, id);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+widget_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+collect_descendants (GtkWidget *widget, GType type, GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      collect_descendants (child, type, found);
+    }
+}
+
+static GtkWidget *
+find_with_label (GtkWidget *root, GType type, const char *label)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+
+  collect_descendants (root, type, all);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *text = NULL;
+
+      if (GTK_IS_CHECK_BUTTON (all->pdata[i]))
+        text = gtk_check_button_get_label (all->pdata[i]);
+      else if (GTK_IS_BUTTON (all->pdata[i]))
+        text = gtk_button_get_label (all->pdata[i]);
+      if (g_strcmp0 (text, label) == 0)
+        return all->pdata[i];
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_first (GtkWidget *root, GType type)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new ();
+
+  collect_descendants (root, type, all);
+  return all->len > 0 ? all->pdata[0] : NULL;
+}
+
+static char *
+png_path (const char *name)
+{
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+
+  if (dir != NULL)
+    return g_build_filename (dir, "ui", name, NULL);
+  return reel_test_build_path (name);
+}
+
+static void
+save_png (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *path = png_path (name);
+  int              width, height;
+  GskRenderer     *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  /* A widget waiting for its allocation draws nothing. */
+  settle (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s (%dx%d)", path, width, height);
+}
+
+/* Conditions */
+
+static gboolean
+leaflet_is_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (find_first (GTK_WIDGET (data), ADW_TYPE_LEAFLET)));
+}
+
+static gboolean
+window_is_narrow (gpointer data)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (data))) <= 360;
+}
+
+static gboolean
+scheduler_idle (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+idle_cb (ReelScheduler *scheduler, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+preview_ready (gpointer data)
+{
+  ReelTimelinePage *page = data;
+  ReelPreview      *preview = reel_timeline_page_get_preview (page);
+
+  g_assert_null (reel_preview_get_error (preview));
+  return !reel_timeline_page_get_preparing (page) && reel_preview_get_ready (preview)
+         && reel_preview_get_texture (preview) != NULL
+         && gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (preview)) > 0;
+}
+
+static gboolean
+thumbnails_decoded (gpointer data)
+{
+  return reel_timeline_view_get_n_thumbnails (data) > 0;
+}
+
+static gboolean
+played_past_0_3 (gpointer data)
+{
+  ReelPreview *preview = data;
+
+  g_assert_null (reel_preview_get_error (preview));
+  return reel_preview_get_position (preview) > 0.3;
+}
+
+typedef struct
+{
+  ReelPreview *preview;
+  double       target;
+} FrameAt;
+
+static gboolean
+frame_shown_at (gpointer data)
+{
+  FrameAt *at = data;
+
+  g_assert_null (reel_preview_get_error (at->preview));
+  return reel_preview_get_ready (at->preview)
+         && fabs (reel_preview_get_frame_time (at->preview) - at->target) < 1.0 / FPS;
+}
+
+typedef struct
+{
+  ReelTimelineView *view;
+  guint             index;
+  gint64            shot_id;
+} ClipIs;
+
+static gboolean
+clip_shows_shot (gpointer data)
+{
+  ClipIs        *clip = data;
+  const ReelCut *cut = reel_timeline_view_get_cut (clip->view);
+
+  return cut != NULL && clip->index < cut->items->len
+         && ((ReelCutItem *) g_ptr_array_index (cut->items, clip->index))->shot_id == clip->shot_id;
+}
+
+typedef struct
+{
+  ReelTimelineView *view;
+  double            duration;
+} CutLasts;
+
+static gboolean
+cut_lasts (gpointer data)
+{
+  CutLasts      *lasts = data;
+  const ReelCut *cut = reel_timeline_view_get_cut (lasts->view);
+
+  return cut != NULL && fabs (cut->duration - lasts->duration) < 0.5 / FPS;
+}
+
+static gboolean
+popover_shown (gpointer data)
+{
+  GtkPopover *popover = reel_timeline_view_get_popover (data);
+
+  return gtk_widget_get_visible (GTK_WIDGET (popover)) && gtk_popover_get_child (popover) != NULL;
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+} Finished;
+
+static void
+export_finished_cb (ReelExportDialog *dialog, gboolean ok, gpointer user_data)
+{
+  Finished *finished = user_data;
+
+  finished->ok = ok;
+  finished->done = TRUE;
+}
+
+static gboolean
+finished_done (gpointer data)
+{
+  return ((Finished *) data)->done;
+}
+
+static ReelExportDialog *
+find_export_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (REEL_IS_EXPORT_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        return REEL_EXPORT_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Cancels as soon as the film is being made, not before. */
+static void
+cancel_when_encoding_cb (ReelExporter *exporter, GParamSpec *pspec, ReelExportDialog *dialog)
+{
+  if (g_strcmp0 (reel_exporter_get_stage (exporter), "Encoding") == 0
+      && reel_export_dialog_get_running (dialog))
+    {
+      g_test_message ("Cancelling at %.0f%% (%s)", reel_exporter_get_progress (exporter) * 100,
+                      reel_exporter_get_stage (exporter));
+      reel_export_dialog_cancel (dialog);
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  gint64   music_id;
+  GError  *error;
+} MusicImport;
+
+static void
+music_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  MusicImport *import = user_data;
+
+  import->music_id = reel_timeline_page_import_music_finish (REEL_TIMELINE_PAGE (source), result,
+                                                             &import->error);
+  import->done = TRUE;
+}
+
+/* A short sine tone as WAV: music that needs no file in the tree. */
+static void
+write_tone (const char *path)
+{
+  g_autofree char *description = g_strdup_printf (
+      "audiotestsrc num-buffers=100 samplesperbuffer=4800 ! audio/x-raw,rate=48000,channels=2 ! "
+      "wavenc ! filesink location=\"%s\"",
+      path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message
+      = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
+static void
+test_timeline_demo (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autofree char *project_path = g_build_filename (tmpdir, "Demo.storyreel", NULL);
+  g_autofree char *film_path = g_build_filename (tmpdir, "film.mp4", NULL);
+  g_autofree char *cancelled_path = g_build_filename (tmpdir, "cancelled.mp4", NULL);
+  g_autofree char *tone_path = g_build_filename (tmpdir, "tone.wav", NULL);
+  g_autoptr (GFile) project_file = g_file_new_for_path (project_path);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel       *shots;
+  ReelWindow       *window;
+  ReelTimelinePage *page;
+  ReelTimelineView *view;
+  ReelPreview      *preview;
+  ReelScheduler    *scheduler;
+  gboolean          idle = FALSE;
+  guint             n_shots;
+  gint64           *ids;
+  graphene_rect_t   one, two;
+
+  project = reel_application_load_demo_project (project_file, &error);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_resolution (project, 320, 180, &error));
+  g_assert_true (reel_project_set_fps (project, FPS, &error));
+  shots = reel_project_get_shots (project);
+  n_shots = g_list_model_get_n_items (shots);
+  g_assert_cmpuint (n_shots, >=, 4);
+  ids = g_new0 (gint64, n_shots);
+  for (guint i = 0; i < n_shots; i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+
+      ids[i] = reel_shot_get_id (shot);
+      /* Short shots keep the test quick; the third lasts twice as long. */
+      g_assert_true (reel_project_set_shot_duration (project, ids[i], i == 2 ? 2.0 : 1.0, &error));
+      g_assert_no_error (error);
+    }
+
+  window = reel_window_new (application);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
+  reel_window_set_project (window, project);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (widget_is_mapped, window, "the window to be mapped");
+  settle (GTK_WIDGET (window));
+
+  /* Takes for the first two shots; the others stay animatic cards. */
+  scheduler = reel_window_get_scheduler (window);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), &idle);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-shot", "x", ids[i]));
+  wait_until (scheduler_idle, &idle, "the two shots to be generated");
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (project, ids[i])), !=,
+                     0);
+
+  /* The Timeline view, through the window's action. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "timeline"));
+  settle (GTK_WIDGET (window));
+  page = REEL_TIMELINE_PAGE (reel_window_get_view (window, "timeline"));
+  view = reel_timeline_page_get_view (page);
+  preview = reel_timeline_page_get_preview (page);
+  reel_timeline_page_rebuild_now (page);
+  wait_until (preview_ready, page, "the preview's first frame");
+  settle (GTK_WIDGET (window));
+
+  /* One clip per shot, as wide as it lasts; the shots without a take show
+   * their animatic card. */
+  g_assert_cmpuint (reel_timeline_view_get_n_clips (view), ==, n_shots);
+  g_assert_false (reel_timeline_view_clip_is_animatic (view, 0));
+  g_assert_false (reel_timeline_view_clip_is_animatic (view, 1));
+  for (guint i = 2; i < n_shots; i++)
+    g_assert_true (reel_timeline_view_clip_is_animatic (view, i));
+  g_assert_true (reel_timeline_view_get_clip_bounds (view, 0, &one));
+  g_assert_true (reel_timeline_view_get_clip_bounds (view, 2, &two));
+  g_assert_cmpfloat_with_epsilon (two.size.width, 2 * one.size.width, 2.0);
+  g_assert_cmpfloat_with_epsilon (reel_preview_get_duration (preview), n_shots + 1.0, 0.5 / FPS);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (preview)), ==, 320);
+  wait_until (thumbnails_decoded, view, "the clips' thumbnails");
+
+  /* Play: the playhead moves with the preview. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.play", NULL));
+  g_assert_true (reel_preview_get_playing (preview));
+  wait_until (played_past_0_3, preview, "the playhead to move");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.pause", NULL));
+  g_assert_false (reel_preview_get_playing (preview));
+  g_assert_nonnull (reel_preview_get_texture (preview));
+  g_assert_cmpfloat (reel_timeline_view_get_position (view), >, 0.3);
+  g_assert_cmpfloat_with_epsilon (reel_timeline_view_get_position (view),
+                                  reel_preview_get_position (preview), 1e-9);
+
+  /* Scrub on the ruler: the frame on show is the one at that time. */
+  {
+    FrameAt at = { preview, 1.5 };
+
+    reel_timeline_view_scrub (view, 1.5);
+    wait_until (frame_shown_at, &at, "the frame at 1.5 s");
+    g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 1.5, 1.0 / FPS);
+    g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:01.06 / "));
+
+    /* One frame on, and back. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.step", "i", 1));
+    at.target = 1.5 + 1.0 / FPS;
+    wait_until (frame_shown_at, &at, "the next frame");
+  }
+  save_png (GTK_WIDGET (window), "timeline.png");
+
+  /* Reorder with the keyboard action: the first clip moves one later. */
+  reel_timeline_view_set_selected_shot (view, ids[0]);
+  g_assert_cmpint (reel_window_get_selected_shot (window), ==, ids[0]);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "timeline.move-clip-later", NULL));
+  g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[0])), ==, 1);
+  g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[1])), ==, 0);
+  {
+    ClipIs clip = { view, 1, ids[0] };
+    wait_until (clip_shows_shot, &clip, "the clips to follow the new order");
+  }
+
+  /* A crossfade into the third clip, through its popover. */
+  {
+    const ReelCut  *cut = reel_timeline_view_get_cut (view);
+    gint64          into = ((ReelCutItem *) g_ptr_array_index (cut->items, 2))->shot_id;
+    GtkPopover     *popover = reel_timeline_view_get_popover (view);
+    GtkWidget      *crossfade, *apply;
+    GtkSpinButton  *length;
+    ReelCutSettings settings;
+    CutLasts        lasts = { view, cut->duration - 0.5 };
+
+    reel_timeline_view_edit_transition (view, into);
+    wait_until (popover_shown, view, "the popover of the cut");
+    crossfade = find_with_label (GTK_WIDGET (popover), GTK_TYPE_CHECK_BUTTON, "Cross_fade");
+    apply = find_with_label (GTK_WIDGET (popover), GTK_TYPE_BUTTON, "_Apply");
+    length = GTK_SPIN_BUTTON (find_first (GTK_WIDGET (popover), GTK_TYPE_SPIN_BUTTON));
+    g_assert_nonnull (crossfade);
+    g_assert_nonnull (apply);
+    g_assert_nonnull (length);
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (crossfade), TRUE);
+    gtk_spin_button_set_value (length, 0.5);
+    g_signal_emit_by_name (apply, "clicked");
+
+    g_assert_true (reel_project_get_cut_settings (project, into, &settings));
+    g_assert_cmpint (settings.transition, ==, REEL_TRANSITION_CROSSFADE);
+    g_assert_cmpfloat_with_epsilon (settings.transition_duration, 0.5, 1e-6);
+    /* The film is half a second shorter: the shots overlap. */
+    wait_until (cut_lasts, &lasts, "the cut to have the crossfade");
+  }
+
+  /* A marker at the playhead, with a comment. */
+  {
+    g_autoptr (GPtrArray) markers = NULL;
+    GtkPopover *popover = reel_timeline_view_get_popover (view);
+    GtkWidget  *entry;
+
+    reel_timeline_view_scrub (view, 0.5);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "timeline.add-marker", NULL));
+    markers = reel_project_list_markers (project);
+    g_assert_cmpuint (markers->len, ==, 1);
+    g_assert_cmpfloat_with_epsilon (((ReelCutMarker *) markers->pdata[0])->time, 0.5, 1e-6);
+
+    /* Its popover opens for the comment once the tracks show it. */
+    wait_until (popover_shown, view, "the marker's popover");
+    entry = find_first (GTK_WIDGET (popover), GTK_TYPE_ENTRY);
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "redo: coat colour wrong");
+    g_signal_emit_by_name (entry, "activate");
+    g_clear_pointer (&markers, g_ptr_array_unref);
+    markers = reel_project_list_markers (project);
+    g_assert_cmpstr (((ReelCutMarker *) markers->pdata[0])->comment, ==, "redo: coat colour wrong");
+  }
+
+  /* Music: a tone imported into the media store, then turned down with fades. */
+  {
+    MusicImport import = { 0 };
+    g_autoptr (GPtrArray) music = NULL;
+    g_autoptr (GFile) tone = g_file_new_for_path (tone_path);
+
+    write_tone (tone_path);
+    reel_timeline_page_import_music_async (page, tone, NULL, music_imported_cb, &import);
+    wait_until (flag_is_set, &import.done, "the music to be imported");
+    g_assert_no_error (import.error);
+    g_assert_cmpint (import.music_id, >, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "music.update", "(xdddd)",
+                                               import.music_id, 0.0, 0.5, 0.5, 1.0));
+    music = reel_project_list_music (project);
+    g_assert_cmpuint (music->len, ==, 1);
+    g_assert_cmpfloat_with_epsilon (((ReelCutMusic *) music->pdata[0])->volume, 0.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (((ReelCutMusic *) music->pdata[0])->fade_out, 1.0, 1e-6);
+
+    /* The preview is built again with it and shows a frame. */
+    reel_timeline_page_rebuild_now (page);
+    wait_until (preview_ready, page, "the preview with music");
+  }
+  settle (GTK_WIDGET (window));
+  save_png (GTK_WIDGET (window), "timeline-edited.png");
+
+  /* Export through the dialog (its file chooser answered with a path). */
+  {
+    ReelExportDialog *dialog;
+    Finished          finished = { 0 };
+    g_autoptr (ReelMediaInfo) info = NULL;
+    double duration = reel_timeline_view_get_cut (view)->duration;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+    dialog = find_export_dialog ();
+    g_assert_nonnull (dialog);
+    wait_until (widget_is_mapped, dialog, "the export dialog");
+    settle (GTK_WIDGET (dialog));
+    save_png (GTK_WIDGET (dialog), "export.png");
+
+    g_signal_connect (dialog, "finished", G_CALLBACK (export_finished_cb), &finished);
+    reel_export_dialog_export_to (dialog, film_path);
+    g_assert_true (reel_export_dialog_get_running (dialog));
+    settle (GTK_WIDGET (dialog));
+    save_png (GTK_WIDGET (dialog), "export-progress.png");
+    wait_until (finished_done, &finished, "the export to finish");
+    g_assert_true (finished.ok);
+    g_assert_true (g_file_test (film_path, G_FILE_TEST_IS_REGULAR));
+
+    info = reel_media_probe (film_path, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (info->kind, ==, REEL_MEDIA_KIND_VIDEO);
+    g_assert_cmpuint (info->width, ==, 320);
+    g_assert_cmpuint (info->height, ==, 180);
+    g_assert_cmpfloat_with_epsilon (info->duration, duration, 1.5 / FPS);
+    g_assert_true (info->has_audio);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  /* Cancelled in the middle: nothing under the chosen name. */
+  {
+    ReelExportDialog *dialog;
+    Finished          finished = { 0 };
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+    dialog = find_export_dialog ();
+    g_assert_nonnull (dialog);
+    g_signal_connect (dialog, "finished", G_CALLBACK (export_finished_cb), &finished);
+    reel_export_dialog_export_to (dialog, cancelled_path);
+    g_signal_connect (reel_export_dialog_get_exporter (dialog), "notify::progress",
+                      G_CALLBACK (cancel_when_encoding_cb), dialog);
+    wait_until (finished_done, &finished, "the cancelled export to end");
+    g_assert_false (finished.ok);
+    g_assert_false (reel_export_dialog_get_running (dialog));
+    g_assert_false (g_file_test (cancelled_path, G_FILE_TEST_EXISTS));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  /* Narrow: the sidebar folds away, then the window goes down to 360 px;
+   * the transport and tools fold and the tracks scroll. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  wait_until (leaflet_is_folded, window, "the sidebar to fold away");
+  settle (GTK_WIDGET (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 690);
+  wait_until (window_is_narrow, window, "the window to be 360 px wide");
+  settle (GTK_WIDGET (window));
+  g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))), ==, 360);
+  save_png (GTK_WIDGET (window), "timeline-narrow.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_free (ids);
+  g_clear_object (&project);
+  reel_test_rm_rf (tmpdir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* No sound card under Xvfb: the preview plays into a sink that keeps time. */
+  g_setenv (REEL_PREVIEW_AUDIO_SINK_ENV, "fakesink", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+
+  application = reel_application_new ();
+  {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  g_test_add_func ("/ui/timeline/demo", test_timeline_demo);
+
+  status = g_test_run ();
+  g_clear_object (&application);
+  return status;
+}
