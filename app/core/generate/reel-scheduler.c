@@ -379,7 +379,10 @@ pool_for (ReelScheduler *self, ReelBackend *backend)
 
   if (pool == NULL)
     {
-      pool = g_thread_pool_new (run_job, self, parallel_limit (self, backend), FALSE, NULL);
+      /* Exclusive: the pool keeps its workers between jobs. A shared pool
+       * keeps only two idle threads process-wide, so a batch would pay for
+       * new threads every round. */
+      pool = g_thread_pool_new (run_job, self, parallel_limit (self, backend), TRUE, NULL);
       g_hash_table_insert (self->pools, g_strdup (name), pool);
     }
 
