@@ -87,6 +87,26 @@ seconds_to_time (double seconds)
   return (GstClockTime) llround (seconds * GST_SECOND);
 }
 
+/* Without crossfades no two pictures are ever blended, so the video track
+ * needs no compositor: each frame then skips its conversion to and from the
+ * mixer's format, which is most of the cost of an export beside encoding.
+ * Captions and the label are operations, applied with or without mixing. */
+static void
+disable_video_mixing_without_crossfades (GESTimeline *timeline, const ReelCut *cut)
+{
+  for (guint i = 1; i < cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (cut->items, i);
+
+      if (item->transition == REEL_TRANSITION_CROSSFADE && item->transition_duration > 0)
+        return;
+    }
+
+  for (GList *l = timeline->tracks; l != NULL; l = l->next)
+    if (GES_IS_VIDEO_TRACK (l->data))
+      ges_track_set_mixing (GES_TRACK (l->data), FALSE);
+}
+
 static void
 set_track_restrictions (GESTimeline *timeline, guint width, guint height, guint fps)
 {
@@ -240,8 +260,8 @@ add_text_overlay (GESLayer     *layer,
 static gboolean
 add_captions (GESLayer *layer, const ReelCut *cut, guint height, guint fps, GError **error)
 {
-  g_autofree char *font
-      = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx", MAX (10, (int) lround (height * CAPTION_HEIGHT_SHARE)));
+  g_autofree char *font = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx",
+                                           MAX (10, (int) lround (height * CAPTION_HEIGHT_SHARE)));
 
   for (guint i = 0; i < cut->cues->len; i++)
     {
@@ -268,9 +288,9 @@ add_ai_label (GESLayer         *layer,
               guint             height,
               GError          **error)
 {
-  g_autofree char *font
-      = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx", MAX (8, (int) lround (height * LABEL_HEIGHT_SHARE)));
-  gboolean left
+  g_autofree char *font = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx",
+                                           MAX (8, (int) lround (height * LABEL_HEIGHT_SHARE)));
+  gboolean         left
       = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_BOTTOM_LEFT;
   gboolean top
       = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_TOP_RIGHT;
@@ -417,6 +437,7 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   else
     timeline = gst_object_ref_sink (ges_timeline_new_audio_video ());
   set_track_restrictions (timeline, width, height, fps);
+  disable_video_mixing_without_crossfades (timeline, cut);
   assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   captions_layer = ges_timeline_append_layer (timeline);

@@ -941,6 +941,30 @@ element_is_muxer (GstElement *element)
 
 /* Encoder settings that encodebin's profile cannot carry, applied as the
  * encoders are created (in whatever thread creates them). */
+/* The analysis settings of x264's own presets (x264 --fullhelp). */
+static const char *
+x264_preset_options (const char *preset)
+{
+  static const struct
+  {
+    const char *preset;
+    const char *options;
+  } presets[] = {
+    { "ultrafast", "ref=1:bframes=0:subme=0:me=dia:trellis=0:rc-lookahead=0:weightp=0" },
+    { "superfast", "ref=1:bframes=3:subme=1:me=dia:trellis=0:rc-lookahead=0:weightp=1" },
+    { "veryfast", "ref=1:bframes=3:subme=2:me=hex:trellis=0:rc-lookahead=10:weightp=1" },
+    { "faster", "ref=2:bframes=3:subme=4:me=hex:trellis=1:rc-lookahead=20:weightp=1" },
+    { "fast", "ref=2:bframes=3:subme=6:me=hex:trellis=1:rc-lookahead=30:weightp=1" },
+    { "medium", "ref=3:bframes=3:subme=7:me=hex:trellis=1:rc-lookahead=40:weightp=2" },
+    { "slow", "ref=5:bframes=3:subme=8:me=umh:trellis=2:rc-lookahead=50:weightp=2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    if (g_strcmp0 (preset, presets[i].preset) == 0)
+      return presets[i].options;
+  return NULL;
+}
+
 static void
 deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
 {
@@ -951,10 +975,16 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
   if (g_strcmp0 (name, "x264enc") == 0)
     {
       g_autofree char *keyframes = g_strdup_printf ("%u", MAX (self->fps, 1) * 2);
+      const char      *preset
+          = self->options.x264_speed_preset != NULL ? self->options.x264_speed_preset : "medium";
+      const char *preset_options = x264_preset_options (preset);
 
-      gst_util_set_object_arg (
-          G_OBJECT (element), "speed-preset",
-          self->options.x264_speed_preset != NULL ? self->options.x264_speed_preset : "medium");
+      gst_util_set_object_arg (G_OBJECT (element), "speed-preset", preset);
+      /* x264enc applies its own defaults for these (trellis on, three
+       * references, no B-frames) over the preset's; put the preset's back so
+       * "veryfast" means what it means to x264 and ffmpeg. */
+      if (preset_options != NULL)
+        gst_util_set_object_arg (G_OBJECT (element), "option-string", preset_options);
       /* Constant quality, as ffmpeg's default (CRF 23), rather than x264enc's
        * fixed 2 Mbit/s. */
       gst_util_set_object_arg (G_OBJECT (element), "pass", "qual");
