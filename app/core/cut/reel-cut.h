@@ -20,65 +20,64 @@ typedef enum
 } ReelTransition;
 
 const char *reel_transition_to_string (ReelTransition transition); /* "cut", "crossfade" */
-gboolean    reel_transition_from_string (const char     *str,
-                                         ReelTransition *transition);
+gboolean    reel_transition_from_string (const char *str, ReelTransition *transition);
 
 typedef struct
 {
   gint64         shot_id;
-  char          *shot_number;   /* "1A" */
+  char          *shot_number; /* "1A" */
   char          *scene_heading;
   char          *text;
   ReelCameraMove camera;
-  GPtrArray     *captions;      /* ReelCaption* */
+  GPtrArray     *captions; /* ReelCaption* */
 
   /* The media shown: the chosen take, or NULL when the shot has none yet and
    * its animatic card stands in (see reel_cut_render_missing()). */
-  char          *media_path;    /* absolute */
-  char          *media_sha256;
-  gboolean       media_is_image; /* a still: shown for the item's duration */
-  double         media_duration; /* seconds; 0 for stills */
-  guint          media_width;
-  guint          media_height;
-  double         media_fps;
-  gboolean       animatic_fallback; /* TRUE when media_path is a rendered card, not a take */
+  char    *media_path; /* absolute */
+  char    *media_sha256;
+  gboolean media_is_image; /* a still: shown for the item's duration */
+  double   media_duration; /* seconds; 0 for stills */
+  guint    media_width;
+  guint    media_height;
+  double   media_fps;
+  gboolean animatic_fallback; /* TRUE when media_path is a rendered card, not a take */
 
   /* Trims inside the media, in seconds. duration = out_point - in_point. */
-  double         in_point;
-  double         out_point;
-  double         duration;
+  double in_point;
+  double out_point;
+  double duration;
 
   /* Where the item starts in the cut, after the transitions before it. */
-  double         start;
+  double start;
   /* The transition from the previous item into this one. */
   ReelTransition transition;
   double         transition_duration;
 
   /* Provenance of the take, for the AI label and the provenance sidecar. */
-  gint64         take_id;
-  char          *backend;
-  char          *model;
-  char          *prompt;
-  gint64         seed;
-  gboolean       ai_generated;
+  gint64   take_id;
+  char    *backend;
+  char    *model;
+  char    *prompt;
+  gint64   seed;
+  gboolean ai_generated;
 
   /* The shot's board image (absolute), drawn by its animatic card; may be NULL. */
-  char          *board_image_path;
+  char *board_image_path;
   /* What the media file holds, as GStreamer caps names; filled by
    * reel_cut_probe_media(), NULL until then. */
-  char          *media_container;
-  char          *media_video_codec;
-  char          *media_audio_codec;
-  char          *media_video_caps; /* the full caps, to tell whether streams can be joined */
-  char          *media_audio_caps;
+  char *media_container;
+  char *media_video_codec;
+  char *media_audio_codec;
+  char *media_video_caps; /* the full caps, to tell whether streams can be joined */
+  char *media_audio_caps;
 } ReelCutItem;
 
 typedef struct
 {
   gint64   shot_id;
-  double   start;    /* seconds in the cut */
+  double   start; /* seconds in the cut */
   double   duration;
-  char    *speaker;  /* may be NULL */
+  char    *speaker; /* may be NULL */
   char    *text;
   gboolean timing_set; /* set by hand, not derived from reading speed */
 
@@ -93,7 +92,7 @@ typedef struct
 {
   gint64 id;
   char  *name;
-  char  *path;        /* absolute */
+  char  *path;         /* absolute */
   double start_offset; /* where the music starts in the cut, seconds */
   double volume;       /* 0…2, 1 = unchanged */
   double fade_in;
@@ -115,12 +114,12 @@ typedef struct
   guint      height;
   guint      fps;
   char      *language;
-  double     duration;   /* of the whole cut, transitions overlapping */
-  GPtrArray *items;      /* ReelCutItem* in order */
-  GPtrArray *cues;       /* ReelCutCue* in time order */
-  GPtrArray *music;      /* ReelCutMusic* */
-  GPtrArray *markers;    /* ReelCutMarker* in time order */
-  char      *media_dir;  /* the project's media directory, absolute */
+  double     duration;  /* of the whole cut, transitions overlapping */
+  GPtrArray *items;     /* ReelCutItem* in order */
+  GPtrArray *cues;      /* ReelCutCue* in time order */
+  GPtrArray *music;     /* ReelCutMusic* */
+  GPtrArray *markers;   /* ReelCutMarker* in time order */
+  char      *media_dir; /* the project's media directory, absolute */
 } ReelCut;
 
 ReelCut *reel_cut_new (void);
@@ -143,26 +142,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCutMarker, reel_cut_marker_free)
 ReelCut *reel_cut_copy (const ReelCut *cut);
 
 /* Builds the cut from the project (main thread). */
-ReelCut *reel_cut_new_from_project (ReelProject *project,
-                                    GError     **error);
+ReelCut *reel_cut_new_from_project (ReelProject *project, GError **error);
 
 /* Recomputes every item's start and the cut's duration from durations and
  * transitions, and derives the timing of cues not set by hand. */
-void     reel_cut_layout (ReelCut *cut);
+void reel_cut_layout (ReelCut *cut);
 
 /* Whether any item shows media made by a generative model (not imported
  * footage and not an animatic card). */
 gboolean reel_cut_has_ai_generated (const ReelCut *cut);
 
 /* The cue's text as shown: "SPEAKER: text" where it has a speaker. */
-char    *reel_cut_cue_dup_display_text (const ReelCutCue *cue);
+char *reel_cut_cue_dup_display_text (const ReelCutCue *cue);
 
 /* Whether a take of @backend was made by a generative model. */
 gboolean reel_backend_is_generative (const char *backend);
 
 /* Called in the working thread; @fraction goes from 0 to 1. */
-typedef void (*ReelCutProgressFunc) (double   fraction,
-                                     gpointer user_data);
+typedef void (*ReelCutProgressFunc) (double fraction, gpointer user_data);
 
 /* Renders the animatic card of every item without media (see
  * animatic_fallback) into a cache beside the media, MEDIA_DIR/.cache/ (reused
@@ -176,8 +173,6 @@ gboolean reel_cut_render_missing (ReelCut            *cut,
 
 /* Reads the container and codecs of every item's media (GstDiscoverer, no
  * decoding). Synchronous: call it from a worker thread. */
-gboolean reel_cut_probe_media (ReelCut      *cut,
-                               GCancellable *cancellable,
-                               GError      **error);
+gboolean reel_cut_probe_media (ReelCut *cut, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

@@ -51,9 +51,9 @@ struct _ReelProject
   GPtrArray *redo_steps;
   gint64     edit_mark;
   /* Shots whose takes or jobs a system edit touched; NULL: reload them all. */
-  GArray    *dirty_shots;
-  guint      in_edit : 1;
-  guint      in_system_edit : 1;
+  GArray *dirty_shots;
+  guint   in_edit : 1;
+  guint   in_system_edit : 1;
 };
 
 /* Schema */
@@ -91,8 +91,7 @@ gboolean reel_project_commit_system_edit (ReelProject *self, ReelChangeFlags fla
 gboolean reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error);
 
 /* Inside a system edit: only this shot's generation status needs a reload. */
-void reel_project_mark_shot_dirty (ReelProject *self,
-                                   gint64       shot_id);
+void reel_project_mark_shot_dirty (ReelProject *self, gint64 shot_id);
 
 void reel_project_reload (ReelProject *self, ReelChangeFlags flags);
 void reel_project_emit_changed (ReelProject *self, ReelChangeFlags flags);

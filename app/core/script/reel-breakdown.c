@@ -226,8 +226,8 @@ builder_add_caption (Builder *builder, GPtrArray *elements, guint index)
   const ReelFountainElement *element = g_ptr_array_index (elements, index);
   gboolean                   parenthetical = element->type == REEL_FOUNTAIN_PARENTHETICAL;
   /* Captions keep a parenthetical's words without its brackets; the flag says what it is. */
-  g_autofree char *text =
-      parenthetical ? strip_parentheses (element->text) : g_strstrip (g_strdup (element->text));
+  g_autofree char *text
+      = parenthetical ? strip_parentheses (element->text) : g_strstrip (g_strdup (element->text));
 
   if (*text == '\0')
     return;
@@ -239,9 +239,8 @@ builder_add_caption (Builder *builder, GPtrArray *elements, guint index)
       builder_add_shot (builder, *shot_text != '\0' ? shot_text : text);
     }
 
-  g_ptr_array_add (
-      builder->shot->captions,
-      reel_caption_new (builder->speaker, text, parenthetical));
+  g_ptr_array_add (builder->shot->captions,
+                   reel_caption_new (builder->speaker, text, parenthetical));
 }
 
 static void
