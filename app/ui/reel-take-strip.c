@@ -18,6 +18,7 @@
 
 #include "reel-media-store.h"
 #include "reel-take-strip.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
 
@@ -940,23 +941,17 @@ import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-chooser_response_cb (ReelTakeStrip *self, int response, GtkFileChooserNative *chooser)
+take_file_chosen (GtkWidget *widget, GFile *file)
 {
-  g_autoptr (GFile) file = NULL;
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->chooser);
-
-  if (file != NULL)
-    reel_take_strip_import_file_async (self, file, self->cancellable, import_done_cb, NULL);
+  reel_take_strip_import_file_async (self, file, self->cancellable, import_done_cb, NULL);
 }
 
 static void
 import_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
-  GtkRoot       *root = gtk_widget_get_root (widget);
   g_autoptr (GtkFileFilter) media = gtk_file_filter_new ();
   g_autoptr (GtkFileFilter) videos = gtk_file_filter_new ();
   g_autoptr (GtkFileFilter) images = gtk_file_filter_new ();
@@ -976,16 +971,12 @@ import_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       gtk_file_filter_add_mime_type (images, image_types[i]);
     }
 
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (
-      _ ("Import a Take"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), media);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), videos);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), images);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  {
+    GtkFileFilter *const filters[] = { media, videos, images };
+
+    reel_ui_choose_file_to_open (widget, &self->chooser, _ ("Import a Take"), _ ("_Import"),
+                                 _ ("_Cancel"), filters, G_N_ELEMENTS (filters), take_file_chosen);
+  }
 }
 
 /* Actions */

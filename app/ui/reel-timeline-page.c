@@ -23,6 +23,7 @@
 #include "reel-media-store.h"
 #include "reel-project-cut.h"
 #include "reel-timeline-page.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 
 /* Edits come in bursts (a drag, an undo of several steps): build once. */
@@ -877,15 +878,11 @@ music_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-music_chooser_response_cb (ReelTimelinePage *self, int response, GtkFileChooserNative *chooser)
+music_file_chosen (GtkWidget *widget, GFile *file)
 {
-  g_autoptr (GFile) file = NULL;
+  ReelTimelinePage *self = REEL_TIMELINE_PAGE (widget);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->music_chooser);
-  if (file != NULL)
-    reel_timeline_page_import_music_async (self, file, self->cancellable, music_imported_cb, NULL);
+  reel_timeline_page_import_music_async (self, file, self->cancellable, music_imported_cb, NULL);
 }
 
 static void
@@ -893,21 +890,14 @@ import_music_action (GtkWidget *widget, const char *action_name, GVariant *param
 {
   ReelTimelinePage *self = REEL_TIMELINE_PAGE (widget);
   g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkRoot *root = gtk_widget_get_root (widget);
 
   if (self->project == NULL)
     return;
 
-  g_clear_object (&self->music_chooser);
-  self->music_chooser = gtk_file_chooser_native_new (
-      _ ("Add Music"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Add"), _ ("_Cancel"));
   gtk_file_filter_set_name (filter, _ ("Audio Files"));
   gtk_file_filter_add_mime_type (filter, "audio/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->music_chooser), filter);
-  g_signal_connect_object (self->music_chooser, "response", G_CALLBACK (music_chooser_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->music_chooser));
+  reel_ui_choose_file_to_open (widget, &self->music_chooser, _ ("Add Music"), _ ("_Add"),
+                               _ ("_Cancel"), &filter, 1, music_file_chosen);
 }
 
 /* Public */

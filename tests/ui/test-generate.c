@@ -22,138 +22,11 @@
 #include "reel-take-strip.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
+#include "reel-ui-test-utils.h"
 #include "reel-window.h"
-
-#define WAIT_TIMEOUT_MS 150000
 
 /* Registered, so its startup ran: styles, shortcuts, help overlay. */
 static ReelApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @condition holds; fails the test after a while. */
-static void
-wait_until (Condition condition, gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint    id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static gboolean
-frame_drawn_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames_drawn (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-/* Lets the window lay out and paint what just changed. */
-static void
-settle (GtkWidget *window)
-{
-  guint frames = 0;
-  guint id;
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  id = gtk_widget_add_tick_callback (window, frame_drawn_cb, &frames, NULL);
-  gtk_widget_queue_draw (window);
-  wait_until (two_frames_drawn, &frames, "the window to be drawn");
-  gtk_widget_remove_tick_callback (window, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static void
-collect_descendants (GtkWidget *widget, GType type, GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
-
-/* The widgets of @type that a user can see: mapped ones. */
-static GPtrArray *
-find_mapped (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-  GPtrArray *mapped = g_ptr_array_new ();
-
-  collect_descendants (root, type, all);
-  for (guint i = 0; i < all->len; i++)
-    if (gtk_widget_get_mapped (all->pdata[i]))
-      g_ptr_array_add (mapped, all->pdata[i]);
-  return mapped;
-}
-
-static GtkWidget *
-find_first (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-
-  collect_descendants (root, type, all);
-  return all->len > 0 ? all->pdata[0] : NULL;
-}
-
-static char *
-png_path (const char *name)
-{
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-
-  if (dir != NULL)
-    return g_build_filename (dir, "ui", name, NULL);
-  return reel_test_build_path (name);
-}
-
-/* Renders @widget as the user sees it into @name in the build directory. */
-static void
-save_png (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = png_path (name);
-  int              width = gtk_widget_get_width (widget);
-  int              height = gtk_widget_get_height (widget);
-  GskRenderer     *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s (%dx%d)", path, width, height);
-}
 
 /* A stand-in for the desktop's notification server on the test's own bus, so
  * the test sees what the window tells the desktop. */
@@ -214,12 +87,6 @@ notification_method_cb (GDBusConnection       *connection,
 
 static const GDBusInterfaceVTable notification_vtable = { notification_method_cb, NULL, NULL };
 
-static gboolean
-flag_is_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
 name_acquired_cb (GDBusConnection *connection, const char *name, gpointer user_data)
 {
@@ -243,7 +110,7 @@ notification_server_start (NotificationServer *server)
   server->owner_id = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
                                                    G_BUS_NAME_OWNER_FLAGS_NONE, name_acquired_cb,
                                                    NULL, &acquired, NULL);
-  wait_until (flag_is_set, &acquired, "the notification server's name");
+  reel_ui_test_wait_until (reel_ui_test_flag_is_set, &acquired, "the notification server's name");
 }
 
 static gboolean
@@ -281,7 +148,7 @@ idle_cb (ReelScheduler *scheduler, gpointer user_data)
 static void
 run_until_idle (ReelScheduler *scheduler, gboolean *idle, const char *what)
 {
-  wait_until (flag_is_set, idle, what);
+  reel_ui_test_wait_until (reel_ui_test_flag_is_set, idle, what);
   *idle = FALSE;
 }
 
@@ -290,7 +157,7 @@ all_cards (ReelWindow *window)
 {
   GPtrArray *cards = g_ptr_array_new ();
 
-  collect_descendants (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD, cards);
+  reel_ui_test_collect_descendants (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD, cards);
   return cards;
 }
 
@@ -333,7 +200,9 @@ both_playing (gpointer data)
       GtkMediaStream *stream = streams->pdata[i];
 
       g_assert_no_error (stream != NULL ? gtk_media_stream_get_error (stream) : NULL);
-      if (stream == NULL || !gtk_media_stream_get_playing (stream))
+      /* Short takes may have played to their end by the time we look. */
+      if (stream == NULL
+          || !(gtk_media_stream_get_playing (stream) || gtk_media_stream_get_ended (stream)))
         return FALSE;
     }
   return TRUE;
@@ -345,7 +214,7 @@ job_rows (ReelWindow *window)
   GPtrArray *rows = g_ptr_array_new ();
 
   reel_jobs_page_refresh (REEL_JOBS_PAGE (reel_window_get_view (window, "jobs")));
-  collect_descendants (reel_window_get_view (window, "jobs"), REEL_TYPE_JOB_ROW, rows);
+  reel_ui_test_collect_descendants (reel_window_get_view (window, "jobs"), REEL_TYPE_JOB_ROW, rows);
   return rows;
 }
 
@@ -410,8 +279,6 @@ static void
 test_generate_demo (void)
 {
   g_autofree char *tmpdir = reel_test_make_tmpdir ();
-  g_autofree char *project_path = g_build_filename (tmpdir, "Demo.storyreel", NULL);
-  g_autoptr (GFile) project_file = g_file_new_for_path (project_path);
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) cards = NULL;
@@ -430,8 +297,7 @@ test_generate_demo (void)
 
   notification_server_start (&notifications);
 
-  project = reel_application_load_demo_project (project_file, &error);
-  g_assert_no_error (error);
+  project = reel_ui_test_load_demo_project (tmpdir);
   /* Small frames keep the animatic quick; the pipeline is the same. */
   g_assert_true (reel_project_set_resolution (project, 320, 180, &error));
   g_assert_no_error (error);
@@ -448,12 +314,7 @@ test_generate_demo (void)
     second_shot = reel_shot_get_id (shot1);
   }
 
-  window = reel_window_new (application);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 860);
-  reel_window_set_project (window, project);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_mapped, window, "the window to be mapped");
-  settle (GTK_WIDGET (window));
+  window = reel_ui_test_open_window (application, project, 1280, 860);
   g_assert_cmpstr (reel_window_get_visible_view (window), ==, "storyboard");
 
   scheduler = reel_window_get_scheduler (window);
@@ -472,7 +333,7 @@ test_generate_demo (void)
   /* Generate All, as the header-bar button and Ctrl+G do. */
   was_active = gtk_window_is_active (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-all", NULL));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   /* Queued or already running: the cards say so. */
   {
     const char *status = reel_shot_card_get_status_text (card_for_shot (window, second_shot));
@@ -481,7 +342,7 @@ test_generate_demo (void)
                    || g_str_equal (status, "Done"));
   }
   run_until_idle (scheduler, &idle, "every shot to be generated");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
 
   for (guint i = 0; i < n_shots; i++)
     {
@@ -495,7 +356,7 @@ test_generate_demo (void)
       g_assert_true (reel_shot_card_has_picture (card));
       g_assert_null (reel_shot_card_get_media_problem (card));
     }
-  save_png (GTK_WIDGET (window), "storyboard-generated.png");
+  reel_ui_test_save_png (GTK_WIDGET (window), "storyboard-generated.png", NULL);
 
   /* In the background, the desktop hears of it; in front, a toast says it. */
   g_test_message ("The window was %s", was_active ? "active: a toast" : "in the background");
@@ -503,7 +364,7 @@ test_generate_demo (void)
     {
       g_autofree char *body = g_strdup_printf ("%u takes done", n_shots);
 
-      wait_until (notification_received, &notifications, "the desktop notification");
+      reel_ui_test_wait_until (notification_received, &notifications, "the desktop notification");
       g_assert_cmpuint (notifications.titles->len, >=, 1);
       g_assert_cmpstr (notifications.titles->pdata[0], ==, "Generation Finished");
       g_assert_cmpstr (notifications.bodies->pdata[0], ==, body);
@@ -513,8 +374,8 @@ test_generate_demo (void)
 
   /* The take strip of the first shot shows its one take, and plays it. */
   reel_window_select_shot (window, first_shot);
-  settle (GTK_WIDGET (window));
-  strip = REEL_TAKE_STRIP (find_first (GTK_WIDGET (window), REEL_TYPE_TAKE_STRIP));
+  reel_ui_test_settle (GTK_WIDGET (window));
+  strip = REEL_TAKE_STRIP (reel_ui_test_find_first (GTK_WIDGET (window), REEL_TYPE_TAKE_STRIP));
   g_assert_nonnull (strip);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (strip)));
   g_assert_cmpint (reel_take_strip_get_shot (strip), ==, first_shot);
@@ -525,20 +386,20 @@ test_generate_demo (void)
   g_clear_pointer (&shown, g_array_unref);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "take.play", "x", first_take));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   {
-    g_autoptr (GPtrArray) videos = find_mapped (GTK_WIDGET (strip), GTK_TYPE_VIDEO);
+    g_autoptr (GPtrArray) videos = reel_ui_test_find_mapped (GTK_WIDGET (strip), GTK_TYPE_VIDEO);
 
     g_assert_cmpuint (videos->len, ==, 1);
     player = videos->pdata[0];
-    wait_until (stream_is_prepared, player, "the take to be prepared for playing");
+    reel_ui_test_wait_until (stream_is_prepared, player, "the take to be prepared for playing");
     g_assert_true (gtk_media_stream_has_video (gtk_video_get_media_stream (GTK_VIDEO (player))));
   }
 
   /* Three variants of the selected shot: the strip shows four takes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-variants", NULL));
   run_until_idle (scheduler, &idle, "the variants to be generated");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   takes = reel_project_list_takes (project, first_shot);
   g_assert_cmpuint (takes->len, ==, 4);
   shown = reel_take_strip_dup_shown_takes (strip);
@@ -555,7 +416,7 @@ test_generate_demo (void)
 
     g_assert_true (
         gtk_widget_activate_action (GTK_WIDGET (strip), "take.choose", "x", second_take));
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
     g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (project, first_shot)),
                      ==, second_take);
     g_assert_true (reel_shot_card_has_picture (card_for_shot (window, first_shot)));
@@ -564,7 +425,7 @@ test_generate_demo (void)
   /* Compare two takes side by side: both play, started together. */
   reel_take_strip_compare (strip, ((ReelTake *) takes->pdata[0])->id,
                            ((ReelTake *) takes->pdata[1])->id);
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   {
     g_autoptr (GPtrArray) streams = g_ptr_array_new ();
 
@@ -572,25 +433,26 @@ test_generate_demo (void)
     g_ptr_array_add (streams, reel_take_strip_get_compare_stream (strip, 1));
     g_assert_nonnull (streams->pdata[0]);
     g_assert_nonnull (streams->pdata[1]);
-    wait_until (both_playing, streams, "both compared takes to play");
+    reel_ui_test_wait_until (both_playing, streams, "both compared takes to play");
     /* The single player stopped: one thing plays at a time. */
     g_assert_null (gtk_video_get_media_stream (GTK_VIDEO (player)));
   }
-  save_png (GTK_WIDGET (window), "takes.png");
+  reel_ui_test_settle (GTK_WIDGET (window));
+  reel_ui_test_save_png (GTK_WIDGET (window), "takes.png", NULL);
 
   /* Delete the third take; Undo brings it back. */
   {
     gint64 third_take = ((ReelTake *) takes->pdata[2])->id;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "take.delete", "x", third_take));
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
     shown = reel_take_strip_dup_shown_takes (strip);
     g_assert_cmpuint (shown->len, ==, 3);
     g_assert_false (array_contains (shown, third_take));
     g_clear_pointer (&shown, g_array_unref);
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
     shown = reel_take_strip_dup_shown_takes (strip);
     g_assert_cmpuint (shown->len, ==, 4);
     g_assert_true (array_contains (shown, third_take));
@@ -599,7 +461,7 @@ test_generate_demo (void)
 
   /* The Jobs view lists every job, all done. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "jobs"));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_cmpstr (reel_window_get_visible_view (window), ==, "jobs");
   {
     g_autoptr (GPtrArray) rows = job_rows (window);
@@ -632,21 +494,21 @@ test_generate_demo (void)
     other = gtk_window_new ();
     gtk_window_set_default_size (GTK_WINDOW (other), 200, 100);
     gtk_window_present (GTK_WINDOW (other));
-    wait_until (window_is_inactive, window, "the main window to lose the focus");
+    reel_ui_test_wait_until (window_is_inactive, window, "the main window to lose the focus");
     reel_test_backend_fail_shot (backend, second_shot, REEL_BACKEND_ERROR_PERMANENT, G_MAXUINT);
     reel_scheduler_add_backend (scheduler, REEL_BACKEND (backend));
     batch = reel_scheduler_generate (scheduler, &second_shot, 1, &options, &error);
     g_assert_no_error (error);
     g_assert_cmpint (batch, !=, 0);
     run_until_idle (scheduler, &idle, "the refused job to fail");
-    wait_until (notification_received, &notifications, "the desktop notification");
+    reel_ui_test_wait_until (notification_received, &notifications, "the desktop notification");
     g_assert_cmpstr (notifications.titles->pdata[notifications.titles->len - 1], ==,
                      "Generation Finished with Errors");
     g_assert_cmpstr (notifications.bodies->pdata[notifications.bodies->len - 1], ==,
                      "0 takes done, 1 failed");
     gtk_window_destroy (GTK_WINDOW (other));
     gtk_window_present (GTK_WINDOW (window));
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
 
     rows = job_rows (window);
     g_assert_cmpuint (rows->len, ==, n_shots + 4);
@@ -660,8 +522,8 @@ test_generate_demo (void)
     g_assert_cmpint (reel_job_row_get_job (failed)->shot_id, ==, second_shot);
     g_assert_nonnull (
         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (failed)), "failed shot"));
-    settle (GTK_WIDGET (window));
-    buttons = find_mapped (GTK_WIDGET (failed), GTK_TYPE_BUTTON);
+    reel_ui_test_settle (GTK_WIDGET (window));
+    buttons = reel_ui_test_find_mapped (GTK_WIDGET (failed), GTK_TYPE_BUTTON);
     g_assert_cmpuint (buttons->len, ==, 1);
     g_assert_cmpstr (gtk_actionable_get_action_name (buttons->pdata[0]), ==, "job.retry");
 
@@ -671,7 +533,7 @@ test_generate_demo (void)
                                    reel_window_get_view (window, "jobs"));
     g_assert_cmpuint (adw_view_stack_page_get_badge_number (page), ==, 1);
     g_assert_true (adw_view_stack_page_get_needs_attention (page));
-    save_png (GTK_WIDGET (window), "jobs.png");
+    reel_ui_test_save_png (GTK_WIDGET (window), "jobs.png", NULL);
 
     card = card_for_shot (window, second_shot);
     g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Failed");
@@ -688,7 +550,7 @@ test_generate_demo (void)
 
   /* A corrupt video is refused with a clear error and changes nothing. */
   reel_window_show_view (window, "storyboard");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   {
     g_autofree char *corrupt = g_build_filename (tmpdir, "broken.mp4", NULL);
     g_autoptr (GFile) file = g_file_new_for_path (corrupt);
@@ -699,7 +561,7 @@ test_generate_demo (void)
                                         "ftypmp42 not really a video",
                                         32, NULL));
     reel_take_strip_import_file_async (strip, file, NULL, import_cb, &import);
-    wait_until (flag_is_set, &import.done, "the import to finish");
+    reel_ui_test_wait_until (reel_ui_test_flag_is_set, &import.done, "the import to finish");
     g_assert_cmpint (import.take_id, ==, 0);
     g_assert_error (import.error, REEL_MEDIA_ERROR, import.error->code);
     g_test_message ("Corrupt import: %s", import.error->message);
@@ -717,20 +579,20 @@ test_generate_demo (void)
 
     g_assert_cmpint (g_unlink (media), ==, 0);
     reel_window_select_shot (window, second_shot);
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
     reel_window_select_shot (window, first_shot);
-    settle (GTK_WIDGET (window));
-    wait_until (take_has_problem, args, "the missing file to be noticed");
+    reel_ui_test_settle (GTK_WIDGET (window));
+    reel_ui_test_wait_until (take_has_problem, args, "the missing file to be noticed");
     g_test_message ("Missing media: %s", reel_take_strip_get_take_problem (strip, fourth_take));
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "take.play", "x", fourth_take));
-    wait_until (message_dialog_shown, NULL, "the error dialog");
+    reel_ui_test_wait_until (message_dialog_shown, NULL, "the error dialog");
     close_message_dialogs ();
 
     /* Chosen, its card warns instead of showing a picture. */
     g_assert_true (
         gtk_widget_activate_action (GTK_WIDGET (strip), "take.choose", "x", fourth_take));
-    settle (GTK_WIDGET (window));
+    reel_ui_test_settle (GTK_WIDGET (window));
     g_assert_nonnull (reel_shot_card_get_media_problem (card_for_shot (window, first_shot)));
   }
 
@@ -749,13 +611,7 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
 
-  application = reel_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-
-    g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-    g_assert_no_error (error);
-  }
+  application = reel_ui_test_register_application ();
 
   g_test_add_func ("/ui/generate/demo", test_generate_demo);
 

@@ -25,98 +25,21 @@
 #include "reel-project-cut.h"
 #include "reel-scheduler.h"
 #include "reel-test-utils.h"
+#include "reel-ui-test-utils.h"
 #include "reel-timeline-page.h"
 #include "reel-timeline-view.h"
 #include "reel-window.h"
 
-#define WAIT_TIMEOUT_MS 150000
 #define FPS 12
 
 static ReelApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @condition holds; fails the test after a while. */
-static void
-wait_until (Condition condition, gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint    id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    g_error ("Timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static gboolean
-frame_drawn_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  (*(guint *) user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames_drawn (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-static void
-settle (GtkWidget *window)
-{
-  guint frames = 0;
-  guint id;
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  id = gtk_widget_add_tick_callback (window, frame_drawn_cb, &frames, NULL);
-  gtk_widget_queue_draw (window);
-  wait_until (two_frames_drawn, &frames, "the window to be drawn");
-  gtk_widget_remove_tick_callback (window, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
-flag_is_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-collect_descendants (GtkWidget *widget, GType type, GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
 
 static GtkWidget *
 find_with_label (GtkWidget *root, GType type, const char *label)
 {
   g_autoptr (GPtrArray) all = g_ptr_array_new ();
 
-  collect_descendants (root, type, all);
+  reel_ui_test_collect_descendants (root, type, all);
   for (guint i = 0; i < all->len; i++)
     {
       const char *text = NULL;
@@ -131,69 +54,15 @@ find_with_label (GtkWidget *root, GType type, const char *label)
   return NULL;
 }
 
-static GtkWidget *
-find_first (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-
-  collect_descendants (root, type, all);
-  return all->len > 0 ? all->pdata[0] : NULL;
-}
-
-static char *
-png_path (const char *name)
-{
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-
-  if (dir != NULL)
-    return g_build_filename (dir, "ui", name, NULL);
-  return reel_test_build_path (name);
-}
-
 static void
 save_png (GtkWidget *widget, const char *name)
 {
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = png_path (name);
-  int              width, height;
-  GskRenderer     *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
   /* A widget waiting for its allocation draws nothing. */
-  settle (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Saved %s (%dx%d)", path, width, height);
+  reel_ui_test_settle (widget);
+  reel_ui_test_save_png (widget, name, NULL);
 }
 
 /* Conditions */
-
-static gboolean
-leaflet_is_folded (gpointer data)
-{
-  return adw_leaflet_get_folded (ADW_LEAFLET (find_first (GTK_WIDGET (data), ADW_TYPE_LEAFLET)));
-}
-
-static gboolean
-window_is_narrow (gpointer data)
-{
-  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (data))) <= 360;
-}
-
-static gboolean
-scheduler_idle (gpointer data)
-{
-  return *(gboolean *) data;
-}
 
 static void
 idle_cb (ReelScheduler *scheduler, gpointer user_data)
@@ -376,11 +245,9 @@ static void
 test_timeline_demo (void)
 {
   g_autofree char *tmpdir = reel_test_make_tmpdir ();
-  g_autofree char *project_path = g_build_filename (tmpdir, "Demo.storyreel", NULL);
   g_autofree char *film_path = g_build_filename (tmpdir, "film.mp4", NULL);
   g_autofree char *cancelled_path = g_build_filename (tmpdir, "cancelled.mp4", NULL);
   g_autofree char *tone_path = g_build_filename (tmpdir, "tone.wav", NULL);
-  g_autoptr (GFile) project_file = g_file_new_for_path (project_path);
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GError) error = NULL;
   GListModel       *shots;
@@ -394,8 +261,7 @@ test_timeline_demo (void)
   gint64           *ids;
   graphene_rect_t   one, two;
 
-  project = reel_application_load_demo_project (project_file, &error);
-  g_assert_no_error (error);
+  project = reel_ui_test_load_demo_project (tmpdir);
   g_assert_true (reel_project_set_resolution (project, 320, 180, &error));
   g_assert_true (reel_project_set_fps (project, FPS, &error));
   shots = reel_project_get_shots (project);
@@ -412,12 +278,7 @@ test_timeline_demo (void)
       g_assert_no_error (error);
     }
 
-  window = reel_window_new (application);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 780);
-  reel_window_set_project (window, project);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_mapped, window, "the window to be mapped");
-  settle (GTK_WIDGET (window));
+  window = reel_ui_test_open_window (application, project, 1100, 780);
 
   /* Takes for the first two shots; the others stay animatic cards. */
   scheduler = reel_window_get_scheduler (window);
@@ -425,7 +286,7 @@ test_timeline_demo (void)
   for (guint i = 0; i < 2; i++)
     g_assert_true (
         gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-shot", "x", ids[i]));
-  wait_until (scheduler_idle, &idle, "the two shots to be generated");
+  reel_ui_test_wait_until (reel_ui_test_flag_is_set, &idle, "the two shots to be generated");
   for (guint i = 0; i < 2; i++)
     g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (project, ids[i])), !=,
                      0);
@@ -433,13 +294,13 @@ test_timeline_demo (void)
   /* The Timeline view, through the window's action. */
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "timeline"));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   page = REEL_TIMELINE_PAGE (reel_window_get_view (window, "timeline"));
   view = reel_timeline_page_get_view (page);
   preview = reel_timeline_page_get_preview (page);
   reel_timeline_page_rebuild_now (page);
-  wait_until (preview_ready, page, "the preview's first frame");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_wait_until (preview_ready, page, "the preview's first frame");
+  reel_ui_test_settle (GTK_WIDGET (window));
 
   /* One clip per shot, as wide as it lasts; the shots without a take show
    * their animatic card. */
@@ -453,12 +314,12 @@ test_timeline_demo (void)
   g_assert_cmpfloat_with_epsilon (two.size.width, 2 * one.size.width, 2.0);
   g_assert_cmpfloat_with_epsilon (reel_preview_get_duration (preview), n_shots + 1.0, 0.5 / FPS);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (GDK_PAINTABLE (preview)), ==, 320);
-  wait_until (thumbnails_decoded, view, "the clips' thumbnails");
+  reel_ui_test_wait_until (thumbnails_decoded, view, "the clips' thumbnails");
 
   /* Play: the playhead moves with the preview. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.play", NULL));
   g_assert_true (reel_preview_get_playing (preview));
-  wait_until (played_past_0_3, preview, "the playhead to move");
+  reel_ui_test_wait_until (played_past_0_3, preview, "the playhead to move");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.pause", NULL));
   g_assert_false (reel_preview_get_playing (preview));
   g_assert_nonnull (reel_preview_get_texture (preview));
@@ -471,14 +332,14 @@ test_timeline_demo (void)
     FrameAt at = { preview, 1.5 };
 
     reel_timeline_view_scrub (view, 1.5);
-    wait_until (frame_shown_at, &at, "the frame at 1.5 s");
+    reel_ui_test_wait_until (frame_shown_at, &at, "the frame at 1.5 s");
     g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 1.5, 1.0 / FPS);
     g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:01.06 / "));
 
     /* One frame on, and back. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.step", "i", 1));
     at.target = 1.5 + 1.0 / FPS;
-    wait_until (frame_shown_at, &at, "the next frame");
+    reel_ui_test_wait_until (frame_shown_at, &at, "the next frame");
   }
   save_png (GTK_WIDGET (window), "timeline.png");
 
@@ -490,7 +351,7 @@ test_timeline_demo (void)
   g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[1])), ==, 0);
   {
     ClipIs clip = { view, 1, ids[0] };
-    wait_until (clip_shows_shot, &clip, "the clips to follow the new order");
+    reel_ui_test_wait_until (clip_shows_shot, &clip, "the clips to follow the new order");
   }
 
   /* A crossfade into the third clip, through its popover. */
@@ -504,10 +365,10 @@ test_timeline_demo (void)
     CutLasts        lasts = { view, cut->duration - 0.5 };
 
     reel_timeline_view_edit_transition (view, into);
-    wait_until (popover_shown, view, "the popover of the cut");
+    reel_ui_test_wait_until (popover_shown, view, "the popover of the cut");
     crossfade = find_with_label (GTK_WIDGET (popover), GTK_TYPE_CHECK_BUTTON, "Cross_fade");
     apply = find_with_label (GTK_WIDGET (popover), GTK_TYPE_BUTTON, "_Apply");
-    length = GTK_SPIN_BUTTON (find_first (GTK_WIDGET (popover), GTK_TYPE_SPIN_BUTTON));
+    length = GTK_SPIN_BUTTON (reel_ui_test_find_first (GTK_WIDGET (popover), GTK_TYPE_SPIN_BUTTON));
     g_assert_nonnull (crossfade);
     g_assert_nonnull (apply);
     g_assert_nonnull (length);
@@ -519,7 +380,7 @@ test_timeline_demo (void)
     g_assert_cmpint (settings.transition, ==, REEL_TRANSITION_CROSSFADE);
     g_assert_cmpfloat_with_epsilon (settings.transition_duration, 0.5, 1e-6);
     /* The film is half a second shorter: the shots overlap. */
-    wait_until (cut_lasts, &lasts, "the cut to have the crossfade");
+    reel_ui_test_wait_until (cut_lasts, &lasts, "the cut to have the crossfade");
   }
 
   /* A marker at the playhead, with a comment. */
@@ -535,8 +396,8 @@ test_timeline_demo (void)
     g_assert_cmpfloat_with_epsilon (((ReelCutMarker *) markers->pdata[0])->time, 0.5, 1e-6);
 
     /* Its popover opens for the comment once the tracks show it. */
-    wait_until (popover_shown, view, "the marker's popover");
-    entry = find_first (GTK_WIDGET (popover), GTK_TYPE_ENTRY);
+    reel_ui_test_wait_until (popover_shown, view, "the marker's popover");
+    entry = reel_ui_test_find_first (GTK_WIDGET (popover), GTK_TYPE_ENTRY);
     g_assert_nonnull (entry);
     gtk_editable_set_text (GTK_EDITABLE (entry), "redo: coat colour wrong");
     g_signal_emit_by_name (entry, "activate");
@@ -553,7 +414,7 @@ test_timeline_demo (void)
 
     write_tone (tone_path);
     reel_timeline_page_import_music_async (page, tone, NULL, music_imported_cb, &import);
-    wait_until (flag_is_set, &import.done, "the music to be imported");
+    reel_ui_test_wait_until (reel_ui_test_flag_is_set, &import.done, "the music to be imported");
     g_assert_no_error (import.error);
     g_assert_cmpint (import.music_id, >, 0);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "music.update", "(xdddd)",
@@ -565,9 +426,9 @@ test_timeline_demo (void)
 
     /* The preview is built again with it and shows a frame. */
     reel_timeline_page_rebuild_now (page);
-    wait_until (preview_ready, page, "the preview with music");
+    reel_ui_test_wait_until (preview_ready, page, "the preview with music");
   }
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "timeline-edited.png");
 
   /* Export through the dialog (its file chooser answered with a path). */
@@ -580,16 +441,16 @@ test_timeline_demo (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
     dialog = find_export_dialog ();
     g_assert_nonnull (dialog);
-    wait_until (widget_is_mapped, dialog, "the export dialog");
-    settle (GTK_WIDGET (dialog));
+    reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, dialog, "the export dialog");
+    reel_ui_test_settle (GTK_WIDGET (dialog));
     save_png (GTK_WIDGET (dialog), "export.png");
 
     g_signal_connect (dialog, "finished", G_CALLBACK (export_finished_cb), &finished);
     reel_export_dialog_export_to (dialog, film_path);
     g_assert_true (reel_export_dialog_get_running (dialog));
-    settle (GTK_WIDGET (dialog));
+    reel_ui_test_settle (GTK_WIDGET (dialog));
     save_png (GTK_WIDGET (dialog), "export-progress.png");
-    wait_until (finished_done, &finished, "the export to finish");
+    reel_ui_test_wait_until (finished_done, &finished, "the export to finish");
     g_assert_true (finished.ok);
     g_assert_true (g_file_test (film_path, G_FILE_TEST_IS_REGULAR));
 
@@ -615,7 +476,7 @@ test_timeline_demo (void)
     reel_export_dialog_export_to (dialog, cancelled_path);
     g_signal_connect (reel_export_dialog_get_exporter (dialog), "notify::progress",
                       G_CALLBACK (cancel_when_encoding_cb), dialog);
-    wait_until (finished_done, &finished, "the cancelled export to end");
+    reel_ui_test_wait_until (finished_done, &finished, "the cancelled export to end");
     g_assert_false (finished.ok);
     g_assert_false (reel_export_dialog_get_running (dialog));
     g_assert_false (g_file_test (cancelled_path, G_FILE_TEST_EXISTS));
@@ -625,11 +486,11 @@ test_timeline_demo (void)
   /* Narrow: the sidebar folds away, then the window goes down to 360 px;
    * the transport and tools fold and the tracks scroll. */
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  wait_until (leaflet_is_folded, window, "the sidebar to fold away");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_wait_until (reel_ui_test_leaflet_is_folded, window, "the sidebar to fold away");
+  reel_ui_test_settle (GTK_WIDGET (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 690);
-  wait_until (window_is_narrow, window, "the window to be 360 px wide");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_wait_until (reel_ui_test_window_is_narrow, window, "the window to be 360 px wide");
+  reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))), ==, 360);
   save_png (GTK_WIDGET (window), "timeline-narrow.png");
 
@@ -651,13 +512,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
-  application = reel_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-
-    g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-    g_assert_no_error (error);
-  }
+  application = reel_ui_test_register_application ();
 
   g_test_add_func ("/ui/timeline/demo", test_timeline_demo);
 

@@ -15,155 +15,30 @@
 #include "reel-shot-card.h"
 #include "reel-storyboard-page.h"
 #include "reel-test-utils.h"
+#include "reel-ui-test-utils.h"
 #include "reel-window.h"
 
-#define WAIT_TIMEOUT_MS 20000
-
 /* Registered, so its startup ran: styles, shortcuts, help overlay. */
 static ReelApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Registered, so its startup ran: styles, shortcuts, help overlay. */
-static ReelApplication *application;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main loop until @condition holds; fails the test after a while. */
-static void
-wait_until (Condition condition, gpointer data, const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint    id = g_timeout_add (WAIT_TIMEOUT_MS, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (timed_out)
-    {
-      g_error ("Timed out waiting for %s", what);
-    }
-  g_source_remove (id);
-}
-
-static gboolean
-frame_drawn_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-two_frames_drawn (gpointer data)
-{
-  return *(guint *) data >= 2;
-}
-
-/* Lets the window lay out and paint what just changed. */
-static void
-settle (GtkWidget *window)
-{
-  guint frames = 0;
-  guint id;
-
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  id = gtk_widget_add_tick_callback (window, frame_drawn_cb, &frames, NULL);
-  gtk_widget_queue_draw (window);
-  wait_until (two_frames_drawn, &frames, "the window to be drawn");
-  gtk_widget_remove_tick_callback (window, id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static void
-collect_descendants (GtkWidget *widget, GType type, GPtrArray *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
-        g_ptr_array_add (found, child);
-      collect_descendants (child, type, found);
-    }
-}
-
-/* The widgets of @type that a user can see: mapped ones. */
-static GPtrArray *
-find_mapped (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-  GPtrArray *mapped = g_ptr_array_new ();
-
-  collect_descendants (root, type, all);
-  for (guint i = 0; i < all->len; i++)
-    if (gtk_widget_get_mapped (all->pdata[i]))
-      g_ptr_array_add (mapped, all->pdata[i]);
-  return mapped;
-}
-
-static GtkWidget *
-find_first (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) all = g_ptr_array_new ();
-
-  collect_descendants (root, type, all);
-  return all->len > 0 ? all->pdata[0] : NULL;
-}
-
-static char *
-png_path (const char *name)
-{
-  const char *dir = g_getenv ("G_TEST_BUILDDIR");
-
-  if (dir != NULL)
-    return g_build_filename (dir, "ui", name, NULL);
-  return reel_test_build_path (name);
-}
 
 /* Renders @widget as the user sees it and writes it to @name in the build
  * directory; checks the picture has content (not one flat colour). */
 static void
 save_png (GtkWidget *widget, const char *name)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char   *path = png_path (name);
+  g_autofree char   *path = reel_ui_test_png_path (name);
   g_autofree guchar *pixels = NULL;
   g_autoptr (GHashTable) colours = g_hash_table_new (NULL, NULL);
-  int          width = gtk_widget_get_width (widget);
-  int          height = gtk_widget_get_height (widget);
-  gsize        stride;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  GStatBuf     info;
+  int      width = gtk_widget_get_width (widget);
+  int      height = gtk_widget_get_height (widget);
+  gsize    stride;
+  GStatBuf info;
 
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_nonnull (texture);
-
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  reel_ui_test_save_png (widget, name, &texture);
   g_assert_cmpint (g_stat (path, &info), ==, 0);
   g_assert_cmpint (info.st_size, >, 1000);
 
@@ -181,7 +56,7 @@ save_png (GtkWidget *widget, const char *name)
   /* Text, cards and chrome give hundreds of shades; a blank page gives a few. */
   g_assert_cmpuint (g_hash_table_size (colours), >, 50);
 
-  g_test_message ("Saved %s (%dx%d, %u colours)", path, width, height, g_hash_table_size (colours));
+  g_test_message ("%s has %u colours", path, g_hash_table_size (colours));
 }
 
 static gint64 *
@@ -210,28 +85,17 @@ static gboolean
 storyboard_has_cards (gpointer data)
 {
   CardCount *count = data;
-  g_autoptr (GPtrArray) cards = find_mapped (GTK_WIDGET (count->window), REEL_TYPE_SHOT_CARD);
+  g_autoptr (GPtrArray) cards
+      = reel_ui_test_find_mapped (GTK_WIDGET (count->window), REEL_TYPE_SHOT_CARD);
 
   return cards->len == count->n_cards;
-}
-
-static gboolean
-leaflet_is_folded (gpointer data)
-{
-  return adw_leaflet_get_folded (ADW_LEAFLET (find_first (GTK_WIDGET (data), ADW_TYPE_LEAFLET)));
-}
-
-static gboolean
-window_is_narrow (gpointer data)
-{
-  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (data))) <= 360;
 }
 
 static void
 assert_scene_rows (ReelWindow *window, ReelProject *project)
 {
   GListModel *scenes = reel_project_get_scenes (project);
-  g_autoptr (GPtrArray) rows = find_mapped (GTK_WIDGET (window), REEL_TYPE_SCENE_ROW);
+  g_autoptr (GPtrArray) rows = reel_ui_test_find_mapped (GTK_WIDGET (window), REEL_TYPE_SCENE_ROW);
 
   g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (scenes));
   for (guint i = 0; i < rows->len; i++)
@@ -247,11 +111,8 @@ static void
 test_window_demo (void)
 {
   g_autofree char *tmpdir = reel_test_make_tmpdir ();
-  g_autofree char *project_path = g_build_filename (tmpdir, "Demo.storyreel", NULL);
   g_autofree char *example = reel_application_find_example ("lesson.fountain");
-  g_autoptr (GFile) project_file = g_file_new_for_path (project_path);
   g_autoptr (ReelProject) project = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) cards = NULL;
   g_autofree gint64 *before = NULL;
   g_autofree gint64 *after = NULL;
@@ -266,20 +127,14 @@ test_window_demo (void)
 
   /* The demo comes from the shipped lesson, through the app's own code path. */
   g_assert_nonnull (example);
-  project = reel_application_load_demo_project (project_file, &error);
-  g_assert_no_error (error);
+  project = reel_ui_test_load_demo_project (tmpdir);
   g_assert_nonnull (project);
   n_scenes = g_list_model_get_n_items (reel_project_get_scenes (project));
   g_assert_cmpuint (n_scenes, >=, 3);
   g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), >, n_scenes);
 
-  window = reel_window_new (application);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  reel_window_set_project (window, project);
+  window = reel_ui_test_open_window (application, project, 1280, 800);
   g_assert_true (reel_window_get_project (window) == project);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_mapped, window, "the window to be mapped");
-  settle (GTK_WIDGET (window));
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==,
                    reel_project_get_title (project));
@@ -288,13 +143,13 @@ test_window_demo (void)
    * the sidebar one row per scene. */
   reel_window_show_view (window, "storyboard");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.break-down", NULL));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   count.window = window;
   count.n_cards = g_list_model_get_n_items (reel_project_get_shots (project));
-  wait_until (storyboard_has_cards, &count, "a card per shot");
+  reel_ui_test_wait_until (storyboard_has_cards, &count, "a card per shot");
   assert_scene_rows (window, project);
 
-  cards = find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
+  cards = reel_ui_test_find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
   for (guint i = 0; i < cards->len; i++)
     {
       g_autoptr (ReelShot) shot = g_list_model_get_item (reel_project_get_shots (project), i);
@@ -304,10 +159,10 @@ test_window_demo (void)
   /* Reorder by keyboard action: the first shot moves down one place. */
   before = shot_order (project, &n_before);
   gtk_widget_grab_focus (gtk_widget_get_parent (cards->pdata[0]));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_cmpint (reel_window_get_selected_shot (window), ==, before[0]);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.move-shot-down", NULL));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   after = shot_order (project, &n_after);
   g_assert_cmpuint (n_after, ==, n_before);
   g_assert_cmpint (after[0], ==, before[1]);
@@ -317,12 +172,12 @@ test_window_demo (void)
   /* The moved shot stays selected, and its card is second now. */
   g_assert_cmpint (reel_window_get_selected_shot (window), ==, before[0]);
   g_clear_pointer (&cards, g_ptr_array_unref);
-  cards = find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
+  cards = reel_ui_test_find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
   g_assert_cmpint (reel_shot_get_id (reel_shot_card_get_shot (cards->pdata[1])), ==, before[0]);
 
   /* Undo puts it back. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   undone = shot_order (project, &n_undone);
   g_assert_cmpuint (n_undone, ==, n_before);
   for (guint i = 0; i < n_undone; i++)
@@ -331,7 +186,7 @@ test_window_demo (void)
   /* Type a new scene into the script editor and break down again: the
    * window writes the pending edit first, and the new scene shows up. */
   reel_window_show_view (window, "script");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   buffer = reel_script_page_get_buffer (REEL_SCRIPT_PAGE (reel_window_get_view (window, "script")));
   g_assert_cmpstr (reel_project_get_script (project), !=, "");
   gtk_text_buffer_get_end_iter (buffer, &end);
@@ -339,14 +194,14 @@ test_window_demo (void)
       buffer, &end, "\n\nEXT. ROOFTOP - NIGHT\n\nThe whole class watches the stars come out.\n",
       -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.break-down", NULL));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_true (g_str_has_suffix (reel_project_get_script (project),
                                    "The whole class watches the stars come out.\n"));
   g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_scenes (project)), ==, n_scenes + 1);
   g_assert_cmpstr (reel_window_get_visible_view (window), ==, "storyboard");
   count.n_cards = g_list_model_get_n_items (reel_project_get_shots (project));
   g_assert_cmpuint (count.n_cards, >, n_before);
-  wait_until (storyboard_has_cards, &count, "a card for the new shot");
+  reel_ui_test_wait_until (storyboard_has_cards, &count, "a card for the new shot");
   assert_scene_rows (window, project);
 
   /* Every view, as a picture in the build directory. */
@@ -357,7 +212,7 @@ test_window_demo (void)
 
       g_assert_true (
           gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-view", target));
-      settle (GTK_WIDGET (window));
+      reel_ui_test_settle (GTK_WIDGET (window));
       g_assert_cmpstr (reel_window_get_visible_view (window), ==, views[i]);
       save_png (GTK_WIDGET (window), name);
     }
@@ -366,18 +221,18 @@ test_window_demo (void)
    * bottom. */
   reel_window_show_view (window, "storyboard");
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  wait_until (leaflet_is_folded, window, "the sidebar to fold away");
-  settle (GTK_WIDGET (window));
+  reel_ui_test_wait_until (reel_ui_test_leaflet_is_folded, window, "the sidebar to fold away");
+  reel_ui_test_settle (GTK_WIDGET (window));
   /* Folded, the header bar needs less room: drag on down to 360 px. */
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  wait_until (window_is_narrow, window, "the window to be 360 px wide");
-  settle (GTK_WIDGET (window));
-  settle (GTK_WIDGET (window));
+  reel_ui_test_wait_until (reel_ui_test_window_is_narrow, window, "the window to be 360 px wide");
+  reel_ui_test_settle (GTK_WIDGET (window));
+  reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))), ==, 360);
-  g_assert_true (
-      adw_leaflet_get_folded (ADW_LEAFLET (find_first (GTK_WIDGET (window), ADW_TYPE_LEAFLET))));
-  g_assert_true (adw_view_switcher_bar_get_reveal (
-      ADW_VIEW_SWITCHER_BAR (find_first (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR))));
+  g_assert_true (adw_leaflet_get_folded (
+      ADW_LEAFLET (reel_ui_test_find_first (GTK_WIDGET (window), ADW_TYPE_LEAFLET))));
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (
+      reel_ui_test_find_first (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR))));
   save_png (GTK_WIDGET (window), "narrow.png");
 
   /* The preferences show the project's settings. */
@@ -386,9 +241,10 @@ test_window_demo (void)
     g_autoptr (GPtrArray) rows = NULL;
 
     gtk_window_present (GTK_WINDOW (preferences));
-    wait_until (widget_is_mapped, preferences, "the preferences to be mapped");
-    settle (preferences);
-    rows = find_mapped (preferences, ADW_TYPE_ENTRY_ROW);
+    reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, preferences,
+                             "the preferences to be mapped");
+    reel_ui_test_settle (preferences);
+    rows = reel_ui_test_find_mapped (preferences, ADW_TYPE_ENTRY_ROW);
     g_assert_cmpuint (rows->len, ==, 1);
     g_assert_cmpstr (gtk_editable_get_text (rows->pdata[0]), ==, reel_project_get_title (project));
     gtk_window_destroy (GTK_WINDOW (preferences));
@@ -402,7 +258,7 @@ test_window_demo (void)
 static gpointer
 find_mapped_card (ReelWindow *window)
 {
-  g_autoptr (GPtrArray) cards = find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
+  g_autoptr (GPtrArray) cards = reel_ui_test_find_mapped (GTK_WIDGET (window), REEL_TYPE_SHOT_CARD);
 
   return cards->len > 0 ? cards->pdata[0] : NULL;
 }
@@ -410,22 +266,19 @@ find_mapped_card (ReelWindow *window)
 static void
 test_window_empty (void)
 {
-  ReelWindow *window = reel_window_new (application);
-
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_mapped, window, "the window to be mapped");
-  settle (GTK_WIDGET (window));
+  ReelWindow *window = reel_ui_test_open_window (application, NULL, 0, 0);
 
   g_assert_null (reel_window_get_project (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Storyreel");
   /* Without a project the window offers the ways in, and nothing else. */
   {
-    g_autoptr (GPtrArray) pages = find_mapped (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+    g_autoptr (GPtrArray) pages
+        = reel_ui_test_find_mapped (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
     g_autoptr (GPtrArray) buttons = NULL;
 
     g_assert_cmpuint (pages->len, ==, 1);
     g_assert_cmpstr (adw_status_page_get_title (pages->pdata[0]), ==, "No Project Open");
-    buttons = find_mapped (pages->pdata[0], GTK_TYPE_BUTTON);
+    buttons = reel_ui_test_find_mapped (pages->pdata[0], GTK_TYPE_BUTTON);
     g_assert_cmpuint (buttons->len, ==, 3);
     g_assert_null (find_mapped_card (window));
   }
@@ -440,14 +293,9 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  reel_ui_test_set_wait_timeout (20000);
 
-  application = reel_application_new ();
-  {
-    g_autoptr (GError) error = NULL;
-
-    g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
-    g_assert_no_error (error);
-  }
+  application = reel_ui_test_register_application ();
 
   g_test_add_func ("/ui/window/empty", test_window_empty);
   g_test_add_func ("/ui/window/demo", test_window_demo);

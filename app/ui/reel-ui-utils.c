@@ -1,0 +1,62 @@
+/* reel-ui-utils.c: small helpers shared by the widgets of storyreel-ui
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include "reel-ui-utils.h"
+
+typedef struct
+{
+  GtkFileChooserNative **chooser;
+  ReelFileChosenFunc     chosen;
+} OpenChooser;
+
+static void
+open_chooser_response_cb (GtkNativeDialog *dialog, int response, GtkWidget *widget)
+{
+  OpenChooser       *open = g_object_get_data (G_OBJECT (dialog), "reel-open-chooser");
+  ReelFileChosenFunc chosen = open->chosen;
+  g_autoptr (GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  /* This may drop the last reference to the dialog, and @open with it. */
+  g_clear_object (open->chooser);
+
+  if (file != NULL)
+    chosen (widget, file);
+}
+
+void
+reel_ui_choose_file_to_open (GtkWidget             *widget,
+                             GtkFileChooserNative **chooser,
+                             const char            *title,
+                             const char            *accept_label,
+                             const char            *cancel_label,
+                             GtkFileFilter *const  *filters,
+                             guint                  n_filters,
+                             ReelFileChosenFunc     chosen)
+{
+  GtkRoot     *root = gtk_widget_get_root (widget);
+  OpenChooser *open;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (chooser != NULL);
+  g_return_if_fail (chosen != NULL);
+
+  g_clear_object (chooser);
+  *chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                          GTK_FILE_CHOOSER_ACTION_OPEN, accept_label, cancel_label);
+  for (guint i = 0; i < n_filters; i++)
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (*chooser), filters[i]);
+
+  open = g_new0 (OpenChooser, 1);
+  open->chooser = chooser;
+  open->chosen = chosen;
+  g_object_set_data_full (G_OBJECT (*chooser), "reel-open-chooser", open, g_free);
+  g_signal_connect_object (*chooser, "response", G_CALLBACK (open_chooser_response_cb), widget, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (*chooser));
+}

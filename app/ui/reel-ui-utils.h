@@ -1,0 +1,29 @@
+/* reel-ui-utils.h: small helpers shared by the widgets of storyreel-ui
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Called with the widget that asked and the file the user picked. */
+typedef void (*ReelFileChosenFunc) (GtkWidget *widget, GFile *file);
+
+/* Asks for one file to open in a native file chooser, transient for
+ * @widget's window, offering @filters (in order) with the first chosen.
+ * @chosen runs once the user accepts; not when they cancel, nor once @widget
+ * is gone. A native dialog has no other owner, so *@chooser holds it while it
+ * is open (any earlier one is dropped first) and is cleared when it answers;
+ * @widget clears it too in its dispose. */
+void reel_ui_choose_file_to_open (GtkWidget             *widget,
+                                  GtkFileChooserNative **chooser,
+                                  const char            *title,
+                                  const char            *accept_label,
+                                  const char            *cancel_label,
+                                  GtkFileFilter *const  *filters,
+                                  guint                  n_filters,
+                                  ReelFileChosenFunc     chosen);
+
+G_END_DECLS
