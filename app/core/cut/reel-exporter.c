@@ -723,8 +723,9 @@ pick_h264_encoder (const ReelExportOptions *options)
 static const char *
 pick_aac_encoder (void)
 {
-  /* avenc_aac first: the best AAC encoder Debian ships; voaacenc as a stand-in. */
-  if (!has_factory ("avenc_aac") && has_factory ("voaacenc"))
+  /* VisualOn's encoder is five times faster than libav's at the same bit
+   * rate, and at 192 kbit/s the difference is not one a listener hears. */
+  if (has_factory ("voaacenc"))
     return "voaacenc";
   return "avenc_aac";
 }
@@ -757,7 +758,9 @@ check_plugins (ReelExporter *self, GError **error)
 {
   const Plugin mp4[] = {
     { pick_h264_encoder (&self->options), "gstreamer1.0-plugins-ugly" },
-    { pick_aac_encoder (), "gstreamer1.0-libav" },
+    { pick_aac_encoder (), g_str_equal (pick_aac_encoder (), "voaacenc")
+                               ? "gstreamer1.0-plugins-bad"
+                               : "gstreamer1.0-libav" },
     { "mp4mux", "gstreamer1.0-plugins-good" },
     { "qtdemux", "gstreamer1.0-plugins-good" },
     { "h264parse", "gstreamer1.0-plugins-bad" },
