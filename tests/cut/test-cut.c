@@ -381,6 +381,34 @@ test_layout (void)
   g_assert_cmpfloat_with_epsilon (cue->duration, 0.5, 1e-9);
 }
 
+/* Editing a caption's words keeps the timing the user set for its cue. */
+static void
+test_cue_timing_survives_caption_edit (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 shot = fixture->shots[1];
+  double start = -1, duration = -1;
+
+  g_assert_true (reel_project_set_shot_captions_text (fixture->project, shot,
+                                                      "ANNA: Hello there.\nBOB: Hi.", &error));
+  g_assert_true (reel_project_set_cue_timing (fixture->project, shot, 1, 0.75, 1.25, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (reel_project_set_shot_captions_text (
+      fixture->project, shot, "ANNA: Hello there!\nBOB: Hi, Anna.", &error));
+  g_assert_no_error (error);
+  g_assert_true (reel_project_get_cue_timing (fixture->project, shot, 1, &start, &duration));
+  g_assert_cmpfloat_with_epsilon (start, 0.75, 1e-9);
+  g_assert_cmpfloat_with_epsilon (duration, 1.25, 1e-9);
+
+  /* A caption removed takes its timing with it; one added starts automatic. */
+  g_assert_true (
+      reel_project_set_shot_captions_text (fixture->project, shot, "ANNA: Hello there!", &error));
+  g_assert_true (reel_project_set_shot_captions_text (fixture->project, shot,
+                                                      "ANNA: Hello there!\nBOB: Bye.", &error));
+  g_assert_false (reel_project_get_cue_timing (fixture->project, shot, 1, &start, &duration));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,6 +418,8 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/cut/from-project", Fixture, NULL, fixture_set_up, test_cut_from_project,
               fixture_tear_down);
+  g_test_add ("/cut/cue-timing-survives-caption-edit", Fixture, NULL, fixture_set_up,
+              test_cue_timing_survives_caption_edit, fixture_tear_down);
   g_test_add_func ("/cut/layout", test_layout);
 
   return g_test_run ();

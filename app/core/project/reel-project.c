@@ -1360,23 +1360,39 @@ reel_project_set_shot_camera (ReelProject   *self,
 static gboolean
 write_captions (ReelProject *self, gint64 shot_id, GPtrArray *captions, GError **error)
 {
-  g_autoptr (sqlite3_stmt) clear = NULL;
+  g_autoptr (sqlite3_stmt) update = NULL;
   g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) trim = NULL;
+  guint n = captions != NULL ? captions->len : 0;
 
-  if (!(clear = reel_sql_prepare (self->db, "DELETE FROM captions WHERE shot_id = ?", error))
+  /* Rows are updated in place by position, so a cue's timing set by hand in
+   * the timeline stays with it when its words are edited. */
+  if (!(update = reel_sql_prepare (self->db,
+                                   "UPDATE captions SET speaker = ?, text = ?, parenthetical = ?"
+                                   " WHERE shot_id = ? AND position = ?",
+                                   error))
       || !(insert = reel_sql_prepare (self->db,
                                       "INSERT INTO captions (shot_id, position, speaker, text,"
                                       " parenthetical) VALUES (?, ?, ?, ?, ?)",
-                                      error)))
+                                      error))
+      || !(trim = reel_sql_prepare (
+               self->db, "DELETE FROM captions WHERE shot_id = ? AND position >= ?", error)))
     return FALSE;
 
-  sqlite3_bind_int64 (clear, 1, shot_id);
-  if (!reel_sql_step_done (self->db, clear, error))
-    return FALSE;
-
-  for (guint i = 0; captions != NULL && i < captions->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const ReelCaption *caption = g_ptr_array_index (captions, i);
+
+      sqlite3_reset (update);
+      sqlite3_bind_text (update, 1, caption->speaker, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (update, 2, caption->text, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (update, 3, caption->parenthetical);
+      sqlite3_bind_int64 (update, 4, shot_id);
+      sqlite3_bind_int (update, 5, i);
+      if (!reel_sql_step_done (self->db, update, error))
+        return FALSE;
+      if (sqlite3_changes (self->db) > 0)
+        continue;
 
       sqlite3_reset (insert);
       sqlite3_bind_int64 (insert, 1, shot_id);
@@ -1388,7 +1404,9 @@ write_captions (ReelProject *self, gint64 shot_id, GPtrArray *captions, GError *
         return FALSE;
     }
 
-  return TRUE;
+  sqlite3_bind_int64 (trim, 1, shot_id);
+  sqlite3_bind_int (trim, 2, n);
+  return reel_sql_step_done (self->db, trim, error);
 }
 
 static gboolean
