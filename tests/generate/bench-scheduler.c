@@ -130,7 +130,7 @@ main (int argc, char **argv)
   printf ("shots: %d, latency: %.1f s, parallelism: %d (peak seen: %u)\n", N_SHOTS, LATENCY,
           PARALLEL, reel_test_backend_get_peak_parallel (backend));
   printf ("elapsed: %.3f s, ideal: %.3f s, ratio: %.4f (overhead %.2f %%, target <= 5 %%)\n",
-          elapsed, ideal, elapsed / ideal, overhead * 100, overhead * 100);
+          elapsed, ideal, elapsed / ideal, overhead * 100);
   printf ("main loop: longest gap between %d ms ticks: %.2f ms, so blocked at most %.2f ms "
           "(target <= 20 ms), %" G_GINT64_FORMAT " ticks\n",
           TICK_MS, gap_ms, MAX (gap_ms - TICK_MS, 0), watch.ticks);

@@ -384,6 +384,9 @@ test_cancel (Fixture *fixture, gconstpointer data)
                            &(ReelGenerateOptions){ .backend = "test" }, &error);
   while (reel_scheduler_get_n_running (fixture->scheduler) == 0)
     g_main_context_iteration (NULL, TRUE);
+  /* Cancel once the backend is really at work on the first job, not while
+   * its worker is still on the way there. */
+  g_assert_true (reel_test_backend_wait_for_runs (fixture->backend, 1, 30000));
 
   running = only_job_of (fixture, shot (fixture, 0));
   queued = only_job_of (fixture, shot (fixture, 1));

@@ -131,6 +131,7 @@ wait_for_result (ReelBackend *backend, ReelJobContext *context, GError **error)
 
   g_mutex_lock (&self->mutex);
   self->runs++;
+  g_cond_broadcast (&self->cond);
   self->parallel++;
   self->peak_parallel = MAX (self->peak_parallel, self->parallel);
   g_array_append_val (self->start_order, request->shot_id);
@@ -316,4 +317,18 @@ reel_test_backend_get_peak_parallel (ReelTestBackend *self)
   peak = self->peak_parallel;
   g_mutex_unlock (&self->mutex);
   return peak;
+}
+
+gboolean
+reel_test_backend_wait_for_runs (ReelTestBackend *self, guint runs, guint timeout_ms)
+{
+  gint64   deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean reached;
+
+  g_mutex_lock (&self->mutex);
+  while (self->runs < runs && g_cond_wait_until (&self->cond, &self->mutex, deadline))
+    ;
+  reached = self->runs >= runs;
+  g_mutex_unlock (&self->mutex);
+  return reached;
 }

@@ -27,6 +27,8 @@ void reel_test_backend_fail_shot (ReelTestBackend *self,
 void  reel_test_backend_hold (ReelTestBackend *self, gboolean hold);
 guint reel_test_backend_count_submits (ReelTestBackend *self, gint64 shot_id);
 guint reel_test_backend_count_runs (ReelTestBackend *self);
+/* Blocks until @runs jobs have started their work in wait (); FALSE on timeout. */
+gboolean reel_test_backend_wait_for_runs (ReelTestBackend *self, guint runs, guint timeout_ms);
 /* Shot ids in the order their work started. */
 GArray *reel_test_backend_dup_start_order (ReelTestBackend *self);
 guint   reel_test_backend_get_peak_parallel (ReelTestBackend *self);
