@@ -156,6 +156,23 @@ probe (const char *path)
   return info;
 }
 
+/* x264 writes the settings it encoded with into the stream as text. */
+static char *
+dup_x264_settings (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+  const char       needle[] = "x264 - core";
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* Binary data: no string search that stops at a zero byte. */
+  for (gsize i = 0; i + sizeof needle - 1 <= length; i++)
+    if (memcmp (contents + i, needle, sizeof needle - 1) == 0)
+      return g_strndup (contents + i, strnlen (contents + i, length - i));
+  g_assert_not_reached ();
+  return NULL;
+}
+
 static void
 test_mp4 (Fixture *fixture, gconstpointer data)
 {
@@ -187,6 +204,16 @@ test_mp4 (Fixture *fixture, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (info->fps, FPS, 0.01);
   /* One frame of slack per transition, and AAC's last partial packet. */
   g_assert_cmpfloat (fabs (info->duration - expected), <=, 1.0 / FPS + 0.03);
+
+  /* Constant quality with no bit-rate cap (x264enc adds a 2 Mbit/s one
+   * unless told otherwise), and the preset's own analysis settings. */
+  {
+    g_autofree char *settings = dup_x264_settings (output);
+
+    g_assert_nonnull (strstr (settings, " rc=crf "));
+    g_assert_null (strstr (settings, "vbv_maxrate"));
+    g_assert_nonnull (strstr (settings, " trellis=0 "));
+  }
 
   /* The shots in order, the crossfade half-way between green and blue. */
   g_assert_true (
@@ -506,6 +533,7 @@ test_burned_captions (Fixture *fixture, gconstpointer data)
       ReelCut *cut = make_rgb_cut (fixture, "import");
 
       add_timed_cue (cut, 1, "ANNA", "Hello there, this is a caption.", 0.0, 1.0);
+      add_timed_cue (cut, 3, "BEN", "And this one is later.", 0.2, 0.5);
       reel_cut_layout (cut);
       init_fast_options (&options, REEL_EXPORT_FORMAT_MP4);
       options.captions = i == 0 ? REEL_CAPTION_MODE_BURN : REEL_CAPTION_MODE_OFF;
@@ -514,11 +542,14 @@ test_burned_captions (Fixture *fixture, gconstpointer data)
       reel_export_options_clear (&options);
     }
 
-  /* Text in the lower part of the frame while the cue is on, nothing above
-   * it, and nothing once the cue is over. */
+  /* Text in the lower part of the frame while a cue is on, nothing above
+   * it, and nothing between the cues or after the last (2.2 s to 2.7 s). */
   g_assert_cmpuint (count_changed_pixels (burned, plain, 0.5, 0.6, 1.0), >, 200);
   g_assert_cmpuint (count_changed_pixels (burned, plain, 0.5, 0.0, 0.4), <, 20);
   g_assert_cmpuint (count_changed_pixels (burned, plain, 1.5, 0.0, 1.0), <, 20);
+  g_assert_cmpuint (count_changed_pixels (burned, plain, 2.1, 0.0, 1.0), <, 20);
+  g_assert_cmpuint (count_changed_pixels (burned, plain, 2.45, 0.6, 1.0), >, 200);
+  g_assert_cmpuint (count_changed_pixels (burned, plain, 2.85, 0.0, 1.0), <, 20);
 }
 
 /* Root mean square of the mono mix in [from, to) seconds. */
