@@ -9,12 +9,14 @@
 
 #include "reel-application.h"
 #include "reel-cli.h"
+#include "reel-media-memory.h"
 
 int
 main (int argc, char **argv)
 {
   g_autoptr (ReelApplication) app = NULL;
 
+  reel_media_tune_allocator ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

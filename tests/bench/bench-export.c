@@ -8,7 +8,9 @@
  *    against ffmpeg re-encoding the same film. Target: ffmpeg / Storyreel ≥ 10.
  *
  * BENCH_PRESET sets the x264 preset for both (default "veryfast"), BENCH_SHOTS
- * and BENCH_SECONDS the size of the film.
+ * and BENCH_SECONDS the size of the film. BENCH_DIR keeps the inputs there for
+ * the next run; BENCH_SKIP_FFMPEG times Storyreel alone and BENCH_SKIP_COPY
+ * leaves out the second part (for profiling).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,9 +20,11 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "reel-captions.h"
 #include "reel-exporter.h"
+#include "reel-media-memory.h"
 #include "reel-test-utils.h"
 
 static guint  n_shots = 20;
@@ -114,6 +118,18 @@ time_command (const char *const *argv)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* User and system CPU seconds used so far by this process, or by its waited
+ * children: with the wall time, how many cores each side kept busy. */
+static double
+cpu_seconds (int who)
+{
+  struct rusage usage;
+
+  getrusage (who, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double) G_USEC_PER_SEC;
+}
+
 static ReelCut *
 make_cut (GPtrArray *takes, const char *music, gboolean with_captions)
 {
@@ -173,8 +189,13 @@ main (int argc, char **argv)
   const char *preset = g_getenv ("BENCH_PRESET") != NULL ? g_getenv ("BENCH_PRESET") : "veryfast";
   ReelExportOptions options;
   double            storyreel_full, ffmpeg_full, storyreel_copy, ffmpeg_copy;
+  double            storyreel_cpu, ffmpeg_cpu;
   gboolean          copied = FALSE;
+  gboolean          keep_dir;
+  gboolean          skip_ffmpeg = g_getenv ("BENCH_SKIP_FFMPEG") != NULL;
 
+  /* As the storyreel binary does first thing. */
+  reel_media_tune_allocator ();
   setlocale (LC_ALL, "");
   gst_init (&argc, &argv);
   if (g_getenv ("BENCH_SHOTS") != NULL)
@@ -182,18 +203,24 @@ main (int argc, char **argv)
   if (g_getenv ("BENCH_SECONDS") != NULL)
     shot_seconds = MAX (1.0, g_ascii_strtod (g_getenv ("BENCH_SECONDS"), NULL));
 
-  dir = reel_test_make_tmpdir ();
+  /* BENCH_DIR keeps the inputs between runs, so that profiling one side
+   * does not pay for making them again. */
+  keep_dir = g_getenv ("BENCH_DIR") != NULL;
+  dir = keep_dir ? g_strdup (g_getenv ("BENCH_DIR")) : reel_test_make_tmpdir ();
+  g_mkdir_with_parents (dir, 0700);
   g_print ("Making %u takes of %g s at 1280×720, 30 fps in %s…\n", n_shots, shot_seconds, dir);
   for (guint i = 0; i < n_shots; i++)
     {
       char *path = g_strdup_printf ("%s/take-%02u.mp4", dir, i);
 
-      make_take (path, i);
+      if (!keep_dir || !g_file_test (path, G_FILE_TEST_EXISTS))
+        make_take (path, i);
       g_ptr_array_add (takes, path);
       g_string_append_printf (list, "file '%s'\n", path);
     }
   music = g_build_filename (dir, "music.wav", NULL);
-  make_music (music, n_shots * shot_seconds);
+  if (!keep_dir || !g_file_test (music, G_FILE_TEST_EXISTS))
+    make_music (music, n_shots * shot_seconds);
   list_path = g_build_filename (dir, "list.txt", NULL);
   g_file_set_contents (list_path, list->str, -1, &error);
   g_assert_no_error (error);
@@ -248,40 +275,48 @@ main (int argc, char **argv)
         options.captions = REEL_CAPTION_MODE_BURN;
         options.caption_sidecars = FALSE;
         options.x264_speed_preset = g_strdup (preset);
+        storyreel_cpu = cpu_seconds (RUSAGE_SELF);
         storyreel_full = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
+        storyreel_cpu = cpu_seconds (RUSAGE_SELF) - storyreel_cpu;
         reel_export_options_clear (&options);
-        ffmpeg_full = time_command (ffmpeg);
+        ffmpeg_cpu = cpu_seconds (RUSAGE_CHILDREN);
+        ffmpeg_full = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
+        ffmpeg_cpu = cpu_seconds (RUSAGE_CHILDREN) - ffmpeg_cpu;
       }
       g_print ("\nBurned captions + music, %u × %g s, x264 preset %s:\n", n_shots, shot_seconds,
                preset);
-      g_print ("  Storyreel  %7.2f s\n  ffmpeg     %7.2f s\n  ratio      %7.2f (target ≤ 1.0)\n",
-               storyreel_full, ffmpeg_full, storyreel_full / ffmpeg_full);
+      g_print ("  Storyreel  %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", storyreel_full,
+               storyreel_cpu, storyreel_cpu / storyreel_full);
+      g_print ("  ffmpeg     %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", ffmpeg_full, ffmpeg_cpu,
+               ffmpeg_cpu / ffmpeg_full);
+      g_print ("  ratio      %7.2f (target ≤ 1.0)\n", storyreel_full / ffmpeg_full);
     }
 
   /* 2. Cuts only: copied by Storyreel, re-encoded by ffmpeg */
-  {
-    g_autoptr (ReelCut) cut = make_cut (takes, NULL, FALSE);
-    g_autofree char *output = g_build_filename (dir, "storyreel-copy.mp4", NULL);
-    g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-reencode.mp4", NULL);
-    const char      *ffmpeg[]
-        = { "ffmpeg",   "-v",      "error", "-y",      "-f",      "concat", "-safe",       "0",
-            "-i",       list_path, "-c:v",  "libx264", "-preset", preset,   "-crf",        "23",
-            "-pix_fmt", "yuv420p", "-c:a",  "aac",     "-b:a",    "192k",   ffmpeg_output, NULL };
+  if (g_getenv ("BENCH_SKIP_COPY") == NULL)
+    {
+      g_autoptr (ReelCut) cut = make_cut (takes, NULL, FALSE);
+      g_autofree char *output = g_build_filename (dir, "storyreel-copy.mp4", NULL);
+      g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-reencode.mp4", NULL);
+      const char      *ffmpeg[]
+          = { "ffmpeg",   "-v",      "error", "-y",      "-f",      "concat", "-safe",       "0",
+              "-i",       list_path, "-c:v",  "libx264", "-preset", preset,   "-crf",        "23",
+              "-pix_fmt", "yuv420p", "-c:a",  "aac",     "-b:a",    "192k",   ffmpeg_output, NULL };
 
-    reel_export_options_init (&options);
-    options.captions = REEL_CAPTION_MODE_OFF;
-    options.caption_sidecars = FALSE;
-    options.x264_speed_preset = g_strdup (preset);
-    storyreel_copy = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
-    reel_export_options_clear (&options);
-    ffmpeg_copy = time_command (ffmpeg);
-    g_print ("\nCuts only (Storyreel %s the video):\n", copied ? "copied" : "DID NOT COPY");
-    g_print ("  Storyreel  %7.2f s\n  ffmpeg     %7.2f s (re-encoding)\n"
-             "  speed-up   %7.1f× (target ≥ 10×)\n",
-             storyreel_copy, ffmpeg_copy, ffmpeg_copy / storyreel_copy);
-  }
+      reel_export_options_init (&options);
+      options.captions = REEL_CAPTION_MODE_OFF;
+      options.caption_sidecars = FALSE;
+      options.x264_speed_preset = g_strdup (preset);
+      storyreel_copy = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
+      reel_export_options_clear (&options);
+      ffmpeg_copy = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
+      g_print ("\nCuts only (Storyreel %s the video):\n", copied ? "copied" : "DID NOT COPY");
+      g_print ("  Storyreel  %7.2f s\n  ffmpeg     %7.2f s (re-encoding)\n"
+               "  speed-up   %7.1f× (target ≥ 10×)\n",
+               storyreel_copy, ffmpeg_copy, ffmpeg_copy / storyreel_copy);
+    }
 
-  if (g_getenv ("BENCH_KEEP") == NULL)
+  if (g_getenv ("BENCH_KEEP") == NULL && !keep_dir)
     reel_test_rm_rf (dir);
   return 0;
 }

@@ -992,6 +992,11 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
        * fixed 2 Mbit/s. */
       gst_util_set_object_arg (G_OBJECT (element), "pass", "qual");
       gst_util_set_object_arg (G_OBJECT (element), "quantizer", "23");
+      /* In quality mode x264enc also turns its "bitrate" (2 Mbit/s unless
+       * set) into a VBV cap, which starved busy shots of bits. An empty VBV
+       * buffer makes x264 drop the cap: quality alone decides, as with x264
+       * and ffmpeg. */
+      gst_util_set_object_arg (G_OBJECT (element), "vbv-buf-capacity", "0");
       gst_util_set_object_arg (G_OBJECT (element), "key-int-max", keyframes);
     }
   else if (g_strcmp0 (name, "vp9enc") == 0)
