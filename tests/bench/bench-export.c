@@ -228,7 +228,7 @@ main (int argc, char **argv)
   /* 1. Captions burned in and music */
   if (g_getenv ("BENCH_ONLY_COPY") == NULL)
     {
-      g_autoptr (ReelCut) cut = make_cut (takes, music, TRUE);
+      g_autoptr (ReelCut) cut = make_cut (takes, music, g_getenv ("BENCH_NO_CAPTIONS") == NULL);
       g_autofree char *output = g_build_filename (dir, "storyreel-full.mp4", NULL);
       g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-full.mp4", NULL);
 
@@ -274,6 +274,7 @@ main (int argc, char **argv)
         reel_export_options_init (&options);
         options.captions = REEL_CAPTION_MODE_BURN;
         options.caption_sidecars = FALSE;
+        options.allow_stream_copy = FALSE;
         options.x264_speed_preset = g_strdup (preset);
         storyreel_cpu = cpu_seconds (RUSAGE_SELF);
         storyreel_full = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);

@@ -1,9 +1,9 @@
 /* reel-cut-timeline.c: the cut as a GES timeline, for preview and export
  *
- * Layers from the top: burned captions, the "AI-generated" label, the shots
- * (auto-transition turns overlaps into crossfades) and the music. Overlay
- * clips act on every layer below them. Positions are whole frames of the
- * output rate, so cut points land on frame boundaries.
+ * Two layers: the shots (auto-transition turns overlaps into crossfades)
+ * and the music. Burned captions and the "AI-generated" label are drawn on
+ * the video track's output by a ReelCaptionBurner. Positions are whole
+ * frames of the output rate, so cut points land on frame boundaries.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,15 +15,11 @@
 #include <gst/controller/gstinterpolationcontrolsource.h>
 #include <math.h>
 
+#include "reel-caption-burner.h"
 #include "reel-captions.h"
 #include "reel-cut-timeline.h"
 
 G_DEFINE_QUARK (reel - cut - timeline - error - quark, reel_cut_timeline_error)
-
-/* Text sizes as shares of the frame height: legible on a phone, unobtrusive
- * on a large screen. */
-#define CAPTION_HEIGHT_SHARE 0.046
-#define LABEL_HEIGHT_SHARE 0.032
 
 static const char *const label_position_names[] = {
   [REEL_LABEL_POSITION_NONE] = "none",
@@ -229,264 +225,63 @@ add_shots (GESLayer      *layer,
   return TRUE;
 }
 
-static GESClip *
-add_text_overlay (GESLayer     *layer,
-                  GstClockTime  start,
-                  GstClockTime  duration,
-                  const char   *text,
-                  const char   *font,
-                  GESTextHAlign halign,
-                  GESTextVAlign valign,
-                  GError      **error)
-{
-  GESTextOverlayClip *overlay = ges_text_overlay_clip_new ();
-
-  /* The clip's setters, not child properties: those do nothing on a
-   * GESTextOverlayClip in 1.22. */
-  ges_text_overlay_clip_set_text (overlay, text);
-  ges_text_overlay_clip_set_font_desc (overlay, font);
-  ges_text_overlay_clip_set_halign (overlay, halign);
-  ges_text_overlay_clip_set_valign (overlay, valign);
-  ges_text_overlay_clip_set_color (overlay, 0xffffffff);
-  ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (overlay), start);
-  ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (overlay), duration);
-
-  if (!ges_layer_add_clip_full (layer, GES_CLIP (overlay), error))
-    return NULL;
-
-  return GES_CLIP (overlay);
-}
-
-/* Burned captions are one text operation over the whole film whose text
- * follows the cues, rather than one text clip per cue. NLE rebuilds its
- * stack at every clip edge and seeks the shot under it again, back to its
- * last keyframe: a clip per cue cost two such stalls per shot, with up to a
- * keyframe interval decoded twice, and that was most of the difference
- * between an export and ffmpeg doing the same job. */
-typedef struct
-{
-  GstClockTime start;
-  GstClockTime end;
-  char        *text;
-} CaptionSpan;
-
-typedef struct
-{
-  GArray    *spans; /* CaptionSpan, in time order, not overlapping */
-  GstSegment segment;
-  int        shown; /* index into spans, or -1 */
-} CaptionSchedule;
-
-static void
-caption_span_clear (gpointer data)
-{
-  CaptionSpan *span = data;
-
-  g_free (span->text);
-}
-
-static void
-caption_schedule_free (gpointer data)
-{
-  CaptionSchedule *schedule = data;
-
-  g_array_unref (schedule->spans);
-  g_free (schedule);
-}
-
-static int
-caption_schedule_find (const CaptionSchedule *schedule, GstClockTime position)
-{
-  guint low = 0, high = schedule->spans->len;
-
-  while (low < high)
-    {
-      guint              middle = (low + high) / 2;
-      const CaptionSpan *span = &g_array_index (schedule->spans, CaptionSpan, middle);
-
-      if (position < span->start)
-        high = middle;
-      else if (position >= span->end)
-        low = middle + 1;
-      else
-        return (int) middle;
-    }
-  return -1;
-}
-
-/* Runs in the streaming thread before textoverlay sees each frame; the text
- * is only set again when another cue comes on, and between cues the overlay
- * is silent, so those frames pass untouched. */
-static GstPadProbeReturn
-caption_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  CaptionSchedule *schedule = user_data;
-  GstElement      *overlay;
-  GstBuffer       *buffer;
-  GstClockTime     position;
-  int              index;
-
-  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
-    {
-      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-
-      if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
-        gst_event_copy_segment (event, &schedule->segment);
-      return GST_PAD_PROBE_OK;
-    }
-
-  buffer = GST_PAD_PROBE_INFO_BUFFER (info);
-  if (buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer)
-      || schedule->segment.format != GST_FORMAT_TIME)
-    return GST_PAD_PROBE_OK;
-
-  /* The middle of the frame, so that a cue starting on a frame boundary is
-   * not missed by a timestamp rounded down a nanosecond. */
-  position = GST_BUFFER_PTS (buffer);
-  if (GST_BUFFER_DURATION_IS_VALID (buffer))
-    position += GST_BUFFER_DURATION (buffer) / 2;
-  position = gst_segment_to_stream_time (&schedule->segment, GST_FORMAT_TIME, position);
-  if (!GST_CLOCK_TIME_IS_VALID (position))
-    return GST_PAD_PROBE_OK;
-
-  index = caption_schedule_find (schedule, position);
-  if (index == schedule->shown)
-    return GST_PAD_PROBE_OK;
-
-  overlay = gst_pad_get_parent_element (pad);
-  if (overlay == NULL)
-    return GST_PAD_PROBE_OK;
-  if (index >= 0)
-    g_object_set (overlay, "text", g_array_index (schedule->spans, CaptionSpan, index).text,
-                  "silent", FALSE, NULL);
-  else
-    g_object_set (overlay, "silent", TRUE, NULL);
-  gst_object_unref (overlay);
-  schedule->shown = index;
-  return GST_PAD_PROBE_OK;
-}
-
-static GstElement *
-find_text_overlay (GESTrackElement *effect)
-{
-  GstElement *element = ges_track_element_get_element (effect);
-  g_autoptr (GstIterator) iterator = NULL;
-  GValue      item = G_VALUE_INIT;
-  GstElement *overlay = NULL;
-
-  if (element == NULL)
-    return NULL;
-  if (!GST_IS_BIN (element))
-    return g_strcmp0 (G_OBJECT_TYPE_NAME (element), "GstTextOverlay") == 0
-               ? gst_object_ref (element)
-               : NULL;
-
-  iterator = gst_bin_iterate_all_by_element_factory_name (GST_BIN (element), "textoverlay");
-  if (gst_iterator_next (iterator, &item) == GST_ITERATOR_OK)
-    {
-      overlay = g_value_dup_object (&item);
-      g_value_unset (&item);
-    }
-  return overlay;
-}
-
+/* Burned captions and the label are drawn by a probe on the timeline's
+ * video pad (see reel-caption-burner.c), not by clips. */
 static gboolean
-add_captions (GESLayer      *layer,
-              const ReelCut *cut,
-              GstClockTime   film_duration,
-              guint          height,
-              guint          fps,
-              GError       **error)
+attach_caption_burner (GESTimeline               *timeline,
+                       const ReelCut             *cut,
+                       const ReelTimelineOptions *options,
+                       GstClockTime               film_duration,
+                       guint                      fps,
+                       GError                   **error)
 {
-  g_autofree char *font = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx",
-                                           MAX (10, (int) lround (height * CAPTION_HEIGHT_SHARE)));
-  g_autoptr (GArray) spans = g_array_new (FALSE, TRUE, sizeof (CaptionSpan));
-  g_autolist (GESTrackElement) effects = NULL;
-  g_autoptr (GstElement) overlay = NULL;
-  g_autoptr (GstPad) pad = NULL;
-  CaptionSchedule *schedule;
-  GESEffectClip   *clip;
+  g_autoptr (ReelCaptionBurner) burner = reel_caption_burner_new ();
+  GESTrack *video_track = NULL;
+  GstPad   *pad;
 
-  g_array_set_clear_func (spans, caption_span_clear);
-  for (guint i = 0; i < cut->cues->len; i++)
+  if (options->burn_captions)
+    for (guint i = 0; i < cut->cues->len; i++)
+      {
+        const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
+        g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
+        g_autofree char  *wrapped = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
+        GstClockTime      start = reel_frames_to_time (seconds_to_frames (cue->start, fps), fps);
+        GstClockTime      end
+            = reel_frames_to_time (seconds_to_frames (cue->start + cue->duration, fps), fps);
+
+        reel_caption_burner_add_cue (burner, start, MIN (end, film_duration), wrapped);
+      }
+
+  if (options->ai_label_position != REEL_LABEL_POSITION_NONE && reel_cut_has_ai_generated (cut))
     {
-      const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
-      g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
-      CaptionSpan       span;
+      static const ReelCaptionCorner corners[] = {
+        [REEL_LABEL_POSITION_NONE] = REEL_CAPTION_CORNER_BOTTOM_RIGHT,
+        [REEL_LABEL_POSITION_TOP_LEFT] = REEL_CAPTION_CORNER_TOP_LEFT,
+        [REEL_LABEL_POSITION_TOP_RIGHT] = REEL_CAPTION_CORNER_TOP_RIGHT,
+        [REEL_LABEL_POSITION_BOTTOM_LEFT] = REEL_CAPTION_CORNER_BOTTOM_LEFT,
+        [REEL_LABEL_POSITION_BOTTOM_RIGHT] = REEL_CAPTION_CORNER_BOTTOM_RIGHT,
+      };
 
-      span.start = reel_frames_to_time (seconds_to_frames (cue->start, fps), fps);
-      span.end = reel_frames_to_time (seconds_to_frames (cue->start + cue->duration, fps), fps);
-      span.end = MIN (span.end, film_duration);
-      if (span.end <= span.start)
-        continue;
-      /* A cue that starts under the one before ends that one. */
-      if (spans->len > 0)
-        {
-          CaptionSpan *before = &g_array_index (spans, CaptionSpan, spans->len - 1);
-
-          if (span.start < before->start)
-            continue;
-          before->end = MIN (before->end, span.start);
-        }
-      span.text = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
-      g_array_append_val (spans, span);
+      reel_caption_burner_set_label (burner, _ ("AI-generated"),
+                                     corners[options->ai_label_position]);
     }
-  if (spans->len == 0)
+
+  if (reel_caption_burner_is_empty (burner))
     return TRUE;
 
-  clip = ges_effect_clip_new ("textoverlay", NULL);
-  ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (clip), 0);
-  ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (clip), film_duration);
-  if (!ges_layer_add_clip_full (layer, GES_CLIP (clip), error))
-    return FALSE;
-
-  effects
-      = ges_clip_find_track_elements (GES_CLIP (clip), NULL, GES_TRACK_TYPE_VIDEO, GES_TYPE_EFFECT);
-  if (effects != NULL)
-    overlay = find_text_overlay (effects->data);
-  if (overlay != NULL)
-    pad = gst_element_get_static_pad (overlay, "video_sink");
+  for (GList *l = timeline->tracks; l != NULL; l = l->next)
+    if (GES_IS_VIDEO_TRACK (l->data))
+      video_track = l->data;
+  pad = video_track != NULL ? ges_timeline_get_pad_for_track (timeline, video_track) : NULL;
   if (pad == NULL)
     {
       g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
-                           _ ("Captions cannot be drawn on the picture: the GStreamer "
-                              "element “textoverlay” (gstreamer1.0-plugins-base) is missing."));
+                           _ ("Captions cannot be drawn on the picture: the film has no "
+                              "video track."));
       return FALSE;
     }
-
-  /* The look of GES's own text overlay clips, which the label still uses. */
-  g_object_set (overlay, "text", "", "silent", TRUE, "font-desc", font, NULL);
-  gst_util_set_object_arg (G_OBJECT (overlay), "halignment", "center");
-  gst_util_set_object_arg (G_OBJECT (overlay), "valignment", "bottom");
-  g_object_set (overlay, "color", 0xffffffffu, NULL);
-
-  schedule = g_new0 (CaptionSchedule, 1);
-  schedule->spans = g_steal_pointer (&spans);
-  schedule->shown = -1;
-  gst_segment_init (&schedule->segment, GST_FORMAT_UNDEFINED);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-                     caption_probe_cb, schedule, caption_schedule_free);
+  reel_caption_burner_attach (g_steal_pointer (&burner), pad);
   return TRUE;
-}
-
-static gboolean
-add_ai_label (GESLayer         *layer,
-              ReelLabelPosition position,
-              GstClockTime      duration,
-              guint             height,
-              GError          **error)
-{
-  g_autofree char *font = g_strdup_printf ("Noto Sans, Noto Sans CJK SC, Sans Semi-Bold %dpx",
-                                           MAX (8, (int) lround (height * LABEL_HEIGHT_SHARE)));
-  gboolean         left
-      = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_BOTTOM_LEFT;
-  gboolean top
-      = position == REEL_LABEL_POSITION_TOP_LEFT || position == REEL_LABEL_POSITION_TOP_RIGHT;
-
-  return add_text_overlay (layer, 0, duration, _ ("AI-generated"), font,
-                           left ? GES_TEXT_HALIGN_LEFT : GES_TEXT_HALIGN_RIGHT,
-                           top ? GES_TEXT_VALIGN_TOP : GES_TEXT_VALIGN_BOTTOM, error)
-         != NULL;
 }
 
 /* Volume and fades. The fade is a linear ramp of the volume element's own
@@ -578,7 +373,7 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   g_autoptr (GESTimeline) timeline = NULL;
   g_autoptr (GHashTable) assets = NULL;
   ReelTimelineOptions defaults;
-  GESLayer           *captions_layer, *label_layer, *shots_layer, *music_layer;
+  GESLayer           *shots_layer, *music_layer;
   guint               width, height, fps;
   GstClockTime        film_duration;
   gint64              film_frames = 0;
@@ -628,8 +423,6 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   disable_video_mixing_without_crossfades (timeline, cut);
   assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
-  captions_layer = ges_timeline_append_layer (timeline);
-  label_layer = ges_timeline_append_layer (timeline);
   shots_layer = ges_timeline_append_layer (timeline);
   music_layer = ges_timeline_append_layer (timeline);
   ges_layer_set_auto_transition (shots_layer, TRUE);
@@ -657,13 +450,8 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
         return NULL;
     }
 
-  if (options->burn_captions && !options->audio_only
-      && !add_captions (captions_layer, cut, film_duration, height, fps, error))
-    return NULL;
-
-  if (!options->audio_only && options->ai_label_position != REEL_LABEL_POSITION_NONE
-      && reel_cut_has_ai_generated (cut)
-      && !add_ai_label (label_layer, options->ai_label_position, film_duration, height, error))
+  if (!options->audio_only
+      && !attach_caption_burner (timeline, cut, options, film_duration, fps, error))
     return NULL;
 
   for (guint i = 0; i < cut->music->len; i++)
