@@ -199,8 +199,8 @@ overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
   double share = is_label ? LABEL_HEIGHT_SHARE : CAPTION_HEIGHT_SHARE;
   int    font_px = MAX (is_label ? 8 : 10, (int) lround (frame_height * share));
   int    margin = MAX (2, (int) lround (frame_height * MARGIN_SHARE));
-  double outline = MAX (1.5, font_px / 12.0);
-  double shadow = MAX (1.0, font_px / 16.0);
+  double outline = MAX (1.0, font_px / 18.0);
+  double shadow = MAX (1.0, font_px / 20.0);
   int    pad = (int) ceil (outline + shadow) + 1;
   g_autoptr (GObject) context = NULL; /* PangoContext */
   g_autoptr (GObject) layout = NULL;  /* PangoLayout */
