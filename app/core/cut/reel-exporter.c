@@ -28,6 +28,7 @@
 #include <gst/app/app.h>
 #include <gst/audio/audio.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <unistd.h>
@@ -229,6 +230,11 @@ struct _ReelExporter
   double       stage_to;
   GstTagList  *tags;
   GPtrArray   *pending_cues; /* GstBuffer* for the subtitle appsrc */
+  /* A software encoder keeps every core busy on its own, so the takes are
+   * decoded on one thread each: libav's frame threads would only add their
+   * per-frame context copies and, since GES opens a new decoder for every
+   * shot, a thread start-up per shot. */
+  gboolean single_threaded_decoders;
 };
 
 enum
@@ -1013,6 +1019,9 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
       gst_util_set_object_arg (G_OBJECT (element), "threads", threads);
       gst_util_set_object_arg (G_OBJECT (element), "target-bitrate", bitrate);
     }
+  else if (self->single_threaded_decoders && name != NULL && g_str_has_prefix (name, "avdec_")
+           && GST_IS_VIDEO_DECODER (element))
+    gst_util_set_object_arg (G_OBJECT (element), "max-threads", "1");
   else if (g_strcmp0 (name, "avenc_aac") == 0)
     gst_util_set_object_arg (G_OBJECT (element), "bitrate", "192000");
   else if (g_strcmp0 (name, "mp4mux") == 0)
@@ -1602,6 +1611,9 @@ start_render (ReelExporter *self)
 
           if (GST_CLOCK_TIME_IS_VALID (duration) && duration > 0)
             self->film_duration = duration;
+          self->single_threaded_decoders
+              = self->options.format == REEL_EXPORT_FORMAT_WEBM
+                || g_strcmp0 (pick_h264_encoder (&self->options), "x264enc") == 0;
           ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
           pipeline = GST_ELEMENT (ges_pipeline);
           g_signal_connect (pipeline, "deep-element-added", G_CALLBACK (deep_element_added_cb),
