@@ -274,7 +274,6 @@ main (int argc, char **argv)
         reel_export_options_init (&options);
         options.captions = REEL_CAPTION_MODE_BURN;
         options.caption_sidecars = FALSE;
-        options.allow_stream_copy = FALSE;
         options.x264_speed_preset = g_strdup (preset);
         storyreel_cpu = cpu_seconds (RUSAGE_SELF);
         storyreel_full = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);

@@ -252,9 +252,10 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (ReelExporter, reel_exporter, G_TYPE_OBJECT)
 
-static void stop_pipeline (ReelExporter *self);
-static void start_render (ReelExporter *self);
-static void finish_film (ReelExporter *self);
+static void     stop_pipeline (ReelExporter *self);
+static void     start_render (ReelExporter *self);
+static void     finish_film (ReelExporter *self);
+static gboolean copy_ruled_out (ReelExporter *self);
 
 static void
 reel_exporter_dispose (GObject *object)
@@ -855,7 +856,8 @@ prepare_media (ReelExporter *self, GError **error)
 {
   if (!reel_cut_render_missing (self->cut, self->cancellable, worker_progress_cb, self, error))
     return FALSE;
-  if (self->options.allow_stream_copy && self->options.format == REEL_EXPORT_FORMAT_MP4)
+  /* Probing every take only serves to decide whether they can be copied. */
+  if (!copy_ruled_out (self))
     return reel_cut_probe_media (self->cut, self->cancellable, error);
   return TRUE;
 }
@@ -1209,6 +1211,29 @@ close_enough (double a, double b, double tolerance)
  * encoded anyway.) The visible AI label is drawn, so a
  * film with AI-generated shots is only copied with the label turned off
  * ("none"); its tags and provenance sidecar still mark it. */
+/* What rules out copying the takes before looking at them: the options,
+ * and anything drawn over or between the pictures. */
+static gboolean
+copy_ruled_out (ReelExporter *self)
+{
+  const ReelCut *cut = self->cut;
+
+  if (!self->options.allow_stream_copy || self->options.format != REEL_EXPORT_FORMAT_MP4)
+    return TRUE;
+  if (self->options.captions == REEL_CAPTION_MODE_BURN && cut->cues->len > 0)
+    return TRUE;
+  if (reel_cut_has_ai_generated (cut) && label_position (self) != REEL_LABEL_POSITION_NONE)
+    return TRUE;
+  for (guint i = 1; i < cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (cut->items, i);
+
+      if (item->transition != REEL_TRANSITION_CUT && item->transition_duration > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 can_copy_streams (ReelExporter *self)
 {
@@ -1216,11 +1241,7 @@ can_copy_streams (ReelExporter *self)
   const char    *video_caps = NULL;
   double         frame;
 
-  if (!self->options.allow_stream_copy || self->options.format != REEL_EXPORT_FORMAT_MP4)
-    return FALSE;
-  if (self->options.captions == REEL_CAPTION_MODE_BURN && cut->cues->len > 0)
-    return FALSE;
-  if (reel_cut_has_ai_generated (cut) && label_position (self) != REEL_LABEL_POSITION_NONE)
+  if (copy_ruled_out (self))
     return FALSE;
 
   frame = 1.0 / MAX (self->fps, 1);
@@ -1229,8 +1250,6 @@ can_copy_streams (ReelExporter *self)
       const ReelCutItem *item = g_ptr_array_index (cut->items, i);
 
       if (item->media_path == NULL || item->media_is_image || item->media_video_caps == NULL)
-        return FALSE;
-      if (i > 0 && item->transition != REEL_TRANSITION_CUT && item->transition_duration > 0)
         return FALSE;
       if (g_strcmp0 (item->media_container, "video/quicktime") != 0
           || g_strcmp0 (item->media_video_codec, "video/x-h264") != 0)
