@@ -8,9 +8,10 @@
  *    against ffmpeg re-encoding the same film. Target: ffmpeg / Storyreel ≥ 10.
  *
  * BENCH_PRESET sets the x264 preset for both (default "veryfast"), BENCH_SHOTS
- * and BENCH_SECONDS the size of the film. BENCH_DIR keeps the inputs there for
- * the next run; BENCH_SKIP_FFMPEG times Storyreel alone and BENCH_SKIP_COPY
- * leaves out the second part (for profiling).
+ * and BENCH_SECONDS the size of the film, BENCH_ROUNDS how many times each
+ * side of the first part runs (default 3; the medians are compared). BENCH_DIR keeps the inputs
+ * there for the next run; BENCH_SKIP_FFMPEG times Storyreel alone and BENCH_SKIP_COPY leaves out
+ * the second part (for profiling).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +21,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "reel-captions.h"
@@ -27,7 +29,10 @@
 #include "reel-media-memory.h"
 #include "reel-test-utils.h"
 
+#define MAX_ROUNDS 9
+
 static guint  n_shots = 20;
+static guint  n_rounds = 3;
 static double shot_seconds = 5.0;
 
 static void
@@ -107,6 +112,24 @@ time_storyreel (ReelCut                 *cut,
     }
   *copied = reel_exporter_get_stream_copied (exporter);
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (const double *values, guint n)
+{
+  double sorted[MAX_ROUNDS];
+
+  memcpy (sorted, values, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
 static double
@@ -200,6 +223,8 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   if (g_getenv ("BENCH_SHOTS") != NULL)
     n_shots = MAX (1, atoi (g_getenv ("BENCH_SHOTS")));
+  if (g_getenv ("BENCH_ROUNDS") != NULL)
+    n_rounds = CLAMP (atoi (g_getenv ("BENCH_ROUNDS")), 1, MAX_ROUNDS);
   if (g_getenv ("BENCH_SECONDS") != NULL)
     shot_seconds = MAX (1.0, g_ascii_strtod (g_getenv ("BENCH_SECONDS"), NULL));
 
@@ -228,7 +253,7 @@ main (int argc, char **argv)
   /* 1. Captions burned in and music */
   if (g_getenv ("BENCH_ONLY_COPY") == NULL)
     {
-      g_autoptr (ReelCut) cut = make_cut (takes, music, g_getenv ("BENCH_NO_CAPTIONS") == NULL);
+      g_autoptr (ReelCut) cut = make_cut (takes, music, TRUE);
       g_autofree char *output = g_build_filename (dir, "storyreel-full.mp4", NULL);
       g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-full.mp4", NULL);
 
@@ -271,20 +296,55 @@ main (int argc, char **argv)
                                  ffmpeg_output,
                                  NULL };
 
-        reel_export_options_init (&options);
-        options.captions = REEL_CAPTION_MODE_BURN;
-        options.caption_sidecars = FALSE;
-        options.x264_speed_preset = g_strdup (preset);
-        storyreel_cpu = cpu_seconds (RUSAGE_SELF);
-        storyreel_full = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
-        storyreel_cpu = cpu_seconds (RUSAGE_SELF) - storyreel_cpu;
-        reel_export_options_clear (&options);
-        ffmpeg_cpu = cpu_seconds (RUSAGE_CHILDREN);
-        ffmpeg_full = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
-        ffmpeg_cpu = cpu_seconds (RUSAGE_CHILDREN) - ffmpeg_cpu;
+        /* The machines this runs on vary by a tenth from one minute to
+         * the next, so both sides run several times, interleaved and in
+         * alternating order, and the medians are compared. */
+        double storyreel_times[MAX_ROUNDS], ffmpeg_times[MAX_ROUNDS];
+        double storyreel_cpus[MAX_ROUNDS], ffmpeg_cpus[MAX_ROUNDS];
+
+        for (guint round = 0; round < n_rounds; round++)
+          for (guint side = 0; side < 2; side++)
+            {
+              gboolean ffmpeg_turn = (side == 0) == (round % 2 == 1);
+
+              if (ffmpeg_turn)
+                {
+                  double cpu = cpu_seconds (RUSAGE_CHILDREN);
+
+                  ffmpeg_times[round] = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
+                  ffmpeg_cpus[round] = cpu_seconds (RUSAGE_CHILDREN) - cpu;
+                }
+              else
+                {
+                  double cpu = cpu_seconds (RUSAGE_SELF);
+
+                  reel_export_options_init (&options);
+                  options.captions = REEL_CAPTION_MODE_BURN;
+                  options.caption_sidecars = FALSE;
+                  options.x264_speed_preset = g_strdup (preset);
+                  storyreel_times[round] = time_storyreel (
+                      make_cut (takes, music, g_getenv ("BENCH_NO_CAPTIONS") == NULL), &options,
+                      output, &copied);
+                  storyreel_cpus[round] = cpu_seconds (RUSAGE_SELF) - cpu;
+                  reel_export_options_clear (&options);
+                }
+            }
+
+        g_print ("\nBurned captions + music, %u × %g s, x264 preset %s, %u rounds:\n", n_shots,
+                 shot_seconds, preset, n_rounds);
+        for (guint round = 0; round < n_rounds; round++)
+          g_print ("  round %u    Storyreel %6.2f s (%.2f cores)   ffmpeg %6.2f s (%.2f cores)"
+                   "   ratio %.2f\n",
+                   round + 1, storyreel_times[round],
+                   storyreel_cpus[round] / storyreel_times[round], ffmpeg_times[round],
+                   ffmpeg_cpus[round] / ffmpeg_times[round],
+                   storyreel_times[round] / ffmpeg_times[round]);
+        storyreel_full = median (storyreel_times, n_rounds);
+        ffmpeg_full = median (ffmpeg_times, n_rounds);
+        storyreel_cpu = median (storyreel_cpus, n_rounds);
+        ffmpeg_cpu = median (ffmpeg_cpus, n_rounds);
       }
-      g_print ("\nBurned captions + music, %u × %g s, x264 preset %s:\n", n_shots, shot_seconds,
-               preset);
+      g_print ("  median:\n");
       g_print ("  Storyreel  %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", storyreel_full,
                storyreel_cpu, storyreel_cpu / storyreel_full);
       g_print ("  ffmpeg     %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", ffmpeg_full, ffmpeg_cpu,
