@@ -899,6 +899,74 @@ test_cli (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A full disk: the export fails with a message that says so, and leaves
+ * neither the film nor a temporary file on that disk. The disk is a 64 KiB
+ * tmpfs mounted in a private mount namespace (util-linux's unshare, as the
+ * user's own root), and the check of what is left runs inside it too. A
+ * machine that cannot do this skips the test. */
+static void
+test_disk_full (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *project = g_build_filename (fixture->dir, "full.storyreel", NULL);
+  g_autofree char *script = g_build_filename (fixture->dir, "full.fountain", NULL);
+  g_autofree char *disk = g_build_filename (fixture->dir, "small-disk", NULL);
+  g_autofree char *binary = reel_test_build_path ("app/storyreel");
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *reason;
+  const char *mount_only = "mount -t tmpfs -o size=64k tmpfs \"$1\"";
+  const char *export_on_it = "mount -t tmpfs -o size=64k tmpfs \"$1\" || exit 99\n"
+                             "\"$2\" export \"$3\" -o \"$1/film.mp4\"\n"
+                             "status=$?\n"
+                             "ls -A \"$1\"\n"
+                             "exit $status\n";
+
+  g_assert_cmpint (g_mkdir (disk, 0700), ==, 0);
+  if (unshare == NULL)
+    {
+      g_test_skip ("unshare (util-linux) is not installed");
+      return;
+    }
+  {
+    const char *argv[]
+        = { unshare, "--mount", "--map-root-user", "sh", "-c", mount_only, "sh", disk, NULL };
+
+    if (reel_test_spawn (argv, NULL, NULL, NULL) != 0)
+      {
+        g_test_skip ("This machine cannot mount a small disk in a private mount namespace");
+        return;
+      }
+  }
+
+  g_assert_true (g_file_set_contents (script,
+                                      "INT. ROOM - DAY\n\nA cat sleeps on a red sofa.\n\nANNA\n"
+                                      "Wake up.\n\nThe cat yawns and stretches.\n",
+                                      -1, &error));
+  {
+    const char *args[] = { "new", project, "--resolution", "640x360", "--fps", "24", NULL };
+    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+  }
+  {
+    const char *args[] = { "import", project, script, NULL };
+    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+  }
+  {
+    const char *argv[] = { unshare, "--mount", "--map-root-user", "sh", "-c", export_on_it, "sh",
+                           disk,    binary,    project,           NULL };
+
+    g_assert_cmpint (reel_test_spawn (argv, NULL, &out, &err), ==, 1);
+  }
+  /* Progress lines, then the reason as the last line. */
+  g_test_message ("%s", err);
+  reason = strstr (err, "storyreel: The disk is full");
+  g_assert_nonnull (reason);
+  g_assert_true (strchr (reason, '\n') == err + strlen (err) - 1);
+  /* Nothing left on the full disk. */
+  g_assert_cmpstr (out, ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -913,6 +981,7 @@ main (int argc, char **argv)
   ADD ("/export/soft-captions/mp4", test_soft_captions, "mp4");
   ADD ("/export/soft-captions/webm", test_soft_captions, "webm");
   ADD ("/export/burned-captions", test_burned_captions, NULL);
+  ADD ("/export/disk-full", test_disk_full, NULL);
   ADD ("/export/music-fades", test_music_fades, GINT_TO_POINTER (1));
   ADD ("/export/ai-marks", test_ai_marks, NULL);
   ADD ("/export/unwritable", test_unwritable, NULL);

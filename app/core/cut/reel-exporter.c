@@ -815,6 +815,31 @@ set_write_error (GError **error, int saved_errno, const char *folder)
                  g_strerror (saved_errno));
 }
 
+/* On failure errno says why: a write that stops short with no error of its
+ * own has met a full disk, and errno would otherwise be left from whatever
+ * failed last, anywhere. */
+static gboolean
+write_all (int fd, const char *data, gsize size)
+{
+  while (size > 0)
+    {
+      gssize written = write (fd, data, size);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        return FALSE;
+      if (written == 0)
+        {
+          errno = ENOSPC;
+          return FALSE;
+        }
+      data += written;
+      size -= (gsize) written;
+    }
+  return TRUE;
+}
+
 /* Creates the hidden temporary beside the destination, and writes a little
  * into it so that a read-only or full location fails now. */
 static char *
@@ -835,10 +860,9 @@ reserve_temporary (const char *output_path, const char *suffix, GError **error)
     }
 
   zeros = g_malloc0 (SPACE_PROBE_BYTES);
-  if (write (fd, zeros, SPACE_PROBE_BYTES) != SPACE_PROBE_BYTES || fsync (fd) != 0
-      || ftruncate (fd, 0) != 0)
+  if (!write_all (fd, zeros, SPACE_PROBE_BYTES) || fsync (fd) != 0 || ftruncate (fd, 0) != 0)
     {
-      int saved_errno = errno != 0 ? errno : ENOSPC;
+      int saved_errno = errno;
 
       close (fd);
       g_unlink (path);
