@@ -780,67 +780,41 @@ reel_take_strip_get_take_problem (ReelTakeStrip *self, gint64 take_id)
 
 typedef struct
 {
-  ReelMediaStore *store;
-  char           *path;
-  gint64          shot_id;
-  ReelMediaInfo  *info;
-  ReelMediaInfo  *thumbnail;
+  char  *path;
+  gint64 shot_id;
 } ImportData;
 
 static void
 import_data_free (ImportData *data)
 {
-  g_clear_object (&data->store);
   g_free (data->path);
-  g_clear_pointer (&data->info, reel_media_info_free);
-  g_clear_pointer (&data->thumbnail, reel_media_info_free);
   g_free (data);
-}
-
-/* Worker: copy, verify and thumbnail. Nothing is recorded here. */
-static void
-import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  ImportData *data = task_data;
-  GError     *error = NULL;
-
-  data->info = reel_media_store_add_file (data->store, data->path, REEL_MEDIA_ADD_COPY, cancellable,
-                                          &error);
-  if (data->info == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (data->info->kind == REEL_MEDIA_KIND_AUDIO)
-    {
-      g_autofree char *basename = g_path_get_basename (data->path);
-
-      g_task_return_new_error (task, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
-                               _ ("“%s” is audio; a take needs a video or a still image."),
-                               basename);
-      return;
-    }
-  if (data->info->kind == REEL_MEDIA_KIND_VIDEO)
-    data->thumbnail = reel_media_store_add_thumbnail (
-        data->store, data->info->relative_path, data->info->duration / 2, 320, cancellable, NULL);
-
-  g_task_return_boolean (task, TRUE);
 }
 
 /* Main thread: the verified file becomes a take (a still: the board image). */
 static void
-import_worker_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+import_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) outer = user_data;
   ReelTakeStrip *self = g_task_get_source_object (outer);
-  ImportData    *data = g_task_get_task_data (G_TASK (result));
+  ImportData    *data = g_task_get_task_data (outer);
   g_autoptr (GError) error = NULL;
-  g_autofree char *basename = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
+  g_autoptr (ReelMediaInfo) thumbnail = NULL;
+  g_autofree char *basename = g_path_get_basename (data->path);
   ReelTake         take = { 0 };
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  info = reel_media_store_add_file_finish (REEL_MEDIA_STORE (source), result, &thumbnail, &error);
+  if (info == NULL)
     {
       g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  if (info->kind == REEL_MEDIA_KIND_AUDIO)
+    {
+      g_task_return_new_error (outer, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                               _ ("“%s” is audio; a take needs a video or a still image."),
+                               basename);
       return;
     }
   if (self->project == NULL)
@@ -850,20 +824,19 @@ import_worker_done_cb (GObject *source, GAsyncResult *result, gpointer user_data
       return;
     }
 
-  basename = g_path_get_basename (data->path);
   take.shot_id = data->shot_id;
-  take.kind = (char *) (data->info->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
+  take.kind = (char *) (info->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
   take.backend = (char *) "import";
   take.prompt = basename;
-  take.duration = data->info->duration;
-  take.width = data->info->width;
-  take.height = data->info->height;
-  take.fps = data->info->fps;
-  take.media = data->info->relative_path;
-  take.media_sha256 = data->info->sha256;
-  take.thumbnail = data->thumbnail != NULL                     ? data->thumbnail->relative_path
-                   : data->info->kind == REEL_MEDIA_KIND_IMAGE ? data->info->relative_path
-                                                               : NULL;
+  take.duration = info->duration;
+  take.width = info->width;
+  take.height = info->height;
+  take.fps = info->fps;
+  take.media = info->relative_path;
+  take.media_sha256 = info->sha256;
+  take.thumbnail = thumbnail != NULL                     ? thumbnail->relative_path
+                   : info->kind == REEL_MEDIA_KIND_IMAGE ? info->relative_path
+                                                         : NULL;
   if (!reel_project_add_take (self->project, &take, &error))
     {
       g_task_return_error (outer, g_steal_pointer (&error));
@@ -881,7 +854,7 @@ reel_take_strip_import_file_async (ReelTakeStrip      *self,
                                    gpointer            user_data)
 {
   g_autoptr (GTask) outer = NULL;
-  g_autoptr (GTask) worker = NULL;
+  g_autoptr (ReelMediaStore) store = NULL;
   ImportData *data;
 
   g_return_if_fail (REEL_IS_TAKE_STRIP (self));
@@ -898,14 +871,13 @@ reel_take_strip_import_file_async (ReelTakeStrip      *self,
     }
 
   data = g_new0 (ImportData, 1);
-  data->store = reel_media_store_new (reel_project_get_media_dir (self->project));
   data->path = g_file_get_path (file);
   data->shot_id = self->shot_id;
+  g_task_set_task_data (outer, data, (GDestroyNotify) import_data_free);
 
-  worker = g_task_new (self, cancellable, import_worker_done_cb, g_steal_pointer (&outer));
-  g_task_set_source_tag (worker, import_thread);
-  g_task_set_task_data (worker, data, (GDestroyNotify) import_data_free);
-  g_task_run_in_thread (worker, import_thread);
+  store = reel_media_store_new (reel_project_get_media_dir (self->project));
+  reel_media_store_add_file_async (store, data->path, REEL_MEDIA_ADD_COPY, 320, cancellable,
+                                   import_added_cb, g_steal_pointer (&outer));
 }
 
 gint64

@@ -756,55 +756,25 @@ move_clip_action (GtkWidget *widget, const char *action_name, GVariant *paramete
 
 /* Music */
 
-typedef struct
-{
-  char           *path;
-  ReelMediaStore *store;
-  ReelMediaInfo  *info;
-} MusicImport;
-
 static void
-music_import_free (gpointer data)
-{
-  MusicImport *import = data;
-
-  g_free (import->path);
-  g_clear_object (&import->store);
-  g_clear_pointer (&import->info, reel_media_info_free);
-  g_free (import);
-}
-
-static void
-import_music_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  MusicImport *import = task_data;
-  g_autoptr (GError) error = NULL;
-
-  import->info = reel_media_store_add_file (import->store, import->path, REEL_MEDIA_ADD_COPY,
-                                            cancellable, &error);
-  if (import->info == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-import_music_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+music_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) outer = user_data;
   ReelTimelinePage *self = g_task_get_source_object (outer);
-  MusicImport      *import = g_task_get_task_data (G_TASK (result));
+  const char       *path = g_task_get_task_data (outer);
   g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *name = NULL;
   gint64           music_id;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  info = reel_media_store_add_file_finish (REEL_MEDIA_STORE (source), result, NULL, &error);
+  if (info == NULL)
     {
       g_task_return_error (outer, g_steal_pointer (&error));
       return;
     }
-  if (import->info->kind != REEL_MEDIA_KIND_AUDIO && !import->info->has_audio)
+  if (info->kind != REEL_MEDIA_KIND_AUDIO && !info->has_audio)
     {
       g_task_return_new_error (outer, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
                                _ ("The file has no sound. Choose an audio file such as MP3, OGG, "
@@ -817,9 +787,9 @@ import_music_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  basename = g_path_get_basename (import->path);
+  basename = g_path_get_basename (path);
   name = g_filename_display_name (basename);
-  music_id = reel_project_add_music (self->project, import->info->relative_path, name, &error);
+  music_id = reel_project_add_music (self->project, info->relative_path, name, &error);
   if (music_id == 0)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
@@ -834,8 +804,8 @@ reel_timeline_page_import_music_async (ReelTimelinePage   *self,
                                        gpointer            user_data)
 {
   g_autoptr (GTask) outer = NULL;
-  g_autoptr (GTask) worker = NULL;
-  MusicImport *import;
+  g_autoptr (ReelMediaStore) store = NULL;
+  char *path;
 
   g_return_if_fail (REEL_IS_TIMELINE_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -849,12 +819,11 @@ reel_timeline_page_import_music_async (ReelTimelinePage   *self,
       return;
     }
 
-  import = g_new0 (MusicImport, 1);
-  import->path = g_file_get_path (file);
-  import->store = reel_media_store_new (reel_project_get_media_dir (self->project));
-  worker = g_task_new (NULL, cancellable, import_music_done_cb, g_object_ref (outer));
-  g_task_set_task_data (worker, import, music_import_free);
-  g_task_run_in_thread (worker, import_music_thread);
+  path = g_file_get_path (file);
+  g_task_set_task_data (outer, path, g_free);
+  store = reel_media_store_new (reel_project_get_media_dir (self->project));
+  reel_media_store_add_file_async (store, path, REEL_MEDIA_ADD_COPY, 0, cancellable, music_added_cb,
+                                   g_steal_pointer (&outer));
 }
 
 gint64

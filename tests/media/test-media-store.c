@@ -518,6 +518,57 @@ test_thumbnail (Fixture *fixture, gconstpointer user_data)
 }
 
 static void
+add_file_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The async import returns to the calling thread's main context, with the
+ * video's thumbnail when asked for one. */
+static void
+test_add_file_async (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (ReelMediaInfo) video = NULL;
+  g_autoptr (ReelMediaInfo) thumbnail = NULL;
+  g_autofree char *source = make_video (fixture->tmpdir, "clip.mp4", TRUE, FALSE);
+
+  reel_media_store_add_file_async (fixture->store, source, REEL_MEDIA_ADD_COPY, 64, NULL,
+                                   add_file_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  video = reel_media_store_add_file_finish (fixture->store, result, &thumbnail, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (video->kind, ==, REEL_MEDIA_KIND_VIDEO);
+  g_assert_true (g_file_test (source, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (thumbnail);
+  g_assert_cmpint (thumbnail->kind, ==, REEL_MEDIA_KIND_IMAGE);
+  g_assert_cmpuint (thumbnail->width, ==, 64);
+
+  /* Garbage is refused through the same path. */
+  g_clear_object (&result);
+  g_clear_pointer (&video, reel_media_info_free);
+  g_clear_pointer (&thumbnail, reel_media_info_free);
+  {
+    g_autofree char *junk = g_build_filename (fixture->tmpdir, "junk.mp4", NULL);
+
+    g_assert_true (g_file_set_contents (junk, "not a film at all", -1, NULL));
+    reel_media_store_add_file_async (fixture->store, junk, REEL_MEDIA_ADD_COPY, 64, NULL,
+                                     add_file_done_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    video = reel_media_store_add_file_finish (fixture->store, result, &thumbnail, &error);
+    g_assert_null (video);
+    g_assert_null (thumbnail);
+    g_assert_nonnull (error);
+  }
+  assert_temp_empty (fixture);
+}
+
+static void
 test_cancelled (Fixture *fixture, gconstpointer user_data)
 {
   g_autoptr (GError) error = NULL;
@@ -626,6 +677,7 @@ main (int argc, char *argv[])
             test_check_reports_missing_and_damaged);
   ADD_TEST ("/media-store/probe-video-with-sound", test_probe_video_with_sound);
   ADD_TEST ("/media-store/thumbnail", test_thumbnail);
+  ADD_TEST ("/media-store/add-file-async", test_add_file_async);
   ADD_TEST ("/media-store/cancelled", test_cancelled);
   ADD_TEST ("/media-store/stale-temporaries", test_stale_temporaries);
   ADD_TEST ("/media-store/workers-add-concurrently", test_workers_add_concurrently);

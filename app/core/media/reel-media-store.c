@@ -1430,6 +1430,91 @@ fail:
   return NULL;
 }
 
+typedef struct
+{
+  char             *path;
+  ReelMediaAddFlags flags;
+  guint             thumbnail_width;
+  ReelMediaInfo    *info;
+  ReelMediaInfo    *thumbnail;
+} AddFileData;
+
+static void
+add_file_data_free (gpointer data)
+{
+  AddFileData *add = data;
+
+  g_free (add->path);
+  g_clear_pointer (&add->info, reel_media_info_free);
+  g_clear_pointer (&add->thumbnail, reel_media_info_free);
+  g_free (add);
+}
+
+static void
+add_file_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ReelMediaStore *self = source;
+  AddFileData    *add = task_data;
+  GError         *error = NULL;
+
+  add->info = reel_media_store_add_file (self, add->path, add->flags, cancellable, &error);
+  if (add->info == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (add->thumbnail_width > 0 && add->info->kind == REEL_MEDIA_KIND_VIDEO)
+    add->thumbnail
+        = reel_media_store_add_thumbnail (self, add->info->relative_path, add->info->duration / 2,
+                                          add->thumbnail_width, cancellable, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+reel_media_store_add_file_async (ReelMediaStore     *self,
+                                 const char         *path,
+                                 ReelMediaAddFlags   flags,
+                                 guint               thumbnail_width,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  AddFileData *add;
+
+  g_return_if_fail (REEL_IS_MEDIA_STORE (self));
+  g_return_if_fail (path != NULL);
+
+  add = g_new0 (AddFileData, 1);
+  add->path = g_strdup (path);
+  add->flags = flags;
+  add->thumbnail_width = thumbnail_width;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reel_media_store_add_file_async);
+  g_task_set_task_data (task, add, add_file_data_free);
+  g_task_run_in_thread (task, add_file_thread);
+}
+
+ReelMediaInfo *
+reel_media_store_add_file_finish (ReelMediaStore *self,
+                                  GAsyncResult   *result,
+                                  ReelMediaInfo **thumbnail,
+                                  GError        **error)
+{
+  AddFileData *add;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (thumbnail != NULL)
+    *thumbnail = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  add = g_task_get_task_data (G_TASK (result));
+  if (thumbnail != NULL)
+    *thumbnail = g_steal_pointer (&add->thumbnail);
+  return g_steal_pointer (&add->info);
+}
+
 ReelMediaInfo *
 reel_media_store_add_thumbnail (ReelMediaStore *self,
                                 const char     *relative_path,

@@ -90,6 +90,23 @@ ReelMediaInfo *reel_media_store_add_file (ReelMediaStore   *self,
                                           GCancellable     *cancellable,
                                           GError          **error);
 
+/* reel_media_store_add_file() in a worker thread, for an import the user
+ * asked for: with @thumbnail_width above 0, a video also gets a thumbnail
+ * from its middle (a failure there is not an error). The callback runs in
+ * the thread-default main context of the caller. */
+void reel_media_store_add_file_async (ReelMediaStore     *self,
+                                      const char         *path,
+                                      ReelMediaAddFlags   flags,
+                                      guint               thumbnail_width,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+/* @thumbnail: (out) (optional) (nullable): the video's thumbnail, if made */
+ReelMediaInfo *reel_media_store_add_file_finish (ReelMediaStore *self,
+                                                 GAsyncResult   *result,
+                                                 ReelMediaInfo **thumbnail,
+                                                 GError        **error);
+
 /* Makes a PNG thumbnail of a stored video or image and stores it too. */
 ReelMediaInfo *reel_media_store_add_thumbnail (ReelMediaStore *self,
                                                const char     *relative_path,
