@@ -389,7 +389,7 @@ div255 (guint x)
 }
 
 static void
-overlay_blend (ReelCaptionBurner *self, Overlay *overlay, GstVideoFrame *frame)
+overlay_blend (Overlay *overlay, GstVideoFrame *frame)
 {
   if (overlay == NULL)
     return;
@@ -512,8 +512,8 @@ burner_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
       g_debug ("A frame cannot be mapped for its captions");
       return GST_PAD_PROBE_OK;
     }
-  overlay_blend (self, self->caption, &frame);
-  overlay_blend (self, self->label, &frame);
+  overlay_blend (self->caption, &frame);
+  overlay_blend (self->label, &frame);
   gst_video_frame_unmap (&frame);
   return GST_PAD_PROBE_OK;
 }
