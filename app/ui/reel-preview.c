@@ -592,8 +592,11 @@ reel_preview_seek (ReelPreview *self, double seconds)
 
   /* The last frame starts one frame before the end. */
   seconds = CLAMP (seconds, 0, MAX (self->duration - 1.0 / self->fps, 0));
-  /* Whole frames, so the picture and the time label agree. */
-  seconds = floor (seconds * self->fps + 1e-6) / self->fps;
+  /* Whole frames, so the picture and the time label agree. A time within a
+   * thousandth of a frame of a frame's start is that frame: pointer
+   * positions come through single-precision transforms (a drag of 144 px
+   * arrives as 143.99998). */
+  seconds = floor (seconds * self->fps + 1e-3) / self->fps;
   set_position (self, seconds);
 
   if (self->seeking)

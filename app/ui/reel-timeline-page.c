@@ -48,6 +48,7 @@ struct _ReelTimelinePage
   gboolean rendering;
   gboolean render_again;
   gint64   marker_to_edit;
+  gint64   shot_to_reveal;
   /* A new project opens with its whole film in view. */
   gboolean              fit_pending;
   guint                 fit_source;
@@ -79,6 +80,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void prepare_preview (ReelTimelinePage *self);
 static void queue_fit_zoom (ReelTimelinePage *self);
+static void reveal_range (ReelTimelinePage *self, double from, double to);
 
 /* Time label */
 
@@ -435,6 +437,21 @@ rebuild (ReelTimelinePage *self)
       self->marker_to_edit = 0;
     }
 
+  /* A clip moved with the keyboard stays in sight at its new place. */
+  if (self->shot_to_reveal != 0)
+    {
+      for (guint i = 0; self->cut != NULL && i < self->cut->items->len; i++)
+        {
+          graphene_rect_t bounds;
+
+          if (((ReelCutItem *) g_ptr_array_index (self->cut->items, i))->shot_id
+                  == self->shot_to_reveal
+              && reel_timeline_view_get_clip_bounds (self->view, i, &bounds))
+            reveal_range (self, bounds.origin.x, bounds.origin.x + bounds.size.width);
+        }
+      self->shot_to_reveal = 0;
+    }
+
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     queue_fit_zoom (self);
 
@@ -500,10 +517,50 @@ reel_timeline_page_set_project (ReelTimelinePage *self, ReelProject *project)
 
 /* Following the preview and the playhead */
 
+#define REVEAL_MARGIN 24.0
+
+/* Scrolls the tracks as little as needed for @from…@to (the view's x) to be
+ * in sight. */
+static void
+reveal_range (ReelTimelinePage *self, double from, double to)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->scroller);
+  double         value = gtk_adjustment_get_value (adjustment);
+  double         page = gtk_adjustment_get_page_size (adjustment);
+
+  if (page <= 0)
+    return;
+  if (from - REVEAL_MARGIN < value)
+    gtk_adjustment_set_value (adjustment, from - REVEAL_MARGIN);
+  else if (to + REVEAL_MARGIN > value + page)
+    gtk_adjustment_set_value (adjustment, MIN (from - REVEAL_MARGIN, to + REVEAL_MARGIN - page));
+}
+
+/* A playhead that leaves the tracks in sight (playing on, stepping, Home,
+ * End) turns the page: it comes back in at the edge it is heading away
+ * from, so playing on shows a whole page ahead. */
+static void
+follow_playhead (ReelTimelinePage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->scroller);
+  double         value = gtk_adjustment_get_value (adjustment);
+  double         page = gtk_adjustment_get_page_size (adjustment);
+  double         x
+      = reel_timeline_view_time_to_x (self->view, reel_timeline_view_get_position (self->view));
+
+  if (page <= 0)
+    return;
+  if (x > value + page)
+    gtk_adjustment_set_value (adjustment, x - REVEAL_MARGIN);
+  else if (x < value)
+    gtk_adjustment_set_value (adjustment, x - page + REVEAL_MARGIN);
+}
+
 static void
 preview_position_cb (ReelTimelinePage *self)
 {
   reel_timeline_view_set_position (self->view, reel_preview_get_position (self->preview));
+  follow_playhead (self);
   update_time_label (self);
 }
 
@@ -750,6 +807,7 @@ move_clip_action (GtkWidget *widget, const char *action_name, GVariant *paramete
       gtk_widget_error_bell (widget);
       return;
     }
+  self->shot_to_reveal = shot_id;
   gtk_widget_activate_action (GTK_WIDGET (self->view), "clip.move", "(xu)", shot_id,
                               later ? position + 1 : position - 1);
 }

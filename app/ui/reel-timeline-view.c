@@ -209,6 +209,43 @@ rect_contains (const graphene_rect_t *rect, double x, double y)
          && y < rect->origin.y + rect->size.height;
 }
 
+typedef enum
+{
+  SPAN_OUTSIDE,
+  SPAN_START,
+  SPAN_END,
+  SPAN_BODY,
+} SpanPart;
+
+/* Whether one span ends where the next begins (to the pixel). */
+static gboolean
+spans_meet (double end, double next_start)
+{
+  return fabs (end - next_start) < 1.0;
+}
+
+/* Which part of a clip or cue drawn at @rect the pointer at @x (already
+ * inside its row) takes. An edge can be grabbed a little outside the span,
+ * except where a neighbour touches it: there the side of the join decides,
+ * so both edges of a cut between two clips can be reached. A span too narrow
+ * for two handles keeps only its end, so it can be made longer. */
+static SpanPart
+span_part (double x, const graphene_rect_t *rect, gboolean joined_before, gboolean joined_after)
+{
+  double start = rect->origin.x;
+  double end = rect->origin.x + rect->size.width;
+
+  if (x < start - (joined_before ? 0 : EDGE_GRAB / 2))
+    return SPAN_OUTSIDE;
+  if (joined_after ? x >= end : x > end + EDGE_GRAB / 2)
+    return SPAN_OUTSIDE;
+  if (rect->size.width > 3 * EDGE_GRAB && x - start <= EDGE_GRAB)
+    return SPAN_START;
+  if (end - x <= EDGE_GRAB)
+    return SPAN_END;
+  return SPAN_BODY;
+}
+
 static Hit
 hit_test (ReelTimelineView *self, double x, double y)
 {
@@ -242,36 +279,61 @@ hit_test (ReelTimelineView *self, double x, double y)
       for (guint i = n_items (self); i > 0; i--)
         {
           graphene_rect_t rect = clip_rect (self, i - 1);
+          gboolean        joined_before = FALSE, joined_after = FALSE;
 
-          if (x < rect.origin.x - EDGE_GRAB / 2
-              || x > rect.origin.x + rect.size.width + EDGE_GRAB / 2)
-            continue;
-          if (fabs (x - rect.origin.x) <= EDGE_GRAB && rect.size.width > 3 * EDGE_GRAB)
-            return (Hit){ HIT_CLIP_START, i - 1 };
-          if (fabs (x - (rect.origin.x + rect.size.width)) <= EDGE_GRAB)
-            return (Hit){ HIT_CLIP_END, i - 1 };
-          if (rect_contains (&rect, x, y))
-            return (Hit){ HIT_CLIP, i - 1 };
+          if (i - 1 > 0)
+            {
+              graphene_rect_t before = clip_rect (self, i - 2);
+              joined_before = spans_meet (before.origin.x + before.size.width, rect.origin.x);
+            }
+          if (i < n_items (self))
+            joined_after
+                = spans_meet (rect.origin.x + rect.size.width, clip_rect (self, i).origin.x);
+
+          switch (span_part (x, &rect, joined_before, joined_after))
+            {
+              case SPAN_START:
+                return (Hit){ HIT_CLIP_START, i - 1 };
+              case SPAN_END:
+                return (Hit){ HIT_CLIP_END, i - 1 };
+              case SPAN_BODY:
+                return (Hit){ HIT_CLIP, i - 1 };
+              case SPAN_OUTSIDE:
+                break;
+            }
         }
       return hit;
     }
 
   if (y >= CAPTION_Y && y < CAPTION_Y + CAPTION_H)
     {
-      for (guint i = 0; i < self->cut->cues->len; i++)
+      guint n_cues = self->cut->cues->len;
+
+      for (guint i = 0; i < n_cues; i++)
         {
           graphene_rect_t rect = cue_rect (self, i);
+          gboolean        joined_before = FALSE, joined_after = FALSE;
 
-          if (x < rect.origin.x - EDGE_GRAB / 2
-              || x > rect.origin.x + rect.size.width + EDGE_GRAB / 2)
-            continue;
-          if (rect.size.width > 3 * EDGE_GRAB && fabs (x - rect.origin.x) <= EDGE_GRAB / 2 + 1)
-            return (Hit){ HIT_CUE_START, i };
-          if (rect.size.width > 3 * EDGE_GRAB
-              && fabs (x - (rect.origin.x + rect.size.width)) <= EDGE_GRAB / 2 + 1)
-            return (Hit){ HIT_CUE_END, i };
-          if (rect_contains (&rect, x, y))
-            return (Hit){ HIT_CUE, i };
+          if (i > 0)
+            {
+              graphene_rect_t before = cue_rect (self, i - 1);
+              joined_before = spans_meet (before.origin.x + before.size.width, rect.origin.x);
+            }
+          if (i + 1 < n_cues)
+            joined_after
+                = spans_meet (rect.origin.x + rect.size.width, cue_rect (self, i + 1).origin.x);
+
+          switch (span_part (x, &rect, joined_before, joined_after))
+            {
+              case SPAN_START:
+                return (Hit){ HIT_CUE_START, i };
+              case SPAN_END:
+                return (Hit){ HIT_CUE_END, i };
+              case SPAN_BODY:
+                return (Hit){ HIT_CUE, i };
+              case SPAN_OUTSIDE:
+                break;
+            }
         }
       return hit;
     }
@@ -1615,6 +1677,8 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, ReelTimelineView *se
   self->drag_start_x = x;
   self->drag_start_y = y;
   self->drag_dx = 0;
+  g_debug ("Pointer pressed on part %d #%u at %.1f, %.1f", self->drag_hit.kind,
+           self->drag_hit.index, x, y);
 
   if (!gtk_widget_has_focus (GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (self));
@@ -1646,6 +1710,16 @@ drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, ReelTimelineView 
     reel_timeline_view_scrub (self, x_to_time (self, self->drag_start_x + dx));
   else
     gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Edits made by dragging land on whole frames, as in any editor: a pointer
+ * moves by pixels, and a pixel is rarely a frame. */
+static double
+snap_to_frame (ReelTimelineView *self, double seconds)
+{
+  double fps = MAX (self->cut->fps, 1);
+
+  return round (seconds * fps) / fps;
 }
 
 static void
@@ -1681,7 +1755,8 @@ finish_clip_drag (ReelTimelineView *self)
       case HIT_CLIP_START:
         if (!whole_media)
           {
-            double in_point = CLAMP (item->in_point + delta, 0, item->out_point - frame);
+            double in_point
+                = CLAMP (snap_to_frame (self, item->in_point + delta), 0, item->out_point - frame);
             gtk_widget_activate_action (GTK_WIDGET (self), "clip.set-trim", "(xdd)", item->shot_id,
                                         in_point, item->out_point);
           }
@@ -1692,7 +1767,7 @@ finish_clip_drag (ReelTimelineView *self)
           {
             /* A card or a still lasts as long as the shot: the drag sets that. */
             g_autoptr (GError) error = NULL;
-            double duration = MAX (item->duration + delta, 0.25);
+            double duration = MAX (snap_to_frame (self, item->duration + delta), 0.25);
 
             if (self->project != NULL
                 && !reel_project_set_shot_duration (self->project, item->shot_id, duration, &error))
@@ -1700,8 +1775,8 @@ finish_clip_drag (ReelTimelineView *self)
           }
         else
           {
-            double out_point
-                = CLAMP (item->out_point + delta, item->in_point + frame, item->media_duration);
+            double out_point = CLAMP (snap_to_frame (self, item->out_point + delta),
+                                      item->in_point + frame, item->media_duration);
             /* Up to the end of the media: no trim at the end. */
             if (out_point >= item->media_duration - frame / 2)
               out_point = 0;
@@ -1726,14 +1801,16 @@ finish_cue_drag (ReelTimelineView *self)
 
   if (item == NULL)
     return;
+  /* The dragged edge lands on a frame of the shot. */
   if (self->drag_hit.kind == HIT_CUE_START)
     {
-      double new_start = CLAMP (start + delta, 0, start + duration - 0.1);
+      double new_start = CLAMP (snap_to_frame (self, start + delta), 0, start + duration - 0.1);
       duration -= new_start - start;
       start = new_start;
     }
   else
-    duration = CLAMP (duration + delta, 0.1, item->duration - start);
+    duration = CLAMP (snap_to_frame (self, start + duration + delta) - start, 0.1,
+                      item->duration - start);
 
   gtk_widget_activate_action (GTK_WIDGET (self), "cue.set-timing", "(xudd)", cue->shot_id,
                               cue->caption_index, start, duration);
@@ -1746,6 +1823,8 @@ drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, ReelTimelineView *se
   gboolean moved = self->drag_moved;
 
   self->drag_dx = moved ? dx : 0;
+  g_debug ("Pointer released on part %d #%u after %.1f px%s", hit.kind, hit.index, dx,
+           moved ? "" : " (a click)");
 
   if (self->cut != NULL && moved)
     {
@@ -1929,6 +2008,13 @@ reel_timeline_view_get_zoom (ReelTimelineView *self)
   return self->zoom;
 }
 
+double
+reel_timeline_view_time_to_x (ReelTimelineView *self, double seconds)
+{
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);
+  return time_to_x (self, seconds);
+}
+
 gint64
 reel_timeline_view_get_selected_shot (ReelTimelineView *self)
 {
@@ -1958,6 +2044,17 @@ reel_timeline_view_get_clip_bounds (ReelTimelineView *self, guint index, graphen
   if (index >= n_items (self))
     return FALSE;
   *bounds = clip_rect (self, index);
+  return TRUE;
+}
+
+gboolean
+reel_timeline_view_get_cue_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds)
+{
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (self->cut == NULL || index >= self->cut->cues->len)
+    return FALSE;
+  *bounds = cue_rect (self, index);
   return TRUE;
 }
 

@@ -38,6 +38,8 @@ void reel_timeline_view_scrub (ReelTimelineView *self, double seconds);
 
 void   reel_timeline_view_set_zoom (ReelTimelineView *self, double pixels_per_second);
 double reel_timeline_view_get_zoom (ReelTimelineView *self);
+/* Where @seconds into the cut is drawn, in the view's x. */
+double reel_timeline_view_time_to_x (ReelTimelineView *self, double seconds);
 
 /* The shot whose clip is selected (0: none). */
 gint64 reel_timeline_view_get_selected_shot (ReelTimelineView *self);
@@ -47,6 +49,10 @@ void   reel_timeline_view_set_selected_shot (ReelTimelineView *self, gint64 shot
 guint reel_timeline_view_get_n_clips (ReelTimelineView *self);
 gboolean
 reel_timeline_view_get_clip_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds);
+/* Where cue @index of the cut (in time order) is drawn, in the view's
+ * coordinates; FALSE if there is no such cue. */
+gboolean
+reel_timeline_view_get_cue_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds);
 /* Whether the clip shows the shot's animatic card (the shot has no take). */
 gboolean reel_timeline_view_clip_is_animatic (ReelTimelineView *self, guint index);
 /* How many thumbnails have been decoded for the clip strips so far. */
