@@ -7,8 +7,14 @@
 #include "reel-ui-test-utils.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "reel-test-utils.h"
+
+#ifdef HAVE_XTEST
+#include <X11/extensions/XTest.h>
+#include <gdk/x11/gdkx.h>
+#endif
 
 static guint wait_timeout_ms = REEL_UI_TEST_WAIT_TIMEOUT_MS;
 
@@ -66,6 +72,71 @@ reel_ui_test_settle (GtkWidget *widget)
   gtk_widget_remove_tick_callback (widget, id);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* Pointer input */
+
+gboolean
+reel_ui_test_pointer_available (GtkWidget *widget)
+{
+#ifdef HAVE_XTEST
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  int         event_base, error_base, major, minor;
+
+  return GDK_IS_X11_DISPLAY (display)
+         && XTestQueryExtension (gdk_x11_display_get_xdisplay (display), &event_base, &error_base,
+                                 &major, &minor);
+#else
+  return FALSE;
+#endif
+}
+
+#ifdef HAVE_XTEST
+/* @widget's (@x, @y) on the X screen. */
+static void
+to_root (GtkWidget *widget, double x, double y, int *root_x, int *root_y)
+{
+  GtkNative       *native = gtk_widget_get_native (widget);
+  Display         *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  graphene_point_t point;
+  double           surface_x, surface_y;
+  Window           child;
+
+  g_assert_nonnull (native);
+  g_assert_true (
+      gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  /* The surface starts outside the window's own area, at its shadow. */
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (xdisplay, gdk_x11_surface_get_xid (gtk_native_get_surface (native)),
+                         DefaultRootWindow (xdisplay), (int) round (point.x + surface_x),
+                         (int) round (point.y + surface_y), root_x, root_y, &child);
+}
+#endif
+
+void
+reel_ui_test_pointer_drag (
+    GtkWidget *widget, double from_x, double from_y, double to_x, double to_y)
+{
+#ifdef HAVE_XTEST
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  int      x, y;
+  guint    steps = 4;
+
+  g_assert_true (reel_ui_test_pointer_available (widget));
+  to_root (widget, from_x, from_y, &x, &y);
+  XTestFakeMotionEvent (xdisplay, -1, x, y, CurrentTime);
+  XTestFakeButtonEvent (xdisplay, 1, True, CurrentTime);
+  for (guint i = 1; i <= steps; i++)
+    {
+      to_root (widget, from_x + (to_x - from_x) * i / steps, from_y + (to_y - from_y) * i / steps,
+               &x, &y);
+      XTestFakeMotionEvent (xdisplay, -1, x, y, CurrentTime);
+    }
+  XTestFakeButtonEvent (xdisplay, 1, False, CurrentTime);
+  XSync (xdisplay, False);
+#else
+  g_assert_not_reached ();
+#endif
 }
 
 gboolean

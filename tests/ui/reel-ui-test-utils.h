@@ -54,6 +54,24 @@ GPtrArray *reel_ui_test_find_mapped (GtkWidget *root, GType type);
  * Returns: (transfer none) (nullable): the widget, or NULL */
 GtkWidget *reel_ui_test_find_first (GtkWidget *root, GType type);
 
+/* Pointer input: real button and motion events sent through the X server
+ * (XTest), so they reach the widget the way a hand on the mouse does:
+ * through GDK, event controllers and gestures. */
+
+/* Whether the pointer helpers work here: an X11 display with XTest. Tests
+ * skip their pointer steps when it is FALSE. */
+gboolean reel_ui_test_pointer_available (GtkWidget *widget);
+
+/* Presses the first button at (@from_x, @from_y) in @widget's coordinates,
+ * moves to (@to_x, @to_y) in a few steps, and releases it there. Returns
+ * once the X server has queued the events; wait for their effect with
+ * reel_ui_test_wait_until(). The points must lie inside the window. */
+void reel_ui_test_pointer_drag (GtkWidget *widget,
+                                double     from_x,
+                                double     from_y,
+                                double     to_x,
+                                double     to_y);
+
 /* Pictures */
 
 /* Where a picture called @name goes: the ui/ folder of the test build

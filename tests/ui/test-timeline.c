@@ -6,8 +6,10 @@
  * test plays the preview and waits for the playhead to move, scrubs and
  * checks the frame on show, reorders, sets a crossfade through its popover,
  * adds a marker and music, and exports through the dialog's own code path,
- * once to the end and once cancelled. It waits on the widgets' own state,
- * never on time.
+ * once to the end and once cancelled. A second test drags with the mouse:
+ * real pointer events sent through the X server (XTest) reorder a clip,
+ * trim a take, lengthen a card, retime a cue and scrub the ruler. Both wait
+ * on the widgets' own state, never on time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -502,6 +504,271 @@ test_timeline_demo (void)
   reel_test_rm_rf (tmpdir);
 }
 
+/* Drags with the mouse: real pointer events through the X server */
+
+typedef struct
+{
+  ReelTimelineView *view;
+  gint64            shot_id;
+  double            in_point;
+} ClipTrimmed;
+
+static gboolean
+clip_trimmed (gpointer data)
+{
+  ClipTrimmed   *trimmed = data;
+  const ReelCut *cut = reel_timeline_view_get_cut (trimmed->view);
+
+  for (guint i = 0; cut != NULL && i < cut->items->len; i++)
+    {
+      ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      if (item->shot_id == trimmed->shot_id)
+        return fabs (item->in_point - trimmed->in_point) < 1e-6;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  ReelTimelineView *view;
+  gint64            shot_id;
+  double            duration;
+} ClipLasts;
+
+static gboolean
+clip_lasts (gpointer data)
+{
+  ClipLasts     *lasts = data;
+  const ReelCut *cut = reel_timeline_view_get_cut (lasts->view);
+
+  for (guint i = 0; cut != NULL && i < cut->items->len; i++)
+    {
+      ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      if (item->shot_id == lasts->shot_id)
+        return fabs (item->duration - lasts->duration) < 1e-6;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  ReelTimelineView *view;
+  guint             index;
+} CueSet;
+
+static gboolean
+cue_set_by_hand (gpointer data)
+{
+  CueSet        *set = data;
+  const ReelCut *cut = reel_timeline_view_get_cut (set->view);
+
+  return cut != NULL && set->index < cut->cues->len
+         && ((ReelCutCue *) g_ptr_array_index (cut->cues, set->index))->timing_set;
+}
+
+typedef struct
+{
+  ReelPreview *preview;
+  double       after;
+} PreviewSought;
+
+static gboolean
+preview_sought (gpointer data)
+{
+  PreviewSought *sought = data;
+
+  return reel_preview_get_position (sought->preview) > sought->after;
+}
+
+static ReelCutItem *
+cut_item (ReelTimelineView *view, guint index)
+{
+  return g_ptr_array_index (reel_timeline_view_get_cut (view)->items, index);
+}
+
+static void
+test_timeline_drag (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel       *shots;
+  ReelWindow       *window;
+  ReelTimelinePage *page;
+  ReelTimelineView *view;
+  GtkWidget        *tracks;
+  GtkAdjustment    *scroll;
+  ReelScheduler    *scheduler;
+  gboolean          idle = FALSE;
+  gint64            ids[4];
+  double            zoom;
+  graphene_rect_t   rect;
+
+  project = reel_ui_test_load_demo_project (tmpdir);
+  g_assert_true (reel_project_set_resolution (project, 320, 180, &error));
+  g_assert_true (reel_project_set_fps (project, FPS, &error));
+  shots = reel_project_get_shots (project);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), >=, G_N_ELEMENTS (ids));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+
+      ids[i] = reel_shot_get_id (shot);
+      g_assert_true (reel_project_set_shot_duration (project, ids[i], 1.0, &error));
+    }
+
+  window = reel_ui_test_open_window (application, project, 1100, 780);
+  if (!reel_ui_test_pointer_available (GTK_WIDGET (window)))
+    {
+      g_test_skip ("No X server with XTest to send pointer events to");
+      gtk_window_destroy (GTK_WINDOW (window));
+      reel_test_rm_rf (tmpdir);
+      return;
+    }
+
+  /* A take for the first shot, to trim; the others are animatic cards. */
+  scheduler = reel_window_get_scheduler (window);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), &idle);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-shot", "x", ids[0]));
+  reel_ui_test_wait_until (reel_ui_test_flag_is_set, &idle, "the first shot to be generated");
+
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "timeline"));
+  page = REEL_TIMELINE_PAGE (reel_window_get_view (window, "timeline"));
+  view = reel_timeline_page_get_view (page);
+  tracks = GTK_WIDGET (view);
+  scroll = gtk_scrolled_window_get_hadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (tracks, GTK_TYPE_SCROLLED_WINDOW)));
+  reel_timeline_page_rebuild_now (page);
+  reel_ui_test_wait_until (preview_ready, page, "the preview's first frame");
+  reel_ui_test_settle (GTK_WIDGET (window));
+  /* Zoomed in, so that a fifth of a second is a drag of many pixels. */
+  reel_timeline_view_set_zoom (view, 96);
+  reel_ui_test_settle (GTK_WIDGET (window));
+  zoom = reel_timeline_view_get_zoom (view);
+  g_assert_cmpfloat (zoom, ==, 96);
+  g_assert_false (reel_timeline_view_clip_is_animatic (view, 0));
+
+  /* Drag the first clip by its middle past the middle of the third: it
+   * becomes the third. */
+  {
+    graphene_rect_t third;
+    ClipIs          clip = { view, 2, ids[0] };
+
+    g_assert_true (reel_timeline_view_get_clip_bounds (view, 0, &rect));
+    g_assert_true (reel_timeline_view_get_clip_bounds (view, 2, &third));
+    reel_ui_test_pointer_drag (
+        tracks, rect.origin.x + rect.size.width / 2, rect.origin.y + rect.size.height / 3,
+        third.origin.x + third.size.width * 0.75, rect.origin.y + rect.size.height / 3);
+    reel_ui_test_wait_until (clip_shows_shot, &clip, "the dragged clip to be third");
+    g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[0])), ==, 2);
+    g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[1])), ==, 0);
+    g_assert_cmpuint (reel_shot_get_position (reel_project_lookup_shot (project, ids[2])), ==, 1);
+    g_assert_cmpint (reel_timeline_view_get_selected_shot (view), ==, ids[0]);
+    /* The tracks took the focus and stayed where they were. */
+    g_assert_true (gtk_widget_has_focus (tracks));
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0);
+  }
+  reel_ui_test_settle (GTK_WIDGET (window));
+
+  /* Its start edge, where it meets the second clip, dragged a quarter of a
+   * second later: the take's in point, on a whole frame (3 at 12 fps). */
+  {
+    ClipTrimmed trimmed = { view, ids[0], 0.25 };
+
+    g_assert_true (reel_timeline_view_get_clip_bounds (view, 2, &rect));
+    reel_ui_test_pointer_drag (tracks, rect.origin.x + 2, rect.origin.y + 10,
+                               rect.origin.x + 2 + 0.25 * zoom, rect.origin.y + 10);
+    reel_ui_test_wait_until (clip_trimmed, &trimmed, "the take's in point to follow the drag");
+    g_assert_cmpfloat_with_epsilon (cut_item (view, 2)->duration, 0.75, 1e-6);
+  }
+  reel_ui_test_settle (GTK_WIDGET (window));
+
+  /* The end edge of the second card, where it meets the take, dragged half a
+   * second on: a card lasts as long as its shot, so the shot gets longer. */
+  {
+    ClipLasts lasts = { view, ids[2], 1.5 };
+    double    from;
+
+    g_assert_true (reel_timeline_view_clip_is_animatic (view, 1));
+    g_assert_cmpint (cut_item (view, 1)->shot_id, ==, ids[2]);
+    g_assert_true (reel_timeline_view_get_clip_bounds (view, 1, &rect));
+    from = rect.origin.x + rect.size.width - 2;
+    reel_ui_test_pointer_drag (tracks, from, rect.origin.y + 10, from + 0.5 * zoom,
+                               rect.origin.y + 10);
+    reel_ui_test_wait_until (clip_lasts, &lasts, "the card to last longer");
+    g_assert_cmpfloat_with_epsilon (
+        reel_shot_get_duration (reel_project_lookup_shot (project, ids[2])), 1.5, 1e-6);
+  }
+  reel_ui_test_settle (GTK_WIDGET (window));
+
+  /* The end of the first cue dragged a fifth of a second earlier: its
+   * timing is set by hand, and its end lands on a frame. */
+  {
+    const ReelCut *cut = reel_timeline_view_get_cut (view);
+    ReelCutCue    *cue;
+    CueSet         set = { view, 0 };
+    gint64         shot_id;
+    guint          caption_index;
+    double         start, duration, before;
+
+    g_assert_cmpuint (cut->cues->len, >, 0);
+    cue = g_ptr_array_index (cut->cues, 0);
+    g_assert_false (cue->timing_set);
+    /* The view gets a new cut once the edit lands: keep what names the cue. */
+    shot_id = cue->shot_id;
+    caption_index = cue->caption_index;
+    before = cue->duration;
+    g_assert_cmpfloat (before, >, 0.4);
+    g_assert_true (reel_timeline_view_get_cue_bounds (view, 0, &rect));
+    reel_ui_test_pointer_drag (
+        tracks, rect.origin.x + rect.size.width - 2, rect.origin.y + rect.size.height / 2,
+        rect.origin.x + rect.size.width - 2 - 0.2 * zoom, rect.origin.y + rect.size.height / 2);
+    reel_ui_test_wait_until (cue_set_by_hand, &set, "the cue to be timed by hand");
+    g_assert_true (
+        reel_project_get_cue_timing (project, shot_id, caption_index, &start, &duration));
+    g_assert_cmpfloat_with_epsilon (duration, before - 0.2, 0.5 / FPS + 1e-6);
+    g_assert_cmpfloat_with_epsilon (fmod ((start + duration) * FPS + 0.5, 1.0), 0.5, 1e-6);
+  }
+  reel_ui_test_settle (GTK_WIDGET (window));
+
+  /* Along the ruler from 0.5 s to 2 s: the playhead and the preview follow. */
+  {
+    ReelPreview  *preview = reel_timeline_page_get_preview (page);
+    PreviewSought sought = { preview, 1.9 };
+
+    g_assert_true (reel_timeline_view_get_clip_bounds (view, 0, &rect));
+    reel_ui_test_pointer_drag (tracks, rect.origin.x + 0.5 * zoom, 10, rect.origin.x + 2.0 * zoom,
+                               10);
+    reel_ui_test_wait_until (preview_sought, &sought, "the preview to follow the playhead");
+    g_assert_cmpfloat_with_epsilon (reel_timeline_view_get_position (view), 2.0, 1.0 / zoom);
+    g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 2.0, 1.0 / zoom);
+  }
+
+  /* End and Home: the tracks scroll to keep the playhead in sight. */
+  {
+    ReelPreview *preview = reel_timeline_page_get_preview (page);
+    double       x;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.seek-end", NULL));
+    x = reel_timeline_view_time_to_x (view, reel_preview_get_position (preview));
+    g_assert_cmpfloat (reel_preview_get_position (preview), >, 30);
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), >, 0);
+    g_assert_cmpfloat (x, >=, gtk_adjustment_get_value (scroll));
+    g_assert_cmpfloat (x, <=,
+                       gtk_adjustment_get_value (scroll) + gtk_adjustment_get_page_size (scroll));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.seek-start", NULL));
+    g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&project);
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -515,6 +782,7 @@ main (int argc, char *argv[])
   application = reel_ui_test_register_application ();
 
   g_test_add_func ("/ui/timeline/demo", test_timeline_demo);
+  g_test_add_func ("/ui/timeline/drag", test_timeline_drag);
 
   status = g_test_run ();
   g_clear_object (&application);
