@@ -899,29 +899,81 @@ test_cli (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A take of white noise: every frame costs the encoder a lot, so even a
+ * second of it fills more than a megabyte. */
+static void
+make_noise_take (const char *path)
+{
+  g_autofree char *description = g_strdup_printf (
+      "videotestsrc pattern=snow num-buffers=24 ! video/x-raw,width=640,height=360,framerate=24/1 "
+      "! x264enc speed-preset=ultrafast pass=quant quantizer=12 ! mp4mux ! filesink "
+      "location=\"%s\"",
+      path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message
+      = gst_bus_timed_pop_filtered (bus, GST_CLOCK_TIME_NONE, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 2 * 1024 * 1024);
+}
+
+typedef struct
+{
+  const char *disk_size;  /* tmpfs size= */
+  gboolean    noise_take; /* the shot has a take of noise, not its card */
+  const char *captions;   /* --captions */
+  const char *must_reach; /* a stage the export reaches before the disk fills */
+} DiskFull;
+
+/* The disk is already full: the exporter's up-front check of the space
+ * fails. */
+static const DiskFull disk_full_at_start = { "64k", FALSE, "burn", NULL };
+/* A megabyte and a bit: the up-front check passes and the film fills the
+ * disk while it is being encoded… */
+static const DiskFull disk_full_encoding = { "1152k", TRUE, "burn", "Export stage: Encoding" };
+/* …or while the take's video is being copied into the film. */
+static const DiskFull disk_full_copying = { "1152k", TRUE, "off", "Export stage: Copying" };
+
 /* A full disk: the export fails with a message that says so, and leaves
- * neither the film nor a temporary file on that disk. The disk is a 64 KiB
+ * neither the film nor a temporary file on that disk. The disk is a small
  * tmpfs mounted in a private mount namespace (util-linux's unshare, as the
  * user's own root), and the check of what is left runs inside it too. A
  * machine that cannot do this skips the test. */
 static void
 test_disk_full (Fixture *fixture, gconstpointer data)
 {
+  const DiskFull  *full = data;
   g_autofree char *project = g_build_filename (fixture->dir, "full.storyreel", NULL);
   g_autofree char *script = g_build_filename (fixture->dir, "full.fountain", NULL);
+  g_autofree char *noise = g_build_filename (fixture->dir, "noise.mp4", NULL);
   g_autofree char *disk = g_build_filename (fixture->dir, "small-disk", NULL);
   g_autofree char *binary = reel_test_build_path ("app/storyreel");
   g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *mount_only = NULL;
+  g_autofree char *export_on_it = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GError) error = NULL;
   const char *reason;
-  const char *mount_only = "mount -t tmpfs -o size=64k tmpfs \"$1\"";
-  const char *export_on_it = "mount -t tmpfs -o size=64k tmpfs \"$1\" || exit 99\n"
-                             "\"$2\" export \"$3\" -o \"$1/film.mp4\"\n"
-                             "status=$?\n"
-                             "ls -A \"$1\"\n"
-                             "exit $status\n";
+
+  mount_only = g_strdup_printf ("mount -t tmpfs -o size=%s tmpfs \"$1\"", full->disk_size);
+  export_on_it
+      = g_strdup_printf ("mount -t tmpfs -o size=%s tmpfs \"$1\" || exit 99\n"
+                         "G_MESSAGES_DEBUG=storyreel-cut \"$2\" export \"$3\" -o \"$1/film.mp4\" "
+                         "--captions %s >&2\n"
+                         "status=$?\n"
+                         "ls -A \"$1\"\n"
+                         "exit $status\n",
+                         full->disk_size, full->captions);
 
   g_assert_cmpint (g_mkdir (disk, 0700), ==, 0);
   if (unshare == NULL)
@@ -942,7 +994,7 @@ test_disk_full (Fixture *fixture, gconstpointer data)
 
   g_assert_true (g_file_set_contents (script,
                                       "INT. ROOM - DAY\n\nA cat sleeps on a red sofa.\n\nANNA\n"
-                                      "Wake up.\n\nThe cat yawns and stretches.\n",
+                                      "Wake up.\n",
                                       -1, &error));
   {
     const char *args[] = { "new", project, "--resolution", "640x360", "--fps", "24", NULL };
@@ -952,17 +1004,29 @@ test_disk_full (Fixture *fixture, gconstpointer data)
     const char *args[] = { "import", project, script, NULL };
     g_assert_cmpint (run_cli (args, NULL), ==, 0);
   }
+  if (full->noise_take)
+    {
+      const char *args[] = { "take", "import", project, "1A", noise, NULL };
+
+      make_noise_take (noise);
+      g_assert_cmpint (run_cli (args, NULL), ==, 0);
+    }
   {
     const char *argv[] = { unshare, "--mount", "--map-root-user", "sh", "-c", export_on_it, "sh",
                            disk,    binary,    project,           NULL };
 
     g_assert_cmpint (reel_test_spawn (argv, NULL, &out, &err), ==, 1);
   }
-  /* Progress lines, then the reason as the last line. */
+  /* Progress and debug lines, then the reason as the last line. */
   g_test_message ("%s", err);
   reason = strstr (err, "storyreel: The disk is full");
   g_assert_nonnull (reason);
   g_assert_true (strchr (reason, '\n') == err + strlen (err) - 1);
+  /* The disk filled up part of the way through, not at the start: the
+   * exporter's debug log (storyreel-cut, sent to stderr with the rest)
+   * names the stages it reached. */
+  if (full->must_reach != NULL)
+    g_assert_nonnull (strstr (err, full->must_reach));
   /* Nothing left on the full disk. */
   g_assert_cmpstr (out, ==, "");
 }
@@ -981,7 +1045,9 @@ main (int argc, char **argv)
   ADD ("/export/soft-captions/mp4", test_soft_captions, "mp4");
   ADD ("/export/soft-captions/webm", test_soft_captions, "webm");
   ADD ("/export/burned-captions", test_burned_captions, NULL);
-  ADD ("/export/disk-full", test_disk_full, NULL);
+  ADD ("/export/disk-full/at-start", test_disk_full, &disk_full_at_start);
+  ADD ("/export/disk-full/encoding", test_disk_full, &disk_full_encoding);
+  ADD ("/export/disk-full/copying", test_disk_full, &disk_full_copying);
   ADD ("/export/music-fades", test_music_fades, GINT_TO_POINTER (1));
   ADD ("/export/ai-marks", test_ai_marks, NULL);
   ADD ("/export/unwritable", test_unwritable, NULL);
