@@ -179,8 +179,6 @@ show_error (ReelTimelinePage *self, const GError *error)
 typedef struct
 {
   ReelCut *cut;
-  guint    pending_assets;
-  gboolean failed;
 } Prepare;
 
 static void
@@ -240,60 +238,34 @@ build_preview (ReelTimelinePage *self, ReelCut *cut)
 }
 
 static void
-asset_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+assets_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   ReelTimelinePage *self = g_task_get_source_object (task);
   Prepare          *prepare = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  /* No result: the call that closes the loop in load_assets(). */
-  g_autoptr (GESAsset) asset = result != NULL ? ges_asset_request_finish (result, &error) : NULL;
 
-  if (result != NULL && asset == NULL)
-    g_debug ("Cannot load a preview asset: %s", error->message);
-
-  if (--prepare->pending_assets > 0)
-    return;
+  if (!reel_cut_load_assets_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  /* The assets are in GES's cache now: building the timeline does not wait
-   * on discovery. */
   build_preview (self, prepare->cut);
   g_task_return_boolean (task, TRUE);
 }
 
+/* The assets are in GES's cache afterwards: building the timeline does not
+ * wait on discovery. */
 static void
 load_assets (ReelTimelinePage *self, GTask *task)
 {
   Prepare *prepare = g_task_get_task_data (task);
-  g_autoptr (GHashTable) paths = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer       path;
 
-  for (guint i = 0; i < prepare->cut->items->len; i++)
-    {
-      ReelCutItem *item = g_ptr_array_index (prepare->cut->items, i);
-      if (item->media_path != NULL)
-        g_hash_table_add (paths, item->media_path);
-    }
-  for (guint i = 0; i < prepare->cut->music->len; i++)
-    g_hash_table_add (paths, ((ReelCutMusic *) g_ptr_array_index (prepare->cut->music, i))->path);
-
-  prepare->pending_assets = 1;
-  g_hash_table_iter_init (&iter, paths);
-  while (g_hash_table_iter_next (&iter, &path, NULL))
-    {
-      g_autofree char *uri = gst_filename_to_uri (path, NULL);
-
-      if (uri == NULL)
-        continue;
-      prepare->pending_assets++;
-      ges_asset_request_async (GES_TYPE_URI_CLIP, uri, g_task_get_cancellable (task),
-                               asset_loaded_cb, g_object_ref (task));
-    }
-  /* The one that stands for the loop itself. */
-  asset_loaded_cb (NULL, NULL, g_object_ref (task));
+  reel_cut_load_assets_async (prepare->cut, NULL, g_task_get_cancellable (task), assets_loaded_cb,
+                              g_object_ref (task));
 }
 
 static void

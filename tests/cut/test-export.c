@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cut-fixtures.h"
+#include "reel-cut-timeline.h"
 #include "reel-exporter.h"
 #include "reel-media-store.h"
 #include "reel-project-cut.h"
@@ -899,6 +900,94 @@ test_cli (Fixture *fixture, gconstpointer data)
   }
 }
 
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+load_assets (ReelCut *cut, const ReelTimelineOptions *options, GCancellable *cancellable)
+{
+  GAsyncResult *result = NULL;
+
+  reel_cut_load_assets_async (cut, options, cancellable, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+static GESAsset *
+cached_asset (const char *path)
+{
+  g_autofree char *uri = gst_filename_to_uri (path, NULL);
+
+  /* For a URI clip, ges_asset_request() answers only from GES's cache. */
+  return ges_asset_request (GES_TYPE_URI_CLIP, uri, NULL);
+}
+
+/* The takes and the music are discovered ahead, without blocking, so that
+ * building the timeline on the main thread does not wait on them; a file
+ * that cannot be used is left for the build to report. */
+static void
+test_load_assets (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = make_rgb_cut (fixture, NULL);
+  g_autofree char *tone = g_build_filename (fixture->dir, "tone.wav", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.mp4", NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GESTimeline) timeline = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelTimelineOptions options;
+
+  ges_init ();
+  reel_cut_layout (cut);
+  reel_fixture_make_tone (tone, 1.0);
+  reel_timeline_options_init (&options);
+  options.extra_music = tone;
+
+  g_assert_null (cached_asset (fixture->red));
+  g_assert_null (cached_asset (tone));
+
+  /* Cancelled: it says so, having started nothing. */
+  g_cancellable_cancel (cancellable);
+  result = load_assets (cut, &options, cancellable);
+  g_assert_false (reel_cut_load_assets_finish (result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_null (cached_asset (fixture->red));
+
+  result = load_assets (cut, &options, NULL);
+  g_assert_true (reel_cut_load_assets_finish (result, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr (GESAsset) red = cached_asset (fixture->red);
+    g_autoptr (GESAsset) blue = cached_asset (fixture->blue);
+    g_autoptr (GESAsset) music = cached_asset (tone);
+
+    g_assert_nonnull (red);
+    g_assert_nonnull (blue);
+    g_assert_nonnull (music);
+  }
+  timeline = reel_cut_build_timeline (cut, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (timeline);
+  g_clear_object (&timeline);
+  g_clear_object (&result);
+
+  /* A take that is not there: loading goes on, the build says which. */
+  reel_fixture_add_item (cut, missing, 1.0, NULL);
+  reel_cut_layout (cut);
+  result = load_assets (cut, &options, NULL);
+  g_assert_true (reel_cut_load_assets_finish (result, &error));
+  timeline = reel_cut_build_timeline (cut, &options, &error);
+  g_assert_null (timeline);
+  g_assert_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA);
+  g_assert_nonnull (strstr (error->message, "missing.mp4"));
+}
+
 /* A take of white noise: every frame costs the encoder a lot, so even a
  * second of it fills more than a megabyte. */
 static void
@@ -1045,6 +1134,7 @@ main (int argc, char **argv)
   ADD ("/export/soft-captions/mp4", test_soft_captions, "mp4");
   ADD ("/export/soft-captions/webm", test_soft_captions, "webm");
   ADD ("/export/burned-captions", test_burned_captions, NULL);
+  ADD ("/export/load-assets", test_load_assets, NULL);
   ADD ("/export/disk-full/at-start", test_disk_full, &disk_full_at_start);
   ADD ("/export/disk-full/encoding", test_disk_full, &disk_full_encoding);
   ADD ("/export/disk-full/copying", test_disk_full, &disk_full_copying);

@@ -127,6 +127,87 @@ set_track_restrictions (GESTimeline *timeline, guint width, guint height, guint 
   g_list_free_full (tracks, g_object_unref);
 }
 
+/* Loading the assets ahead */
+
+typedef struct
+{
+  guint pending;
+} LoadAssets;
+
+static void
+asset_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  LoadAssets *load = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  /* No result: the call that closes the loop in reel_cut_load_assets_async(). */
+  g_autoptr (GESAsset) asset = result != NULL ? ges_asset_request_finish (result, &error) : NULL;
+
+  if (result != NULL && asset == NULL)
+    g_debug ("Cannot load an asset ahead: %s", error->message);
+
+  if (--load->pending > 0)
+    return;
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+reel_cut_load_assets_async (const ReelCut             *cut,
+                            const ReelTimelineOptions *options,
+                            GCancellable              *cancellable,
+                            GAsyncReadyCallback        callback,
+                            gpointer                   user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr (GHashTable) paths = g_hash_table_new (g_str_hash, g_str_equal);
+  LoadAssets    *load = g_new0 (LoadAssets, 1);
+  GHashTableIter iter;
+  gpointer       path;
+
+  g_return_if_fail (cut != NULL);
+
+  g_task_set_source_tag (task, reel_cut_load_assets_async);
+  g_task_set_task_data (task, load, g_free);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      if (item->media_path != NULL)
+        g_hash_table_add (paths, item->media_path);
+    }
+  for (guint i = 0; i < cut->music->len; i++)
+    g_hash_table_add (paths, ((ReelCutMusic *) g_ptr_array_index (cut->music, i))->path);
+  if (options != NULL && options->extra_music != NULL)
+    g_hash_table_add (paths, (gpointer) options->extra_music);
+
+  load->pending = 1;
+  g_hash_table_iter_init (&iter, paths);
+  while (g_hash_table_iter_next (&iter, &path, NULL))
+    {
+      g_autofree char *uri = gst_filename_to_uri (path, NULL);
+
+      if (uri == NULL)
+        continue;
+      load->pending++;
+      ges_asset_request_async (GES_TYPE_URI_CLIP, uri, cancellable, asset_loaded_cb,
+                               g_object_ref (task));
+    }
+  /* The one that stands for the loop itself. */
+  asset_loaded_cb (NULL, NULL, g_object_ref (task));
+}
+
+gboolean
+reel_cut_load_assets_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Building */
+
 /* The same file used twice is one asset. */
 static GESUriClipAsset *
 request_asset (GHashTable *assets, const char *path, GError **error)

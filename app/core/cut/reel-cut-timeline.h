@@ -56,8 +56,23 @@ typedef struct
 /* Burned captions off, the label at the bottom right, the cut's size and rate. */
 void reel_timeline_options_init (ReelTimelineOptions *options);
 
+/* Discovers the media files the timeline of @cut with @options will use
+ * (takes, cards, music), all at once and without blocking: GES looks at
+ * each on the thread-default main context. Afterwards they are in GES's
+ * cache, so reel_cut_build_timeline() does not wait on discovery. A file
+ * that cannot be used is not an error here; building the timeline reports
+ * it. Fails only when @cancellable is cancelled. */
+void     reel_cut_load_assets_async (const ReelCut             *cut,
+                                     const ReelTimelineOptions *options,
+                                     GCancellable              *cancellable,
+                                     GAsyncReadyCallback        callback,
+                                     gpointer                   user_data);
+gboolean reel_cut_load_assets_finish (GAsyncResult *result, GError **error);
+
 /* Builds the timeline on the main thread: every item must have media (see
- * reel_cut_render_missing()). The timeline is committed. */
+ * reel_cut_render_missing()). The timeline is committed. A file whose asset
+ * is not loaded yet is discovered here, blocking: load them first with
+ * reel_cut_load_assets_async(). */
 GESTimeline *
 reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options, GError **error);
 

@@ -887,9 +887,32 @@ prepare_media (ReelExporter *self, GError **error)
 }
 
 static void
+assets_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelExporter) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!reel_cut_load_assets_finish (result, &error))
+    {
+      /* Only cancelling fails it. */
+      check_cancelled (self);
+      return;
+    }
+  if (!check_cancelled (self))
+    start_render (self);
+}
+
+static void
 media_prepared (ReelExporter *self)
 {
-  start_render (self);
+  ReelTimelineOptions options;
+
+  /* Discovering every take would otherwise block this thread (the
+   * application's main loop) while the timeline is built. */
+  reel_timeline_options_init (&options);
+  options.extra_music = self->options.extra_music;
+  reel_cut_load_assets_async (self->cut, &options, self->cancellable, assets_loaded_cb,
+                              g_object_ref (self));
 }
 
 /* Tags and muxer settings */
