@@ -5,6 +5,7 @@
 #include "reel-test-utils.h"
 
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 
 char *
 reel_test_make_tmpdir (void)
@@ -129,4 +130,32 @@ reel_test_spawn (const char *const *argv,
   if (g_subprocess_get_if_exited (process))
     return g_subprocess_get_exit_status (process);
   return 128 + g_subprocess_get_term_sig (process);
+}
+
+void
+reel_test_run_pipeline (const char *description)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+
+  pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  bus = gst_element_get_bus (pipeline);
+  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) gst_error = NULL;
+
+      gst_message_parse_error (message, &gst_error, NULL);
+      g_error ("%s: %s", description, gst_error->message);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
 }

@@ -16,6 +16,10 @@ char *reel_test_source_path (const char *relative);
 /* Path of a file below the build tree's top level ("app/storyreel"). */
 char *reel_test_build_path (const char *relative);
 char *reel_test_sha256_file (const char *path);
+/* Runs a gst-launch style pipeline to its end (initialising GStreamer if
+ * needed); fails the test with GStreamer's message if it errors. Makes the
+ * media files tests need on the spot. */
+void reel_test_run_pipeline (const char *description);
 /* Iterates the default main context until *flag is TRUE or @timeout_ms passes (fails the test). */
 void reel_test_wait_for_flag (gboolean *flag, guint timeout_ms);
 /* Runs a command line, returns its exit status, and collects its output. */

@@ -9,33 +9,7 @@
 #include "cut-fixtures.h"
 #include "reel-exporter.h"
 #include "reel-media-store.h"
-
-static void
-run_launch_line (const char *line)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) message = NULL;
-
-  if (!gst_is_initialized ())
-    gst_init (NULL, NULL);
-
-  pipeline = gst_parse_launch (line, &error);
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
-                   GST_STATE_CHANGE_FAILURE);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr (GError) gst_error = NULL;
-      gst_message_parse_error (message, &gst_error, NULL);
-      g_error ("%s: %s", line, gst_error->message);
-    }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-}
+#include "reel-test-utils.h"
 
 void
 reel_fixture_make_solid_take (const char *path,
@@ -61,7 +35,7 @@ reel_fixture_make_solid_take (const char *path,
       " ! filesink location=\"%s\"%s",
       frames, 0xff000000u | rgb, width, height, fps, fps, path, audio);
 
-  run_launch_line (line);
+  reel_test_run_pipeline (line);
 }
 
 void
@@ -72,7 +46,7 @@ reel_fixture_make_tone (const char *path, double seconds)
       " ! audio/x-raw,rate=48000,channels=2,format=S16LE ! wavenc ! filesink location=\"%s\"",
       (guint) (seconds * 10 + 0.5), path);
 
-  run_launch_line (line);
+  reel_test_run_pipeline (line);
 }
 
 ReelCutItem *

@@ -14,36 +14,13 @@
 static void
 make_video (const char *path, const char *pattern)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstElement) sink = NULL;
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) message = NULL;
-  g_autofree char *description = NULL;
-
-  description = g_strdup_printf (
+  g_autofree char *description = g_strdup_printf (
       "videotestsrc num-buffers=48 pattern=%s ! "
       "video/x-raw,width=160,height=90,framerate=24/1 ! videoconvert ! x264enc ! mp4mux ! "
-      "filesink name=sink",
-      pattern);
-  pipeline = gst_parse_launch (description, &error);
-  g_assert_no_error (error);
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
-  g_object_set (sink, "location", path, NULL);
+      "filesink location=\"%s\"",
+      pattern, path);
 
-  g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
-                   GST_STATE_CHANGE_FAILURE);
-  bus = gst_element_get_bus (pipeline);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr (GError) gst_error = NULL;
-
-      gst_message_parse_error (message, &gst_error, NULL);
-      g_error ("Could not make %s: %s", path, gst_error->message);
-    }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  reel_test_run_pipeline (description);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 }
 

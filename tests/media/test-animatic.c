@@ -587,10 +587,6 @@ static void
 test_board_image (Fixture *fixture, gconstpointer user_data)
 {
   g_autoptr (ReelAnimaticSpec) spec = small_spec (24, 0.5, REEL_CAMERA_PUSH_IN);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) message = NULL;
   g_autofree char *jpeg = g_build_filename (fixture->tmpdir, "board.jpg", NULL);
   g_autofree char *description = g_strdup_printf (
       "videotestsrc num-buffers=1 pattern=red ! video/x-raw,width=320,height=180 ! jpegenc ! "
@@ -600,13 +596,7 @@ test_board_image (Fixture *fixture, gconstpointer user_data)
   cairo_surface_t *card;
   guint            r, g, b;
 
-  pipeline = gst_parse_launch (description, &error);
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  reel_test_run_pipeline (description);
 
   /* A JPEG board replaces the card; the shot number stays in the corner. */
   spec->board_image_path = g_strdup (jpeg);

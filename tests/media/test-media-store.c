@@ -39,31 +39,6 @@ fixture_tear_down (Fixture *fixture, gconstpointer user_data)
   g_free (fixture->store_path);
 }
 
-/* Runs a gst-launch style pipeline to its end. */
-static void
-run_pipeline (const char *description)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autoptr (GstBus) bus = NULL;
-  g_autoptr (GstMessage) message = NULL;
-
-  pipeline = gst_parse_launch (description, &error);
-  g_assert_no_error (error);
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr (GError) gst_error = NULL;
-
-      gst_message_parse_error (message, &gst_error, NULL);
-      g_error ("%s: %s", description, gst_error->message);
-    }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-}
-
 /* A half-second 160×90 H.264 MP4 at 24 fps. */
 static char *
 make_video (const char *dir, const char *name, gboolean faststart, gboolean with_audio)
@@ -77,7 +52,7 @@ make_video (const char *dir, const char *name, gboolean faststart, gboolean with
                    "mux."
                  : "");
 
-  run_pipeline (description);
+  reel_test_run_pipeline (description);
   return path;
 }
 
@@ -90,7 +65,7 @@ make_image (const char *dir, const char *name, const char *encoder)
       "%s ! filesink location=\"%s\"",
       encoder, path);
 
-  run_pipeline (description);
+  reel_test_run_pipeline (description);
   return path;
 }
 
