@@ -229,27 +229,41 @@ add_transition (JsonBuilder         *builder,
   json_builder_end_object (builder);
 }
 
+/* A Track.1 up to its children, which the caller adds. */
 static void
-add_video_track (JsonBuilder *builder, const ReelCut *cut, const ReelFrameSpan *spans)
+begin_track (JsonBuilder *builder, const char *name)
 {
   json_builder_begin_object (builder);
   set_string (builder, "OTIO_SCHEMA", "Track.1");
   set_empty_object (builder, "metadata");
-  set_string (builder, "name", "Shots");
+  set_string (builder, "name", name);
   json_builder_set_member_name (builder, "source_range");
   json_builder_add_null_value (builder);
   set_item_defaults (builder);
   json_builder_set_member_name (builder, "children");
   json_builder_begin_array (builder);
+}
+
+/* @kind: "Video" or "Audio" */
+static void
+end_track (JsonBuilder *builder, const char *kind)
+{
+  json_builder_end_array (builder);
+  set_string (builder, "kind", kind);
+  json_builder_end_object (builder);
+}
+
+static void
+add_video_track (JsonBuilder *builder, const ReelCut *cut, const ReelFrameSpan *spans)
+{
+  begin_track (builder, "Shots");
   for (guint i = 0; i < cut->items->len; i++)
     {
       if (i > 0 && spans[i].transition > 0)
         add_transition (builder, &spans[i - 1], &spans[i], cut->fps);
       add_shot_item (builder, cut, g_ptr_array_index (cut->items, i), &spans[i]);
     }
-  json_builder_end_array (builder);
-  set_string (builder, "kind", "Video");
-  json_builder_end_object (builder);
+  end_track (builder, "Video");
 }
 
 static void
@@ -262,15 +276,7 @@ add_music_track (JsonBuilder        *builder,
   g_autofree char *name
       = music->name != NULL ? g_strdup (music->name) : g_path_get_basename (music->path);
 
-  json_builder_begin_object (builder);
-  set_string (builder, "OTIO_SCHEMA", "Track.1");
-  set_empty_object (builder, "metadata");
-  set_string (builder, "name", name);
-  json_builder_set_member_name (builder, "source_range");
-  json_builder_add_null_value (builder);
-  set_item_defaults (builder);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
+  begin_track (builder, name);
 
   if (offset > 0)
     {
@@ -306,9 +312,7 @@ add_music_track (JsonBuilder        *builder,
   add_external_reference (builder, music->path, 0, cut->fps);
   json_builder_end_object (builder);
 
-  json_builder_end_array (builder);
-  set_string (builder, "kind", "Audio");
-  json_builder_end_object (builder);
+  end_track (builder, "Audio");
 }
 
 static void
