@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <gst/app/app.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <unistd.h>
@@ -901,7 +902,7 @@ test_cli (Fixture *fixture, gconstpointer data)
 }
 
 static void
-loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+store_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
@@ -911,7 +912,7 @@ load_assets (ReelCut *cut, const ReelTimelineOptions *options, GCancellable *can
 {
   GAsyncResult *result = NULL;
 
-  reel_cut_load_assets_async (cut, options, cancellable, loaded_cb, &result);
+  reel_cut_load_assets_async (cut, options, cancellable, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   return result;
@@ -986,6 +987,137 @@ test_load_assets (Fixture *fixture, gconstpointer data)
   g_assert_null (timeline);
   g_assert_error (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA);
   g_assert_nonnull (strstr (error->message, "missing.mp4"));
+}
+
+/* A stand-in for NVIDIA's nvh264enc on machines without a GPU: x264enc
+ * registered under that name, which fails, when told to, the way the real
+ * one does without a usable GPU. */
+
+typedef enum
+{
+  FAKE_NVENC_WORKS,
+  FAKE_NVENC_FAILS_TO_START,  /* no CUDA device: the state change fails */
+  FAKE_NVENC_FAILS_ON_FORMAT, /* no free session: an error while streaming */
+} FakeNvencMode;
+
+static FakeNvencMode fake_nvenc_mode;
+static gboolean (*x264_start) (GstVideoEncoder *encoder);
+static gboolean (*x264_set_format) (GstVideoEncoder *encoder, GstVideoCodecState *state);
+
+static gboolean
+fake_nvenc_start (GstVideoEncoder *encoder)
+{
+  if (fake_nvenc_mode == FAKE_NVENC_FAILS_TO_START)
+    {
+      GST_ELEMENT_ERROR (encoder, LIBRARY, INIT, ("Failed to create CUDA context"), (NULL));
+      return FALSE;
+    }
+  return x264_start == NULL || x264_start (encoder);
+}
+
+static gboolean
+fake_nvenc_set_format (GstVideoEncoder *encoder, GstVideoCodecState *state)
+{
+  if (fake_nvenc_mode == FAKE_NVENC_FAILS_ON_FORMAT)
+    {
+      GST_ELEMENT_ERROR (encoder, LIBRARY, SETTINGS, ("No free encoding session"), (NULL));
+      return FALSE;
+    }
+  return x264_set_format (encoder, state);
+}
+
+static void
+fake_nvenc_class_init (gpointer klass, gpointer data)
+{
+  GstVideoEncoderClass *encoder_class = klass;
+
+  x264_start = encoder_class->start;
+  x264_set_format = encoder_class->set_format;
+  encoder_class->start = fake_nvenc_start;
+  encoder_class->set_format = fake_nvenc_set_format;
+}
+
+static GType
+fake_nvenc_get_type (void)
+{
+  static GType type;
+
+  if (g_once_init_enter (&type))
+    {
+      g_autoptr (GstElementFactory) x264 = gst_element_factory_find ("x264enc");
+      g_autoptr (GstPluginFeature) loaded = NULL;
+      GTypeQuery query;
+      GType      parent;
+
+      g_assert_nonnull (x264);
+      loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (x264));
+      parent = gst_element_factory_get_element_type (GST_ELEMENT_FACTORY (loaded));
+      g_type_query (parent, &query);
+      g_once_init_leave (&type, g_type_register_static_simple (
+                                    parent, "FakeNvh264Enc", query.class_size,
+                                    fake_nvenc_class_init, query.instance_size, NULL, 0));
+    }
+  return type;
+}
+
+typedef struct
+{
+  FakeNvencMode mode;
+  gboolean      allow_hardware;
+  const char   *expected_encoder;
+} HardwareCase;
+
+static const HardwareCase hardware_used = { FAKE_NVENC_WORKS, TRUE, "nvh264enc" };
+static const HardwareCase hardware_declined = { FAKE_NVENC_WORKS, FALSE, "x264enc" };
+static const HardwareCase hardware_fails_to_start = { FAKE_NVENC_FAILS_TO_START, TRUE, "x264enc" };
+static const HardwareCase hardware_fails_on_format
+    = { FAKE_NVENC_FAILS_ON_FORMAT, TRUE, "x264enc" };
+
+/* When GStreamer offers nvh264enc the film is encoded with it, unless the
+ * options say no; when it fails to start or to take the stream, the export
+ * goes on with x264 and still makes the film. */
+static void
+test_hardware_encoder (Fixture *fixture, gconstpointer data)
+{
+  const HardwareCase *hardware = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autofree char  *output = g_build_filename (fixture->dir, "film.mp4", NULL);
+  ReelCut          *cut = NULL;
+  ReelExportOptions options;
+
+  /* In a process of its own, so that the other tests encode with x264. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_null (gst_element_factory_find ("nvh264enc"));
+  g_assert_true (
+      gst_element_register (NULL, "nvh264enc", GST_RANK_PRIMARY + 1, fake_nvenc_get_type ()));
+  fake_nvenc_mode = hardware->mode;
+
+  cut = make_rgb_cut (fixture, "import");
+  reel_cut_layout (cut);
+  init_fast_options (&options, REEL_EXPORT_FORMAT_MP4);
+  options.allow_hardware_encoder = hardware->allow_hardware;
+  exporter = reel_exporter_new (cut, &options, output);
+  reel_export_options_clear (&options);
+  reel_exporter_run_async (exporter, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (reel_exporter_run_finish (exporter, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (reel_exporter_get_video_encoder (exporter), ==, hardware->expected_encoder);
+
+  info = probe (output);
+  g_assert_cmpstr (info->video_codec, ==, "video/x-h264");
+  g_assert_cmpfloat (fabs (info->duration - 3.0), <=, 1.0 / FPS + 0.03);
+  assert_no_partial_files (fixture->dir);
 }
 
 /* A take of white noise: every frame costs the encoder a lot, so even a
@@ -1125,6 +1257,11 @@ main (int argc, char **argv)
   ADD ("/export/soft-captions/webm", test_soft_captions, "webm");
   ADD ("/export/burned-captions", test_burned_captions, NULL);
   ADD ("/export/load-assets", test_load_assets, NULL);
+  ADD ("/export/hardware-encoder/used", test_hardware_encoder, &hardware_used);
+  ADD ("/export/hardware-encoder/declined", test_hardware_encoder, &hardware_declined);
+  ADD ("/export/hardware-encoder/fails-to-start", test_hardware_encoder, &hardware_fails_to_start);
+  ADD ("/export/hardware-encoder/fails-on-format", test_hardware_encoder,
+       &hardware_fails_on_format);
   ADD ("/export/disk-full/at-start", test_disk_full, &disk_full_at_start);
   ADD ("/export/disk-full/encoding", test_disk_full, &disk_full_encoding);
   ADD ("/export/disk-full/copying", test_disk_full, &disk_full_copying);

@@ -207,7 +207,8 @@ struct _ReelExporter
   double      eta;
   const char *stage; /* untranslated, N_() */
   gboolean    stream_copied;
-  GPtrArray  *sidecars; /* NULL-terminated paths */
+  char       *video_encoder; /* the factory of the video encoder in use */
+  GPtrArray  *sidecars;      /* NULL-terminated paths */
 
   GMainContext *context;
   GTask        *task;
@@ -245,6 +246,7 @@ enum
   PROP_ETA,
   PROP_STAGE,
   PROP_STREAM_COPIED,
+  PROP_VIDEO_ENCODER,
   N_PROPS
 };
 
@@ -280,6 +282,7 @@ reel_exporter_finalize (GObject *object)
   g_clear_pointer (&self->cut, reel_cut_free);
   reel_export_options_clear (&self->options);
   g_free (self->output_path);
+  g_free (self->video_encoder);
   g_clear_pointer (&self->sidecars, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->reserved_path);
@@ -313,6 +316,9 @@ reel_exporter_get_property (GObject *object, guint prop_id, GValue *value, GPara
       case PROP_STREAM_COPIED:
         g_value_set_boolean (value, self->stream_copied);
         break;
+      case PROP_VIDEO_ENCODER:
+        g_value_set_string (value, self->video_encoder);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -337,6 +343,8 @@ reel_exporter_class_init (ReelExporterClass *klass)
       = g_param_spec_string ("stage", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_STREAM_COPIED] = g_param_spec_boolean ("stream-copied", NULL, NULL, FALSE,
                                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VIDEO_ENCODER] = g_param_spec_string ("video-encoder", NULL, NULL, NULL,
+                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -403,6 +411,13 @@ reel_exporter_get_stream_copied (ReelExporter *self)
 {
   g_return_val_if_fail (REEL_IS_EXPORTER (self), FALSE);
   return self->stream_copied;
+}
+
+const char *
+reel_exporter_get_video_encoder (ReelExporter *self)
+{
+  g_return_val_if_fail (REEL_IS_EXPORTER (self), NULL);
+  return self->video_encoder;
 }
 
 const char *const *
@@ -719,12 +734,22 @@ require_plugin (const Plugin *plugin, GError **error)
   return FALSE;
 }
 
+#define HARDWARE_H264_ENCODER "nvh264enc"
+
 static const char *
 pick_h264_encoder (const ReelExportOptions *options)
 {
-  if (options->allow_hardware_encoder && has_factory ("nvh264enc"))
-    return "nvh264enc";
+  if (options->allow_hardware_encoder && has_factory (HARDWARE_H264_ENCODER))
+    return HARDWARE_H264_ENCODER;
   return "x264enc";
+}
+
+static const char *
+factory_name (GstElement *element)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  return factory != NULL ? gst_plugin_feature_get_name (factory) : NULL;
 }
 
 static const char *
@@ -1026,11 +1051,21 @@ x264_preset_options (const char *preset)
 static void
 deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
 {
-  ReelExporter      *self = user_data;
-  GstElementFactory *factory = gst_element_get_factory (element);
-  const char        *name = factory != NULL ? gst_plugin_feature_get_name (factory) : NULL;
+  ReelExporter *self = user_data;
+  const char   *name = factory_name (element);
 
-  if (g_strcmp0 (name, "x264enc") == 0)
+  if (g_strcmp0 (name, HARDWARE_H264_ENCODER) == 0)
+    {
+      g_autofree char *keyframes = g_strdup_printf ("%u", MAX (self->fps, 1) * 2);
+
+      /* Constant quality at x264's CRF 23 level, keyframes as with x264;
+       * NVENC's own default is a constant 2 Mbit/s whatever the picture. */
+      gst_util_set_object_arg (G_OBJECT (element), "preset", "hq");
+      gst_util_set_object_arg (G_OBJECT (element), "rc-mode", "vbr");
+      gst_util_set_object_arg (G_OBJECT (element), "const-quality", "23");
+      gst_util_set_object_arg (G_OBJECT (element), "gop-size", keyframes);
+    }
+  else if (g_strcmp0 (name, "x264enc") == 0)
     {
       g_autofree char *keyframes = g_strdup_printf ("%u", MAX (self->fps, 1) * 2);
       const char      *preset
@@ -1158,6 +1193,64 @@ error_from_message (ReelExporter *self, GstMessage *message)
 
 typedef void (*PipelineDoneFunc) (ReelExporter *self);
 
+static void
+set_video_encoder (ReelExporter *self, const char *name)
+{
+  if (g_strcmp0 (self->video_encoder, name) == 0)
+    return;
+  g_free (self->video_encoder);
+  self->video_encoder = g_strdup (name);
+  g_debug ("Video encoder: %s", name != NULL ? name : "none");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_ENCODER]);
+}
+
+/* The first video encoder inside @pipeline, or NULL. */
+static const char *
+find_video_encoder (GstElement *pipeline)
+{
+  g_autoptr (GstIterator) iter = gst_bin_iterate_recurse (GST_BIN (pipeline));
+  g_auto (GValue) item = G_VALUE_INIT;
+  const char *found = NULL;
+
+  while (found == NULL && gst_iterator_next (iter, &item) == GST_ITERATOR_OK)
+    {
+      GstElement *element = g_value_get_object (&item);
+
+      if (GST_IS_VIDEO_ENCODER (element))
+        found = factory_name (element);
+      g_value_reset (&item);
+    }
+  return found;
+}
+
+/* A hardware encoder that fails (no usable GPU, a driver too old, all its
+ * sessions taken) gives way to x264: the render starts again, once, with
+ * the software encoder. Returns whether it did. */
+static gboolean
+fall_back_to_software (ReelExporter *self, GstMessage *message)
+{
+  g_autoptr (GError) gst_error = NULL;
+  GstObject *object;
+
+  if (!self->options.allow_hardware_encoder || message == NULL
+      || GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
+    return FALSE;
+  for (object = GST_MESSAGE_SRC (message); object != NULL; object = GST_OBJECT_PARENT (object))
+    if (GST_IS_ELEMENT (object)
+        && g_strcmp0 (factory_name (GST_ELEMENT (object)), HARDWARE_H264_ENCODER) == 0)
+      break;
+  if (object == NULL)
+    return FALSE;
+
+  gst_message_parse_error (message, &gst_error, NULL);
+  g_message ("The hardware encoder %s failed (%s); encoding with x264 instead",
+             HARDWARE_H264_ENCODER, gst_error->message);
+  self->options.allow_hardware_encoder = FALSE;
+  stop_pipeline (self);
+  start_render (self);
+  return TRUE;
+}
+
 static gboolean
 bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
@@ -1179,7 +1272,8 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
           return G_SOURCE_REMOVE;
         }
       case GST_MESSAGE_ERROR:
-        fail (self, error_from_message (self, message));
+        if (!fall_back_to_software (self, message))
+          fail (self, error_from_message (self, message));
         return G_SOURCE_REMOVE;
       case GST_MESSAGE_ELEMENT:
         if (gst_is_missing_plugin_message (message))
@@ -1234,6 +1328,8 @@ play_pipeline (ReelExporter *self, GstElement *pipeline, PipelineDoneFunc done, 
       /* The reason is on the bus; take it from there. */
       g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
 
+      if (fall_back_to_software (self, message))
+        return TRUE;
       if (message != NULL)
         g_propagate_error (error, error_from_message (self, message));
       else
@@ -1694,6 +1790,8 @@ start_render (ReelExporter *self)
                                    _ ("The film cannot be set up for rendering."));
               gst_clear_object (&pipeline);
             }
+          else
+            set_video_encoder (self, find_video_encoder (pipeline));
         }
     }
 

@@ -100,6 +100,10 @@ double      reel_exporter_get_eta (ReelExporter *self);      /* seconds left, -1
 const char *reel_exporter_get_stage (ReelExporter *self);    /* translated */
 /* Whether the video stream was copied from the takes rather than re-encoded. */
 gboolean reel_exporter_get_stream_copied (ReelExporter *self);
+/* The GStreamer factory of the video encoder the film is being encoded
+ * with ("x264enc", "nvh264enc", "vp9enc"); NULL before encoding starts and
+ * when the picture is copied. */
+const char *reel_exporter_get_video_encoder (ReelExporter *self);
 /* The files written besides the film (subtitles, provenance), once finished. */
 const char *const *reel_exporter_get_sidecars (ReelExporter *self);
 
