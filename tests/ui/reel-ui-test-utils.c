@@ -212,16 +212,26 @@ void
 reel_ui_test_save_png (GtkWidget *widget, const char *name, GdkTexture **out_texture)
 {
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *path = reel_ui_test_png_path (name);
-  int              width = gtk_widget_get_width (widget);
-  int              height = gtk_widget_get_height (widget);
+  int              width, height;
   GskRenderer     *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget whose layout is pending paints nothing, and playing media
+   * queue layouts all the time (their time labels): on an empty picture,
+   * let the next frame lay it out and try again. */
+  for (guint attempt = 0; node == NULL && attempt < 5; attempt++)
+    {
+      g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        reel_ui_test_settle (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_nonnull (texture);
