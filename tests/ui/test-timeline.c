@@ -718,7 +718,8 @@ test_timeline_drag (void)
     g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 2.0, 1.0 / zoom);
   }
 
-  /* End and Home: the tracks scroll to keep the playhead in sight. */
+  /* End and Home: the tracks scroll to keep the playhead in sight; so does
+   * a clip moved with the keyboard. */
   {
     ReelPreview *preview = reel_timeline_page_get_preview (page);
     double       x;
@@ -730,6 +731,24 @@ test_timeline_drag (void)
     g_assert_cmpfloat (x, >=, gtk_adjustment_get_value (scroll));
     g_assert_cmpfloat (x, <=,
                        gtk_adjustment_get_value (scroll) + gtk_adjustment_get_page_size (scroll));
+
+    /* A clip moved with the keyboard (Alt+→) from out of sight comes into
+     * sight at its new place. */
+    {
+      gint64          first = cut_item (view, 0)->shot_id;
+      ClipIs          moved = { view, 1, first };
+      graphene_rect_t bounds;
+
+      reel_timeline_view_set_selected_shot (view, first);
+      g_assert_true (
+          gtk_widget_activate_action (GTK_WIDGET (page), "timeline.move-clip-later", NULL));
+      reel_ui_test_wait_until (clip_shows_shot, &moved, "the clip to move one later");
+      g_assert_true (reel_timeline_view_get_clip_bounds (view, 1, &bounds));
+      g_assert_cmpfloat (bounds.origin.x, >=, gtk_adjustment_get_value (scroll));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                         gtk_adjustment_get_value (scroll) + gtk_adjustment_get_page_size (scroll));
+    }
+
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.seek-start", NULL));
     g_assert_cmpfloat (gtk_adjustment_get_value (scroll), ==, 0);
   }
