@@ -66,11 +66,8 @@ gboolean reel_ui_test_pointer_available (GtkWidget *widget);
  * moves to (@to_x, @to_y) in a few steps, and releases it there. Returns
  * once the X server has queued the events; wait for their effect with
  * reel_ui_test_wait_until(). The points must lie inside the window. */
-void reel_ui_test_pointer_drag (GtkWidget *widget,
-                                double     from_x,
-                                double     from_y,
-                                double     to_x,
-                                double     to_y);
+void reel_ui_test_pointer_drag (
+    GtkWidget *widget, double from_x, double from_y, double to_x, double to_y);
 
 /* Pictures */
 
