@@ -49,6 +49,7 @@ state_icon_name (ReelJobState state)
       case REEL_JOB_FAILED:
         return "dialog-error-symbolic";
       case REEL_JOB_CANCELLED:
+      case REEL_N_JOB_STATES:
       default:
         return "process-stop-symbolic";
     }
@@ -107,6 +108,12 @@ format_subtitle (const ReelJobRecord *job, const char *backend_label)
           g_string_append_printf (subtitle, "\n%s", job->error);
         break;
 
+      case REEL_JOB_SUBMITTING:
+      case REEL_JOB_RUNNING:
+      case REEL_JOB_DOWNLOADING:
+      case REEL_JOB_DONE:
+      case REEL_JOB_CANCELLED:
+      case REEL_N_JOB_STATES:
       default:
         g_string_append (subtitle, reel_job_state_get_label (job->state));
         if (job->state != REEL_JOB_DONE && job->attempts > 1)

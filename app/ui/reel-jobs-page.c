@@ -66,6 +66,11 @@ list_for_state (ReelJobsPage *self, ReelJobState state)
       case REEL_JOB_FAILED:
       case REEL_JOB_CANCELLED:
         return self->failed_list;
+      case REEL_JOB_QUEUED:
+      case REEL_JOB_SUBMITTING:
+      case REEL_JOB_RUNNING:
+      case REEL_JOB_DOWNLOADING:
+      case REEL_N_JOB_STATES:
       default:
         return self->active_list;
     }
@@ -202,6 +207,10 @@ reel_jobs_page_refresh (ReelJobsPage *self)
           case REEL_JOB_CANCELLED:
             n_stopped++;
             break;
+          case REEL_JOB_SUBMITTING:
+          case REEL_JOB_RUNNING:
+          case REEL_JOB_DOWNLOADING:
+          case REEL_N_JOB_STATES:
           default:
             n_running++;
             break;

@@ -345,53 +345,46 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   ReelPreview *self = user_data;
 
-  switch (GST_MESSAGE_TYPE (message))
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ASYNC_DONE)
     {
-      case GST_MESSAGE_ASYNC_DONE:
-        self->seeking = FALSE;
-        if (self->pending_seek >= 0)
-          {
-            double seconds = self->pending_seek;
-
-            self->pending_seek = -1;
-            do_seek (self, seconds);
-            break;
-          }
-        if (!self->ready && self->texture != NULL)
-          {
-            self->ready = TRUE;
-            g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-          }
-        if (self->want_playing)
-          gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
-        break;
-
-      case GST_MESSAGE_EOS:
-        gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
-        set_want_playing (self, FALSE);
-        set_position (self, self->duration);
-        break;
-
-      case GST_MESSAGE_ERROR:
+      self->seeking = FALSE;
+      if (self->pending_seek >= 0)
         {
-          g_autoptr (GError) error = NULL;
-          g_autofree char *debug = NULL;
-          g_autofree char *text = NULL;
+          double seconds = self->pending_seek;
 
-          gst_message_parse_error (message, &error, &debug);
-          g_message ("Preview error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
-                     error->message, debug != NULL ? debug : "");
-          /* Translators: %s is GStreamer's own description of the problem */
-          text = g_strdup_printf (_ ("The preview cannot play: %s"), error->message);
-          gst_element_set_state (self->pipeline, GST_STATE_NULL);
-          self->seeking = FALSE;
-          set_want_playing (self, FALSE);
-          set_error (self, text);
+          self->pending_seek = -1;
+          do_seek (self, seconds);
+          return G_SOURCE_CONTINUE;
         }
-        break;
+      if (!self->ready && self->texture != NULL)
+        {
+          self->ready = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+        }
+      if (self->want_playing)
+        gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
+      set_want_playing (self, FALSE);
+      set_position (self, self->duration);
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *debug = NULL;
+      g_autofree char *text = NULL;
 
-      default:
-        break;
+      gst_message_parse_error (message, &error, &debug);
+      g_message ("Preview error from %s: %s (%s)", GST_OBJECT_NAME (GST_MESSAGE_SRC (message)),
+                 error->message, debug != NULL ? debug : "");
+      /* Translators: %s is GStreamer's own description of the problem */
+      text = g_strdup_printf (_ ("The preview cannot play: %s"), error->message);
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      self->seeking = FALSE;
+      set_want_playing (self, FALSE);
+      set_error (self, text);
     }
 
   return G_SOURCE_CONTINUE;

@@ -187,8 +187,8 @@ cue_rect (ReelTimelineView *self, guint index)
 static graphene_rect_t
 music_rect (ReelTimelineView *self, guint index)
 {
-  ReelCutMusic *music = g_ptr_array_index (self->cut->music, index);
-  double        start = MIN (music->start_offset, film_duration (self));
+  ReelMusicTrack *music = g_ptr_array_index (self->cut->music, index);
+  double          start = MIN (music->start_offset, film_duration (self));
 
   return GRAPHENE_RECT_INIT (time_to_x (self, start), MUSIC_Y + index * (MUSIC_H + MUSIC_GAP),
                              MAX ((film_duration (self) - start) * self->zoom, 4.0), MUSIC_H);
@@ -258,7 +258,7 @@ hit_test (ReelTimelineView *self, double x, double y)
     {
       for (guint i = 0; i < self->cut->markers->len; i++)
         {
-          ReelCutMarker *marker = g_ptr_array_index (self->cut->markers, i);
+          ReelMarker *marker = g_ptr_array_index (self->cut->markers, i);
 
           if (fabs (x - time_to_x (self, marker->time)) <= 7 && y >= RULER_H - 16)
             return (Hit){ HIT_MARKER, i };
@@ -300,6 +300,8 @@ hit_test (ReelTimelineView *self, double x, double y)
                 return (Hit){ HIT_CLIP, i - 1 };
               case SPAN_OUTSIDE:
                 break;
+              default:
+                break;
             }
         }
       return hit;
@@ -332,6 +334,8 @@ hit_test (ReelTimelineView *self, double x, double y)
               case SPAN_BODY:
                 return (Hit){ HIT_CUE, i };
               case SPAN_OUTSIDE:
+                break;
+              default:
                 break;
             }
         }
@@ -721,7 +725,7 @@ snapshot_music (ReelTimelineView *self, GtkSnapshot *snapshot, const GdkRGBA *fg
 
   for (guint i = 0; i < n_music (self); i++)
     {
-      ReelCutMusic    *music = g_ptr_array_index (self->cut->music, i);
+      ReelMusicTrack  *music = g_ptr_array_index (self->cut->music, i);
       graphene_rect_t  rect = music_rect (self, i);
       g_autofree char *label = NULL;
       double           fade_in = MIN (music->fade_in * self->zoom, rect.size.width);
@@ -754,8 +758,8 @@ snapshot_markers (ReelTimelineView *self, GtkSnapshot *snapshot, double height)
 
   for (guint i = 0; i < self->cut->markers->len; i++)
     {
-      ReelCutMarker *marker = g_ptr_array_index (self->cut->markers, i);
-      double         x = round (time_to_x (self, marker->time));
+      ReelMarker *marker = g_ptr_array_index (self->cut->markers, i);
+      double      x = round (time_to_x (self, marker->time));
 
       gtk_snapshot_append_color (snapshot, ALPHA (yellow, 0.55),
                                  &GRAPHENE_RECT_INIT (x - 0.5, RULER_H, 1, height - RULER_H));
@@ -1187,12 +1191,12 @@ remove_music_action (GtkWidget *widget, const char *action_name, GVariant *param
     report (self, _ ("Could Not Remove the Music"), error);
 }
 
-static ReelCutMarker *
+static ReelMarker *
 find_marker (ReelTimelineView *self, gint64 marker_id)
 {
   for (guint i = 0; self->cut != NULL && i < self->cut->markers->len; i++)
     {
-      ReelCutMarker *marker = g_ptr_array_index (self->cut->markers, i);
+      ReelMarker *marker = g_ptr_array_index (self->cut->markers, i);
       if (marker->id == marker_id)
         return marker;
     }
@@ -1204,9 +1208,9 @@ set_marker_comment_action (GtkWidget *widget, const char *action_name, GVariant 
 {
   ReelTimelineView *self = REEL_TIMELINE_VIEW (widget);
   g_autoptr (GError) error = NULL;
-  gint64         marker_id;
-  const char    *comment;
-  ReelCutMarker *marker;
+  gint64      marker_id;
+  const char *comment;
+  ReelMarker *marker;
 
   g_variant_get (parameter, "(x&s)", &marker_id, &comment);
   if (self->project == NULL || (marker = find_marker (self, marker_id)) == NULL)
@@ -1546,7 +1550,7 @@ music_remove_cb (GtkButton *button, MusicForm *form)
 static void
 edit_music (ReelTimelineView *self, guint index)
 {
-  ReelCutMusic   *music = g_ptr_array_index (self->cut->music, index);
+  ReelMusicTrack *music = g_ptr_array_index (self->cut->music, index);
   MusicForm      *form = g_new0 (MusicForm, 1);
   GtkWidget      *box = popover_box (music->name != NULL ? music->name : _ ("Music"));
   GtkWidget      *grid = gtk_grid_new ();
@@ -1607,7 +1611,7 @@ marker_delete_cb (GtkButton *button, MarkerForm *form)
 void
 reel_timeline_view_edit_marker (ReelTimelineView *self, gint64 marker_id)
 {
-  ReelCutMarker   *marker;
+  ReelMarker      *marker;
   MarkerForm      *form;
   GtkWidget       *box, *entry, *row, *delete, *apply;
   g_autofree char *heading = NULL;
@@ -1693,6 +1697,13 @@ drag_begin_cb (GtkGestureDrag *gesture, double x, double y, ReelTimelineView *se
       case HIT_CLIP_END:
         select_shot (self, item_at (self, self->drag_hit.index)->shot_id);
         break;
+      case HIT_CUE:
+      case HIT_CUE_END:
+      case HIT_CUE_START:
+      case HIT_CUT:
+      case HIT_MARKER:
+      case HIT_MUSIC:
+      case HIT_NONE:
       default:
         break;
     }
@@ -1785,6 +1796,14 @@ finish_clip_drag (ReelTimelineView *self)
           }
         break;
 
+      case HIT_CUE:
+      case HIT_CUE_END:
+      case HIT_CUE_START:
+      case HIT_CUT:
+      case HIT_MARKER:
+      case HIT_MUSIC:
+      case HIT_NONE:
+      case HIT_RULER:
       default:
         break;
     }
@@ -1839,6 +1858,12 @@ drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, ReelTimelineView *se
           case HIT_CUE_END:
             finish_cue_drag (self);
             break;
+          case HIT_CUE:
+          case HIT_CUT:
+          case HIT_MARKER:
+          case HIT_MUSIC:
+          case HIT_NONE:
+          case HIT_RULER:
           default:
             break;
         }
@@ -1861,12 +1886,16 @@ drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, ReelTimelineView *se
             break;
           case HIT_MARKER:
             reel_timeline_view_edit_marker (
-                self, ((ReelCutMarker *) g_ptr_array_index (self->cut->markers, hit.index))->id);
+                self, ((ReelMarker *) g_ptr_array_index (self->cut->markers, hit.index))->id);
             break;
           case HIT_NONE:
             if (self->drag_start_y >= VIDEO_Y)
               select_shot (self, 0);
             break;
+          case HIT_CLIP:
+          case HIT_CLIP_END:
+          case HIT_CLIP_START:
+          case HIT_RULER:
           default:
             break;
         }
@@ -1903,6 +1932,7 @@ motion_cb (GtkEventControllerMotion *controller, double x, double y, ReelTimelin
       case HIT_RULER:
         cursor = "text";
         break;
+      case HIT_NONE:
       default:
         break;
     }

@@ -187,7 +187,7 @@ make_cut (GPtrArray *takes, const char *music, gboolean with_captions)
     }
   if (music != NULL)
     {
-      ReelCutMusic *track = reel_cut_music_new ();
+      ReelMusicTrack *track = reel_music_track_new ();
 
       track->name = g_strdup ("Music");
       track->path = g_strdup (music);

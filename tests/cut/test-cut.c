@@ -146,7 +146,7 @@ test_edits_are_undoable (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_project_update_music (fixture->project, music_id, 1.5, 0.5, 2, 3, &error));
   {
     g_autoptr (GPtrArray) music = reel_project_list_music (fixture->project);
-    ReelCutMusic *track;
+    ReelMusicTrack *track;
 
     g_assert_cmpuint (music->len, ==, 1);
     track = g_ptr_array_index (music, 0);
@@ -161,7 +161,7 @@ test_edits_are_undoable (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_project_undo (fixture->project, &error));
   {
     g_autoptr (GPtrArray) music = reel_project_list_music (fixture->project);
-    g_assert_cmpfloat (((ReelCutMusic *) g_ptr_array_index (music, 0))->volume, ==, 1);
+    g_assert_cmpfloat (((ReelMusicTrack *) g_ptr_array_index (music, 0))->volume, ==, 1);
   }
   g_assert_true (reel_project_remove_music (fixture->project, music_id, &error));
   {
@@ -186,7 +186,7 @@ test_edits_are_undoable (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_project_update_marker (fixture->project, marker_id, 4.0, "fixed", &error));
   {
     g_autoptr (GPtrArray) markers = reel_project_list_markers (fixture->project);
-    ReelCutMarker *marker = g_ptr_array_index (markers, 0);
+    ReelMarker *marker = g_ptr_array_index (markers, 0);
 
     g_assert_cmpuint (markers->len, ==, 1);
     g_assert_cmpfloat (marker->time, ==, 4.0);
@@ -196,7 +196,7 @@ test_edits_are_undoable (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_project_undo (fixture->project, &error));
   {
     g_autoptr (GPtrArray) markers = reel_project_list_markers (fixture->project);
-    g_assert_cmpstr (((ReelCutMarker *) g_ptr_array_index (markers, 0))->comment, ==,
+    g_assert_cmpstr (((ReelMarker *) g_ptr_array_index (markers, 0))->comment, ==,
                      "redo: coat colour wrong");
   }
   g_assert_true (reel_project_remove_marker (fixture->project, marker_id, &error));

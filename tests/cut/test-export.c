@@ -606,7 +606,7 @@ test_music_fades (Fixture *fixture, gconstpointer data)
   g_autofree char  *tone = g_build_filename (fixture->dir, "tone.wav", NULL);
   g_autofree char  *output = g_build_filename (fixture->dir, "film.mp4", NULL);
   ReelCut          *cut = make_rgb_cut (fixture, "import");
-  ReelCutMusic     *music = reel_cut_music_new ();
+  ReelMusicTrack   *music = reel_music_track_new ();
   ReelExportOptions options;
   double            start, middle, end;
 

@@ -133,7 +133,7 @@ sample_cut_add_cue (ReelCut    *cut,
 static void
 add_marker (ReelCut *cut, gint64 id, double time, const char *comment, gint64 shot_id)
 {
-  ReelCutMarker *marker = reel_cut_marker_new ();
+  ReelMarker *marker = reel_marker_new ();
 
   marker->id = id;
   marker->time = time;
@@ -145,9 +145,9 @@ add_marker (ReelCut *cut, gint64 id, double time, const char *comment, gint64 sh
 ReelCut *
 sample_cut_new (const SampleMedia *media)
 {
-  ReelCut      *cut = reel_cut_new ();
-  ReelCutItem  *item;
-  ReelCutMusic *music;
+  ReelCut        *cut = reel_cut_new ();
+  ReelCutItem    *item;
+  ReelMusicTrack *music;
 
   g_free (cut->title);
   cut->title = g_strdup ("光合作用 Lesson");
@@ -211,7 +211,7 @@ sample_cut_new (const SampleMedia *media)
   add_marker (cut, 1, 0.5, "redo: coat colour wrong", 11);
   add_marker (cut, 2, 3.25, "check: 树叶颜色\nsecond line of the note", 21);
 
-  music = reel_cut_music_new ();
+  music = reel_music_track_new ();
   music->id = 1;
   music->name = g_strdup ("Morning theme");
   music->path = g_strdup (media != NULL ? media->music : "/nonexistent/music.ogg");

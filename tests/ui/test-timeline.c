@@ -385,7 +385,7 @@ test_timeline_demo (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "timeline.add-marker", NULL));
     markers = reel_project_list_markers (project);
     g_assert_cmpuint (markers->len, ==, 1);
-    g_assert_cmpfloat_with_epsilon (((ReelCutMarker *) markers->pdata[0])->time, 0.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (((ReelMarker *) markers->pdata[0])->time, 0.5, 1e-6);
 
     /* Its popover opens for the comment once the tracks show it. */
     reel_ui_test_wait_until (popover_shown, view, "the marker's popover");
@@ -395,7 +395,7 @@ test_timeline_demo (void)
     g_signal_emit_by_name (entry, "activate");
     g_clear_pointer (&markers, g_ptr_array_unref);
     markers = reel_project_list_markers (project);
-    g_assert_cmpstr (((ReelCutMarker *) markers->pdata[0])->comment, ==, "redo: coat colour wrong");
+    g_assert_cmpstr (((ReelMarker *) markers->pdata[0])->comment, ==, "redo: coat colour wrong");
   }
 
   /* Music: a tone imported into the media store, then turned down with fades. */
@@ -413,8 +413,8 @@ test_timeline_demo (void)
                                                import.music_id, 0.0, 0.5, 0.5, 1.0));
     music = reel_project_list_music (project);
     g_assert_cmpuint (music->len, ==, 1);
-    g_assert_cmpfloat_with_epsilon (((ReelCutMusic *) music->pdata[0])->volume, 0.5, 1e-6);
-    g_assert_cmpfloat_with_epsilon (((ReelCutMusic *) music->pdata[0])->fade_out, 1.0, 1e-6);
+    g_assert_cmpfloat_with_epsilon (((ReelMusicTrack *) music->pdata[0])->volume, 0.5, 1e-6);
+    g_assert_cmpfloat_with_epsilon (((ReelMusicTrack *) music->pdata[0])->fade_out, 1.0, 1e-6);
 
     /* The preview is built again with it and shows a frame. */
     reel_timeline_page_rebuild_now (page);

@@ -19,7 +19,11 @@
 #include "reel-captions.h"
 #include "reel-cut-timeline.h"
 
-G_DEFINE_QUARK (reel - cut - timeline - error - quark, reel_cut_timeline_error)
+GQuark
+reel_cut_timeline_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-cut-timeline-error-quark");
+}
 
 static const char *const label_position_names[] = {
   [REEL_LABEL_POSITION_NONE] = "none",
@@ -179,7 +183,7 @@ reel_cut_load_assets_async (const ReelCut             *cut,
         g_hash_table_add (paths, item->media_path);
     }
   for (guint i = 0; i < cut->music->len; i++)
-    g_hash_table_add (paths, ((ReelCutMusic *) g_ptr_array_index (cut->music, i))->path);
+    g_hash_table_add (paths, ((ReelMusicTrack *) g_ptr_array_index (cut->music, i))->path);
   if (options != NULL && options->extra_music != NULL)
     g_hash_table_add (paths, (gpointer) options->extra_music);
 
@@ -369,7 +373,7 @@ attach_caption_burner (GESTimeline               *timeline,
  * "volume" property, keyed in the source's time (which starts at its
  * in-point, 0 here). */
 static void
-apply_music_volume (GESClip *clip, const ReelCutMusic *music, GstClockTime duration)
+apply_music_volume (GESClip *clip, const ReelMusicTrack *music, GstClockTime duration)
 {
   GList *elements = ges_clip_find_track_elements (clip, NULL, GES_TRACK_TYPE_AUDIO, G_TYPE_NONE);
   double volume = CLAMP (music->volume, 0.0, 10.0);
@@ -411,11 +415,11 @@ apply_music_volume (GESClip *clip, const ReelCutMusic *music, GstClockTime durat
 }
 
 static gboolean
-add_music (GESLayer           *layer,
-           GHashTable         *assets,
-           const ReelCutMusic *music,
-           GstClockTime        film_duration,
-           GError            **error)
+add_music (GESLayer             *layer,
+           GHashTable           *assets,
+           const ReelMusicTrack *music,
+           GstClockTime          film_duration,
+           GError              **error)
 {
   GESUriClipAsset *asset = request_asset (assets, music->path, error);
   GstClockTime     start = seconds_to_time (music->start_offset);
@@ -541,7 +545,7 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
 
   if (options->extra_music != NULL)
     {
-      g_autoptr (ReelCutMusic) extra = reel_cut_music_new ();
+      g_autoptr (ReelMusicTrack) extra = reel_music_track_new ();
 
       extra->path = g_strdup (options->extra_music);
       extra->name = g_path_get_basename (options->extra_music);

@@ -21,36 +21,6 @@
  * rendered again. */
 #define ANIMATIC_CACHE_VERSION "1"
 
-const char *
-reel_transition_to_string (ReelTransition transition)
-{
-  switch (transition)
-    {
-      case REEL_TRANSITION_CROSSFADE:
-        return "crossfade";
-      case REEL_TRANSITION_CUT:
-      default:
-        return "cut";
-    }
-}
-
-gboolean
-reel_transition_from_string (const char *str, ReelTransition *transition)
-{
-  ReelTransition value;
-
-  if (g_strcmp0 (str, "cut") == 0)
-    value = REEL_TRANSITION_CUT;
-  else if (g_strcmp0 (str, "crossfade") == 0)
-    value = REEL_TRANSITION_CROSSFADE;
-  else
-    return FALSE;
-
-  if (transition != NULL)
-    *transition = value;
-  return TRUE;
-}
-
 gboolean
 reel_backend_is_generative (const char *backend)
 {
@@ -157,59 +127,6 @@ reel_cut_cue_dup_display_text (const ReelCutCue *cue)
   return g_strdup (cue->text != NULL ? cue->text : "");
 }
 
-ReelCutMusic *
-reel_cut_music_new (void)
-{
-  ReelCutMusic *music = g_new0 (ReelCutMusic, 1);
-
-  music->volume = 1.0;
-  return music;
-}
-
-void
-reel_cut_music_free (ReelCutMusic *music)
-{
-  if (music == NULL)
-    return;
-  g_free (music->name);
-  g_free (music->path);
-  g_free (music);
-}
-
-static ReelCutMusic *
-cut_music_copy (const ReelCutMusic *music)
-{
-  ReelCutMusic *copy = g_memdup2 (music, sizeof *music);
-
-  copy->name = g_strdup (music->name);
-  copy->path = g_strdup (music->path);
-  return copy;
-}
-
-ReelCutMarker *
-reel_cut_marker_new (void)
-{
-  return g_new0 (ReelCutMarker, 1);
-}
-
-void
-reel_cut_marker_free (ReelCutMarker *marker)
-{
-  if (marker == NULL)
-    return;
-  g_free (marker->comment);
-  g_free (marker);
-}
-
-static ReelCutMarker *
-cut_marker_copy (const ReelCutMarker *marker)
-{
-  ReelCutMarker *copy = g_memdup2 (marker, sizeof *marker);
-
-  copy->comment = g_strdup (marker->comment);
-  return copy;
-}
-
 ReelCut *
 reel_cut_new (void)
 {
@@ -220,8 +137,8 @@ reel_cut_new (void)
   cut->fps = 24;
   cut->items = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_item_free);
   cut->cues = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_cue_free);
-  cut->music = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_music_free);
-  cut->markers = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_marker_free);
+  cut->music = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_music_track_free);
+  cut->markers = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_marker_free);
   return cut;
 }
 
@@ -259,9 +176,9 @@ reel_cut_copy (const ReelCut *cut)
   for (guint i = 0; i < cut->cues->len; i++)
     g_ptr_array_add (copy->cues, cut_cue_copy (g_ptr_array_index (cut->cues, i)));
   for (guint i = 0; i < cut->music->len; i++)
-    g_ptr_array_add (copy->music, cut_music_copy (g_ptr_array_index (cut->music, i)));
+    g_ptr_array_add (copy->music, reel_music_track_copy (g_ptr_array_index (cut->music, i)));
   for (guint i = 0; i < cut->markers->len; i++)
-    g_ptr_array_add (copy->markers, cut_marker_copy (g_ptr_array_index (cut->markers, i)));
+    g_ptr_array_add (copy->markers, reel_marker_copy (g_ptr_array_index (cut->markers, i)));
   return copy;
 }
 
@@ -306,8 +223,8 @@ compare_cues_by_start (gconstpointer a, gconstpointer b)
 static int
 compare_markers_by_time (gconstpointer a, gconstpointer b)
 {
-  const ReelCutMarker *marker_a = *(ReelCutMarker **) a;
-  const ReelCutMarker *marker_b = *(ReelCutMarker **) b;
+  const ReelMarker *marker_a = *(ReelMarker **) a;
+  const ReelMarker *marker_b = *(ReelMarker **) b;
 
   return (marker_a->time > marker_b->time) - (marker_a->time < marker_b->time);
 }

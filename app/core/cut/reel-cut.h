@@ -9,18 +9,10 @@
  */
 #pragma once
 
-#include "reel-project.h"
+#include "reel-cut-enums.h"
+#include "reel-project-cut.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  REEL_TRANSITION_CUT,
-  REEL_TRANSITION_CROSSFADE,
-} ReelTransition;
-
-const char *reel_transition_to_string (ReelTransition transition); /* "cut", "crossfade" */
-gboolean    reel_transition_from_string (const char *str, ReelTransition *transition);
 
 typedef struct
 {
@@ -90,25 +82,6 @@ typedef struct
 
 typedef struct
 {
-  gint64 id;
-  char  *name;
-  char  *path;         /* absolute */
-  double start_offset; /* where the music starts in the cut, seconds */
-  double volume;       /* 0…2, 1 = unchanged */
-  double fade_in;
-  double fade_out;
-} ReelCutMusic;
-
-typedef struct
-{
-  gint64 id;
-  double time;
-  char  *comment;
-  gint64 shot_id; /* 0 when none */
-} ReelCutMarker;
-
-typedef struct
-{
   char      *title;
   guint      width;
   guint      height;
@@ -117,8 +90,8 @@ typedef struct
   double     duration;  /* of the whole cut, transitions overlapping */
   GPtrArray *items;     /* ReelCutItem* in order */
   GPtrArray *cues;      /* ReelCutCue* in time order */
-  GPtrArray *music;     /* ReelCutMusic* */
-  GPtrArray *markers;   /* ReelCutMarker* in time order */
+  GPtrArray *music;     /* ReelMusicTrack* */
+  GPtrArray *markers;   /* ReelMarker* in time order */
   char      *media_dir; /* the project's media directory, absolute */
 } ReelCut;
 
@@ -126,18 +99,12 @@ ReelCut *reel_cut_new (void);
 void     reel_cut_free (ReelCut *cut);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCut, reel_cut_free)
 
-ReelCutItem   *reel_cut_item_new (void);
-void           reel_cut_item_free (ReelCutItem *item);
-ReelCutCue    *reel_cut_cue_new (void);
-void           reel_cut_cue_free (ReelCutCue *cue);
-ReelCutMusic  *reel_cut_music_new (void);
-void           reel_cut_music_free (ReelCutMusic *music);
-ReelCutMarker *reel_cut_marker_new (void);
-void           reel_cut_marker_free (ReelCutMarker *marker);
+ReelCutItem *reel_cut_item_new (void);
+void         reel_cut_item_free (ReelCutItem *item);
+ReelCutCue  *reel_cut_cue_new (void);
+void         reel_cut_cue_free (ReelCutCue *cue);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCutItem, reel_cut_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCutCue, reel_cut_cue_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCutMusic, reel_cut_music_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelCutMarker, reel_cut_marker_free)
 
 ReelCut *reel_cut_copy (const ReelCut *cut);
 

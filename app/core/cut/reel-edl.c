@@ -143,10 +143,10 @@ reel_edl_to_string (const ReelCut *cut)
       /* Markers inside this event, as Avid-style locators. */
       while (cut->markers != NULL && marker_index < cut->markers->len)
         {
-          const ReelCutMarker *marker = g_ptr_array_index (cut->markers, marker_index);
-          gint64               frame = reel_seconds_to_frames (marker->time, fps);
-          g_autofree char     *timecode = NULL;
-          g_autofree char     *comment = NULL;
+          const ReelMarker *marker = g_ptr_array_index (cut->markers, marker_index);
+          gint64            frame = reel_seconds_to_frames (marker->time, fps);
+          g_autofree char  *timecode = NULL;
+          g_autofree char  *comment = NULL;
 
           if (frame >= record_out && i + 1 < cut->items->len)
             break;

@@ -41,7 +41,11 @@
 #include "reel-otio.h"
 #include "reel-pdf-boards.h"
 
-G_DEFINE_QUARK (reel - export - error - quark, reel_export_error)
+GQuark
+reel_export_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-export-error-quark");
+}
 
 #define PROGRESS_POLL_MS 200
 /* Bytes written into the reserved file before rendering, so a full disk is
@@ -1259,37 +1263,33 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
   if (self->task == NULL)
     return G_SOURCE_CONTINUE;
 
-  switch (GST_MESSAGE_TYPE (message))
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
     {
-      case GST_MESSAGE_EOS:
-        {
-          PipelineDoneFunc done = g_object_get_data (G_OBJECT (self->pipeline), "reel-done");
+      PipelineDoneFunc done = g_object_get_data (G_OBJECT (self->pipeline), "reel-done");
 
-          set_stage_fraction (self, 1.0);
-          stop_pipeline (self);
-          if (!check_cancelled (self))
-            done (self);
-          return G_SOURCE_REMOVE;
-        }
-      case GST_MESSAGE_ERROR:
-        if (!fall_back_to_software (self, message))
-          fail (self, error_from_message (self, message));
-        return G_SOURCE_REMOVE;
-      case GST_MESSAGE_ELEMENT:
-        if (gst_is_missing_plugin_message (message))
-          {
-            g_autofree char *description = gst_missing_plugin_message_get_description (message);
+      set_stage_fraction (self, 1.0);
+      stop_pipeline (self);
+      if (!check_cancelled (self))
+        done (self);
+      return G_SOURCE_REMOVE;
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      if (!fall_back_to_software (self, message))
+        fail (self, error_from_message (self, message));
+      return G_SOURCE_REMOVE;
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
+           && gst_is_missing_plugin_message (message))
+    {
+      g_autofree char *description = gst_missing_plugin_message_get_description (message);
 
-            fail (self, g_error_new (REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_MISSING_PLUGIN,
-                                     _ ("A GStreamer plugin is missing: %s. Install "
-                                        "gstreamer1.0-plugins-good, gstreamer1.0-plugins-ugly and "
-                                        "gstreamer1.0-libav."),
-                                     description));
-            return G_SOURCE_REMOVE;
-          }
-        break;
-      default:
-        break;
+      fail (self, g_error_new (REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_MISSING_PLUGIN,
+                               _ ("A GStreamer plugin is missing: %s. Install "
+                                  "gstreamer1.0-plugins-good, gstreamer1.0-plugins-ugly and "
+                                  "gstreamer1.0-libav."),
+                               description));
+      return G_SOURCE_REMOVE;
     }
   return G_SOURCE_CONTINUE;
 }

@@ -69,8 +69,8 @@ typedef struct
   gint64     duration;
   gint64     start;   /* the element's local time at its offset */
   GPtrArray *cues;    /* const ReelCutCue* starting here */
-  GPtrArray *markers; /* const ReelCutMarker* */
-  GPtrArray *music;   /* const ReelCutMusic* */
+  GPtrArray *markers; /* const ReelMarker* */
+  GPtrArray *music;   /* const ReelMusicTrack* */
 } SpineElement;
 
 static guint
@@ -145,11 +145,11 @@ append_caption (GString            *out,
 }
 
 static void
-append_marker (GString             *out,
-               guint                depth,
-               const ReelCut       *cut,
-               const SpineElement  *element,
-               const ReelCutMarker *marker)
+append_marker (GString            *out,
+               guint               depth,
+               const ReelCut      *cut,
+               const SpineElement *element,
+               const ReelMarker   *marker)
 {
   const char      *comment = marker->comment != NULL ? marker->comment : "";
   g_autofree char *value = g_strndup (comment, strcspn (comment, "\r\n"));
@@ -162,13 +162,13 @@ append_marker (GString             *out,
 }
 
 static void
-append_music (GString            *out,
-              guint               depth,
-              const ReelCut      *cut,
-              const SpineElement *element,
-              const ReelCutMusic *music,
-              const char         *asset_id,
-              gint64              total_frames)
+append_music (GString              *out,
+              guint                 depth,
+              const ReelCut        *cut,
+              const SpineElement   *element,
+              const ReelMusicTrack *music,
+              const char           *asset_id,
+              gint64                total_frames)
 {
   gint64           start_frame = reel_seconds_to_frames (music->start_offset, cut->fps);
   g_autofree char *offset = local_time (element, start_frame, cut->fps);
@@ -288,11 +288,11 @@ append_resources (GString             *out,
 
   for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
     {
-      const ReelCutMusic *music = g_ptr_array_index (cut->music, i);
-      g_autofree char    *absolute = NULL;
-      g_autofree char    *uri = NULL;
-      g_autofree char    *name = NULL;
-      char               *id;
+      const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
+      g_autofree char      *absolute = NULL;
+      g_autofree char      *uri = NULL;
+      g_autofree char      *name = NULL;
+      char                 *id;
 
       if (music->path == NULL || g_hash_table_contains (asset_ids, music->path))
         continue;
@@ -380,7 +380,7 @@ reel_fcpxml_to_string (const ReelCut *cut)
         }
       for (guint i = 0; cut->markers != NULL && i < cut->markers->len; i++)
         {
-          const ReelCutMarker *marker = g_ptr_array_index (cut->markers, i);
+          const ReelMarker *marker = g_ptr_array_index (cut->markers, i);
 
           g_ptr_array_add (
               elements[element_at (elements, n, reel_seconds_to_frames (marker->time, cut->fps))]
@@ -389,8 +389,8 @@ reel_fcpxml_to_string (const ReelCut *cut)
         }
       for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
         {
-          const ReelCutMusic *music = g_ptr_array_index (cut->music, i);
-          gint64              start = reel_seconds_to_frames (music->start_offset, cut->fps);
+          const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
+          gint64                start = reel_seconds_to_frames (music->start_offset, cut->fps);
 
           if (music->path != NULL && start < total_frames)
             g_ptr_array_add (elements[element_at (elements, n, start)].music, (gpointer) music);
@@ -453,7 +453,7 @@ reel_fcpxml_to_string (const ReelCut *cut)
         append_provenance_note (out, depth + 1, item);
       for (guint j = 0; j < element->music->len; j++)
         {
-          const ReelCutMusic *music = g_ptr_array_index (element->music, j);
+          const ReelMusicTrack *music = g_ptr_array_index (element->music, j);
 
           append_music (out, depth + 1, cut, element, music,
                         g_hash_table_lookup (asset_ids, music->path), total_frames);

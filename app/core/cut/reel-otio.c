@@ -267,10 +267,10 @@ add_video_track (JsonBuilder *builder, const ReelCut *cut, const ReelFrameSpan *
 }
 
 static void
-add_music_track (JsonBuilder        *builder,
-                 const ReelCut      *cut,
-                 const ReelCutMusic *music,
-                 gint64              total_frames)
+add_music_track (JsonBuilder          *builder,
+                 const ReelCut        *cut,
+                 const ReelMusicTrack *music,
+                 gint64                total_frames)
 {
   gint64           offset = reel_seconds_to_frames (music->start_offset, cut->fps);
   g_autofree char *name
@@ -316,7 +316,7 @@ add_music_track (JsonBuilder        *builder,
 }
 
 static void
-add_marker (JsonBuilder *builder, const ReelCut *cut, const ReelCutMarker *marker)
+add_marker (JsonBuilder *builder, const ReelCut *cut, const ReelMarker *marker)
 {
   const char      *comment = marker->comment != NULL ? marker->comment : "";
   g_autofree char *name = g_strndup (comment, strcspn (comment, "\r\n"));
@@ -422,8 +422,8 @@ reel_otio_to_string (const ReelCut *cut)
   add_video_track (builder, cut, spans);
   for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
     {
-      const ReelCutMusic *music = g_ptr_array_index (cut->music, i);
-      gint64              offset = reel_seconds_to_frames (music->start_offset, cut->fps);
+      const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
+      gint64                offset = reel_seconds_to_frames (music->start_offset, cut->fps);
 
       if (music->path != NULL && offset < total_frames)
         add_music_track (builder, cut, music, total_frames);

@@ -35,7 +35,11 @@
 /* Width of the animatic card drawn for a shot that has no media yet. */
 #define CARD_WIDTH 960
 
-G_DEFINE_QUARK (reel - pdf - boards - error - quark, reel_pdf_boards_error)
+GQuark
+reel_pdf_boards_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-pdf-boards-error-quark");
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 

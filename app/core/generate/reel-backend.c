@@ -10,7 +10,11 @@
 
 #include "reel-backend.h"
 
-G_DEFINE_QUARK (reel - backend - error - quark, reel_backend_error)
+GQuark
+reel_backend_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-backend-error-quark");
+}
 G_DEFINE_INTERFACE (ReelBackend, reel_backend, G_TYPE_OBJECT)
 
 static gboolean

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "reel-generate-enums.h"
 #include "reel-job-context.h"
 #include "reel-job-request.h"
 

@@ -70,52 +70,21 @@ reel_media_error_quark (void)
 
 /* ReelMediaKind */
 
-static const GEnumValue media_kind_values[] = {
-  { REEL_MEDIA_KIND_VIDEO, "REEL_MEDIA_KIND_VIDEO", "video" },
-  { REEL_MEDIA_KIND_IMAGE, "REEL_MEDIA_KIND_IMAGE", "image" },
-  { REEL_MEDIA_KIND_AUDIO, "REEL_MEDIA_KIND_AUDIO", "audio" },
-  { 0, NULL, NULL },
-};
-
-GType
-reel_media_kind_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      GType type
-          = g_enum_register_static (g_intern_static_string ("ReelMediaKind"), media_kind_values);
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 const char *
 reel_media_kind_to_string (ReelMediaKind kind)
 {
-  if (kind > REEL_MEDIA_KIND_AUDIO)
-    kind = REEL_MEDIA_KIND_VIDEO;
-  return media_kind_values[kind].value_nick;
+  return reel_enum_to_nick (REEL_TYPE_MEDIA_KIND, kind, "video");
 }
 
 gboolean
 reel_media_kind_from_string (const char *str, ReelMediaKind *kind)
 {
-  if (str == NULL)
+  int value;
+
+  if (!reel_enum_from_nick (REEL_TYPE_MEDIA_KIND, str, &value))
     return FALSE;
-
-  for (guint i = 0; media_kind_values[i].value_nick != NULL; i++)
-    {
-      if (g_ascii_strcasecmp (str, media_kind_values[i].value_nick) == 0)
-        {
-          *kind = (ReelMediaKind) media_kind_values[i].value;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  *kind = (ReelMediaKind) value;
+  return TRUE;
 }
 
 /* ReelMediaInfo */

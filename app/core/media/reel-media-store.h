@@ -13,6 +13,9 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "reel-media-enums.h"
+#include "reel-types.h"
+
 G_BEGIN_DECLS
 
 #define REEL_MEDIA_ERROR (reel_media_error_quark ())
@@ -34,9 +37,6 @@ typedef enum
   REEL_MEDIA_KIND_IMAGE,
   REEL_MEDIA_KIND_AUDIO,
 } ReelMediaKind;
-
-#define REEL_TYPE_MEDIA_KIND (reel_media_kind_get_type ())
-GType reel_media_kind_get_type (void) G_GNUC_CONST;
 
 /* Stable identifiers ("video", "image", "audio") for the database and JSON. */
 const char *reel_media_kind_to_string (ReelMediaKind kind);

@@ -8,10 +8,46 @@
  */
 #pragma once
 
-#include "reel-cut.h"
 #include "reel-project.h"
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  REEL_TRANSITION_CUT,
+  REEL_TRANSITION_CROSSFADE,
+} ReelTransition;
+
+const char *reel_transition_to_string (ReelTransition transition); /* "cut", "crossfade" */
+gboolean    reel_transition_from_string (const char *str, ReelTransition *transition);
+
+typedef struct
+{
+  gint64 id;
+  char  *name;
+  char  *path;         /* absolute */
+  double start_offset; /* where the music starts in the cut, seconds */
+  double volume;       /* 0…2, 1 = unchanged */
+  double fade_in;
+  double fade_out;
+} ReelMusicTrack;
+
+typedef struct
+{
+  gint64 id;
+  double time;
+  char  *comment;
+  gint64 shot_id; /* 0 when none */
+} ReelMarker;
+
+ReelMusicTrack *reel_music_track_new (void);
+void            reel_music_track_free (ReelMusicTrack *music);
+ReelMarker     *reel_marker_new (void);
+void            reel_marker_free (ReelMarker *marker);
+ReelMusicTrack *reel_music_track_copy (const ReelMusicTrack *music);
+ReelMarker     *reel_marker_copy (const ReelMarker *marker);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelMusicTrack, reel_music_track_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelMarker, reel_marker_free)
 
 /* How a shot is cut into the film. */
 typedef struct
@@ -66,7 +102,7 @@ gboolean reel_project_update_music (ReelProject *self,
                                     double       fade_out,
                                     GError     **error);
 gboolean reel_project_remove_music (ReelProject *self, gint64 music_id, GError **error);
-/* (transfer full) ReelCutMusic* in track order, with absolute paths. */
+/* (transfer full) ReelMusicTrack* in track order, with absolute paths. */
 GPtrArray *reel_project_list_music (ReelProject *self);
 
 /* Markers: @shot_id 0 for none. Returns the new marker's id, 0 on error. */
@@ -75,7 +111,7 @@ gint64 reel_project_add_marker (
 gboolean reel_project_update_marker (
     ReelProject *self, gint64 marker_id, double time, const char *comment, GError **error);
 gboolean reel_project_remove_marker (ReelProject *self, gint64 marker_id, GError **error);
-/* (transfer full) ReelCutMarker* in time order. */
+/* (transfer full) ReelMarker* in time order. */
 GPtrArray *reel_project_list_markers (ReelProject *self);
 
 G_END_DECLS

@@ -22,7 +22,11 @@
 #include "reel-shot-private.h"
 
 G_DEFINE_FINAL_TYPE (ReelProject, reel_project, G_TYPE_OBJECT)
-G_DEFINE_QUARK (reel - project - error - quark, reel_project_error)
+GQuark
+reel_project_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-project-error-quark");
+}
 
 enum
 {

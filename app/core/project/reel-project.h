@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "reel-plan.h"
+#include "reel-project-enums.h"
 #include "reel-scene.h"
 #include "reel-shot.h"
 #include "reel-types.h"

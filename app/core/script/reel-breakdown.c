@@ -14,7 +14,11 @@
 #include "reel-fountain.h"
 #include "reel-segmenter.h"
 
-G_DEFINE_QUARK (reel - script - error - quark, reel_script_error)
+GQuark
+reel_script_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-script-error-quark");
+}
 
 /* Plain text is split only where a paragraph is far longer than a shot. */
 #define PLAIN_TEXT_SPLIT_FACTOR 2

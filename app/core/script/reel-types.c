@@ -8,56 +8,52 @@
 
 #include "reel-types.h"
 
-static const GEnumValue camera_move_values[] = {
-  { REEL_CAMERA_STATIC, "REEL_CAMERA_STATIC", "static" },
-  { REEL_CAMERA_PAN_LEFT, "REEL_CAMERA_PAN_LEFT", "pan-left" },
-  { REEL_CAMERA_PAN_RIGHT, "REEL_CAMERA_PAN_RIGHT", "pan-right" },
-  { REEL_CAMERA_TILT_UP, "REEL_CAMERA_TILT_UP", "tilt-up" },
-  { REEL_CAMERA_TILT_DOWN, "REEL_CAMERA_TILT_DOWN", "tilt-down" },
-  { REEL_CAMERA_PUSH_IN, "REEL_CAMERA_PUSH_IN", "push-in" },
-  { REEL_CAMERA_PULL_OUT, "REEL_CAMERA_PULL_OUT", "pull-out" },
-  { 0, NULL, NULL },
-};
-
-GType
-reel_camera_move_get_type (void)
+const char *
+reel_enum_to_nick (GType type, int value, const char *fallback)
 {
-  static gsize type_id = 0;
+  g_autoptr (GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *enum_value = g_enum_get_value (klass, value);
 
-  if (g_once_init_enter (&type_id))
-    {
-      GType type
-          = g_enum_register_static (g_intern_static_string ("ReelCameraMove"), camera_move_values);
-      g_once_init_leave (&type_id, type);
-    }
+  /* The nicks are static strings of the generated type: they outlive the class reference. */
+  return enum_value != NULL ? enum_value->value_nick : fallback;
+}
 
-  return type_id;
+gboolean
+reel_enum_from_nick (GType type, const char *nick, int *value)
+{
+  g_autoptr (GEnumClass) klass = NULL;
+  g_autofree char *lower = NULL;
+  GEnumValue      *enum_value;
+
+  if (nick == NULL)
+    return FALSE;
+
+  klass = g_type_class_ref (type);
+  lower = g_ascii_strdown (nick, -1);
+  enum_value = g_enum_get_value_by_nick (klass, lower);
+  if (enum_value == NULL)
+    return FALSE;
+
+  if (value != NULL)
+    *value = enum_value->value;
+  return TRUE;
 }
 
 const char *
 reel_camera_move_to_string (ReelCameraMove move)
 {
-  if (move >= REEL_N_CAMERA_MOVES)
-    move = REEL_CAMERA_STATIC;
-  return camera_move_values[move].value_nick;
+  return reel_enum_to_nick (REEL_TYPE_CAMERA_MOVE, move, "static");
 }
 
 gboolean
 reel_camera_move_from_string (const char *str, ReelCameraMove *move)
 {
-  if (str == NULL)
+  int value;
+
+  if (!reel_enum_from_nick (REEL_TYPE_CAMERA_MOVE, str, &value))
     return FALSE;
-
-  for (guint i = 0; i < REEL_N_CAMERA_MOVES; i++)
-    {
-      if (g_ascii_strcasecmp (str, camera_move_values[i].value_nick) == 0)
-        {
-          *move = (ReelCameraMove) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  *move = (ReelCameraMove) value;
+  return TRUE;
 }
 
 const char *

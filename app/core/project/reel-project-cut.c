@@ -17,6 +17,89 @@
 #include "reel-project-cut.h"
 #include "reel-project-private.h"
 
+const char *
+reel_transition_to_string (ReelTransition transition)
+{
+  switch (transition)
+    {
+      case REEL_TRANSITION_CROSSFADE:
+        return "crossfade";
+      case REEL_TRANSITION_CUT:
+      default:
+        return "cut";
+    }
+}
+
+gboolean
+reel_transition_from_string (const char *str, ReelTransition *transition)
+{
+  ReelTransition value;
+
+  if (g_strcmp0 (str, "cut") == 0)
+    value = REEL_TRANSITION_CUT;
+  else if (g_strcmp0 (str, "crossfade") == 0)
+    value = REEL_TRANSITION_CROSSFADE;
+  else
+    return FALSE;
+
+  if (transition != NULL)
+    *transition = value;
+  return TRUE;
+}
+
+ReelMusicTrack *
+reel_music_track_new (void)
+{
+  ReelMusicTrack *music = g_new0 (ReelMusicTrack, 1);
+
+  music->volume = 1.0;
+  return music;
+}
+
+void
+reel_music_track_free (ReelMusicTrack *music)
+{
+  if (music == NULL)
+    return;
+  g_free (music->name);
+  g_free (music->path);
+  g_free (music);
+}
+
+ReelMusicTrack *
+reel_music_track_copy (const ReelMusicTrack *music)
+{
+  ReelMusicTrack *copy = g_memdup2 (music, sizeof *music);
+
+  copy->name = g_strdup (music->name);
+  copy->path = g_strdup (music->path);
+  return copy;
+}
+
+ReelMarker *
+reel_marker_new (void)
+{
+  return g_new0 (ReelMarker, 1);
+}
+
+void
+reel_marker_free (ReelMarker *marker)
+{
+  if (marker == NULL)
+    return;
+  g_free (marker->comment);
+  g_free (marker);
+}
+
+ReelMarker *
+reel_marker_copy (const ReelMarker *marker)
+{
+  ReelMarker *copy = g_memdup2 (marker, sizeof *marker);
+
+  copy->comment = g_strdup (marker->comment);
+  return copy;
+}
+
 /* Longest crossfade offered: longer ones would swallow whole shots. */
 #define MAX_TRANSITION_SECONDS 10.0
 
@@ -373,7 +456,7 @@ GPtrArray *
 reel_project_list_music (ReelProject *self)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  GPtrArray *music = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_music_free);
+  GPtrArray *music = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_music_track_free);
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), music);
 
@@ -386,8 +469,8 @@ reel_project_list_music (ReelProject *self)
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      ReelCutMusic *track = reel_cut_music_new ();
-      const char   *media = (const char *) sqlite3_column_text (stmt, 2);
+      ReelMusicTrack *track = reel_music_track_new ();
+      const char     *media = (const char *) sqlite3_column_text (stmt, 2);
 
       track->id = sqlite3_column_int64 (stmt, 0);
       track->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
@@ -482,7 +565,7 @@ GPtrArray *
 reel_project_list_markers (ReelProject *self)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  GPtrArray *markers = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_cut_marker_free);
+  GPtrArray *markers = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_marker_free);
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), markers);
 
@@ -494,7 +577,7 @@ reel_project_list_markers (ReelProject *self)
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      ReelCutMarker *marker = reel_cut_marker_new ();
+      ReelMarker *marker = reel_marker_new ();
 
       marker->id = sqlite3_column_int64 (stmt, 0);
       marker->time = sqlite3_column_double (stmt, 1);

@@ -6,7 +6,16 @@
 
 #include <glib-object.h>
 
+#include "reel-script-enums.h"
+
 G_BEGIN_DECLS
+
+/* The nick of @value in the enum @type ("pan-left"), or @fallback when the
+ * enum has no such value. Nicks are the stable identifiers Storyreel writes
+ * into the database, JSON and the command line. */
+const char *reel_enum_to_nick (GType type, int value, const char *fallback);
+/* Parses a nick, ignoring ASCII case. */
+gboolean reel_enum_from_nick (GType type, const char *nick, int *value);
 
 /* Camera moves the animatic engine can draw and backends can be asked for. */
 typedef enum
@@ -18,11 +27,8 @@ typedef enum
   REEL_CAMERA_TILT_DOWN,
   REEL_CAMERA_PUSH_IN,
   REEL_CAMERA_PULL_OUT,
-  REEL_N_CAMERA_MOVES
+  REEL_N_CAMERA_MOVES /*< skip >*/
 } ReelCameraMove;
-
-#define REEL_TYPE_CAMERA_MOVE (reel_camera_move_get_type ())
-GType reel_camera_move_get_type (void) G_GNUC_CONST;
 
 /* Stable identifiers ("static", "pan-left", …) used in the database, JSON and the CLI. */
 const char *reel_camera_move_to_string (ReelCameraMove move);
