@@ -73,24 +73,18 @@ wait_for_preroll (GstElement   *pipeline,
     }
 }
 
-GstSample *
-reel_media_decode_frame_sample (const char   *path,
-                                const char   *display_name,
-                                double        at_seconds,
-                                GCancellable *cancellable,
-                                GError      **error)
+/* A pipeline that decodes only the picture of @path into the appsink named
+ * "sink", in Cairo's ARGB32 memory order with square pixels. */
+static GstElement *
+make_frame_pipeline (const char *path, const char *display_name, GError **error)
 {
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GstElement) decoder = NULL;
-  g_autoptr (GstElement) sink = NULL;
   g_autoptr (GstCaps) video_caps = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autofree char     *uri = NULL;
-  GstStateChangeReturn ret;
-  GstSample           *sample = NULL;
-  gint64               duration = -1;
-  const char          *format = G_BYTE_ORDER == G_LITTLE_ENDIAN ? "BGRA" : "ARGB";
-  g_autofree char     *description = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *description = NULL;
+  const char      *format = G_BYTE_ORDER == G_LITTLE_ENDIAN ? "BGRA" : "ARGB";
 
   uri = gst_filename_to_uri (path, &local_error);
   if (uri == NULL)
@@ -99,7 +93,6 @@ reel_media_decode_frame_sample (const char   *path,
       return NULL;
     }
 
-  /* Cairo's ARGB32 in memory order, square pixels. */
   description = g_strdup_printf ("uridecodebin name=decoder ! videoconvert ! videoscale ! "
                                  "video/x-raw,format=%s,pixel-aspect-ratio=1/1 ! "
                                  "appsink name=sink sync=false max-buffers=1",
@@ -116,25 +109,42 @@ reel_media_decode_frame_sample (const char   *path,
   gst_object_ref_sink (pipeline);
 
   decoder = gst_bin_get_by_name (GST_BIN (pipeline), "decoder");
-  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
 
   /* Only decode and expose the picture; sound would stall the preroll. */
   video_caps = gst_caps_from_string ("video/x-raw(ANY)");
   g_object_set (decoder, "uri", uri, "caps", video_caps, "expose-all-streams", FALSE, NULL);
 
-  ret = gst_element_set_state (pipeline, GST_STATE_PAUSED);
-  if (ret == GST_STATE_CHANGE_FAILURE
-      || !wait_for_preroll (pipeline, display_name, cancellable, error))
-    {
-      if (ret == GST_STATE_CHANGE_FAILURE)
-        wait_for_preroll (pipeline, display_name, cancellable, error);
-      if (error != NULL && *error == NULL)
-        g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
-                     _ ("“%s” cannot be decoded. Try exporting or downloading it again."),
-                     display_name);
-      gst_element_set_state (pipeline, GST_STATE_NULL);
-      return NULL;
-    }
+  return g_steal_pointer (&pipeline);
+}
+
+static gboolean
+preroll (GstElement *pipeline, const char *display_name, GCancellable *cancellable, GError **error)
+{
+  GstStateChangeReturn ret = gst_element_set_state (pipeline, GST_STATE_PAUSED);
+
+  if (ret != GST_STATE_CHANGE_FAILURE
+      && wait_for_preroll (pipeline, display_name, cancellable, error))
+    return TRUE;
+
+  /* A failed state change leaves its reason on the bus. */
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    wait_for_preroll (pipeline, display_name, cancellable, error);
+  if (error != NULL && *error == NULL)
+    g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
+                 _ ("“%s” cannot be decoded. Try exporting or downloading it again."),
+                 display_name);
+  return FALSE;
+}
+
+/* Moves the prerolled @pipeline to @at_seconds, clamped to its last frame. */
+static gboolean
+seek_to (GstElement   *pipeline,
+         double        at_seconds,
+         const char   *display_name,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  gint64 duration = -1;
 
   /* Stills have no duration and cannot be seeked; show their one picture. */
   if (at_seconds > 0 && gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration)
@@ -153,11 +163,36 @@ reel_media_decode_frame_sample (const char   *path,
                          _ ("“%s” cannot be played to %.1f seconds. It may be damaged; try "
                             "exporting or downloading it again."),
                          display_name, at_seconds);
-          gst_element_set_state (pipeline, GST_STATE_NULL);
-          return NULL;
+          return FALSE;
         }
     }
 
+  return TRUE;
+}
+
+GstSample *
+reel_media_decode_frame_sample (const char   *path,
+                                const char   *display_name,
+                                double        at_seconds,
+                                GCancellable *cancellable,
+                                GError      **error)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) sink = NULL;
+  GstSample *sample;
+
+  pipeline = make_frame_pipeline (path, display_name, error);
+  if (pipeline == NULL)
+    return NULL;
+
+  if (!preroll (pipeline, display_name, cancellable, error)
+      || !seek_to (pipeline, at_seconds, display_name, cancellable, error))
+    {
+      gst_element_set_state (pipeline, GST_STATE_NULL);
+      return NULL;
+    }
+
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   sample = gst_app_sink_try_pull_preroll (GST_APP_SINK (sink), 0);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 

@@ -209,48 +209,42 @@ set_discoverer_error (GError            **error,
     }
 }
 
-ReelMediaInfo *
-reel_media_probe_file (const char   *path,
-                       const char   *display_name,
-                       char        **extension,
-                       GCancellable *cancellable,
-                       GError      **error)
+/* Whether @path is a file with something in it, before GStreamer reads it. */
+static gboolean
+check_is_nonempty_file (const char *path, const char *display_name, GError **error)
 {
-  g_autoptr (GstDiscoverer) discoverer = NULL;
-  g_autoptr (GstDiscovererInfo) discover_info = NULL;
-  g_autoptr (GstDiscovererStreamInfo) top = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (ReelMediaInfo) info = NULL;
-  g_autofree char    *uri = NULL;
-  GList              *video_streams = NULL;
-  GList              *audio_streams = NULL;
-  GstCaps            *extension_caps = NULL;
-  GStatBuf            st;
-  GstDiscovererResult result;
-
-  if (!reel_media_ensure_gstreamer (error))
-    return NULL;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+  GStatBuf st;
 
   if (g_stat (path, &st) != 0)
     {
       reel_media_set_errno_error (error, errno, display_name);
-      return NULL;
+      return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
                    _ ("“%s” is not a file. Choose a video or image file."), display_name);
-      return NULL;
+      return FALSE;
     }
   if (st.st_size == 0)
     {
       g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
                    _ ("“%s” is empty. Try exporting or downloading it again."), display_name);
-      return NULL;
+      return FALSE;
     }
+
+  return TRUE;
+}
+
+/* What the discoverer found in @path; fails unless it read the file through. */
+static GstDiscovererInfo *
+discover (const char *path, const char *display_name, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GstDiscoverer) discoverer = NULL;
+  g_autoptr (GstDiscovererInfo) discover_info = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char    *uri = NULL;
+  GstDiscovererResult result;
 
   uri = gst_filename_to_uri (path, &local_error);
   if (uri == NULL)
@@ -294,17 +288,89 @@ reel_media_probe_file (const char   *path,
       return NULL;
     }
 
-  info = g_new0 (ReelMediaInfo, 1);
-  top = gst_discoverer_info_get_stream_info (discover_info);
-  video_streams = gst_discoverer_info_get_video_streams (discover_info);
-  audio_streams = gst_discoverer_info_get_audio_streams (discover_info);
+  return g_steal_pointer (&discover_info);
+}
+
+/* Reads the picture's size, codec and rate into @info. Refuses images in
+ * formats Storyreel cannot use, bare video streams and pictures without a
+ * size. */
+static gboolean
+read_video_stream (GstDiscovererVideoInfo *video,
+                   ReelMediaInfo          *info,
+                   GstCaps               **extension_caps,
+                   const char             *display_name,
+                   GError                **error)
+{
+  g_autoptr (GstCaps) caps
+      = gst_discoverer_stream_info_get_caps (GST_DISCOVERER_STREAM_INFO (video));
+  guint fps_n = gst_discoverer_video_info_get_framerate_num (video);
+  guint fps_d = gst_discoverer_video_info_get_framerate_denom (video);
+
+  info->width = gst_discoverer_video_info_get_width (video);
+  info->height = gst_discoverer_video_info_get_height (video);
+  info->video_codec = dup_caps_name (caps);
+
+  if (gst_discoverer_video_info_is_image (video))
+    {
+      info->kind = REEL_MEDIA_KIND_IMAGE;
+      if (!is_supported_image (info->video_codec))
+        {
+          g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                       _ ("“%s” is an image in a format Storyreel cannot use. Convert it to "
+                          "PNG, JPEG or WebP."),
+                       display_name);
+          return FALSE;
+        }
+      if (*extension_caps == NULL)
+        *extension_caps = gst_caps_ref (caps);
+    }
+  else
+    {
+      info->kind = REEL_MEDIA_KIND_VIDEO;
+      if (fps_d != 0 && fps_n != 0)
+        info->fps = (double) fps_n / fps_d;
+      if (info->container == NULL)
+        {
+          g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                       _ ("“%s” is a bare video stream without a container. Save it as an "
+                          "MP4, WebM or MKV file."),
+                       display_name);
+          return FALSE;
+        }
+    }
+
+  if (info->width == 0 || info->height == 0)
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
+                   _ ("“%s” has a picture without a size. It may be damaged; try exporting or "
+                      "downloading it again."),
+                   display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Fills @info from the streams the discoverer found, and *extension_caps with
+ * the caps that the stored file's extension follows from. */
+static gboolean
+read_streams (GstDiscovererInfo *discover_info,
+              ReelMediaInfo     *info,
+              GstCaps          **extension_caps,
+              const char        *display_name,
+              GError           **error)
+{
+  g_autoptr (GstDiscovererStreamInfo) top = gst_discoverer_info_get_stream_info (discover_info);
+  GList   *video_streams = gst_discoverer_info_get_video_streams (discover_info);
+  GList   *audio_streams = gst_discoverer_info_get_audio_streams (discover_info);
+  gboolean ok = TRUE;
 
   if (top != NULL && GST_IS_DISCOVERER_CONTAINER_INFO (top))
     {
       g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (top);
 
       info->container = dup_caps_name (caps);
-      extension_caps = g_steal_pointer (&caps);
+      *extension_caps = g_steal_pointer (&caps);
     }
 
   if (audio_streams != NULL)
@@ -316,134 +382,127 @@ reel_media_probe_file (const char   *path,
     }
 
   if (video_streams != NULL)
-    {
-      GstDiscovererVideoInfo *video = video_streams->data;
-      g_autoptr (GstCaps) caps
-          = gst_discoverer_stream_info_get_caps (GST_DISCOVERER_STREAM_INFO (video));
-      guint fps_n = gst_discoverer_video_info_get_framerate_num (video);
-      guint fps_d = gst_discoverer_video_info_get_framerate_denom (video);
-
-      info->width = gst_discoverer_video_info_get_width (video);
-      info->height = gst_discoverer_video_info_get_height (video);
-      info->video_codec = dup_caps_name (caps);
-
-      if (gst_discoverer_video_info_is_image (video))
-        {
-          info->kind = REEL_MEDIA_KIND_IMAGE;
-          if (!is_supported_image (info->video_codec))
-            {
-              g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
-                           _ ("“%s” is an image in a format Storyreel cannot use. Convert it to "
-                              "PNG, JPEG or WebP."),
-                           display_name);
-              goto out;
-            }
-          if (extension_caps == NULL)
-            extension_caps = gst_caps_ref (caps);
-        }
-      else
-        {
-          info->kind = REEL_MEDIA_KIND_VIDEO;
-          if (fps_d != 0 && fps_n != 0)
-            info->fps = (double) fps_n / fps_d;
-          if (info->container == NULL)
-            {
-              g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
-                           _ ("“%s” is a bare video stream without a container. Save it as an "
-                              "MP4, WebM or MKV file."),
-                           display_name);
-              goto out;
-            }
-        }
-
-      if (info->width == 0 || info->height == 0)
-        {
-          g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
-                       _ ("“%s” has a picture without a size. It may be damaged; try exporting or "
-                          "downloading it again."),
-                       display_name);
-          goto out;
-        }
-    }
+    ok = read_video_stream (video_streams->data, info, extension_caps, display_name, error);
   else if (audio_streams != NULL)
     {
       info->kind = REEL_MEDIA_KIND_AUDIO;
-      if (extension_caps == NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (audio_streams->data);
-          extension_caps = g_steal_pointer (&caps);
-        }
+      if (*extension_caps == NULL)
+        *extension_caps = gst_discoverer_stream_info_get_caps (audio_streams->data);
     }
   else
     {
       g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
                    _ ("“%s” contains neither pictures nor sound. Choose a video or image file."),
                    display_name);
-      goto out;
+      ok = FALSE;
     }
 
-  if (info->kind != REEL_MEDIA_KIND_IMAGE)
-    {
-      GstClockTime duration = gst_discoverer_info_get_duration (discover_info);
+  gst_discoverer_stream_info_list_free (video_streams);
+  gst_discoverer_stream_info_list_free (audio_streams);
 
-      if (!GST_CLOCK_TIME_IS_VALID (duration) || duration == 0)
-        {
-          g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
-                       _ ("“%s” has no length. It may be damaged or unfinished; try exporting or "
-                          "downloading it again."),
-                       display_name);
-          goto out;
-        }
-      info->duration = (double) duration / GST_SECOND;
+  return ok;
+}
+
+static gboolean
+read_duration (GstDiscovererInfo *discover_info,
+               ReelMediaInfo     *info,
+               const char        *display_name,
+               GError           **error)
+{
+  GstClockTime duration = gst_discoverer_info_get_duration (discover_info);
+
+  if (!GST_CLOCK_TIME_IS_VALID (duration) || duration == 0)
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
+                   _ ("“%s” has no length. It may be damaged or unfinished; try exporting or "
+                      "downloading it again."),
+                   display_name);
+      return FALSE;
     }
+  info->duration = (double) duration / GST_SECOND;
 
-  /* The discoverer reads the headers and the first frame only. A file cut
-   * short after its index (an interrupted download of a "fast start" MP4)
-   * passes that, so also decode the last frame. */
-  if (info->kind == REEL_MEDIA_KIND_VIDEO)
+  return TRUE;
+}
+
+/* The discoverer reads the headers and the first frame only. A file cut
+ * short after its index (an interrupted download of a "fast start" MP4)
+ * passes that, so also decode the last frame. */
+static gboolean
+check_last_frame (const char          *path,
+                  const char          *display_name,
+                  const ReelMediaInfo *info,
+                  GCancellable        *cancellable,
+                  GError             **error)
+{
+  g_autoptr (GstSample) last = NULL;
+  g_autoptr (GError) decode_error = NULL;
+  double half_frame = info->fps > 0 ? 0.5 / info->fps : 0.02;
+
+  last = reel_media_decode_frame_sample (path, display_name, MAX (0.0, info->duration - half_frame),
+                                         cancellable, &decode_error);
+  /* The file's length is its longest stream's. Encoders pad AAC a little
+   * past the last picture, so a film with sound may end its video up to
+   * a few frames earlier: look there before calling it cut short. */
+  if (last == NULL && info->has_audio
+      && !g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autoptr (GstSample) last = NULL;
-      double half_frame = info->fps > 0 ? 0.5 / info->fps : 0.02;
-
-      g_autoptr (GError) decode_error = NULL;
-
+      g_clear_error (&decode_error);
       last = reel_media_decode_frame_sample (
-          path, display_name, MAX (0.0, info->duration - half_frame), cancellable, &decode_error);
-      /* The file's length is its longest stream's. Encoders pad AAC a little
-       * past the last picture, so a film with sound may end its video up to
-       * a few frames earlier: look there before calling it cut short. */
-      if (last == NULL && info->has_audio
-          && !g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_clear_error (&decode_error);
-          last = reel_media_decode_frame_sample (
-              path, display_name, MAX (0.0, info->duration - MIN (0.5, info->duration / 2)),
-              cancellable, &decode_error);
-        }
-      if (last == NULL)
-        {
-          if (g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&decode_error));
-          else
-            g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
-                         _ ("“%s” is cut short: its last frames cannot be played. It may be an "
-                            "unfinished download or render; try exporting or downloading it "
-                            "again."),
-                         display_name);
-          goto out;
-        }
+          path, display_name, MAX (0.0, info->duration - MIN (0.5, info->duration / 2)),
+          cancellable, &decode_error);
     }
+  if (last != NULL)
+    return TRUE;
+
+  if (g_error_matches (decode_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&decode_error));
+  else
+    g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_DAMAGED,
+                 _ ("“%s” is cut short: its last frames cannot be played. It may be an "
+                    "unfinished download or render; try exporting or downloading it "
+                    "again."),
+                 display_name);
+  return FALSE;
+}
+
+ReelMediaInfo *
+reel_media_probe_file (const char   *path,
+                       const char   *display_name,
+                       char        **extension,
+                       GCancellable *cancellable,
+                       GError      **error)
+{
+  g_autoptr (GstDiscovererInfo) discover_info = NULL;
+  g_autoptr (GstCaps) extension_caps = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
+
+  if (!reel_media_ensure_gstreamer (error))
+    return NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!check_is_nonempty_file (path, display_name, error))
+    return NULL;
+
+  discover_info = discover (path, display_name, cancellable, error);
+  if (discover_info == NULL)
+    return NULL;
+
+  info = g_new0 (ReelMediaInfo, 1);
+  if (!read_streams (discover_info, info, &extension_caps, display_name, error))
+    return NULL;
+
+  if (info->kind != REEL_MEDIA_KIND_IMAGE
+      && !read_duration (discover_info, info, display_name, error))
+    return NULL;
+
+  if (info->kind == REEL_MEDIA_KIND_VIDEO
+      && !check_last_frame (path, display_name, info, cancellable, error))
+    return NULL;
 
   if (extension != NULL)
     *extension = g_strdup (extension_for_caps (extension_caps, info->kind));
-
-out:
-  gst_discoverer_stream_info_list_free (video_streams);
-  gst_discoverer_stream_info_list_free (audio_streams);
-  g_clear_pointer (&extension_caps, gst_caps_unref);
-
-  if (error != NULL && *error != NULL)
-    return NULL;
 
   return g_steal_pointer (&info);
 }

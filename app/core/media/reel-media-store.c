@@ -497,6 +497,113 @@ publish (ReelMediaStore *self,
   return TRUE;
 }
 
+/* Whether @path can be added at all, before anything is copied. */
+static gboolean
+check_source (const char *path, const char *display_name, GCancellable *cancellable, GError **error)
+{
+  if (!reel_media_ensure_gstreamer (error))
+    return FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_MISSING,
+                   _ ("“%s” could not be found. It may have been moved or deleted."), display_name);
+      return FALSE;
+    }
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
+                   _ ("“%s” is not a file. Choose a video or image file."), display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Renames @path to @temp_path, setting *moved. Across file systems a rename
+ * cannot do that, and *temp_fd gets @temp_path open for a copy instead. */
+static gboolean
+move_to_temp (const char *path,
+              const char *temp_path,
+              gboolean   *moved,
+              int        *temp_fd,
+              const char *display_name,
+              GError    **error)
+{
+  if (g_rename (path, temp_path) == 0)
+    {
+      *moved = TRUE;
+      return TRUE;
+    }
+
+  if (errno != EXDEV)
+    {
+      reel_media_set_errno_error (error, errno, display_name);
+      return FALSE;
+    }
+
+  *temp_fd = g_open (temp_path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+  if (*temp_fd < 0)
+    {
+      reel_media_set_errno_error (error, errno, display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What the store verified before with @sha256, if its file is still there;
+ * @temp_path, a second copy of the same bytes, is then removed. */
+static ReelMediaInfo *
+reuse_verified (ReelMediaStore *self, const char *sha256, const char *temp_path)
+{
+  ReelMediaInfo *info = lookup_verified (self, self->verified, sha256);
+
+  if (info != NULL)
+    g_unlink (temp_path);
+
+  return info;
+}
+
+/* Probes @temp_path, whose contents hash to @sha256, and publishes it under
+ * the name its hash and contents call for. */
+static ReelMediaInfo *
+verify_and_publish (ReelMediaStore *self,
+                    const char     *temp_path,
+                    const char     *sha256,
+                    const char     *source_extension,
+                    const char     *display_name,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_autofree char *extension = NULL;
+  g_autofree char *relative_path = NULL;
+  g_autofree char *final_path = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
+
+  info = reel_media_probe_file (temp_path, display_name, &extension, cancellable, error);
+  if (info == NULL)
+    return NULL;
+
+  if (extension == NULL)
+    extension = g_strdup (source_extension != NULL ? source_extension : "bin");
+
+  relative_path = g_strdup_printf ("%.2s" G_DIR_SEPARATOR_S "%s.%s", sha256, sha256, extension);
+  final_path = reel_media_store_get_path (self, relative_path);
+
+  if (!publish (self, temp_path, final_path, relative_path, sha256, display_name, error))
+    return NULL;
+
+  info->sha256 = g_strdup (sha256);
+  info->relative_path = g_steal_pointer (&relative_path);
+  remember_verified (self, self->verified, info->sha256, info);
+
+  return g_steal_pointer (&info);
+}
+
 ReelMediaInfo *
 reel_media_store_add_file (ReelMediaStore   *self,
                            const char       *path,
@@ -508,71 +615,32 @@ reel_media_store_add_file (ReelMediaStore   *self,
   g_autofree char *source_extension = NULL;
   g_autofree char *temp_path = NULL;
   g_autofree char *sha256 = NULL;
-  g_autofree char *extension = NULL;
-  g_autofree char *relative_path = NULL;
-  g_autofree char *final_path = NULL;
-  g_autoptr (ReelMediaInfo) info = NULL;
-  gboolean move = (flags & REEL_MEDIA_ADD_MOVE) != 0;
-  gboolean moved = FALSE;
-  int      temp_fd = -1;
+  ReelMediaInfo   *info;
+  gboolean         move = (flags & REEL_MEDIA_ADD_MOVE) != 0;
+  gboolean         moved = FALSE;
+  int              temp_fd = -1;
 
   g_return_val_if_fail (REEL_IS_MEDIA_STORE (self), NULL);
   g_return_val_if_fail (path != NULL, NULL);
 
   display_name = g_filename_display_basename (path);
-
-  if (!reel_media_ensure_gstreamer (error))
+  if (!check_source (path, display_name, cancellable, error))
     goto fail;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto fail;
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_MISSING,
-                   _ ("“%s” could not be found. It may have been moved or deleted."), display_name);
-      goto fail;
-    }
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
-                   _ ("“%s” is not a file. Choose a video or image file."), display_name);
-      goto fail;
-    }
 
   source_extension = sane_extension (path);
   temp_path = create_temp_file (self, source_extension, move ? NULL : &temp_fd, error);
   if (temp_path == NULL)
     goto fail;
 
-  if (move)
-    {
-      if (g_rename (path, temp_path) == 0)
-        moved = TRUE;
-      else if (errno == EXDEV)
-        temp_fd = g_open (temp_path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
-      else
-        {
-          reel_media_set_errno_error (error, errno, display_name);
-          goto fail;
-        }
-
-      if (!moved && temp_fd < 0)
-        {
-          reel_media_set_errno_error (error, errno, display_name);
-          goto fail;
-        }
-    }
+  if (move && !move_to_temp (path, temp_path, &moved, &temp_fd, display_name, error))
+    goto fail;
 
   if (moved)
     {
       sha256 = hash_and_copy (temp_path, -1, display_name, cancellable, error);
       /* Bytes the store already holds need not reach the disk again. */
-      if (sha256 != NULL && (info = lookup_verified (self, self->verified, sha256)) != NULL)
-        {
-          g_unlink (temp_path);
-          return g_steal_pointer (&info);
-        }
+      if (sha256 != NULL && (info = reuse_verified (self, sha256, temp_path)) != NULL)
+        return info;
       if (sha256 != NULL && !flush_file_to_disk (temp_path))
         {
           reel_media_set_errno_error (error, errno, display_name);
@@ -591,31 +659,14 @@ reel_media_store_add_file (ReelMediaStore   *self,
     g_unlink (path);
 
   /* The same bytes were verified before and are stored intact: reuse them. */
-  info = lookup_verified (self, self->verified, sha256);
-  if (info != NULL)
-    {
-      g_unlink (temp_path);
-      return g_steal_pointer (&info);
-    }
-
-  info = reel_media_probe_file (temp_path, display_name, &extension, cancellable, error);
+  info = reuse_verified (self, sha256, temp_path);
+  if (info == NULL)
+    info = verify_and_publish (self, temp_path, sha256, source_extension, display_name, cancellable,
+                               error);
   if (info == NULL)
     goto fail;
 
-  if (extension == NULL)
-    extension = g_strdup (source_extension != NULL ? source_extension : "bin");
-
-  relative_path = g_strdup_printf ("%.2s" G_DIR_SEPARATOR_S "%s.%s", sha256, sha256, extension);
-  final_path = reel_media_store_get_path (self, relative_path);
-
-  if (!publish (self, temp_path, final_path, relative_path, sha256, display_name, error))
-    goto fail;
-
-  info->sha256 = g_steal_pointer (&sha256);
-  info->relative_path = g_steal_pointer (&relative_path);
-  remember_verified (self, self->verified, info->sha256, info);
-
-  return g_steal_pointer (&info);
+  return info;
 
 fail:
   if (temp_fd >= 0)
