@@ -417,133 +417,213 @@ fit_shot_text (PangoContext           *context,
   return layout;
 }
 
+/* What the parts of a card share while it is drawn. The edges are those of
+ * title safe, in the coordinates of the canvas. */
+typedef struct
+{
+  cairo_t                *cr;
+  PangoContext           *context;
+  const ReelAnimaticSpec *spec;
+  double                  unit;
+  double                  left;
+  double                  top;
+  double                  right;
+  double                  bottom;
+} Card;
+
+static gboolean
+has_text (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+/* The paper, and the action-safe frame like the panel border of a paper
+ * board. */
+static void
+draw_paper (cairo_t *cr, const Geometry *geometry)
+{
+  double u = geometry->unit;
+  double W = geometry->width;
+  double H = geometry->height;
+
+  cairo_set_source_rgb (cr, PAPER_RGB);
+  cairo_paint (cr);
+
+  cairo_set_source_rgba (cr, SOFT_INK_RGB, 0.8);
+  cairo_set_line_width (cr, MAX (1.0, 0.35 * u));
+  rounded_rectangle (cr, geometry->margin_x + W * ACTION_SAFE, geometry->margin_y + H * ACTION_SAFE,
+                     W * (1 - 2 * ACTION_SAFE), H * (1 - 2 * ACTION_SAFE), 1.5 * u);
+  cairo_stroke (cr);
+}
+
+/* The shot number at the top right; returns its bottom edge, and its width in
+ * *number_width (0 without a number). */
+static double
+draw_shot_number (const Card *card, double *number_width)
+{
+  g_autoptr (PangoLayout) number = NULL;
+  double u = card->unit;
+  int    pw, ph;
+
+  *number_width = 0;
+  if (!has_text (card->spec->shot_number))
+    return card->top;
+
+  number = create_layout (card->context, card->spec, 9 * u, PANGO_WEIGHT_BOLD);
+  pango_layout_set_text (number, card->spec->shot_number, -1);
+  pango_layout_set_width (number, (int) ((card->right - card->left) * 0.4 * PANGO_SCALE));
+  pango_layout_set_ellipsize (number, PANGO_ELLIPSIZE_END);
+  pango_layout_get_pixel_size (number, &pw, &ph);
+  /* Line up the tops of the digits and the heading's capitals. */
+  *number_width = pw;
+  cairo_set_source_rgb (card->cr, INK_RGB);
+  show_layout_at (card->cr, number, card->right - pw, card->top - 1.8 * u);
+
+  return MAX (card->top, card->top - 1.8 * u + ph);
+}
+
+/* The scene heading at the top left, beside the number; returns its bottom
+ * edge. */
+static double
+draw_heading (const Card *card, double number_width)
+{
+  g_autoptr (PangoLayout) heading = NULL;
+  g_autofree char *upper = NULL;
+  PangoAttrList   *attributes;
+  double           u = card->unit;
+  int              pw, ph;
+
+  if (!has_text (card->spec->scene_heading))
+    return card->top;
+
+  upper = g_utf8_strup (card->spec->scene_heading, -1);
+  attributes = pango_attr_list_new ();
+  heading = create_layout (card->context, card->spec, 3.6 * u, PANGO_WEIGHT_SEMIBOLD);
+  pango_attr_list_insert (attributes,
+                          pango_attr_letter_spacing_new ((int) (0.5 * u * PANGO_SCALE)));
+  pango_layout_set_attributes (heading, attributes);
+  pango_attr_list_unref (attributes);
+  pango_layout_set_text (heading, upper, -1);
+  pango_layout_set_width (heading,
+                          (int) ((card->right - card->left - number_width - 3 * u) * PANGO_SCALE));
+  pango_layout_set_ellipsize (heading, PANGO_ELLIPSIZE_END);
+  pango_layout_get_pixel_size (heading, &pw, &ph);
+  cairo_set_source_rgb (card->cr, SOFT_INK_RGB);
+  show_layout_at (card->cr, heading, card->left, card->top);
+
+  return card->top + ph;
+}
+
+/* The camera move at @y: a pictogram and its name; returns its bottom edge. */
+static double
+draw_camera_move (const Card *card, double y)
+{
+  g_autoptr (PangoLayout) camera = NULL;
+  double u = card->unit;
+  double icon_size = 3.6 * u;
+  int    pw, ph;
+
+  camera = create_layout (card->context, card->spec, 3.0 * u, PANGO_WEIGHT_NORMAL);
+  pango_layout_set_text (camera, reel_camera_move_get_label (card->spec->camera), -1);
+  pango_layout_get_pixel_size (camera, &pw, &ph);
+  cairo_set_source_rgb (card->cr, SOFT_INK_RGB);
+  draw_camera_icon (card->cr, card->spec->camera, card->left, y + (ph - icon_size) / 2, icon_size);
+  show_layout_at (card->cr, camera, card->left + icon_size + 1.2 * u, y);
+
+  return y + MAX (ph, icon_size);
+}
+
+/* Dialogue as on a paper board: a tinted box at @top. Returns where the text
+ * under it may start. */
+static double
+draw_captions (const Card *card, double top)
+{
+  g_autoptr (PangoLayout) captions = NULL;
+  g_autofree char *markup = captions_markup (card->spec->captions);
+  double           u = card->unit;
+  double           padding = 1.4 * u;
+  double           content_width = card->right - card->left;
+  int              pw, ph;
+
+  if (markup == NULL)
+    return top;
+
+  captions = create_layout (card->context, card->spec, 3.8 * u, PANGO_WEIGHT_NORMAL);
+  pango_layout_set_width (captions, (int) ((content_width - 2 * padding) * PANGO_SCALE));
+  pango_layout_set_height (captions, -3);
+  pango_layout_set_ellipsize (captions, PANGO_ELLIPSIZE_END);
+  pango_layout_set_markup (captions, markup, -1);
+  pango_layout_get_pixel_size (captions, &pw, &ph);
+
+  cairo_set_source_rgba (card->cr, SOFT_INK_RGB, 0.12);
+  rounded_rectangle (card->cr, card->left, top, content_width, ph + 2 * padding, 1.2 * u);
+  cairo_fill (card->cr);
+  cairo_set_source_rgb (card->cr, INK_RGB);
+  show_layout_at (card->cr, captions, card->left + padding, top + padding);
+
+  return top + (ph + 2 * padding + 3 * u);
+}
+
+/* The shot's text between @top and @bottom, centred there as a short line of
+ * action would be drawn. */
+static void
+draw_shot_text (const Card *card, const Geometry *geometry, double top, double bottom)
+{
+  g_autoptr (PangoLayout) text = NULL;
+  int pw, ph;
+
+  if (!has_text (card->spec->text) || bottom - top <= 4 * card->unit)
+    return;
+
+  text
+      = fit_shot_text (card->context, card->spec, geometry, card->right - card->left, bottom - top);
+  pango_layout_get_pixel_size (text, &pw, &ph);
+  cairo_set_source_rgb (card->cr, INK_RGB);
+  show_layout_at (card->cr, text, card->left, top + MAX (0, (bottom - top - ph) / 2));
+}
+
 /* The storyboard card, with the frame at (margin_x, margin_y) of @cr. */
 static void
 draw_card (cairo_t *cr, const ReelAnimaticSpec *spec, const Geometry *geometry)
 {
   /* Pango 1.50 defines no autoptr for PangoContext. */
   g_autoptr (GObject) context_owner = G_OBJECT (create_pango_context (spec));
-  PangoContext *context = PANGO_CONTEXT (context_owner);
-  g_autoptr (PangoLayout) number = NULL;
-  g_autoptr (PangoLayout) heading = NULL;
-  g_autoptr (PangoLayout) camera = NULL;
-  g_autoptr (PangoLayout) captions = NULL;
-  g_autofree char *markup = NULL;
-  double           u = geometry->unit;
-  double           W = geometry->width;
-  double           H = geometry->height;
-  double           frame_x = geometry->margin_x;
-  double           frame_y = geometry->margin_y;
-  double           left = frame_x + W * TITLE_SAFE;
-  double           top = frame_y + H * TITLE_SAFE;
-  double           right = frame_x + W * (1 - TITLE_SAFE);
-  double           bottom = frame_y + H * (1 - TITLE_SAFE);
-  double           content_width = right - left;
-  double           number_width = 0, header_bottom = top;
-  double           text_top, text_bottom = bottom;
-  int              pw, ph;
+  double u = geometry->unit;
+  double W = geometry->width;
+  double H = geometry->height;
+  Card   card = {
+      .cr = cr,
+      .context = PANGO_CONTEXT (context_owner),
+      .spec = spec,
+      .unit = u,
+      .left = geometry->margin_x + W * TITLE_SAFE,
+      .top = geometry->margin_y + H * TITLE_SAFE,
+      .right = geometry->margin_x + W * (1 - TITLE_SAFE),
+      .bottom = geometry->margin_y + H * (1 - TITLE_SAFE),
+  };
+  double number_width, number_bottom, heading_bottom, camera_top, camera_bottom;
+  double header_bottom, text_top, text_bottom;
 
-  cairo_set_source_rgb (cr, PAPER_RGB);
-  cairo_paint (cr);
+  draw_paper (cr, geometry);
 
-  /* The action-safe frame, like the panel border of a paper board. */
-  cairo_set_source_rgba (cr, SOFT_INK_RGB, 0.8);
-  cairo_set_line_width (cr, MAX (1.0, 0.35 * u));
-  rounded_rectangle (cr, frame_x + W * ACTION_SAFE, frame_y + H * ACTION_SAFE,
-                     W * (1 - 2 * ACTION_SAFE), H * (1 - 2 * ACTION_SAFE), 1.5 * u);
-  cairo_stroke (cr);
+  number_bottom = draw_shot_number (&card, &number_width);
+  heading_bottom = draw_heading (&card, number_width);
+  /* The camera move goes under the heading. */
+  camera_top = has_text (spec->scene_heading) ? heading_bottom + 1.2 * u : card.top;
+  camera_bottom = draw_camera_move (&card, camera_top);
 
-  if (spec->shot_number != NULL && *spec->shot_number != '\0')
-    {
-      number = create_layout (context, spec, 9 * u, PANGO_WEIGHT_BOLD);
-      pango_layout_set_text (number, spec->shot_number, -1);
-      pango_layout_set_width (number, (int) (content_width * 0.4 * PANGO_SCALE));
-      pango_layout_set_ellipsize (number, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (number, &pw, &ph);
-      /* Line up the tops of the digits and the heading's capitals. */
-      number_width = pw;
-      cairo_set_source_rgb (cr, INK_RGB);
-      show_layout_at (cr, number, right - pw, top - 1.8 * u);
-      header_bottom = MAX (header_bottom, top - 1.8 * u + ph);
-    }
-
-  if (spec->scene_heading != NULL && *spec->scene_heading != '\0')
-    {
-      g_autofree char *upper = g_utf8_strup (spec->scene_heading, -1);
-      PangoAttrList   *attributes = pango_attr_list_new ();
-
-      heading = create_layout (context, spec, 3.6 * u, PANGO_WEIGHT_SEMIBOLD);
-      pango_attr_list_insert (attributes,
-                              pango_attr_letter_spacing_new ((int) (0.5 * u * PANGO_SCALE)));
-      pango_layout_set_attributes (heading, attributes);
-      pango_attr_list_unref (attributes);
-      pango_layout_set_text (heading, upper, -1);
-      pango_layout_set_width (heading,
-                              (int) ((content_width - number_width - 3 * u) * PANGO_SCALE));
-      pango_layout_set_ellipsize (heading, PANGO_ELLIPSIZE_END);
-      pango_layout_get_pixel_size (heading, &pw, &ph);
-      cairo_set_source_rgb (cr, SOFT_INK_RGB);
-      show_layout_at (cr, heading, left, top);
-      header_bottom = MAX (header_bottom, top + ph);
-    }
-
-  /* The camera move, under the heading: a pictogram and its name. */
-  {
-    double icon_size = 3.6 * u;
-    double y = (heading != NULL ? top + ph + 1.2 * u : top);
-
-    camera = create_layout (context, spec, 3.0 * u, PANGO_WEIGHT_NORMAL);
-    pango_layout_set_text (camera, reel_camera_move_get_label (spec->camera), -1);
-    pango_layout_get_pixel_size (camera, &pw, &ph);
-    cairo_set_source_rgb (cr, SOFT_INK_RGB);
-    draw_camera_icon (cr, spec->camera, left, y + (ph - icon_size) / 2, icon_size);
-    show_layout_at (cr, camera, left + icon_size + 1.2 * u, y);
-    header_bottom = MAX (header_bottom, y + MAX (ph, icon_size));
-  }
-
-  header_bottom += 2 * u;
+  header_bottom = MAX (MAX (number_bottom, heading_bottom), camera_bottom) + 2 * u;
   cairo_set_source_rgba (cr, SOFT_INK_RGB, 0.35);
   cairo_set_line_width (cr, MAX (1.0, 0.25 * u));
-  cairo_move_to (cr, left, header_bottom);
-  cairo_line_to (cr, right, header_bottom);
+  cairo_move_to (cr, card.left, header_bottom);
+  cairo_line_to (cr, card.right, header_bottom);
   cairo_stroke (cr);
-  text_top = header_bottom + 3 * u;
 
+  text_top = draw_captions (&card, header_bottom + 3 * u);
   /* The lower part of title safe stays clear: an export burns its subtitles
    * there, and the card must not show them a second time under them. */
-  text_bottom = bottom - H * 0.14;
-
-  /* Dialogue as on a paper board: a tinted box under the header. */
-  markup = captions_markup (spec->captions);
-  if (markup != NULL)
-    {
-      double padding = 1.4 * u;
-
-      captions = create_layout (context, spec, 3.8 * u, PANGO_WEIGHT_NORMAL);
-      pango_layout_set_width (captions, (int) ((content_width - 2 * padding) * PANGO_SCALE));
-      pango_layout_set_height (captions, -3);
-      pango_layout_set_ellipsize (captions, PANGO_ELLIPSIZE_END);
-      pango_layout_set_markup (captions, markup, -1);
-      pango_layout_get_pixel_size (captions, &pw, &ph);
-
-      cairo_set_source_rgba (cr, SOFT_INK_RGB, 0.12);
-      rounded_rectangle (cr, left, text_top, content_width, ph + 2 * padding, 1.2 * u);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, INK_RGB);
-      show_layout_at (cr, captions, left + padding, text_top + padding);
-      text_top += ph + 2 * padding + 3 * u;
-    }
-
-  if (spec->text != NULL && *spec->text != '\0' && text_bottom - text_top > 4 * u)
-    {
-      g_autoptr (PangoLayout) text
-          = fit_shot_text (context, spec, geometry, content_width, text_bottom - text_top);
-
-      /* Centred in the space left, as a short line of action would be drawn. */
-      pango_layout_get_pixel_size (text, &pw, &ph);
-      cairo_set_source_rgb (cr, INK_RGB);
-      show_layout_at (cr, text, left, text_top + MAX (0, (text_bottom - text_top - ph) / 2));
-    }
+  text_bottom = card.bottom - H * 0.14;
+  draw_shot_text (&card, geometry, text_top, text_bottom);
 }
 
 /* The board image fitted into the frame, on a dark surround. */

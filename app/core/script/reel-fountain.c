@@ -201,19 +201,16 @@ is_blank_range (const char *start, const char *end)
   return TRUE;
 }
 
-static void
-clean_text (const char *input, Cleaned *out)
+/* @input without a byte-order mark, with every line ending a '\n'. */
+static GString *
+normalize_line_endings (const char *input)
 {
-  g_autoptr (GString) normalized = g_string_sized_new (strlen (input));
-  const char *p;
-  gsize       line_start = 0; /* offset in out->text of the current cleaned line */
-  guint       input_line = 1;
-  gboolean    removed_on_line = FALSE;
+  GString *normalized = g_string_sized_new (strlen (input));
 
   if (g_str_has_prefix (input, "\xef\xbb\xbf"))
     input += 3;
 
-  for (p = input; *p != '\0'; p++)
+  for (const char *p = input; *p != '\0'; p++)
     {
       if (p[0] == '\r')
         {
@@ -225,64 +222,89 @@ clean_text (const char *input, Cleaned *out)
         g_string_append_c (normalized, *p);
     }
 
+  return normalized;
+}
+
+/* When a note [[ ]] or boneyard / * * / opens at @p, moves it to
+ * out->removed, counts the lines it spans in *input_line and returns its
+ * last character; otherwise returns NULL. */
+static const char *
+remove_note (const char *p, Cleaned *out, guint *input_line)
+{
+  const char             *close = NULL;
+  ReelFountainElementType type = REEL_FOUNTAIN_NOTE;
+  g_autofree char        *inner = NULL;
+
+  if (p[0] == '[' && p[1] == '[')
+    close = strstr (p + 2, "]]");
+  else if (p[0] == '/' && p[1] == '*')
+    {
+      close = strstr (p + 2, "*/");
+      type = REEL_FOUNTAIN_BONEYARD;
+    }
+  if (close == NULL)
+    return NULL;
+
+  inner = g_strndup (p + 2, close - (p + 2));
+  g_ptr_array_add (out->removed, element_new (type, g_strdup (g_strstrip (inner)), *input_line));
+
+  for (const char *q = p; q < close; q++)
+    if (*q == '\n')
+      (*input_line)++;
+
+  return close + 1;
+}
+
+/* Ends the cleaned line that starts at @line_start, before @input_line. A
+ * line that held nothing but a note or boneyard disappears entirely, so a
+ * note between two action lines does not split their paragraph. */
+static void
+end_line (Cleaned *out, gsize *line_start, guint input_line, gboolean removed_on_line)
+{
+  if (removed_on_line
+      && is_blank_range (out->text->str + *line_start, out->text->str + out->text->len))
+    {
+      g_string_truncate (out->text, *line_start);
+      g_array_index (out->line_map, guint, out->line_map->len - 1) = input_line;
+    }
+  else
+    {
+      g_string_append_c (out->text, '\n');
+      *line_start = out->text->len;
+      g_array_append_val (out->line_map, input_line);
+    }
+}
+
+static void
+clean_text (const char *input, Cleaned *out)
+{
+  g_autoptr (GString) normalized = normalize_line_endings (input);
+  gsize    line_start = 0; /* offset in out->text of the current cleaned line */
+  guint    input_line = 1;
+  gboolean removed_on_line = FALSE;
+
   out->text = g_string_sized_new (normalized->len);
   out->line_map = g_array_new (FALSE, FALSE, sizeof (guint));
   out->removed = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
   g_array_append_val (out->line_map, input_line);
 
-  for (p = normalized->str; *p != '\0'; p++)
+  for (const char *p = normalized->str; *p != '\0'; p++)
     {
-      const char             *close = NULL;
-      ReelFountainElementType type = REEL_FOUNTAIN_NOTE;
+      const char *note_end = remove_note (p, out, &input_line);
 
-      if (p[0] == '[' && p[1] == '[')
-        close = strstr (p + 2, "]]");
-      else if (p[0] == '/' && p[1] == '*')
+      if (note_end != NULL)
         {
-          close = strstr (p + 2, "*/");
-          type = REEL_FOUNTAIN_BONEYARD;
-        }
-
-      if (close != NULL)
-        {
-          g_autofree char     *inner = g_strndup (p + 2, close - (p + 2));
-          ReelFountainElement *element;
-
-          element = element_new (type, g_strdup (g_strstrip (inner)), input_line);
-          g_ptr_array_add (out->removed, element);
-
-          for (const char *q = p; q < close; q++)
-            if (*q == '\n')
-              input_line++;
-
           removed_on_line = TRUE;
-          p = close + 1;
-          continue;
+          p = note_end;
         }
-
-      if (*p == '\n')
+      else if (*p == '\n')
         {
           input_line++;
-
-          /* A line that held nothing but a note or boneyard disappears entirely, so a note
-           * between two action lines does not split their paragraph. */
-          if (removed_on_line
-              && is_blank_range (out->text->str + line_start, out->text->str + out->text->len))
-            {
-              g_string_truncate (out->text, line_start);
-              g_array_index (out->line_map, guint, out->line_map->len - 1) = input_line;
-            }
-          else
-            {
-              g_string_append_c (out->text, '\n');
-              line_start = out->text->len;
-              g_array_append_val (out->line_map, input_line);
-            }
+          end_line (out, &line_start, input_line, removed_on_line);
           removed_on_line = FALSE;
-          continue;
         }
-
-      g_string_append_c (out->text, *p);
+      else
+        g_string_append_c (out->text, *p);
     }
 
   if (removed_on_line
@@ -561,6 +583,149 @@ mark_previous_speech_dual (GPtrArray *elements)
     }
 }
 
+/* A line inside a speech: a parenthetical, a lyric or more dialogue. */
+static void
+add_speech_line (GPtrArray *elements, const char *trimmed, gboolean dual, guint line)
+{
+  gsize len = strlen (trimmed);
+
+  if (trimmed[0] == '(' && trimmed[len - 1] == ')')
+    add_dialogue_line (elements, REEL_FOUNTAIN_PARENTHETICAL, trimmed, dual, line);
+  else if (trimmed[0] == '~')
+    {
+      g_autofree char *lyric = g_strstrip (g_strdup (trimmed + 1));
+      add_dialogue_line (elements, REEL_FOUNTAIN_LYRICS, lyric, dual, line);
+    }
+  else
+    add_dialogue_line (elements, REEL_FOUNTAIN_DIALOGUE, trimmed, dual, line);
+}
+
+/* Adds the element a line marks as what it is by its first characters,
+ * wherever it stands; returns FALSE for a line without such a mark. */
+static gboolean
+add_marked_element (GPtrArray *elements, const char *trimmed, guint line)
+{
+  if (is_page_break (trimmed))
+    g_ptr_array_add (elements, element_new (REEL_FOUNTAIN_PAGE_BREAK, g_strdup (""), line));
+  else if (trimmed[0] == '#')
+    {
+      guint                depth = 0;
+      ReelFountainElement *element;
+
+      while (trimmed[depth] == '#')
+        depth++;
+      element = element_new (REEL_FOUNTAIN_SECTION,
+                             g_strstrip (reel_fountain_strip_emphasis (trimmed + depth)), line);
+      element->section_depth = depth;
+      g_ptr_array_add (elements, element);
+    }
+  else if (trimmed[0] == '=')
+    g_ptr_array_add (elements,
+                     element_new (REEL_FOUNTAIN_SYNOPSIS,
+                                  g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
+  else if (trimmed[0] == '>' && g_str_has_suffix (trimmed, "<") && strlen (trimmed) >= 2)
+    {
+      g_autofree char *inner = g_strndup (trimmed + 1, strlen (trimmed) - 2);
+
+      g_ptr_array_add (elements,
+                       element_new (REEL_FOUNTAIN_CENTERED,
+                                    g_strstrip (reel_fountain_strip_emphasis (inner)), line));
+    }
+  else if (trimmed[0] == '>')
+    {
+      ReelFountainElement *element = element_new (
+          REEL_FOUNTAIN_TRANSITION, g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line);
+      element->forced = TRUE;
+      g_ptr_array_add (elements, element);
+    }
+  else if (trimmed[0] == '~')
+    g_ptr_array_add (elements,
+                     element_new (REEL_FOUNTAIN_LYRICS,
+                                  g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
+  else if (trimmed[0] == '.' && trimmed[1] != '.' && trimmed[1] != '\0'
+           && !g_ascii_isspace (trimmed[1]))
+    g_ptr_array_add (elements, make_heading (trimmed + 1, TRUE, line));
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* A character cue; *dual tells whether it is the second half of a dual
+ * dialogue. */
+static void
+add_character_cue (GPtrArray *elements, const char *trimmed, guint line, gboolean *dual)
+{
+  ReelFountainElement *element;
+  char                *name, *extension;
+  gboolean             forced = trimmed[0] == '@';
+
+  split_character_cue (forced ? trimmed + 1 : trimmed, &name, &extension, dual);
+  if (*dual)
+    mark_previous_speech_dual (elements);
+
+  element = element_new (REEL_FOUNTAIN_CHARACTER, name, line);
+  element->extension = extension;
+  element->forced = forced;
+  element->dual = *dual;
+  g_ptr_array_add (elements, element);
+}
+
+static void
+add_action (GPtrArray *elements, const char *trimmed, gboolean prev_blank, guint line)
+{
+  ReelFountainElement *last
+      = elements->len > 0 ? g_ptr_array_index (elements, elements->len - 1) : NULL;
+  gboolean         forced = trimmed[0] == '!';
+  g_autofree char *text = reel_fountain_strip_emphasis (forced ? trimmed + 1 : trimmed);
+
+  /* Lines of one paragraph stay one action element, line breaks kept. */
+  if (!prev_blank && last != NULL && last->type == REEL_FOUNTAIN_ACTION)
+    {
+      char *joined = g_strconcat (last->text, "\n", text, NULL);
+
+      g_free (last->text);
+      last->text = joined;
+      last->forced |= forced;
+    }
+  else
+    {
+      ReelFountainElement *element
+          = element_new (REEL_FOUNTAIN_ACTION, g_steal_pointer (&text), line);
+      element->forced = forced;
+      g_ptr_array_add (elements, element);
+    }
+}
+
+/* Adds what an unmarked line is by its blank neighbours: a scene heading, a
+ * transition, a character cue or action. Returns TRUE for a character cue,
+ * which opens a speech. */
+static gboolean
+add_element_in_context (GPtrArray  *elements,
+                        const char *trimmed,
+                        gboolean    prev_blank,
+                        gboolean    next_blank,
+                        guint       line,
+                        gboolean   *dual)
+{
+  if (trimmed[0] != '!' && prev_blank && reel_fountain_is_scene_heading (trimmed))
+    g_ptr_array_add (elements, make_heading (trimmed, FALSE, line));
+  else if (trimmed[0] != '!' && prev_blank && next_blank && is_transition (trimmed))
+    g_ptr_array_add (elements,
+                     element_new (REEL_FOUNTAIN_TRANSITION,
+                                  g_strstrip (reel_fountain_strip_emphasis (trimmed)), line));
+  else if (trimmed[0] == '@'
+           || (trimmed[0] != '!' && prev_blank && !next_blank && is_character_cue (trimmed)))
+    {
+      add_character_cue (elements, trimmed, line, dual);
+      return TRUE;
+    }
+  else
+    add_action (elements, trimmed, prev_blank, line);
+
+  return FALSE;
+}
+
 static void
 parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArray *elements)
 {
@@ -570,11 +735,9 @@ parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArra
 
   for (guint i = start; i < n_lines; i++)
     {
-      g_autofree char     *trimmed = g_strstrip (g_strdup (lines[i]));
-      guint                line = g_array_index (line_map, guint, i);
-      gboolean             next_blank = (i + 1 >= n_lines) || is_blank (lines[i + 1]);
-      ReelFountainElement *last
-          = elements->len > 0 ? g_ptr_array_index (elements, elements->len - 1) : NULL;
+      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+      guint            line = g_array_index (line_map, guint, i);
+      gboolean         next_blank = (i + 1 >= n_lines) || is_blank (lines[i + 1]);
 
       if (*trimmed == '\0')
         {
@@ -584,114 +747,14 @@ parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArra
         }
 
       if (in_dialogue)
-        {
-          gsize len = strlen (trimmed);
-
-          if (trimmed[0] == '(' && trimmed[len - 1] == ')')
-            add_dialogue_line (elements, REEL_FOUNTAIN_PARENTHETICAL, trimmed, dual, line);
-          else if (trimmed[0] == '~')
-            {
-              g_autofree char *lyric = g_strstrip (g_strdup (trimmed + 1));
-              add_dialogue_line (elements, REEL_FOUNTAIN_LYRICS, lyric, dual, line);
-            }
-          else
-            add_dialogue_line (elements, REEL_FOUNTAIN_DIALOGUE, trimmed, dual, line);
-          prev_blank = FALSE;
-          continue;
-        }
-
-      if (is_page_break (trimmed))
-        g_ptr_array_add (elements, element_new (REEL_FOUNTAIN_PAGE_BREAK, g_strdup (""), line));
-      else if (trimmed[0] == '#')
-        {
-          guint                depth = 0;
-          ReelFountainElement *element;
-
-          while (trimmed[depth] == '#')
-            depth++;
-          element = element_new (REEL_FOUNTAIN_SECTION,
-                                 g_strstrip (reel_fountain_strip_emphasis (trimmed + depth)), line);
-          element->section_depth = depth;
-          g_ptr_array_add (elements, element);
-        }
-      else if (trimmed[0] == '=')
-        g_ptr_array_add (
-            elements, element_new (REEL_FOUNTAIN_SYNOPSIS,
-                                   g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
-      else if (trimmed[0] == '>' && g_str_has_suffix (trimmed, "<") && strlen (trimmed) >= 2)
-        {
-          g_autofree char *inner = g_strndup (trimmed + 1, strlen (trimmed) - 2);
-
-          g_ptr_array_add (elements,
-                           element_new (REEL_FOUNTAIN_CENTERED,
-                                        g_strstrip (reel_fountain_strip_emphasis (inner)), line));
-        }
-      else if (trimmed[0] == '>')
-        {
-          ReelFountainElement *element
-              = element_new (REEL_FOUNTAIN_TRANSITION,
-                             g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line);
-          element->forced = TRUE;
-          g_ptr_array_add (elements, element);
-        }
-      else if (trimmed[0] == '~')
-        g_ptr_array_add (
-            elements, element_new (REEL_FOUNTAIN_LYRICS,
-                                   g_strstrip (reel_fountain_strip_emphasis (trimmed + 1)), line));
-      else if (trimmed[0] == '.' && trimmed[1] != '.' && trimmed[1] != '\0'
-               && !g_ascii_isspace (trimmed[1]))
-        g_ptr_array_add (elements, make_heading (trimmed + 1, TRUE, line));
-      else if (trimmed[0] != '!' && prev_blank && reel_fountain_is_scene_heading (trimmed))
-        g_ptr_array_add (elements, make_heading (trimmed, FALSE, line));
-      else if (trimmed[0] != '!' && prev_blank && next_blank && is_transition (trimmed))
-        g_ptr_array_add (elements,
-                         element_new (REEL_FOUNTAIN_TRANSITION,
-                                      g_strstrip (reel_fountain_strip_emphasis (trimmed)), line));
-      else if (trimmed[0] == '@'
-               || (trimmed[0] != '!' && prev_blank && !next_blank && is_character_cue (trimmed)))
-        {
-          ReelFountainElement *element;
-          char                *name, *extension;
-          gboolean             forced = trimmed[0] == '@';
-
-          split_character_cue (forced ? trimmed + 1 : trimmed, &name, &extension, &dual);
-          if (dual)
-            mark_previous_speech_dual (elements);
-
-          element = element_new (REEL_FOUNTAIN_CHARACTER, name, line);
-          element->extension = extension;
-          element->forced = forced;
-          element->dual = dual;
-          g_ptr_array_add (elements, element);
-          in_dialogue = TRUE;
-        }
-      else
-        {
-          gboolean         forced = trimmed[0] == '!';
-          g_autofree char *text = reel_fountain_strip_emphasis (forced ? trimmed + 1 : trimmed);
-
-          /* Lines of one paragraph stay one action element, line breaks kept. */
-          if (!prev_blank && last != NULL && last->type == REEL_FOUNTAIN_ACTION)
-            {
-              char *joined = g_strconcat (last->text, "\n", text, NULL);
-
-              g_free (last->text);
-              last->text = joined;
-              last->forced |= forced;
-            }
-          else
-            {
-              ReelFountainElement *element
-                  = element_new (REEL_FOUNTAIN_ACTION, g_steal_pointer (&text), line);
-              element->forced = forced;
-              g_ptr_array_add (elements, element);
-            }
-        }
+        add_speech_line (elements, trimmed, dual, line);
+      else if (!add_marked_element (elements, trimmed, line))
+        in_dialogue
+            = add_element_in_context (elements, trimmed, prev_blank, next_blank, line, &dual);
 
       prev_blank = FALSE;
     }
 }
-
 ReelFountainDocument *
 reel_fountain_parse (const char *text)
 {
