@@ -55,7 +55,6 @@ struct _ReelExporter
   double       stage_from;
   double       stage_to;
   GstTagList  *tags;
-  GPtrArray   *pending_cues; /* GstBuffer* for the subtitle appsrc */
   /* A software encoder keeps every core busy on its own, so the takes are
    * decoded on one thread each: libav's frame threads would only add their
    * per-frame context copies and, since GES opens a new decoder for every

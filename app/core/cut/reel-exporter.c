@@ -234,7 +234,6 @@ reel_exporter_finalize (GObject *object)
   g_free (self->remux_path);
   g_free (self->render_path);
   g_clear_pointer (&self->tags, gst_tag_list_unref);
-  g_clear_pointer (&self->pending_cues, g_ptr_array_unref);
 
   G_OBJECT_CLASS (reel_exporter_parent_class)->finalize (object);
 }
