@@ -170,20 +170,18 @@ make_unlimited_queue (void)
   return queue;
 }
 
-/* The takes' H.264 streams joined unchanged, in order. The sound comes from
- * an audio-only GES timeline of the same cut (the takes' sound placed
- * exactly under their pictures, silence where they have none, the music
- * mixed in) and is encoded once more: cheap next to the picture, and exact,
- * where joining the takes' AAC frames would drift by their padding. */
-GstElement *
-reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
+static gboolean
+join_failed (GError **error)
 {
-  g_autoptr (GstElement) pipeline = gst_object_ref_sink (gst_pipeline_new ("storyreel-copy"));
+  g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
+                       _ ("The takes cannot be joined without re-encoding."));
+  return FALSE;
+}
+
+static gboolean
+build_sound_timeline (ReelExporter *self, GError **error)
+{
   ReelTimelineOptions timeline_options;
-  GstElement         *video_concat, *video_parse, *video_queue, *mux, *sink;
-  GstElement         *audio_convert, *audio_resample, *audio_encoder, *audio_queue;
-  g_autoptr (GList) tracks = NULL;
-  GstPad *timeline_pad;
 
   reel_timeline_options_init (&timeline_options);
   timeline_options.width = self->width;
@@ -192,45 +190,71 @@ reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
   timeline_options.extra_music = self->options.extra_music;
   timeline_options.audio_only = TRUE;
   self->timeline = reel_cut_build_timeline (self->cut, &timeline_options, error);
-  if (self->timeline == NULL)
-    return NULL;
+  return self->timeline != NULL;
+}
 
-  if (!(video_concat = make_element ("concat", error))
+/* Everything after the sources: the pictures go into @video_concat, the
+ * sound into @audio_convert, and both come out muxed into the film. */
+static gboolean
+add_muxing (ReelExporter *self,
+            GstElement   *pipeline,
+            GstElement  **video_concat,
+            GstElement  **audio_convert,
+            GError      **error)
+{
+  GstElement *video_parse, *video_queue, *mux, *sink;
+  GstElement *audio_resample, *audio_encoder, *audio_queue;
+
+  if (!(*video_concat = make_element ("concat", error))
       || !(video_parse = make_element ("h264parse", error))
-      || !(audio_convert = make_element ("audioconvert", error))
+      || !(*audio_convert = make_element ("audioconvert", error))
       || !(audio_resample = make_element ("audioresample", error))
       || !(audio_encoder = make_element (reel_exporter_pick_copy_aac_encoder (), error))
       || !(mux = make_element ("mp4mux", error)) || !(sink = make_element ("filesink", error)))
-    return NULL;
+    return FALSE;
   g_object_set (audio_encoder, "bitrate", 192000, NULL);
   video_queue = make_unlimited_queue ();
   audio_queue = make_unlimited_queue ();
   g_object_set (sink, "location", self->render_path, NULL);
   g_object_set (mux, "faststart", TRUE, NULL);
   reel_exporter_apply_tags (self, mux);
-  gst_bin_add_many (GST_BIN (pipeline), GST_ELEMENT (self->timeline), video_concat, video_parse,
-                    video_queue, audio_convert, audio_resample, audio_encoder, audio_queue, mux,
+  gst_bin_add_many (GST_BIN (pipeline), GST_ELEMENT (self->timeline), *video_concat, video_parse,
+                    video_queue, *audio_convert, audio_resample, audio_encoder, audio_queue, mux,
                     sink, NULL);
-  if (!gst_element_link_many (video_concat, video_parse, video_queue, NULL)
+  if (!gst_element_link_many (*video_concat, video_parse, video_queue, NULL)
       || !gst_element_link_pads (video_queue, "src", mux, "video_%u")
-      || !gst_element_link_many (audio_convert, audio_resample, audio_encoder, audio_queue, NULL)
+      || !gst_element_link_many (*audio_convert, audio_resample, audio_encoder, audio_queue, NULL)
       || !gst_element_link_pads (audio_queue, "src", mux, "audio_%u")
       || !gst_element_link (mux, sink))
-    goto link_failed;
+    return join_failed (error);
+  return TRUE;
+}
 
-  tracks = ges_timeline_get_tracks (self->timeline);
+static gboolean
+link_sound_timeline (ReelExporter *self, GstElement *audio_convert, GError **error)
+{
+  g_autoptr (GList) tracks = ges_timeline_get_tracks (self->timeline);
+  g_autoptr (GstPad) convert_sink = NULL;
+  GstPad *timeline_pad;
+
   timeline_pad
       = tracks != NULL ? ges_timeline_get_pad_for_track (self->timeline, tracks->data) : NULL;
   g_list_foreach (tracks, (GFunc) (void (*) (void)) gst_object_unref, NULL);
   if (timeline_pad == NULL)
-    goto link_failed;
-  {
-    g_autoptr (GstPad) convert_sink = gst_element_get_static_pad (audio_convert, "sink");
+    return join_failed (error);
+  convert_sink = gst_element_get_static_pad (audio_convert, "sink");
+  if (gst_pad_link (timeline_pad, convert_sink) != GST_PAD_LINK_OK)
+    return join_failed (error);
+  return TRUE;
+}
 
-    if (gst_pad_link (timeline_pad, convert_sink) != GST_PAD_LINK_OK)
-      goto link_failed;
-  }
-
+/* Each take read and parsed into the next sink pad of @video_concat. */
+static gboolean
+add_take_pictures (ReelExporter *self,
+                   GstElement   *pipeline,
+                   GstElement   *video_concat,
+                   GError      **error)
+{
   for (guint i = 0; i < self->cut->items->len; i++)
     {
       const ReelCutItem *item = g_ptr_array_index (self->cut->items, i);
@@ -249,20 +273,34 @@ reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
       parse_src = gst_element_get_static_pad (parse, "src");
       video_sink = gst_element_request_pad_simple (video_concat, "sink_%u");
       if (gst_pad_link (parse_src, video_sink) != GST_PAD_LINK_OK)
-        goto link_failed;
+        return join_failed (error);
 
       links->bin = pipeline;
       links->video_sink = gst_element_get_static_pad (parse, "sink");
       g_signal_connect_data (demux, "pad-added", G_CALLBACK (demux_pad_added_cb), links,
                              (GClosureNotify) (void (*) (void)) demux_links_free, 0);
     }
+  return TRUE;
+}
 
+/* The takes' H.264 streams joined unchanged, in order. The sound comes from
+ * an audio-only GES timeline of the same cut (the takes' sound placed
+ * exactly under their pictures, silence where they have none, the music
+ * mixed in) and is encoded once more: cheap next to the picture, and exact,
+ * where joining the takes' AAC frames would drift by their padding. */
+GstElement *
+reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
+{
+  g_autoptr (GstElement) pipeline = gst_object_ref_sink (gst_pipeline_new ("storyreel-copy"));
+  GstElement *video_concat = NULL;
+  GstElement *audio_convert = NULL;
+
+  if (!build_sound_timeline (self, error)
+      || !add_muxing (self, pipeline, &video_concat, &audio_convert, error)
+      || !link_sound_timeline (self, audio_convert, error)
+      || !add_take_pictures (self, pipeline, video_concat, error))
+    return NULL;
   return g_steal_pointer (&pipeline);
-
-link_failed:
-  g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
-                       _ ("The takes cannot be joined without re-encoding."));
-  return NULL;
 }
 
 /* Soft subtitles: the film again, with a text track */
