@@ -188,26 +188,15 @@ find_cue (const ReelCaptionBurner *self, GstClockTime position)
 
 /* Drawing */
 
-/* White text with a dark outline and a soft shadow, readable on any
- * picture. A caption is centred at the bottom; the label sits in its
- * corner. */
-static Overlay *
-overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
+/* A caption is centred and wrapped to @wrap_width pixels; the label is
+ * one line, left-aligned. */
+static GObject *
+create_layout (
+    ReelCaptionBurner *self, const char *text, gboolean is_label, int font_px, int wrap_width)
 {
-  int    frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
-  int    frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
-  double share = is_label ? LABEL_HEIGHT_SHARE : CAPTION_HEIGHT_SHARE;
-  int    font_px = MAX (is_label ? 8 : 10, (int) lround (frame_height * share));
-  int    margin = MAX (2, (int) lround (frame_height * MARGIN_SHARE));
-  double outline = MAX (1.0, font_px / 18.0);
-  double shadow = MAX (1.0, font_px / 20.0);
-  int    pad = (int) ceil (outline + shadow) + 1;
   g_autoptr (GObject) context = NULL; /* PangoContext */
-  g_autoptr (GObject) layout = NULL;  /* PangoLayout */
+  GObject              *layout;       /* PangoLayout */
   PangoFontDescription *font;
-  PangoRectangle        logical;
-  Overlay              *overlay;
-  cairo_t              *cr;
 
   if (self->font_map == NULL)
     self->font_map = pango_cairo_font_map_new ();
@@ -223,39 +212,51 @@ overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
     {
       /* The text comes wrapped at word (or CJK) boundaries already; this
        * only keeps an unbreakable run inside the frame. */
-      pango_layout_set_width (PANGO_LAYOUT (layout),
-                              MAX (1, frame_width - 2 * margin - 2 * pad) * PANGO_SCALE);
+      pango_layout_set_width (PANGO_LAYOUT (layout), MAX (1, wrap_width) * PANGO_SCALE);
       pango_layout_set_wrap (PANGO_LAYOUT (layout), PANGO_WRAP_WORD_CHAR);
     }
   pango_layout_set_text (PANGO_LAYOUT (layout), text, -1);
-  pango_layout_get_pixel_extents (PANGO_LAYOUT (layout), NULL, &logical);
-  if (logical.width <= 0 || logical.height <= 0)
-    return NULL;
+  return layout;
+}
 
-  overlay = g_new0 (Overlay, 1);
-  overlay->width = MIN (logical.width + 2 * pad, frame_width);
-  overlay->height = MIN (logical.height + 2 * pad, frame_height);
-  overlay->surface
-      = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, overlay->width, overlay->height);
-  cr = cairo_create (overlay->surface);
-  pango_cairo_update_layout (cr, PANGO_LAYOUT (layout));
+/* White text with a dark outline and a soft shadow, readable on any
+ * picture. */
+static void
+paint_text (Overlay              *overlay,
+            PangoLayout          *layout,
+            const PangoRectangle *logical,
+            int                   pad,
+            double                outline,
+            double                shadow)
+{
+  cairo_t *cr = cairo_create (overlay->surface);
+
+  pango_cairo_update_layout (cr, layout);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_width (cr, 2 * outline);
 
-  cairo_move_to (cr, pad - logical.x + shadow, pad - logical.y + shadow);
-  pango_cairo_layout_path (cr, PANGO_LAYOUT (layout));
+  cairo_move_to (cr, pad - logical->x + shadow, pad - logical->y + shadow);
+  pango_cairo_layout_path (cr, layout);
   cairo_set_source_rgba (cr, 0, 0, 0, 0.45);
   cairo_stroke_preserve (cr);
   cairo_fill (cr);
 
-  cairo_move_to (cr, pad - logical.x, pad - logical.y);
-  pango_cairo_layout_path (cr, PANGO_LAYOUT (layout));
+  cairo_move_to (cr, pad - logical->x, pad - logical->y);
+  pango_cairo_layout_path (cr, layout);
   cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill (cr);
   cairo_destroy (cr);
   cairo_surface_flush (overlay->surface);
+}
+
+/* A caption is centred at the bottom; the label sits in its corner. */
+static void
+place_overlay (ReelCaptionBurner *self, Overlay *overlay, gboolean is_label, int margin)
+{
+  int frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
+  int frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
 
   if (!is_label)
     {
@@ -275,6 +276,36 @@ overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
   /* Even positions keep subsampled chroma aligned with the luma. */
   overlay->x = MAX (0, overlay->x) & ~1;
   overlay->y = MAX (0, overlay->y) & ~1;
+}
+
+/* The text drawn once, sized by the frame height, and placed. */
+static Overlay *
+overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
+{
+  int    frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
+  int    frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
+  double share = is_label ? LABEL_HEIGHT_SHARE : CAPTION_HEIGHT_SHARE;
+  int    font_px = MAX (is_label ? 8 : 10, (int) lround (frame_height * share));
+  int    margin = MAX (2, (int) lround (frame_height * MARGIN_SHARE));
+  double outline = MAX (1.0, font_px / 18.0);
+  double shadow = MAX (1.0, font_px / 20.0);
+  int    pad = (int) ceil (outline + shadow) + 1;
+  g_autoptr (GObject) layout = NULL; /* PangoLayout */
+  PangoRectangle logical;
+  Overlay       *overlay;
+
+  layout = create_layout (self, text, is_label, font_px, frame_width - 2 * margin - 2 * pad);
+  pango_layout_get_pixel_extents (PANGO_LAYOUT (layout), NULL, &logical);
+  if (logical.width <= 0 || logical.height <= 0)
+    return NULL;
+
+  overlay = g_new0 (Overlay, 1);
+  overlay->width = MIN (logical.width + 2 * pad, frame_width);
+  overlay->height = MIN (logical.height + 2 * pad, frame_height);
+  overlay->surface
+      = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, overlay->width, overlay->height);
+  paint_text (overlay, PANGO_LAYOUT (layout), &logical, pad, outline, shadow);
+  place_overlay (self, overlay, is_label, margin);
   return overlay;
 }
 

@@ -452,6 +452,80 @@ add_music (GESLayer             *layer,
   return TRUE;
 }
 
+static gboolean
+check_can_build (const ReelCut *cut, GError **error)
+{
+  if (cut->items->len == 0)
+    {
+      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_EMPTY,
+                           _ ("The film has no shots yet. Import a script first."));
+      return FALSE;
+    }
+
+  if (!ges_init ())
+    {
+      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
+                           _ ("GStreamer Editing Services cannot start. Install "
+                              "libges-1.0-0 and gstreamer1.0-plugins-base."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A plain reference for the caller, not a floating one. */
+static GESTimeline *
+create_timeline (gboolean audio_only)
+{
+  GESTimeline *timeline;
+
+  if (audio_only)
+    {
+      timeline = gst_object_ref_sink (ges_timeline_new ());
+      ges_timeline_add_track (timeline, GES_TRACK (ges_audio_track_new ()));
+    }
+  else
+    timeline = gst_object_ref_sink (ges_timeline_new_audio_video ());
+  return timeline;
+}
+
+/* Silence under the whole film, so the sound lasts as long as the picture
+ * even where the last takes have none. */
+static gboolean
+add_silence (GESTimeline *timeline, GstClockTime film_duration, GError **error)
+{
+  GESTestClip *silence = ges_test_clip_new ();
+
+  ges_test_clip_set_mute (silence, TRUE);
+  ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (silence), 0);
+  ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (silence), film_duration);
+  return ges_layer_add_clip_full (ges_timeline_append_layer (timeline), GES_CLIP (silence), error);
+}
+
+/* The project's music, then the music given for this export only. */
+static gboolean
+add_all_music (GESLayer      *layer,
+               GHashTable    *assets,
+               const ReelCut *cut,
+               const char    *extra_music,
+               GstClockTime   film_duration,
+               GError       **error)
+{
+  for (guint i = 0; i < cut->music->len; i++)
+    if (!add_music (layer, assets, g_ptr_array_index (cut->music, i), film_duration, error))
+      return FALSE;
+
+  if (extra_music != NULL)
+    {
+      g_autoptr (ReelMusicTrack) extra = reel_music_track_new ();
+
+      extra->path = g_strdup (extra_music);
+      extra->name = g_path_get_basename (extra_music);
+      if (!add_music (layer, assets, extra, film_duration, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 GESTimeline *
 reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options, GError **error)
 {
@@ -459,9 +533,9 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   g_autoptr (GHashTable) assets = NULL;
   ReelTimelineOptions defaults;
   GESLayer           *shots_layer, *music_layer;
+  const ReelCutItem  *last;
   guint               width, height, fps;
   GstClockTime        film_duration;
-  gint64              film_frames = 0;
 
   g_return_val_if_fail (cut != NULL, NULL);
 
@@ -471,20 +545,8 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
       options = &defaults;
     }
 
-  if (cut->items->len == 0)
-    {
-      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_EMPTY,
-                           _ ("The film has no shots yet. Import a script first."));
-      return NULL;
-    }
-
-  if (!ges_init ())
-    {
-      g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,
-                           _ ("GStreamer Editing Services cannot start. Install "
-                              "libges-1.0-0 and gstreamer1.0-plugins-base."));
-      return NULL;
-    }
+  if (!check_can_build (cut, error))
+    return NULL;
 
   width = (options->width > 0 ? options->width : cut->width) & ~1u;
   height = (options->height > 0 ? options->height : cut->height) & ~1u;
@@ -496,14 +558,7 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
       return NULL;
     }
 
-  /* A plain reference for the caller, not a floating one. */
-  if (options->audio_only)
-    {
-      timeline = gst_object_ref_sink (ges_timeline_new ());
-      ges_timeline_add_track (timeline, GES_TRACK (ges_audio_track_new ()));
-    }
-  else
-    timeline = gst_object_ref_sink (ges_timeline_new_audio_video ());
+  timeline = create_timeline (options->audio_only);
   set_track_restrictions (timeline, width, height, fps);
   disable_video_mixing_without_crossfades (timeline, cut);
   assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -515,43 +570,16 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   if (!add_shots (shots_layer, assets, cut, fps, options->audio_only, error))
     return NULL;
 
-  {
-    const ReelCutItem *last = g_ptr_array_index (cut->items, cut->items->len - 1);
-    film_frames = seconds_to_frames (last->start + last->duration, fps);
-  }
-  film_duration = reel_frames_to_time (film_frames, fps);
+  last = g_ptr_array_index (cut->items, cut->items->len - 1);
+  film_duration = reel_frames_to_time (seconds_to_frames (last->start + last->duration, fps), fps);
 
-  if (options->audio_only)
-    {
-      /* Silence under the whole film, so the sound lasts as long as the
-       * picture even where the last takes have none. */
-      GESTestClip *silence = ges_test_clip_new ();
-
-      ges_test_clip_set_mute (silence, TRUE);
-      ges_timeline_element_set_start (GES_TIMELINE_ELEMENT (silence), 0);
-      ges_timeline_element_set_duration (GES_TIMELINE_ELEMENT (silence), film_duration);
-      if (!ges_layer_add_clip_full (ges_timeline_append_layer (timeline), GES_CLIP (silence),
-                                    error))
-        return NULL;
-    }
-
+  if (options->audio_only && !add_silence (timeline, film_duration, error))
+    return NULL;
   if (!options->audio_only
       && !attach_caption_burner (timeline, cut, options, film_duration, fps, error))
     return NULL;
-
-  for (guint i = 0; i < cut->music->len; i++)
-    if (!add_music (music_layer, assets, g_ptr_array_index (cut->music, i), film_duration, error))
-      return NULL;
-
-  if (options->extra_music != NULL)
-    {
-      g_autoptr (ReelMusicTrack) extra = reel_music_track_new ();
-
-      extra->path = g_strdup (options->extra_music);
-      extra->name = g_path_get_basename (options->extra_music);
-      if (!add_music (music_layer, assets, extra, film_duration, error))
-        return NULL;
-    }
+  if (!add_all_music (music_layer, assets, cut, options->extra_music, film_duration, error))
+    return NULL;
 
   ges_timeline_commit (timeline);
   return g_steal_pointer (&timeline);

@@ -388,6 +388,87 @@ fill_from_take (ReelCutItem *item, ReelProject *project, const ReelTake *take)
   item->animatic_fallback = FALSE;
 }
 
+/* In and out points: a card or a still lasts as long as the plan says the
+ * shot does; a take keeps its trims while they fit in it. */
+static void
+set_item_trims (ReelCutItem *item, ReelShot *shot, const ReelCutSettings *settings)
+{
+  if (item->animatic_fallback || item->media_is_image || item->media_duration <= 0)
+    {
+      item->in_point = 0;
+      item->out_point = reel_shot_get_duration (shot);
+    }
+  else
+    {
+      double media_end = item->media_duration;
+
+      item->in_point = MIN (settings->trim_in, media_end);
+      item->out_point = settings->trim_out > 0 ? MIN (settings->trim_out, media_end) : media_end;
+      if (item->out_point <= item->in_point)
+        {
+          /* Trims from another take of the shot that no longer fit. */
+          item->in_point = 0;
+          item->out_point = media_end;
+        }
+    }
+  item->duration = item->out_point - item->in_point;
+}
+
+static ReelCutItem *
+item_from_shot (ReelProject *project, ReelShot *shot)
+{
+  g_autoptr (ReelTake) take = NULL;
+  ReelCutItem    *item = reel_cut_item_new ();
+  ReelCutSettings settings;
+  GPtrArray      *captions = reel_shot_get_captions (shot);
+  gint64          chosen = reel_shot_get_chosen_take_id (shot);
+  const char     *board = reel_shot_get_board_image (shot);
+
+  item->shot_id = reel_shot_get_id (shot);
+  item->shot_number = g_strdup (reel_shot_get_number (shot));
+  item->scene_heading = g_strdup (reel_shot_get_scene_heading (shot));
+  item->text = g_strdup (reel_shot_get_text (shot));
+  item->camera = reel_shot_get_camera (shot);
+  item->animatic_fallback = TRUE;
+  if (board != NULL)
+    item->board_image_path = reel_project_get_media_path (project, board);
+  for (guint c = 0; captions != NULL && c < captions->len; c++)
+    g_ptr_array_add (item->captions, reel_caption_copy (g_ptr_array_index (captions, c)));
+
+  if (chosen != 0 && (take = reel_project_get_take (project, chosen)) != NULL
+      && take->media != NULL)
+    fill_from_take (item, project, take);
+
+  reel_project_get_cut_settings (project, item->shot_id, &settings);
+  item->transition = settings.transition;
+  item->transition_duration = settings.transition_duration;
+  set_item_trims (item, shot, &settings);
+  return item;
+}
+
+static void
+add_caption_cues (ReelCut *cut, ReelProject *project, gint64 shot_id, GPtrArray *captions)
+{
+  for (guint c = 0; captions != NULL && c < captions->len; c++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (captions, c);
+      ReelCutCue        *cue;
+
+      /* A parenthetical tells the actor how to speak; it is not subtitled. */
+      if (caption->parenthetical || caption->text == NULL || *caption->text == '\0')
+        continue;
+
+      cue = reel_cut_cue_new ();
+      cue->shot_id = shot_id;
+      cue->speaker = g_strdup (caption->speaker);
+      cue->text = g_strdup (caption->text);
+      cue->caption_index = c;
+      cue->timing_set
+          = reel_project_get_cue_timing (project, shot_id, c, &cue->set_start, &cue->set_duration);
+      g_ptr_array_add (cut->cues, cue);
+    }
+}
+
 ReelCut *
 reel_cut_new_from_project (ReelProject *project, GError **error)
 {
@@ -411,72 +492,10 @@ reel_cut_new_from_project (ReelProject *project, GError **error)
   for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
     {
       g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-      g_autoptr (ReelTake) take = NULL;
-      ReelCutItem    *item = reel_cut_item_new ();
-      ReelCutSettings settings;
-      GPtrArray      *captions = reel_shot_get_captions (shot);
-      gint64          chosen = reel_shot_get_chosen_take_id (shot);
-      const char     *board = reel_shot_get_board_image (shot);
+      ReelCutItem *item = item_from_shot (project, shot);
 
-      item->shot_id = reel_shot_get_id (shot);
-      item->shot_number = g_strdup (reel_shot_get_number (shot));
-      item->scene_heading = g_strdup (reel_shot_get_scene_heading (shot));
-      item->text = g_strdup (reel_shot_get_text (shot));
-      item->camera = reel_shot_get_camera (shot);
-      item->animatic_fallback = TRUE;
-      if (board != NULL)
-        item->board_image_path = reel_project_get_media_path (project, board);
-      for (guint c = 0; captions != NULL && c < captions->len; c++)
-        g_ptr_array_add (item->captions, reel_caption_copy (g_ptr_array_index (captions, c)));
-
-      if (chosen != 0 && (take = reel_project_get_take (project, chosen)) != NULL
-          && take->media != NULL)
-        fill_from_take (item, project, take);
-
-      reel_project_get_cut_settings (project, item->shot_id, &settings);
-      item->transition = settings.transition;
-      item->transition_duration = settings.transition_duration;
-
-      if (item->animatic_fallback || item->media_is_image || item->media_duration <= 0)
-        {
-          /* A card or a still lasts as long as the plan says the shot does. */
-          item->in_point = 0;
-          item->out_point = reel_shot_get_duration (shot);
-        }
-      else
-        {
-          double media_end = item->media_duration;
-
-          item->in_point = MIN (settings.trim_in, media_end);
-          item->out_point = settings.trim_out > 0 ? MIN (settings.trim_out, media_end) : media_end;
-          if (item->out_point <= item->in_point)
-            {
-              /* Trims from another take of the shot that no longer fit. */
-              item->in_point = 0;
-              item->out_point = media_end;
-            }
-        }
-      item->duration = item->out_point - item->in_point;
       g_ptr_array_add (cut->items, item);
-
-      for (guint c = 0; captions != NULL && c < captions->len; c++)
-        {
-          const ReelCaption *caption = g_ptr_array_index (captions, c);
-          ReelCutCue        *cue;
-
-          /* A parenthetical tells the actor how to speak; it is not subtitled. */
-          if (caption->parenthetical || caption->text == NULL || *caption->text == '\0')
-            continue;
-
-          cue = reel_cut_cue_new ();
-          cue->shot_id = item->shot_id;
-          cue->speaker = g_strdup (caption->speaker);
-          cue->text = g_strdup (caption->text);
-          cue->caption_index = c;
-          cue->timing_set = reel_project_get_cue_timing (project, item->shot_id, c, &cue->set_start,
-                                                         &cue->set_duration);
-          g_ptr_array_add (cut->cues, cue);
-        }
+      add_caption_cues (cut, project, item->shot_id, reel_shot_get_captions (shot));
     }
 
   g_clear_pointer (&cut->music, g_ptr_array_unref);
@@ -537,6 +556,62 @@ render_progress_cb (double fraction, gpointer user_data)
     state->progress ((state->index + fraction) / MAX (state->count, 1), state->user_data);
 }
 
+static guint
+count_missing_media (const ReelCut *cut)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      if (item->media_path == NULL)
+        count++;
+    }
+  return count;
+}
+
+static ReelAnimaticSpec *
+animatic_spec_for_item (const ReelCut *cut, const ReelCutItem *item)
+{
+  ReelAnimaticSpec *spec = reel_animatic_spec_new ();
+
+  spec->width = cut->width & ~1u;
+  spec->height = cut->height & ~1u;
+  spec->fps = MAX (cut->fps, 1);
+  spec->duration = item->duration;
+  spec->camera = item->camera;
+  spec->scene_heading = g_strdup (item->scene_heading);
+  spec->shot_number = g_strdup (item->shot_number);
+  spec->text = g_strdup (item->text);
+  /* No captions on the card: the film's caption track shows them, and
+   * burned captions would otherwise appear twice. */
+  spec->board_image_path = g_strdup (item->board_image_path);
+  spec->language = g_strdup (cut->language);
+  return spec;
+}
+
+/* The item shows the card at @path instead of a take; what was probed of
+ * other media no longer applies. */
+static void
+use_animatic (ReelCutItem *item, char *path, const ReelAnimaticSpec *spec, guint n_frames)
+{
+  item->media_path = path;
+  item->animatic_fallback = TRUE;
+  item->media_is_image = FALSE;
+  item->media_duration = (double) n_frames / spec->fps;
+  item->media_width = spec->width;
+  item->media_height = spec->height;
+  item->media_fps = spec->fps;
+  item->in_point = 0;
+  item->out_point = MIN (item->duration, item->media_duration);
+  item->ai_generated = FALSE;
+  g_clear_pointer (&item->media_container, g_free);
+  g_clear_pointer (&item->media_video_codec, g_free);
+  g_clear_pointer (&item->media_audio_codec, g_free);
+  g_clear_pointer (&item->media_video_caps, g_free);
+  g_clear_pointer (&item->media_audio_caps, g_free);
+}
+
 gboolean
 reel_cut_render_missing (ReelCut            *cut,
                          GCancellable       *cancellable,
@@ -549,12 +624,7 @@ reel_cut_render_missing (ReelCut            *cut,
 
   g_return_val_if_fail (cut != NULL, FALSE);
 
-  for (guint i = 0; i < cut->items->len; i++)
-    {
-      ReelCutItem *item = g_ptr_array_index (cut->items, i);
-      if (item->media_path == NULL)
-        state.count++;
-    }
+  state.count = count_missing_media (cut);
   if (state.count == 0)
     return TRUE;
 
@@ -581,21 +651,8 @@ reel_cut_render_missing (ReelCut            *cut,
       if (item->media_path != NULL)
         continue;
 
-      spec = reel_animatic_spec_new ();
-      spec->width = cut->width & ~1u;
-      spec->height = cut->height & ~1u;
-      spec->fps = MAX (cut->fps, 1);
-      spec->duration = item->duration;
-      spec->camera = item->camera;
-      spec->scene_heading = g_strdup (item->scene_heading);
-      spec->shot_number = g_strdup (item->shot_number);
-      spec->text = g_strdup (item->text);
-      /* No captions on the card: the film's caption track shows them, and
-       * burned captions would otherwise appear twice. */
-      spec->board_image_path = g_strdup (item->board_image_path);
-      spec->language = g_strdup (cut->language);
+      spec = animatic_spec_for_item (cut, item);
       n_frames = reel_animatic_spec_get_n_frames (spec);
-
       key = animatic_cache_key (spec, n_frames);
       name = g_strdup_printf ("animatic-%s.mp4", key);
       path = g_build_filename (cache_dir, name, NULL);
@@ -607,22 +664,7 @@ reel_cut_render_missing (ReelCut            *cut,
             return FALSE;
         }
 
-      item->media_path = g_steal_pointer (&path);
-      item->animatic_fallback = TRUE;
-      item->media_is_image = FALSE;
-      item->media_duration = (double) n_frames / spec->fps;
-      item->media_width = spec->width;
-      item->media_height = spec->height;
-      item->media_fps = spec->fps;
-      item->in_point = 0;
-      item->out_point = MIN (item->duration, item->media_duration);
-      item->ai_generated = FALSE;
-      g_clear_pointer (&item->media_container, g_free);
-      g_clear_pointer (&item->media_video_codec, g_free);
-      g_clear_pointer (&item->media_audio_codec, g_free);
-      g_clear_pointer (&item->media_video_caps, g_free);
-      g_clear_pointer (&item->media_audio_caps, g_free);
-
+      use_animatic (item, g_steal_pointer (&path), spec, n_frames);
       state.index++;
       render_progress_cb (0, &state);
     }
@@ -636,6 +678,49 @@ dup_caps_name (GstCaps *caps)
   if (caps == NULL || gst_caps_get_size (caps) == 0)
     return NULL;
   return g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+}
+
+/* The container, codecs and picture format of @item's media, as probed. */
+static void
+fill_from_discoverer_info (ReelCutItem *item, GstDiscovererInfo *info)
+{
+  g_autoptr (GstDiscovererStreamInfo) top = NULL;
+  GList *streams;
+
+  top = gst_discoverer_info_get_stream_info (info);
+  if (top != NULL && GST_IS_DISCOVERER_CONTAINER_INFO (top))
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (top);
+      item->media_container = dup_caps_name (caps);
+    }
+  if (item->media_container == NULL)
+    item->media_container = g_strdup ("");
+
+  streams = gst_discoverer_info_get_video_streams (info);
+  if (streams != NULL)
+    {
+      GstDiscovererVideoInfo *video = streams->data;
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+      guint fps_n = gst_discoverer_video_info_get_framerate_num (video);
+      guint fps_d = gst_discoverer_video_info_get_framerate_denom (video);
+
+      item->media_video_codec = dup_caps_name (caps);
+      item->media_video_caps = caps != NULL ? gst_caps_to_string (caps) : NULL;
+      item->media_width = gst_discoverer_video_info_get_width (video);
+      item->media_height = gst_discoverer_video_info_get_height (video);
+      if (fps_n > 0 && fps_d > 0)
+        item->media_fps = (double) fps_n / fps_d;
+    }
+  gst_discoverer_stream_info_list_free (streams);
+
+  streams = gst_discoverer_info_get_audio_streams (info);
+  if (streams != NULL)
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+      item->media_audio_codec = dup_caps_name (caps);
+      item->media_audio_caps = caps != NULL ? gst_caps_to_string (caps) : NULL;
+    }
+  gst_discoverer_stream_info_list_free (streams);
 }
 
 gboolean
@@ -663,9 +748,7 @@ reel_cut_probe_media (ReelCut *cut, GCancellable *cancellable, GError **error)
     {
       ReelCutItem *item = g_ptr_array_index (cut->items, i);
       g_autoptr (GstDiscovererInfo) info = NULL;
-      g_autoptr (GstDiscovererStreamInfo) top = NULL;
       g_autofree char *uri = NULL;
-      GList           *streams;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -680,40 +763,7 @@ reel_cut_probe_media (ReelCut *cut, GCancellable *cancellable, GError **error)
           continue;
         }
 
-      top = gst_discoverer_info_get_stream_info (info);
-      if (top != NULL && GST_IS_DISCOVERER_CONTAINER_INFO (top))
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (top);
-          item->media_container = dup_caps_name (caps);
-        }
-      if (item->media_container == NULL)
-        item->media_container = g_strdup ("");
-
-      streams = gst_discoverer_info_get_video_streams (info);
-      if (streams != NULL)
-        {
-          GstDiscovererVideoInfo *video = streams->data;
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-          guint fps_n = gst_discoverer_video_info_get_framerate_num (video);
-          guint fps_d = gst_discoverer_video_info_get_framerate_denom (video);
-
-          item->media_video_codec = dup_caps_name (caps);
-          item->media_video_caps = caps != NULL ? gst_caps_to_string (caps) : NULL;
-          item->media_width = gst_discoverer_video_info_get_width (video);
-          item->media_height = gst_discoverer_video_info_get_height (video);
-          if (fps_n > 0 && fps_d > 0)
-            item->media_fps = (double) fps_n / fps_d;
-        }
-      gst_discoverer_stream_info_list_free (streams);
-
-      streams = gst_discoverer_info_get_audio_streams (info);
-      if (streams != NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-          item->media_audio_codec = dup_caps_name (caps);
-          item->media_audio_caps = caps != NULL ? gst_caps_to_string (caps) : NULL;
-        }
-      gst_discoverer_stream_info_list_free (streams);
+      fill_from_discoverer_info (item, info);
     }
 
   return TRUE;

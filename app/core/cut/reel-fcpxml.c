@@ -213,6 +213,74 @@ append_music (GString              *out,
 }
 
 static void
+append_media_rep (GString *out, const char *absolute, const char *uri)
+{
+  append_element (out, 3, "<media-rep kind=\"original-media\" src=\"%s\"/>",
+                  uri != NULL ? uri : absolute);
+  append_element (out, 2, "</asset>");
+}
+
+static void
+append_take_asset (
+    GString *out, const ReelCut *cut, guint index, const char *id, const ReelFrameSpan *spans)
+{
+  const ReelCutItem *item = g_ptr_array_index (cut->items, index);
+  g_autofree char   *absolute = g_canonicalize_filename (item->media_path, NULL);
+  g_autofree char   *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autofree char   *name = g_path_get_basename (absolute);
+  g_autofree char   *duration = NULL;
+
+  if (item->media_is_image)
+    {
+      /* Stills have no length of their own. */
+      append_element (out, 2,
+                      "<asset id=\"%s\" name=\"%s\" start=\"0s\" duration=\"0s\" "
+                      "hasVideo=\"1\" videoSources=\"1\">",
+                      id, name);
+    }
+  else
+    {
+      gint64 frames = reel_seconds_to_frames (item->media_duration, cut->fps);
+
+      /* Every use of the media, handles for crossfades included, lies inside it. */
+      for (guint j = index; j < cut->items->len; j++)
+        {
+          const ReelCutItem *other = g_ptr_array_index (cut->items, j);
+
+          if (g_strcmp0 (other->media_path, item->media_path) == 0)
+            frames = MAX (frames, spans[j].source_in + (spans[j].record_out - spans[j].record_in));
+        }
+      duration = reel_fcpxml_format_time (frames, cut->fps);
+      if (item->media_sha256 != NULL)
+        append_element (out, 2,
+                        "<asset id=\"%s\" name=\"%s\" uid=\"%s\" start=\"0s\" duration=\"%s\" "
+                        "hasVideo=\"1\" format=\"r1\" videoSources=\"1\">",
+                        id, name, item->media_sha256, duration);
+      else
+        append_element (out, 2,
+                        "<asset id=\"%s\" name=\"%s\" start=\"0s\" duration=\"%s\" "
+                        "hasVideo=\"1\" format=\"r1\" videoSources=\"1\">",
+                        id, name, duration);
+    }
+  append_media_rep (out, absolute, uri);
+}
+
+static void
+append_music_asset (GString *out, const ReelMusicTrack *music, const char *id)
+{
+  g_autofree char *absolute = g_canonicalize_filename (music->path, NULL);
+  g_autofree char *uri = g_filename_to_uri (absolute, NULL, NULL);
+  g_autofree char *name = g_path_get_basename (absolute);
+
+  append_element (out, 2,
+                  "<asset id=\"%s\" name=\"%s\" start=\"0s\" hasAudio=\"1\" audioSources=\"1\" "
+                  "audioChannels=\"2\" audioRate=\"48000\">",
+                  id, name);
+  append_media_rep (out, absolute, uri);
+}
+
+/* Fills @asset_ids (path → "rN") as it writes one asset per media file. */
+static void
 append_resources (GString             *out,
                   const ReelCut       *cut,
                   gboolean             has_crossfades,
@@ -233,82 +301,25 @@ append_resources (GString             *out,
   for (guint i = 0; i < cut->items->len; i++)
     {
       const ReelCutItem *item = g_ptr_array_index (cut->items, i);
-      g_autofree char   *absolute = NULL;
-      g_autofree char   *uri = NULL;
-      g_autofree char   *name = NULL;
-      g_autofree char   *duration = NULL;
       char              *id;
 
       if (item->media_path == NULL || g_hash_table_contains (asset_ids, item->media_path))
         continue;
-
       id = g_strdup_printf ("r%u", next_id++);
       g_hash_table_insert (asset_ids, item->media_path, id);
-      absolute = g_canonicalize_filename (item->media_path, NULL);
-      uri = g_filename_to_uri (absolute, NULL, NULL);
-      name = g_path_get_basename (absolute);
-
-      if (item->media_is_image)
-        {
-          /* Stills have no length of their own. */
-          append_element (out, 2,
-                          "<asset id=\"%s\" name=\"%s\" start=\"0s\" duration=\"0s\" "
-                          "hasVideo=\"1\" videoSources=\"1\">",
-                          id, name);
-        }
-      else
-        {
-          gint64 frames = reel_seconds_to_frames (item->media_duration, cut->fps);
-
-          /* Every use of the media, handles for crossfades included, lies inside it. */
-          for (guint j = i; j < cut->items->len; j++)
-            {
-              const ReelCutItem *other = g_ptr_array_index (cut->items, j);
-
-              if (g_strcmp0 (other->media_path, item->media_path) == 0)
-                frames
-                    = MAX (frames, spans[j].source_in + (spans[j].record_out - spans[j].record_in));
-            }
-          duration = reel_fcpxml_format_time (frames, cut->fps);
-          if (item->media_sha256 != NULL)
-            append_element (out, 2,
-                            "<asset id=\"%s\" name=\"%s\" uid=\"%s\" start=\"0s\" duration=\"%s\" "
-                            "hasVideo=\"1\" format=\"r1\" videoSources=\"1\">",
-                            id, name, item->media_sha256, duration);
-          else
-            append_element (out, 2,
-                            "<asset id=\"%s\" name=\"%s\" start=\"0s\" duration=\"%s\" "
-                            "hasVideo=\"1\" format=\"r1\" videoSources=\"1\">",
-                            id, name, duration);
-        }
-      append_element (out, 3, "<media-rep kind=\"original-media\" src=\"%s\"/>",
-                      uri != NULL ? uri : absolute);
-      append_element (out, 2, "</asset>");
+      append_take_asset (out, cut, i, id, spans);
     }
 
   for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
     {
       const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
-      g_autofree char      *absolute = NULL;
-      g_autofree char      *uri = NULL;
-      g_autofree char      *name = NULL;
       char                 *id;
 
       if (music->path == NULL || g_hash_table_contains (asset_ids, music->path))
         continue;
-
       id = g_strdup_printf ("r%u", next_id++);
       g_hash_table_insert (asset_ids, music->path, id);
-      absolute = g_canonicalize_filename (music->path, NULL);
-      uri = g_filename_to_uri (absolute, NULL, NULL);
-      name = g_path_get_basename (absolute);
-      append_element (out, 2,
-                      "<asset id=\"%s\" name=\"%s\" start=\"0s\" hasAudio=\"1\" audioSources=\"1\" "
-                      "audioChannels=\"2\" audioRate=\"48000\">",
-                      id, name);
-      append_element (out, 3, "<media-rep kind=\"original-media\" src=\"%s\"/>",
-                      uri != NULL ? uri : absolute);
-      append_element (out, 2, "</asset>");
+      append_music_asset (out, music, id);
     }
 
   append_element (out, 1, "</resources>");
@@ -328,28 +339,14 @@ append_provenance_note (GString *out, guint depth, const ReelCutItem *item)
   append_element (out, depth, "<note>%s</note>", note);
 }
 
-char *
-reel_fcpxml_to_string (const ReelCut *cut)
+/* One spine element per item, each taking over at its cut point. */
+static SpineElement *
+spine_elements_new (const ReelCut *cut, const ReelFrameSpan *spans, gboolean *has_crossfades)
 {
-  g_autoptr (GString) out = g_string_new (NULL);
-  g_autoptr (GHashTable) asset_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_autofree ReelFrameSpan *spans = NULL;
-  g_autofree SpineElement  *elements = NULL;
-  g_autofree char          *sequence_duration = NULL;
-  g_autofree char          *language = NULL;
-  g_autofree char          *role = NULL;
-  const char               *title;
-  gint64                    total_frames = 0;
-  gboolean                  has_crossfades = FALSE;
-  guint                     n, style_number = 0;
+  guint         n = cut->items->len;
+  SpineElement *elements = g_new0 (SpineElement, MAX (n, 1));
 
-  g_return_val_if_fail (cut != NULL, NULL);
-  g_return_val_if_fail (cut->fps > 0, NULL);
-
-  title = cut->title != NULL && *cut->title != '\0' ? cut->title : "Storyreel";
-  n = cut->items->len;
-  spans = reel_frame_spans_compute (cut, &total_frames);
-  elements = g_new0 (SpineElement, MAX (n, 1));
+  *has_crossfades = FALSE;
   for (guint i = 0; i < n; i++)
     {
       const ReelCutItem *item = g_ptr_array_index (cut->items, i);
@@ -363,57 +360,89 @@ reel_fcpxml_to_string (const ReelCut *cut)
       elements[i].markers = g_ptr_array_new ();
       elements[i].music = g_ptr_array_new ();
       if (spans[i].transition > 0)
-        has_crossfades = TRUE;
+        *has_crossfades = TRUE;
     }
+  return elements;
+}
 
-  if (n > 0)
+static void
+spine_elements_clear (SpineElement *elements, guint n_elements)
+{
+  for (guint i = 0; i < n_elements; i++)
     {
-      for (guint i = 0; cut->cues != NULL && i < cut->cues->len; i++)
-        {
-          const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
-
-          if (cue->text != NULL && cue->duration > 0)
-            g_ptr_array_add (
-                elements[element_at (elements, n, reel_seconds_to_frames (cue->start, cut->fps))]
-                    .cues,
-                (gpointer) cue);
-        }
-      for (guint i = 0; cut->markers != NULL && i < cut->markers->len; i++)
-        {
-          const ReelMarker *marker = g_ptr_array_index (cut->markers, i);
-
-          g_ptr_array_add (
-              elements[element_at (elements, n, reel_seconds_to_frames (marker->time, cut->fps))]
-                  .markers,
-              (gpointer) marker);
-        }
-      for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
-        {
-          const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
-          gint64                start = reel_seconds_to_frames (music->start_offset, cut->fps);
-
-          if (music->path != NULL && start < total_frames)
-            g_ptr_array_add (elements[element_at (elements, n, start)].music, (gpointer) music);
-        }
+      g_ptr_array_unref (elements[i].cues);
+      g_ptr_array_unref (elements[i].markers);
+      g_ptr_array_unref (elements[i].music);
     }
+}
 
-  language = caption_language (cut->language);
-  role = g_strdup_printf ("SRT?captionFormat=SRT.%s", language);
-  sequence_duration = reel_fcpxml_format_time (total_frames, cut->fps);
+/* Hangs each cue, marker and music track off the spine element it starts in. */
+static void
+attach_connected_items (SpineElement *elements, const ReelCut *cut, gint64 total_frames)
+{
+  guint n = cut->items->len;
 
-  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE fcpxml>\n\n");
-  append_element (out, 0, "<fcpxml version=\"%s\">", FCPXML_VERSION);
-  append_resources (out, cut, has_crossfades, asset_ids, spans);
-  append_element (out, 1, "<library>");
-  append_element (out, 2, "<event name=\"%s\">", title);
-  append_element (out, 3, "<project name=\"%s\">", title);
-  append_element (out, 4,
-                  "<sequence format=\"r1\" duration=\"%s\" tcStart=\"0s\" tcFormat=\"NDF\" "
-                  "audioLayout=\"stereo\" audioRate=\"48k\">",
-                  sequence_duration);
+  if (n == 0)
+    return;
+  for (guint i = 0; cut->cues != NULL && i < cut->cues->len; i++)
+    {
+      const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
+
+      if (cue->text != NULL && cue->duration > 0)
+        g_ptr_array_add (
+            elements[element_at (elements, n, reel_seconds_to_frames (cue->start, cut->fps))].cues,
+            (gpointer) cue);
+    }
+  for (guint i = 0; cut->markers != NULL && i < cut->markers->len; i++)
+    {
+      const ReelMarker *marker = g_ptr_array_index (cut->markers, i);
+
+      g_ptr_array_add (
+          elements[element_at (elements, n, reel_seconds_to_frames (marker->time, cut->fps))]
+              .markers,
+          (gpointer) marker);
+    }
+  for (guint i = 0; cut->music != NULL && i < cut->music->len; i++)
+    {
+      const ReelMusicTrack *music = g_ptr_array_index (cut->music, i);
+      gint64                start = reel_seconds_to_frames (music->start_offset, cut->fps);
+
+      if (music->path != NULL && start < total_frames)
+        g_ptr_array_add (elements[element_at (elements, n, start)].music, (gpointer) music);
+    }
+}
+
+static void
+append_transition (GString *out, guint depth, const ReelCut *cut, const ReelFrameSpan *span)
+{
+  /* The transition starts where the overlap starts and takes no room on
+   * the spine: both clips reach into it through their handles. */
+  g_autofree char *offset = reel_fcpxml_format_time (span->record_in, cut->fps);
+  g_autofree char *duration = reel_fcpxml_format_time (span->transition, cut->fps);
+
+  append_element (out, depth, "<transition name=\"Cross Dissolve\" offset=\"%s\" duration=\"%s\">",
+                  offset, duration);
+  append_element (out, depth + 1, "<filter-video ref=\"r2\" name=\"Cross Dissolve\"/>");
+  append_element (out, depth, "</transition>");
+}
+
+/* Each item as an asset clip (a gap for a shot without media), with its
+ * transition before it and its connected items inside it. */
+static void
+append_spine (GString             *out,
+              const ReelCut       *cut,
+              const SpineElement  *elements,
+              const ReelFrameSpan *spans,
+              GHashTable          *asset_ids,
+              gint64               total_frames)
+{
+  g_autofree char *language = caption_language (cut->language);
+  g_autofree char *role = g_strdup_printf ("SRT?captionFormat=SRT.%s", language);
+  const guint      depth = 6;
+  guint            style_number = 0;
+
   append_element (out, 5, "<spine>");
-
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < cut->items->len; i++)
     {
       const ReelCutItem  *item = g_ptr_array_index (cut->items, i);
       const SpineElement *element = &elements[i];
@@ -421,23 +450,9 @@ reel_fcpxml_to_string (const ReelCut *cut)
       g_autofree char    *offset = reel_fcpxml_format_time (element->offset, cut->fps);
       g_autofree char    *start = reel_fcpxml_format_time (element->start, cut->fps);
       g_autofree char    *duration = reel_fcpxml_format_time (element->duration, cut->fps);
-      const guint         depth = 6;
 
       if (spans[i].transition > 0)
-        {
-          /* The transition starts where the overlap starts and takes no room
-           * on the spine: both clips reach into it through their handles. */
-          g_autofree char *transition_offset
-              = reel_fcpxml_format_time (spans[i].record_in, cut->fps);
-          g_autofree char *transition_duration
-              = reel_fcpxml_format_time (spans[i].transition, cut->fps);
-
-          append_element (out, depth,
-                          "<transition name=\"Cross Dissolve\" offset=\"%s\" duration=\"%s\">",
-                          transition_offset, transition_duration);
-          append_element (out, depth + 1, "<filter-video ref=\"r2\" name=\"Cross Dissolve\"/>");
-          append_element (out, depth, "</transition>");
-        }
+        append_transition (out, depth, cut, &spans[i]);
 
       if (item->media_path != NULL)
         append_element (out, depth,
@@ -466,21 +481,48 @@ reel_fcpxml_to_string (const ReelCut *cut)
 
       append_element (out, depth, item->media_path != NULL ? "</asset-clip>" : "</gap>");
     }
-
   append_element (out, 5, "</spine>");
+}
+
+char *
+reel_fcpxml_to_string (const ReelCut *cut)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GHashTable) asset_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autofree ReelFrameSpan *spans = NULL;
+  g_autofree SpineElement  *elements = NULL;
+  g_autofree char          *sequence_duration = NULL;
+  const char               *title;
+  gint64                    total_frames = 0;
+  gboolean                  has_crossfades;
+
+  g_return_val_if_fail (cut != NULL, NULL);
+  g_return_val_if_fail (cut->fps > 0, NULL);
+
+  title = cut->title != NULL && *cut->title != '\0' ? cut->title : "Storyreel";
+  spans = reel_frame_spans_compute (cut, &total_frames);
+  elements = spine_elements_new (cut, spans, &has_crossfades);
+  attach_connected_items (elements, cut, total_frames);
+  sequence_duration = reel_fcpxml_format_time (total_frames, cut->fps);
+
+  g_string_append (out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE fcpxml>\n\n");
+  append_element (out, 0, "<fcpxml version=\"%s\">", FCPXML_VERSION);
+  append_resources (out, cut, has_crossfades, asset_ids, spans);
+  append_element (out, 1, "<library>");
+  append_element (out, 2, "<event name=\"%s\">", title);
+  append_element (out, 3, "<project name=\"%s\">", title);
+  append_element (out, 4,
+                  "<sequence format=\"r1\" duration=\"%s\" tcStart=\"0s\" tcFormat=\"NDF\" "
+                  "audioLayout=\"stereo\" audioRate=\"48k\">",
+                  sequence_duration);
+  append_spine (out, cut, elements, spans, asset_ids, total_frames);
   append_element (out, 4, "</sequence>");
   append_element (out, 3, "</project>");
   append_element (out, 2, "</event>");
   append_element (out, 1, "</library>");
   append_element (out, 0, "</fcpxml>");
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_ptr_array_unref (elements[i].cues);
-      g_ptr_array_unref (elements[i].markers);
-      g_ptr_array_unref (elements[i].music);
-    }
-
+  spine_elements_clear (elements, cut->items->len);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

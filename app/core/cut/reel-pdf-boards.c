@@ -461,6 +461,92 @@ reel_pdf_boards_count_pages (guint n_shots, guint columns, guint rows)
   return MAX ((n_shots + per_page - 1) / per_page, 1);
 }
 
+/* The temporary file sits beside the final one, so the rename is atomic. */
+static int
+open_temporary (const char *path, const char *display_name, char **temp_path, GError **error)
+{
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  int              fd;
+
+  *temp_path = g_strdup_printf ("%s/.%s.XXXXXX", directory, basename);
+  fd = g_mkstemp_full (*temp_path, O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _ ("Could not save the storyboard “%s”: %s. Choose a folder you can write to."),
+                   display_name, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
+/* "4 shots  ·  0:05", for the page headers. */
+static char *
+format_totals (const ReelCut *cut)
+{
+  g_autofree char *shots = NULL;
+  g_autofree char *running_time = NULL;
+  double           seconds = cut->duration;
+
+  if (!(seconds > 0) && cut->fps > 0)
+    {
+      g_autofree ReelFrameSpan *spans = NULL;
+      gint64                    frames = 0;
+
+      spans = reel_frame_spans_compute (cut, &frames);
+      seconds = (double) frames / cut->fps;
+    }
+  shots = g_strdup_printf (ngettext ("%u shot", "%u shots", cut->items->len), cut->items->len);
+  running_time = format_running_time (seconds);
+  return g_strdup_printf ("%s  ·  %s", shots, running_time);
+}
+
+/* Draws every page as PDF into @fd. Returns the surface's status; @drawn
+ * says whether every page was drawn, and @error why not. */
+static cairo_status_t
+write_pdf (const ReelCut *cut,
+           guint          columns,
+           guint          rows,
+           GCancellable  *cancellable,
+           int           *fd,
+           gboolean      *drawn,
+           GError       **error)
+{
+  Board            board = { 0 };
+  cairo_surface_t *surface;
+  cairo_status_t   status;
+
+  surface = cairo_pdf_surface_create_for_stream (write_to_fd_cb, fd, PAGE_WIDTH, PAGE_HEIGHT);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
+                                  cut->title != NULL ? cut->title : "");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Storyreel");
+
+  board.cr = cairo_create (surface);
+  board.pango = pango_cairo_create_context (board.cr);
+  /* Font sizes are in points, and so is the page. */
+  pango_cairo_context_set_resolution (board.pango, 72);
+  if (cut->language != NULL)
+    pango_context_set_language (board.pango, pango_language_from_string (cut->language));
+  board.cut = cut;
+  board.cancellable = cancellable;
+  board.columns = columns;
+  board.rows = rows;
+  board.n_pages = reel_pdf_boards_count_pages (cut->items->len, columns, rows);
+  board.totals = format_totals (cut);
+
+  *drawn = draw_pages (&board, error);
+
+  g_clear_object (&board.pango);
+  g_clear_pointer (&board.cr, cairo_destroy);
+  g_free (board.totals);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
 gboolean
 reel_pdf_boards_write (const ReelCut *cut,
                        const char    *path,
@@ -470,18 +556,11 @@ reel_pdf_boards_write (const ReelCut *cut,
                        GError       **error)
 {
   g_autofree char *display_name = NULL;
-  g_autofree char *directory = NULL;
-  g_autofree char *basename = NULL;
   g_autofree char *temp_path = NULL;
-  g_autofree char *shots = NULL;
-  g_autofree char *running_time = NULL;
   g_autoptr (GError) local_error = NULL;
-  Board            board = { 0 };
-  cairo_surface_t *surface;
-  cairo_status_t   status;
-  gboolean         drawn;
-  double           seconds;
-  int              fd, saved_errno = 0;
+  cairo_status_t status;
+  gboolean       drawn;
+  int            fd, saved_errno = 0;
 
   g_return_val_if_fail (cut != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -502,59 +581,11 @@ reel_pdf_boards_write (const ReelCut *cut,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  /* The temporary file sits beside the final one, so the rename is atomic. */
-  directory = g_path_get_dirname (path);
-  basename = g_path_get_basename (path);
-  temp_path = g_strdup_printf ("%s/.%s.XXXXXX", directory, basename);
-  fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0666);
+  fd = open_temporary (path, display_name, &temp_path, error);
   if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _ ("Could not save the storyboard “%s”: %s. Choose a folder you can write to."),
-                   display_name, g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
 
-  seconds = cut->duration;
-  if (!(seconds > 0) && cut->fps > 0)
-    {
-      g_autofree ReelFrameSpan *spans = NULL;
-      gint64                    frames = 0;
-
-      spans = reel_frame_spans_compute (cut, &frames);
-      seconds = (double) frames / cut->fps;
-    }
-  shots = g_strdup_printf (ngettext ("%u shot", "%u shots", cut->items->len), cut->items->len);
-  running_time = format_running_time (seconds);
-
-  surface = cairo_pdf_surface_create_for_stream (write_to_fd_cb, &fd, PAGE_WIDTH, PAGE_HEIGHT);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
-                                  cut->title != NULL ? cut->title : "");
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Storyreel");
-
-  board.cr = cairo_create (surface);
-  board.pango = pango_cairo_create_context (board.cr);
-  /* Font sizes are in points, and so is the page. */
-  pango_cairo_context_set_resolution (board.pango, 72);
-  if (cut->language != NULL)
-    pango_context_set_language (board.pango, pango_language_from_string (cut->language));
-  board.cut = cut;
-  board.cancellable = cancellable;
-  board.columns = columns;
-  board.rows = rows;
-  board.n_pages = reel_pdf_boards_count_pages (cut->items->len, columns, rows);
-  board.totals = g_strdup_printf ("%s  ·  %s", shots, running_time);
-
-  drawn = draw_pages (&board, &local_error);
-
-  g_clear_object (&board.pango);
-  g_clear_pointer (&board.cr, cairo_destroy);
-  g_free (board.totals);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
+  status = write_pdf (cut, columns, rows, cancellable, &fd, &drawn, &local_error);
   if (drawn && status == CAIRO_STATUS_SUCCESS && fsync (fd) != 0)
     status = CAIRO_STATUS_WRITE_ERROR;
   if (close (fd) != 0 && status == CAIRO_STATUS_SUCCESS)

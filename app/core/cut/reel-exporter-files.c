@@ -1,0 +1,330 @@
+/* reel-exporter-files.c: the files a film export writes
+ *
+ * The film is written to a hidden temporary beside the destination,
+ * reserved before any work starts, and renamed into place only once its
+ * sidecars (SRT, WebVTT, provenance JSON) are written. The film's tags and
+ * the provenance sidecar both mark AI-generated work.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cut"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <unistd.h>
+
+#include "reel-captions.h"
+#include "reel-exporter-private.h"
+
+/* Bytes written into the reserved file before rendering, so a full disk is
+ * found before minutes of encoding rather than after. */
+#define SPACE_PROBE_BYTES (1024 * 1024)
+
+/* The temporary film */
+
+static void
+set_write_error (GError **error, int saved_errno, const char *folder)
+{
+  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+    g_set_error (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_NO_SPACE,
+                 _ ("The disk is full: there is no room for the film in “%s”. Free some space "
+                    "or choose another folder."),
+                 folder);
+  else
+    g_set_error (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_NOT_WRITABLE,
+                 _ ("The film cannot be written to “%s”: %s. Choose another folder."), folder,
+                 g_strerror (saved_errno));
+}
+
+/* On failure errno says why: a write that stops short with no error of its
+ * own has met a full disk, and errno would otherwise be left from whatever
+ * failed last, anywhere. */
+static gboolean
+write_all (int fd, const char *data, gsize size)
+{
+  while (size > 0)
+    {
+      gssize written = write (fd, data, size);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        return FALSE;
+      if (written == 0)
+        {
+          errno = ENOSPC;
+          return FALSE;
+        }
+      data += written;
+      size -= (gsize) written;
+    }
+  return TRUE;
+}
+
+/* Creates the hidden temporary beside the destination, and writes a little
+ * into it so that a read-only or full location fails now. */
+char *
+reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GError **error)
+{
+  g_autofree char *folder = g_path_get_dirname (output_path);
+  g_autofree char *basename = g_path_get_basename (output_path);
+  g_autofree char *name = g_strdup_printf (".%s%s.partial-XXXXXX", basename, suffix);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *zeros = NULL;
+  int              fd;
+
+  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      set_write_error (error, errno, folder);
+      return NULL;
+    }
+
+  zeros = g_malloc0 (SPACE_PROBE_BYTES);
+  if (!write_all (fd, zeros, SPACE_PROBE_BYTES) || fsync (fd) != 0 || ftruncate (fd, 0) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_unlink (path);
+      set_write_error (error, saved_errno, folder);
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&path);
+}
+
+/* Removes what a failed export wrote: the temporaries and any sidecar. */
+void
+reel_exporter_discard_files (ReelExporter *self)
+{
+  const char *paths[] = { self->reserved_path, self->remux_path };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (paths[i] != NULL && g_unlink (paths[i]) != 0 && errno != ENOENT)
+      g_debug ("Cannot remove %s: %s", paths[i], g_strerror (errno));
+  for (guint i = 0; i + 1 < self->sidecars->len; i++)
+    g_unlink (g_ptr_array_index (self->sidecars, i));
+  g_ptr_array_set_size (self->sidecars, 0);
+  g_ptr_array_add (self->sidecars, NULL);
+}
+
+/* Tags */
+
+static char *
+dup_generators (const ReelCut *cut)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      g_autofree char   *name = NULL;
+
+      if (!item->ai_generated || item->animatic_fallback)
+        continue;
+      name = item->model != NULL ? g_strdup_printf ("%s %s", item->backend, item->model)
+                                 : g_strdup (item->backend);
+      if (g_hash_table_contains (seen, name))
+        continue;
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, name);
+      g_hash_table_add (seen, (gpointer) g_intern_string (name));
+    }
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+GstTagList *
+reel_exporter_make_tags (ReelExporter *self)
+{
+  GstTagList      *tags = gst_tag_list_new_empty ();
+  g_autofree char *encoder = g_strdup_printf ("Storyreel %s", PACKAGE_VERSION);
+
+  if (self->cut->title != NULL && *self->cut->title != '\0')
+    gst_tag_list_add (tags, GST_TAG_MERGE_REPLACE, GST_TAG_TITLE, self->cut->title, NULL);
+  gst_tag_list_add (tags, GST_TAG_MERGE_REPLACE, GST_TAG_ENCODER, encoder, GST_TAG_APPLICATION_NAME,
+                    "Storyreel", NULL);
+
+  if (reel_cut_has_ai_generated (self->cut))
+    {
+      g_autofree char *generators = dup_generators (self->cut);
+      /* Not translated: machine-readable marks that tools search for. */
+      g_autofree char *comment
+          = g_strdup_printf ("AI-generated with Storyreel %s (%s)", PACKAGE_VERSION, generators);
+
+      gst_tag_list_add (tags, GST_TAG_MERGE_REPLACE, GST_TAG_COMMENT, comment, GST_TAG_DESCRIPTION,
+                        comment, GST_TAG_KEYWORDS, "AI-generated", NULL);
+    }
+  return tags;
+}
+
+void
+reel_exporter_apply_tags (ReelExporter *self, GstElement *muxer)
+{
+  if (!GST_IS_TAG_SETTER (muxer) || self->tags == NULL)
+    return;
+  gst_tag_setter_merge_tags (GST_TAG_SETTER (muxer), self->tags, GST_TAG_MERGE_REPLACE);
+  gst_tag_setter_set_tag_merge_mode (GST_TAG_SETTER (muxer), GST_TAG_MERGE_KEEP);
+}
+
+/* Sidecars and the rename into place */
+
+static char *
+sidecar_path (ReelExporter *self, const char *extension)
+{
+  const char      *dot = strrchr (self->output_path, '.');
+  const char      *slash = strrchr (self->output_path, G_DIR_SEPARATOR);
+  g_autofree char *stem = NULL;
+
+  if (dot != NULL && (slash == NULL || dot > slash))
+    stem = g_strndup (self->output_path, dot - self->output_path);
+  else
+    stem = g_strdup (self->output_path);
+  return g_strconcat (stem, extension, NULL);
+}
+
+static void
+add_sidecar (ReelExporter *self, char *path)
+{
+  g_ptr_array_insert (self->sidecars, self->sidecars->len - 1, path);
+}
+
+static void
+add_string_or_null (JsonBuilder *builder, const char *value)
+{
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static char *
+provenance_to_json (ReelExporter *self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *created = g_date_time_format_iso8601 (now);
+  g_autofree char *film = g_path_get_basename (self->output_path);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "film");
+  json_builder_add_string_value (builder, film);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, self->cut->title != NULL ? self->cut->title : "");
+  json_builder_set_member_name (builder, "generator");
+  json_builder_add_string_value (builder, "Storyreel " PACKAGE_VERSION);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_string_value (builder, created);
+  json_builder_set_member_name (builder, "ai_generated");
+  json_builder_add_boolean_value (builder, reel_cut_has_ai_generated (self->cut));
+  json_builder_set_member_name (builder, "shots");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (self->cut->items, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "shot");
+      json_builder_add_string_value (builder, item->shot_number != NULL ? item->shot_number : "");
+      json_builder_set_member_name (builder, "shot_id");
+      json_builder_add_int_value (builder, item->shot_id);
+      json_builder_set_member_name (builder, "start");
+      json_builder_add_double_value (builder, item->start);
+      json_builder_set_member_name (builder, "duration");
+      json_builder_add_double_value (builder, item->duration);
+      json_builder_set_member_name (builder, "ai_generated");
+      json_builder_add_boolean_value (builder, item->ai_generated && !item->animatic_fallback);
+      json_builder_set_member_name (builder, "animatic");
+      json_builder_add_boolean_value (builder, item->animatic_fallback);
+      json_builder_set_member_name (builder, "take_id");
+      if (item->take_id != 0)
+        json_builder_add_int_value (builder, item->take_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "backend");
+      add_string_or_null (builder, item->animatic_fallback ? "animatic" : item->backend);
+      json_builder_set_member_name (builder, "model");
+      add_string_or_null (builder, item->animatic_fallback ? NULL : item->model);
+      json_builder_set_member_name (builder, "prompt");
+      add_string_or_null (builder, item->animatic_fallback ? NULL : item->prompt);
+      json_builder_set_member_name (builder, "seed");
+      if (item->take_id != 0 && !item->animatic_fallback)
+        json_builder_add_int_value (builder, item->seed);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "media_sha256");
+      add_string_or_null (builder, item->animatic_fallback ? NULL : item->media_sha256);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+write_sidecars (ReelExporter *self, GError **error)
+{
+  if (self->options.caption_sidecars && self->cut->cues->len > 0)
+    {
+      g_autofree char *srt = sidecar_path (self, ".srt");
+      g_autofree char *vtt = sidecar_path (self, ".vtt");
+
+      if (!reel_captions_write_srt (self->cut, srt, error))
+        return FALSE;
+      add_sidecar (self, g_steal_pointer (&srt));
+      if (!reel_captions_write_webvtt (self->cut, vtt, error))
+        return FALSE;
+      add_sidecar (self, g_steal_pointer (&vtt));
+    }
+
+  if (reel_cut_has_ai_generated (self->cut))
+    {
+      g_autofree char *path = sidecar_path (self, ".provenance.json");
+      g_autofree char *json = provenance_to_json (self);
+
+      if (!g_file_set_contents (path, json, -1, error))
+        return FALSE;
+      add_sidecar (self, g_steal_pointer (&path));
+    }
+  return TRUE;
+}
+
+void
+reel_exporter_finish_film (ReelExporter *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  reel_exporter_set_stage (self, N_ ("Writing subtitles"), 1.0);
+  if (!write_sidecars (self, &error))
+    {
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_rename (self->reserved_path, self->output_path) != 0)
+    {
+      int              saved_errno = errno;
+      g_autofree char *folder = g_path_get_dirname (self->output_path);
+
+      set_write_error (&error, saved_errno, folder);
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&self->reserved_path, g_free);
+  reel_exporter_succeed (self);
+}

@@ -1,0 +1,111 @@
+/* reel-exporter-private.h: the parts of ReelExporter shared by its source files
+ *
+ * ReelExporter spans reel-exporter.c (the object, the public API, the task
+ * and its stages up to the render), reel-exporter-encode.c (encoders, their
+ * settings, the encoding profile and the hardware fallback),
+ * reel-exporter-pipeline.c (running a pipeline: bus, errors and progress),
+ * reel-exporter-render.c (the render, through GES or by copying),
+ * reel-exporter-copy.c (the takes joined without re-encoding, and the soft
+ * subtitle remux) and reel-exporter-files.c (the reserved temporary, tags,
+ * sidecars, provenance and the rename into place).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <ges/ges.h>
+
+#include "reel-cut-timeline.h"
+#include "reel-exporter.h"
+
+G_BEGIN_DECLS
+
+struct _ReelExporter
+{
+  GObject parent_instance;
+
+  ReelCut          *cut;
+  ReelExportOptions options;
+  char             *output_path;
+
+  double      progress;
+  double      eta;
+  const char *stage; /* untranslated, N_() */
+  gboolean    stream_copied;
+  char       *video_encoder; /* the factory of the video encoder in use */
+  GPtrArray  *sidecars;      /* NULL-terminated paths */
+
+  GMainContext *context;
+  GTask        *task;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+  gboolean      started;
+
+  char *reserved_path; /* the temporary film that becomes output_path */
+  char *remux_path;    /* the render before subtitles are added, or NULL */
+  char *render_path;   /* what the running pipeline writes */
+
+  guint        width, height, fps;
+  GstClockTime film_duration;
+  GstElement  *pipeline;
+  GESTimeline *timeline;
+  guint        bus_watch_id;
+  guint        poll_id;
+  gint64       stage_started_us;
+  double       stage_from;
+  double       stage_to;
+  GstTagList  *tags;
+  /* A software encoder keeps every core busy on its own, so the takes are
+   * decoded on one thread each: libav's frame threads would only add their
+   * per-frame context copies and, since GES opens a new decoder for every
+   * shot, a thread start-up per shot. */
+  gboolean single_threaded_decoders;
+};
+
+/* What runs on the main thread once a pipeline has reached its end. */
+typedef void (*ReelExporterPipelineDoneFunc) (ReelExporter *self);
+
+/* reel-exporter.c: state, and the two ways every export ends */
+void              reel_exporter_set_stage (ReelExporter *self, const char *stage, double to);
+void              reel_exporter_set_stage_fraction (ReelExporter *self, double fraction);
+void              reel_exporter_set_stream_copied (ReelExporter *self, gboolean stream_copied);
+void              reel_exporter_set_video_encoder (ReelExporter *self, const char *name);
+ReelLabelPosition reel_exporter_label_position (ReelExporter *self);
+/* Takes @error. */
+void reel_exporter_fail (ReelExporter *self, GError *error);
+void reel_exporter_succeed (ReelExporter *self);
+/* Returns TRUE (and fails the export) when it was cancelled. */
+gboolean reel_exporter_check_cancelled (ReelExporter *self);
+
+/* reel-exporter-encode.c */
+gboolean            reel_exporter_check_plugins (ReelExporter *self, GError **error);
+const char         *reel_exporter_pick_copy_aac_encoder (void);
+void                reel_exporter_configure_encoders (ReelExporter *self, GstElement *pipeline);
+GstEncodingProfile *reel_exporter_make_profile (ReelExporter *self);
+const char         *reel_exporter_find_video_encoder (GstElement *pipeline);
+gboolean            reel_exporter_fall_back_to_software (ReelExporter *self, GstMessage *message);
+
+/* reel-exporter-pipeline.c */
+gboolean reel_exporter_play_pipeline (ReelExporter                *self,
+                                      GstElement                  *pipeline,
+                                      ReelExporterPipelineDoneFunc done,
+                                      GError                     **error);
+void     reel_exporter_stop_pipeline (ReelExporter *self);
+
+/* reel-exporter-render.c */
+void reel_exporter_start_render (ReelExporter *self);
+
+/* reel-exporter-copy.c */
+gboolean    reel_exporter_copy_ruled_out (ReelExporter *self);
+gboolean    reel_exporter_can_copy_streams (ReelExporter *self);
+GstElement *reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error);
+void        reel_exporter_start_remux (ReelExporter *self);
+
+/* reel-exporter-files.c */
+char *reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GError **error);
+void  reel_exporter_discard_files (ReelExporter *self);
+GstTagList *reel_exporter_make_tags (ReelExporter *self);
+void        reel_exporter_apply_tags (ReelExporter *self, GstElement *muxer);
+void        reel_exporter_finish_film (ReelExporter *self);
+
+G_END_DECLS

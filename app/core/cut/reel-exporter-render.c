@@ -1,0 +1,96 @@
+/* reel-exporter-render.c: the render of a film export
+ *
+ * The cut becomes a film in one pipeline: the GES timeline rendered with
+ * the encoding profile, or, when nothing forces a re-encode, the takes'
+ * streams joined unchanged (reel-exporter-copy.c). Soft subtitles follow
+ * in a remux of their own.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cut"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "reel-exporter-private.h"
+
+static void
+render_done (ReelExporter *self)
+{
+  if (self->options.captions == REEL_CAPTION_MODE_SOFT && self->cut->cues->len > 0)
+    reel_exporter_start_remux (self);
+  else
+    reel_exporter_finish_film (self);
+}
+
+/* The GES timeline of the cut, rendered in a GESPipeline. */
+static GstElement *
+build_render_pipeline (ReelExporter *self, GError **error)
+{
+  ReelTimelineOptions timeline_options;
+  g_autoptr (GstEncodingProfile) profile = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autofree char *uri = NULL;
+  GESPipeline     *ges_pipeline;
+  GstClockTime     duration;
+
+  reel_timeline_options_init (&timeline_options);
+  timeline_options.width = self->width;
+  timeline_options.height = self->height;
+  timeline_options.fps = self->fps;
+  timeline_options.burn_captions = self->options.captions == REEL_CAPTION_MODE_BURN;
+  timeline_options.ai_label_position = reel_exporter_label_position (self);
+  timeline_options.extra_music = self->options.extra_music;
+
+  self->timeline = reel_cut_build_timeline (self->cut, &timeline_options, error);
+  if (self->timeline == NULL)
+    return NULL;
+
+  duration = ges_timeline_get_duration (self->timeline);
+  if (GST_CLOCK_TIME_IS_VALID (duration) && duration > 0)
+    self->film_duration = duration;
+  ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
+  pipeline = GST_ELEMENT (ges_pipeline);
+  reel_exporter_configure_encoders (self, pipeline);
+  profile = reel_exporter_make_profile (self);
+  uri = gst_filename_to_uri (self->render_path, NULL);
+  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
+      || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
+      || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
+    {
+      g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
+                           _ ("The film cannot be set up for rendering."));
+      return NULL;
+    }
+  reel_exporter_set_video_encoder (self, reel_exporter_find_video_encoder (pipeline));
+  return g_steal_pointer (&pipeline);
+}
+
+void
+reel_exporter_start_render (ReelExporter *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+
+  self->film_duration = reel_frames_to_time (llround (self->cut->duration * self->fps), self->fps);
+  self->tags = reel_exporter_make_tags (self);
+  g_free (self->render_path);
+  self->render_path = g_strdup (self->reserved_path);
+
+  if (reel_exporter_can_copy_streams (self))
+    {
+      reel_exporter_set_stream_copied (self, TRUE);
+      reel_exporter_set_stage (self, N_ ("Copying video"), 0.95);
+      pipeline = reel_exporter_build_copy_pipeline (self, &error);
+    }
+  else
+    {
+      reel_exporter_set_stage (self, N_ ("Encoding"), 0.95);
+      pipeline = build_render_pipeline (self, &error);
+    }
+
+  if (pipeline == NULL || !reel_exporter_play_pipeline (self, pipeline, render_done, &error))
+    reel_exporter_fail (self, g_steal_pointer (&error));
+}
