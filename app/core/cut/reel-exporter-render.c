@@ -75,6 +75,7 @@ reel_exporter_start_render (ReelExporter *self)
   g_autoptr (GstElement) pipeline = NULL;
 
   self->film_duration = reel_frames_to_time (llround (self->cut->duration * self->fps), self->fps);
+  g_clear_pointer (&self->tags, gst_tag_list_unref);
   self->tags = reel_exporter_make_tags (self);
   g_free (self->render_path);
   self->render_path = g_strdup (self->reserved_path);
