@@ -104,29 +104,22 @@ load_captions (ReelProject *self)
   return by_shot;
 }
 
-static void
-reload_plan (ReelProject *self)
+/* The scenes in film order, their objects updated in place or made anew. */
+static GPtrArray *
+read_scenes (ReelProject *self)
 {
-  g_autoptr (sqlite3_stmt) scenes_stmt = NULL;
-  g_autoptr (sqlite3_stmt) shots_stmt = NULL;
-  g_autoptr (GPtrArray) scenes = g_ptr_array_new ();
-  g_autoptr (GPtrArray) shots = g_ptr_array_new ();
-  g_autoptr (GHashTable) captions = load_captions (self);
-  g_autoptr (GHashTable) seen_scenes = g_hash_table_new (NULL, NULL);
-  g_autoptr (GHashTable) seen_shots = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer       key;
-  guint          position = 0;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *scenes = g_ptr_array_new ();
 
-  scenes_stmt = reel_sql_prepare (self->db,
-                                  "SELECT sc.id, sc.number, sc.heading,"
-                                  "  (SELECT count(*) FROM shots s WHERE s.scene_id = sc.id)"
-                                  " FROM scenes sc ORDER BY sc.position, sc.id",
-                                  NULL);
-  while (scenes_stmt != NULL && sqlite3_step (scenes_stmt) == SQLITE_ROW)
+  stmt = reel_sql_prepare (self->db,
+                           "SELECT sc.id, sc.number, sc.heading,"
+                           "  (SELECT count(*) FROM shots s WHERE s.scene_id = sc.id)"
+                           " FROM scenes sc ORDER BY sc.position, sc.id",
+                           NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      gint64           id = sqlite3_column_int64 (scenes_stmt, 0);
-      const char      *explicit_number = (const char *) sqlite3_column_text (scenes_stmt, 1);
+      gint64           id = sqlite3_column_int64 (stmt, 0);
+      const char      *explicit_number = (const char *) sqlite3_column_text (stmt, 1);
       g_autofree char *number = NULL;
       ReelScene       *scene = g_hash_table_lookup (self->scenes_by_id, &id);
 
@@ -139,14 +132,54 @@ reload_plan (ReelProject *self)
           scene = reel_scene_new (id);
           g_hash_table_insert (self->scenes_by_id, g_memdup2 (&id, sizeof id), scene);
         }
-      reel_scene_update (scene, scenes->len, number,
-                         (const char *) sqlite3_column_text (scenes_stmt, 2),
-                         sqlite3_column_int (scenes_stmt, 3));
-      g_hash_table_add (seen_scenes, scene);
+      reel_scene_update (scene, scenes->len, number, (const char *) sqlite3_column_text (stmt, 2),
+                         sqlite3_column_int (stmt, 3));
       g_ptr_array_add (scenes, scene);
     }
 
-  shots_stmt = reel_sql_prepare (
+  return scenes;
+}
+
+/* One row of read_shots()'s query, as the shot's new state. */
+static void
+shot_data_from_row (
+    ReelProject *self, sqlite3_stmt *stmt, guint position, GHashTable *captions, ReelShotData *data)
+{
+  ReelScene *scene;
+  GPtrArray *shot_captions;
+
+  data->id = sqlite3_column_int64 (stmt, 0);
+  data->scene_id = sqlite3_column_int64 (stmt, 1);
+  data->position = position;
+  data->text = reel_sql_dup_text (stmt, 2);
+  data->duration = sqlite3_column_double (stmt, 3);
+  if (!reel_camera_move_from_string ((const char *) sqlite3_column_text (stmt, 4), &data->camera))
+    data->camera = REEL_CAMERA_STATIC;
+  data->chosen_take_id = sqlite3_column_int64 (stmt, 5);
+  data->board_image = reel_sql_dup_text (stmt, 6);
+  data->scene_heading = reel_sql_dup_text (stmt, 7);
+  data->n_takes = sqlite3_column_int (stmt, 8);
+  scene = g_hash_table_lookup (self->scenes_by_id, &data->scene_id);
+  data->number = reel_format_shot_number (scene != NULL ? reel_scene_get_number (scene) : "",
+                                          sqlite3_column_int (stmt, 9));
+  data->status = g_strdup (sqlite3_column_type (stmt, 10) == SQLITE_NULL
+                               ? ""
+                               : (const char *) sqlite3_column_text (stmt, 10));
+  data->progress = CLAMP (sqlite3_column_double (stmt, 11), 0.0, 1.0);
+  data->status_message = reel_sql_dup_text (stmt, 12);
+  shot_captions = g_hash_table_lookup (captions, &data->id);
+  data->captions = shot_captions != NULL ? g_ptr_array_ref (shot_captions) : NULL;
+}
+
+/* The shots in film order, their objects updated in place or made anew. */
+static GPtrArray *
+read_shots (ReelProject *self)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GHashTable) captions = load_captions (self);
+  GPtrArray *shots = g_ptr_array_new ();
+
+  stmt = reel_sql_prepare (
       self->db,
       "SELECT s.id, s.scene_id, s.text, s.duration, s.camera, ifnull(s.chosen_take_id, 0),"
       "  s.board_media, sc.heading,"
@@ -158,61 +191,56 @@ reload_plan (ReelProject *self)
       " LEFT JOIN jobs j ON j.id = (SELECT max(id) FROM jobs WHERE jobs.shot_id = s.id)"
       " ORDER BY sc.position, sc.id, s.position, s.id",
       NULL);
-  while (shots_stmt != NULL && sqlite3_step (shots_stmt) == SQLITE_ROW)
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       ReelShotData data = { 0 };
-      gint64       id = sqlite3_column_int64 (shots_stmt, 0);
-      ReelShot    *shot = g_hash_table_lookup (self->shots_by_id, &id);
-      ReelScene   *scene;
-      GPtrArray   *shot_captions;
+      ReelShot    *shot;
 
-      data.id = id;
-      data.scene_id = sqlite3_column_int64 (shots_stmt, 1);
-      data.position = position++;
-      data.text = reel_sql_dup_text (shots_stmt, 2);
-      data.duration = sqlite3_column_double (shots_stmt, 3);
-      if (!reel_camera_move_from_string ((const char *) sqlite3_column_text (shots_stmt, 4),
-                                         &data.camera))
-        data.camera = REEL_CAMERA_STATIC;
-      data.chosen_take_id = sqlite3_column_int64 (shots_stmt, 5);
-      data.board_image = reel_sql_dup_text (shots_stmt, 6);
-      data.scene_heading = reel_sql_dup_text (shots_stmt, 7);
-      data.n_takes = sqlite3_column_int (shots_stmt, 8);
-      scene = g_hash_table_lookup (self->scenes_by_id, &data.scene_id);
-      data.number = reel_format_shot_number (scene != NULL ? reel_scene_get_number (scene) : "",
-                                             sqlite3_column_int (shots_stmt, 9));
-      data.status = g_strdup (sqlite3_column_type (shots_stmt, 10) == SQLITE_NULL
-                                  ? ""
-                                  : (const char *) sqlite3_column_text (shots_stmt, 10));
-      data.progress = CLAMP (sqlite3_column_double (shots_stmt, 11), 0.0, 1.0);
-      data.status_message = reel_sql_dup_text (shots_stmt, 12);
-      shot_captions = g_hash_table_lookup (captions, &id);
-      data.captions = shot_captions != NULL ? g_ptr_array_ref (shot_captions) : NULL;
-
+      shot_data_from_row (self, stmt, shots->len, captions, &data);
+      shot = g_hash_table_lookup (self->shots_by_id, &data.id);
       if (shot == NULL)
         {
-          shot = reel_shot_new (id);
-          g_hash_table_insert (self->shots_by_id, g_memdup2 (&id, sizeof id), shot);
+          shot = reel_shot_new (data.id);
+          g_hash_table_insert (self->shots_by_id, g_memdup2 (&data.id, sizeof data.id), shot);
         }
       reel_shot_update (shot, &data);
       reel_shot_data_clear (&data);
 
-      g_hash_table_add (seen_shots, shot);
       g_ptr_array_add (shots, shot);
     }
+
+  return shots;
+}
+
+/* Forgets the objects of rows that are gone; the stores no longer hold them. */
+static void
+forget_unlisted (GHashTable *by_id, GPtrArray *listed)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer       value;
+
+  for (guint i = 0; i < listed->len; i++)
+    g_hash_table_add (seen, g_ptr_array_index (listed, i));
+
+  g_hash_table_iter_init (&iter, by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!g_hash_table_contains (seen, value))
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+reload_plan (ReelProject *self)
+{
+  /* Scenes first: a shot's number starts with its scene's. */
+  g_autoptr (GPtrArray) scenes = read_scenes (self);
+  g_autoptr (GPtrArray) shots = read_shots (self);
 
   sync_store (self->scenes, scenes);
   sync_store (self->shots, shots);
 
-  /* Forget the objects of rows that are gone; the stores no longer hold them. */
-  g_hash_table_iter_init (&iter, self->scenes_by_id);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (seen_scenes, g_hash_table_lookup (self->scenes_by_id, key)))
-      g_hash_table_iter_remove (&iter);
-  g_hash_table_iter_init (&iter, self->shots_by_id);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (seen_shots, g_hash_table_lookup (self->shots_by_id, key)))
-      g_hash_table_iter_remove (&iter);
+  forget_unlisted (self->scenes_by_id, scenes);
+  forget_unlisted (self->shots_by_id, shots);
 }
 
 /* After a change to takes or jobs only: the shots themselves, their order

@@ -176,21 +176,13 @@ reel_project_media_dir_for (GFile *file)
   return g_file_new_for_path (media);
 }
 
-/* Checks, on a read-only connection that cannot change a byte of the file,
- * that @path is a Storyreel project this build can open. Returns its schema
- * version. */
-static int
-inspect_file (const char *path, GError **error)
+/* Whether @path starts with the header of an SQLite database, so that no
+ * other kind of file ever reaches SQLite. */
+static gboolean
+check_sqlite_header (const char *path, const char *basename, GError **error)
 {
-  g_autofree char *basename = g_path_get_basename (path);
-  g_autofree char *uri = NULL;
-  sqlite3         *db = NULL;
-  char             header[16] = { 0 };
-  FILE            *fp;
-  gint64           application_id;
-  gint64           version;
-  int              rc;
-  int              result = -1;
+  char  header[16] = { 0 };
+  FILE *fp;
 
   fp = g_fopen (path, "rb");
   if (fp == NULL)
@@ -199,7 +191,7 @@ inspect_file (const char *path, GError **error)
       g_set_error (error, REEL_PROJECT_ERROR,
                    saved_errno == ENOENT ? REEL_PROJECT_ERROR_NOT_FOUND : REEL_PROJECT_ERROR_IO,
                    _ ("Could not open “%s”: %s"), basename, g_strerror (saved_errno));
-      return -1;
+      return FALSE;
     }
   if (fread (header, 1, sizeof header, fp) != sizeof header
       || memcmp (header, sqlite_magic, sizeof header) != 0)
@@ -209,21 +201,18 @@ inspect_file (const char *path, GError **error)
                    _ ("“%s” is not a Storyreel project. Open a .storyreel file, or import a "
                       "script with New Project."),
                    basename);
-      return -1;
+      return FALSE;
     }
   fclose (fp);
+  return TRUE;
+}
 
-  uri = g_strdup_printf ("file:%s?mode=ro", path);
-  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_CORRUPT,
-                   _ ("“%s” could not be read: %s"), basename, sqlite3_errstr (rc));
-      goto out;
-    }
-
-  application_id = reel_sql_query_int (db, "PRAGMA application_id", -1);
-  version = reel_sql_query_int (db, "PRAGMA user_version", -1);
+/* The schema version of a Storyreel database this build can open, or -1. */
+static int
+read_schema_version (sqlite3 *db, const char *basename, GError **error)
+{
+  gint64 application_id = reel_sql_query_int (db, "PRAGMA application_id", -1);
+  gint64 version = reel_sql_query_int (db, "PRAGMA user_version", -1);
 
   if (application_id == -1 || version == -1)
     {
@@ -231,14 +220,14 @@ inspect_file (const char *path, GError **error)
                    _ ("“%s” is damaged and cannot be opened. If you have a copy made with Save "
                       "As, open that instead."),
                    basename);
-      goto out;
+      return -1;
     }
 
   if (application_id != REEL_PROJECT_APPLICATION_ID)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_A_PROJECT,
                    _ ("“%s” is a database of another program, not a Storyreel project."), basename);
-      goto out;
+      return -1;
     }
 
   if (version > REEL_PROJECT_SCHEMA_VERSION)
@@ -247,37 +236,68 @@ inspect_file (const char *path, GError **error)
                    _ ("“%s” was made by a newer version of Storyreel. Update Storyreel to open "
                       "it."),
                    basename);
-      goto out;
+      return -1;
     }
 
   if (version < 1)
     {
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_CORRUPT,
                    _ ("“%s” is an incomplete Storyreel project and cannot be opened."), basename);
-      goto out;
+      return -1;
     }
 
-  {
-    g_autoptr (sqlite3_stmt) check = reel_sql_prepare (db, "PRAGMA quick_check", NULL);
-    const char *verdict = NULL;
+  return (int) version;
+}
 
-    if (check != NULL && sqlite3_step (check) == SQLITE_ROW)
-      verdict = (const char *) sqlite3_column_text (check, 0);
-    if (g_strcmp0 (verdict, "ok") != 0)
-      {
-        g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_CORRUPT,
-                     _ ("“%s” is damaged and cannot be opened. If you have a copy made with Save "
-                        "As, open that instead."),
-                     basename);
-        goto out;
-      }
-  }
+static gboolean
+check_integrity (sqlite3 *db, const char *basename, GError **error)
+{
+  g_autoptr (sqlite3_stmt) check = reel_sql_prepare (db, "PRAGMA quick_check", NULL);
+  const char *verdict = NULL;
 
-  result = (int) version;
+  if (check != NULL && sqlite3_step (check) == SQLITE_ROW)
+    verdict = (const char *) sqlite3_column_text (check, 0);
+  if (g_strcmp0 (verdict, "ok") == 0)
+    return TRUE;
 
-out:
+  g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_CORRUPT,
+               _ ("“%s” is damaged and cannot be opened. If you have a copy made with Save "
+                  "As, open that instead."),
+               basename);
+  return FALSE;
+}
+
+/* Checks, on a read-only connection that cannot change a byte of the file,
+ * that @path is a Storyreel project this build can open. Returns its schema
+ * version. */
+static int
+inspect_file (const char *path, GError **error)
+{
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *uri = NULL;
+  sqlite3         *db = NULL;
+  int              rc;
+  int              version;
+
+  if (!check_sqlite_header (path, basename, error))
+    return -1;
+
+  uri = g_strdup_printf ("file:%s?mode=ro", path);
+  rc = sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_CORRUPT,
+                   _ ("“%s” could not be read: %s"), basename, sqlite3_errstr (rc));
+      sqlite3_close_v2 (db);
+      return -1;
+    }
+
+  version = read_schema_version (db, basename, error);
+  if (version >= 0 && !check_integrity (db, basename, error))
+    version = -1;
+
   sqlite3_close_v2 (db);
-  return result;
+  return version;
 }
 
 static gboolean
