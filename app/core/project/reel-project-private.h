@@ -14,8 +14,9 @@
  *   reel-project-takes.c       takes and board images
  *   reel-project-jobs.c        generation jobs
  *   reel-project-copy.c        Save a Copy
+ *   reel-project-import.c      media files imported as takes or music
  *   reel-project-json.c        inspect output
- *   reel-project-cut.c         the cut's edits (built with the cut)
+ *   reel-project-cut.c         the cut's edits
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
