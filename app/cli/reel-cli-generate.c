@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "reel-cli-private.h"
-#include "reel-media-store.h"
+#include "reel-project-import.h"
 #include "reel-scheduler.h"
 
 typedef struct
@@ -257,17 +257,33 @@ reel_cli_generate (int argc, char **argv)
   return REEL_CLI_EXIT_OK;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  gint64     take_id;
+  GError    *error;
+} TakeImport;
+
+static void
+take_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TakeImport *import = user_data;
+
+  import->take_id = reel_project_import_take_finish (REEL_PROJECT (source), result, &import->error);
+  g_main_loop_quit (import->loop);
+}
+
 int
 reel_cli_take (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("take"));
   g_autoptr (ReelProject) project = NULL;
-  g_autoptr (ReelMediaStore) store = NULL;
-  g_autoptr (ReelMediaInfo) info = NULL;
-  g_autoptr (ReelMediaInfo) thumbnail = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (ReelTake) take = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *basename = NULL;
-  ReelTake         take = { 0 };
+  TakeImport       import = { 0 };
   ReelShot        *shot;
 
   if (!reel_cli_parse (context, "take", &argc, &argv))
@@ -283,41 +299,25 @@ reel_cli_take (int argc, char **argv)
     return reel_cli_fail (_ ("There is no shot “%s” in this project."), argv[4]);
 
   /* Probed and verified before anything is recorded: a corrupt file changes nothing. */
-  store = reel_media_store_new (reel_project_get_media_dir (project));
-  info = reel_media_store_add_file (store, argv[5], REEL_MEDIA_ADD_COPY, NULL, &error);
-  if (info == NULL)
-    return reel_cli_fail ("%s", error->message);
-  if (info->kind == REEL_MEDIA_KIND_AUDIO)
+  loop = g_main_loop_new (NULL, FALSE);
+  import.loop = loop;
+  file = g_file_new_for_path (argv[5]);
+  reel_project_import_take_async (project, reel_shot_get_id (shot), file, NULL, REEL_MEDIA_ADD_COPY,
+                                  NULL, take_imported_cb, &import);
+  g_main_loop_run (loop);
+  if (import.take_id == 0)
     {
-      basename = g_path_get_basename (argv[5]);
-      return reel_cli_fail (_ ("“%s” is audio; a take needs a video or a still image."), basename);
+      g_propagate_error (&error, import.error);
+      return reel_cli_fail ("%s", error->message);
     }
-  if (info->kind == REEL_MEDIA_KIND_VIDEO)
-    thumbnail = reel_media_store_add_thumbnail (store, info->relative_path, info->duration / 2, 320,
-                                                NULL, NULL);
 
+  take = reel_project_get_take (project, import.take_id);
   basename = g_path_get_basename (argv[5]);
-  take.shot_id = reel_shot_get_id (shot);
-  take.kind = (char *) (info->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
-  take.backend = (char *) "import";
-  take.prompt = basename;
-  take.duration = info->duration;
-  take.width = info->width;
-  take.height = info->height;
-  take.fps = info->fps;
-  take.media = info->relative_path;
-  take.media_sha256 = info->sha256;
-  take.thumbnail = thumbnail != NULL                     ? thumbnail->relative_path
-                   : info->kind == REEL_MEDIA_KIND_IMAGE ? info->relative_path
-                                                         : NULL;
-  if (!reel_project_add_take (project, &take, &error))
-    return reel_cli_fail ("%s", error->message);
-
   fprintf (stderr,
-           info->kind == REEL_MEDIA_KIND_IMAGE
+           take != NULL && g_strcmp0 (take->kind, "image") == 0
                ? _ ("Shot %s: imported “%s” as its board image (take %" PRId64 ")\n")
                : _ ("Shot %s: imported “%s” as take %" PRId64 "\n"),
-           reel_shot_get_number (shot), basename, take.id);
-  printf ("%" G_GINT64_FORMAT "\n", take.id);
+           reel_shot_get_number (shot), basename, import.take_id);
+  printf ("%" G_GINT64_FORMAT "\n", import.take_id);
   return REEL_CLI_EXIT_OK;
 }

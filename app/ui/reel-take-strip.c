@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "reel-media-store.h"
+#include "reel-project-import.h"
 #include "reel-take-strip.h"
 #include "reel-ui-utils.h"
 #include "reel-window.h"
@@ -778,72 +779,17 @@ reel_take_strip_get_take_problem (ReelTakeStrip *self, gint64 take_id)
 
 /* Imports */
 
-typedef struct
-{
-  char  *path;
-  gint64 shot_id;
-} ImportData;
-
 static void
-import_data_free (ImportData *data)
-{
-  g_free (data->path);
-  g_free (data);
-}
-
-/* Main thread: the verified file becomes a take (a still: the board image). */
-static void
-import_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+take_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) outer = user_data;
-  ReelTakeStrip *self = g_task_get_source_object (outer);
-  ImportData    *data = g_task_get_task_data (outer);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ReelMediaInfo) info = NULL;
-  g_autoptr (ReelMediaInfo) thumbnail = NULL;
-  g_autofree char *basename = g_path_get_basename (data->path);
-  ReelTake         take = { 0 };
+  gint64 take_id = reel_project_import_take_finish (REEL_PROJECT (source), result, &error);
 
-  info = reel_media_store_add_file_finish (REEL_MEDIA_STORE (source), result, &thumbnail, &error);
-  if (info == NULL)
-    {
-      g_task_return_error (outer, g_steal_pointer (&error));
-      return;
-    }
-  if (info->kind == REEL_MEDIA_KIND_AUDIO)
-    {
-      g_task_return_new_error (outer, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
-                               _ ("“%s” is audio; a take needs a video or a still image."),
-                               basename);
-      return;
-    }
-  if (self->project == NULL)
-    {
-      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _ ("The project was closed"));
-      return;
-    }
-
-  take.shot_id = data->shot_id;
-  take.kind = (char *) (info->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
-  take.backend = (char *) "import";
-  take.prompt = basename;
-  take.duration = info->duration;
-  take.width = info->width;
-  take.height = info->height;
-  take.fps = info->fps;
-  take.media = info->relative_path;
-  take.media_sha256 = info->sha256;
-  take.thumbnail = thumbnail != NULL                     ? thumbnail->relative_path
-                   : info->kind == REEL_MEDIA_KIND_IMAGE ? info->relative_path
-                                                         : NULL;
-  if (!reel_project_add_take (self->project, &take, &error))
-    {
-      g_task_return_error (outer, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_int (outer, take.id);
+  if (take_id == 0)
+    g_task_return_error (outer, g_steal_pointer (&error));
+  else
+    g_task_return_int (outer, take_id);
 }
 
 void
@@ -854,8 +800,6 @@ reel_take_strip_import_file_async (ReelTakeStrip      *self,
                                    gpointer            user_data)
 {
   g_autoptr (GTask) outer = NULL;
-  g_autoptr (ReelMediaStore) store = NULL;
-  ImportData *data;
 
   g_return_if_fail (REEL_IS_TAKE_STRIP (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -870,14 +814,8 @@ reel_take_strip_import_file_async (ReelTakeStrip      *self,
       return;
     }
 
-  data = g_new0 (ImportData, 1);
-  data->path = g_file_get_path (file);
-  data->shot_id = self->shot_id;
-  g_task_set_task_data (outer, data, (GDestroyNotify) import_data_free);
-
-  store = reel_media_store_new (reel_project_get_media_dir (self->project));
-  reel_media_store_add_file_async (store, data->path, REEL_MEDIA_ADD_COPY, 320, cancellable,
-                                   import_added_cb, g_steal_pointer (&outer));
+  reel_project_import_take_async (self->project, self->shot_id, file, NULL, REEL_MEDIA_ADD_COPY,
+                                  cancellable, take_imported_cb, g_steal_pointer (&outer));
 }
 
 gint64

@@ -20,8 +20,8 @@
 
 #include "reel-application.h"
 #include "reel-cut-timeline.h"
-#include "reel-media-store.h"
 #include "reel-project-cut.h"
+#include "reel-project-import.h"
 #include "reel-timeline-page.h"
 #include "reel-ui-utils.h"
 #include "reel-window.h"
@@ -790,36 +790,9 @@ static void
 music_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) outer = user_data;
-  ReelTimelinePage *self = g_task_get_source_object (outer);
-  const char       *path = g_task_get_task_data (outer);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ReelMediaInfo) info = NULL;
-  g_autofree char *basename = NULL;
-  g_autofree char *name = NULL;
-  gint64           music_id;
+  gint64 music_id = reel_project_import_music_finish (REEL_PROJECT (source), result, &error);
 
-  info = reel_media_store_add_file_finish (REEL_MEDIA_STORE (source), result, NULL, &error);
-  if (info == NULL)
-    {
-      g_task_return_error (outer, g_steal_pointer (&error));
-      return;
-    }
-  if (info->kind != REEL_MEDIA_KIND_AUDIO && !info->has_audio)
-    {
-      g_task_return_new_error (outer, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
-                               _ ("The file has no sound. Choose an audio file such as MP3, OGG, "
-                                  "FLAC or WAV."));
-      return;
-    }
-  if (self->project == NULL)
-    {
-      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, "No project");
-      return;
-    }
-
-  basename = g_path_get_basename (path);
-  name = g_filename_display_name (basename);
-  music_id = reel_project_add_music (self->project, info->relative_path, name, &error);
   if (music_id == 0)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
@@ -834,8 +807,6 @@ reel_timeline_page_import_music_async (ReelTimelinePage   *self,
                                        gpointer            user_data)
 {
   g_autoptr (GTask) outer = NULL;
-  g_autoptr (ReelMediaStore) store = NULL;
-  char *path;
 
   g_return_if_fail (REEL_IS_TIMELINE_PAGE (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -849,10 +820,7 @@ reel_timeline_page_import_music_async (ReelTimelinePage   *self,
       return;
     }
 
-  path = g_file_get_path (file);
-  g_task_set_task_data (outer, path, g_free);
-  store = reel_media_store_new (reel_project_get_media_dir (self->project));
-  reel_media_store_add_file_async (store, path, REEL_MEDIA_ADD_COPY, 0, cancellable, music_added_cb,
+  reel_project_import_music_async (self->project, file, cancellable, music_added_cb,
                                    g_steal_pointer (&outer));
 }
 

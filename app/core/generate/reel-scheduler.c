@@ -13,6 +13,7 @@
 #include "reel-animatic.h"
 #include "reel-job-context-private.h"
 #include "reel-media-store.h"
+#include "reel-project-import.h"
 #include "reel-scheduler.h"
 
 struct _ReelScheduler
@@ -347,7 +348,10 @@ run_job (gpointer data, gpointer user_data)
   if (!(result = reel_backend_fetch (backend, context, &error)))
     goto out;
 
-  /* Verified and renamed into the store, or refused and removed. */
+  /* Verified and renamed into the store, or refused and removed. This stays
+   * here, in the backend's pool and under the job's cancellable, rather than
+   * going through reel_project_import_take_async(): the main thread then
+   * records the take and the job's end in one transaction. */
   outcome->media
       = reel_media_store_add_file (store, result, REEL_MEDIA_ADD_MOVE, cancellable, &error);
   if (outcome->media != NULL)
@@ -500,36 +504,39 @@ take_params (const ReelJobRequest *request)
                           reel_camera_move_to_string (request->camera));
 }
 
-static void
-record_success (ReelScheduler *self, ReelJobRecord *job, Outcome *outcome)
+/* The take that records a worker's result, as an import would with what
+ * the job asked for; NULL with @error when the result cannot be a take. */
+static ReelTake *
+take_for_outcome (ReelJobRecord *job, Outcome *outcome, GError **error)
 {
   const ReelJobRequest   *request = reel_job_context_get_request (outcome->context);
   ReelBackendCapabilities caps;
-  g_autoptr (GError) error = NULL;
-  ReelTake take = { 0 };
+  g_autofree char        *params = take_params (request);
+  ReelTake template = { 0 };
 
   reel_backend_get_capabilities (outcome->backend, &caps);
 
-  take.kind = (char *) (outcome->media->kind == REEL_MEDIA_KIND_IMAGE ? "image" : "video");
-  take.backend = job->backend;
-  take.model = job->model;
-  take.prompt = request->prompt;
-  take.seed = job->seed;
-  take.params = take_params (request);
-  take.duration = outcome->media->duration;
-  take.width = outcome->media->width;
-  take.height = outcome->media->height;
-  take.fps = outcome->media->fps;
-  take.media = outcome->media->relative_path;
-  take.media_sha256 = outcome->media->sha256;
-  take.thumbnail = outcome->thumbnail != NULL ? outcome->thumbnail->relative_path : NULL;
-  take.cost = reel_backend_estimate_cost (outcome->backend, request);
-  take.currency = (char *) caps.currency;
+  template.job_id = job->id;
+  template.backend = job->backend;
+  template.model = job->model;
+  template.prompt = request->prompt;
+  template.seed = job->seed;
+  template.params = params;
+  template.cost = reel_backend_estimate_cost (outcome->backend, request);
+  template.currency = (char *) caps.currency;
 
-  if (reel_project_finish_job (self->project, job, &take, &error))
+  return reel_take_new_for_media (&template, outcome->media, outcome->thumbnail, NULL, error);
+}
+
+static void
+record_success (ReelScheduler *self, ReelJobRecord *job, ReelTake *take)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (reel_project_finish_job (self->project, job, take, &error))
     {
-      g_debug ("Job %" G_GINT64_FORMAT " made take %" G_GINT64_FORMAT " (%s)", job->id, take.id,
-               take.media);
+      g_debug ("Job %" G_GINT64_FORMAT " made take %" G_GINT64_FORMAT " (%s)", job->id, take->id,
+               take->media);
       g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) REEL_JOB_DONE);
       count_in_batch (self, job, TRUE);
     }
@@ -538,8 +545,6 @@ record_success (ReelScheduler *self, ReelJobRecord *job, Outcome *outcome)
       g_message ("Result of job %" G_GINT64_FORMAT " not recorded: %s", job->id, error->message);
       count_in_batch (self, job, FALSE);
     }
-
-  g_free (take.params);
 }
 
 static void
@@ -588,15 +593,20 @@ outcome_deliver (Outcome *outcome)
   gint64         id = reel_job_context_get_job_id (outcome->context);
   ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
   gboolean       by_user = g_hash_table_remove (self->user_cancelled, &id);
+  g_autoptr (ReelTake) take = NULL;
 
   g_hash_table_remove (self->running, &id);
 
   if (job == NULL)
     return;
 
+  /* A result that cannot be a take (audio, say) fails like a broken one. */
+  if (outcome->error == NULL)
+    take = take_for_outcome (job, outcome, &outcome->error);
+
   if (outcome->error == NULL)
     {
-      record_success (self, job, outcome);
+      record_success (self, job, take);
       g_hash_table_remove (self->jobs, &id);
     }
   else if (g_error_matches (outcome->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -135,23 +135,11 @@ add_shot (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
   json_builder_end_object (builder);
 }
 
-char *
-reel_project_to_json (ReelProject *self)
+static void
+add_settings (ReelProject *self, JsonBuilder *builder)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  g_autoptr (GPtrArray) characters = NULL;
-  g_autofree char *aspect = NULL;
-  GListModel      *scenes = reel_project_get_scenes (self);
-  GListModel      *shots = reel_project_get_shots (self);
-  guint            n_shots = g_list_model_get_n_items (shots);
-  guint            shot_index = 0;
-  double           total = 0;
+  g_autofree char *aspect = reel_project_dup_aspect_ratio (self);
 
-  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
-
-  json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
   json_builder_add_int_value (builder, 1);
   json_builder_set_member_name (builder, "title");
@@ -164,7 +152,6 @@ reel_project_to_json (ReelProject *self)
   json_builder_set_member_name (builder, "fps");
   json_builder_add_int_value (builder, self->fps);
   json_builder_set_member_name (builder, "aspect_ratio");
-  aspect = reel_project_dup_aspect_ratio (self);
   json_builder_add_string_value (builder, aspect);
   json_builder_set_member_name (builder, "default_shot_duration");
   json_builder_add_double_value (builder, self->default_shot_duration);
@@ -172,10 +159,15 @@ reel_project_to_json (ReelProject *self)
   json_builder_add_string_value (builder, self->language);
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, REEL_PROJECT_SCHEMA_VERSION);
+}
+
+static void
+add_characters (ReelProject *self, JsonBuilder *builder)
+{
+  g_autoptr (GPtrArray) characters = reel_project_list_characters (self);
 
   json_builder_set_member_name (builder, "characters");
   json_builder_begin_array (builder);
-  characters = reel_project_list_characters (self);
   for (guint i = 0; i < characters->len; i++)
     {
       const ReelCharacter *character = g_ptr_array_index (characters, i);
@@ -190,6 +182,17 @@ reel_project_to_json (ReelProject *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+/* Adds the scenes with their shots; returns the film's length in seconds. */
+static double
+add_scenes (ReelProject *self, JsonBuilder *builder)
+{
+  GListModel *scenes = reel_project_get_scenes (self);
+  GListModel *shots = reel_project_get_shots (self);
+  guint       n_shots = g_list_model_get_n_items (shots);
+  guint       shot_index = 0;
+  double      total = 0;
 
   json_builder_set_member_name (builder, "scenes");
   json_builder_begin_array (builder);
@@ -224,6 +227,23 @@ reel_project_to_json (ReelProject *self)
     }
   json_builder_end_array (builder);
 
+  return total;
+}
+
+char *
+reel_project_to_json (ReelProject *self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  double total;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  json_builder_begin_object (builder);
+  add_settings (self, builder);
+  add_characters (self, builder);
+  total = add_scenes (self, builder);
   json_builder_set_member_name (builder, "duration");
   json_builder_add_double_value (builder, total);
   json_builder_end_object (builder);

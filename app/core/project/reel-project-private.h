@@ -1,8 +1,22 @@
 /* reel-project-private.h: the parts of ReelProject shared by its source files
  *
- * ReelProject spans reel-project.c (lifecycle, model, edits),
- * reel-project-schema.c (schema and migrations), reel-project-undo.c (the undo
- * log) and reel-project-json.c (inspect output).
+ * ReelProject spans several files, one concern each:
+ *   reel-project.c             the GObject, opening and creating, notifications
+ *   reel-project-sql.c         SQL helpers
+ *   reel-project-schema.c      schema and migrations
+ *   reel-project-model.c       reading the document into the cached model
+ *   reel-project-edit.c        edit transactions
+ *   reel-project-undo.c        the undo log, undo and redo
+ *   reel-project-settings.c    settings and the script
+ *   reel-project-plan.c        scenes, shots and captions
+ *   reel-project-breakdown.c   applying a script breakdown
+ *   reel-project-characters.c  the cast
+ *   reel-project-takes.c       takes and board images
+ *   reel-project-jobs.c        generation jobs
+ *   reel-project-copy.c        Save a Copy
+ *   reel-project-import.c      media files imported as takes or music
+ *   reel-project-json.c        inspect output
+ *   reel-project-cut.c         the cut's edits
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -66,6 +80,14 @@ sqlite3_stmt *reel_sql_prepare (sqlite3 *db, const char *sql, GError **error);
 gboolean      reel_sql_step_done (sqlite3 *db, sqlite3_stmt *stmt, GError **error);
 void          reel_sql_set_error (sqlite3 *db, int rc, GError **error);
 gint64        reel_sql_query_int (sqlite3 *db, const char *sql, gint64 fallback);
+char         *reel_sql_dup_text (sqlite3_stmt *stmt, int column);
+
+/* Lifecycle */
+/* NAME.media/ beside NAME.storyreel. */
+GFile *reel_project_media_dir_for (GFile *file);
+void   reel_project_notify_title (ReelProject *self);
+/* Notifies can-undo and can-redo where they differ from the values before a change. */
+void reel_project_notify_history (ReelProject *self, gboolean could_undo, gboolean could_redo);
 
 /* Undo log */
 gboolean reel_project_undo_install (ReelProject *self, GError **error);
@@ -86,6 +108,24 @@ gboolean reel_project_commit_edit (ReelProject    *self,
 void     reel_project_rollback_edit (ReelProject *self);
 gboolean reel_project_begin_system_edit (ReelProject *self, GError **error);
 gboolean reel_project_commit_system_edit (ReelProject *self, ReelChangeFlags flags, GError **error);
+/* Runs one parameterised statement as a whole undoable edit. */
+gboolean reel_project_run_edit (ReelProject    *self,
+                                const char     *label,
+                                ReelChangeFlags flags,
+                                sqlite3_stmt   *stmt,
+                                GError        **error);
+
+/* Settings */
+/* Whether @seconds is a shot length Storyreel accepts. */
+gboolean reel_project_check_shot_duration (double seconds, GError **error);
+
+/* Plan */
+/* Writes a shot's captions inside the caller's transaction. */
+gboolean reel_project_write_captions (ReelProject *self,
+                                      gint64       shot_id,
+                                      GPtrArray   *captions,
+                                      GError     **error);
+gboolean reel_captions_equal (GPtrArray *a, GPtrArray *b);
 
 /* Inserts a take inside the caller's transaction. */
 gboolean reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error);

@@ -126,23 +126,17 @@ reel_project_get_media_path (ReelProject *self, const char *relative_path)
   return g_file_get_path (file);
 }
 
-gboolean
-reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error)
+static gboolean
+insert_take_row (ReelProject *self, ReelTake *take, GError **error)
 {
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  g_autoptr (sqlite3_stmt) choose = NULL;
-
-  insert = reel_sql_prepare (
+  g_autoptr (sqlite3_stmt) insert = reel_sql_prepare (
       self->db,
       "INSERT INTO takes (shot_id, job_id, kind, backend, model, prompt, seed, params, duration,"
       " width, height, fps, media, media_sha256, thumbnail, cost, currency, created)"
       " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       error);
-  choose = reel_sql_prepare (self->db,
-                             "UPDATE shots SET chosen_take_id = ?"
-                             " WHERE id = ? AND chosen_take_id IS NULL",
-                             error);
-  if (insert == NULL || choose == NULL)
+
+  if (insert == NULL)
     return FALSE;
 
   if (take->created == 0)
@@ -169,43 +163,74 @@ reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError 
   if (!reel_sql_step_done (self->db, insert, error))
     return FALSE;
   take->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+set_board_media (ReelProject *self, const ReelTake *take, GError **error)
+{
+  g_autoptr (sqlite3_stmt) board
+      = reel_sql_prepare (self->db, "UPDATE shots SET board_media = ? WHERE id = ?", error);
+
+  if (board == NULL)
+    return FALSE;
+  sqlite3_bind_text (board, 1, take->media, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (board, 2, take->shot_id);
+  return reel_sql_step_done (self->db, board, error);
+}
+
+/* The first take of a shot becomes its chosen take. */
+static gboolean
+choose_if_first (ReelProject *self, const ReelTake *take, GError **error)
+{
+  g_autoptr (sqlite3_stmt) choose = reel_sql_prepare (self->db,
+                                                      "UPDATE shots SET chosen_take_id = ?"
+                                                      " WHERE id = ? AND chosen_take_id IS NULL",
+                                                      error);
+
+  if (choose == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (choose, 1, take->id);
+  sqlite3_bind_int64 (choose, 2, take->shot_id);
+  return reel_sql_step_done (self->db, choose, error);
+}
+
+static gboolean
+record_cost (ReelProject *self, const ReelTake *take, GError **error)
+{
+  g_autoptr (sqlite3_stmt) ledger
+      = reel_sql_prepare (self->db,
+                          "INSERT INTO ledger (job_id, take_id, backend, amount, currency, created)"
+                          " VALUES (nullif(?, 0), ?, ?, ?, ?, ?)",
+                          error);
+
+  if (ledger == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ledger, 1, take->job_id);
+  sqlite3_bind_int64 (ledger, 2, take->id);
+  sqlite3_bind_text (ledger, 3, take->backend, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (ledger, 4, take->cost);
+  sqlite3_bind_text (ledger, 5, take->currency, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (ledger, 6, take->created);
+  return reel_sql_step_done (self->db, ledger, error);
+}
+
+gboolean
+reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error)
+{
+  if (!insert_take_row (self, take, error))
+    return FALSE;
 
   /* A still image is the shot's board, not a clip for the cut. */
   if (g_strcmp0 (take->kind, "image") == 0)
-    {
-      g_autoptr (sqlite3_stmt) board
-          = reel_sql_prepare (self->db, "UPDATE shots SET board_media = ? WHERE id = ?", error);
-      if (board == NULL)
-        return FALSE;
-      sqlite3_bind_text (board, 1, take->media, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (board, 2, take->shot_id);
-      return reel_sql_step_done (self->db, board, error);
-    }
+    return set_board_media (self, take, error);
 
-  sqlite3_bind_int64 (choose, 1, take->id);
-  sqlite3_bind_int64 (choose, 2, take->shot_id);
-  if (!reel_sql_step_done (self->db, choose, error))
+  if (!choose_if_first (self, take, error))
     return FALSE;
 
   /* Paid once, recorded once: the ledger row commits with the take. */
   if (take->cost > 0)
-    {
-      g_autoptr (sqlite3_stmt) ledger = reel_sql_prepare (
-          self->db,
-          "INSERT INTO ledger (job_id, take_id, backend, amount, currency, created)"
-          " VALUES (nullif(?, 0), ?, ?, ?, ?, ?)",
-          error);
-      if (ledger == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (ledger, 1, take->job_id);
-      sqlite3_bind_int64 (ledger, 2, take->id);
-      sqlite3_bind_text (ledger, 3, take->backend, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_double (ledger, 4, take->cost);
-      sqlite3_bind_text (ledger, 5, take->currency, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (ledger, 6, take->created);
-      if (!reel_sql_step_done (self->db, ledger, error))
-        return FALSE;
-    }
+    return record_cost (self, take, error);
 
   return TRUE;
 }

@@ -181,3 +181,73 @@ fail:
   reel_sql_exec (self->db, "ROLLBACK", NULL);
   return NULL;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Undo and redo                                                             */
+
+gboolean
+reel_project_can_undo (ReelProject *self)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  return self->undo_steps->len > 0;
+}
+
+gboolean
+reel_project_can_redo (ReelProject *self)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  return self->redo_steps->len > 0;
+}
+
+static gboolean
+replay (ReelProject *self, GPtrArray *from, GPtrArray *to, GError **error)
+{
+  gboolean        could_undo = reel_project_can_undo (self);
+  gboolean        could_redo = reel_project_can_redo (self);
+  ReelUndoStep   *step;
+  ReelUndoStep   *opposite;
+  ReelChangeFlags flags;
+
+  if (from->len == 0)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOTHING_TO_UNDO,
+                   from == self->undo_steps ? _ ("There is nothing to undo.")
+                                            : _ ("There is nothing to redo."));
+      return FALSE;
+    }
+
+  step = g_ptr_array_index (from, from->len - 1);
+  opposite = reel_project_undo_replay (self, step, error);
+  if (opposite == NULL)
+    {
+      /* The document no longer fits the history (it should not happen); keep
+       * the document and drop the history rather than half-apply a step. */
+      g_ptr_array_set_size (self->undo_steps, 0);
+      g_ptr_array_set_size (self->redo_steps, 0);
+      reel_project_notify_history (self, could_undo, could_redo);
+      return FALSE;
+    }
+
+  flags = step->flags;
+  g_ptr_array_remove_index (from, from->len - 1);
+  g_ptr_array_add (to, opposite);
+
+  reel_project_reload (self, flags | REEL_CHANGE_SETTINGS);
+  reel_project_notify_history (self, could_undo, could_redo);
+  reel_project_emit_changed (self, flags);
+  return TRUE;
+}
+
+gboolean
+reel_project_undo (ReelProject *self, GError **error)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  return replay (self, self->undo_steps, self->redo_steps, error);
+}
+
+gboolean
+reel_project_redo (ReelProject *self, GError **error)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  return replay (self, self->redo_steps, self->undo_steps, error);
+}
