@@ -1139,25 +1139,8 @@ reel_window_dispose (GObject *object)
 }
 
 static void
-reel_window_class_init (ReelWindowClass *klass)
+bind_template (GtkWidgetClass *widget_class)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-
-  object_class->dispose = reel_window_dispose;
-  window_class->close_request = reel_window_close_request;
-
-  g_type_ensure (REEL_TYPE_SCRIPT_PAGE);
-  g_type_ensure (REEL_TYPE_STORYBOARD_PAGE);
-  g_type_ensure (REEL_TYPE_TAKE_STRIP);
-  g_type_ensure (REEL_TYPE_JOBS_PAGE);
-  g_type_ensure (REEL_TYPE_TIMELINE_PAGE);
-
-  /* A static library only links objects that something references: this keeps
-   * the GResource (and its registering constructor) in every program. */
-  storyreel_ui_get_resource ();
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/storyreel/Storyreel/reel-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, toast_overlay);
@@ -1183,7 +1166,11 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, jobs_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, timeline_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, recent_section);
+}
 
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
   gtk_widget_class_install_action (widget_class, "win.break-down", NULL, break_down_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
@@ -1202,7 +1189,11 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
+}
 
+static void
+add_shortcuts (GtkWidgetClass *widget_class)
+{
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.break-down",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
@@ -1238,6 +1229,31 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
                                        NULL);
+}
+
+static void
+reel_window_class_init (ReelWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = reel_window_dispose;
+  window_class->close_request = reel_window_close_request;
+
+  g_type_ensure (REEL_TYPE_SCRIPT_PAGE);
+  g_type_ensure (REEL_TYPE_STORYBOARD_PAGE);
+  g_type_ensure (REEL_TYPE_TAKE_STRIP);
+  g_type_ensure (REEL_TYPE_JOBS_PAGE);
+  g_type_ensure (REEL_TYPE_TIMELINE_PAGE);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  bind_template (widget_class);
+  install_actions (widget_class);
+  add_shortcuts (widget_class);
 }
 
 static void
