@@ -19,6 +19,8 @@ struct _ReelApplication
 {
   AdwApplication parent_instance;
 
+  /* NULL without the schema */
+  GSettings            *settings;
   gboolean              open_demo;
   GtkFileChooserNative *chooser;
 };
@@ -45,39 +47,60 @@ static const char builtin_demo_script[]
       "\n"
       "The class draws the spectrum on the board, colour by colour.\n";
 
-GSettings *
-reel_application_get_settings (void)
+static GSettings *
+create_settings (void)
 {
-  static GSettings *settings = NULL;
-  static gsize      initialized = 0;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
 
-  if (g_once_init_enter (&initialized))
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
     {
-      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-      g_autoptr (GSettingsSchema) schema = NULL;
-
-      if (source != NULL)
-        schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-      if (schema != NULL)
-        settings = g_settings_new_full (schema, NULL, NULL);
-      else
-        g_message ("The GSettings schema %s is not installed: preferences are not kept", APP_ID);
-
-      g_once_init_leave (&initialized, 1);
+      g_message ("The GSettings schema %s is not installed: preferences are not kept", APP_ID);
+      return NULL;
     }
+  return g_settings_new_full (schema, NULL, NULL);
+}
 
-  return settings;
+GSettings *
+reel_application_get_settings (ReelApplication *self)
+{
+  g_return_val_if_fail (REEL_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+GSettings *
+reel_application_get_settings_for_widget (GtkWidget *widget)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  root = gtk_widget_get_root (widget);
+  for (GtkWindow *window = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL; window != NULL;
+       window = gtk_window_get_transient_for (window))
+    {
+      GtkApplication *application = gtk_window_get_application (window);
+
+      if (REEL_IS_APPLICATION (application))
+        return REEL_APPLICATION (application)->settings;
+    }
+  return NULL;
 }
 
 void
-reel_application_add_recent (const char *path)
+reel_application_add_recent (ReelApplication *self, const char *path)
 {
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings;
   g_autoptr (GStrvBuilder) builder = NULL;
   g_auto (GStrv) old = NULL;
   g_auto (GStrv) recent = NULL;
   guint n = 1;
 
+  g_return_if_fail (REEL_IS_APPLICATION (self));
+
+  settings = self->settings;
   if (settings == NULL || path == NULL)
     return;
 
@@ -98,9 +121,9 @@ reel_application_add_recent (const char *path)
 }
 
 static void
-remove_recent (const char *path)
+remove_recent (ReelApplication *self, const char *path)
 {
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings = self->settings;
   g_autoptr (GStrvBuilder) builder = NULL;
   g_auto (GStrv) old = NULL;
   g_auto (GStrv) recent = NULL;
@@ -264,7 +287,7 @@ show_project (ReelApplication *self, ReelWindow *window, ReelProject *project)
   reel_window_set_project (window, project);
   gtk_window_present (GTK_WINDOW (window));
   if (file != NULL && g_file_peek_path (file) != NULL)
-    reel_application_add_recent (g_file_peek_path (file));
+    reel_application_add_recent (self, g_file_peek_path (file));
 }
 
 gboolean
@@ -463,7 +486,7 @@ open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
 
   if (!reel_application_open_file (self, file, active_window (self))
       && !g_file_query_exists (file, NULL))
-    remove_recent (path);
+    remove_recent (self, path);
 }
 
 static void
@@ -481,8 +504,12 @@ preferences_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
   GtkWindow       *window = active_window (self);
   ReelProject     *project
       = REEL_IS_WINDOW (window) ? reel_window_get_project (REEL_WINDOW (window)) : NULL;
+  GtkWidget *preferences = reel_preferences_window_new (window, project);
 
-  gtk_window_present (GTK_WINDOW (reel_preferences_window_new (window, project)));
+  /* Without a window to be transient for, it takes the app's settings itself. */
+  if (window == NULL)
+    gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -633,6 +660,7 @@ reel_application_dispose (GObject *object)
   ReelApplication *self = REEL_APPLICATION (object);
 
   g_clear_object (&self->chooser);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (reel_application_parent_class)->dispose (object);
 }
@@ -659,6 +687,7 @@ reel_application_init (ReelApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  self->settings = create_settings ();
 }
 
 ReelApplication *

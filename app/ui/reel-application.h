@@ -17,7 +17,11 @@ ReelApplication *reel_application_new (void);
 
 /* The app's GSettings, or NULL when the schema is not installed (running from
  * a bare build tree): callers then keep their defaults. (transfer none) */
-GSettings *reel_application_get_settings (void);
+GSettings *reel_application_get_settings (ReelApplication *self);
+/* The GSettings of the ReelApplication that @widget's window belongs to (for
+ * a dialog with no application of its own: the window it is transient for),
+ * or NULL: a widget outside such a window keeps its defaults. (transfer none) */
+GSettings *reel_application_get_settings_for_widget (GtkWidget *widget);
 
 /* Opens @file in @window (NULL: the active window, or a new one). A .storyreel
  * file is opened; a .fountain or .txt script is imported into NAME.storyreel
@@ -26,7 +30,7 @@ gboolean reel_application_open_file (ReelApplication *self, GFile *file, GtkWind
 /* Opens (creating it the first time) $XDG_DATA_HOME/storyreel/Demo.storyreel. */
 gboolean reel_application_open_demo (ReelApplication *self, GtkWindow *window);
 /* Puts @path first in the recent-projects list. */
-void reel_application_add_recent (const char *path);
+void reel_application_add_recent (ReelApplication *self, const char *path);
 
 /* The code paths above, without a window: shared with the tests. */
 

@@ -331,7 +331,7 @@ chooser_response_cb (ReelExportDialog *self, int response, GtkFileChooserNative 
 {
   g_autoptr (GFile) file = NULL;
   g_autoptr (GFile) folder = NULL;
-  GSettings       *settings = reel_application_get_settings ();
+  GSettings       *settings = reel_application_get_settings_for_widget (GTK_WIDGET (self));
   g_autofree char *path = NULL;
   const char      *extension;
 
@@ -366,7 +366,7 @@ static void
 export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelExportDialog *self = REEL_EXPORT_DIALOG (widget);
-  GSettings        *settings = reel_application_get_settings ();
+  GSettings        *settings = reel_application_get_settings_for_widget (widget);
   g_autofree char  *folder
       = settings != NULL ? g_settings_get_string (settings, "last-export-directory") : NULL;
   g_autofree char *name = NULL;
@@ -446,7 +446,7 @@ fill_choices (ReelExportDialog *self)
 {
   g_autoptr (GtkStringList) resolutions = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) rates = gtk_string_list_new (NULL);
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings = reel_application_get_settings_for_widget (GTK_WIDGET (self));
   guint      width = 1280, height = 720, fps = 24;
 
   if (self->project != NULL)

@@ -151,15 +151,110 @@ format_summary (guint n_running, guint n_queued, guint n_failed, guint n_done)
   return g_strjoinv (_ (" · "), (char **) parts->pdata);
 }
 
+/* How many jobs stand where: what the summary and the groups show. */
+typedef struct
+{
+  guint running;
+  guint queued;
+  guint failed;
+  guint cancelled;
+  guint done;
+} JobCounts;
+
+static void
+count_job (JobCounts *counts, ReelJobState state)
+{
+  switch (state)
+    {
+      case REEL_JOB_QUEUED:
+        counts->queued++;
+        break;
+      case REEL_JOB_DONE:
+        counts->done++;
+        break;
+      case REEL_JOB_FAILED:
+        counts->failed++;
+        break;
+      case REEL_JOB_CANCELLED:
+        counts->cancelled++;
+        break;
+      case REEL_JOB_SUBMITTING:
+      case REEL_JOB_RUNNING:
+      case REEL_JOB_DOWNLOADING:
+      case REEL_N_JOB_STATES:
+      default:
+        counts->running++;
+        break;
+    }
+}
+
+/* The row of @job, made the first time, shown in the group of its state. */
+static void
+place_row (ReelJobsPage *self, const ReelJobRecord *job)
+{
+  ReelJobRow *row = g_hash_table_lookup (self->rows, &job->id);
+  ReelShot   *shot = reel_project_lookup_shot (self->project, job->shot_id);
+  GtkListBox *list = list_for_state (self, job->state);
+
+  if (row == NULL)
+    {
+      row = REEL_JOB_ROW (reel_job_row_new ());
+      g_hash_table_insert (self->rows, g_memdup2 (&job->id, sizeof job->id), row);
+    }
+  reel_job_row_update (row, job, shot != NULL ? reel_shot_get_number (shot) : NULL,
+                       backend_label (self, job->backend));
+  if (gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (list))
+    {
+      g_object_ref (row);
+      remove_row (self, GTK_WIDGET (row));
+      gtk_list_box_append (list, GTK_WIDGET (row));
+      g_object_unref (row);
+    }
+}
+
+/* Jobs cleared from the project, or of a project that is gone. */
+static void
+remove_rows_not_in (ReelJobsPage *self, GHashTable *job_ids)
+{
+  GHashTableIter iter;
+  gpointer       key, value;
+
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (job_ids, key))
+      {
+        remove_row (self, value);
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+static void
+show_counts (ReelJobsPage *self, const JobCounts *counts)
+{
+  guint            n_active = counts->running + counts->queued;
+  guint            n_stopped = counts->failed + counts->cancelled;
+  g_autofree char *summary
+      = format_summary (counts->running, counts->queued, n_stopped, counts->done);
+
+  gtk_widget_set_visible (self->active_group, n_active > 0);
+  gtk_widget_set_visible (self->failed_group, n_stopped > 0);
+  gtk_widget_set_visible (self->done_group, counts->done > 0);
+  gtk_stack_set_visible_child_name (self->stack,
+                                    n_active + n_stopped + counts->done > 0 ? "jobs" : "empty");
+  gtk_label_set_label (self->summary_label, summary);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel-all", n_active > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.clear-finished",
+                                 counts->done + counts->cancelled > 0);
+  set_n_failed (self, counts->failed);
+}
+
 void
 reel_jobs_page_refresh (ReelJobsPage *self)
 {
   g_autoptr (GPtrArray) jobs = NULL;
-  g_autoptr (GHashTable) seen = NULL;
-  g_autofree char *summary = NULL;
-  GHashTableIter   iter;
-  gpointer         key, value;
-  guint            n_running = 0, n_queued = 0, n_failed = 0, n_stopped = 0, n_done = 0;
+  g_autoptr (GHashTable) job_ids = NULL;
+  JobCounts counts = { 0 };
 
   g_return_if_fail (REEL_IS_JOBS_PAGE (self));
 
@@ -168,79 +263,22 @@ reel_jobs_page_refresh (ReelJobsPage *self)
   jobs = self->scheduler != NULL
              ? reel_scheduler_list_jobs (self->scheduler)
              : g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
-  seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  job_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   for (guint i = 0; i < jobs->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (jobs, i);
-      ReelJobRow    *row = g_hash_table_lookup (self->rows, &job->id);
-      ReelShot      *shot = reel_project_lookup_shot (self->project, job->shot_id);
-      GtkListBox    *list = list_for_state (self, job->state);
 
-      if (row == NULL)
-        {
-          row = REEL_JOB_ROW (reel_job_row_new ());
-          g_hash_table_insert (self->rows, g_memdup2 (&job->id, sizeof job->id), row);
-        }
-      reel_job_row_update (row, job, shot != NULL ? reel_shot_get_number (shot) : NULL,
-                           backend_label (self, job->backend));
-      if (gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (list))
-        {
-          g_object_ref (row);
-          remove_row (self, GTK_WIDGET (row));
-          gtk_list_box_append (list, GTK_WIDGET (row));
-          g_object_unref (row);
-        }
-      g_hash_table_add (seen, &job->id);
-
-      switch (job->state)
-        {
-          case REEL_JOB_QUEUED:
-            n_queued++;
-            break;
-          case REEL_JOB_DONE:
-            n_done++;
-            break;
-          case REEL_JOB_FAILED:
-            n_failed++;
-            break;
-          case REEL_JOB_CANCELLED:
-            n_stopped++;
-            break;
-          case REEL_JOB_SUBMITTING:
-          case REEL_JOB_RUNNING:
-          case REEL_JOB_DOWNLOADING:
-          case REEL_N_JOB_STATES:
-          default:
-            n_running++;
-            break;
-        }
+      place_row (self, job);
+      g_hash_table_add (job_ids, &job->id);
+      count_job (&counts, job->state);
     }
-
-  /* Jobs cleared from the project, or of a project that is gone. */
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (!g_hash_table_contains (seen, key))
-      {
-        remove_row (self, value);
-        g_hash_table_iter_remove (&iter);
-      }
+  remove_rows_not_in (self, job_ids);
 
   gtk_list_box_invalidate_sort (self->active_list);
   gtk_list_box_invalidate_sort (self->failed_list);
   gtk_list_box_invalidate_sort (self->done_list);
-
-  gtk_widget_set_visible (self->active_group, n_running + n_queued > 0);
-  gtk_widget_set_visible (self->failed_group, n_failed + n_stopped > 0);
-  gtk_widget_set_visible (self->done_group, n_done > 0);
-  gtk_stack_set_visible_child_name (self->stack, jobs->len > 0 ? "jobs" : "empty");
-
-  summary = format_summary (n_running, n_queued, n_failed + n_stopped, n_done);
-  gtk_label_set_label (self->summary_label, summary);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel-all", n_running + n_queued > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.clear-finished", n_done + n_stopped > 0);
-  set_n_failed (self, n_failed);
+  show_counts (self, &counts);
 }
 
 static gboolean

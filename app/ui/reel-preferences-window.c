@@ -59,6 +59,9 @@ struct _ReelPreferencesWindow
   AdwPreferencesWindow parent_instance;
 
   ReelProject *project;
+  /* What the Generation page is bound to: the application's settings, known
+   * once the window belongs to it or is transient for a window that does. */
+  GSettings *settings;
   /* Set while the window shows the project's values. */
   guint syncing;
   /* A resolution that is not one of the presets, shown as the last choice. */
@@ -264,14 +267,13 @@ backend_set_mapping (const GValue *value, const GVariantType *expected_type, gpo
 static void
 bind_settings (ReelPreferencesWindow *self)
 {
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings = reel_application_get_settings_for_widget (GTK_WIDGET (self));
 
-  if (settings == NULL)
-    {
-      gtk_widget_set_sensitive (GTK_WIDGET (self->generation_page), FALSE);
-      return;
-    }
+  if (self->settings != NULL || settings == NULL)
+    return;
 
+  self->settings = g_object_ref (settings);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->generation_page), TRUE);
   g_settings_bind_with_mapping (settings, "default-backend", self->backend_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, backend_get_mapping, backend_set_mapping,
                                 NULL, NULL);
@@ -315,6 +317,7 @@ reel_preferences_window_dispose (GObject *object)
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_clear_object (&self->project);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_PREFERENCES_WINDOW);
 
@@ -382,5 +385,10 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
   g_signal_connect_object (self->language_row, "notify::selected",
                            G_CALLBACK (language_selected_cb), self, G_CONNECT_SWAPPED);
 
-  bind_settings (self);
+  /* Both are set after the window is built, even by g_object_new. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->generation_page), FALSE);
+  g_signal_connect_object (self, "notify::transient-for", G_CALLBACK (bind_settings), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::application", G_CALLBACK (bind_settings), self,
+                           G_CONNECT_SWAPPED);
 }

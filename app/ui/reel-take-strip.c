@@ -19,6 +19,7 @@
 #include "reel-media-store.h"
 #include "reel-project-import.h"
 #include "reel-take-strip.h"
+#include "reel-take-tile.h"
 #include "reel-ui-utils.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
@@ -83,13 +84,6 @@ static guint signals[N_SIGNALS];
 
 static void refresh (ReelTakeStrip *self);
 
-static void
-set_accessible_label (gpointer widget, const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
-
 static ReelShot *
 current_shot (ReelTakeStrip *self)
 {
@@ -115,25 +109,6 @@ find_take (ReelTakeStrip *self, gint64 take_id)
     if (((ReelTake *) g_ptr_array_index (self->takes, i))->id == take_id)
       return g_ptr_array_index (self->takes, i);
   return NULL;
-}
-
-static const char *
-backend_label (const char *backend)
-{
-  if (g_strcmp0 (backend, "animatic") == 0)
-    return _ ("Animatic");
-  if (g_strcmp0 (backend, "import") == 0)
-    return _ ("Imported");
-  return backend != NULL ? backend : "";
-}
-
-static char *
-format_cost (const ReelTake *take)
-{
-  if (take->cost <= 0)
-    return g_strdup (_ ("Free"));
-  /* Translators: a take's cost, "0.35 USD" */
-  return g_strdup_printf (_ ("%.2f %s"), take->cost, take->currency != NULL ? take->currency : "");
 }
 
 static char *
@@ -227,7 +202,7 @@ reel_take_strip_play (ReelTakeStrip *self, gint64 take_id)
     }
 
   label = g_strdup_printf (_ ("Playing take %u · %s"), take_number (self, take_id),
-                           backend_label (take->backend));
+                           reel_take_tile_get_backend_label (take->backend));
   gtk_label_set_label (self->video_label, label);
   gtk_widget_set_visible (GTK_WIDGET (self->player_stack), TRUE);
 }
@@ -329,168 +304,21 @@ reel_take_strip_compare (ReelTakeStrip *self, gint64 take_a, gint64 take_b)
 
 /* Tiles */
 
-static GMenuModel *
-create_tile_menu (gint64 take_id, gboolean chosen)
+/* A video's own thumbnail, or the still image itself. */
+static char *
+dup_thumbnail_path (ReelTakeStrip *self, const ReelTake *take)
 {
-  GMenu *menu = g_menu_new ();
-  g_autoptr (GMenuItem) compare = g_menu_item_new (_ ("_Compare with the Chosen Take"), NULL);
-  g_autoptr (GMenuItem) delete = g_menu_item_new (_ ("_Delete Take"), NULL);
-
-  if (!chosen)
-    {
-      g_menu_item_set_action_and_target_value (compare, "take.compare",
-                                               g_variant_new_int64 (take_id));
-      g_menu_append_item (menu, compare);
-    }
-  g_menu_item_set_action_and_target_value (delete, "take.delete", g_variant_new_int64 (take_id));
-  g_menu_append_item (menu, delete);
-  return G_MENU_MODEL (menu);
-}
-
-static GtkWidget *
-create_icon_button (const char *icon_name, const char *action, gint64 take_id, const char *tooltip)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (take_id));
-  gtk_widget_set_tooltip_text (button, tooltip);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, "circular");
-  return button;
-}
-
-static GtkWidget *
-create_label (const char *text, const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
-create_tile (ReelTakeStrip *self, const ReelTake *take, guint number, gboolean chosen)
-{
-  GtkWidget       *tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget       *overlay = gtk_overlay_new ();
-  GtkWidget       *picture = gtk_picture_new ();
-  GtkWidget       *badge, *warning, *buttons, *menu_button, *spacer;
-  g_autofree char *name = g_strdup_printf (_ ("Take %u"), number);
-  g_autofree char *title = NULL;
-  g_autofree char *cost = format_cost (take);
-  g_autofree char *details = NULL;
-  g_autofree char *seed = NULL;
-  g_autofree char *tooltip = NULL;
-  g_autofree char *play_label = g_strdup_printf (_ ("Play take %u"), number);
-  g_autofree char *choose_label = g_strdup_printf (_ ("Use take %u for the shot"), number);
-  g_autofree char *menu_label = g_strdup_printf (_ ("More actions for take %u"), number);
-  g_autofree char *thumbnail = NULL;
-  g_autoptr (GMenuModel) menu = create_tile_menu (take->id, chosen);
-
-  gtk_widget_add_css_class (tile, "take-tile");
-  if (chosen)
-    gtk_widget_add_css_class (tile, "chosen");
-  g_object_set_data_full (G_OBJECT (tile), "reel-take-id", g_memdup2 (&take->id, sizeof take->id),
-                          g_free);
-
-  /* The thumbnail: a video's own, or the still image itself. */
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_COVER);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, -1, 72);
-  gtk_widget_add_css_class (picture, "take-thumbnail");
   if (take->thumbnail != NULL)
-    thumbnail = reel_project_get_media_path (self->project, take->thumbnail);
-  else if (g_strcmp0 (take->kind, "image") == 0)
-    thumbnail = reel_project_get_media_path (self->project, take->media);
-  if (thumbnail != NULL && g_file_test (thumbnail, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (thumbnail, NULL);
-
-      if (texture != NULL)
-        gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-    }
-  gtk_picture_set_alternative_text (GTK_PICTURE (picture), name);
-  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
-  gtk_widget_set_overflow (overlay, GTK_OVERFLOW_HIDDEN);
-  gtk_widget_add_css_class (overlay, "take-frame");
-
-  badge = gtk_label_new (_ ("Chosen"));
-  gtk_widget_set_halign (badge, GTK_ALIGN_START);
-  gtk_widget_set_valign (badge, GTK_ALIGN_START);
-  gtk_widget_add_css_class (badge, "chosen-badge");
-  gtk_widget_set_visible (badge, chosen);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), badge);
-
-  warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-  gtk_widget_set_halign (warning, GTK_ALIGN_END);
-  gtk_widget_set_valign (warning, GTK_ALIGN_START);
-  gtk_widget_add_css_class (warning, "media-warning");
-  gtk_widget_set_visible (warning, FALSE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), warning);
-  g_object_set_data (G_OBJECT (tile), "reel-warning", warning);
-  gtk_box_append (GTK_BOX (tile), overlay);
-
-  /* Translators: "Take 2 · 3.0 s" */
-  title = g_strdup_printf (_ ("%s · %.1f s"), name, take->duration);
-  gtk_box_append (GTK_BOX (tile), create_label (title, "caption-heading"));
-  details = g_strdup_printf ("%s · %s", backend_label (take->backend), cost);
-  gtk_box_append (GTK_BOX (tile), create_label (details, "caption"));
-  seed = take->seed != 0 ? g_strdup_printf (_ ("Seed %lld"), (long long) take->seed)
-                         : g_strdup (take->prompt != NULL ? take->prompt : "");
-  {
-    GtkWidget *seed_label = create_label (seed, "caption");
-
-    gtk_widget_add_css_class (seed_label, "dim-label");
-    gtk_box_append (GTK_BOX (tile), seed_label);
-  }
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  {
-    GtkWidget *play
-        = create_icon_button ("media-playback-start-symbolic", "take.play", take->id, _ ("Play"));
-    GtkWidget *choose = create_icon_button ("object-select-symbolic", "take.choose", take->id,
-                                            _ ("Use This Take"));
-
-    set_accessible_label (play, play_label);
-    set_accessible_label (choose, choose_label);
-    gtk_widget_set_visible (choose, !chosen);
-    gtk_box_append (GTK_BOX (buttons), play);
-    gtk_box_append (GTK_BOX (buttons), choose);
-  }
-  spacer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_set_hexpand (spacer, TRUE);
-  gtk_box_append (GTK_BOX (buttons), spacer);
-  menu_button = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), menu);
-  gtk_widget_set_tooltip_text (menu_button, _ ("Take Actions"));
-  set_accessible_label (menu_button, menu_label);
-  gtk_widget_add_css_class (menu_button, "flat");
-  gtk_widget_add_css_class (menu_button, "circular");
-  gtk_box_append (GTK_BOX (buttons), menu_button);
-  gtk_box_append (GTK_BOX (tile), buttons);
-
-  tooltip = g_strdup_printf ("%s\n%s", title, take->prompt != NULL ? take->prompt : "");
-  gtk_widget_set_tooltip_text (overlay, tooltip);
-  {
-    /* Translators: how a screen reader names the chosen take's tile, "Take 2 · 3.0 s, chosen" */
-    g_autofree char *tile_label = chosen ? g_strdup_printf (_ ("%s, chosen"), title) : NULL;
-
-    set_accessible_label (tile, tile_label != NULL ? tile_label : title);
-  }
-
-  return tile;
+    return reel_project_get_media_path (self->project, take->thumbnail);
+  if (g_strcmp0 (take->kind, "image") == 0)
+    return reel_project_get_media_path (self->project, take->media);
+  return NULL;
 }
 
 static gint64
 tile_take_id (GtkWidget *tile)
 {
-  gint64 *id = tile != NULL ? g_object_get_data (G_OBJECT (tile), "reel-take-id") : NULL;
-
-  return id != NULL ? *id : 0;
+  return REEL_IS_TAKE_TILE (tile) ? reel_take_tile_get_take_id (REEL_TAKE_TILE (tile)) : 0;
 }
 
 static GtkWidget *
@@ -505,17 +333,12 @@ show_damaged (ReelTakeStrip *self)
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget  *tile = child_tile (GTK_FLOW_BOX_CHILD (child));
-      gint64      id = tile_take_id (tile);
-      const char *message = g_hash_table_lookup (self->damaged, &id);
-      GtkWidget  *warning = g_object_get_data (G_OBJECT (tile), "reel-warning");
+      GtkWidget *tile = child_tile (GTK_FLOW_BOX_CHILD (child));
+      gint64     id = tile_take_id (tile);
 
-      if (warning == NULL)
-        continue;
-      gtk_widget_set_visible (warning, message != NULL);
-      gtk_widget_set_tooltip_text (warning, message);
-      if (message != NULL)
-        set_accessible_label (warning, message);
+      if (REEL_IS_TAKE_TILE (tile))
+        reel_take_tile_set_problem (REEL_TAKE_TILE (tile),
+                                    g_hash_table_lookup (self->damaged, &id));
     }
 }
 
@@ -660,9 +483,11 @@ refresh (ReelTakeStrip *self)
     gtk_flow_box_remove (self->take_box, child);
   for (guint i = 0; i < self->takes->len; i++)
     {
-      ReelTake *take = g_ptr_array_index (self->takes, i);
+      ReelTake        *take = g_ptr_array_index (self->takes, i);
+      g_autofree char *thumbnail = dup_thumbnail_path (self, take);
 
-      gtk_flow_box_append (self->take_box, create_tile (self, take, i + 1, take->id == chosen_id));
+      gtk_flow_box_append (self->take_box,
+                           reel_take_tile_new (take, i + 1, take->id == chosen_id, thumbnail));
       if (g_hash_table_contains (selected, &take->id))
         gtk_flow_box_select_child (self->take_box,
                                    gtk_flow_box_get_child_at_index (self->take_box, (int) i));

@@ -206,20 +206,22 @@ build_preview (ReelTimelinePage *self, ReelCut *cut)
   g_autoptr (GError) error = NULL;
   g_autoptr (GESTimeline) timeline = NULL;
   ReelTimelineOptions options;
-  GSettings          *settings = reel_application_get_settings ();
+  GSettings          *settings = reel_application_get_settings_for_widget (GTK_WIDGET (self));
   guint               width, height;
 
   reel_timeline_options_init (&options);
   /* As the export will look: captions burned in unless the user turned
    * them off, and the label where the export puts it. */
-  options.burn_captions
-      = settings == NULL
-        || g_strcmp0 (g_settings_get_string (settings, "caption-mode"), "off") != 0;
   if (settings != NULL)
     {
+      g_autofree char *caption_mode = g_settings_get_string (settings, "caption-mode");
       g_autofree char *position = g_settings_get_string (settings, "ai-label-position");
+
+      options.burn_captions = g_strcmp0 (caption_mode, "off") != 0;
       reel_label_position_from_string (position, &options.ai_label_position);
     }
+  else
+    options.burn_captions = TRUE;
   preview_size (cut, &width, &height);
   options.width = width;
   options.height = height;

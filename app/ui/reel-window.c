@@ -34,6 +34,9 @@ struct _ReelWindow
   AdwApplicationWindow parent_instance;
 
   ReelProject *project;
+  /* The application's, once the window belongs to one; NULL before, or
+   * without the schema. */
+  GSettings *settings;
   /* One per open project: it owns the project's generation jobs. */
   ReelScheduler        *scheduler;
   GtkSingleSelection   *scene_selection;
@@ -285,10 +288,11 @@ save_copy_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     GFile           *dest = g_object_get_data (G_OBJECT (self), "reel-save-copy-dest");
     g_autofree char *name = dest != NULL ? g_file_get_parse_name (dest) : g_strdup ("");
     g_autofree char *message = g_strdup_printf (_ ("Saved a copy as %s"), name);
+    GtkApplication  *application = gtk_window_get_application (GTK_WINDOW (self));
 
     reel_window_add_toast (self, message);
-    if (dest != NULL)
-      reel_application_add_recent (g_file_peek_path (dest));
+    if (dest != NULL && REEL_IS_APPLICATION (application))
+      reel_application_add_recent (REEL_APPLICATION (application), g_file_peek_path (dest));
   }
 }
 
@@ -542,7 +546,7 @@ reel_window_get_scheduler (ReelWindow *self)
 static void
 apply_parallel_limit (ReelWindow *self)
 {
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings = self->settings;
   g_autoptr (GPtrArray) backends = NULL;
   guint limit;
 
@@ -575,7 +579,7 @@ static void
 batch_finished_cb (
     ReelWindow *self, gint64 batch_id, guint n_done, guint n_failed, ReelScheduler *scheduler)
 {
-  GSettings       *settings = reel_application_get_settings ();
+  GSettings       *settings = self->settings;
   GApplication    *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   g_autofree char *summary = format_batch_summary (n_done, n_failed);
 
@@ -1025,7 +1029,7 @@ reel_window_get_view (ReelWindow *self, const char *name)
 static void
 rebuild_recent_menu (ReelWindow *self)
 {
-  GSettings *settings = reel_application_get_settings ();
+  GSettings *settings = self->settings;
   g_auto (GStrv) paths
       = settings != NULL ? g_settings_get_strv (settings, "recent-projects") : NULL;
   guint n_items = 0;
@@ -1052,11 +1056,41 @@ rebuild_recent_menu (ReelWindow *self)
     g_menu_append (self->recent_section, _ ("No Recent Projects"), "app.no-recent");
 }
 
+/* The application is set after the window is built (even by g_object_new):
+ * only then are its settings known. */
+static void
+application_changed_cb (ReelWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  GSettings      *settings = REEL_IS_APPLICATION (application)
+                                 ? reel_application_get_settings (REEL_APPLICATION (application))
+                                 : NULL;
+
+  /* Leaving the application as it closes, the window keeps what it had. */
+  if (settings == NULL || settings == self->settings)
+    return;
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_set_object (&self->settings, settings);
+
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_object (settings, "changed::recent-projects", G_CALLBACK (rebuild_recent_menu),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::parallel-jobs", G_CALLBACK (apply_parallel_limit),
+                           self, G_CONNECT_SWAPPED);
+  rebuild_recent_menu (self);
+  apply_parallel_limit (self);
+}
+
 static gboolean
 reel_window_close_request (GtkWindow *window)
 {
   ReelWindow *self = REEL_WINDOW (window);
-  GSettings  *settings = reel_application_get_settings ();
+  GSettings  *settings = self->settings;
 
   commit_edits (self);
   /* Running jobs stop here and resume when the project opens next time. */
@@ -1090,6 +1124,8 @@ reel_window_dispose (GObject *object)
   stop_scheduler (self);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->save_chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_WINDOW);
@@ -1097,30 +1133,14 @@ reel_window_dispose (GObject *object)
   g_clear_object (&self->scene_selection);
   g_clear_object (&self->project);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (reel_window_parent_class)->dispose (object);
 }
 
 static void
-reel_window_class_init (ReelWindowClass *klass)
+bind_template (GtkWidgetClass *widget_class)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
-
-  object_class->dispose = reel_window_dispose;
-  window_class->close_request = reel_window_close_request;
-
-  g_type_ensure (REEL_TYPE_SCRIPT_PAGE);
-  g_type_ensure (REEL_TYPE_STORYBOARD_PAGE);
-  g_type_ensure (REEL_TYPE_TAKE_STRIP);
-  g_type_ensure (REEL_TYPE_JOBS_PAGE);
-  g_type_ensure (REEL_TYPE_TIMELINE_PAGE);
-
-  /* A static library only links objects that something references: this keeps
-   * the GResource (and its registering constructor) in every program. */
-  storyreel_ui_get_resource ();
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/storyreel/Storyreel/reel-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, toast_overlay);
@@ -1146,7 +1166,11 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, jobs_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, timeline_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, recent_section);
+}
 
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
   gtk_widget_class_install_action (widget_class, "win.break-down", NULL, break_down_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
@@ -1165,7 +1189,11 @@ reel_window_class_init (ReelWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
+}
 
+static void
+add_shortcuts (GtkWidgetClass *widget_class)
+{
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.break-down",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
@@ -1204,10 +1232,34 @@ reel_window_class_init (ReelWindowClass *klass)
 }
 
 static void
+reel_window_class_init (ReelWindowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = reel_window_dispose;
+  window_class->close_request = reel_window_close_request;
+
+  g_type_ensure (REEL_TYPE_SCRIPT_PAGE);
+  g_type_ensure (REEL_TYPE_STORYBOARD_PAGE);
+  g_type_ensure (REEL_TYPE_TAKE_STRIP);
+  g_type_ensure (REEL_TYPE_JOBS_PAGE);
+  g_type_ensure (REEL_TYPE_TIMELINE_PAGE);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  bind_template (widget_class);
+  install_actions (widget_class);
+  add_shortcuts (widget_class);
+}
+
+static void
 reel_window_init (ReelWindow *self)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  GSettings *settings = reel_application_get_settings ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1245,17 +1297,8 @@ reel_window_init (ReelWindow *self)
   g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (update_for_width),
                            self, G_CONNECT_SWAPPED);
 
-  if (settings != NULL)
-    {
-      gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (self));
-      g_signal_connect_object (settings, "changed::recent-projects",
-                               G_CALLBACK (rebuild_recent_menu), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (settings, "changed::parallel-jobs",
-                               G_CALLBACK (apply_parallel_limit), self, G_CONNECT_SWAPPED);
-    }
+  g_signal_connect_object (self, "notify::application", G_CALLBACK (application_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
 
   gtk_stack_set_visible_child_name (self->main_stack, "empty");

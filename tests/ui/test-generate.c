@@ -20,6 +20,7 @@
 #include "reel-scheduler.h"
 #include "reel-shot-card.h"
 #include "reel-take-strip.h"
+#include "reel-take-tile.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
 #include "reel-ui-test-utils.h"
@@ -169,6 +170,18 @@ card_for_shot (ReelWindow *window, gint64 shot_id)
   for (guint i = 0; i < cards->len; i++)
     if (reel_shot_get_id (reel_shot_card_get_shot (cards->pdata[i])) == shot_id)
       return cards->pdata[i];
+  return NULL;
+}
+
+/* The tile a user sees for @take_id in @strip, or NULL. */
+static GtkWidget *
+tile_for_take (ReelTakeStrip *strip, gint64 take_id)
+{
+  g_autoptr (GPtrArray) tiles = reel_ui_test_find_mapped (GTK_WIDGET (strip), REEL_TYPE_TAKE_TILE);
+
+  for (guint i = 0; i < tiles->len; i++)
+    if (reel_take_tile_get_take_id (tiles->pdata[i]) == take_id)
+      return tiles->pdata[i];
   return NULL;
 }
 
@@ -410,12 +423,14 @@ test_generate_demo (void)
   /* Variants differ by seed. */
   g_assert_cmpint (((ReelTake *) takes->pdata[1])->seed, !=, ((ReelTake *) takes->pdata[2])->seed);
 
-  /* Choose the second take; undo would bring the first back. */
+  /* Choose the second take with its tile's button; undo would bring the
+   * first back. */
   {
-    gint64 second_take = ((ReelTake *) takes->pdata[1])->id;
+    gint64     second_take = ((ReelTake *) takes->pdata[1])->id;
+    GtkWidget *tile = tile_for_take (strip, second_take);
 
-    g_assert_true (
-        gtk_widget_activate_action (GTK_WIDGET (strip), "take.choose", "x", second_take));
+    g_assert_nonnull (tile);
+    g_assert_true (gtk_widget_activate_action (tile, "tile.choose", NULL));
     reel_ui_test_settle (GTK_WIDGET (window));
     g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (project, first_shot)),
                      ==, second_take);
@@ -440,11 +455,13 @@ test_generate_demo (void)
   reel_ui_test_settle (GTK_WIDGET (window));
   reel_ui_test_save_png (GTK_WIDGET (window), "takes.png", NULL);
 
-  /* Delete the third take; Undo brings it back. */
+  /* Delete the third take from its tile's menu; Undo brings it back. */
   {
-    gint64 third_take = ((ReelTake *) takes->pdata[2])->id;
+    gint64     third_take = ((ReelTake *) takes->pdata[2])->id;
+    GtkWidget *tile = tile_for_take (strip, third_take);
 
-    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (strip), "take.delete", "x", third_take));
+    g_assert_nonnull (tile);
+    g_assert_true (gtk_widget_activate_action (tile, "tile.delete", NULL));
     reel_ui_test_settle (GTK_WIDGET (window));
     shown = reel_take_strip_dup_shown_takes (strip);
     g_assert_cmpuint (shown->len, ==, 3);

@@ -247,6 +247,15 @@ test_window_demo (void)
     rows = reel_ui_test_find_mapped (preferences, ADW_TYPE_ENTRY_ROW);
     g_assert_cmpuint (rows->len, ==, 1);
     g_assert_cmpstr (gtk_editable_get_text (rows->pdata[0]), ==, reel_project_get_title (project));
+    /* The Generation page is bound to the settings of the application its
+     * window belongs to: it can be used. */
+    {
+      GtkWidget *notify_switch = reel_ui_test_find_first (preferences, GTK_TYPE_SWITCH);
+
+      g_assert_nonnull (reel_application_get_settings (application));
+      g_assert_nonnull (notify_switch);
+      g_assert_true (gtk_widget_is_sensitive (notify_switch));
+    }
     gtk_window_destroy (GTK_WINDOW (preferences));
   }
 

@@ -1,0 +1,241 @@
+/* reel-take-tile.c
+ *
+ * A take in the take strip: its thumbnail (a video's own, or the still
+ * itself), "Take 3 · 4.0 s", the backend and what it cost, the seed (or an
+ * import's file name), a mark on the shot's chosen take and a warning when
+ * its media cannot be used. The tile's own actions (tile.*) pass its take id
+ * on to the take.* actions of the widget that holds it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "reel-take-tile.h"
+#include "storyreel-ui-resources.h"
+
+struct _ReelTakeTile
+{
+  GtkWidget parent_instance;
+
+  gint64 take_id;
+
+  GtkOverlay *frame;
+  GtkPicture *thumbnail;
+  GtkWidget  *chosen_badge;
+  GtkWidget  *warning;
+  GtkLabel   *title_label;
+  GtkLabel   *details_label;
+  GtkLabel   *seed_label;
+  /* Bound, like every direct child, so that dispose_template unparents it. */
+  GtkWidget *button_box;
+  GtkWidget *play_button;
+  GtkWidget *choose_button;
+  GtkWidget *menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (ReelTakeTile, reel_take_tile, GTK_TYPE_WIDGET)
+
+static void
+set_accessible_label (gpointer widget, const char *label)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+const char *
+reel_take_tile_get_backend_label (const char *backend)
+{
+  if (g_strcmp0 (backend, "animatic") == 0)
+    return _ ("Animatic");
+  if (g_strcmp0 (backend, "import") == 0)
+    return _ ("Imported");
+  return backend != NULL ? backend : "";
+}
+
+static char *
+format_cost (const ReelTake *take)
+{
+  if (take->cost <= 0)
+    return g_strdup (_ ("Free"));
+  /* Translators: a take's cost, "0.35 USD" */
+  return g_strdup_printf (_ ("%.2f %s"), take->cost, take->currency != NULL ? take->currency : "");
+}
+
+static void
+show_thumbnail (ReelTakeTile *self, const char *path)
+{
+  g_autoptr (GdkTexture) texture = NULL;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  texture = gdk_texture_new_from_filename (path, NULL);
+  if (texture != NULL)
+    gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+}
+
+static void
+show_take (ReelTakeTile *self, const ReelTake *take, guint number, gboolean chosen)
+{
+  g_autofree char *name = g_strdup_printf (_ ("Take %u"), number);
+  g_autofree char *cost = format_cost (take);
+  g_autofree char *details
+      = g_strdup_printf ("%s · %s", reel_take_tile_get_backend_label (take->backend), cost);
+  g_autofree char *seed = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *tile_label = NULL;
+
+  /* Translators: "Take 2 · 3.0 s" */
+  title = g_strdup_printf (_ ("%s · %.1f s"), name, take->duration);
+  seed = take->seed != 0 ? g_strdup_printf (_ ("Seed %lld"), (long long) take->seed)
+                         : g_strdup (take->prompt != NULL ? take->prompt : "");
+  tooltip = g_strdup_printf ("%s\n%s", title, take->prompt != NULL ? take->prompt : "");
+  /* Translators: how a screen reader names the chosen take's tile, "Take 2 · 3.0 s, chosen" */
+  tile_label = chosen ? g_strdup_printf (_ ("%s, chosen"), title) : g_strdup (title);
+
+  gtk_picture_set_alternative_text (self->thumbnail, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->frame), tooltip);
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->details_label, details);
+  gtk_label_set_label (self->seed_label, seed);
+  set_accessible_label (self, tile_label);
+
+  gtk_widget_set_visible (self->chosen_badge, chosen);
+  gtk_widget_set_visible (self->choose_button, !chosen);
+  if (chosen)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "chosen");
+  /* The chosen take has nothing to be compared with: its menu leaves that out. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.choose", !chosen);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.compare", !chosen);
+}
+
+static void
+label_buttons (ReelTakeTile *self, guint number)
+{
+  g_autofree char *play_label = g_strdup_printf (_ ("Play take %u"), number);
+  g_autofree char *choose_label = g_strdup_printf (_ ("Use take %u for the shot"), number);
+  g_autofree char *menu_label = g_strdup_printf (_ ("More actions for take %u"), number);
+
+  set_accessible_label (self->play_button, play_label);
+  set_accessible_label (self->choose_button, choose_label);
+  set_accessible_label (self->menu_button, menu_label);
+}
+
+GtkWidget *
+reel_take_tile_new (const ReelTake *take, guint number, gboolean chosen, const char *thumbnail_path)
+{
+  ReelTakeTile *self;
+
+  g_return_val_if_fail (take != NULL, NULL);
+
+  self = g_object_new (REEL_TYPE_TAKE_TILE, NULL);
+  self->take_id = take->id;
+  show_thumbnail (self, thumbnail_path);
+  show_take (self, take, number, chosen);
+  label_buttons (self, number);
+  return GTK_WIDGET (self);
+}
+
+gint64
+reel_take_tile_get_take_id (ReelTakeTile *self)
+{
+  g_return_val_if_fail (REEL_IS_TAKE_TILE (self), 0);
+  return self->take_id;
+}
+
+void
+reel_take_tile_set_problem (ReelTakeTile *self, const char *problem)
+{
+  g_return_if_fail (REEL_IS_TAKE_TILE (self));
+
+  gtk_widget_set_visible (self->warning, problem != NULL);
+  gtk_widget_set_tooltip_text (self->warning, problem);
+  if (problem != NULL)
+    set_accessible_label (self->warning, problem);
+}
+
+/* Actions */
+
+/* The take.* actions belong to the strip: the tile only knows which take. */
+static void
+activate_take_action (GtkWidget *widget, const char *take_action)
+{
+  gtk_widget_activate_action (widget, take_action, "x", REEL_TAKE_TILE (widget)->take_id);
+}
+
+static void
+play_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  activate_take_action (widget, "take.play");
+}
+
+static void
+choose_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  activate_take_action (widget, "take.choose");
+}
+
+static void
+compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  activate_take_action (widget, "take.compare");
+}
+
+static void
+delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  activate_take_action (widget, "take.delete");
+}
+
+static void
+reel_take_tile_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), REEL_TYPE_TAKE_TILE);
+
+  G_OBJECT_CLASS (reel_take_tile_parent_class)->dispose (object);
+}
+
+static void
+reel_take_tile_class_init (ReelTakeTileClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reel_take_tile_dispose;
+
+  gtk_widget_class_install_action (widget_class, "tile.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "tile.choose", NULL, choose_action);
+  gtk_widget_class_install_action (widget_class, "tile.compare", NULL, compare_action);
+  gtk_widget_class_install_action (widget_class, "tile.delete", NULL, delete_action);
+
+  /* A static library only links objects that something references: this keeps
+   * the GResource (and its registering constructor) in every program. */
+  storyreel_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/storyreel/Storyreel/reel-take-tile.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, frame);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, chosen_badge);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, warning);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, title_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, details_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, seed_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, button_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, play_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, choose_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelTakeTile, menu_button);
+
+  gtk_widget_class_set_css_name (widget_class, "taketile");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+reel_take_tile_init (ReelTakeTile *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

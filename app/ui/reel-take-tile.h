@@ -1,0 +1,33 @@
+/* reel-take-tile.h: one take in the take strip: its thumbnail, what made it,
+ * and its play, choose, compare and delete actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "reel-project.h"
+
+G_BEGIN_DECLS
+
+#define REEL_TYPE_TAKE_TILE (reel_take_tile_get_type ())
+G_DECLARE_FINAL_TYPE (ReelTakeTile, reel_take_tile, REEL, TAKE_TILE, GtkWidget)
+
+/* Shows @take as "Take @number", marked when it is the shot's @chosen take,
+ * with the picture at @thumbnail_path (NULL or a missing file: none). Its
+ * buttons and menu activate take.play, take.choose, take.compare and
+ * take.delete with the take's id, which the widget holding it installs. */
+GtkWidget *reel_take_tile_new (const ReelTake *take,
+                               guint           number,
+                               gboolean        chosen,
+                               const char     *thumbnail_path);
+gint64     reel_take_tile_get_take_id (ReelTakeTile *self);
+/* Marks the tile with why its media cannot be used (NULL: they can). */
+void reel_take_tile_set_problem (ReelTakeTile *self, const char *problem);
+
+/* What users call the backend named @backend: "Animatic", "Imported", or
+ * the name itself. */
+const char *reel_take_tile_get_backend_label (const char *backend);
+
+G_END_DECLS
