@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 
 #include "reel-project.h"
@@ -319,7 +320,7 @@ test_migrate_v1 (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_clear_object (&project);
   version = query_text (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpint (atoi (version), ==, REEL_PROJECT_SCHEMA_VERSION);
 
   project = open_project (fixture->path, &error);
   g_assert_no_error (error);

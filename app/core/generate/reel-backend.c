@@ -183,3 +183,50 @@ reel_backend_cancel (ReelBackend *self, ReelJobContext *context)
   g_return_if_fail (REEL_IS_BACKEND (self));
   REEL_BACKEND_GET_IFACE (self)->cancel (self, context);
 }
+
+gboolean
+reel_backend_check_ready (ReelBackend *self, char **reason)
+{
+  ReelBackendInterface *iface;
+
+  g_return_val_if_fail (REEL_IS_BACKEND (self), FALSE);
+
+  iface = REEL_BACKEND_GET_IFACE (self);
+  return iface->check_ready != NULL ? iface->check_ready (self, reason) : TRUE;
+}
+
+gboolean
+reel_backend_test_connection (ReelBackend *self, GCancellable *cancellable, GError **error)
+{
+  ReelBackendInterface *iface;
+
+  g_return_val_if_fail (REEL_IS_BACKEND (self), FALSE);
+
+  iface = REEL_BACKEND_GET_IFACE (self);
+  if (iface->test_connection != NULL)
+    return iface->test_connection (self, cancellable, error);
+  return reel_backend_check_ready (self, NULL);
+}
+
+const char *const *
+reel_backend_list_models (ReelBackend *self)
+{
+  static const char *const none[] = { NULL };
+  ReelBackendInterface    *iface;
+
+  g_return_val_if_fail (REEL_IS_BACKEND (self), none);
+
+  iface = REEL_BACKEND_GET_IFACE (self);
+  return iface->list_models != NULL ? iface->list_models (self) : none;
+}
+
+const char *
+reel_backend_get_model (ReelBackend *self)
+{
+  ReelBackendInterface *iface;
+
+  g_return_val_if_fail (REEL_IS_BACKEND (self), NULL);
+
+  iface = REEL_BACKEND_GET_IFACE (self);
+  return iface->get_model != NULL ? iface->get_model (self) : NULL;
+}

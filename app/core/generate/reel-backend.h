@@ -72,11 +72,23 @@ struct _ReelBackendInterface
   gboolean (*wait) (ReelBackend *self, ReelJobContext *context, GError **error);
   char *(*fetch) (ReelBackend *self, ReelJobContext *context, GError **error);
   void (*cancel) (ReelBackend *self, ReelJobContext *context);
+
+  /* Optional. check_ready() says whether jobs can run as the backend is set
+   * up (a key, a server address) and, if not, what is missing.
+   * test_connection() makes a cheap authenticated call (any thread).
+   * list_models() and get_model() name the models it offers and the one
+   * jobs use when they name none. */
+  gboolean (*check_ready) (ReelBackend *self, char **reason);
+  gboolean (*test_connection) (ReelBackend *self, GCancellable *cancellable, GError **error);
+  const char *const *(*list_models) (ReelBackend *self);
+  const char *(*get_model) (ReelBackend *self);
 };
 
 const char *reel_backend_get_name (ReelBackend *self);
 const char *reel_backend_get_display_name (ReelBackend *self);
 void   reel_backend_get_capabilities (ReelBackend *self, ReelBackendCapabilities *capabilities);
+/* What the job will cost in capabilities.currency; 0 when free, negative
+ * when the price of this model or size is not known. */
 double reel_backend_estimate_cost (ReelBackend *self, const ReelJobRequest *request);
 /* Checks a request against the capabilities; a PERMANENT error says why not. */
 gboolean
@@ -85,5 +97,12 @@ gboolean reel_backend_submit (ReelBackend *self, ReelJobContext *context, GError
 gboolean reel_backend_wait (ReelBackend *self, ReelJobContext *context, GError **error);
 char    *reel_backend_fetch (ReelBackend *self, ReelJobContext *context, GError **error);
 void     reel_backend_cancel (ReelBackend *self, ReelJobContext *context);
+gboolean reel_backend_check_ready (ReelBackend *self, char **reason);
+gboolean
+reel_backend_test_connection (ReelBackend *self, GCancellable *cancellable, GError **error);
+/* NULL-terminated; empty when the backend has no model choice. */
+const char *const *reel_backend_list_models (ReelBackend *self);
+/* The model jobs use when they name none, or NULL. */
+const char *reel_backend_get_model (ReelBackend *self);
 
 G_END_DECLS

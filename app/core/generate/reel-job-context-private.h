@@ -14,6 +14,7 @@ typedef enum
   REEL_JOB_REPORT_SUBMITTED, /* text: the remote id; acknowledge once committed */
   REEL_JOB_REPORT_PROGRESS,  /* fraction, text: message */
   REEL_JOB_REPORT_DOWNLOADING,
+  REEL_JOB_REPORT_RESUME_STATE, /* text: the JSON state; acknowledge once committed */
 } ReelJobReportKind;
 
 /* Called on the main context. */
@@ -31,6 +32,22 @@ ReelJobContext *reel_job_context_new (gint64                job_id,
                                       GMainContext         *main_context,
                                       ReelJobReportFunc     report,
                                       GObject              *report_owner);
+/* Main thread, before the worker starts. */
+void reel_job_context_set_resume_state (ReelJobContext *self, const char *state);
+void reel_job_context_set_known_remote_ids (ReelJobContext *self, const char *const *remote_ids);
+
+/* Main thread: stops the job. @by_user lets the worker ask the service to
+ * cancel; otherwise the remote task is left running, to be resumed. */
+void reel_job_context_stop (ReelJobContext *self, gboolean by_user);
+
+/* Read by the scheduler once the worker has finished. */
+double                   reel_job_context_get_retry_after (ReelJobContext *self);
+const ReelServiceReport *reel_job_context_get_service_report (ReelJobContext *self);
+/* TRUE and the charge when the service billed a job that failed. */
+gboolean reel_job_context_get_charge (ReelJobContext *self,
+                                      double         *cost,
+                                      const char    **currency,
+                                      const char    **usage);
 /* Main thread: the remote id is durable (or could not be made so). */
 void            reel_job_context_acknowledge (ReelJobContext *self, gboolean committed);
 ReelMediaStore *reel_job_context_get_store (ReelJobContext *self);

@@ -27,10 +27,23 @@ struct _ReelJobContext
   GMutex   mutex;
   GCond    cond;
   char    *remote_id;
+  char    *resume_state;
+  GStrv    known_remote_ids;
   gboolean acknowledged;
   gboolean committed;
   gint64   last_progress;
   char    *result_path;
+  gboolean stopped_by_user;
+
+  /* What the backend tells the scheduler about the outcome. */
+  double            retry_after;
+  ReelServiceReport service;
+  gboolean          charged;
+  gpointer          backend_data;
+  GDestroyNotify    backend_data_destroy;
+  double            charge_cost;
+  char             *charge_currency;
+  char             *charge_usage;
 };
 
 typedef struct
@@ -63,6 +76,9 @@ reel_job_context_new (gint64                job_id,
   self->main_context = g_main_context_ref (main_context);
   self->report = report;
   self->report_owner = g_object_ref (report_owner);
+  self->service.seed = -1;
+  self->service.billed_seconds = -1;
+  self->service.cost = -1;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   return self;
@@ -87,7 +103,16 @@ reel_job_context_unref (ReelJobContext *self)
   g_main_context_unref (self->main_context);
   g_object_unref (self->report_owner);
   g_free (self->remote_id);
+  g_free (self->resume_state);
+  g_strfreev (self->known_remote_ids);
   g_free (self->result_path);
+  g_free ((char *) self->service.actual_prompt);
+  g_free ((char *) self->service.usage);
+  g_free ((char *) self->service.currency);
+  g_free (self->charge_currency);
+  g_free (self->charge_usage);
+  if (self->backend_data_destroy != NULL)
+    self->backend_data_destroy (self->backend_data);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_free (self);
@@ -165,23 +190,20 @@ post_report (ReelJobContext *self, ReelJobReportKind kind, const char *text, dou
                               (GDestroyNotify) report_free);
 }
 
-gboolean
-reel_job_context_submitted (ReelJobContext *self, const char *remote_id)
+/* Posts a report that must be committed, and waits for the main thread's
+ * answer; it wakes up now and then to notice a stop (at shutdown the main
+ * loop may never answer). */
+static gboolean
+post_and_wait_for_commit (ReelJobContext *self, ReelJobReportKind kind, const char *text)
 {
   gboolean committed;
 
-  g_return_val_if_fail (remote_id != NULL, FALSE);
-
   g_mutex_lock (&self->mutex);
-  g_free (self->remote_id);
-  self->remote_id = g_strdup (remote_id);
   self->acknowledged = FALSE;
   g_mutex_unlock (&self->mutex);
 
-  post_report (self, REEL_JOB_REPORT_SUBMITTED, remote_id, 0);
+  post_report (self, kind, text, 0);
 
-  /* Wait for the commit, but wake up now and then to notice a cancel (at
-   * shutdown the main loop may never answer). */
   g_mutex_lock (&self->mutex);
   while (!self->acknowledged && !g_cancellable_is_cancelled (self->cancellable))
     {
@@ -192,6 +214,151 @@ reel_job_context_submitted (ReelJobContext *self, const char *remote_id)
   g_mutex_unlock (&self->mutex);
 
   return committed;
+}
+
+gboolean
+reel_job_context_submitted (ReelJobContext *self, const char *remote_id)
+{
+  g_return_val_if_fail (remote_id != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  g_free (self->remote_id);
+  self->remote_id = g_strdup (remote_id);
+  g_mutex_unlock (&self->mutex);
+
+  return post_and_wait_for_commit (self, REEL_JOB_REPORT_SUBMITTED, remote_id);
+}
+
+const char *
+reel_job_context_get_resume_state (ReelJobContext *self)
+{
+  const char *state;
+
+  g_mutex_lock (&self->mutex);
+  state = self->resume_state;
+  g_mutex_unlock (&self->mutex);
+  return state;
+}
+
+void
+reel_job_context_set_resume_state (ReelJobContext *self, const char *state)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->resume_state);
+  self->resume_state = g_strdup (state);
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+reel_job_context_save_resume_state (ReelJobContext *self, const char *remote_id, const char *state)
+{
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  /* The old state stays readable until the new one replaces it: the worker
+   * reads it only from its own thread. */
+  g_mutex_lock (&self->mutex);
+  if (remote_id != NULL)
+    {
+      g_free (self->remote_id);
+      self->remote_id = g_strdup (remote_id);
+    }
+  g_free (self->resume_state);
+  self->resume_state = g_strdup (state);
+  g_mutex_unlock (&self->mutex);
+
+  return post_and_wait_for_commit (self, REEL_JOB_REPORT_RESUME_STATE, state);
+}
+
+void
+reel_job_context_set_known_remote_ids (ReelJobContext *self, const char *const *remote_ids)
+{
+  g_strfreev (self->known_remote_ids);
+  self->known_remote_ids = g_strdupv ((char **) remote_ids);
+}
+
+gboolean
+reel_job_context_is_known_remote_id (ReelJobContext *self, const char *remote_id)
+{
+  return remote_id != NULL && self->known_remote_ids != NULL
+         && g_strv_contains ((const char *const *) self->known_remote_ids, remote_id);
+}
+
+void
+reel_job_context_stop (ReelJobContext *self, gboolean by_user)
+{
+  g_mutex_lock (&self->mutex);
+  self->stopped_by_user = self->stopped_by_user || by_user;
+  g_mutex_unlock (&self->mutex);
+  g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+reel_job_context_is_cancelled_by_user (ReelJobContext *self)
+{
+  gboolean by_user;
+
+  g_mutex_lock (&self->mutex);
+  by_user = self->stopped_by_user;
+  g_mutex_unlock (&self->mutex);
+  return by_user;
+}
+
+void
+reel_job_context_set_retry_after (ReelJobContext *self, double seconds)
+{
+  self->retry_after = MAX (seconds, 0);
+}
+
+double
+reel_job_context_get_retry_after (ReelJobContext *self)
+{
+  return self->retry_after;
+}
+
+void
+reel_job_context_report_service (ReelJobContext *self, const ReelServiceReport *report)
+{
+  g_free ((char *) self->service.actual_prompt);
+  g_free ((char *) self->service.usage);
+  g_free ((char *) self->service.currency);
+  self->service = *report;
+  self->service.actual_prompt = g_strdup (report->actual_prompt);
+  self->service.usage = g_strdup (report->usage);
+  self->service.currency = g_strdup (report->currency);
+}
+
+const ReelServiceReport *
+reel_job_context_get_service_report (ReelJobContext *self)
+{
+  return &self->service;
+}
+
+void
+reel_job_context_report_charge (ReelJobContext *self,
+                                double          cost,
+                                const char     *currency,
+                                const char     *usage)
+{
+  self->charged = TRUE;
+  self->charge_cost = cost;
+  g_free (self->charge_currency);
+  self->charge_currency = g_strdup (currency);
+  g_free (self->charge_usage);
+  self->charge_usage = g_strdup (usage);
+}
+
+gboolean
+reel_job_context_get_charge (ReelJobContext *self,
+                             double         *cost,
+                             const char    **currency,
+                             const char    **usage)
+{
+  if (!self->charged)
+    return FALSE;
+  *cost = self->charge_cost;
+  *currency = self->charge_currency;
+  *usage = self->charge_usage;
+  return TRUE;
 }
 
 void
@@ -239,4 +406,62 @@ const char *
 reel_job_context_get_result_path (ReelJobContext *self)
 {
   return self->result_path;
+}
+
+/* One client per worker thread: its libcurl handle keeps connections open
+ * from one job to the next. */
+static GPrivate thread_http_client = G_PRIVATE_INIT (g_object_unref);
+
+ReelHttpClient *
+reel_job_context_get_http_client (ReelJobContext *self)
+{
+  ReelHttpClient *client = g_private_get (&thread_http_client);
+
+  if (client == NULL)
+    {
+      client = reel_http_client_new ();
+      g_private_set (&thread_http_client, client);
+    }
+  reel_http_client_set_cancellable (client, self->cancellable);
+  return client;
+}
+
+static void
+wake_cb (GCancellable *cancellable, ReelJobContext *self)
+{
+  g_mutex_lock (&self->mutex);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+reel_job_context_wait (ReelJobContext *self, guint milliseconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) milliseconds * G_TIME_SPAN_MILLISECOND;
+  gulong handler;
+
+  handler = g_cancellable_connect (self->cancellable, G_CALLBACK (wake_cb), self, NULL);
+  g_mutex_lock (&self->mutex);
+  while (!g_cancellable_is_cancelled (self->cancellable)
+         && g_cond_wait_until (&self->cond, &self->mutex, deadline))
+    ;
+  g_mutex_unlock (&self->mutex);
+  g_cancellable_disconnect (self->cancellable, handler);
+
+  return !g_cancellable_is_cancelled (self->cancellable);
+}
+
+void
+reel_job_context_set_backend_data (ReelJobContext *self, gpointer data, GDestroyNotify destroy)
+{
+  if (self->backend_data_destroy != NULL)
+    self->backend_data_destroy (self->backend_data);
+  self->backend_data = data;
+  self->backend_data_destroy = destroy;
+}
+
+gpointer
+reel_job_context_get_backend_data (ReelJobContext *self)
+{
+  return self->backend_data;
 }

@@ -33,6 +33,7 @@ reel_job_request_copy (const ReelJobRequest *request)
   copy->negative_prompt = g_strdup (request->negative_prompt);
   copy->model = g_strdup (request->model);
   copy->start_image = g_strdup (request->start_image);
+  copy->end_image = g_strdup (request->end_image);
   copy->scene_heading = g_strdup (request->scene_heading);
   copy->shot_number = g_strdup (request->shot_number);
   copy->text = g_strdup (request->text);
@@ -52,6 +53,7 @@ reel_job_request_free (ReelJobRequest *request)
   g_free (request->negative_prompt);
   g_free (request->model);
   g_free (request->start_image);
+  g_free (request->end_image);
   g_free (request->scene_heading);
   g_free (request->shot_number);
   g_free (request->text);
@@ -94,6 +96,7 @@ reel_job_request_to_json (const ReelJobRequest *request)
   json_builder_add_int_value (builder, request->seed);
   add_string (builder, "camera", reel_camera_move_to_string (request->camera));
   add_string (builder, "start_image", request->start_image);
+  add_string (builder, "end_image", request->end_image);
   add_string (builder, "scene_heading", request->scene_heading);
   add_string (builder, "shot_number", request->shot_number);
   add_string (builder, "text", request->text);
@@ -167,6 +170,7 @@ reel_job_request_new_from_json (const char *json, GError **error)
   if (!reel_camera_move_from_string (camera, &request->camera))
     request->camera = REEL_CAMERA_STATIC;
   request->start_image = dup_member (object, "start_image");
+  request->end_image = dup_member (object, "end_image");
   request->scene_heading = dup_member (object, "scene_heading");
   request->shot_number = dup_member (object, "shot_number");
   request->text = dup_member (object, "text");

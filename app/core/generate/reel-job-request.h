@@ -24,6 +24,7 @@ typedef struct
   gint64         seed;
   ReelCameraMove camera;
   char          *start_image; /* absolute path of an image for image-to-video, or NULL */
+  char          *end_image;   /* where first-and-last-frame models end, or NULL */
   /* For the animatic card and for people reading the job list. */
   char      *scene_heading;
   char      *shot_number;

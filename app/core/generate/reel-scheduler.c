@@ -430,13 +430,33 @@ job_report (ReelJobContext   *context,
 
   if (job == NULL)
     {
-      if (kind == REEL_JOB_REPORT_SUBMITTED)
+      if (kind == REEL_JOB_REPORT_SUBMITTED || kind == REEL_JOB_REPORT_RESUME_STATE)
         reel_job_context_acknowledge (context, FALSE);
       return;
     }
 
   switch (kind)
     {
+      case REEL_JOB_REPORT_RESUME_STATE:
+        {
+          const char *remote_id = reel_job_context_get_remote_id (context);
+
+          g_free (job->resume);
+          job->resume = g_strdup (text);
+          if (remote_id != NULL && g_strcmp0 (remote_id, job->remote_id) != 0)
+            {
+              g_free (job->remote_id);
+              job->remote_id = g_strdup (remote_id);
+              job->state = REEL_JOB_RUNNING;
+              g_debug ("Job %" G_GINT64_FORMAT " submitted as %s", id, remote_id);
+            }
+          /* Durable before the worker goes on: a crash after this resumes
+           * from this state, and never pays for a second task. */
+          reel_job_context_acknowledge (context, write_job (self, job));
+          g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+        }
+        break;
+
       case REEL_JOB_REPORT_SUBMITTED:
         g_free (job->remote_id);
         job->remote_id = g_strdup (text);

@@ -276,8 +276,12 @@ reel_http_client_add_secret (ReelHttpClient *self, const char *secret)
   g_return_if_fail (REEL_IS_HTTP_CLIENT (self));
 
   /* A very short "secret" would redact ordinary words. */
-  if (secret != NULL && strlen (secret) >= 4)
-    g_ptr_array_add (self->secrets, g_strdup (secret));
+  if (secret == NULL || strlen (secret) < 4)
+    return;
+  for (guint i = 0; i < self->secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->secrets, i), secret))
+      return;
+  g_ptr_array_add (self->secrets, g_strdup (secret));
 }
 
 char *

@@ -133,6 +133,7 @@ reel_job_record_copy (const ReelJobRecord *job)
   copy->backend = g_strdup (job->backend);
   copy->model = g_strdup (job->model);
   copy->remote_id = g_strdup (job->remote_id);
+  copy->resume = g_strdup (job->resume);
   copy->message = g_strdup (job->message);
   copy->error = g_strdup (job->error);
   copy->request = g_strdup (job->request);
@@ -147,6 +148,7 @@ reel_job_record_free (ReelJobRecord *job)
   g_free (job->backend);
   g_free (job->model);
   g_free (job->remote_id);
+  g_free (job->resume);
   g_free (job->message);
   g_free (job->error);
   g_free (job->request);
@@ -156,7 +158,7 @@ reel_job_record_free (ReelJobRecord *job)
 #define JOB_COLUMNS                                                                                \
   "id, ifnull(shot_id, 0), ifnull(batch_id, 0), backend, model, state, priority, attempts,"        \
   " max_attempts, remote_id, progress, message, error_kind, error, ifnull(seed, 0), variant,"      \
-  " request, ifnull(take_id, 0), next_attempt_at, created, updated"
+  " request, ifnull(take_id, 0), next_attempt_at, created, updated, resume"
 
 static ReelJobRecord *
 job_from_row (sqlite3_stmt *stmt)
@@ -187,6 +189,7 @@ job_from_row (sqlite3_stmt *stmt)
   job->next_attempt_at = sqlite3_column_int64 (stmt, 18);
   job->created = sqlite3_column_int64 (stmt, 19);
   job->updated = sqlite3_column_int64 (stmt, 20);
+  job->resume = g_strdup ((const char *) sqlite3_column_text (stmt, 21));
   return job;
 }
 
@@ -294,7 +297,8 @@ write_job (ReelProject *self, sqlite3_stmt *update, ReelJobRecord *job, GError *
   sqlite3_bind_int64 (update, 9, job->take_id);
   sqlite3_bind_int64 (update, 10, job->next_attempt_at);
   sqlite3_bind_int64 (update, 11, job->updated);
-  sqlite3_bind_int64 (update, 12, job->id);
+  sqlite3_bind_text (update, 12, job->resume, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (update, 13, job->id);
   return reel_sql_step_done (self->db, update, error);
 }
 
@@ -304,8 +308,8 @@ prepare_job_update (ReelProject *self, GError **error)
   return reel_sql_prepare (self->db,
                            "UPDATE jobs SET state = ?, priority = ?, attempts = ?, remote_id = ?,"
                            " progress = ?, message = ?, error_kind = nullif(?, ''), error = ?,"
-                           " take_id = nullif(?, 0), next_attempt_at = ?, updated = ?"
-                           " WHERE id = ?",
+                           " take_id = nullif(?, 0), next_attempt_at = ?, updated = ?,"
+                           " resume = ? WHERE id = ?",
                            error);
 }
 

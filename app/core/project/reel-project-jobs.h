@@ -57,6 +57,7 @@ typedef struct
   guint           attempts;
   guint           max_attempts;
   char           *remote_id;
+  char           *resume; /* JSON the backend resumes its remote task from, or NULL */
   double          progress;
   char           *message;
   ReelFailureKind error_kind;

@@ -18,8 +18,8 @@ reload_settings (ReelProject *self)
 {
   g_autoptr (sqlite3_stmt) stmt = reel_sql_prepare (
       self->db,
-      "SELECT title, width, height, fps, default_shot_duration, language, script"
-      " FROM project WHERE id = 1",
+      "SELECT title, width, height, fps, default_shot_duration, language, script,"
+      " ifnull(budget, -1), budget_currency FROM project WHERE id = 1",
       NULL);
   g_autofree char *old_title = g_steal_pointer (&self->title);
 
@@ -34,6 +34,9 @@ reload_settings (ReelProject *self)
       self->language = reel_sql_dup_text (stmt, 5);
       g_free (self->script);
       self->script = reel_sql_dup_text (stmt, 6);
+      self->budget = sqlite3_column_double (stmt, 7);
+      g_free (self->budget_currency);
+      self->budget_currency = reel_sql_dup_text (stmt, 8);
     }
 
   if (self->title == NULL)

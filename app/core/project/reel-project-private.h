@@ -54,6 +54,8 @@ struct _ReelProject
   guint  height;
   guint  fps;
   double default_shot_duration;
+  double budget; /* negative: none */
+  char  *budget_currency;
 
   GListStore *scenes;
   GListStore *shots;
@@ -135,5 +137,17 @@ void reel_project_mark_shot_dirty (ReelProject *self, gint64 shot_id);
 
 void reel_project_reload (ReelProject *self, ReelChangeFlags flags);
 void reel_project_emit_changed (ReelProject *self, ReelChangeFlags flags);
+
+/* Inside the caller's transaction. */
+gboolean reel_project_insert_ledger_row (ReelProject *self,
+                                         gint64       job_id,
+                                         gint64       take_id,
+                                         const char  *backend,
+                                         double       amount,
+                                         const char  *currency,
+                                         const char  *note,
+                                         const char  *usage,
+                                         gint64       created,
+                                         GError     **error);
 
 G_END_DECLS

@@ -3,7 +3,10 @@
  * The schema version is PRAGMA user_version. Version 1 was the first file
  * format: settings, script, scenes and shots with their dialogue as text.
  * Version 2 adds captions as rows, characters, styles, takes, jobs, the cut,
- * music, markers and the spending ledger.
+ * music, markers and the spending ledger. Version 3 adds what remote
+ * generation needs: a job's resume state, what the service reported about a
+ * take (the prompt it used, its usage, the seconds it billed), the usage
+ * behind a ledger entry, and a project budget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -121,6 +124,16 @@ static const char schema_v2_tables[]
       "  created INTEGER NOT NULL DEFAULT 0"
       ");";
 
+/* Everything version 3 adds to version 2, shared by creation and migration. */
+static const char schema_v3_additions[]
+    = "ALTER TABLE jobs ADD COLUMN resume TEXT;" /* JSON the backend resumes from */
+      "ALTER TABLE takes ADD COLUMN actual_prompt TEXT;"
+      "ALTER TABLE takes ADD COLUMN usage TEXT;" /* JSON, as the service reported it */
+      "ALTER TABLE takes ADD COLUMN billed_seconds REAL;"
+      "ALTER TABLE ledger ADD COLUMN usage TEXT;"
+      "ALTER TABLE project ADD COLUMN budget REAL;" /* NULL: no budget */
+      "ALTER TABLE project ADD COLUMN budget_currency TEXT;";
+
 static const char schema_v2_settings_and_plan[]
     = "CREATE TABLE project ("
       "  id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -166,7 +179,8 @@ reel_project_schema_create (sqlite3 *db, GError **error)
     return FALSE;
 
   if (reel_sql_exec (db, schema_v2_settings_and_plan, error)
-      && reel_sql_exec (db, schema_v2_tables, error) && reel_sql_exec (db, pragmas, error)
+      && reel_sql_exec (db, schema_v2_tables, error)
+      && reel_sql_exec (db, schema_v3_additions, error) && reel_sql_exec (db, pragmas, error)
       && reel_sql_exec (db, "COMMIT", error))
     return TRUE;
 
@@ -276,11 +290,19 @@ migrate_v1_to_v2 (sqlite3 *db, GError **error)
                            error);
 }
 
+static gboolean
+migrate_v2_to_v3 (sqlite3 *db, GError **error)
+{
+  g_debug ("Migrating project schema from version 2 to 3");
+  return reel_sql_exec (db, schema_v3_additions, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[i] takes a file from version i + 1 to version i + 2. */
 static const MigrationFunc migrations[] = {
   migrate_v1_to_v2,
+  migrate_v2_to_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == REEL_PROJECT_SCHEMA_VERSION - 1);

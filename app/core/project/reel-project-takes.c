@@ -14,7 +14,8 @@
 #define TAKE_COLUMNS                                                                               \
   "id, shot_id, ifnull(job_id, 0), kind, backend, model, prompt, ifnull(seed, 0), params,"         \
   " ifnull(duration, 0), ifnull(width, 0), ifnull(height, 0), ifnull(fps, 0), media,"              \
-  " media_sha256, thumbnail, cost, currency, created"
+  " media_sha256, thumbnail, cost, currency, created, actual_prompt, usage,"                     \
+  " ifnull(billed_seconds, -1)"
 
 ReelTake *
 reel_take_copy (const ReelTake *take)
@@ -30,6 +31,8 @@ reel_take_copy (const ReelTake *take)
   copy->media_sha256 = g_strdup (take->media_sha256);
   copy->thumbnail = g_strdup (take->thumbnail);
   copy->currency = g_strdup (take->currency);
+  copy->actual_prompt = g_strdup (take->actual_prompt);
+  copy->usage = g_strdup (take->usage);
   return copy;
 }
 
@@ -47,6 +50,8 @@ reel_take_free (ReelTake *take)
   g_free (take->media_sha256);
   g_free (take->thumbnail);
   g_free (take->currency);
+  g_free (take->actual_prompt);
+  g_free (take->usage);
   g_free (take);
 }
 
@@ -74,6 +79,9 @@ take_from_row (sqlite3_stmt *stmt)
   take->cost = sqlite3_column_double (stmt, 16);
   take->currency = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
   take->created = sqlite3_column_int64 (stmt, 18);
+  take->actual_prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 19));
+  take->usage = g_strdup ((const char *) sqlite3_column_text (stmt, 20));
+  take->billed_seconds = sqlite3_column_double (stmt, 21);
   return take;
 }
 
@@ -132,8 +140,9 @@ insert_take_row (ReelProject *self, ReelTake *take, GError **error)
   g_autoptr (sqlite3_stmt) insert = reel_sql_prepare (
       self->db,
       "INSERT INTO takes (shot_id, job_id, kind, backend, model, prompt, seed, params, duration,"
-      " width, height, fps, media, media_sha256, thumbnail, cost, currency, created)"
-      " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      " width, height, fps, media, media_sha256, thumbnail, cost, currency, created,"
+      " actual_prompt, usage, billed_seconds)"
+      " VALUES (?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       error);
 
   if (insert == NULL)
@@ -160,6 +169,12 @@ insert_take_row (ReelProject *self, ReelTake *take, GError **error)
   sqlite3_bind_double (insert, 16, take->cost);
   sqlite3_bind_text (insert, 17, take->currency, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (insert, 18, take->created);
+  sqlite3_bind_text (insert, 19, take->actual_prompt, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 20, take->usage, -1, SQLITE_TRANSIENT);
+  if (take->billed_seconds > 0)
+    sqlite3_bind_double (insert, 21, take->billed_seconds);
+  else
+    sqlite3_bind_null (insert, 21);
   if (!reel_sql_step_done (self->db, insert, error))
     return FALSE;
   take->id = sqlite3_last_insert_rowid (self->db);
@@ -198,21 +213,11 @@ choose_if_first (ReelProject *self, const ReelTake *take, GError **error)
 static gboolean
 record_cost (ReelProject *self, const ReelTake *take, GError **error)
 {
-  g_autoptr (sqlite3_stmt) ledger
-      = reel_sql_prepare (self->db,
-                          "INSERT INTO ledger (job_id, take_id, backend, amount, currency, created)"
-                          " VALUES (nullif(?, 0), ?, ?, ?, ?, ?)",
-                          error);
-
-  if (ledger == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (ledger, 1, take->job_id);
-  sqlite3_bind_int64 (ledger, 2, take->id);
-  sqlite3_bind_text (ledger, 3, take->backend, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_double (ledger, 4, take->cost);
-  sqlite3_bind_text (ledger, 5, take->currency, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (ledger, 6, take->created);
-  return reel_sql_step_done (self->db, ledger, error);
+  /* Free work (animatics, imports) costs nothing and is not a charge. */
+  if (take->cost <= 0)
+    return TRUE;
+  return reel_project_insert_ledger_row (self, take->job_id, take->id, take->backend, take->cost,
+                                         take->currency, NULL, take->usage, take->created, error);
 }
 
 gboolean

@@ -82,6 +82,7 @@ reel_project_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->language, g_free);
   g_clear_pointer (&self->script, g_free);
+  g_clear_pointer (&self->budget_currency, g_free);
 
   G_OBJECT_CLASS (reel_project_parent_class)->finalize (object);
 }
@@ -155,6 +156,7 @@ reel_project_init (ReelProject *self)
   self->width = 1280;
   self->height = 720;
   self->default_shot_duration = 4.0;
+  self->budget = -1;
 }
 
 /* ------------------------------------------------------------------------ */

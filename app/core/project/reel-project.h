@@ -48,7 +48,7 @@ typedef enum
 } ReelChangeFlags;
 
 /* The schema version this build writes. Older files are migrated forward. */
-#define REEL_PROJECT_SCHEMA_VERSION 2
+#define REEL_PROJECT_SCHEMA_VERSION 3
 /* PRAGMA application_id of every Storyreel project: "REEL". */
 #define REEL_PROJECT_APPLICATION_ID 0x5245454c
 
@@ -201,6 +201,10 @@ typedef struct
   double cost;
   char  *currency;
   gint64 created; /* unix time */
+  /* What a remote service reported; NULL or negative when it did not. */
+  char  *actual_prompt;  /* the prompt after the service rewrote it */
+  char  *usage;          /* its usage report, JSON */
+  double billed_seconds; /* seconds of video it billed */
 } ReelTake;
 
 ReelTake *reel_take_copy (const ReelTake *take);
