@@ -48,8 +48,8 @@ reel_api_key_get_env_var (const char *backend)
 static char *
 key_from_environment (const char *backend)
 {
-  const char *variable = reel_api_key_get_env_var (backend);
-  const char *value = variable != NULL ? g_getenv (variable) : NULL;
+  const char      *variable = reel_api_key_get_env_var (backend);
+  const char      *value = variable != NULL ? g_getenv (variable) : NULL;
   g_autofree char *trimmed = value != NULL ? g_strstrip (g_strdup (value)) : NULL;
 
   return trimmed != NULL && *trimmed != '\0' ? g_steal_pointer (&trimmed) : NULL;

@@ -86,7 +86,7 @@ struct _ReelBackendInterface
 
 const char *reel_backend_get_name (ReelBackend *self);
 const char *reel_backend_get_display_name (ReelBackend *self);
-void   reel_backend_get_capabilities (ReelBackend *self, ReelBackendCapabilities *capabilities);
+void reel_backend_get_capabilities (ReelBackend *self, ReelBackendCapabilities *capabilities);
 /* What the job will cost in capabilities.currency; 0 when free, negative
  * when the price of this model or size is not known. */
 double reel_backend_estimate_cost (ReelBackend *self, const ReelJobRequest *request);

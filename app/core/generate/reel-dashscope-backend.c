@@ -34,7 +34,7 @@
 /* Throttling answers carry no Retry-After; the limits "typically resume
  * within one minute". */
 #define THROTTLED_RETRY_S 20.0
-#define MAX_IMAGE_BYTES   (10 * 1000 * 1000)
+#define MAX_IMAGE_BYTES (10 * 1000 * 1000)
 
 typedef enum
 {
@@ -47,9 +47,9 @@ typedef struct
 {
   const char *id;
   ModelKind   kind;
-  const char *tiers;          /* resolutions it makes, smallest first */
-  guint       durations[4];   /* allowed lengths in seconds, 0-terminated; empty: any in range */
-  guint       min_duration;   /* for a range */
+  const char *tiers;        /* resolutions it makes, smallest first */
+  guint       durations[4]; /* allowed lengths in seconds, 0-terminated; empty: any in range */
+  guint       min_duration; /* for a range */
   guint       max_duration;
   gboolean    fixed_duration; /* the service rejects or ignores a duration */
 } ModelInfo;
@@ -111,7 +111,7 @@ typedef struct
   const ModelInfo *info; /* NULL for a model Storyreel does not know */
   const char      *model;
   ModelKind        kind;
-  char            *tier; /* "720P" */
+  char            *tier;  /* "720P" */
   guint            width; /* t2v only */
   guint            height;
   guint            duration;
@@ -312,7 +312,7 @@ send_request (ReelDashscopeBackend *self,
 {
   g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", self->api_key);
   const char      *headers[] = { authorization, "Content-Type: application/json",
-                                 async_header ? "X-DashScope-Async: enable" : NULL, NULL };
+                            async_header ? "X-DashScope-Async: enable" : NULL, NULL };
   g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
   g_autoptr (GError) net_error = NULL;
   ReelHttpResponse *response;
@@ -329,15 +329,14 @@ error_from_answer (ReelHttpResponse *response, ReelJobContext *context)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) net_error = NULL;
-  JsonObject *object = reel_remote_parse_object (response, parser, SERVICE_NAME, NULL);
-  const char *code = reel_json_get_string (object, "code");
-  const char *message = reel_json_get_string (object, "message");
+  JsonObject      *object = reel_remote_parse_object (response, parser, SERVICE_NAME, NULL);
+  const char      *code = reel_json_get_string (object, "code");
+  const char      *message = reel_json_get_string (object, "message");
   g_autofree char *detail = NULL;
 
   if (message == NULL)
     message = reel_json_get_string (object, "msg");
-  detail = message != NULL ? g_strdup_printf ("%s (%s)", message, code != NULL ? code : "?")
-                           : NULL;
+  detail = message != NULL ? g_strdup_printf ("%s (%s)", message, code != NULL ? code : "?") : NULL;
 
   if (g_strcmp0 (code, "DataInspectionFailed") == 0)
     return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_REFUSED,
@@ -357,9 +356,9 @@ error_from_answer (ReelHttpResponse *response, ReelJobContext *context)
                         detail != NULL ? detail : "AccessDenied");
   if (response->status == 429 || (code != NULL && g_str_has_prefix (code, "Throttling")))
     {
-      reel_job_context_set_retry_after (
-          context, response->retry_after_ms >= 0 ? response->retry_after_ms / 1000.0
-                                                 : THROTTLED_RETRY_S);
+      reel_job_context_set_retry_after (context, response->retry_after_ms >= 0
+                                                     ? response->retry_after_ms / 1000.0
+                                                     : THROTTLED_RETRY_S);
       return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                           _ ("Model Studio is busy or its rate limit was reached: %s"),
                           detail != NULL ? detail : "Throttling");
@@ -569,8 +568,7 @@ find_lost_task (ReelDashscopeBackend *self,
   g_autofree char *end = format_service_time (g_get_real_time () / G_USEC_PER_SEC + 120);
   g_autofree char *escaped = g_uri_escape_string (model, NULL, TRUE);
   g_autofree char *path = g_strdup_printf (
-      "/tasks?start_time=%s&end_time=%s&model_name=%s&page_no=1&page_size=50", start, end,
-      escaped);
+      "/tasks?start_time=%s&end_time=%s&model_name=%s&page_no=1&page_size=50", start, end, escaped);
   g_autofree char *url = service_url (self, path);
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -760,8 +758,7 @@ wait_for_query_slot (ReelDashscopeBackend *self, ReelJobContext *context)
           return TRUE;
         }
       g_mutex_unlock (&self->query_lock);
-      if (!reel_job_context_wait (context,
-                                  (guint) ((G_USEC_PER_SEC - (now - oldest)) / 1000) + 1))
+      if (!reel_job_context_wait (context, (guint) ((G_USEC_PER_SEC - (now - oldest)) / 1000) + 1))
         return FALSE;
     }
 }
@@ -775,8 +772,8 @@ failed_task_error (ReelDashscopeBackend *self,
   const char *code = reel_json_get_string (output, "code");
   const char *message = reel_json_get_string (output, "message");
   JsonObject *usage = reel_json_get_object (root, "usage");
-  double      billed = reel_json_get_number (usage, "video_duration",
-                                             reel_json_get_number (usage, "duration", 0));
+  double      billed
+      = reel_json_get_number (usage, "video_duration", reel_json_get_number (usage, "duration", 0));
 
   /* A clip made and then refused may still be billed: the ledger says so. */
   if (billed > 0)
@@ -787,10 +784,9 @@ failed_task_error (ReelDashscopeBackend *self,
 
       make_plan (self, reel_job_context_get_request (context), &plan);
       price = price_per_second (self, plan.model, plan.tier);
-      reel_job_context_report_charge (context, price >= 0 ? billed * price : 0,
-                                      reel_price_table_get_currency (self->prices,
-                                                                     price_table (self)),
-                                      usage_text);
+      reel_job_context_report_charge (
+          context, price >= 0 ? billed * price : 0,
+          reel_price_table_get_currency (self->prices, price_table (self)), usage_text);
     }
 
   if (g_strcmp0 (code, "DataInspectionFailed") == 0)
@@ -803,8 +799,7 @@ failed_task_error (ReelDashscopeBackend *self,
                         message != NULL ? message : code, code);
   return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                       _ ("Model Studio failed to make the clip: %s (%s)"),
-                      message != NULL ? message : _ ("no reason given"),
-                      code != NULL ? code : "?");
+                      message != NULL ? message : _ ("no reason given"), code != NULL ? code : "?");
 }
 
 static void
@@ -971,10 +966,10 @@ report_usage (ReelDashscopeBackend *self,
   make_plan (self, request, &plan);
   report.actual_prompt = reel_json_get_string (output, "actual_prompt");
   report.usage = usage_text;
-  report.billed_seconds = reel_json_get_number (
-      usage, "video_duration",
-      reel_json_get_number (usage, "output_video_duration",
-                            reel_json_get_number (usage, "duration", -1)));
+  report.billed_seconds
+      = reel_json_get_number (usage, "video_duration",
+                              reel_json_get_number (usage, "output_video_duration",
+                                                    reel_json_get_number (usage, "duration", -1)));
 
   /* The resolution it billed, when it says ("SR": 720), else the one asked for. */
   tier = sr > 0 ? g_strdup_printf ("%.0fP", sr) : g_strdup (plan.tier);
@@ -1019,8 +1014,8 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
   if ((path = reel_job_context_new_temp_path (context, "mp4", error)) == NULL)
     return NULL;
   /* The download host is not Model Studio: it never sees the key. */
-  if (!reel_http_client_download (reel_job_context_get_http_client (context), video_url, NULL,
-                                  path, NULL, NULL, &net_error))
+  if (!reel_http_client_download (reel_job_context_get_http_client (context), video_url, NULL, path,
+                                  NULL, NULL, &net_error))
     {
       if (g_error_matches (net_error, REEL_NET_ERROR, REEL_NET_ERROR_AUTH))
         g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
@@ -1062,8 +1057,7 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   response = send_request (self, client, "POST", url, NULL, FALSE, &error);
   /* Only a task still in the queue can be cancelled; a running one finishes. */
   g_debug ("Cancelling task %s: %s", task_id,
-           response != NULL ? (response->status == 200 ? "cancelled" : "refused")
-                            : error->message);
+           response != NULL ? (response->status == 200 ? "cancelled" : "refused") : error->message);
 }
 
 static gboolean
@@ -1227,9 +1221,8 @@ ReelDashscopeBackend *
 reel_dashscope_backend_new (const char *base_url, const char *api_key)
 {
   ReelDashscopeBackend *self = g_object_new (REEL_TYPE_DASHSCOPE_BACKEND, NULL);
-  g_autofree char      *base = g_strdup (base_url != NULL && *base_url != '\0'
-                                             ? base_url
-                                             : REEL_DASHSCOPE_BASE_BEIJING);
+  g_autofree char      *base
+      = g_strdup (base_url != NULL && *base_url != '\0' ? base_url : REEL_DASHSCOPE_BASE_BEIJING);
 
   /* "…/api/v1/" and "…/api/v1" are the same base. */
   while (g_str_has_suffix (base, "/"))

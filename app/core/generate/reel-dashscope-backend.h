@@ -15,17 +15,14 @@
 
 G_BEGIN_DECLS
 
-#define REEL_DASHSCOPE_BASE_BEIJING   "https://dashscope.aliyuncs.com/api/v1"
+#define REEL_DASHSCOPE_BASE_BEIJING "https://dashscope.aliyuncs.com/api/v1"
 #define REEL_DASHSCOPE_BASE_SINGAPORE "https://dashscope-intl.aliyuncs.com/api/v1"
-#define REEL_DASHSCOPE_BASE_US        "https://dashscope-us.aliyuncs.com/api/v1"
-#define REEL_DASHSCOPE_DEFAULT_MODEL  "wan2.2-t2v-plus"
+#define REEL_DASHSCOPE_BASE_US "https://dashscope-us.aliyuncs.com/api/v1"
+#define REEL_DASHSCOPE_DEFAULT_MODEL "wan2.2-t2v-plus"
 
 #define REEL_TYPE_DASHSCOPE_BACKEND (reel_dashscope_backend_get_type ())
-G_DECLARE_FINAL_TYPE (ReelDashscopeBackend,
-                      reel_dashscope_backend,
-                      REEL,
-                      DASHSCOPE_BACKEND,
-                      GObject)
+G_DECLARE_FINAL_TYPE (
+    ReelDashscopeBackend, reel_dashscope_backend, REEL, DASHSCOPE_BACKEND, GObject)
 
 /* @base_url: NULL for Beijing. @api_key may be NULL: every job then fails
  * with an AUTH error that says which variable to set. */
@@ -44,8 +41,7 @@ void reel_dashscope_backend_set_max_parallel_jobs (ReelDashscopeBackend *self, g
 void reel_dashscope_backend_set_prices (ReelDashscopeBackend *self, ReelPriceTable *prices);
 /* How often a task is polled: from @min_ms, growing to @max_ms. Tests and
  * benchmarks shorten it; the service is polled within 20 queries a second. */
-void reel_dashscope_backend_set_poll_interval (ReelDashscopeBackend *self,
-                                               guint                 min_ms,
-                                               guint                 max_ms);
+void
+reel_dashscope_backend_set_poll_interval (ReelDashscopeBackend *self, guint min_ms, guint max_ms);
 
 G_END_DECLS

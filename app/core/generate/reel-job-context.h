@@ -42,9 +42,8 @@ const char *reel_job_context_get_resume_state (ReelJobContext *self);
  * Jobs view) and may be NULL before there is one, e.g. when a backend records
  * that it is about to create a task, so that a restart after a lost reply
  * looks for it instead of creating a second one. */
-gboolean reel_job_context_save_resume_state (ReelJobContext *self,
-                                             const char     *remote_id,
-                                             const char     *state);
+gboolean
+reel_job_context_save_resume_state (ReelJobContext *self, const char *remote_id, const char *state);
 /* Whether @remote_id belongs to another job of this project: a backend that
  * looks for the task of a lost create must not adopt another job's task. */
 gboolean reel_job_context_is_known_remote_id (ReelJobContext *self, const char *remote_id);
@@ -90,9 +89,8 @@ ReelHttpClient *reel_job_context_get_http_client (ReelJobContext *self);
 gboolean reel_job_context_wait (ReelJobContext *self, guint milliseconds);
 /* Whatever a backend keeps between wait() and fetch() (e.g. the finished
  * task's description), freed with the context. */
-void     reel_job_context_set_backend_data (ReelJobContext *self,
-                                            gpointer        data,
-                                            GDestroyNotify  destroy);
+void
+reel_job_context_set_backend_data (ReelJobContext *self, gpointer data, GDestroyNotify destroy);
 gpointer reel_job_context_get_backend_data (ReelJobContext *self);
 
 /* Where a local backend's wait() left its result, for its fetch() (owned by the context). */

@@ -80,9 +80,9 @@ load_tables (ReelPriceTable *self, JsonObject *tables)
 
       if (object == NULL)
         continue;
-      g_hash_table_replace (self->currencies, g_strdup (table),
-                            g_strdup (json_object_get_string_member_with_default (object, "currency",
-                                                                                  "USD")));
+      g_hash_table_replace (
+          self->currencies, g_strdup (table),
+          g_strdup (json_object_get_string_member_with_default (object, "currency", "USD")));
       models = json_object_get_object_member (object, "models");
       if (models == NULL)
         continue;

@@ -44,8 +44,8 @@ reel_remote_parse_object (const ReelHttpResponse *response,
                           GError                **error)
 {
   g_autoptr (GError) parse_error = NULL;
-  JsonNode *root;
-  gsize     size = 0;
+  JsonNode   *root;
+  gsize       size = 0;
   const char *text = g_bytes_get_data (response->body, &size);
 
   if (size == 0 || !json_parser_load_from_data (parser, text, (gssize) size, &parse_error)

@@ -91,8 +91,7 @@ reel_project_get_spent (ReelProject *self, const char *currency)
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), 0);
 
-  stmt = reel_sql_prepare (self->db,
-                           "SELECT total(amount) FROM ledger WHERE currency IS ?", NULL);
+  stmt = reel_sql_prepare (self->db, "SELECT total(amount) FROM ledger WHERE currency IS ?", NULL);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, currency, -1, SQLITE_TRANSIENT);
@@ -149,8 +148,8 @@ reel_project_set_budget (ReelProject *self, double amount, const char *currency,
                            _ ("A budget needs a currency, such as CNY or USD."));
       return FALSE;
     }
-  stmt = reel_sql_prepare (self->db,
-                           "UPDATE project SET budget = ?, budget_currency = ? WHERE id = 1", error);
+  stmt = reel_sql_prepare (
+      self->db, "UPDATE project SET budget = ?, budget_currency = ? WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
   if (amount >= 0)

@@ -46,9 +46,7 @@ gboolean reel_project_record_charge (ReelProject *self,
 /* The budget, or FALSE when the project has none. */
 gboolean reel_project_get_budget (ReelProject *self, double *amount, const char **currency);
 /* @amount < 0 removes the budget. */
-gboolean reel_project_set_budget (ReelProject *self,
-                                  double       amount,
-                                  const char  *currency,
-                                  GError     **error);
+gboolean
+reel_project_set_budget (ReelProject *self, double amount, const char *currency, GError **error);
 
 G_END_DECLS

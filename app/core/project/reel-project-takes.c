@@ -14,7 +14,7 @@
 #define TAKE_COLUMNS                                                                               \
   "id, shot_id, ifnull(job_id, 0), kind, backend, model, prompt, ifnull(seed, 0), params,"         \
   " ifnull(duration, 0), ifnull(width, 0), ifnull(height, 0), ifnull(fps, 0), media,"              \
-  " media_sha256, thumbnail, cost, currency, created, actual_prompt, usage,"                     \
+  " media_sha256, thumbnail, cost, currency, created, actual_prompt, usage,"                       \
   " ifnull(billed_seconds, -1)"
 
 ReelTake *
