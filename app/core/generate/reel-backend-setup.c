@@ -1,0 +1,151 @@
+/* reel-backend-setup.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-generate"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "reel-animatic-backend.h"
+#include "reel-api-keys.h"
+#include "reel-backend-setup.h"
+#include "reel-dashscope-backend.h"
+#include "reel-fal-backend.h"
+
+static const char *const backend_names[] = { "animatic", "dashscope", "fal", NULL };
+
+const char *const *
+reel_backend_list_names (void)
+{
+  return backend_names;
+}
+
+const char *
+reel_backend_name_get_label (const char *name)
+{
+  if (g_strcmp0 (name, "animatic") == 0)
+    return _ ("Animatic (built in)");
+  if (g_strcmp0 (name, "dashscope") == 0)
+    return _ ("Alibaba Cloud Model Studio");
+  if (g_strcmp0 (name, "fal") == 0)
+    return "fal.ai";
+  return NULL;
+}
+
+static char *
+settings_string (GSettings *settings, const char *key)
+{
+  g_autofree char *value = settings != NULL ? g_settings_get_string (settings, key) : NULL;
+
+  return value != NULL && *value != '\0' ? g_steal_pointer (&value) : NULL;
+}
+
+char *
+reel_backend_dashscope_base_url (GSettings *settings, const char *endpoint)
+{
+  const char      *environment = g_getenv ("DASHSCOPE_HTTP_BASE_URL");
+  g_autofree char *configured = NULL;
+  g_autofree char *region = NULL;
+  const char      *region_url;
+
+  if (endpoint != NULL && *endpoint != '\0')
+    return g_strdup (endpoint);
+  if (environment != NULL && *environment != '\0')
+    return g_strdup (environment);
+  if ((configured = settings_string (settings, "dashscope-base-url")) != NULL)
+    return g_steal_pointer (&configured);
+  region = settings_string (settings, "dashscope-region");
+  region_url = reel_dashscope_region_base_url (region);
+  return g_strdup (region_url != NULL ? region_url : REEL_DASHSCOPE_BASE_BEIJING);
+}
+
+static ReelPriceTable *
+prices_from (GSettings *settings)
+{
+  ReelPriceTable *prices = reel_price_table_new_default ();
+
+  if (settings != NULL)
+    {
+      g_autoptr (GVariant) overrides = g_settings_get_value (settings, "prices");
+      reel_price_table_apply_overrides (prices, overrides);
+    }
+  return prices;
+}
+
+static char *
+key_for (const char *name, const ReelBackendOverrides *overrides)
+{
+  g_autoptr (GError) error = NULL;
+  char *key;
+
+  if (overrides != NULL && (overrides->api_key != NULL || overrides->key_looked_up))
+    return g_strdup (overrides->api_key);
+
+  key = reel_api_key_lookup (name, NULL, NULL, &error);
+  if (error != NULL)
+    g_message ("No key for %s from the keyring: %s", name, error->message);
+  return key;
+}
+
+static ReelBackend *
+create_dashscope (GSettings *settings, const ReelBackendOverrides *overrides)
+{
+  g_autofree char *base
+      = reel_backend_dashscope_base_url (settings, overrides != NULL ? overrides->endpoint : NULL);
+  g_autofree char *key = key_for ("dashscope", overrides);
+  g_autofree char *model = settings_string (settings, "dashscope-model");
+  g_autoptr (ReelPriceTable) prices = prices_from (settings);
+  ReelDashscopeBackend *backend = reel_dashscope_backend_new (base, key);
+
+  reel_dashscope_backend_set_model (
+      backend, overrides != NULL && overrides->model != NULL ? overrides->model : model);
+  reel_dashscope_backend_set_prices (backend, prices);
+  if (settings != NULL)
+    {
+      reel_dashscope_backend_set_prompt_extend (
+          backend, g_settings_get_boolean (settings, "dashscope-prompt-extend"));
+      reel_dashscope_backend_set_watermark (
+          backend, g_settings_get_boolean (settings, "dashscope-watermark"));
+      reel_dashscope_backend_set_max_parallel_jobs (
+          backend, (guint) g_settings_get_int (settings, "dashscope-max-jobs"));
+    }
+  return REEL_BACKEND (backend);
+}
+
+static ReelBackend *
+create_fal (GSettings *settings, const ReelBackendOverrides *overrides)
+{
+  g_autofree char *key = key_for ("fal", overrides);
+  g_autofree char *model = settings_string (settings, "fal-model");
+  g_autoptr (ReelPriceTable) prices = prices_from (settings);
+  ReelFalBackend *backend
+      = reel_fal_backend_new (overrides != NULL ? overrides->endpoint : NULL, key);
+
+  reel_fal_backend_set_model (
+      backend, overrides != NULL && overrides->model != NULL ? overrides->model : model);
+  reel_fal_backend_set_prices (backend, prices);
+  if (settings != NULL)
+    reel_fal_backend_set_max_parallel_jobs (backend,
+                                            (guint) g_settings_get_int (settings, "fal-max-jobs"));
+  return REEL_BACKEND (backend);
+}
+
+ReelBackend *
+reel_backend_create (const char                 *name,
+                     GSettings                  *settings,
+                     const ReelBackendOverrides *overrides,
+                     GError                    **error)
+{
+  if (g_strcmp0 (name, "animatic") == 0)
+    return reel_animatic_backend_new ();
+  if (g_strcmp0 (name, "dashscope") == 0)
+    return create_dashscope (settings, overrides);
+  if (g_strcmp0 (name, "fal") == 0)
+    return create_fal (settings, overrides);
+
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+               _ ("There is no backend called “%s”. Available: animatic, dashscope, fal."), name);
+  return NULL;
+}

@@ -1,0 +1,43 @@
+/* reel-backend-setup.h: the backends Storyreel ships, set up from preferences
+ *
+ * One place turns a backend's name, the app's GSettings and the command
+ * line's overrides into a configured backend, so the window and the command
+ * line make the same backend from the same settings.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "reel-backend.h"
+
+G_BEGIN_DECLS
+
+/* "animatic", "dashscope", "fal": NULL-terminated, in the order people see them. */
+const char *const *reel_backend_list_names (void);
+/* "Animatic (built in)", "Alibaba Cloud Model Studio", "fal.ai"; NULL for an unknown name. */
+const char *reel_backend_name_get_label (const char *name);
+
+typedef struct
+{
+  const char *endpoint;      /* the API base, overriding settings and environment; or NULL */
+  const char *model;         /* overriding the settings; or NULL */
+  const char *api_key;       /* a key already looked up; NULL: look it up (blocking) */
+  gboolean    key_looked_up; /* @api_key is the answer, even NULL: do not look again */
+} ReelBackendOverrides;
+
+/* Makes the backend @name. @settings is the app's GSettings
+ * (io.github.storyreel.Storyreel), or NULL for the defaults. A missing key is
+ * not an error here: the backend then says so in check_ready() and fails its
+ * jobs with an AUTH error. NULL with an error for an unknown name. */
+ReelBackend *reel_backend_create (const char                 *name,
+                                  GSettings                  *settings,
+                                  const ReelBackendOverrides *overrides,
+                                  GError                    **error);
+
+/* The base URL Model Studio jobs use, from (in order) @endpoint,
+ * DASHSCOPE_HTTP_BASE_URL, the settings' base URL, then their region. */
+char *reel_backend_dashscope_base_url (GSettings *settings, const char *endpoint);
+
+G_END_DECLS
