@@ -14,6 +14,7 @@
 #include "reel-job-context-private.h"
 #include "reel-media-store.h"
 #include "reel-project-import.h"
+#include "reel-project-ledger.h"
 #include "reel-scheduler.h"
 
 struct _ReelScheduler
@@ -25,13 +26,12 @@ struct _ReelScheduler
   GMainContext   *main_context;
   ReelRetryPolicy retry_policy;
 
-  GHashTable *backends;       /* name → ReelBackend* */
-  GHashTable *limits;         /* name → GUINT_TO_POINTER (limit), user overrides */
-  GHashTable *pools;          /* name → GThreadPool* */
-  GHashTable *jobs;           /* gint64* id → ReelJobRecord*, unfinished jobs */
-  GHashTable *running;        /* gint64* id → ReelJobContext* */
-  GHashTable *user_cancelled; /* gint64* ids cancelled by the user while running */
-  GHashTable *batches;        /* gint64* batch → Batch* */
+  GHashTable *backends; /* name → ReelBackend* */
+  GHashTable *limits;   /* name → GUINT_TO_POINTER (limit), user overrides */
+  GHashTable *pools;    /* name → GThreadPool* */
+  GHashTable *jobs;     /* gint64* id → ReelJobRecord*, unfinished jobs */
+  GHashTable *running;  /* gint64* id → ReelJobContext* */
+  GHashTable *batches;  /* gint64* batch → Batch* */
 
   guint    schedule_source;
   guint    retry_source;
@@ -104,7 +104,6 @@ reel_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->limits, g_hash_table_unref);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
-  g_clear_pointer (&self->user_cancelled, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->project);
@@ -157,7 +156,6 @@ reel_scheduler_init (ReelScheduler *self)
                                       (GDestroyNotify) reel_job_record_free);
   self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) reel_job_context_unref);
-  self->user_cancelled = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->main_context = g_main_context_ref_thread_default ();
 }
@@ -230,9 +228,11 @@ parallel_limit (ReelScheduler *self, ReelBackend *backend)
   guint                   user
       = GPOINTER_TO_UINT (g_hash_table_lookup (self->limits, reel_backend_get_name (backend)));
 
-  if (user > 0)
-    return user;
+  /* The backend's limit is the service's: the user's setting can lower it,
+   * never raise it. */
   reel_backend_get_capabilities (backend, &caps);
+  if (user > 0)
+    return MAX (MIN (user, caps.max_parallel_jobs), 1);
   return MAX (caps.max_parallel_jobs, 1);
 }
 
@@ -361,7 +361,10 @@ run_job (gpointer data, gpointer user_data)
 out:
   if (error != NULL && g_cancellable_is_cancelled (cancellable))
     {
-      if (caps.features & REEL_BACKEND_REMOTE)
+      /* Stop is not cancel: a quit or a closed project leaves the remote
+       * task running, to be resumed next time. Only the user's Cancel
+       * asks the service to stop, and pays for nothing more. */
+      if ((caps.features & REEL_BACKEND_REMOTE) && reel_job_context_is_cancelled_by_user (context))
         reel_backend_cancel (backend, context);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -529,21 +532,38 @@ take_params (const ReelJobRequest *request)
 static ReelTake *
 take_for_outcome (ReelJobRecord *job, Outcome *outcome, GError **error)
 {
-  const ReelJobRequest   *request = reel_job_context_get_request (outcome->context);
-  ReelBackendCapabilities caps;
-  g_autofree char        *params = take_params (request);
+  const ReelJobRequest    *request = reel_job_context_get_request (outcome->context);
+  const ReelServiceReport *report = reel_job_context_get_service_report (outcome->context);
+  ReelBackendCapabilities  caps;
+  g_autofree char         *params = take_params (request);
   ReelTake template = { 0 };
 
   reel_backend_get_capabilities (outcome->backend, &caps);
 
   template.job_id = job->id;
   template.backend = job->backend;
-  template.model = job->model;
+  template.model
+      = job->model != NULL ? job->model : (char *) reel_backend_get_model (outcome->backend);
   template.prompt = request->prompt;
   template.seed = job->seed;
   template.params = params;
-  template.cost = reel_backend_estimate_cost (outcome->backend, request);
+  template.cost = MAX (reel_backend_estimate_cost (outcome->backend, request), 0);
   template.currency = (char *) caps.currency;
+  template.billed_seconds = -1;
+
+  /* What the service says it did wins over what was asked and estimated:
+   * the seed it used, its rewritten prompt, and the cost it billed. */
+  if (report->seed >= 0)
+    template.seed = report->seed;
+  template.actual_prompt = (char *) report->actual_prompt;
+  template.usage = (char *) report->usage;
+  template.billed_seconds = report->billed_seconds;
+  if (report->cost >= 0)
+    {
+      template.cost = report->cost;
+      if (report->currency != NULL)
+        template.currency = (char *) report->currency;
+    }
 
   return reel_take_new_for_media (&template, outcome->media, outcome->thumbnail, NULL, error);
 }
@@ -568,7 +588,7 @@ record_success (ReelScheduler *self, ReelJobRecord *job, ReelTake *take)
 }
 
 static void
-record_failure (ReelScheduler *self, ReelJobRecord *job, const GError *error)
+record_failure (ReelScheduler *self, ReelJobRecord *job, const GError *error, double retry_after)
 {
   ReelFailureKind kind = classify_error (error);
   double          delay = 0;
@@ -580,6 +600,8 @@ record_failure (ReelScheduler *self, ReelJobRecord *job, const GError *error)
   if (reel_retry_policy_should_retry (&self->retry_policy, kind, job->attempts, g_random_double (),
                                       &delay))
     {
+      /* The service said when to come back: never sooner. */
+      delay = MAX (delay, retry_after);
       job->state = REEL_JOB_QUEUED;
       job->next_attempt_at = g_get_real_time () / 1000 + (gint64) (delay * 1000);
       g_free (job->message);
@@ -606,19 +628,39 @@ check_idle (ReelScheduler *self)
     g_signal_emit (self, signals[IDLE], 0);
 }
 
+/* A service may bill a job that then fails (a clip refused after it was
+ * made): the ledger records the charge all the same. */
+static void
+record_charge (ReelScheduler *self, ReelJobRecord *job, Outcome *outcome)
+{
+  g_autoptr (GError) error = NULL;
+  const char *currency, *usage;
+  double      cost;
+
+  if (!reel_job_context_get_charge (outcome->context, &cost, &currency, &usage))
+    return;
+  if (!reel_project_record_charge (self->project, job->id, job->backend, cost, currency,
+                                   outcome->error != NULL ? outcome->error->message : NULL, usage,
+                                   &error))
+    g_warning ("Could not record the charge of job %" G_GINT64_FORMAT ": %s", job->id,
+               error->message);
+}
+
 static void
 outcome_deliver (Outcome *outcome)
 {
   ReelScheduler *self = outcome->scheduler;
   gint64         id = reel_job_context_get_job_id (outcome->context);
   ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
-  gboolean       by_user = g_hash_table_remove (self->user_cancelled, &id);
+  gboolean       by_user = reel_job_context_is_cancelled_by_user (outcome->context);
   g_autoptr (ReelTake) take = NULL;
 
   g_hash_table_remove (self->running, &id);
 
   if (job == NULL)
     return;
+
+  record_charge (self, job, outcome);
 
   /* A result that cannot be a take (audio, say) fails like a broken one. */
   if (outcome->error == NULL)
@@ -644,13 +686,179 @@ outcome_deliver (Outcome *outcome)
     }
   else
     {
-      record_failure (self, job, outcome->error);
+      record_failure (self, job, outcome->error,
+                      reel_job_context_get_retry_after (outcome->context));
       if (job->state != REEL_JOB_QUEUED)
         g_hash_table_remove (self->jobs, &id);
     }
 
   schedule (self);
   check_idle (self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Costs and the budget                                                      */
+
+void
+reel_cost_estimate_clear (ReelCostEstimate *estimate)
+{
+  g_clear_pointer (&estimate->currency, g_free);
+}
+
+char *
+reel_cost_estimate_describe (const ReelCostEstimate *estimate)
+{
+  g_autofree char *shots = NULL;
+  g_autofree char *money = NULL;
+
+  if (estimate->duration > 0)
+    /* Translators: "12 shots × 5 s" */
+    shots = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "%u shot × %.0f s", "%u shots × %.0f s", estimate->n_jobs),
+        estimate->n_jobs, estimate->duration);
+  else
+    /* Translators: "12 shots, 64 s in all" */
+    shots = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u shot, %.0f s in all",
+                                          "%u shots, %.0f s in all", estimate->n_jobs),
+                             estimate->n_jobs, estimate->seconds);
+
+  if (estimate->currency == NULL)
+    /* Translators: "3 shots × 4 s, free" */
+    return g_strdup_printf (_ ("%s, free"), shots);
+
+  money = reel_format_money (estimate->amount, estimate->currency);
+  if (estimate->n_unpriced > 0)
+    /* Translators: "12 shots × 5 s ≈ ¥8.40 and 2 of unknown price" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s ≈ %s, and %u of unknown price",
+                                         "%s ≈ %s, and %u of unknown price", estimate->n_unpriced),
+                            shots, money, estimate->n_unpriced);
+  /* Translators: "12 shots × 5 s ≈ ¥8.40" */
+  return g_strdup_printf (_ ("%s ≈ %s"), shots, money);
+}
+
+/* What the unfinished jobs in @currency may still cost. */
+static double
+committed_cost (ReelScheduler *self, const char *currency)
+{
+  GHashTableIter iter;
+  gpointer       value;
+  double         total = 0;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ReelJobRecord          *job = value;
+      ReelBackend            *backend = g_hash_table_lookup (self->backends, job->backend);
+      ReelBackendCapabilities caps;
+      g_autoptr (ReelJobRequest) request = NULL;
+      double cost;
+
+      if (backend == NULL)
+        continue;
+      reel_backend_get_capabilities (backend, &caps);
+      if (g_strcmp0 (caps.currency, currency) != 0
+          || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL)
+        continue;
+      cost = reel_backend_estimate_cost (backend, request);
+      total += MAX (cost, 0);
+    }
+  return total;
+}
+
+/* What is left of the project's budget in @currency, counting what the
+ * unfinished jobs will cost. FALSE when the project has no budget in that
+ * currency. */
+static gboolean
+budget_left (ReelScheduler *self, const char *currency, double *left)
+{
+  const char *budget_currency;
+  double      budget;
+
+  if (currency == NULL || !reel_project_get_budget (self->project, &budget, &budget_currency)
+      || g_strcmp0 (budget_currency, currency) != 0)
+    return FALSE;
+  *left
+      = budget - reel_project_get_spent (self->project, currency) - committed_cost (self, currency);
+  return TRUE;
+}
+
+static gboolean
+check_budget (ReelScheduler *self, double amount, const char *currency, GError **error)
+{
+  g_autofree char *needed = NULL;
+  g_autofree char *available = NULL;
+  double           left;
+
+  if (amount <= 0 || !budget_left (self, currency, &left) || amount <= left + 1e-9)
+    return TRUE;
+
+  needed = reel_format_money (amount, currency);
+  available = reel_format_money (MAX (left, 0), currency);
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+               _ ("This would cost %s, but only %s of the project’s budget is left. Raise the "
+                  "budget in Preferences, or generate fewer shots."),
+               needed, available);
+  return FALSE;
+}
+
+/* A new submission waits for the budget: what was spent and what the
+ * unfinished jobs (this one included) will cost must fit in it. A job whose
+ * task already exists is never held back. */
+static gboolean
+budget_allows (ReelScheduler *self, ReelJobRecord *job, ReelBackend *backend, GError **error)
+{
+  ReelBackendCapabilities caps;
+  g_autofree char        *budget = NULL;
+  const char             *currency;
+  double                  amount, left;
+
+  reel_backend_get_capabilities (backend, &caps);
+  if (job->remote_id != NULL || !budget_left (self, caps.currency, &left) || left >= -1e-9)
+    return TRUE;
+
+  reel_project_get_budget (self->project, &amount, &currency);
+  budget = reel_format_money (amount, currency);
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+               _ ("Not sent: the project’s budget of %s is spent. Raise it in Preferences to "
+                  "generate more."),
+               budget);
+  return FALSE;
+}
+
+/* Other tasks this project knows for @backend: a backend looking for the
+ * task of a lost create must not take one of these for its own. Only read
+ * when it can matter, as it lists every job. */
+static GStrv
+known_remote_ids (ReelScheduler *self, const ReelJobRecord *job)
+{
+  g_autoptr (GPtrArray) jobs = reel_project_list_jobs (self->project, FALSE);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *other = g_ptr_array_index (jobs, i);
+
+      if (other->id != job->id && other->remote_id != NULL
+          && g_strcmp0 (other->backend, job->backend) == 0)
+        g_strv_builder_add (builder, other->remote_id);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static ReelJobContext *
+new_job_context (ReelScheduler *self, ReelJobRecord *job, const ReelJobRequest *request)
+{
+  ReelJobContext *context
+      = reel_job_context_new (job->id, job->attempts, request, job->remote_id, self->store,
+                              self->main_context, job_report, G_OBJECT (self));
+
+  reel_job_context_set_resume_state (context, job->resume);
+  if (job->resume != NULL && job->remote_id == NULL)
+    {
+      g_auto (GStrv) known = known_remote_ids (self, job);
+      reel_job_context_set_known_remote_ids (context, (const char *const *) known);
+    }
+  return context;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -702,7 +910,7 @@ fail_now (ReelScheduler *self, ReelJobRecord *job, const char *message)
   gint64 id = job->id;
 
   job->attempts = MAX (job->attempts, 1);
-  record_failure (self, job, error);
+  record_failure (self, job, error, 0);
   g_hash_table_remove (self->jobs, &id);
 }
 
@@ -814,14 +1022,13 @@ dispatch (ReelScheduler *self)
       Outcome        *outcome;
 
       request = reel_job_request_new_from_json (job->request, &error);
-      if (request == NULL)
+      if (request == NULL || !budget_allows (self, job, backend, &error))
         {
           fail_now (self, job, error->message);
           continue;
         }
 
-      context = reel_job_context_new (job->id, job->attempts, request, job->remote_id, self->store,
-                                      self->main_context, job_report, G_OBJECT (self));
+      context = new_job_context (self, job, request);
       g_hash_table_insert (self->running, id_key (job->id), context);
 
       outcome = g_new0 (Outcome, 1);
@@ -926,68 +1133,59 @@ adopt_jobs (ReelScheduler *self, GPtrArray *jobs)
     }
 }
 
-gint64
-reel_scheduler_generate (ReelScheduler             *self,
-                         const gint64              *shot_ids,
-                         guint                      n_shots,
-                         const ReelGenerateOptions *options,
-                         GError                   **error)
+/* The shots a generate call is about: the ones asked for, or every shot
+ * without a take (all of them with @regenerate). */
+static GArray *
+collect_shot_ids (ReelScheduler             *self,
+                  const gint64              *shot_ids,
+                  guint                      n_shots,
+                  const ReelGenerateOptions *options,
+                  GError                   **error)
 {
-  g_autoptr (GPtrArray) jobs
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  ReelGenerateOptions defaults = { 0 };
-  const char         *backend_name;
-  ReelBackend        *backend;
-  guint               variants;
-  gint64              batch_id;
-
-  g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
-
-  if (options == NULL)
-    options = &defaults;
-  backend_name = options->backend != NULL ? options->backend : "animatic";
-  backend = g_hash_table_lookup (self->backends, backend_name);
-  if (backend == NULL)
-    {
-      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                   _ ("There is no backend called “%s”."), backend_name);
-      return 0;
-    }
-  variants = MAX (options->variants, 1);
 
   if (shot_ids != NULL)
-    g_array_append_vals (ids, shot_ids, n_shots);
-  else
     {
-      GListModel *shots = reel_project_get_shots (self->project);
-
-      for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-        {
-          g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-          gint64 id = reel_shot_get_id (shot);
-
-          if (options->regenerate || reel_shot_get_chosen_take_id (shot) == 0)
-            g_array_append_val (ids, id);
-        }
+      for (guint i = 0; i < n_shots; i++)
+        if (reel_project_lookup_shot (self->project, shot_ids[i]) == NULL)
+          {
+            g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                         _ ("There is no shot %" PRId64 " in this project."), shot_ids[i]);
+            return NULL;
+          }
+      g_array_append_vals (ids, shot_ids, n_shots);
+      return g_steal_pointer (&ids);
     }
 
-  /* Unique enough, and ordered: the time the batch was made. */
-  batch_id = g_get_real_time ();
-
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (reel_project_get_shots (self->project)); i++)
     {
-      gint64    shot_id = g_array_index (ids, gint64, i);
+      g_autoptr (ReelShot) shot = g_list_model_get_item (reel_project_get_shots (self->project), i);
+      gint64 id = reel_shot_get_id (shot);
+
+      if (options->regenerate || reel_shot_get_chosen_take_id (shot) == 0)
+        g_array_append_val (ids, id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* The new jobs of a generate call, not yet written. Shots already being
+ * generated are left out: each shot is generated once at a time. */
+static GPtrArray *
+build_jobs (ReelScheduler             *self,
+            GArray                    *shot_ids,
+            const char                *backend_name,
+            const ReelGenerateOptions *options,
+            gint64                     batch_id)
+{
+  GPtrArray *jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  guint      variants = MAX (options->variants, 1);
+
+  for (guint i = 0; i < shot_ids->len; i++)
+    {
+      gint64    shot_id = g_array_index (shot_ids, gint64, i);
       ReelShot *shot = reel_project_lookup_shot (self->project, shot_id);
       gint64    base_seed = options->seed != 0 ? options->seed : g_random_int_range (1, G_MAXINT32);
 
-      if (shot == NULL)
-        {
-          g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                       _ ("There is no shot %" PRId64 " in this project."), shot_id);
-          return 0;
-        }
-      /* Exactly once: a shot already being generated is not queued again. */
       if (shot_has_unfinished_job (self, shot_id))
         continue;
 
@@ -1010,14 +1208,129 @@ reel_scheduler_generate (ReelScheduler             *self,
           g_ptr_array_add (jobs, job);
         }
     }
+  return jobs;
+}
 
+static ReelBackend *
+backend_for_options (ReelScheduler *self, const ReelGenerateOptions *options, GError **error)
+{
+  const char  *name = options->backend != NULL ? options->backend : "animatic";
+  ReelBackend *backend = g_hash_table_lookup (self->backends, name);
+
+  if (backend == NULL)
+    g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                 _ ("There is no backend called “%s”."), name);
+  return backend;
+}
+
+/* Adds up what @jobs will cost on @backend. */
+static void
+estimate_jobs (ReelScheduler    *self,
+               ReelBackend      *backend,
+               GPtrArray        *jobs,
+               ReelCostEstimate *estimate)
+{
+  ReelBackendCapabilities caps;
+  g_autoptr (GHashTable) shots = g_hash_table_new (g_int64_hash, g_int64_equal);
+  double left;
+
+  reel_backend_get_capabilities (backend, &caps);
+  *estimate = (ReelCostEstimate){ .currency = g_strdup (caps.currency), .budget_left = -1 };
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      g_autoptr (ReelJobRequest) request = reel_job_request_new_from_json (job->request, NULL);
+      double cost;
+
+      if (request == NULL)
+        continue;
+      g_hash_table_add (shots, &job->shot_id);
+      estimate->n_jobs++;
+      estimate->seconds += request->duration;
+      estimate->duration = estimate->n_jobs == 1 || estimate->duration == request->duration
+                               ? request->duration
+                               : 0;
+      cost = reel_backend_estimate_cost (backend, request);
+      if (cost < 0)
+        estimate->n_unpriced++;
+      else
+        estimate->amount += cost;
+    }
+  estimate->n_shots = g_hash_table_size (shots);
+  if (estimate->amount <= 0 && estimate->n_unpriced == 0)
+    g_clear_pointer (&estimate->currency, g_free);
+  if (budget_left (self, estimate->currency, &left))
+    {
+      estimate->budget_left = MAX (left, 0);
+      estimate->over_budget = estimate->amount > left + 1e-9;
+    }
+}
+
+gboolean
+reel_scheduler_estimate (ReelScheduler             *self,
+                         const gint64              *shot_ids,
+                         guint                      n_shots,
+                         const ReelGenerateOptions *options,
+                         ReelCostEstimate          *estimate,
+                         GError                   **error)
+{
+  ReelGenerateOptions defaults = { 0 };
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  ReelBackend *backend;
+
+  g_return_val_if_fail (REEL_IS_SCHEDULER (self), FALSE);
+
+  if (options == NULL)
+    options = &defaults;
+  if ((backend = backend_for_options (self, options, error)) == NULL
+      || (ids = collect_shot_ids (self, shot_ids, n_shots, options, error)) == NULL)
+    return FALSE;
+
+  jobs = build_jobs (self, ids, reel_backend_get_name (backend), options, 0);
+  estimate_jobs (self, backend, jobs, estimate);
+  return TRUE;
+}
+
+gint64
+reel_scheduler_generate (ReelScheduler             *self,
+                         const gint64              *shot_ids,
+                         guint                      n_shots,
+                         const ReelGenerateOptions *options,
+                         GError                   **error)
+{
+  ReelGenerateOptions defaults = { 0 };
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_auto (ReelCostEstimate) estimate = { 0 };
+  ReelBackend *backend;
+  gint64       batch_id;
+
+  g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
+
+  if (options == NULL)
+    options = &defaults;
+  if ((backend = backend_for_options (self, options, error)) == NULL
+      || (ids = collect_shot_ids (self, shot_ids, n_shots, options, error)) == NULL)
+    return 0;
+
+  /* Unique enough, and ordered: the time the batch was made. */
+  batch_id = g_get_real_time ();
+  jobs = build_jobs (self, ids, reel_backend_get_name (backend), options, batch_id);
   if (jobs->len == 0)
+    return 0;
+
+  /* Nothing is queued that the project's budget cannot pay for. */
+  estimate_jobs (self, backend, jobs, &estimate);
+  if (!check_budget (self, estimate.amount, estimate.currency, error))
     return 0;
 
   if (!reel_project_queue_jobs (self->project, jobs, error))
     return 0;
 
-  g_debug ("Queued %u jobs on %s as batch %" G_GINT64_FORMAT, jobs->len, backend_name, batch_id);
+  g_debug ("Queued %u jobs on %s as batch %" G_GINT64_FORMAT, jobs->len,
+           reel_backend_get_name (backend), batch_id);
   adopt_jobs (self, jobs);
   schedule (self);
   return batch_id;
@@ -1063,6 +1376,42 @@ reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error)
   return adopt->len;
 }
 
+static void
+cancel_remote_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  ReelJobContext *context = task_data;
+  ReelBackend    *backend = source_object;
+
+  reel_backend_cancel (backend, context);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Asks the service to cancel the task of a job that is not running: one
+ * short request, in a thread. */
+static void
+cancel_remote_task (ReelScheduler *self, ReelJobRecord *job)
+{
+  ReelBackend *backend = g_hash_table_lookup (self->backends, job->backend);
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GTask) task = NULL;
+  ReelJobContext *context;
+
+  if (backend == NULL || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL)
+    return;
+
+  context = new_job_context (self, job, request);
+  reel_job_context_stop (context, TRUE);
+  g_debug ("Cancelling the remote task of queued job %" G_GINT64_FORMAT " (%s)", job->id,
+           job->remote_id != NULL ? job->remote_id : "no task id yet");
+  task = g_task_new (backend, NULL, NULL, NULL);
+  g_task_set_source_tag (task, cancel_remote_task);
+  g_task_set_task_data (task, context, (GDestroyNotify) reel_job_context_unref);
+  g_task_run_in_thread (task, cancel_remote_thread);
+}
+
 gboolean
 reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
 {
@@ -1082,11 +1431,16 @@ reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
   context = g_hash_table_lookup (self->running, &job_id);
   if (context != NULL)
     {
-      /* The worker notices, stops, and its outcome records the cancel. */
-      g_hash_table_add (self->user_cancelled, id_key (job_id));
-      g_cancellable_cancel (reel_job_context_get_cancellable (context));
+      /* The worker notices, asks the service to cancel, stops, and its
+       * outcome records the cancel. */
+      reel_job_context_stop (context, TRUE);
       return TRUE;
     }
+
+  /* A queued job may already have a task at the service (it was stopped,
+   * or waits for a retry): the user's cancel reaches the service too. */
+  if (job->remote_id != NULL || job->resume != NULL)
+    cancel_remote_task (self, job);
 
   job->state = REEL_JOB_CANCELLED;
   write_job (self, job);
@@ -1129,6 +1483,14 @@ reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
       return FALSE;
     }
 
+  /* After a transient failure the remote task may still deliver: polling it
+   * again costs nothing. After any other failure, or a cancel, it is gone,
+   * and the retry makes a new one. */
+  if (job->error_kind != REEL_FAILURE_TRANSIENT)
+    {
+      g_clear_pointer (&job->remote_id, g_free);
+      g_clear_pointer (&job->resume, g_free);
+    }
   job->state = REEL_JOB_QUEUED;
   job->attempts = 0;
   job->next_attempt_at = 0;
@@ -1159,9 +1521,10 @@ reel_scheduler_shutdown (ReelScheduler *self)
   g_clear_handle_id (&self->schedule_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
 
+  /* Stopped, not cancelled: remote tasks keep running and are resumed next time. */
   g_hash_table_iter_init (&iter, self->running);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_cancellable_cancel (reel_job_context_get_cancellable (value));
+    reel_job_context_stop (value, FALSE);
 
   /* Waits for the workers; their outcomes are dropped with the main loop. */
   g_hash_table_remove_all (self->pools);

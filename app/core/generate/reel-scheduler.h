@@ -11,6 +11,7 @@
 #pragma once
 
 #include "reel-backend.h"
+#include "reel-price-table.h"
 #include "reel-project-jobs.h"
 #include "reel-retry-policy.h"
 
@@ -54,6 +55,32 @@ gint64 reel_scheduler_generate (ReelScheduler             *self,
                                 guint                      n_shots,
                                 const ReelGenerateOptions *options,
                                 GError                   **error);
+/* What a generate call would cost, before anything is queued. */
+typedef struct
+{
+  guint    n_shots;
+  guint    n_jobs;
+  double   seconds;     /* of video asked for, over all jobs */
+  double   duration;    /* of each job when they are all as long, else 0 */
+  double   amount;      /* in @currency */
+  char    *currency;    /* NULL when the backend is free */
+  guint    n_unpriced;  /* jobs whose price is not in the price table */
+  gboolean over_budget; /* the project's budget would not cover it */
+  double   budget_left; /* in the budget's currency; negative: no budget */
+} ReelCostEstimate;
+
+void reel_cost_estimate_clear (ReelCostEstimate *estimate);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReelCostEstimate, reel_cost_estimate_clear)
+/* "12 shots × 5 s ≈ ¥8.40", or "3 shots, free". */
+char *reel_cost_estimate_describe (const ReelCostEstimate *estimate);
+
+gboolean reel_scheduler_estimate (ReelScheduler             *self,
+                                  const gint64              *shot_ids,
+                                  guint                      n_shots,
+                                  const ReelGenerateOptions *options,
+                                  ReelCostEstimate          *estimate,
+                                  GError                   **error);
+
 /* Picks up the jobs a previous run left unfinished. Returns how many. */
 guint    reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error);
 gboolean reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error);
