@@ -159,21 +159,25 @@ reel_cli_generate (int argc, char **argv)
   g_autofree char *endpoint = NULL;
   g_autofree char *model = NULL;
   g_autofree char *shots = NULL;
+  gboolean         yes = FALSE;
   int              variants = 1;
   int              jobs = 0;
   guint            resumed;
   guint            sigint, sigterm;
   GenerateRun      run = { 0 };
   GOptionEntry     entries[] = {
-        { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, N_ ("The backend (default: animatic)"),
-          N_ ("NAME") },
-        { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, N_ ("The service’s address"), N_ ("URL") },
+        { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend,
+          N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+        { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint,
+          N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
         { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_ ("The model"), N_ ("ID") },
         { "shots", 's', 0, G_OPTION_ARG_STRING, &shots,
           N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
         { "variants", 'n', 0, G_OPTION_ARG_INT, &variants,
           N_ ("Takes per shot, each with its own seed"), N_ ("N") },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_ ("Jobs to run at once"), N_ ("N") },
+        { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+          N_ ("Do not ask before spending money on a paid backend"), NULL },
         { NULL },
   };
 
@@ -193,12 +197,14 @@ reel_cli_generate (int argc, char **argv)
   if (shots != NULL && !parse_shots (project, shots, ids, &error))
     return reel_cli_fail ("%s", error->message);
 
-  scheduler = reel_scheduler_new (project);
-  reel_scheduler_add_default_backends (scheduler);
-  if (backend != NULL && reel_scheduler_get_backend (scheduler, backend) == NULL)
-    return reel_cli_fail (_ ("There is no backend called “%s”. Available: animatic."), backend);
-  if (jobs > 0)
-    reel_scheduler_set_parallel_limit (scheduler, backend != NULL ? backend : "animatic", jobs);
+  if (backend == NULL)
+    {
+      g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+      backend = reel_cli_default_backend (settings);
+    }
+  scheduler = reel_cli_new_scheduler (project, backend, endpoint, model, jobs, &error);
+  if (scheduler == NULL)
+    return reel_cli_fail ("%s", error->message);
 
   loop = g_main_loop_new (NULL, FALSE);
   run.loop = loop;
@@ -217,13 +223,21 @@ reel_cli_generate (int argc, char **argv)
   if (resumed > 0)
     fprintf (stderr, _ ("Resuming %u unfinished jobs\n"), resumed);
 
-  reel_scheduler_generate (
-      scheduler, shots != NULL ? (gint64 *) ids->data : NULL, shots != NULL ? ids->len : 0,
-      &(ReelGenerateOptions){
-          .backend = backend, .model = model, .variants = variants, .regenerate = shots != NULL },
-      &error);
-  if (error != NULL)
-    return reel_cli_fail ("%s", error->message);
+  {
+    ReelGenerateOptions options
+        = { .backend = backend, .model = model, .variants = variants, .regenerate = shots != NULL };
+    const gint64 *shot_ids = shots != NULL ? (gint64 *) ids->data : NULL;
+    guint         n_shots = shots != NULL ? ids->len : 0;
+
+    /* What it costs is said, and agreed to, before anything is sent. */
+    if (!reel_cli_confirm_cost (scheduler, shot_ids, n_shots, &options, yes, &error)
+        || (reel_scheduler_generate (scheduler, shot_ids, n_shots, &options, &error) == 0
+            && error != NULL))
+      {
+        reel_scheduler_shutdown (scheduler);
+        return reel_cli_fail ("%s", error->message);
+      }
+  }
 
   run.total = reel_scheduler_get_n_unfinished (scheduler);
   if (run.total == 0)

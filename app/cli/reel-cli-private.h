@@ -8,6 +8,7 @@
 
 #include "reel-cli.h"
 #include "reel-project.h"
+#include "reel-scheduler.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,29 @@ char *reel_cli_read_script (const char *path, GError **error);
 
 const ReelCliCommand *reel_cli_find_command (const char *name);
 
+/* The app's GSettings, or NULL when its schema is not installed. */
+GSettings *reel_cli_dup_settings (void);
+/* The default backend of the window's preferences, or "animatic". */
+char *reel_cli_default_backend (GSettings *settings);
+/* A scheduler with the animatic and @backend_name set up as the window sets
+ * it up, with the command line's overrides. NULL with an error that says
+ * what to do when the backend is unknown or has no key. */
+ReelScheduler *reel_cli_new_scheduler (ReelProject *project,
+                                       const char  *backend_name,
+                                       const char  *endpoint,
+                                       const char  *model,
+                                       int          jobs,
+                                       GError     **error);
+/* Shows what a paid batch will cost and asks on a terminal unless @yes;
+ * without a terminal, --yes is needed. TRUE to go ahead. */
+gboolean reel_cli_confirm_cost (ReelScheduler             *scheduler,
+                                const gint64              *shot_ids,
+                                guint                      n_shots,
+                                const ReelGenerateOptions *options,
+                                gboolean                   yes,
+                                GError                   **error);
+
+int reel_cli_backends (int argc, char **argv);
 int reel_cli_generate (int argc, char **argv);
 int reel_cli_take (int argc, char **argv);
 int reel_cli_render (int argc, char **argv);

@@ -136,6 +136,9 @@ reel_cli_render (int argc, char **argv)
   g_autoptr (ReelCut) cut = NULL;
   g_autofree char    *output = NULL;
   g_autofree char    *backend = NULL;
+  g_autofree char    *endpoint = NULL;
+  g_autofree char    *model = NULL;
+  gboolean            yes = FALSE;
   g_autofree char    *captions = NULL;
   g_autofree char    *music = NULL;
   g_autofree char    *script = NULL;
@@ -146,8 +149,13 @@ reel_cli_render (int argc, char **argv)
   guint               sigint, sigterm;
   GOptionEntry        entries[] = {
            { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The film to write"), N_ ("FILM") },
-           { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, N_ ("The backend (default: animatic)"),
-             N_ ("NAME") },
+           { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend,
+             N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+           { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint,
+             N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+           { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_ ("The model"), N_ ("ID") },
+           { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
+             N_ ("Do not ask before spending money on a paid backend"), NULL },
            { "captions", 0, 0, G_OPTION_ARG_STRING, &captions, N_ ("burn, soft or off (default: burn)"),
              N_ ("MODE") },
            { "music", 0, 0, G_OPTION_ARG_FILENAME, &music, N_ ("An audio file to mix in"), N_ ("FILE") },
@@ -203,23 +211,31 @@ reel_cli_render (int argc, char **argv)
   sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
 
   /* 2. The missing takes, resuming whatever an earlier run left unfinished. */
-  scheduler = reel_scheduler_new (project);
-  reel_scheduler_add_default_backends (scheduler);
-  if (backend != NULL && reel_scheduler_get_backend (scheduler, backend) == NULL)
+  if (backend == NULL)
     {
-      reel_export_options_clear (&options);
-      return reel_cli_fail (_ ("There is no backend called “%s”. Available: animatic."), backend);
+      g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+      backend = reel_cli_default_backend (settings);
     }
-  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), &run);
-  g_signal_connect (scheduler, "idle", G_CALLBACK (scheduler_idle_cb), &run);
-  reel_scheduler_resume_unfinished_jobs (scheduler, NULL);
-  reel_scheduler_generate (scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = backend },
-                           &error);
-  if (error != NULL)
+  scheduler = reel_cli_new_scheduler (project, backend, endpoint, model, 0, &error);
+  if (scheduler == NULL)
     {
       reel_export_options_clear (&options);
       return reel_cli_fail ("%s", error->message);
     }
+  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), &run);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (scheduler_idle_cb), &run);
+  reel_scheduler_resume_unfinished_jobs (scheduler, NULL);
+  {
+    ReelGenerateOptions generate = { .backend = backend, .model = model };
+
+    if (!reel_cli_confirm_cost (scheduler, NULL, 0, &generate, yes, &error)
+        || (reel_scheduler_generate (scheduler, NULL, 0, &generate, &error) == 0 && error != NULL))
+      {
+        reel_scheduler_shutdown (scheduler);
+        reel_export_options_clear (&options);
+        return reel_cli_fail ("%s", error->message);
+      }
+  }
   if (reel_scheduler_get_n_unfinished (scheduler) > 0)
     {
       fprintf (stderr, _ ("Generating %u takes\n"), reel_scheduler_get_n_unfinished (scheduler));

@@ -24,6 +24,8 @@ static const ReelCliCommand commands[] = {
     reel_cli_take },
   { "export", N_ ("PROJECT -o FILE"), N_ ("Export the film or a file for other tools"),
     reel_cli_export },
+  { "backends", "", N_ ("List the generation backends, whether each is set up, and its models"),
+    reel_cli_backends },
   { "render", N_ ("SCRIPT -o FILM"),
     N_ ("Import a script, generate the missing takes and export the film in one go"),
     reel_cli_render },

@@ -85,7 +85,7 @@ key_for (const char *name, const ReelBackendOverrides *overrides)
 
   key = reel_api_key_lookup (name, NULL, NULL, &error);
   if (error != NULL)
-    g_message ("No key for %s from the keyring: %s", name, error->message);
+    g_debug ("No key for %s from the keyring: %s", name, error->message);
   return key;
 }
 

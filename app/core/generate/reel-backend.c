@@ -230,3 +230,14 @@ reel_backend_get_model (ReelBackend *self)
   iface = REEL_BACKEND_GET_IFACE (self);
   return iface->get_model != NULL ? iface->get_model (self) : NULL;
 }
+
+double
+reel_backend_billed_seconds (ReelBackend *self, const ReelJobRequest *request)
+{
+  ReelBackendInterface *iface;
+
+  g_return_val_if_fail (REEL_IS_BACKEND (self), 0);
+
+  iface = REEL_BACKEND_GET_IFACE (self);
+  return iface->billed_seconds != NULL ? iface->billed_seconds (self, request) : request->duration;
+}

@@ -79,6 +79,9 @@ struct _ReelBackendInterface
    * list_models() and get_model() name the models it offers and the one
    * jobs use when they name none. */
   gboolean (*check_ready) (ReelBackend *self, char **reason);
+  /* The seconds of video the service makes, and bills, for @request
+   * (a model with fixed lengths makes 5 s for a 3 s shot). */
+  double (*billed_seconds) (ReelBackend *self, const ReelJobRequest *request);
   gboolean (*test_connection) (ReelBackend *self, GCancellable *cancellable, GError **error);
   const char *const *(*list_models) (ReelBackend *self);
   const char *(*get_model) (ReelBackend *self);
@@ -98,6 +101,7 @@ gboolean reel_backend_wait (ReelBackend *self, ReelJobContext *context, GError *
 char    *reel_backend_fetch (ReelBackend *self, ReelJobContext *context, GError **error);
 void     reel_backend_cancel (ReelBackend *self, ReelJobContext *context);
 gboolean reel_backend_check_ready (ReelBackend *self, char **reason);
+double   reel_backend_billed_seconds (ReelBackend *self, const ReelJobRequest *request);
 gboolean
 reel_backend_test_connection (ReelBackend *self, GCancellable *cancellable, GError **error);
 /* NULL-terminated; empty when the backend has no model choice. */

@@ -1139,6 +1139,15 @@ estimate_cost (ReelBackend *backend, const ReelJobRequest *request)
   return price >= 0 ? price * plan.duration : -1;
 }
 
+static double
+billed_seconds (ReelBackend *backend, const ReelJobRequest *request)
+{
+  g_auto (Plan) plan = { 0 };
+
+  make_plan (REEL_DASHSCOPE_BACKEND (backend), request, &plan);
+  return plan.duration;
+}
+
 static gboolean
 check_ready (ReelBackend *backend, char **reason)
 {
@@ -1176,6 +1185,7 @@ backend_iface_init (ReelBackendInterface *iface)
   iface->cancel = cancel;
   iface->test_connection = test_connection;
   iface->check_ready = check_ready;
+  iface->billed_seconds = billed_seconds;
   iface->list_models = list_models;
   iface->get_model = get_model;
 }

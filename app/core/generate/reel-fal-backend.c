@@ -103,7 +103,7 @@ make_plan (ReelFalBackend *self, const ReelJobRequest *request, Plan *plan)
 }
 
 static double
-billed_seconds (const Plan *plan)
+plan_seconds (const Plan *plan)
 {
   return (double) plan->frames / WAN_FPS;
 }
@@ -591,7 +591,7 @@ report_result (ReelFalBackend *self, ReelJobContext *context, JsonObject *result
   make_plan (self, request, &plan);
   report.seed = (gint64) reel_json_get_number (result, "seed", (double) request->seed);
   report.actual_prompt = reel_json_get_string (result, "prompt");
-  report.billed_seconds = billed_seconds (&plan);
+  report.billed_seconds = plan_seconds (&plan);
   price = price_per_second (self, &plan);
   if (price >= 0)
     {
@@ -733,7 +733,16 @@ estimate_cost (ReelBackend *backend, const ReelJobRequest *request)
 
   make_plan (self, request, &plan);
   price = price_per_second (self, &plan);
-  return price >= 0 ? price * billed_seconds (&plan) : -1;
+  return price >= 0 ? price * plan_seconds (&plan) : -1;
+}
+
+static double
+billed_seconds (ReelBackend *backend, const ReelJobRequest *request)
+{
+  Plan plan = { 0 };
+
+  make_plan (REEL_FAL_BACKEND (backend), request, &plan);
+  return plan_seconds (&plan);
 }
 
 static gboolean
@@ -773,6 +782,7 @@ backend_iface_init (ReelBackendInterface *iface)
   iface->cancel = cancel;
   iface->test_connection = test_connection;
   iface->check_ready = check_ready;
+  iface->billed_seconds = billed_seconds;
   iface->list_models = list_models;
   iface->get_model = get_model;
 }

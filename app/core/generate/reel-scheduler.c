@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <math.h>
 
 #include "reel-animatic-backend.h"
 #include "reel-animatic.h"
@@ -1241,16 +1242,17 @@ estimate_jobs (ReelScheduler    *self,
     {
       ReelJobRecord *job = g_ptr_array_index (jobs, i);
       g_autoptr (ReelJobRequest) request = reel_job_request_new_from_json (job->request, NULL);
-      double cost;
+      double cost, seconds;
 
       if (request == NULL)
         continue;
       g_hash_table_add (shots, &job->shot_id);
+      /* The seconds the service makes and bills, which may be more than asked. */
+      seconds = reel_backend_billed_seconds (backend, request);
       estimate->n_jobs++;
-      estimate->seconds += request->duration;
-      estimate->duration = estimate->n_jobs == 1 || estimate->duration == request->duration
-                               ? request->duration
-                               : 0;
+      estimate->seconds += seconds;
+      estimate->duration
+          = estimate->n_jobs == 1 || fabs (estimate->duration - seconds) < 1e-6 ? seconds : 0;
       cost = reel_backend_estimate_cost (backend, request);
       if (cost < 0)
         estimate->n_unpriced++;

@@ -1,0 +1,225 @@
+/* reel-cli-backends.c: storyreel backends, and the backend set-up that
+ * generate and render share (the same settings as the window, keys from the
+ * environment or the keyring, the cost shown and confirmed before a paid
+ * batch starts)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reel-api-keys.h"
+#include "reel-backend-setup.h"
+#include "reel-cli-private.h"
+
+GSettings *
+reel_cli_dup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  /* A bare build tree may have no compiled schema: the defaults apply then. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+char *
+reel_cli_default_backend (GSettings *settings)
+{
+  g_autofree char *name
+      = settings != NULL ? g_settings_get_string (settings, "default-backend") : NULL;
+
+  /* The same default as the window, as long as it is a backend that exists. */
+  if (name != NULL && reel_backend_name_get_label (name) != NULL)
+    return g_steal_pointer (&name);
+  return g_strdup ("animatic");
+}
+
+ReelScheduler *
+reel_cli_new_scheduler (ReelProject *project,
+                        const char  *backend_name,
+                        const char  *endpoint,
+                        const char  *model,
+                        int          jobs,
+                        GError     **error)
+{
+  g_autoptr (ReelScheduler) scheduler = reel_scheduler_new (project);
+  g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+  g_autoptr (ReelBackend) chosen = NULL;
+  g_autofree char     *reason = NULL;
+  const char *const   *names = reel_backend_list_names ();
+  ReelBackendOverrides overrides = { .endpoint = endpoint, .model = model };
+
+  if ((chosen = reel_backend_create (backend_name, settings, &overrides, error)) == NULL)
+    return NULL;
+  if (!reel_backend_check_ready (chosen, &reason))
+    {
+      const char *variable = reel_api_key_get_env_var (backend_name);
+
+      if (variable != NULL)
+        g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_AUTH,
+                     _ ("%s needs an API key: set %s, or store the key in Preferences."),
+                     reel_backend_get_display_name (chosen), variable);
+      else
+        g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT, "%s: %s",
+                     reel_backend_get_display_name (chosen), reason);
+      return NULL;
+    }
+
+  /* The other backends too, as the preferences set them up: jobs an earlier
+   * run left unfinished on them resume here as well. */
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strcmp0 (names[i], backend_name) != 0)
+      {
+        g_autoptr (ReelBackend) other = reel_backend_create (names[i], settings, NULL, NULL);
+        if (other != NULL && reel_backend_check_ready (other, NULL))
+          reel_scheduler_add_backend (scheduler, other);
+      }
+  reel_scheduler_add_backend (scheduler, chosen);
+  if (jobs > 0)
+    reel_scheduler_set_parallel_limit (scheduler, backend_name, (guint) jobs);
+  return g_steal_pointer (&scheduler);
+}
+
+/* Asks on the terminal; anything but yes is no. */
+static gboolean
+ask_yes (const char *question)
+{
+  char answer[16] = "";
+
+  fprintf (stderr, "%s ", question);
+  fflush (stderr);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    return FALSE;
+  g_strstrip (answer);
+  /* Translators: the letter or word that answers yes at the "[y/N]" prompt */
+  return g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0
+         || g_strcmp0 (answer, _ ("y")) == 0;
+}
+
+gboolean
+reel_cli_confirm_cost (ReelScheduler             *scheduler,
+                       const gint64              *shot_ids,
+                       guint                      n_shots,
+                       const ReelGenerateOptions *options,
+                       gboolean                   yes,
+                       GError                   **error)
+{
+  g_auto (ReelCostEstimate) estimate = { 0 };
+  g_autofree char *description = NULL;
+  ReelBackend     *backend;
+
+  if (!reel_scheduler_estimate (scheduler, shot_ids, n_shots, options, &estimate, error))
+    return FALSE;
+  /* Free work needs no question. */
+  if (estimate.n_jobs == 0 || estimate.currency == NULL)
+    return TRUE;
+
+  backend = reel_scheduler_get_backend (scheduler, options->backend);
+  description = reel_cost_estimate_describe (&estimate);
+  fprintf (stderr, _ ("%s on %s\n"), description, reel_backend_get_display_name (backend));
+  if (estimate.budget_left >= 0)
+    {
+      g_autofree char *left = reel_format_money (estimate.budget_left, estimate.currency);
+      fprintf (stderr, _ ("Budget left: %s\n"), left);
+    }
+  if (estimate.over_budget)
+    {
+      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                           _ ("This is more than the project’s budget has left."));
+      return FALSE;
+    }
+  if (yes)
+    return TRUE;
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                           _ ("Paid generation needs confirmation: run it again with --yes."));
+      return FALSE;
+    }
+  if (!ask_yes (_ ("Go ahead? [y/N]")))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Nothing was generated."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* storyreel backends                                                        */
+
+static void
+print_backend (ReelBackend *backend, const char *name, GSettings *settings)
+{
+  ReelBackendCapabilities caps;
+  const char *const      *models = reel_backend_list_models (backend);
+  const char             *variable = reel_api_key_get_env_var (name);
+  g_autofree char        *reason = NULL;
+  g_autofree char        *joined = g_strjoinv (", ", (char **) models);
+  gboolean                ready = reel_backend_check_ready (backend, &reason);
+
+  reel_backend_get_capabilities (backend, &caps);
+  printf ("%s\t%s\n", name, reel_backend_get_display_name (backend));
+  if (ready)
+    printf ("  %s\n", variable != NULL && g_getenv (variable) != NULL && *g_getenv (variable)
+                          ? _ ("configured (key from the environment)")
+                      : variable != NULL ? _ ("configured (key from the keyring)")
+                                         : _ ("ready: needs no setup"));
+  else
+    printf ("  %s: %s\n", _ ("not configured"), reason);
+  if (g_strcmp0 (name, "dashscope") == 0)
+    {
+      g_autofree char *base = reel_backend_dashscope_base_url (settings, NULL);
+      printf ("  %s: %s\n", _ ("endpoint"), base);
+    }
+  if (reel_backend_get_model (backend) != NULL)
+    printf ("  %s: %s\n", _ ("model"), reel_backend_get_model (backend));
+  if (*models != NULL)
+    printf ("  %s: %s\n", _ ("models"), joined);
+  printf ("  %s: %u\n", _ ("jobs at once"), caps.max_parallel_jobs);
+  if (caps.currency != NULL)
+    /* Translators: "cost: paid, in CNY, by the second of video" */
+    printf (_ ("  cost: paid, in %s, by the second of video\n"), caps.currency);
+  else
+    printf (_ ("  cost: free\n"));
+}
+
+int
+reel_cli_backends (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("backends"));
+  g_autoptr (GSettings) settings = NULL;
+  g_autofree char   *default_name = NULL;
+  const char *const *names = reel_backend_list_names ();
+
+  if (!reel_cli_parse (context, "backends", &argc, &argv))
+    return REEL_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return reel_cli_usage_error ("backends", _ ("This command takes no arguments."));
+
+  settings = reel_cli_dup_settings ();
+  default_name = reel_cli_default_backend (settings);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ReelBackend) backend = reel_backend_create (names[i], settings, NULL, &error);
+
+      if (backend == NULL)
+        return reel_cli_fail ("%s", error->message);
+      if (i > 0)
+        printf ("\n");
+      print_backend (backend, names[i], settings);
+      if (g_strcmp0 (names[i], default_name) == 0)
+        printf ("  %s\n", _ ("the default"));
+    }
+  return REEL_CLI_EXIT_OK;
+}
