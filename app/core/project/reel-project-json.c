@@ -10,7 +10,40 @@
 
 #include <json-glib/json-glib.h>
 
+#include "reel-project-ledger.h"
 #include "reel-project-private.h"
+
+static void
+add_text_or_null (JsonBuilder *builder, const char *name, sqlite3_stmt *stmt, int column)
+{
+  json_builder_set_member_name (builder, name);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+}
+
+/* What a remote service reported: the currency of the cost, the prompt it
+ * actually used, its usage report and the seconds it billed. */
+static void
+add_service_report (JsonBuilder *builder, sqlite3_stmt *stmt, int first_column)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *usage = (const char *) sqlite3_column_text (stmt, first_column + 2);
+
+  add_text_or_null (builder, "currency", stmt, first_column);
+  add_text_or_null (builder, "actual_prompt", stmt, first_column + 1);
+  json_builder_set_member_name (builder, "usage");
+  if (usage != NULL && json_parser_load_from_data (parser, usage, -1, NULL))
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "billed_seconds");
+  if (sqlite3_column_type (stmt, first_column + 3) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, sqlite3_column_double (stmt, first_column + 3));
+}
 
 static void
 add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
@@ -18,7 +51,8 @@ add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
   g_autoptr (sqlite3_stmt) stmt = reel_sql_prepare (
       self->db,
       "SELECT t.id, t.backend, t.model, t.media, t.duration, t.seed, t.cost,"
-      "  t.kind, t.prompt, t.media_sha256, t.thumbnail, t.width, t.height, t.fps"
+      "  t.kind, t.prompt, t.media_sha256, t.thumbnail, t.width, t.height, t.fps,"
+      "  t.currency, t.actual_prompt, t.usage, t.billed_seconds"
       " FROM takes t WHERE t.shot_id = ? ORDER BY t.id",
       NULL);
 
@@ -78,6 +112,7 @@ add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "fps");
       json_builder_add_double_value (builder, sqlite3_column_double (stmt, 13));
+      add_service_report (builder, stmt, 14);
       json_builder_end_object (builder);
     }
 
@@ -159,6 +194,58 @@ add_settings (ReelProject *self, JsonBuilder *builder)
   json_builder_add_string_value (builder, self->language);
   json_builder_set_member_name (builder, "schema_version");
   json_builder_add_int_value (builder, REEL_PROJECT_SCHEMA_VERSION);
+}
+
+/* The budget, and every charge of the spending ledger. */
+static void
+add_spending (ReelProject *self, JsonBuilder *builder)
+{
+  g_autoptr (GPtrArray) ledger = reel_project_list_ledger (self);
+  const char *currency;
+  double      budget;
+
+  json_builder_set_member_name (builder, "budget");
+  if (reel_project_get_budget (self, &budget, &currency))
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "amount");
+      json_builder_add_double_value (builder, budget);
+      json_builder_set_member_name (builder, "currency");
+      json_builder_add_string_value (builder, currency);
+      json_builder_set_member_name (builder, "spent");
+      json_builder_add_double_value (builder, reel_project_get_spent (self, currency));
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  json_builder_set_member_name (builder, "ledger");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ledger->len; i++)
+    {
+      const ReelLedgerEntry *entry = g_ptr_array_index (ledger, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "job");
+      json_builder_add_int_value (builder, entry->job_id);
+      json_builder_set_member_name (builder, "take");
+      if (entry->take_id != 0)
+        json_builder_add_int_value (builder, entry->take_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "backend");
+      json_builder_add_string_value (builder, entry->backend);
+      json_builder_set_member_name (builder, "amount");
+      json_builder_add_double_value (builder, entry->amount);
+      json_builder_set_member_name (builder, "currency");
+      json_builder_add_string_value (builder, entry->currency);
+      json_builder_set_member_name (builder, "note");
+      json_builder_add_string_value (builder, entry->note);
+      json_builder_set_member_name (builder, "created");
+      json_builder_add_int_value (builder, entry->created);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 static void
@@ -246,6 +333,7 @@ reel_project_to_json (ReelProject *self)
   total = add_scenes (self, builder);
   json_builder_set_member_name (builder, "duration");
   json_builder_add_double_value (builder, total);
+  add_spending (self, builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
