@@ -20,9 +20,13 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "reel-cue-editor.h"
+#include "reel-marker-editor.h"
 #include "reel-media-store.h"
+#include "reel-music-editor.h"
 #include "reel-project-cut.h"
 #include "reel-timeline-view.h"
+#include "reel-transition-editor.h"
 #include "reel-window.h"
 
 #define PAD_X 16.0
@@ -1233,215 +1237,35 @@ remove_marker_action (GtkWidget *widget, const char *action_name, GVariant *para
 /* Popovers */
 
 static void
-show_popover (ReelTimelineView *self, GtkWidget *content, const graphene_rect_t *at)
+show_popover (ReelTimelineView *self, GtkWidget *editor, const graphene_rect_t *at)
 {
   GdkRectangle rect = { (int) at->origin.x, (int) at->origin.y, MAX ((int) at->size.width, 1),
                         MAX ((int) at->size.height, 1) };
 
   gtk_popover_popdown (self->popover);
-  gtk_popover_set_child (self->popover, content);
+  gtk_popover_set_child (self->popover, editor);
   gtk_popover_set_pointing_to (self->popover, &rect);
   gtk_popover_popup (self->popover);
-}
-
-static GtkWidget *
-popover_box (const char *heading)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 10);
-  GtkWidget *label = gtk_label_new (heading);
-
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_box_append (GTK_BOX (box), label);
-  return box;
-}
-
-/* A labelled spin button in @grid's @row; the label names it for screen readers. */
-static GtkSpinButton *
-add_spin_row (GtkGrid    *grid,
-              int         row,
-              const char *label_text,
-              double      min,
-              double      max,
-              double      step,
-              guint       digits,
-              double      value)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
-
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
-  gtk_widget_set_hexpand (spin, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), spin);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label,
-                                  NULL, -1);
-  gtk_grid_attach (grid, label, 0, row, 1, 1);
-  gtk_grid_attach (grid, spin, 1, row, 1, 1);
-  return GTK_SPIN_BUTTON (spin);
-}
-
-static GtkWidget *
-button_row (void)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-
-  gtk_widget_set_halign (row, GTK_ALIGN_END);
-  gtk_widget_set_margin_top (row, 4);
-  return row;
-}
-
-static GtkWidget *
-add_button (GtkWidget *row, const char *label, const char *style)
-{
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
-
-  if (style != NULL)
-    gtk_widget_add_css_class (button, style);
-  gtk_box_append (GTK_BOX (row), button);
-  return button;
-}
-
-/* Transition */
-
-typedef struct
-{
-  ReelTimelineView *view;
-  gint64            shot_id;
-  GtkCheckButton   *crossfade;
-  GtkSpinButton    *length;
-} TransitionForm;
-
-static void
-transition_apply_cb (GtkButton *button, TransitionForm *form)
-{
-  gboolean crossfade = gtk_check_button_get_active (form->crossfade);
-
-  gtk_widget_activate_action (GTK_WIDGET (form->view), "clip.set-transition", "(xsd)",
-                              form->shot_id, crossfade ? "crossfade" : "cut",
-                              gtk_spin_button_get_value (form->length));
-  gtk_popover_popdown (form->view->popover);
-}
-
-static void
-transition_kind_cb (GtkCheckButton *check, TransitionForm *form)
-{
-  gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (form->length)),
-                            gtk_check_button_get_active (form->crossfade));
 }
 
 void
 reel_timeline_view_edit_transition (ReelTimelineView *self, gint64 shot_id)
 {
-  g_autofree char *heading = NULL;
-  TransitionForm  *form;
-  GtkWidget       *box, *cut, *crossfade, *grid, *row, *apply;
-  ReelCutItem     *item = NULL;
   guint            index = 0;
   graphene_point_t knob;
 
   g_return_if_fail (REEL_IS_TIMELINE_VIEW (self));
 
+  /* The first clip has no cut into it. */
   for (guint i = 1; i < n_items (self); i++)
     if (item_at (self, i)->shot_id == shot_id)
-      {
-        item = item_at (self, i);
-        index = i;
-      }
-  if (item == NULL)
+      index = i;
+  if (index == 0)
     return;
 
-  /* Translators: the popover of the cut between two shots; %s is the later shot's number */
-  heading = g_strdup_printf (_ ("Into Shot %s"), item->shot_number);
-  box = popover_box (heading);
-  form = g_new0 (TransitionForm, 1);
-  form->view = self;
-  form->shot_id = shot_id;
-  g_object_set_data_full (G_OBJECT (box), "form", form, g_free);
-
-  cut = gtk_check_button_new_with_mnemonic (_ ("_Cut"));
-  crossfade = gtk_check_button_new_with_mnemonic (_ ("Cross_fade"));
-  gtk_check_button_set_group (GTK_CHECK_BUTTON (crossfade), GTK_CHECK_BUTTON (cut));
-  gtk_check_button_set_active (
-      GTK_CHECK_BUTTON (item->transition == REEL_TRANSITION_CROSSFADE ? crossfade : cut), TRUE);
-  form->crossfade = GTK_CHECK_BUTTON (crossfade);
-  gtk_box_append (GTK_BOX (box), cut);
-  gtk_box_append (GTK_BOX (box), crossfade);
-
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  form->length = add_spin_row (
-      GTK_GRID (grid), 0, _ ("_Length (s)"), 1.0 / MAX (self->cut->fps, 1), 10, 0.1, 2,
-      item->transition == REEL_TRANSITION_CROSSFADE && item->transition_duration > 0
-          ? item->transition_duration
-          : 0.5);
-  gtk_box_append (GTK_BOX (box), grid);
-  transition_kind_cb (NULL, form);
-  g_signal_connect (crossfade, "toggled", G_CALLBACK (transition_kind_cb), form);
-
-  row = button_row ();
-  apply = add_button (row, _ ("_Apply"), "suggested-action");
-  g_signal_connect (apply, "clicked", G_CALLBACK (transition_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), row);
-
   knob = cut_knob (self, index);
-  show_popover (self, box,
+  show_popover (self, reel_transition_editor_new (item_at (self, index), self->cut->fps),
                 &GRAPHENE_RECT_INIT (knob.x - KNOB_R, knob.y - KNOB_R, 2 * KNOB_R, 2 * KNOB_R));
-}
-
-/* Cue */
-
-typedef struct
-{
-  ReelTimelineView *view;
-  gint64            shot_id;
-  guint             caption_index;
-  char             *text;
-  double            start;
-  double            duration;
-  GtkEditable      *entry;
-  GtkSpinButton    *start_spin;
-  GtkSpinButton    *length_spin;
-} CueForm;
-
-static void
-cue_form_free (gpointer data)
-{
-  CueForm *form = data;
-
-  g_free (form->text);
-  g_free (form);
-}
-
-static void
-cue_apply_cb (GtkWidget *widget, CueForm *form)
-{
-  const char *text = gtk_editable_get_text (form->entry);
-  double      start = gtk_spin_button_get_value (form->start_spin);
-  double      length = gtk_spin_button_get_value (form->length_spin);
-
-  if (fabs (start - form->start) > 0.004 || fabs (length - form->duration) > 0.004)
-    gtk_widget_activate_action (GTK_WIDGET (form->view), "cue.set-timing", "(xudd)", form->shot_id,
-                                form->caption_index, start, length);
-  if (g_strcmp0 (text, form->text) != 0 && *text != '\0')
-    gtk_widget_activate_action (GTK_WIDGET (form->view), "cue.set-text", "(xus)", form->shot_id,
-                                form->caption_index, text);
-  gtk_popover_popdown (form->view->popover);
-}
-
-static void
-cue_reset_cb (GtkButton *button, CueForm *form)
-{
-  gtk_widget_activate_action (GTK_WIDGET (form->view), "cue.reset-timing", "(xu)", form->shot_id,
-                              form->caption_index);
-  gtk_popover_popdown (form->view->popover);
 }
 
 static ReelCutItem *
@@ -1456,202 +1280,39 @@ item_of_shot (ReelTimelineView *self, gint64 shot_id)
 static void
 edit_cue (ReelTimelineView *self, guint index)
 {
-  ReelCutCue      *cue = g_ptr_array_index (self->cut->cues, index);
-  ReelCutItem     *item = item_of_shot (self, cue->shot_id);
-  g_autofree char *heading = NULL;
-  CueForm         *form;
-  GtkWidget       *box, *entry, *grid, *row, *reset, *apply;
-  graphene_rect_t  rect = cue_rect (self, index);
+  ReelCutCue     *cue = g_ptr_array_index (self->cut->cues, index);
+  ReelCutItem    *item = item_of_shot (self, cue->shot_id);
+  graphene_rect_t rect = cue_rect (self, index);
 
-  if (item == NULL)
-    return;
-
-  heading = cue->speaker != NULL && *cue->speaker != '\0'
-                /* Translators: the caption popover's heading: the speaker and the shot number */
-                ? g_strdup_printf (_ ("%s, Shot %s"), cue->speaker, item->shot_number)
-                : g_strdup_printf (_ ("Caption, Shot %s"), item->shot_number);
-  box = popover_box (heading);
-  form = g_new0 (CueForm, 1);
-  form->view = self;
-  form->shot_id = cue->shot_id;
-  form->caption_index = cue->caption_index;
-  form->text = g_strdup (cue->text);
-  form->start = cue->start - item->start;
-  form->duration = cue->duration;
-  g_object_set_data_full (G_OBJECT (box), "form", form, cue_form_free);
-
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), cue->text != NULL ? cue->text : "");
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 28);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Caption text"), -1);
-  form->entry = GTK_EDITABLE (entry);
-  g_signal_connect (entry, "activate", G_CALLBACK (cue_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), entry);
-
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  form->start_spin = add_spin_row (GTK_GRID (grid), 0, _ ("_Start in the shot (s)"), 0,
-                                   MAX (item->duration - 0.04, 0), 0.1, 2, form->start);
-  form->length_spin = add_spin_row (GTK_GRID (grid), 1, _ ("_Length (s)"), 0.1,
-                                    MAX (item->duration, 0.1), 0.1, 2, form->duration);
-  gtk_box_append (GTK_BOX (box), grid);
-
-  {
-    GtkWidget *hint
-        = gtk_label_new (cue->timing_set ? _ ("Timed by hand") : _ ("Timed by reading speed"));
-    gtk_label_set_xalign (GTK_LABEL (hint), 0);
-    gtk_widget_add_css_class (hint, "dim-label");
-    gtk_widget_add_css_class (hint, "caption");
-    gtk_box_append (GTK_BOX (box), hint);
-  }
-
-  row = button_row ();
-  reset = add_button (row, _ ("_Reset Timing"), NULL);
-  gtk_widget_set_sensitive (reset, cue->timing_set);
-  g_signal_connect (reset, "clicked", G_CALLBACK (cue_reset_cb), form);
-  apply = add_button (row, _ ("_Apply"), "suggested-action");
-  g_signal_connect (apply, "clicked", G_CALLBACK (cue_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), row);
-
-  show_popover (self, box, &rect);
-}
-
-/* Music */
-
-typedef struct
-{
-  ReelTimelineView *view;
-  gint64            music_id;
-  GtkSpinButton    *offset;
-  GtkSpinButton    *volume;
-  GtkSpinButton    *fade_in;
-  GtkSpinButton    *fade_out;
-} MusicForm;
-
-static void
-music_apply_cb (GtkButton *button, MusicForm *form)
-{
-  gtk_widget_activate_action (
-      GTK_WIDGET (form->view), "music.update", "(xdddd)", form->music_id,
-      gtk_spin_button_get_value (form->offset), gtk_spin_button_get_value (form->volume) / 100.0,
-      gtk_spin_button_get_value (form->fade_in), gtk_spin_button_get_value (form->fade_out));
-  gtk_popover_popdown (form->view->popover);
-}
-
-static void
-music_remove_cb (GtkButton *button, MusicForm *form)
-{
-  gtk_widget_activate_action (GTK_WIDGET (form->view), "music.remove", "x", form->music_id);
-  gtk_popover_popdown (form->view->popover);
+  if (item != NULL)
+    show_popover (self, reel_cue_editor_new (cue, item), &rect);
 }
 
 static void
 edit_music (ReelTimelineView *self, guint index)
 {
-  ReelMusicTrack *music = g_ptr_array_index (self->cut->music, index);
-  MusicForm      *form = g_new0 (MusicForm, 1);
-  GtkWidget      *box = popover_box (music->name != NULL ? music->name : _ ("Music"));
-  GtkWidget      *grid = gtk_grid_new ();
-  GtkWidget      *row, *remove, *apply;
   graphene_rect_t rect = music_rect (self, index);
 
-  form->view = self;
-  form->music_id = music->id;
-  g_object_set_data_full (G_OBJECT (box), "form", form, g_free);
-
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  form->offset = add_spin_row (GTK_GRID (grid), 0, _ ("_Starts at (s)"), 0, 3600, 0.5, 2,
-                               music->start_offset);
-  form->volume
-      = add_spin_row (GTK_GRID (grid), 1, _ ("_Volume (%)"), 0, 200, 5, 0, music->volume * 100);
-  form->fade_in
-      = add_spin_row (GTK_GRID (grid), 2, _ ("Fade _in (s)"), 0, 60, 0.5, 1, music->fade_in);
-  form->fade_out
-      = add_spin_row (GTK_GRID (grid), 3, _ ("Fade _out (s)"), 0, 60, 0.5, 1, music->fade_out);
-  gtk_box_append (GTK_BOX (box), grid);
-
-  row = button_row ();
-  remove = add_button (row, _ ("_Remove"), "destructive-action");
-  g_signal_connect (remove, "clicked", G_CALLBACK (music_remove_cb), form);
-  apply = add_button (row, _ ("_Apply"), "suggested-action");
-  g_signal_connect (apply, "clicked", G_CALLBACK (music_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), row);
-
   rect.size.width = MIN (rect.size.width, 80);
-  show_popover (self, box, &rect);
-}
-
-/* Marker */
-
-typedef struct
-{
-  ReelTimelineView *view;
-  gint64            marker_id;
-  GtkEditable      *entry;
-} MarkerForm;
-
-static void
-marker_apply_cb (GtkWidget *widget, MarkerForm *form)
-{
-  gtk_widget_activate_action (GTK_WIDGET (form->view), "marker.set-comment", "(xs)",
-                              form->marker_id, gtk_editable_get_text (form->entry));
-  gtk_popover_popdown (form->view->popover);
-}
-
-static void
-marker_delete_cb (GtkButton *button, MarkerForm *form)
-{
-  gtk_widget_activate_action (GTK_WIDGET (form->view), "marker.remove", "x", form->marker_id);
-  gtk_popover_popdown (form->view->popover);
+  show_popover (self, reel_music_editor_new (g_ptr_array_index (self->cut->music, index)), &rect);
 }
 
 void
 reel_timeline_view_edit_marker (ReelTimelineView *self, gint64 marker_id)
 {
-  ReelMarker      *marker;
-  MarkerForm      *form;
-  GtkWidget       *box, *entry, *row, *delete, *apply;
-  g_autofree char *heading = NULL;
-  g_autofree char *at = NULL;
-  double           x;
+  ReelMarker *marker;
+  GtkWidget  *editor;
+  double      x;
 
   g_return_if_fail (REEL_IS_TIMELINE_VIEW (self));
 
   if ((marker = find_marker (self, marker_id)) == NULL)
     return;
 
-  at = format_ruler_time (marker->time);
-  /* Translators: the marker popover's heading; %s is a time such as 0:12 */
-  heading = g_strdup_printf (_ ("Marker at %s"), at);
-  box = popover_box (heading);
-  form = g_new0 (MarkerForm, 1);
-  form->view = self;
-  form->marker_id = marker_id;
-  g_object_set_data_full (G_OBJECT (box), "form", form, g_free);
-
-  entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), marker->comment != NULL ? marker->comment : "");
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 28);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _ ("Comment, e.g. redo: coat colour wrong"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Marker comment"), -1);
-  form->entry = GTK_EDITABLE (entry);
-  g_signal_connect (entry, "activate", G_CALLBACK (marker_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), entry);
-
-  row = button_row ();
-  delete = add_button (row, _ ("_Delete"), "destructive-action");
-  g_signal_connect (delete, "clicked", G_CALLBACK (marker_delete_cb), form);
-  apply = add_button (row, _ ("_Apply"), "suggested-action");
-  g_signal_connect (apply, "clicked", G_CALLBACK (marker_apply_cb), form);
-  gtk_box_append (GTK_BOX (box), row);
-
+  editor = reel_marker_editor_new (marker);
   x = time_to_x (self, marker->time);
-  show_popover (self, box, &GRAPHENE_RECT_INIT (x - 5, RULER_H - 15, 10, 13));
-  gtk_widget_grab_focus (entry);
+  show_popover (self, editor, &GRAPHENE_RECT_INIT (x - 5, RULER_H - 15, 10, 13));
+  gtk_widget_grab_focus (editor);
 }
 
 GtkPopover *
@@ -1973,7 +1634,7 @@ reel_timeline_view_set_cut (ReelTimelineView *self, const ReelCut *cut)
   if (self->selected_shot != 0
       && (self->cut == NULL || item_of_shot (self, self->selected_shot) == NULL))
     select_shot (self, 0);
-  /* An open popover stays: its form holds ids, not pointers into the cut,
+  /* An open popover stays: its editor holds ids, not pointers into the cut,
    * and the preview hands over the same cut again with its cards. */
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
