@@ -28,6 +28,7 @@
 #include "reel-timeline-view.h"
 #include "reel-transition-editor.h"
 #include "reel-window.h"
+#include "storyreel-ui-resources.h"
 
 #define PAD_X 16.0
 #define END_ROOM 48.0
@@ -1778,11 +1779,7 @@ reel_timeline_view_dispose (GObject *object)
   ReelTimelineView *self = REEL_TIMELINE_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->popover != NULL)
-    {
-      gtk_widget_unparent (GTK_WIDGET (self->popover));
-      self->popover = NULL;
-    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->project);
 
   G_OBJECT_CLASS (reel_timeline_view_parent_class)->dispose (object);
@@ -1891,6 +1888,17 @@ reel_timeline_view_class_init (ReelTimelineViewClass *klass)
                                    set_marker_comment_action);
   gtk_widget_class_install_action (widget_class, "marker.remove", "x", remove_marker_action);
 
+  storyreel_ui_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/storyreel/Storyreel/reel-timeline-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelTimelineView, popover);
+  gtk_widget_class_bind_template_callback (widget_class, drag_begin_cb);
+  gtk_widget_class_bind_template_callback (widget_class, drag_update_cb);
+  gtk_widget_class_bind_template_callback (widget_class, drag_end_cb);
+  gtk_widget_class_bind_template_callback (widget_class, motion_cb);
+  gtk_widget_class_bind_template_callback (widget_class, scroll_cb);
+
   gtk_widget_class_set_css_name (widget_class, "timelineview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1898,37 +1906,12 @@ reel_timeline_view_class_init (ReelTimelineViewClass *klass)
 static void
 reel_timeline_view_init (ReelTimelineView *self)
 {
-  GtkGesture         *drag = gtk_gesture_drag_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkEventController *scroll
-      = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->zoom = REEL_TIMELINE_DEFAULT_ZOOM;
   self->cancellable = g_cancellable_new ();
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_texture);
   self->thumbnails_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Timeline"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _ ("Shots, cuts, captions, music and markers of the film"), -1);
-
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-
-  g_signal_connect (scroll, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
-
-  self->popover = GTK_POPOVER (gtk_popover_new ());
-  gtk_popover_set_position (self->popover, GTK_POS_BOTTOM);
-  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
 }
 
 GtkWidget *
