@@ -1094,6 +1094,20 @@ set_trim_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 }
 
 static void
+set_duration_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTimelineView *self = REEL_TIMELINE_VIEW (widget);
+  g_autoptr (GError) error = NULL;
+  gint64 shot_id;
+  double duration;
+
+  g_variant_get (parameter, "(xd)", &shot_id, &duration);
+  if (self->project != NULL
+      && !reel_project_set_shot_duration (self->project, shot_id, duration, &error))
+    report (self, _ ("Could Not Change the Shot’s Length"), error);
+}
+
+static void
 move_clip_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelTimelineView *self = REEL_TIMELINE_VIEW (widget);
@@ -1439,12 +1453,10 @@ finish_clip_drag (ReelTimelineView *self)
         if (whole_media)
           {
             /* A card or a still lasts as long as the shot: the drag sets that. */
-            g_autoptr (GError) error = NULL;
             double duration = MAX (snap_to_frame (self, item->duration + delta), 0.25);
 
-            if (self->project != NULL
-                && !reel_project_set_shot_duration (self->project, item->shot_id, duration, &error))
-              report (self, _ ("Could Not Change the Shot’s Length"), error);
+            gtk_widget_activate_action (GTK_WIDGET (self), "clip.set-duration", "(xd)",
+                                        item->shot_id, duration);
           }
         else
           {
@@ -1877,6 +1889,7 @@ reel_timeline_view_class_init (ReelTimelineViewClass *klass)
   gtk_widget_class_install_action (widget_class, "clip.set-transition", "(xsd)",
                                    set_transition_action);
   gtk_widget_class_install_action (widget_class, "clip.set-trim", "(xdd)", set_trim_action);
+  gtk_widget_class_install_action (widget_class, "clip.set-duration", "(xd)", set_duration_action);
   gtk_widget_class_install_action (widget_class, "clip.move", "(xu)", move_clip_action);
   gtk_widget_class_install_action (widget_class, "cue.set-timing", "(xudd)", set_cue_timing_action);
   gtk_widget_class_install_action (widget_class, "cue.reset-timing", "(xu)",
