@@ -62,102 +62,104 @@ span_part (double x, const graphene_rect_t *rect, gboolean joined_before, gboole
   return SPAN_BODY;
 }
 
-static Hit
-hit_test (ReelTimelineView *self, double x, double y)
+/* Where span @index of a row (a clip, a cue) is drawn. */
+typedef graphene_rect_t (*SpanRectFunc) (ReelTimelineView *self, guint index);
+
+/* Which part of span @index, in a row of @n spans that @span_rect places,
+ * the pointer at @x takes; its neighbours decide whether its edges are
+ * joined. */
+static SpanPart
+row_span_part (ReelTimelineView *self, SpanRectFunc span_rect, guint n, guint index, double x)
 {
-  Hit hit = { HIT_NONE, 0 };
+  graphene_rect_t rect = span_rect (self, index);
+  gboolean        joined_before = FALSE, joined_after = FALSE;
 
-  if (self->cut == NULL)
-    return hit;
-
-  if (y < RULER_H)
+  if (index > 0)
     {
-      for (guint i = 0; i < self->cut->markers->len; i++)
-        {
-          ReelMarker *marker = g_ptr_array_index (self->cut->markers, i);
-
-          if (fabs (x - time_to_x (self, marker->time)) <= 7 && y >= RULER_H - 16)
-            return (Hit){ HIT_MARKER, i };
-        }
-      return (Hit){ HIT_RULER, 0 };
+      graphene_rect_t before = span_rect (self, index - 1);
+      joined_before = spans_meet (before.origin.x + before.size.width, rect.origin.x);
     }
+  if (index + 1 < n)
+    joined_after
+        = spans_meet (rect.origin.x + rect.size.width, span_rect (self, index + 1).origin.x);
 
-  if (y >= VIDEO_Y && y < VIDEO_Y + VIDEO_H)
+  return span_part (x, &rect, joined_before, joined_after);
+}
+
+/* What @part of span @index is, as the kinds of its row name them. */
+static Hit
+span_hit (SpanPart part, HitKind start, HitKind end, HitKind body, guint index)
+{
+  switch (part)
     {
-      for (guint i = 1; i < n_items (self); i++)
-        {
-          graphene_point_t knob = cut_knob (self, i);
-
-          if (hypot (x - knob.x, y - knob.y) <= KNOB_R + 2)
-            return (Hit){ HIT_CUT, i };
-        }
-      /* Later clips lie over earlier ones in a crossfade. */
-      for (guint i = n_items (self); i > 0; i--)
-        {
-          graphene_rect_t rect = clip_rect (self, i - 1);
-          gboolean        joined_before = FALSE, joined_after = FALSE;
-
-          if (i - 1 > 0)
-            {
-              graphene_rect_t before = clip_rect (self, i - 2);
-              joined_before = spans_meet (before.origin.x + before.size.width, rect.origin.x);
-            }
-          if (i < n_items (self))
-            joined_after
-                = spans_meet (rect.origin.x + rect.size.width, clip_rect (self, i).origin.x);
-
-          switch (span_part (x, &rect, joined_before, joined_after))
-            {
-              case SPAN_START:
-                return (Hit){ HIT_CLIP_START, i - 1 };
-              case SPAN_END:
-                return (Hit){ HIT_CLIP_END, i - 1 };
-              case SPAN_BODY:
-                return (Hit){ HIT_CLIP, i - 1 };
-              case SPAN_OUTSIDE:
-                break;
-              default:
-                break;
-            }
-        }
-      return hit;
+      case SPAN_START:
+        return (Hit){ start, index };
+      case SPAN_END:
+        return (Hit){ end, index };
+      case SPAN_BODY:
+        return (Hit){ body, index };
+      case SPAN_OUTSIDE:
+      default:
+        return (Hit){ HIT_NONE, 0 };
     }
+}
 
-  if (y >= CAPTION_Y && y < CAPTION_Y + CAPTION_H)
+/* On the ruler: a marker's flag, else the ruler itself. */
+static Hit
+hit_ruler (ReelTimelineView *self, double x, double y)
+{
+  for (guint i = 0; i < self->cut->markers->len; i++)
     {
-      guint n_cues = self->cut->cues->len;
+      ReelMarker *marker = g_ptr_array_index (self->cut->markers, i);
 
-      for (guint i = 0; i < n_cues; i++)
-        {
-          graphene_rect_t rect = cue_rect (self, i);
-          gboolean        joined_before = FALSE, joined_after = FALSE;
-
-          if (i > 0)
-            {
-              graphene_rect_t before = cue_rect (self, i - 1);
-              joined_before = spans_meet (before.origin.x + before.size.width, rect.origin.x);
-            }
-          if (i + 1 < n_cues)
-            joined_after
-                = spans_meet (rect.origin.x + rect.size.width, cue_rect (self, i + 1).origin.x);
-
-          switch (span_part (x, &rect, joined_before, joined_after))
-            {
-              case SPAN_START:
-                return (Hit){ HIT_CUE_START, i };
-              case SPAN_END:
-                return (Hit){ HIT_CUE_END, i };
-              case SPAN_BODY:
-                return (Hit){ HIT_CUE, i };
-              case SPAN_OUTSIDE:
-                break;
-              default:
-                break;
-            }
-        }
-      return hit;
+      if (fabs (x - time_to_x (self, marker->time)) <= 7 && y >= RULER_H - 16)
+        return (Hit){ HIT_MARKER, i };
     }
+  return (Hit){ HIT_RULER, 0 };
+}
 
+/* On the video track: the knob of a cut, else an edge or the body of a clip. */
+static Hit
+hit_video (ReelTimelineView *self, double x, double y)
+{
+  for (guint i = 1; i < n_items (self); i++)
+    {
+      graphene_point_t knob = cut_knob (self, i);
+
+      if (hypot (x - knob.x, y - knob.y) <= KNOB_R + 2)
+        return (Hit){ HIT_CUT, i };
+    }
+  /* Later clips lie over earlier ones in a crossfade. */
+  for (guint i = n_items (self); i > 0; i--)
+    {
+      SpanPart part = row_span_part (self, clip_rect, n_items (self), i - 1, x);
+
+      if (part != SPAN_OUTSIDE)
+        return span_hit (part, HIT_CLIP_START, HIT_CLIP_END, HIT_CLIP, i - 1);
+    }
+  return (Hit){ HIT_NONE, 0 };
+}
+
+/* On the caption track: an edge or the body of a cue. */
+static Hit
+hit_captions (ReelTimelineView *self, double x)
+{
+  guint n_cues = self->cut->cues->len;
+
+  for (guint i = 0; i < n_cues; i++)
+    {
+      SpanPart part = row_span_part (self, cue_rect, n_cues, i, x);
+
+      if (part != SPAN_OUTSIDE)
+        return span_hit (part, HIT_CUE_START, HIT_CUE_END, HIT_CUE, i);
+    }
+  return (Hit){ HIT_NONE, 0 };
+}
+
+/* Below the captions: a music row. */
+static Hit
+hit_music (ReelTimelineView *self, double x, double y)
+{
   for (guint i = 0; i < n_music (self); i++)
     {
       graphene_rect_t rect = music_rect (self, i);
@@ -165,7 +167,22 @@ hit_test (ReelTimelineView *self, double x, double y)
       if (rect_contains (&rect, x, y))
         return (Hit){ HIT_MUSIC, i };
     }
-  return hit;
+  return (Hit){ HIT_NONE, 0 };
+}
+
+/* The part of the view under (@x, @y), track by track from the top. */
+static Hit
+hit_test (ReelTimelineView *self, double x, double y)
+{
+  if (self->cut == NULL)
+    return (Hit){ HIT_NONE, 0 };
+  if (y < RULER_H)
+    return hit_ruler (self, x, y);
+  if (y >= VIDEO_Y && y < VIDEO_Y + VIDEO_H)
+    return hit_video (self, x, y);
+  if (y >= CAPTION_Y && y < CAPTION_Y + CAPTION_H)
+    return hit_captions (self, x);
+  return hit_music (self, x, y);
 }
 
 /* Gestures */
