@@ -192,6 +192,77 @@ snapshot_ruler (ReelTimelineView *self, GtkSnapshot *snapshot, double width, con
     }
 }
 
+/* The clip's strip of frames, tiled across it; the shot's text while none
+ * is decoded yet (or the card is not rendered yet). */
+static void
+snapshot_clip_frames (ReelTimelineView      *self,
+                      GtkSnapshot           *snapshot,
+                      ReelCutItem           *item,
+                      const graphene_rect_t *rect)
+{
+  double      times[3];
+  guint       n_times = _reel_timeline_view_clip_frame_times (self, item, times, 3);
+  GdkTexture *first = NULL;
+  double      tile_h = rect->size.height - 4;
+  double      tile_w;
+  guint       n_tiles;
+
+  for (guint k = 0; k < n_times && first == NULL; k++)
+    first = _reel_timeline_view_lookup_thumbnail (self, item, times[k]);
+
+  if (first == NULL)
+    {
+      append_text (self, snapshot, item->text != NULL ? item->text : "", rect->origin.x + 8,
+                   rect->origin.y + 26, rect->size.width - 16, FALSE, TRUE,
+                   &(GdkRGBA){ 1, 1, 1, 0.75 });
+      return;
+    }
+
+  tile_w = tile_h * gdk_texture_get_width (first) / MAX (gdk_texture_get_height (first), 1);
+  n_tiles = (guint) ceil (rect->size.width / MAX (tile_w, 8));
+  for (guint t = 0; t < n_tiles; t++)
+    {
+      double      x = rect->origin.x + t * tile_w;
+      guint       k = MIN ((guint) ((t + 0.5) * n_times / MAX (n_tiles, 1)), n_times - 1);
+      GdkTexture *texture = _reel_timeline_view_lookup_thumbnail (self, item, times[k]);
+
+      if (texture == NULL)
+        texture = first;
+      gtk_snapshot_append_texture (snapshot, texture,
+                                   &GRAPHENE_RECT_INIT (x, rect->origin.y + 2, tile_w, tile_h));
+    }
+  /* A little shade on top so the shot number stays legible. */
+  gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 0, 0, 0, 0.08 }, rect);
+}
+
+/* The clip's border: the accent with trim handles when it is selected. */
+static void
+snapshot_clip_border (ReelTimelineView      *self,
+                      GtkSnapshot           *snapshot,
+                      const graphene_rect_t *rect,
+                      gboolean               selected)
+{
+  GdkRGBA accent = style_color (GTK_WIDGET (self), "accent_bg_color", "#3584e4");
+  GdkRGBA white = { 1, 1, 1, 1 };
+
+  if (!selected)
+    {
+      append_outline (snapshot, rect, CLIP_RADIUS, 1, &(GdkRGBA){ 0, 0, 0, 0.35 });
+      return;
+    }
+
+  append_outline (snapshot, rect, CLIP_RADIUS, 2.5, &accent);
+  /* Trim handles */
+  append_rounded (
+      snapshot,
+      &GRAPHENE_RECT_INIT (rect->origin.x + 1, rect->origin.y + 14, 4, rect->size.height - 28), 2,
+      &white);
+  append_rounded (snapshot,
+                  &GRAPHENE_RECT_INIT (rect->origin.x + rect->size.width - 5, rect->origin.y + 14,
+                                       4, rect->size.height - 28),
+                  2, &white);
+}
+
 static void
 snapshot_clip (ReelTimelineView      *self,
                GtkSnapshot           *snapshot,
@@ -200,16 +271,11 @@ snapshot_clip (ReelTimelineView      *self,
                double                 alpha)
 {
   ReelCutItem   *item = item_at (self, index);
-  gboolean       selected = item->shot_id == self->selected_shot;
-  GdkRGBA        accent = style_color (GTK_WIDGET (self), "accent_bg_color", "#3584e4");
   GdkRGBA        base = item->animatic_fallback ? (GdkRGBA){ 0.22, 0.24, 0.3, 1 }
                                                 : (GdkRGBA){ 0.12, 0.12, 0.14, 1 };
   GdkRGBA        white = { 1, 1, 1, 1 };
   GdkRGBA        pill = { 0, 0, 0, 0.62 };
   GskRoundedRect rounded;
-  double         times[3];
-  guint          n_times = _reel_timeline_view_clip_frame_times (self, item, times, 3);
-  GdkTexture    *first = NULL;
 
   if (alpha < 1)
     gtk_snapshot_push_opacity (snapshot, alpha);
@@ -217,39 +283,7 @@ snapshot_clip (ReelTimelineView      *self,
   gsk_rounded_rect_init_from_rect (&rounded, rect, MIN (CLIP_RADIUS, rect->size.width / 2));
   gtk_snapshot_push_rounded_clip (snapshot, &rounded);
   gtk_snapshot_append_color (snapshot, &base, rect);
-
-  for (guint k = 0; k < n_times && first == NULL; k++)
-    first = _reel_timeline_view_lookup_thumbnail (self, item, times[k]);
-
-  if (first != NULL)
-    {
-      double tile_h = rect->size.height - 4;
-      double tile_w
-          = tile_h * gdk_texture_get_width (first) / MAX (gdk_texture_get_height (first), 1);
-      guint n_tiles = (guint) ceil (rect->size.width / MAX (tile_w, 8));
-
-      for (guint t = 0; t < n_tiles; t++)
-        {
-          double      x = rect->origin.x + t * tile_w;
-          guint       k = MIN ((guint) ((t + 0.5) * n_times / MAX (n_tiles, 1)), n_times - 1);
-          GdkTexture *texture = _reel_timeline_view_lookup_thumbnail (self, item, times[k]);
-
-          if (texture == NULL)
-            texture = first;
-          gtk_snapshot_append_texture (snapshot, texture,
-                                       &GRAPHENE_RECT_INIT (x, rect->origin.y + 2, tile_w, tile_h));
-        }
-      /* A little shade on top so the shot number stays legible. */
-      gtk_snapshot_append_color (snapshot, &(GdkRGBA){ 0, 0, 0, 0.08 }, rect);
-    }
-  else
-    {
-      /* Not decoded yet (or the card is not rendered yet): the shot's text. */
-      append_text (self, snapshot, item->text != NULL ? item->text : "", rect->origin.x + 8,
-                   rect->origin.y + 26, rect->size.width - 16, FALSE, TRUE,
-                   &(GdkRGBA){ 1, 1, 1, 0.75 });
-    }
-
+  snapshot_clip_frames (self, snapshot, item, rect);
   append_badge (self, snapshot, item->shot_number != NULL ? item->shot_number : "?",
                 rect->origin.x + 5, rect->origin.y + 5, rect->size.width - 10, &pill, &white);
   if (item->animatic_fallback && rect->size.width > 90)
@@ -258,21 +292,7 @@ snapshot_clip (ReelTimelineView      *self,
                   &(GdkRGBA){ 0.95, 0.75, 0.2, 0.9 }, &(GdkRGBA){ 0.1, 0.1, 0.1, 1 });
   gtk_snapshot_pop (snapshot);
 
-  if (selected)
-    {
-      append_outline (snapshot, rect, CLIP_RADIUS, 2.5, &accent);
-      /* Trim handles */
-      append_rounded (
-          snapshot,
-          &GRAPHENE_RECT_INIT (rect->origin.x + 1, rect->origin.y + 14, 4, rect->size.height - 28),
-          2, &white);
-      append_rounded (snapshot,
-                      &GRAPHENE_RECT_INIT (rect->origin.x + rect->size.width - 5,
-                                           rect->origin.y + 14, 4, rect->size.height - 28),
-                      2, &white);
-    }
-  else
-    append_outline (snapshot, rect, CLIP_RADIUS, 1, &(GdkRGBA){ 0, 0, 0, 0.35 });
+  snapshot_clip_border (self, snapshot, rect, item->shot_id == self->selected_shot);
 
   if (alpha < 1)
     gtk_snapshot_pop (snapshot);
@@ -413,6 +433,51 @@ snapshot_playhead (ReelTimelineView *self, GtkSnapshot *snapshot, double height)
   append_rounded (snapshot, &GRAPHENE_RECT_INIT (x - 6, 2, 12, 12), 3, &red);
 }
 
+/* The clips in place, except @dragged (G_MAXUINT: none); a clip whose edge
+ * is being dragged is drawn as the trim will leave it. */
+static void
+snapshot_clips (ReelTimelineView *self, GtkSnapshot *snapshot, guint dragged)
+{
+  for (guint i = 0; i < n_items (self); i++)
+    {
+      graphene_rect_t rect = clip_rect (self, i);
+
+      if (i == dragged)
+        continue;
+      if (self->drag_moved && self->drag_hit.index == i)
+        {
+          /* A trim in progress: the clip as it will be. */
+          if (self->drag_hit.kind == HIT_CLIP_START)
+            {
+              rect.origin.x += self->drag_dx;
+              rect.size.width = MAX (rect.size.width - self->drag_dx, 2);
+            }
+          else if (self->drag_hit.kind == HIT_CLIP_END)
+            rect.size.width = MAX (rect.size.width + self->drag_dx, 2);
+        }
+      snapshot_clip (self, snapshot, i, &rect, 1.0);
+    }
+}
+
+/* A clip being moved: lifted under the pointer, with a bar where it will land. */
+static void
+snapshot_dragged_clip (ReelTimelineView *self, GtkSnapshot *snapshot, guint dragged)
+{
+  GdkRGBA         accent = style_color (GTK_WIDGET (self), "accent_bg_color", "#3584e4");
+  graphene_rect_t rect = clip_rect (self, dragged);
+  guint           slot = clip_drop_slot (self, self->drag_start_x + self->drag_dx);
+  double          x;
+
+  rect.origin.x += self->drag_dx;
+  rect.origin.y -= 3;
+  snapshot_clip (self, snapshot, dragged, &rect, 0.75);
+
+  /* Where it will land: a bar at the gap between two clips. */
+  x = slot < n_items (self) ? clip_rect (self, slot).origin.x
+                            : time_to_x (self, film_duration (self));
+  append_rounded (snapshot, &GRAPHENE_RECT_INIT (x - 2, VIDEO_Y - 4, 4, VIDEO_H + 8), 2, &accent);
+}
+
 void
 _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
@@ -420,7 +485,6 @@ _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   double            width = gtk_widget_get_width (widget);
   double            height = gtk_widget_get_height (widget);
   GdkRGBA           fg;
-  GdkRGBA           accent = style_color (widget, "accent_bg_color", "#3584e4");
   guint             dragged = G_MAXUINT;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
@@ -441,55 +505,16 @@ _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->drag_moved && self->drag_hit.kind == HIT_CLIP)
     dragged = self->drag_hit.index;
 
-  for (guint i = 0; i < n_items (self); i++)
-    {
-      graphene_rect_t rect = clip_rect (self, i);
-
-      if (i == dragged)
-        continue;
-      if (self->drag_moved && self->drag_hit.index == i)
-        {
-          /* A trim in progress: the clip as it will be. */
-          if (self->drag_hit.kind == HIT_CLIP_START)
-            {
-              rect.origin.x += self->drag_dx;
-              rect.size.width = MAX (rect.size.width - self->drag_dx, 2);
-            }
-          else if (self->drag_hit.kind == HIT_CLIP_END)
-            rect.size.width = MAX (rect.size.width + self->drag_dx, 2);
-        }
-      snapshot_clip (self, snapshot, i, &rect, 1.0);
-    }
+  snapshot_clips (self, snapshot, dragged);
   for (guint i = 1; i < n_items (self); i++)
     snapshot_cut (self, snapshot, i, &fg);
 
   snapshot_cues (self, snapshot, &fg);
   snapshot_music (self, snapshot, &fg);
 
+  /* Over the other tracks, as it is lifted from its own. */
   if (dragged != G_MAXUINT)
-    {
-      graphene_rect_t rect = clip_rect (self, dragged);
-      guint           slot = 0;
-      double          pointer_x = self->drag_start_x + self->drag_dx;
-
-      rect.origin.x += self->drag_dx;
-      rect.origin.y -= 3;
-      snapshot_clip (self, snapshot, dragged, &rect, 0.75);
-
-      /* Where it will land: a bar at the gap between two clips. */
-      for (guint i = 0; i < n_items (self); i++)
-        {
-          graphene_rect_t other = clip_rect (self, i);
-          if (pointer_x > other.origin.x + other.size.width / 2)
-            slot = i + 1;
-        }
-      {
-        double x = slot < n_items (self) ? clip_rect (self, slot).origin.x
-                                         : time_to_x (self, film_duration (self));
-        append_rounded (snapshot, &GRAPHENE_RECT_INIT (x - 2, VIDEO_Y - 4, 4, VIDEO_H + 8), 2,
-                        &accent);
-      }
-    }
+    snapshot_dragged_clip (self, snapshot, dragged);
 
   snapshot_markers (self, snapshot, height);
   snapshot_playhead (self, snapshot, height);

@@ -260,18 +260,10 @@ finish_clip_drag (ReelTimelineView *self)
     {
       case HIT_CLIP:
         {
-          double pointer_x = self->drag_start_x + self->drag_dx;
-          guint  slot = 0;
-          guint  from = self->drag_hit.index;
-          guint  to;
+          guint slot = clip_drop_slot (self, self->drag_start_x + self->drag_dx);
+          guint from = self->drag_hit.index;
+          guint to = slot > from ? slot - 1 : slot;
 
-          for (guint i = 0; i < n_items (self); i++)
-            {
-              graphene_rect_t other = clip_rect (self, i);
-              if (pointer_x > other.origin.x + other.size.width / 2)
-                slot = i + 1;
-            }
-          to = slot > from ? slot - 1 : slot;
           if (to != from)
             gtk_widget_activate_action (GTK_WIDGET (self), "clip.move", "(xu)", item->shot_id, to);
         }

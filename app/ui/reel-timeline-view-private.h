@@ -165,6 +165,22 @@ music_rect (ReelTimelineView *self, guint index)
                              MAX ((film_duration (self) - start) * self->zoom, 4.0), MUSIC_H);
 }
 
+/* Where a clip dropped at @pointer_x lands: before the first clip whose
+ * middle is past it (n_items() at the end). */
+static inline guint
+clip_drop_slot (ReelTimelineView *self, double pointer_x)
+{
+  guint slot = 0;
+
+  for (guint i = 0; i < n_items (self); i++)
+    {
+      graphene_rect_t other = clip_rect (self, i);
+      if (pointer_x > other.origin.x + other.size.width / 2)
+        slot = i + 1;
+    }
+  return slot;
+}
+
 static inline ReelCutItem *
 item_of_shot (ReelTimelineView *self, gint64 shot_id)
 {
