@@ -10,6 +10,10 @@
  * Thumbnails are decoded in a worker thread and cached by file and time;
  * nothing is decoded on the main thread.
  *
+ * A click on a cut, cue, music row or marker opens its editor
+ * (ReelTransitionEditor, ReelCueEditor, ReelMusicEditor, ReelMarkerEditor)
+ * in the view's one popover; the editors apply through the same actions.
+ *
  * This file holds the widget itself: its properties, size, popovers and
  * public API. reel-timeline-view-private.h lists the other parts.
  *
