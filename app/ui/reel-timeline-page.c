@@ -992,6 +992,66 @@ reel_timeline_page_get_property (GObject *object, guint prop_id, GValue *value, 
     }
 }
 
+/* What the page does, for its buttons, keys, the window's menus and tests alike. */
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "preview.play-pause", NULL, play_pause_action);
+  gtk_widget_class_install_action (widget_class, "preview.play", NULL, play_pause_action);
+  gtk_widget_class_install_action (widget_class, "preview.pause", NULL, play_pause_action);
+  gtk_widget_class_install_action (widget_class, "preview.step", "i", step_action);
+  gtk_widget_class_install_action (widget_class, "preview.seek-start", NULL, seek_end_action);
+  gtk_widget_class_install_action (widget_class, "preview.seek-end", NULL, seek_end_action);
+  gtk_widget_class_install_action (widget_class, "timeline.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "timeline.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "timeline.zoom-reset", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "timeline.add-marker", NULL, add_marker_action);
+  gtk_widget_class_install_action (widget_class, "timeline.set-in", NULL, set_in_out_action);
+  gtk_widget_class_install_action (widget_class, "timeline.set-out", NULL, set_in_out_action);
+  gtk_widget_class_install_action (widget_class, "timeline.move-clip-earlier", NULL,
+                                   move_clip_action);
+  gtk_widget_class_install_action (widget_class, "timeline.move-clip-later", NULL,
+                                   move_clip_action);
+  gtk_widget_class_install_action (widget_class, "timeline.import-music", NULL,
+                                   import_music_action);
+  gtk_widget_class_install_action (widget_class, "timeline.edit-cut", NULL, edit_cut_action);
+}
+
+/* Each key is bound to one of the page's actions, so it does what its button
+ * or menu item does. */
+static void
+add_shortcuts (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "preview.play-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "preview.play-pause", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "preview.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "preview.step", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "preview.seek-start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "preview.seek-end", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
+                                       "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "timeline.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
+                                       "timeline.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "timeline.zoom-reset", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "timeline.add-marker", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "timeline.edit-cut", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "timeline.set-in",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "timeline.set-out",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "timeline.move-clip-earlier", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
+                                       "timeline.move-clip-later", NULL);
+}
+
 static void
 reel_timeline_page_class_init (ReelTimelinePageClass *klass)
 {
@@ -1023,54 +1083,8 @@ reel_timeline_page_class_init (ReelTimelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelTimelinePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, ReelTimelinePage, view);
 
-  gtk_widget_class_install_action (widget_class, "preview.play-pause", NULL, play_pause_action);
-  gtk_widget_class_install_action (widget_class, "preview.play", NULL, play_pause_action);
-  gtk_widget_class_install_action (widget_class, "preview.pause", NULL, play_pause_action);
-  gtk_widget_class_install_action (widget_class, "preview.step", "i", step_action);
-  gtk_widget_class_install_action (widget_class, "preview.seek-start", NULL, seek_end_action);
-  gtk_widget_class_install_action (widget_class, "preview.seek-end", NULL, seek_end_action);
-  gtk_widget_class_install_action (widget_class, "timeline.zoom-in", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "timeline.zoom-out", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "timeline.zoom-reset", NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "timeline.add-marker", NULL, add_marker_action);
-  gtk_widget_class_install_action (widget_class, "timeline.set-in", NULL, set_in_out_action);
-  gtk_widget_class_install_action (widget_class, "timeline.set-out", NULL, set_in_out_action);
-  gtk_widget_class_install_action (widget_class, "timeline.move-clip-earlier", NULL,
-                                   move_clip_action);
-  gtk_widget_class_install_action (widget_class, "timeline.move-clip-later", NULL,
-                                   move_clip_action);
-  gtk_widget_class_install_action (widget_class, "timeline.import-music", NULL,
-                                   import_music_action);
-  gtk_widget_class_install_action (widget_class, "timeline.edit-cut", NULL, edit_cut_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "preview.play-pause", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "preview.play-pause", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "preview.step", "i", -1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "preview.step", "i", 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "preview.seek-start", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "preview.seek-end", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
-                                       "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
-                                       "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK,
-                                       "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
-                                       "timeline.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK,
-                                       "timeline.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
-                                       "timeline.zoom-reset", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "timeline.add-marker", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "timeline.edit-cut", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "timeline.set-in",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "timeline.set-out",
-                                       NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
-                                       "timeline.move-clip-earlier", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK,
-                                       "timeline.move-clip-later", NULL);
+  install_actions (widget_class);
+  add_shortcuts (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "timelinepage");

@@ -1,0 +1,214 @@
+/* reel-timeline-view-thumbnails.c
+ *
+ * The frames of the clip strips. They are decoded in a worker thread and
+ * cached by file and time ("path\x1fmilliseconds"), so nothing is decoded on
+ * the main thread and zooming reuses what was decoded; a frame that cannot
+ * be decoded is cached as NULL and not asked for again.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "reel-media-store.h"
+#include "reel-timeline-view-private.h"
+
+typedef struct
+{
+  char       *key;
+  char       *path;
+  double      seconds;
+  GdkTexture *texture;
+} ThumbnailRequest;
+
+/* Frames that cannot be decoded are cached as NULL. */
+static void
+unref_texture (gpointer texture)
+{
+  if (texture != NULL)
+    g_object_unref (texture);
+}
+
+static void
+thumbnail_request_free (gpointer data)
+{
+  ThumbnailRequest *request = data;
+
+  g_free (request->key);
+  g_free (request->path);
+  g_clear_object (&request->texture);
+  g_free (request);
+}
+
+static GdkTexture *
+scaled_texture (cairo_surface_t *frame, int height)
+{
+  int              src_w = cairo_image_surface_get_width (frame);
+  int              src_h = cairo_image_surface_get_height (frame);
+  int              width = MAX (1, (int) lround ((double) src_w * height / MAX (src_h, 1)));
+  cairo_surface_t *scaled = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t         *cr = cairo_create (scaled);
+  g_autoptr (GBytes) bytes = NULL;
+  GdkTexture *texture;
+
+  cairo_scale (cr, (double) width / src_w, (double) height / src_h);
+  cairo_set_source_surface (cr, frame, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (scaled);
+
+  bytes = g_bytes_new (cairo_image_surface_get_data (scaled),
+                       (gsize) cairo_image_surface_get_stride (scaled) * height);
+  /* Cairo's ARGB32 is GDK's default memory format. */
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (scaled));
+  cairo_surface_destroy (scaled);
+  return texture;
+}
+
+static void
+decode_thumbnails_thread (GTask        *task,
+                          gpointer      source,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  GPtrArray *requests = task_data;
+  /* Twice the track height: sharp on HiDPI screens. */
+  int height = (int) THUMB_H * 2;
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ThumbnailRequest *request = g_ptr_array_index (requests, i);
+      g_autoptr (GError) error = NULL;
+      cairo_surface_t *frame;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      frame = reel_media_load_frame (request->path, request->seconds, cancellable, &error);
+      if (frame == NULL)
+        {
+          g_debug ("No thumbnail of %s at %.2f s: %s", request->path, request->seconds,
+                   error->message);
+          continue;
+        }
+      request->texture = scaled_texture (frame, height);
+      cairo_surface_destroy (frame);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReelTimelineView *self = REEL_TIMELINE_VIEW (source);
+  GPtrArray        *requests = g_task_get_task_data (G_TASK (result));
+
+  if (g_task_had_error (G_TASK (result))
+      || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  self->decoding = FALSE;
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ThumbnailRequest *request = g_ptr_array_index (requests, i);
+
+      g_hash_table_remove (self->thumbnails_wanted, request->key);
+      g_hash_table_replace (self->thumbnails, g_strdup (request->key),
+                            request->texture != NULL ? g_object_ref (request->texture) : NULL);
+      if (request->texture != NULL)
+        self->n_thumbnails++;
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* More may have been asked for meanwhile. */
+  _reel_timeline_view_request_thumbnails (self);
+}
+
+void
+_reel_timeline_view_request_thumbnails (ReelTimelineView *self)
+{
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GTask) task = NULL;
+
+  /* Out of sight, nothing is decoded; mapping the view asks again. */
+  if (self->cut == NULL || self->decoding || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
+  for (guint i = 0; i < n_items (self); i++)
+    {
+      ReelCutItem *item = item_at (self, i);
+      double       times[3];
+      guint        n;
+
+      if (item->media_path == NULL)
+        continue;
+      n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
+      for (guint k = 0; k < n; k++)
+        {
+          g_autofree char  *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
+                                                   (gint64) llround (times[k] * 1000));
+          ThumbnailRequest *request;
+
+          if (g_hash_table_contains (self->thumbnails, key)
+              || g_hash_table_contains (self->thumbnails_wanted, key))
+            continue;
+          request = g_new0 (ThumbnailRequest, 1);
+          request->key = g_strdup (key);
+          request->path = g_strdup (item->media_path);
+          request->seconds = times[k];
+          g_hash_table_add (self->thumbnails_wanted, g_steal_pointer (&key));
+          g_ptr_array_add (requests, request);
+        }
+    }
+
+  if (requests->len == 0)
+    return;
+
+  self->decoding = TRUE;
+  task = g_task_new (self, self->cancellable, thumbnails_decoded_cb, NULL);
+  g_task_set_source_tag (task, _reel_timeline_view_request_thumbnails);
+  g_task_set_task_data (task, g_steal_pointer (&requests), (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, decode_thumbnails_thread);
+}
+
+GdkTexture *
+_reel_timeline_view_lookup_thumbnail (ReelTimelineView *self, ReelCutItem *item, double seconds)
+{
+  g_autofree char *key = NULL;
+
+  if (item->media_path == NULL)
+    return NULL;
+  key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
+                         (gint64) llround (seconds * 1000));
+  return g_hash_table_lookup (self->thumbnails, key);
+}
+
+/* The times whose frames a clip's strip shows. */
+guint
+_reel_timeline_view_clip_frame_times (ReelTimelineView *self,
+                                      ReelCutItem      *item,
+                                      double           *times,
+                                      guint             max)
+{
+  double width = item->duration * self->zoom;
+  guint  n = width > 3 * THUMB_H * 16.0 / 9 ? MIN (max, 3u) : 1;
+
+  for (guint k = 0; k < n; k++)
+    {
+      /* Whole tenths of a second, so zooming reuses decoded frames. */
+      double t = item->in_point + item->duration * (k + 0.5) / n;
+      times[k] = round (t * 10) / 10;
+    }
+  return n;
+}
+
+void
+_reel_timeline_view_init_thumbnails (ReelTimelineView *self)
+{
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_texture);
+  self->thumbnails_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
