@@ -652,8 +652,27 @@ reconcile (ReelDashscopeBackend *self,
   if (since == 0)
     return TRUE;
 
-  if ((task_id = find_lost_task (self, context, model, since, error)) == NULL)
-    return error == NULL || *error == NULL;
+  {
+    g_autoptr (GError) lookup_error = NULL;
+
+    task_id = find_lost_task (self, context, model, since, &lookup_error);
+    if (lookup_error != NULL)
+      {
+        /* Still unknown: creating again might pay twice. A transient failure
+         * is tried again later; otherwise the user decides. */
+        g_set_error (
+            error, REEL_BACKEND_ERROR,
+            g_error_matches (lookup_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
+                ? REEL_BACKEND_ERROR_TRANSIENT
+                : REEL_BACKEND_ERROR_PERMANENT,
+            _ ("The reply to an earlier request was lost, and Model Studio’s task list "
+               "could not be read to find its task: %s. Retry makes a new task."),
+            lookup_error->message);
+        return FALSE;
+      }
+    if (task_id == NULL)
+      return TRUE;
+  }
 
   saved = resume_state (task_id, model, 0);
   if (!reel_job_context_save_resume_state (context, task_id, saved))
