@@ -543,6 +543,29 @@ test_dashscope_server_errors (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_dashscope_stopped_while_hung (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
+  ReelFakeServer *server = reel_fake_dashscope_get_server (fixture->dashscope);
+  g_autoptr (Run) run = NULL;
+  g_autofree char *task_id = NULL;
+
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_POLL, REEL_FAKE_FAULT_HANG,
+                                 REEL_FAKE_FAULT_FOREVER);
+  run = run_start (fixture, request);
+  wait_for_requests (server, "GET", "/api/v1/tasks/", 1);
+
+  /* Storyreel quits: the poll that never answers is abandoned at once, and
+   * the task is left running at the service, to be resumed next time. */
+  reel_job_context_stop (run->context, FALSE);
+  run_finish (run, STOP_TIMEOUT_MS);
+  g_assert_error (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (reel_fake_server_count (server, "POST", "/api/v1/tasks/"), ==, 0);
+  task_id = only_task_id (fixture);
+  g_assert_cmpstr (fixture->remote_id, ==, task_id);
+}
+
+static void
 test_dashscope_user_cancel (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
@@ -947,6 +970,25 @@ test_fal_server_errors (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_fal_stopped_while_hung (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  ReelFakeServer *server = reel_fake_fal_get_server (fixture->fal);
+  g_autoptr (Run) run = NULL;
+
+  reel_fake_fal_add_fault (fixture->fal, REEL_FAKE_FAL_STATUS, REEL_FAKE_FAULT_HANG,
+                           REEL_FAKE_FAULT_FOREVER);
+  run = run_start (fixture, request);
+  wait_for_requests (server, "GET", "/fal-ai/wan/requests/", 1);
+
+  reel_job_context_stop (run->context, FALSE);
+  run_finish (run, STOP_TIMEOUT_MS);
+  g_assert_error (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (reel_fake_server_count (server, "PUT", NULL), ==, 0);
+  g_assert_cmpuint (reel_fake_fal_count_cancels (fixture->fal, NULL), ==, 0);
+}
+
+static void
 test_fal_user_cancel (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
@@ -1136,6 +1178,7 @@ main (int argc, char **argv)
   DASHSCOPE ("happy-path", test_dashscope_happy_path, NULL);
   DASHSCOPE ("retry-after", test_dashscope_retry_after, NULL);
   DASHSCOPE ("server-errors", test_dashscope_server_errors, NULL);
+  DASHSCOPE ("stopped-while-hung", test_dashscope_stopped_while_hung, NULL);
   DASHSCOPE ("user-cancel", test_dashscope_user_cancel, NULL);
   DASHSCOPE ("lost-create-reply/nothing", test_dashscope_lost_create_reply,
              GINT_TO_POINTER (REEL_FAKE_FAULT_DROP));
@@ -1160,6 +1203,7 @@ main (int argc, char **argv)
   FAL ("happy-path", test_fal_happy_path, NULL);
   FAL ("retry-after", test_fal_retry_after, NULL);
   FAL ("server-errors", test_fal_server_errors, NULL);
+  FAL ("stopped-while-hung", test_fal_stopped_while_hung, NULL);
   FAL ("user-cancel", test_fal_user_cancel, NULL);
   FAL ("lost-submit-reply/nothing", test_fal_lost_submit_reply,
        GINT_TO_POINTER (REEL_FAKE_FAULT_DROP));
