@@ -1045,7 +1045,9 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
 
-  if (task_id == NULL || self->api_key == NULL)
+  /* A job that Storyreel stopped (quit, project closed) resumes its task next
+   * time: only the user's cancel gives the task up. */
+  if (task_id == NULL || self->api_key == NULL || !reel_job_context_is_cancelled_by_user (context))
     return;
 
   /* The job's own client is cancelled by now: this request needs a fresh one. */

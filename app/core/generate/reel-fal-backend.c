@@ -652,7 +652,11 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (cancel_url == NULL || self->api_key == NULL || !check_same_origin (self, cancel_url, NULL))
+  /* A job that Storyreel stopped (quit, project closed) resumes its request
+   * next time: only the user's cancel gives it up. */
+  if (cancel_url == NULL || self->api_key == NULL
+      || !reel_job_context_is_cancelled_by_user (context)
+      || !check_same_origin (self, cancel_url, NULL))
     return;
 
   /* The job's own client is cancelled by now. */
