@@ -1188,6 +1188,8 @@ main (int argc, char **argv)
   DASHSCOPE ("malformed-answers", test_dashscope_malformed_answers, NULL);
   DASHSCOPE ("unreadable-forever/garbage", test_dashscope_unreadable_forever,
              GINT_TO_POINTER (REEL_FAKE_FAULT_GARBAGE));
+  DASHSCOPE ("unreadable-forever/empty", test_dashscope_unreadable_forever,
+             GINT_TO_POINTER (REEL_FAKE_FAULT_EMPTY));
   DASHSCOPE ("failed-task", test_dashscope_failed_task, NULL);
   DASHSCOPE ("failed-task-billed", test_dashscope_failed_task_billed, NULL);
   DASHSCOPE ("refused-input", test_dashscope_refused_input, NULL);
@@ -1213,6 +1215,8 @@ main (int argc, char **argv)
   FAL ("malformed-answers", test_fal_malformed_answers, NULL);
   FAL ("unreadable-forever/garbage", test_fal_unreadable_forever,
        GINT_TO_POINTER (REEL_FAKE_FAULT_GARBAGE));
+  FAL ("unreadable-forever/empty", test_fal_unreadable_forever,
+       GINT_TO_POINTER (REEL_FAKE_FAULT_EMPTY));
   FAL ("failed", test_fal_failed, NULL);
   FAL ("refused", test_fal_refused, NULL);
   FAL ("refused-in-status", test_fal_refused_in_status, NULL);
