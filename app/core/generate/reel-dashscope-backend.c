@@ -851,10 +851,21 @@ poll_once (ReelDashscopeBackend *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
-  *server_errors = 0;
-
   output = reel_json_get_object (root, "output");
   status = reel_json_get_string (output, "task_status");
+  /* JSON without a status (a proxy's answer, a changed API) is as unreadable
+   * as garbage: it counts towards the limit, and does not reset it. */
+  if (status == NULL)
+    {
+      g_debug ("Polling %s: the answer has no task status (%u)", url, *server_errors + 1);
+      if (++*server_errors < MAX_POLL_ERRORS)
+        return FALSE;
+      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                           _ ("Model Studio answered with something Storyreel cannot read."));
+      return TRUE;
+    }
+  *server_errors = 0;
+
   if (g_strcmp0 (status, "SUCCEEDED") == 0)
     {
       reel_job_context_set_backend_data (context, json_object_ref (root),
@@ -878,12 +889,6 @@ poll_once (ReelDashscopeBackend *self,
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("Model Studio no longer knows this task: tasks are kept for 24 "
                               "hours. Generate the shot again."));
-      return TRUE;
-    }
-  if (status == NULL && ++*server_errors >= MAX_POLL_ERRORS)
-    {
-      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-                           _ ("Model Studio answered with something Storyreel cannot read."));
       return TRUE;
     }
   report_waiting (context, status, started);
