@@ -648,6 +648,65 @@ test_dashscope_download_resumed (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_dashscope_download_retried (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
+  g_autoptr (Run) broken = NULL;
+  g_autoptr (Run) retried = NULL;
+
+  /* A download that keeps breaking off is a transient failure; the retry
+   * downloads the same task's clip and makes no new task. */
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_DOWNLOAD,
+                                 REEL_FAKE_FAULT_DROP_MIDWAY, REEL_FAKE_FAULT_FOREVER);
+  broken = run_job (fixture, request);
+  g_assert_error (broken->error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT);
+
+  reel_fake_dashscope_clear_faults (fixture->dashscope);
+  retried = run_again (fixture, request, NULL);
+  g_assert_no_error (retried->error);
+  assert_file_is_video (fixture, retried->path);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+}
+
+static void
+test_dashscope_first_and_last_frame (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
+  g_autofree char *image = g_build_filename (fixture->dir, "board.png", NULL);
+  g_autofree char *pipeline = g_strdup_printf (
+      "videotestsrc num-buffers=1 ! video/x-raw,width=480,height=360 ! videoconvert ! pngenc ! "
+      "filesink location=\"%s\"",
+      image);
+  g_autofree char *body_text = NULL;
+  g_autoptr (JsonObject) body = NULL;
+  g_autoptr (Run) run = NULL;
+  JsonObject *input;
+
+  reel_test_run_pipeline (pipeline);
+  request->model = g_strdup ("wan2.2-kf2v-flash");
+  request->start_image = g_strdup (image);
+  run = run_job (fixture, request);
+  g_assert_no_error (run->error);
+  assert_file_is_video (fixture, run->path);
+
+  /* kf2v models are served on their own path (the fake refuses them on the
+   * other), with both frames inline. */
+  g_assert_cmpuint (reel_fake_server_count (reel_fake_dashscope_get_server (fixture->dashscope),
+                                            "POST", "/api/v1/services/aigc/image2video/"),
+                    ==, 1);
+  body_text = reel_fake_dashscope_dup_last_create_body (fixture->dashscope);
+  body = parse_object (body_text);
+  input = json_object_get_object_member (body, "input");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (input, "first_frame_url"),
+                                   "data:image/png;base64,"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (input, "last_frame_url"),
+                                   "data:image/png;base64,"));
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (body, "parameters"), "resolution"),
+                   ==, "720P");
+}
+
+static void
 test_dashscope_malformed_answers (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
@@ -1185,6 +1244,8 @@ main (int argc, char **argv)
   DASHSCOPE ("lost-create-reply/partial", test_dashscope_lost_create_reply,
              GINT_TO_POINTER (REEL_FAKE_FAULT_DROP_MIDWAY));
   DASHSCOPE ("download-resumed", test_dashscope_download_resumed, NULL);
+  DASHSCOPE ("download-retried", test_dashscope_download_retried, NULL);
+  DASHSCOPE ("first-and-last-frame", test_dashscope_first_and_last_frame, NULL);
   DASHSCOPE ("malformed-answers", test_dashscope_malformed_answers, NULL);
   DASHSCOPE ("unreadable-forever/garbage", test_dashscope_unreadable_forever,
              GINT_TO_POINTER (REEL_FAKE_FAULT_GARBAGE));
