@@ -870,10 +870,21 @@ poll_once (ReelDashscopeBackend *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
-  *server_errors = 0;
-
   output = reel_json_get_object (root, "output");
   status = reel_json_get_string (output, "task_status");
+  /* JSON without a status (a proxy's answer, a changed API) is as unreadable
+   * as garbage: it counts towards the limit, and does not reset it. */
+  if (status == NULL)
+    {
+      g_debug ("Polling %s: the answer has no task status (%u)", url, *server_errors + 1);
+      if (++*server_errors < MAX_POLL_ERRORS)
+        return FALSE;
+      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                           _ ("Model Studio answered with something Storyreel cannot read."));
+      return TRUE;
+    }
+  *server_errors = 0;
+
   if (g_strcmp0 (status, "SUCCEEDED") == 0)
     {
       reel_job_context_set_backend_data (context, json_object_ref (root),
@@ -897,12 +908,6 @@ poll_once (ReelDashscopeBackend *self,
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("Model Studio no longer knows this task: tasks are kept for 24 "
                               "hours. Generate the shot again."));
-      return TRUE;
-    }
-  if (status == NULL && ++*server_errors >= MAX_POLL_ERRORS)
-    {
-      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-                           _ ("Model Studio answered with something Storyreel cannot read."));
       return TRUE;
     }
   report_waiting (context, status, started);
@@ -1064,7 +1069,9 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
 
-  if (task_id == NULL || self->api_key == NULL)
+  /* A job that Storyreel stopped (quit, project closed) resumes its task next
+   * time: only the user's cancel gives the task up. */
+  if (task_id == NULL || self->api_key == NULL || !reel_job_context_is_cancelled_by_user (context))
     return;
 
   /* The job's own client is cancelled by now: this request needs a fresh one. */

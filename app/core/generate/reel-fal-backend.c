@@ -492,9 +492,20 @@ poll_once (ReelFalBackend *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
+  name = reel_json_get_string (status, "status");
+  /* JSON without a status (a proxy's answer, a changed API) is as unreadable
+   * as garbage: it counts towards the limit, and does not reset it. */
+  if (name == NULL)
+    {
+      g_debug ("Polling %s: the answer has no status (%u)", url, *server_errors + 1);
+      if (++*server_errors < MAX_POLL_ERRORS)
+        return FALSE;
+      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                   _ ("%s answered with something Storyreel cannot read."), SERVICE_NAME);
+      return TRUE;
+    }
   *server_errors = 0;
 
-  name = reel_json_get_string (status, "status");
   if (g_strcmp0 (name, "COMPLETED") == 0)
     {
       GError *failure = completed_with_error (status);
@@ -652,7 +663,11 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (cancel_url == NULL || self->api_key == NULL || !check_same_origin (self, cancel_url, NULL))
+  /* A job that Storyreel stopped (quit, project closed) resumes its request
+   * next time: only the user's cancel gives it up. */
+  if (cancel_url == NULL || self->api_key == NULL
+      || !reel_job_context_is_cancelled_by_user (context)
+      || !check_same_origin (self, cancel_url, NULL))
     return;
 
   /* The job's own client is cancelled by now. */
