@@ -67,7 +67,9 @@ struct _ReelBackendInterface
    * reel_job_context_submitted(); it is skipped when a resumed job already
    * has one. wait() returns once the result is ready, reporting progress.
    * fetch() returns the path of the result as a local file, ideally inside
-   * reel_job_context_new_temp_path(). cancel() asks the service to stop. */
+   * reel_job_context_new_temp_path(). cancel() asks the service to stop; the
+   * scheduler calls it only when the user cancelled the job, never when
+   * Storyreel stops (a quit leaves remote tasks running, to be resumed). */
   gboolean (*submit) (ReelBackend *self, ReelJobContext *context, GError **error);
   gboolean (*wait) (ReelBackend *self, ReelJobContext *context, GError **error);
   char *(*fetch) (ReelBackend *self, ReelJobContext *context, GError **error);

@@ -812,6 +812,8 @@ failed_task_error (ReelDashscopeBackend *self,
     return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_REFUSED,
                         _ ("Model Studio refused the shot’s content: %s"),
                         message != NULL ? message : code);
+  /* Whatever the reason, this task is over: a retry makes a new one. */
+  reel_job_context_drop_remote_task (context);
   if (code != NULL && g_str_has_prefix (code, "InternalError"))
     return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                         _ ("Model Studio failed to make the clip: %s (%s)"),
@@ -899,12 +901,14 @@ poll_once (ReelDashscopeBackend *self,
     }
   if (g_strcmp0 (status, "CANCELED") == 0)
     {
+      reel_job_context_drop_remote_task (context);
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("The task was cancelled at Model Studio."));
       return TRUE;
     }
   if (g_strcmp0 (status, "UNKNOWN") == 0)
     {
+      reel_job_context_drop_remote_task (context);
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("Model Studio no longer knows this task: tasks are kept for 24 "
                               "hours. Generate the shot again."));

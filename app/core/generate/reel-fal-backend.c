@@ -510,6 +510,10 @@ poll_once (ReelFalBackend *self,
     {
       GError *failure = completed_with_error (status);
 
+      /* A failed request is over: a retry submits a new one. */
+      if (failure != NULL)
+        reel_job_context_drop_remote_task (context);
+
       if (failure != NULL)
         g_propagate_error (error, failure);
       *done = failure == NULL;

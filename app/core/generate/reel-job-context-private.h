@@ -42,6 +42,7 @@ void reel_job_context_stop (ReelJobContext *self, gboolean by_user);
 
 /* Read by the scheduler once the worker has finished. */
 double                   reel_job_context_get_retry_after (ReelJobContext *self);
+gboolean                 reel_job_context_is_remote_task_dropped (ReelJobContext *self);
 const ReelServiceReport *reel_job_context_get_service_report (ReelJobContext *self);
 /* TRUE and the charge when the service billed a job that failed. */
 gboolean reel_job_context_get_charge (ReelJobContext *self,

@@ -34,6 +34,7 @@ struct _ReelJobContext
   gint64   last_progress;
   char    *result_path;
   gboolean stopped_by_user;
+  gboolean remote_task_dropped;
 
   /* What the backend tells the scheduler about the outcome. */
   double            retry_after;
@@ -301,6 +302,18 @@ reel_job_context_is_cancelled_by_user (ReelJobContext *self)
   by_user = self->stopped_by_user;
   g_mutex_unlock (&self->mutex);
   return by_user;
+}
+
+void
+reel_job_context_drop_remote_task (ReelJobContext *self)
+{
+  self->remote_task_dropped = TRUE;
+}
+
+gboolean
+reel_job_context_is_remote_task_dropped (ReelJobContext *self)
+{
+  return self->remote_task_dropped;
 }
 
 void

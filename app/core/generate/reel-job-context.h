@@ -53,6 +53,10 @@ gboolean reel_job_context_is_known_remote_id (ReelJobContext *self, const char *
  * service to cancel: a stopped job resumes its remote task next time. */
 gboolean reel_job_context_is_cancelled_by_user (ReelJobContext *self);
 
+/* The remote task has ended without a clip (it failed at the service): a
+ * retry must make a new one instead of polling this one again. */
+void reel_job_context_drop_remote_task (ReelJobContext *self);
+
 /* With a transient failure: the service asked to wait this long before the
  * next try (Retry-After). The scheduler waits at least that long. */
 void reel_job_context_set_retry_after (ReelJobContext *self, double seconds);

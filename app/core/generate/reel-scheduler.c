@@ -662,6 +662,12 @@ outcome_deliver (Outcome *outcome)
     return;
 
   record_charge (self, job, outcome);
+  if (reel_job_context_is_remote_task_dropped (outcome->context))
+    {
+      /* The task failed at the service: the next attempt makes a new one. */
+      g_clear_pointer (&job->remote_id, g_free);
+      g_clear_pointer (&job->resume, g_free);
+    }
 
   /* A result that cannot be a take (audio, say) fails like a broken one. */
   if (outcome->error == NULL)
