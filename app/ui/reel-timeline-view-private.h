@@ -33,6 +33,11 @@ G_BEGIN_DECLS
 #define BOTTOM_PAD 10.0
 #define EDGE_GRAB 6.0
 #define KNOB_R 8.0
+/* The playhead's knob sits in the ticks at the foot of the ruler, under the
+ * labels along its top, so it never hides the time it is at. */
+#define PLAYHEAD_KNOB_W 12.0
+#define PLAYHEAD_KNOB_H 10.0
+#define RULER_LABEL_Y 1.0
 #define DRAG_THRESHOLD 6.0
 #define CLIP_RADIUS 6.0
 #define THUMB_H (VIDEO_H - 4.0)
@@ -85,6 +90,14 @@ struct _ReelTimelineView
   gboolean      decoding;
   guint         n_thumbnails;
 };
+
+/* A label of the ruler: a whole second, and where it is drawn. */
+typedef struct
+{
+  double          seconds;
+  char           *text;
+  graphene_rect_t bounds;
+} RulerLabel;
 
 /* Geometry: where things are drawn, in the view's coordinates */
 
@@ -165,6 +178,15 @@ music_rect (ReelTimelineView *self, guint index)
                              MAX ((film_duration (self) - start) * self->zoom, 4.0), MUSIC_H);
 }
 
+static inline graphene_rect_t
+playhead_knob (ReelTimelineView *self)
+{
+  double x = round (time_to_x (self, self->position));
+
+  return GRAPHENE_RECT_INIT (x - PLAYHEAD_KNOB_W / 2, RULER_H - PLAYHEAD_KNOB_H - 1,
+                             PLAYHEAD_KNOB_W, PLAYHEAD_KNOB_H);
+}
+
 /* Where a clip dropped at @pointer_x lands: before the first clip whose
  * middle is past it (n_items() at the end). */
 static inline guint
@@ -208,6 +230,9 @@ void _reel_timeline_view_edit_music (ReelTimelineView *self, guint index);
 
 /* reel-timeline-view-draw.c */
 void _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
+/* The labels of the ruler across @width, left to right: a GArray of
+ * RulerLabel that frees their text. */
+GArray *_reel_timeline_view_ruler_labels (ReelTimelineView *self, double width);
 
 /* reel-timeline-view-input.c */
 void _reel_timeline_view_class_input_init (ReelTimelineViewClass *klass);

@@ -323,6 +323,41 @@ reel_timeline_view_clip_is_animatic (ReelTimelineView *self, guint index)
 }
 
 guint
+reel_timeline_view_get_n_ruler_labels (ReelTimelineView *self)
+{
+  g_autoptr (GArray) labels = NULL;
+
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);
+
+  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  return labels->len;
+}
+
+char *
+reel_timeline_view_dup_ruler_label (ReelTimelineView *self, guint index, graphene_rect_t *bounds)
+{
+  g_autoptr (GArray) labels = NULL;
+  RulerLabel *label;
+
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), NULL);
+
+  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  if (index >= labels->len)
+    return NULL;
+  label = &g_array_index (labels, RulerLabel, index);
+  if (bounds != NULL)
+    *bounds = label->bounds;
+  return g_strdup (label->text);
+}
+
+void
+reel_timeline_view_get_playhead_bounds (ReelTimelineView *self, graphene_rect_t *bounds)
+{
+  g_return_if_fail (REEL_IS_TIMELINE_VIEW (self));
+  *bounds = playhead_knob (self);
+}
+
+guint
 reel_timeline_view_get_n_thumbnails (ReelTimelineView *self)
 {
   g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);

@@ -233,6 +233,55 @@ write_tone (const char *path)
   reel_test_run_pipeline (description);
 }
 
+/* The ruler at the view's zoom: each second it labels is labelled once, on
+ * a whole second, and no label runs into the next. */
+static void
+assert_ruler_labels_each_second_once (ReelTimelineView *view)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint  n = reel_timeline_view_get_n_ruler_labels (view);
+  double previous_end = -1;
+
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      graphene_rect_t  bounds;
+      g_autofree char *label = reel_timeline_view_dup_ruler_label (view, i, &bounds);
+      double           seconds = (bounds.origin.x - reel_timeline_view_time_to_x (view, 0))
+                       / reel_timeline_view_get_zoom (view);
+
+      g_assert_nonnull (label);
+      g_assert_false (g_hash_table_contains (seen, label));
+      g_hash_table_add (seen, g_strdup (label));
+      /* Just after its tick, which is on a whole second. */
+      g_assert_cmpfloat (fabs (seconds - round (seconds)), <,
+                         6.0 / reel_timeline_view_get_zoom (view));
+      g_assert_cmpfloat (bounds.origin.x, >, previous_end);
+      previous_end = bounds.origin.x + bounds.size.width;
+    }
+  g_assert_null (reel_timeline_view_dup_ruler_label (view, n, NULL));
+}
+
+/* The playhead's knob at @seconds hides no label of the ruler. */
+static void
+assert_knob_hides_no_label (ReelTimelineView *view, double seconds)
+{
+  graphene_rect_t knob;
+
+  reel_timeline_view_scrub (view, seconds);
+  reel_timeline_view_get_playhead_bounds (view, &knob);
+  g_assert_cmpfloat_with_epsilon (knob.origin.x + knob.size.width / 2,
+                                  reel_timeline_view_time_to_x (view, seconds), 1.0);
+  for (guint i = 0; i < reel_timeline_view_get_n_ruler_labels (view); i++)
+    {
+      graphene_rect_t  bounds;
+      g_autofree char *label = reel_timeline_view_dup_ruler_label (view, i, &bounds);
+
+      if (graphene_rect_intersection (&knob, &bounds, NULL))
+        g_error ("The playhead at %.2f s covers the ruler's label “%s”", seconds, label);
+    }
+}
+
 static void
 test_timeline_demo (void)
 {
@@ -326,7 +375,7 @@ test_timeline_demo (void)
     reel_timeline_view_scrub (view, 1.5);
     reel_ui_test_wait_until (frame_shown_at, &at, "the frame at 1.5 s");
     g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 1.5, 1.0 / FPS);
-    g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:01.06 / "));
+    g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:00:01:06 / "));
 
     /* One frame on, and back. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.step", "i", 1));
@@ -334,6 +383,27 @@ test_timeline_demo (void)
     reel_ui_test_wait_until (frame_shown_at, &at, "the next frame");
   }
   save_png (GTK_WIDGET (window), "timeline.png");
+
+  /* The ruler names each second once at any zoom, even where half seconds
+   * are a label's width apart, and the playhead's knob hides none of them,
+   * at a labelled second or between two. */
+  {
+    const double zooms[] = { REEL_TIMELINE_MIN_ZOOM, 30, REEL_TIMELINE_DEFAULT_ZOOM, 150, 400,
+                             REEL_TIMELINE_MAX_ZOOM };
+    double       zoom = reel_timeline_view_get_zoom (view);
+
+    for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+      {
+        reel_timeline_view_set_zoom (view, zooms[i]);
+        reel_ui_test_settle (GTK_WIDGET (window));
+        assert_ruler_labels_each_second_once (view);
+        assert_knob_hides_no_label (view, 0);
+        assert_knob_hides_no_label (view, 1.0);
+        assert_knob_hides_no_label (view, 1.5);
+      }
+    reel_timeline_view_set_zoom (view, zoom);
+    reel_ui_test_settle (GTK_WIDGET (window));
+  }
 
   /* Reorder with the keyboard action: the first clip moves one later. */
   reel_timeline_view_set_selected_shot (view, ids[0]);
