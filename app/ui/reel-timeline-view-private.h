@@ -7,7 +7,8 @@
  *   reel-timeline-view-draw.c        the snapshot of the tracks
  *   reel-timeline-view-input.c       hit testing, clicks, drags, the pointer and the wheel
  *   reel-timeline-view-actions.c     the "clip.*", "cue.*", "music.*" and "marker.*" actions
- *   reel-timeline-view-thumbnails.c  the frames of the clip strips, decoded off the main thread
+ *   reel-timeline-view-thumbnails.c  the frames of the clip strips and the lengths of the music,
+ *                                    read off the main thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -89,6 +90,9 @@ struct _ReelTimelineView
   GCancellable *cancellable;
   gboolean      decoding;
   guint         n_thumbnails;
+  /* How long each music file plays: absolute path → gdouble* seconds, 0
+   * while it is being read or when it cannot be. */
+  GHashTable *music_lengths;
 };
 
 /* A label of the ruler: a whole second, and where it is drawn. */
@@ -168,14 +172,22 @@ cue_rect (ReelTimelineView *self, guint index)
                              MAX (cue->duration * self->zoom, 2.0), CAPTION_H);
 }
 
+/* reel-timeline-view-thumbnails.c: seconds, or 0 while not known. */
+double _reel_timeline_view_music_length (ReelTimelineView *self, const char *path);
+
+/* Music plays once from its start, until its own end or the film's. Until
+ * its length is known it is drawn to the film's end. */
 static inline graphene_rect_t
 music_rect (ReelTimelineView *self, guint index)
 {
   ReelMusicTrack *music = g_ptr_array_index (self->cut->music, index);
-  double          start = MIN (music->start_offset, film_duration (self));
+  double          film = film_duration (self);
+  double          start = MIN (music->start_offset, film);
+  double          length = _reel_timeline_view_music_length (self, music->path);
+  double          end = length > 0 ? MIN (film, start + length) : film;
 
   return GRAPHENE_RECT_INIT (time_to_x (self, start), MUSIC_Y + index * (MUSIC_H + MUSIC_GAP),
-                             MAX ((film_duration (self) - start) * self->zoom, 4.0), MUSIC_H);
+                             MAX ((end - start) * self->zoom, 4.0), MUSIC_H);
 }
 
 static inline graphene_rect_t
@@ -241,7 +253,9 @@ void _reel_timeline_view_class_input_init (ReelTimelineViewClass *klass);
 void _reel_timeline_view_class_actions_init (ReelTimelineViewClass *klass);
 
 /* reel-timeline-view-thumbnails.c */
-void  _reel_timeline_view_init_thumbnails (ReelTimelineView *self);
+void _reel_timeline_view_init_thumbnails (ReelTimelineView *self);
+/* Reads the lengths of the cut's music files not known yet, off the main thread. */
+void  _reel_timeline_view_request_music_lengths (ReelTimelineView *self);
 void  _reel_timeline_view_request_thumbnails (ReelTimelineView *self);
 guint _reel_timeline_view_clip_frame_times (ReelTimelineView *self,
                                             ReelCutItem      *item,

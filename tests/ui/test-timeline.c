@@ -282,6 +282,43 @@ assert_knob_hides_no_label (ReelTimelineView *view, double seconds)
     }
 }
 
+static gboolean
+music_length_known (gpointer data)
+{
+  return reel_timeline_view_get_music_length (data, 0) > 0;
+}
+
+/* The film's sound as mono 8 kHz floats. */
+static GArray *
+decode_audio (const char *film, const char *raw_path)
+{
+  g_autofree char *pipeline
+      = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! audioconvert ! audioresample"
+                         " ! audio/x-raw,format=F32LE,channels=1,rate=8000"
+                         " ! filesink location=\"%s\"",
+                         film, raw_path);
+  g_autofree char *bytes = NULL;
+  gsize            length = 0;
+  GArray          *samples = g_array_new (FALSE, FALSE, sizeof (float));
+
+  reel_test_run_pipeline (pipeline);
+  g_assert_true (g_file_get_contents (raw_path, &bytes, &length, NULL));
+  g_array_append_vals (samples, bytes, length / sizeof (float));
+  return samples;
+}
+
+static double
+audio_rms (GArray *samples, double from, double to)
+{
+  guint  start = (guint) (from * 8000), end = MIN ((guint) (to * 8000), samples->len);
+  double sum = 0;
+
+  g_assert_cmpuint (end, >, start);
+  for (guint i = start; i < end; i++)
+    sum += g_array_index (samples, float, i) * g_array_index (samples, float, i);
+  return sqrt (sum / (end - start));
+}
+
 static void
 test_timeline_demo (void)
 {
@@ -489,6 +526,21 @@ test_timeline_demo (void)
     /* The preview is built again with it and shows a frame. */
     reel_timeline_page_rebuild_now (page);
     reel_ui_test_wait_until (preview_ready, page, "the preview with music");
+
+    /* The tone plays for 10 s of a longer film, and is drawn so: from the
+     * start to where it goes silent, not to the end of the film. */
+    {
+      graphene_rect_t bounds;
+      double          film = reel_timeline_view_get_cut (view)->duration;
+
+      g_assert_cmpfloat (film, >, 11);
+      reel_ui_test_wait_until (music_length_known, view, "the length of the music");
+      g_assert_cmpfloat_with_epsilon (reel_timeline_view_get_music_length (view, 0), 10.0, 0.05);
+      g_assert_true (reel_timeline_view_get_music_bounds (view, 0, &bounds));
+      g_assert_cmpfloat_with_epsilon (bounds.origin.x, reel_timeline_view_time_to_x (view, 0), 1.0);
+      g_assert_cmpfloat_with_epsilon (bounds.origin.x + bounds.size.width,
+                                      reel_timeline_view_time_to_x (view, 10.0), 1.0);
+    }
   }
   reel_ui_test_settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "timeline-edited.png");
@@ -524,6 +576,18 @@ test_timeline_demo (void)
     g_assert_cmpfloat_with_epsilon (info->duration, duration, 1.5 / FPS);
     g_assert_true (info->has_audio);
     gtk_window_destroy (GTK_WINDOW (dialog));
+
+    /* The music ends where its file does, as drawn: silence after 10 s. */
+    {
+      g_autofree char *raw_path = g_build_filename (tmpdir, "film.raw", NULL);
+      g_autoptr (GArray) samples = decode_audio (film_path, raw_path);
+      double playing = audio_rms (samples, 3.0, 8.0);
+      double after = audio_rms (samples, 10.3, duration - 0.2);
+
+      g_test_message ("Music RMS: %.3f playing, %.4f after its end", playing, after);
+      g_assert_cmpfloat (playing, >, 0.05);
+      g_assert_cmpfloat (after, <, 0.01);
+    }
   }
 
   /* Cancelled in the middle: nothing under the chosen name. */
