@@ -287,35 +287,24 @@ take_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_loop_quit (import->loop);
 }
 
-int
-reel_cli_take (int argc, char **argv)
+static gboolean
+take_is_still (const ReelTake *take)
 {
-  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("take"));
-  g_autoptr (ReelProject) project = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
-  g_autoptr (GFile) file = NULL;
+  return g_strcmp0 (take->kind, "image") == 0;
+}
+
+static int
+take_import (ReelProject *project, const char *project_path, ReelShot *shot, const char *path)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (ReelTake) take = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *basename = NULL;
-  TakeImport       import = { 0 };
-  ReelShot        *shot;
-
-  if (!reel_cli_parse (context, "take", &argc, &argv))
-    return REEL_CLI_EXIT_USAGE;
-  if (argc != 6 || g_strcmp0 (argv[2], "import") != 0)
-    return reel_cli_usage_error ("take", _ ("Expected: take import PROJECT SHOT FILE"));
-
-  project = reel_cli_open_project (argv[3], &error);
-  if (project == NULL)
-    return reel_cli_fail ("%s", error->message);
-  shot = reel_project_find_shot (project, argv[4]);
-  if (shot == NULL)
-    return reel_cli_fail (_ ("There is no shot “%s” in this project."), argv[4]);
+  g_autofree char *basename = g_path_get_basename (path);
+  TakeImport       import = { .loop = loop };
+  gint64           chosen_id;
 
   /* Probed and verified before anything is recorded: a corrupt file changes nothing. */
-  loop = g_main_loop_new (NULL, FALSE);
-  import.loop = loop;
-  file = g_file_new_for_path (argv[5]);
   reel_project_import_take_async (project, reel_shot_get_id (shot), file, NULL, REEL_MEDIA_ADD_COPY,
                                   NULL, take_imported_cb, &import);
   g_main_loop_run (loop);
@@ -326,12 +315,234 @@ reel_cli_take (int argc, char **argv)
     }
 
   take = reel_project_get_take (project, import.take_id);
-  basename = g_path_get_basename (argv[5]);
-  fprintf (stderr,
-           take != NULL && g_strcmp0 (take->kind, "image") == 0
-               ? _ ("Shot %s: imported “%s” as its board image (take %" PRId64 ")\n")
-               : _ ("Shot %s: imported “%s” as take %" PRId64 "\n"),
-           reel_shot_get_number (shot), basename, import.take_id);
+  if (take == NULL)
+    return reel_cli_fail (_ ("The imported take of shot %s is gone."), reel_shot_get_number (shot));
+
+  chosen_id = reel_shot_get_chosen_take_id (shot);
+  if (!take_is_still (take))
+    fprintf (stderr, _ ("Shot %s: imported “%s” as take %u\n"), reel_shot_get_number (shot),
+             basename, take->number);
+  else if (chosen_id == 0)
+    fprintf (stderr,
+             _ ("Shot %s: imported “%s” as take %u, its board image, which the film shows\n"),
+             reel_shot_get_number (shot), basename, take->number);
+  else
+    {
+      g_autoptr (ReelTake) chosen = reel_project_get_take (project, chosen_id);
+
+      /* The film goes on showing the chosen take: say how to show the still. */
+      fprintf (stderr,
+               _ ("Shot %s: imported “%s” as take %u, its board image. The film shows take %u; "
+                  "run “storyreel take choose %s %s %u” to show the still instead.\n"),
+               reel_shot_get_number (shot), basename, take->number,
+               chosen != NULL ? chosen->number : 0, project_path, reel_shot_get_number (shot),
+               take->number);
+    }
   printf ("%" G_GINT64_FORMAT "\n", import.take_id);
   return REEL_CLI_EXIT_OK;
+}
+
+/* How many columns @text takes on a terminal: CJK characters take two. */
+static guint
+display_width (const char *text)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
+static void
+print_row (const char *const *cells, const guint *widths, guint n_cells)
+{
+  g_autoptr (GString) line = g_string_new (NULL);
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      g_string_append (line, cells[i]);
+      if (i + 1 < n_cells)
+        for (guint pad = display_width (cells[i]); pad < widths[i] + 2; pad++)
+          g_string_append_c (line, ' ');
+    }
+  /* The last cell may be empty: no trailing spaces. */
+  while (line->len > 0 && line->str[line->len - 1] == ' ')
+    g_string_truncate (line, line->len - 1);
+  printf ("%s\n", line->str);
+}
+
+enum
+{
+  COLUMN_SHOT,
+  COLUMN_TAKE,
+  COLUMN_ID,
+  COLUMN_KIND,
+  COLUMN_BACKEND,
+  COLUMN_LENGTH,
+  COLUMN_COST,
+  COLUMN_NOTE,
+  N_COLUMNS
+};
+
+/* One row of `take list`: the cells in column order. */
+static GStrv
+take_row (ReelShot *shot, const ReelTake *take)
+{
+  GStrv    row = g_new0 (char *, N_COLUMNS + 1);
+  gboolean chosen = take->id == reel_shot_get_chosen_take_id (shot);
+  gboolean board
+      = take_is_still (take) && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
+
+  row[COLUMN_SHOT] = g_strdup (reel_shot_get_number (shot));
+  row[COLUMN_TAKE] = g_strdup_printf ("%u", take->number);
+  row[COLUMN_ID] = g_strdup_printf ("%" G_GINT64_FORMAT, take->id);
+  /* Translators: the kind of a take in `storyreel take list` */
+  row[COLUMN_KIND] = g_strdup (take_is_still (take) ? _ ("still") : _ ("video"));
+  row[COLUMN_BACKEND] = g_strdup (take->backend != NULL ? take->backend : "");
+  /* A still has no length of its own: it lasts as long as the shot. */
+  row[COLUMN_LENGTH] = take_is_still (take) ? g_strdup ("—")
+                                            /* Translators: a take's length, "4.0 s" */
+                                            : g_strdup_printf (_ ("%.1f s"), take->duration);
+  row[COLUMN_COST] = take->cost > 0
+                         /* Translators: a take's cost, "0.35 USD" */
+                         ? g_strdup_printf (_ ("%.2f %s"), take->cost,
+                                            take->currency != NULL ? take->currency : "")
+                         : g_strdup (_ ("free"));
+  if (chosen && board)
+    /* Translators: `storyreel take list` notes a take that the film shows and is the board image */
+    row[COLUMN_NOTE] = g_strdup (_ ("chosen, board"));
+  else if (chosen)
+    row[COLUMN_NOTE] = g_strdup (_ ("chosen"));
+  else if (board)
+    row[COLUMN_NOTE] = g_strdup (_ ("board"));
+  else
+    row[COLUMN_NOTE] = g_strdup ("");
+  return row;
+}
+
+static int
+take_list (ReelProject *project, const char *shot_arg)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GPtrArray) shots = g_ptr_array_new_with_free_func (g_object_unref);
+  const char *headers[N_COLUMNS] = {
+    /* Translators: the column headings of `storyreel take list` */
+    _ ("SHOT"), _ ("TAKE"), _ ("ID"), _ ("KIND"), _ ("BACKEND"), _ ("LENGTH"), _ ("COST"), "",
+  };
+  guint widths[N_COLUMNS] = { 0 };
+
+  if (shot_arg != NULL)
+    {
+      ReelShot *shot = reel_project_find_shot (project, shot_arg);
+
+      if (shot == NULL)
+        return reel_cli_fail (_ ("There is no shot “%s” in this project."), shot_arg);
+      g_ptr_array_add (shots, g_object_ref (shot));
+    }
+  else
+    {
+      GListModel *model = reel_project_get_shots (project);
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (shots, g_list_model_get_item (model, i));
+    }
+
+  for (guint i = 0; i < shots->len; i++)
+    {
+      ReelShot *shot = g_ptr_array_index (shots, i);
+      g_autoptr (GPtrArray) takes = reel_project_list_takes (project, reel_shot_get_id (shot));
+
+      for (guint t = 0; t < takes->len; t++)
+        g_ptr_array_add (rows, take_row (shot, g_ptr_array_index (takes, t)));
+    }
+
+  if (rows->len == 0)
+    {
+      if (shot_arg != NULL)
+        fprintf (stderr, _ ("Shot %s has no takes yet.\n"), shot_arg);
+      else
+        fprintf (stderr, _ ("No shot has a take yet.\n"));
+      return REEL_CLI_EXIT_OK;
+    }
+
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      widths[c] = display_width (headers[c]);
+      for (guint r = 0; r < rows->len; r++)
+        widths[c] = MAX (widths[c], display_width (((char **) g_ptr_array_index (rows, r))[c]));
+    }
+  print_row (headers, widths, N_COLUMNS);
+  for (guint r = 0; r < rows->len; r++)
+    print_row ((const char *const *) g_ptr_array_index (rows, r), widths, N_COLUMNS);
+  return REEL_CLI_EXIT_OK;
+}
+
+static int
+take_choose (ReelProject *project, ReelShot *shot, const char *take_arg)
+{
+  g_autoptr (ReelTake) take = NULL;
+  g_autoptr (GError) error = NULL;
+
+  take = reel_project_find_take (project, reel_shot_get_id (shot), take_arg, &error);
+  if (take == NULL
+      || !reel_project_choose_take (project, reel_shot_get_id (shot), take->id, &error))
+    return reel_cli_fail ("%s", error->message);
+
+  fprintf (stderr,
+           take_is_still (take) ? _ ("Shot %s: the film shows take %u, a still, for %.1f s\n")
+                                : _ ("Shot %s: the film shows take %u\n"),
+           reel_shot_get_number (shot), take->number, reel_shot_get_duration (shot));
+  return REEL_CLI_EXIT_OK;
+}
+
+int
+reel_cli_take (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("take"));
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *usage = g_strdup_printf (
+      "%s\n  take import %s\n      %s\n  take list %s\n      %s\n  take choose %s\n      %s\n",
+      _ ("Commands:"), _ ("PROJECT SHOT FILE"), _ ("Import a video or still image as a take"),
+      _ ("PROJECT [SHOT]"), _ ("List the takes of a shot, or of every shot"),
+      _ ("PROJECT SHOT TAKE"),
+      _ ("Use a take in the film: TAKE is its number, as “take list” shows it, or id:ID"));
+  const char *action;
+  ReelShot   *shot = NULL;
+
+  g_option_context_set_description (context, usage);
+  if (!reel_cli_parse (context, "take", &argc, &argv))
+    return REEL_CLI_EXIT_USAGE;
+
+  action = argc > 2 ? argv[2] : NULL;
+  if (g_strcmp0 (action, "import") == 0 && argc != 6)
+    return reel_cli_usage_error ("take", _ ("Expected: take import PROJECT SHOT FILE"));
+  if (g_strcmp0 (action, "list") == 0 && argc != 4 && argc != 5)
+    return reel_cli_usage_error ("take", _ ("Expected: take list PROJECT [SHOT]"));
+  if (g_strcmp0 (action, "choose") == 0 && argc != 6)
+    return reel_cli_usage_error ("take", _ ("Expected: take choose PROJECT SHOT TAKE"));
+  if (g_strcmp0 (action, "import") != 0 && g_strcmp0 (action, "list") != 0
+      && g_strcmp0 (action, "choose") != 0)
+    return reel_cli_usage_error ("take", _ ("Expected import, list or choose after “take”."));
+
+  project = reel_cli_open_project (argv[3], &error);
+  if (project == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  if (g_str_equal (action, "list"))
+    return take_list (project, argc == 5 ? argv[4] : NULL);
+
+  shot = reel_project_find_shot (project, argv[4]);
+  if (shot == NULL)
+    return reel_cli_fail (_ ("There is no shot “%s” in this project."), argv[4]);
+
+  if (g_str_equal (action, "choose"))
+    return take_choose (project, shot, argv[5]);
+  return take_import (project, argv[3], shot, argv[5]);
 }

@@ -92,16 +92,6 @@ current_shot (ReelTakeStrip *self)
   return reel_project_lookup_shot (self->project, self->shot_id);
 }
 
-/* Takes are numbered in the order they were made: "Take 3". */
-static guint
-take_number (ReelTakeStrip *self, gint64 take_id)
-{
-  for (guint i = 0; self->takes != NULL && i < self->takes->len; i++)
-    if (((ReelTake *) g_ptr_array_index (self->takes, i))->id == take_id)
-      return i + 1;
-  return 0;
-}
-
 static const ReelTake *
 find_take (ReelTakeStrip *self, gint64 take_id)
 {
@@ -109,6 +99,15 @@ find_take (ReelTakeStrip *self, gint64 take_id)
     if (((ReelTake *) g_ptr_array_index (self->takes, i))->id == take_id)
       return g_ptr_array_index (self->takes, i);
   return NULL;
+}
+
+/* "Take 3": the project numbers them, so the command line says the same. */
+static guint
+take_number (ReelTakeStrip *self, gint64 take_id)
+{
+  const ReelTake *take = find_take (self, take_id);
+
+  return take != NULL ? take->number : 0;
 }
 
 static char *
@@ -486,8 +485,11 @@ refresh (ReelTakeStrip *self)
       ReelTake        *take = g_ptr_array_index (self->takes, i);
       g_autofree char *thumbnail = dup_thumbnail_path (self, take);
 
+      gboolean board = g_strcmp0 (take->kind, "image") == 0
+                       && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
+
       gtk_flow_box_append (self->take_box,
-                           reel_take_tile_new (take, i + 1, take->id == chosen_id, thumbnail));
+                           reel_take_tile_new (take, take->id == chosen_id, board, thumbnail));
       if (g_hash_table_contains (selected, &take->id))
         gtk_flow_box_select_child (self->take_box,
                                    gtk_flow_box_get_child_at_index (self->take_box, (int) i));

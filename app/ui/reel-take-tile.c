@@ -1,10 +1,11 @@
 /* reel-take-tile.c
  *
  * A take in the take strip: its thumbnail (a video's own, or the still
- * itself), "Take 3 · 4.0 s", the backend and what it cost, the seed (or an
- * import's file name), a mark on the shot's chosen take and a warning when
- * its media cannot be used. The tile's own actions (tile.*) pass its take id
- * on to the take.* actions of the widget that holds it.
+ * itself), "Take 3 · 4.0 s" (or "Take 3 · Still"), the backend (or "Board
+ * image" for the shot's board) and what it cost, the seed (or an import's
+ * file name), a mark on the shot's chosen take and a warning when its media
+ * cannot be used. The tile's own actions (tile.*) pass its take id on to the
+ * take.* actions of the widget that holds it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -77,20 +78,40 @@ show_thumbnail (ReelTakeTile *self, const char *path)
     gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
 }
 
-static void
-show_take (ReelTakeTile *self, const ReelTake *take, guint number, gboolean chosen)
+/* "Take 2 · 3.0 s"; a still has no length of its own, it lasts as long as
+ * its shot. */
+static char *
+dup_title (const ReelTake *take, const char *name)
 {
-  g_autofree char *name = g_strdup_printf (_ ("Take %u"), number);
+  if (g_strcmp0 (take->kind, "image") == 0)
+    /* Translators: "Take 2 · Still": a take that is a still image */
+    return g_strdup_printf (_ ("%s · Still"), name);
+  /* Translators: "Take 2 · 3.0 s" */
+  return g_strdup_printf (_ ("%s · %.1f s"), name, take->duration);
+}
+
+/* "Animatic · Free"; a still can only be imported, so what it is for is
+ * said instead: "Board image · Free". */
+static char *
+dup_details (const ReelTake *take, gboolean board)
+{
   g_autofree char *cost = format_cost (take);
-  g_autofree char *details
-      = g_strdup_printf ("%s · %s", reel_take_tile_get_backend_label (take->backend), cost);
+
+  return g_strdup_printf (
+      "%s · %s", board ? _ ("Board image") : reel_take_tile_get_backend_label (take->backend),
+      cost);
+}
+
+static void
+show_take (ReelTakeTile *self, const ReelTake *take, gboolean chosen, gboolean board)
+{
+  g_autofree char *name = g_strdup_printf (_ ("Take %u"), take->number);
+  g_autofree char *details = dup_details (take, board);
   g_autofree char *seed = NULL;
-  g_autofree char *title = NULL;
+  g_autofree char *title = dup_title (take, name);
   g_autofree char *tooltip = NULL;
   g_autofree char *tile_label = NULL;
 
-  /* Translators: "Take 2 · 3.0 s" */
-  title = g_strdup_printf (_ ("%s · %.1f s"), name, take->duration);
   seed = take->seed != 0 ? g_strdup_printf (_ ("Seed %lld"), (long long) take->seed)
                          : g_strdup (take->prompt != NULL ? take->prompt : "");
   tooltip = g_strdup_printf ("%s\n%s", title, take->prompt != NULL ? take->prompt : "");
@@ -126,7 +147,10 @@ label_buttons (ReelTakeTile *self, guint number)
 }
 
 GtkWidget *
-reel_take_tile_new (const ReelTake *take, guint number, gboolean chosen, const char *thumbnail_path)
+reel_take_tile_new (const ReelTake *take,
+                    gboolean        chosen,
+                    gboolean        board,
+                    const char     *thumbnail_path)
 {
   ReelTakeTile *self;
 
@@ -135,9 +159,16 @@ reel_take_tile_new (const ReelTake *take, guint number, gboolean chosen, const c
   self = g_object_new (REEL_TYPE_TAKE_TILE, NULL);
   self->take_id = take->id;
   show_thumbnail (self, thumbnail_path);
-  show_take (self, take, number, chosen);
-  label_buttons (self, number);
+  show_take (self, take, chosen, board);
+  label_buttons (self, take->number);
   return GTK_WIDGET (self);
+}
+
+const char *
+reel_take_tile_get_title (ReelTakeTile *self)
+{
+  g_return_val_if_fail (REEL_IS_TAKE_TILE (self), NULL);
+  return gtk_label_get_label (self->title_label);
 }
 
 gint64

@@ -14,15 +14,18 @@ G_BEGIN_DECLS
 #define REEL_TYPE_TAKE_TILE (reel_take_tile_get_type ())
 G_DECLARE_FINAL_TYPE (ReelTakeTile, reel_take_tile, REEL, TAKE_TILE, GtkWidget)
 
-/* Shows @take as "Take @number", marked when it is the shot's @chosen take,
- * with the picture at @thumbnail_path (NULL or a missing file: none). Its
- * buttons and menu activate take.play, take.choose, take.compare and
- * take.delete with the take's id, which the widget holding it installs. */
+/* Shows @take as "Take N" (its number), marked when it is the shot's
+ * @chosen take, a still as the shot's @board image when it is, with the
+ * picture at @thumbnail_path (NULL or a missing file: none). Its buttons and
+ * menu activate take.play, take.choose, take.compare and take.delete with the
+ * take's id, which the widget holding it installs. */
 GtkWidget *reel_take_tile_new (const ReelTake *take,
-                               guint           number,
                                gboolean        chosen,
+                               gboolean        board,
                                const char     *thumbnail_path);
-gint64     reel_take_tile_get_take_id (ReelTakeTile *self);
+/* "Take 2 · 3.0 s", as the tile shows it. */
+const char *reel_take_tile_get_title (ReelTakeTile *self);
+gint64      reel_take_tile_get_take_id (ReelTakeTile *self);
 /* Marks the tile with why its media cannot be used (NULL: they can). */
 void reel_take_tile_set_problem (ReelTakeTile *self, const char *problem);
 

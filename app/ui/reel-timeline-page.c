@@ -84,14 +84,16 @@ static void reveal_range (ReelTimelinePage *self, double from, double to);
 
 /* Time label */
 
+/* Timecode as editors write it, HH:MM:SS:FF, the frame after a colon. */
 static char *
 format_time (double seconds, guint fps)
 {
   gint64 frames = (gint64) floor (seconds * fps + 1e-6);
   gint64 total_seconds = frames / fps;
 
-  return g_strdup_printf ("%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ".%02" G_GINT64_FORMAT,
-                          total_seconds / 60, total_seconds % 60, frames % fps);
+  return g_strdup_printf (
+      "%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
+      total_seconds / 3600, total_seconds / 60 % 60, total_seconds % 60, frames % fps);
 }
 
 static guint

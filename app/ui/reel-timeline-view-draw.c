@@ -25,12 +25,14 @@ format_seconds (double seconds)
   return g_strdup_printf (_ ("%.1f s"), seconds);
 }
 
+/* A whole second on the ruler: "0:05", "1:00:05" past an hour. */
 static char *
-format_ruler_time (double seconds)
+format_ruler_time (gint64 seconds)
 {
-  int total = (int) floor (seconds + 1e-6);
-
-  return g_strdup_printf ("%d:%02d", total / 60, total % 60);
+  if (seconds >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
+                            seconds / 3600, seconds / 60 % 60, seconds % 60);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, seconds / 60, seconds % 60);
 }
 
 /* Colours from the libadwaita style sheet, so the view follows dark mode
@@ -151,22 +153,92 @@ append_badge (ReelTimelineView *self,
   append_text (self, snapshot, text, x + 5, y + 1, width - 8, TRUE, TRUE, foreground);
 }
 
-static double
-ruler_step (ReelTimelineView *self)
+static void
+text_size (ReelTimelineView *self, const char *text, gboolean small, int *width, int *height)
 {
-  static const double steps[] = { 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600 };
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+  g_autoptr (PangoAttrList) attrs = pango_attr_list_new ();
+
+  if (small)
+    pango_attr_list_insert (attrs, pango_attr_scale_new (0.83));
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, width, height);
+}
+
+/* Whole seconds from one label to the next, with room for the widest label:
+ * a label never stands for a fraction of a second, so no second is named
+ * twice. */
+static gint64
+ruler_step (ReelTimelineView *self, double label_width)
+{
+  static const gint64 steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600 };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    if (steps[i] * self->zoom >= 64)
+    if (steps[i] * self->zoom >= label_width + 16)
       return steps[i];
-  return 1200;
+  return 7200;
+}
+
+/* Ticks from one label to the next: a tick per frame when there is room for
+ * them, else tenths, fifths, quarters or halves of the step. */
+static guint
+ruler_divisions (ReelTimelineView *self, gint64 step)
+{
+  guint       fps = self->cut != NULL ? MAX (self->cut->fps, 1) : 24;
+  const guint candidates[] = { step == 1 ? fps : 1, 10, 5, 4, 2 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    if (candidates[i] > 1 && step * self->zoom / candidates[i] >= 6)
+      return candidates[i];
+  return 1;
+}
+
+static void
+clear_ruler_label (gpointer data)
+{
+  g_free (((RulerLabel *) data)->text);
+}
+
+GArray *
+_reel_timeline_view_ruler_labels (ReelTimelineView *self, double width)
+{
+  GArray          *labels = g_array_new (FALSE, TRUE, sizeof (RulerLabel));
+  double           end = x_to_time (self, width);
+  g_autofree char *widest = format_ruler_time ((gint64) ceil (MAX (end, 1)));
+  int              label_width, label_height;
+  gint64           step;
+
+  g_array_set_clear_func (labels, clear_ruler_label);
+  text_size (self, widest, TRUE, &label_width, &label_height);
+  step = ruler_step (self, label_width);
+
+  for (gint64 seconds = 0; seconds <= end; seconds += step)
+    {
+      RulerLabel label = { 0 };
+      double     x = floor (time_to_x (self, seconds)) + 0.5;
+      int        text_width;
+
+      label.seconds = seconds;
+      label.text = format_ruler_time (seconds);
+      text_size (self, label.text, TRUE, &text_width, NULL);
+      label.bounds = GRAPHENE_RECT_INIT (x + 3, RULER_LABEL_Y, text_width, label_height);
+      /* A label cut off at the edge would read as another time. */
+      if (x + 3 + text_width > width)
+        {
+          g_free (label.text);
+          break;
+        }
+      g_array_append_val (labels, label);
+    }
+  return labels;
 }
 
 static void
 snapshot_ruler (ReelTimelineView *self, GtkSnapshot *snapshot, double width, const GdkRGBA *fg)
 {
-  double  step = ruler_step (self);
-  double  minor = step / 5;
+  g_autoptr (GArray) labels = _reel_timeline_view_ruler_labels (self, width);
+  gint64  step = labels->len > 1 ? (gint64) g_array_index (labels, RulerLabel, 1).seconds : 1;
+  guint   divisions = ruler_divisions (self, step);
   double  end = x_to_time (self, width);
   GdkRGBA tick = *ALPHA (*fg, 0.35);
   GdkRGBA label = *ALPHA (*fg, 0.7);
@@ -176,19 +248,26 @@ snapshot_ruler (ReelTimelineView *self, GtkSnapshot *snapshot, double width, con
   gtk_snapshot_append_color (snapshot, ALPHA (*fg, 0.12),
                              &GRAPHENE_RECT_INIT (0, RULER_H - 1, width, 1));
 
-  for (double t = 0; t <= end; t += minor)
+  /* Counted in ticks, not summed in seconds, so no rounding drifts. */
+  for (gint64 k = 0;; k++)
     {
+      double   t = (double) k * step / divisions;
       double   x = floor (time_to_x (self, t)) + 0.5;
-      gboolean major = fmod (t + minor / 2, step) < minor;
+      gboolean major = k % divisions == 0;
 
+      if (t > end)
+        break;
       gtk_snapshot_append_color (
           snapshot, major ? &tick : ALPHA (*fg, 0.18),
           &GRAPHENE_RECT_INIT (x - 0.5, major ? RULER_H - 10 : RULER_H - 5, 1, major ? 9 : 4));
-      if (major)
-        {
-          g_autofree char *text = format_ruler_time (t);
-          append_text (self, snapshot, text, x + 3, 3, step * self->zoom - 6, FALSE, TRUE, &label);
-        }
+    }
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      RulerLabel *at = &g_array_index (labels, RulerLabel, i);
+
+      append_text (self, snapshot, at->text, at->bounds.origin.x, at->bounds.origin.y,
+                   step * self->zoom - 6, FALSE, TRUE, &label);
     }
 }
 
@@ -426,11 +505,13 @@ snapshot_markers (ReelTimelineView *self, GtkSnapshot *snapshot, double height)
 static void
 snapshot_playhead (ReelTimelineView *self, GtkSnapshot *snapshot, double height)
 {
-  GdkRGBA red = style_color (GTK_WIDGET (self), "destructive_bg_color", "#e01b24");
-  double  x = round (time_to_x (self, self->position));
+  GdkRGBA         red = style_color (GTK_WIDGET (self), "destructive_bg_color", "#e01b24");
+  graphene_rect_t knob = playhead_knob (self);
+  double          x = knob.origin.x + knob.size.width / 2;
 
-  gtk_snapshot_append_color (snapshot, &red, &GRAPHENE_RECT_INIT (x - 1, 4, 2, height - 4));
-  append_rounded (snapshot, &GRAPHENE_RECT_INIT (x - 6, 2, 12, 12), 3, &red);
+  gtk_snapshot_append_color (snapshot, &red,
+                             &GRAPHENE_RECT_INIT (x - 1, knob.origin.y, 2, height - knob.origin.y));
+  append_rounded (snapshot, &knob, 3, &red);
 }
 
 /* The clips in place, except @dragged (G_MAXUINT: none); a clip whose edge

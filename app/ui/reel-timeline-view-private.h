@@ -7,7 +7,8 @@
  *   reel-timeline-view-draw.c        the snapshot of the tracks
  *   reel-timeline-view-input.c       hit testing, clicks, drags, the pointer and the wheel
  *   reel-timeline-view-actions.c     the "clip.*", "cue.*", "music.*" and "marker.*" actions
- *   reel-timeline-view-thumbnails.c  the frames of the clip strips, decoded off the main thread
+ *   reel-timeline-view-thumbnails.c  the frames of the clip strips and the lengths of the music,
+ *                                    read off the main thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -33,6 +34,11 @@ G_BEGIN_DECLS
 #define BOTTOM_PAD 10.0
 #define EDGE_GRAB 6.0
 #define KNOB_R 8.0
+/* The playhead's knob sits in the ticks at the foot of the ruler, under the
+ * labels along its top, so it never hides the time it is at. */
+#define PLAYHEAD_KNOB_W 12.0
+#define PLAYHEAD_KNOB_H 10.0
+#define RULER_LABEL_Y 1.0
 #define DRAG_THRESHOLD 6.0
 #define CLIP_RADIUS 6.0
 #define THUMB_H (VIDEO_H - 4.0)
@@ -84,7 +90,18 @@ struct _ReelTimelineView
   GCancellable *cancellable;
   gboolean      decoding;
   guint         n_thumbnails;
+  /* How long each music file plays: absolute path → gdouble* seconds, 0
+   * while it is being read or when it cannot be. */
+  GHashTable *music_lengths;
 };
+
+/* A label of the ruler: a whole second, and where it is drawn. */
+typedef struct
+{
+  double          seconds;
+  char           *text;
+  graphene_rect_t bounds;
+} RulerLabel;
 
 /* Geometry: where things are drawn, in the view's coordinates */
 
@@ -155,14 +172,31 @@ cue_rect (ReelTimelineView *self, guint index)
                              MAX (cue->duration * self->zoom, 2.0), CAPTION_H);
 }
 
+/* reel-timeline-view-thumbnails.c: seconds, or 0 while not known. */
+double _reel_timeline_view_music_length (ReelTimelineView *self, const char *path);
+
+/* Music plays once from its start, until its own end or the film's. Until
+ * its length is known it is drawn to the film's end. */
 static inline graphene_rect_t
 music_rect (ReelTimelineView *self, guint index)
 {
   ReelMusicTrack *music = g_ptr_array_index (self->cut->music, index);
-  double          start = MIN (music->start_offset, film_duration (self));
+  double          film = film_duration (self);
+  double          start = MIN (music->start_offset, film);
+  double          length = _reel_timeline_view_music_length (self, music->path);
+  double          end = length > 0 ? MIN (film, start + length) : film;
 
   return GRAPHENE_RECT_INIT (time_to_x (self, start), MUSIC_Y + index * (MUSIC_H + MUSIC_GAP),
-                             MAX ((film_duration (self) - start) * self->zoom, 4.0), MUSIC_H);
+                             MAX ((end - start) * self->zoom, 4.0), MUSIC_H);
+}
+
+static inline graphene_rect_t
+playhead_knob (ReelTimelineView *self)
+{
+  double x = round (time_to_x (self, self->position));
+
+  return GRAPHENE_RECT_INIT (x - PLAYHEAD_KNOB_W / 2, RULER_H - PLAYHEAD_KNOB_H - 1,
+                             PLAYHEAD_KNOB_W, PLAYHEAD_KNOB_H);
 }
 
 /* Where a clip dropped at @pointer_x lands: before the first clip whose
@@ -208,6 +242,9 @@ void _reel_timeline_view_edit_music (ReelTimelineView *self, guint index);
 
 /* reel-timeline-view-draw.c */
 void _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
+/* The labels of the ruler across @width, left to right: a GArray of
+ * RulerLabel that frees their text. */
+GArray *_reel_timeline_view_ruler_labels (ReelTimelineView *self, double width);
 
 /* reel-timeline-view-input.c */
 void _reel_timeline_view_class_input_init (ReelTimelineViewClass *klass);
@@ -216,7 +253,9 @@ void _reel_timeline_view_class_input_init (ReelTimelineViewClass *klass);
 void _reel_timeline_view_class_actions_init (ReelTimelineViewClass *klass);
 
 /* reel-timeline-view-thumbnails.c */
-void  _reel_timeline_view_init_thumbnails (ReelTimelineView *self);
+void _reel_timeline_view_init_thumbnails (ReelTimelineView *self);
+/* Reads the lengths of the cut's music files not known yet, off the main thread. */
+void  _reel_timeline_view_request_music_lengths (ReelTimelineView *self);
 void  _reel_timeline_view_request_thumbnails (ReelTimelineView *self);
 guint _reel_timeline_view_clip_frame_times (ReelTimelineView *self,
                                             ReelCutItem      *item,

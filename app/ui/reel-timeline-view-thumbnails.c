@@ -5,6 +5,10 @@
  * the main thread and zooming reuses what was decoded; a frame that cannot
  * be decoded is cached as NULL and not asked for again.
  *
+ * The lengths of the music files, too: the project keeps none, and a music
+ * row is drawn as long as its file plays, so each file is probed once in a
+ * worker thread.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -206,9 +210,67 @@ _reel_timeline_view_clip_frame_times (ReelTimelineView *self,
   return n;
 }
 
+/* Music lengths */
+
+static void
+probe_music_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaInfo) info = reel_media_probe (task_data, cancellable, &error);
+  double *length = g_new0 (double, 1);
+
+  if (info == NULL)
+    g_debug ("The length of the music %s is not known: %s", (char *) task_data, error->message);
+  else
+    *length = info->duration;
+  g_task_return_pointer (task, length, g_free);
+}
+
+static void
+music_probed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree double *length = g_task_propagate_pointer (G_TASK (result), NULL);
+  ReelTimelineView  *self;
+
+  if (length == NULL || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = REEL_TIMELINE_VIEW (source);
+  g_hash_table_replace (self->music_lengths, g_strdup (g_task_get_task_data (G_TASK (result))),
+                        g_steal_pointer (&length));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_reel_timeline_view_request_music_lengths (ReelTimelineView *self)
+{
+  for (guint i = 0; i < n_music (self); i++)
+    {
+      ReelMusicTrack *music = g_ptr_array_index (self->cut->music, i);
+      g_autoptr (GTask) task = NULL;
+
+      if (music->path == NULL || g_hash_table_contains (self->music_lengths, music->path))
+        continue;
+      /* Asked for once: 0 until the answer comes. */
+      g_hash_table_insert (self->music_lengths, g_strdup (music->path), g_new0 (double, 1));
+      task = g_task_new (self, self->cancellable, music_probed_cb, NULL);
+      g_task_set_source_tag (task, _reel_timeline_view_request_music_lengths);
+      g_task_set_task_data (task, g_strdup (music->path), g_free);
+      g_task_run_in_thread (task, probe_music_thread);
+    }
+}
+
+double
+_reel_timeline_view_music_length (ReelTimelineView *self, const char *path)
+{
+  double *length = path != NULL ? g_hash_table_lookup (self->music_lengths, path) : NULL;
+
+  return length != NULL ? *length : 0;
+}
+
 void
 _reel_timeline_view_init_thumbnails (ReelTimelineView *self)
 {
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_texture);
   self->thumbnails_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->music_lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -7,8 +7,9 @@
  * the project (through the "clip.*", "cue.*", "music.*" and "marker.*"
  * actions), and the page hands the view the cut built again.
  *
- * Thumbnails are decoded in a worker thread and cached by file and time;
- * nothing is decoded on the main thread.
+ * Thumbnails are decoded in a worker thread and cached by file and time,
+ * and the music files are probed there for their lengths; nothing is
+ * decoded on the main thread.
  *
  * A click on a cut, cue, music row or marker opens its editor
  * (ReelTransitionEditor, ReelCueEditor, ReelMusicEditor, ReelMarkerEditor)
@@ -205,6 +206,7 @@ reel_timeline_view_set_cut (ReelTimelineView *self, const ReelCut *cut)
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
   _reel_timeline_view_request_thumbnails (self);
+  _reel_timeline_view_request_music_lengths (self);
 }
 
 const ReelCut *
@@ -322,6 +324,63 @@ reel_timeline_view_clip_is_animatic (ReelTimelineView *self, guint index)
   return index < n_items (self) && item_at (self, index)->animatic_fallback;
 }
 
+gboolean
+reel_timeline_view_get_music_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds)
+{
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (index >= n_music (self))
+    return FALSE;
+  *bounds = music_rect (self, index);
+  return TRUE;
+}
+
+double
+reel_timeline_view_get_music_length (ReelTimelineView *self, guint index)
+{
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);
+
+  if (index >= n_music (self))
+    return 0;
+  return _reel_timeline_view_music_length (
+      self, ((ReelMusicTrack *) g_ptr_array_index (self->cut->music, index))->path);
+}
+
+guint
+reel_timeline_view_get_n_ruler_labels (ReelTimelineView *self)
+{
+  g_autoptr (GArray) labels = NULL;
+
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);
+
+  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  return labels->len;
+}
+
+char *
+reel_timeline_view_dup_ruler_label (ReelTimelineView *self, guint index, graphene_rect_t *bounds)
+{
+  g_autoptr (GArray) labels = NULL;
+  RulerLabel *label;
+
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), NULL);
+
+  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  if (index >= labels->len)
+    return NULL;
+  label = &g_array_index (labels, RulerLabel, index);
+  if (bounds != NULL)
+    *bounds = label->bounds;
+  return g_strdup (label->text);
+}
+
+void
+reel_timeline_view_get_playhead_bounds (ReelTimelineView *self, graphene_rect_t *bounds)
+{
+  g_return_if_fail (REEL_IS_TIMELINE_VIEW (self));
+  *bounds = playhead_knob (self);
+}
+
 guint
 reel_timeline_view_get_n_thumbnails (ReelTimelineView *self)
 {
@@ -358,6 +417,7 @@ reel_timeline_view_finalize (GObject *object)
   g_clear_pointer (&self->cut, reel_cut_free);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
   g_clear_pointer (&self->thumbnails_wanted, g_hash_table_unref);
+  g_clear_pointer (&self->music_lengths, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (reel_timeline_view_parent_class)->finalize (object);

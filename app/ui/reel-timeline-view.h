@@ -53,6 +53,20 @@ reel_timeline_view_get_clip_bounds (ReelTimelineView *self, guint index, graphen
  * coordinates; FALSE if there is no such cue. */
 gboolean
 reel_timeline_view_get_cue_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds);
+/* Where music track @index is drawn: from its start to where it stops
+ * playing, its own end or the film's; FALSE if there is no such track. */
+gboolean
+reel_timeline_view_get_music_bounds (ReelTimelineView *self, guint index, graphene_rect_t *bounds);
+/* How long the file of music track @index plays, in seconds; 0 until the
+ * view has read it (or when it cannot). */
+double reel_timeline_view_get_music_length (ReelTimelineView *self, guint index);
+/* The labels of the ruler as drawn at the view's width, left to right:
+ * how many, and label @index with where it is drawn (NULL if none). */
+guint reel_timeline_view_get_n_ruler_labels (ReelTimelineView *self);
+char *
+reel_timeline_view_dup_ruler_label (ReelTimelineView *self, guint index, graphene_rect_t *bounds);
+/* Where the playhead's knob is drawn on the ruler. */
+void reel_timeline_view_get_playhead_bounds (ReelTimelineView *self, graphene_rect_t *bounds);
 /* Whether the clip shows the shot's animatic card (the shot has no take). */
 gboolean reel_timeline_view_clip_is_animatic (ReelTimelineView *self, guint index);
 /* How many thumbnails have been decoded for the clip strips so far. */

@@ -233,6 +233,92 @@ write_tone (const char *path)
   reel_test_run_pipeline (description);
 }
 
+/* The ruler at the view's zoom: each second it labels is labelled once, on
+ * a whole second, and no label runs into the next. */
+static void
+assert_ruler_labels_each_second_once (ReelTimelineView *view)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint  n = reel_timeline_view_get_n_ruler_labels (view);
+  double previous_end = -1;
+
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 0; i < n; i++)
+    {
+      graphene_rect_t  bounds;
+      g_autofree char *label = reel_timeline_view_dup_ruler_label (view, i, &bounds);
+      double           seconds = (bounds.origin.x - reel_timeline_view_time_to_x (view, 0))
+                       / reel_timeline_view_get_zoom (view);
+
+      g_assert_nonnull (label);
+      g_assert_false (g_hash_table_contains (seen, label));
+      g_hash_table_add (seen, g_strdup (label));
+      /* Just after its tick, which is on a whole second. */
+      g_assert_cmpfloat (fabs (seconds - round (seconds)), <,
+                         6.0 / reel_timeline_view_get_zoom (view));
+      g_assert_cmpfloat (bounds.origin.x, >, previous_end);
+      previous_end = bounds.origin.x + bounds.size.width;
+    }
+  g_assert_null (reel_timeline_view_dup_ruler_label (view, n, NULL));
+}
+
+/* The playhead's knob at @seconds hides no label of the ruler. */
+static void
+assert_knob_hides_no_label (ReelTimelineView *view, double seconds)
+{
+  graphene_rect_t knob;
+
+  reel_timeline_view_scrub (view, seconds);
+  reel_timeline_view_get_playhead_bounds (view, &knob);
+  g_assert_cmpfloat_with_epsilon (knob.origin.x + knob.size.width / 2,
+                                  reel_timeline_view_time_to_x (view, seconds), 1.0);
+  for (guint i = 0; i < reel_timeline_view_get_n_ruler_labels (view); i++)
+    {
+      graphene_rect_t  bounds;
+      g_autofree char *label = reel_timeline_view_dup_ruler_label (view, i, &bounds);
+
+      if (graphene_rect_intersection (&knob, &bounds, NULL))
+        g_error ("The playhead at %.2f s covers the ruler's label “%s”", seconds, label);
+    }
+}
+
+static gboolean
+music_length_known (gpointer data)
+{
+  return reel_timeline_view_get_music_length (data, 0) > 0;
+}
+
+/* The film's sound as mono 8 kHz floats. */
+static GArray *
+decode_audio (const char *film, const char *raw_path)
+{
+  g_autofree char *pipeline
+      = g_strdup_printf ("filesrc location=\"%s\" ! decodebin ! audioconvert ! audioresample"
+                         " ! audio/x-raw,format=F32LE,channels=1,rate=8000"
+                         " ! filesink location=\"%s\"",
+                         film, raw_path);
+  g_autofree char *bytes = NULL;
+  gsize            length = 0;
+  GArray          *samples = g_array_new (FALSE, FALSE, sizeof (float));
+
+  reel_test_run_pipeline (pipeline);
+  g_assert_true (g_file_get_contents (raw_path, &bytes, &length, NULL));
+  g_array_append_vals (samples, bytes, length / sizeof (float));
+  return samples;
+}
+
+static double
+audio_rms (GArray *samples, double from, double to)
+{
+  guint  start = (guint) (from * 8000), end = MIN ((guint) (to * 8000), samples->len);
+  double sum = 0;
+
+  g_assert_cmpuint (end, >, start);
+  for (guint i = start; i < end; i++)
+    sum += g_array_index (samples, float, i) * g_array_index (samples, float, i);
+  return sqrt (sum / (end - start));
+}
+
 static void
 test_timeline_demo (void)
 {
@@ -326,7 +412,7 @@ test_timeline_demo (void)
     reel_timeline_view_scrub (view, 1.5);
     reel_ui_test_wait_until (frame_shown_at, &at, "the frame at 1.5 s");
     g_assert_cmpfloat_with_epsilon (reel_preview_get_position (preview), 1.5, 1.0 / FPS);
-    g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:01.06 / "));
+    g_assert_true (g_str_has_prefix (reel_timeline_page_get_time_text (page), "00:00:01:06 / "));
 
     /* One frame on, and back. */
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.step", "i", 1));
@@ -334,6 +420,27 @@ test_timeline_demo (void)
     reel_ui_test_wait_until (frame_shown_at, &at, "the next frame");
   }
   save_png (GTK_WIDGET (window), "timeline.png");
+
+  /* The ruler names each second once at any zoom, even where half seconds
+   * are a label's width apart, and the playhead's knob hides none of them,
+   * at a labelled second or between two. */
+  {
+    const double zooms[] = { REEL_TIMELINE_MIN_ZOOM, 30, REEL_TIMELINE_DEFAULT_ZOOM, 150, 400,
+                             REEL_TIMELINE_MAX_ZOOM };
+    double       zoom = reel_timeline_view_get_zoom (view);
+
+    for (guint i = 0; i < G_N_ELEMENTS (zooms); i++)
+      {
+        reel_timeline_view_set_zoom (view, zooms[i]);
+        reel_ui_test_settle (GTK_WIDGET (window));
+        assert_ruler_labels_each_second_once (view);
+        assert_knob_hides_no_label (view, 0);
+        assert_knob_hides_no_label (view, 1.0);
+        assert_knob_hides_no_label (view, 1.5);
+      }
+    reel_timeline_view_set_zoom (view, zoom);
+    reel_ui_test_settle (GTK_WIDGET (window));
+  }
 
   /* Reorder with the keyboard action: the first clip moves one later. */
   reel_timeline_view_set_selected_shot (view, ids[0]);
@@ -419,6 +526,21 @@ test_timeline_demo (void)
     /* The preview is built again with it and shows a frame. */
     reel_timeline_page_rebuild_now (page);
     reel_ui_test_wait_until (preview_ready, page, "the preview with music");
+
+    /* The tone plays for 10 s of a longer film, and is drawn so: from the
+     * start to where it goes silent, not to the end of the film. */
+    {
+      graphene_rect_t bounds;
+      double          film = reel_timeline_view_get_cut (view)->duration;
+
+      g_assert_cmpfloat (film, >, 11);
+      reel_ui_test_wait_until (music_length_known, view, "the length of the music");
+      g_assert_cmpfloat_with_epsilon (reel_timeline_view_get_music_length (view, 0), 10.0, 0.05);
+      g_assert_true (reel_timeline_view_get_music_bounds (view, 0, &bounds));
+      g_assert_cmpfloat_with_epsilon (bounds.origin.x, reel_timeline_view_time_to_x (view, 0), 1.0);
+      g_assert_cmpfloat_with_epsilon (bounds.origin.x + bounds.size.width,
+                                      reel_timeline_view_time_to_x (view, 10.0), 1.0);
+    }
   }
   reel_ui_test_settle (GTK_WIDGET (window));
   save_png (GTK_WIDGET (window), "timeline-edited.png");
@@ -454,6 +576,18 @@ test_timeline_demo (void)
     g_assert_cmpfloat_with_epsilon (info->duration, duration, 1.5 / FPS);
     g_assert_true (info->has_audio);
     gtk_window_destroy (GTK_WINDOW (dialog));
+
+    /* The music ends where its file does, as drawn: silence after 10 s. */
+    {
+      g_autofree char *raw_path = g_build_filename (tmpdir, "film.raw", NULL);
+      g_autoptr (GArray) samples = decode_audio (film_path, raw_path);
+      double playing = audio_rms (samples, 3.0, 8.0);
+      double after = audio_rms (samples, 10.3, duration - 0.2);
+
+      g_test_message ("Music RMS: %.3f playing, %.4f after its end", playing, after);
+      g_assert_cmpfloat (playing, >, 0.05);
+      g_assert_cmpfloat (after, <, 0.01);
+    }
   }
 
   /* Cancelled in the middle: nothing under the chosen name. */

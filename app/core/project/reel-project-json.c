@@ -62,7 +62,7 @@ add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
   if (stmt != NULL)
     sqlite3_bind_int64 (stmt, 1, reel_shot_get_id (shot));
 
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint number = 1; stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW; number++)
     {
       gint64      id = sqlite3_column_int64 (stmt, 0);
       const char *media = (const char *) sqlite3_column_text (stmt, 3);
@@ -70,6 +70,9 @@ add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
       json_builder_add_int_value (builder, id);
+      /* In the order of making, as ReelTake's number. */
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, number);
       json_builder_set_member_name (builder, "backend");
       json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
       json_builder_set_member_name (builder, "model");

@@ -8,14 +8,20 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "reel-project-private.h"
 
+/* A take's number counts the takes of its shot made up to it, so numbers
+ * follow the order of making and close up when a take is deleted, as the
+ * take strip shows them. */
 #define TAKE_COLUMNS                                                                               \
   "id, shot_id, ifnull(job_id, 0), kind, backend, model, prompt, ifnull(seed, 0), params,"         \
   " ifnull(duration, 0), ifnull(width, 0), ifnull(height, 0), ifnull(fps, 0), media,"              \
   " media_sha256, thumbnail, cost, currency, created, actual_prompt, usage,"                       \
-  " ifnull(billed_seconds, -1)"
+  " ifnull(billed_seconds, -1),"                                                                   \
+  " (SELECT count(*) FROM takes earlier"                                                           \
+  "  WHERE earlier.shot_id = takes.shot_id AND earlier.id <= takes.id)"
 
 ReelTake *
 reel_take_copy (const ReelTake *take)
@@ -82,6 +88,7 @@ take_from_row (sqlite3_stmt *stmt)
   take->actual_prompt = g_strdup ((const char *) sqlite3_column_text (stmt, 19));
   take->usage = g_strdup ((const char *) sqlite3_column_text (stmt, 20));
   take->billed_seconds = sqlite3_column_double (stmt, 21);
+  take->number = (guint) sqlite3_column_int (stmt, 22);
   return take;
 }
 
@@ -119,6 +126,89 @@ reel_project_get_take (ReelProject *self, gint64 take_id)
     return take_from_row (stmt);
 
   return NULL;
+}
+
+static ReelTake *
+find_take_by_number (GPtrArray *takes, guint64 number)
+{
+  for (guint i = 0; i < takes->len; i++)
+    if (((ReelTake *) g_ptr_array_index (takes, i))->number == number)
+      return g_ptr_array_index (takes, i);
+  return NULL;
+}
+
+static ReelTake *
+find_take_by_id (GPtrArray *takes, guint64 id)
+{
+  for (guint i = 0; i < takes->len; i++)
+    if ((guint64) ((ReelTake *) g_ptr_array_index (takes, i))->id == id)
+      return g_ptr_array_index (takes, i);
+  return NULL;
+}
+
+ReelTake *
+reel_project_find_take (ReelProject *self, gint64 shot_id, const char *number_or_id, GError **error)
+{
+  g_autoptr (GPtrArray) takes = NULL;
+  ReelShot   *shot;
+  const char *id_text = NULL;
+  ReelTake   *by_number = NULL;
+  ReelTake   *by_id = NULL;
+  guint64     value;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (number_or_id != NULL, NULL);
+
+  shot = reel_project_lookup_shot (self, shot_id);
+  if (shot == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no shot %" PRId64 " in this project."), shot_id);
+      return NULL;
+    }
+
+  if (g_str_has_prefix (number_or_id, "id:"))
+    id_text = number_or_id + strlen ("id:");
+  if (!g_ascii_string_to_unsigned (id_text != NULL ? id_text : number_or_id, 10, 1, G_MAXINT64,
+                                   &value, NULL))
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
+                   _ ("“%s” is not a take. Give its number, as “storyreel take list” shows it, "
+                      "or its id."),
+                   number_or_id);
+      return NULL;
+    }
+
+  /* The number first: it is what the take strip, `take list` and every
+   * message show. An id is read as one when no take has that number. */
+  takes = reel_project_list_takes (self, shot_id);
+  if (id_text == NULL)
+    by_number = find_take_by_number (takes, value);
+  if (by_number == NULL)
+    by_id = find_take_by_id (takes, value);
+
+  if (takes->len == 0)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("Shot %s has no takes yet. Generate it, or import one with “storyreel take "
+                      "import”."),
+                   reel_shot_get_number (shot));
+      return NULL;
+    }
+  if (by_number == NULL && by_id == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Shot %s has no take “%s”: it has %u take. Run “storyreel take "
+                                "list” to see it.",
+                                "Shot %s has no take “%s”: it has %u takes. Run “storyreel take "
+                                "list” to see them.",
+                                takes->len),
+                   reel_shot_get_number (shot), number_or_id, takes->len);
+      return NULL;
+    }
+
+  return reel_take_copy (by_number != NULL ? by_number : by_id);
 }
 
 char *

@@ -205,6 +205,9 @@ typedef struct
   char  *actual_prompt;  /* the prompt after the service rewrote it */
   char  *usage;          /* its usage report, JSON */
   double billed_seconds; /* seconds of video it billed */
+  /* Take 1, 2, 3… of its shot, in the order they were made: what the take
+   * strip and `storyreel take list` call it. Filled when read. */
+  guint number;
 } ReelTake;
 
 ReelTake *reel_take_copy (const ReelTake *take);
@@ -215,11 +218,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelTake, reel_take_free)
 GPtrArray *reel_project_list_takes (ReelProject *self, gint64 shot_id);
 /* (transfer full) or NULL */
 ReelTake *reel_project_get_take (ReelProject *self, gint64 take_id);
+/* The take of @shot_id that @number_or_id names: its number ("2"), or its id
+ * ("id:57"; a plain "57" is read as an id when no take of the shot has that
+ * number). NULL with an error when the shot has no such take. (transfer full) */
+ReelTake *reel_project_find_take (ReelProject *self,
+                                  gint64       shot_id,
+                                  const char  *number_or_id,
+                                  GError     **error);
 /* Absolute path of a take's media (or thumbnail) file. */
 char *reel_project_get_media_path (ReelProject *self, const char *relative_path);
 /* Records a finished take (not undoable: it records work done). Fills
  * @take->id. The first take of a shot becomes its chosen take. */
 gboolean reel_project_add_take (ReelProject *self, ReelTake *take, GError **error);
+/* Makes @take_id the take the cut shows for @shot_id (undoable). A still
+ * image can be chosen too: the film then shows it for the shot's length. */
 gboolean
 reel_project_choose_take (ReelProject *self, gint64 shot_id, gint64 take_id, GError **error);
 /* Removes a take from the shot (undoable; the media file stays in the store). */
