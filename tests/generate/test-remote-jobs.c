@@ -187,12 +187,24 @@ make_scheduler (Fixture *fixture)
   return scheduler;
 }
 
-/* Storyreel quits: the scheduler stops, and a new one starts on the same project. */
+/* Stops the scheduler, and lets what its workers sent back meanwhile reach
+ * it (and be dropped), so that nothing of it is left for later. */
+static void
+stop_scheduler (Fixture *fixture)
+{
+  if (fixture->scheduler == NULL)
+    return;
+  reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Storyreel quits, and starts again on the same project. */
 static void
 restart_scheduler (Fixture *fixture)
 {
-  reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  stop_scheduler (fixture);
   fixture->scheduler = make_scheduler (fixture);
 }
 
@@ -285,9 +297,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *path = g_file_get_path (fixture->file);
 
-  if (fixture->scheduler != NULL)
-    reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  stop_scheduler (fixture);
   assert_no_key_anywhere (fixture);
 
   /* Closed, so that everything is in the file itself. */
@@ -488,8 +498,7 @@ test_quit_resumes (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_tasks (fixture, backend), ==, 2);
 
   /* Quit: the workers stop, and no cancel reaches the service. */
-  reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  stop_scheduler (fixture);
   g_assert_cmpuint (count_cancel_requests (fixture), ==, 0);
   g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 0);
 
@@ -974,8 +983,7 @@ test_key_never_written (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_fake_fal_count_downloads (fixture->fal, NULL), ==, 1);
 
   /* A wrong key is not written either, nor echoed in the error. */
-  reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  stop_scheduler (fixture);
   wrong_fal = reel_fal_backend_new (reel_fake_fal_get_url (fixture->fal), DASHSCOPE_KEY);
   fixture->scheduler = make_scheduler (fixture);
   reel_scheduler_add_backend (fixture->scheduler, REEL_BACKEND (wrong_fal));

@@ -375,8 +375,18 @@ out:
     }
   outcome->error = error;
 
-  g_main_context_invoke_full (outcome->scheduler->main_context, G_PRIORITY_DEFAULT,
-                              outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+  /* Always through the main loop, never run here: g_main_context_invoke()
+   * would call it in this thread whenever the main thread is not iterating
+   * the context (say, while it waits for the workers at shutdown), and the
+   * scheduler and the project belong to the main thread. */
+  {
+    g_autoptr (GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+    g_source_set_static_name (source, "[storyreel] job outcome");
+    g_source_attach (source, outcome->scheduler->main_context);
+  }
 }
 
 static GThreadPool *
@@ -432,7 +442,9 @@ job_report (ReelJobContext   *context,
   gint64         id = reel_job_context_get_job_id (context);
   ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
 
-  if (job == NULL)
+  /* A stopped scheduler records nothing more: the next one may already own
+   * these jobs, and resumes them from what was committed before the stop. */
+  if (job == NULL || self->shutting_down)
     {
       if (kind == REEL_JOB_REPORT_SUBMITTED || kind == REEL_JOB_REPORT_RESUME_STATE)
         reel_job_context_acknowledge (context, FALSE);
@@ -656,6 +668,8 @@ outcome_deliver (Outcome *outcome)
   gboolean       by_user = reel_job_context_is_cancelled_by_user (outcome->context);
   g_autoptr (ReelTake) take = NULL;
 
+  if (self->shutting_down)
+    return;
   g_hash_table_remove (self->running, &id);
 
   if (job == NULL)
@@ -1534,7 +1548,8 @@ reel_scheduler_shutdown (ReelScheduler *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     reel_job_context_stop (value, FALSE);
 
-  /* Waits for the workers; their outcomes are dropped with the main loop. */
+  /* Waits for the workers; their outcomes, delivered later or never, are
+   * dropped (see outcome_deliver()). */
   g_hash_table_remove_all (self->pools);
 }
 
