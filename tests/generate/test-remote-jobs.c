@@ -413,6 +413,34 @@ wait_for_tasks_committed (Fixture *fixture, guint n)
   wait_until (tasks_committed, &shots, TIMEOUT_MS, what);
 }
 
+typedef struct
+{
+  ReelFakeServer *server;
+  const char     *method;
+  const char     *path_prefix;
+  guint           count;
+} RequestCount;
+
+static gboolean
+requests_arrived (gpointer data)
+{
+  RequestCount *wanted = data;
+
+  return reel_fake_server_count (wanted->server, wanted->method, wanted->path_prefix)
+         >= wanted->count;
+}
+
+/* Waits on the main context (where the scheduler records what workers
+ * report) until @count matching requests reached @server. */
+static void
+wait_for_requests (ReelFakeServer *server, const char *method, const char *path_prefix, guint count)
+{
+  RequestCount     wanted = { server, method, path_prefix, count };
+  g_autofree char *what = g_strdup_printf ("%u %s %s requests", count, method, path_prefix);
+
+  wait_until (requests_arrived, &wanted, TIMEOUT_MS, what);
+}
+
 static ReelFakeServer *
 dashscope_server (Fixture *fixture)
 {
@@ -615,6 +643,50 @@ test_cancel_queued_with_task (Fixture *fixture, gconstpointer data)
       g_assert_cmpuint (reel_fake_dashscope_count_cancels (fixture->dashscope, job->remote_id), ==,
                         1);
       g_assert_cmpstr (status, ==, "CANCELED");
+    }
+}
+
+#define CREATE_PATH "/api/v1/services/aigc/video-generation/"
+
+static void
+test_lost_creates_adopted_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) first = NULL;
+  g_autoptr (ReelJobRecord) second = NULL;
+  g_auto (GStrv) ids = NULL;
+
+  /* Two creates are sent at once and their replies never come, though the
+   * service made both tasks; then Storyreel quits. */
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_HANG, 2);
+  generate (fixture, "dashscope", 0, 2);
+  wait_for_requests (dashscope_server (fixture), "POST", CREATE_PATH, 2);
+  for (guint i = 0; i < 2; i++)
+    g_free (reel_fake_dashscope_create_task (
+        fixture->dashscope, MODEL,
+        reel_shot_get_text (reel_project_lookup_shot (fixture->project, shot (fixture, i)))));
+  restart_scheduler (fixture);
+
+  /* The next start finds the two tasks, one for each job, and makes none. */
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 2);
+  wait_idle (fixture);
+
+  first = only_job_of (fixture, shot (fixture, 0));
+  second = only_job_of (fixture, shot (fixture, 1));
+  g_assert_cmpint (first->state, ==, REEL_JOB_DONE);
+  g_assert_cmpint (second->state, ==, REEL_JOB_DONE);
+  g_assert_cmpuint (reel_fake_server_count (dashscope_server (fixture), "POST", CREATE_PATH), ==,
+                    2);
+  ids = reel_fake_dashscope_dup_task_ids (fixture->dashscope);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpstr (first->remote_id, !=, second->remote_id);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (g_strv_contains ((const char *const *) ids,
+                                      i == 0 ? first->remote_id : second->remote_id));
+      g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, ids[i]), ==, 1);
+      g_assert_cmpuint (count_takes (fixture, shot (fixture, i)), ==, 1);
     }
 }
 
@@ -1017,6 +1089,7 @@ main (int argc, char **argv)
   ADD ("cancel-running/fal", test_cancel_running, "fal");
   ADD ("cancel-queued-with-task/dashscope", test_cancel_queued_with_task, "dashscope");
   ADD ("cancel-queued-with-task/fal", test_cancel_queued_with_task, "fal");
+  ADD ("lost-creates-adopted-once", test_lost_creates_adopted_once, NULL);
   ADD ("retry-after/dashscope", test_retry_after, "dashscope");
   ADD ("retry-after/fal", test_retry_after, "fal");
   ADD ("parallel-ceiling", test_parallel_ceiling, NULL);
