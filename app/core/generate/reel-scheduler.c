@@ -27,12 +27,13 @@ struct _ReelScheduler
   GMainContext   *main_context;
   ReelRetryPolicy retry_policy;
 
-  GHashTable *backends; /* name → ReelBackend* */
-  GHashTable *limits;   /* name → GUINT_TO_POINTER (limit), user overrides */
-  GHashTable *pools;    /* name → GThreadPool* */
-  GHashTable *jobs;     /* gint64* id → ReelJobRecord*, unfinished jobs */
-  GHashTable *running;  /* gint64* id → ReelJobContext* */
-  GHashTable *batches;  /* gint64* batch → Batch* */
+  GHashTable *backends;  /* name → ReelBackend* */
+  GHashTable *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
+  GHashTable *pools;     /* name → GThreadPool* */
+  GHashTable *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
+  GHashTable *running;   /* gint64* id → ReelJobContext* */
+  GHashTable *searching; /* gint64* ids of running jobs looking for a lost create's task */
+  GHashTable *batches;   /* gint64* batch → Batch* */
 
   guint    schedule_source;
   guint    retry_source;
@@ -105,6 +106,7 @@ reel_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->limits, g_hash_table_unref);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
+  g_clear_pointer (&self->searching, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->project);
@@ -158,6 +160,7 @@ reel_scheduler_init (ReelScheduler *self)
   self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) reel_job_context_unref);
   self->batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->searching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->main_context = g_main_context_ref_thread_default ();
 }
 
@@ -431,6 +434,14 @@ write_job (ReelScheduler *self, ReelJobRecord *job)
   return TRUE;
 }
 
+/* @job's task id is committed: jobs held back while it had none may go. */
+static void
+task_known (ReelScheduler *self, ReelJobRecord *job)
+{
+  g_hash_table_remove (self->searching, &job->id);
+  schedule (self);
+}
+
 static void
 job_report (ReelJobContext   *context,
             ReelJobReportKind kind,
@@ -470,6 +481,8 @@ job_report (ReelJobContext   *context,
            * from this state, and never pays for a second task. */
           reel_job_context_acknowledge (context, write_job (self, job));
           g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+          if (job->remote_id != NULL)
+            task_known (self, job);
         }
         break;
 
@@ -481,6 +494,7 @@ job_report (ReelJobContext   *context,
         /* Durable before the worker polls: a crash now resumes, never resubmits. */
         reel_job_context_acknowledge (context, write_job (self, job));
         g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+        task_known (self, job);
         break;
 
       case REEL_JOB_REPORT_PROGRESS:
@@ -671,6 +685,7 @@ outcome_deliver (Outcome *outcome)
   if (self->shutting_down)
     return;
   g_hash_table_remove (self->running, &id);
+  g_hash_table_remove (self->searching, &id);
 
   if (job == NULL)
     return;
@@ -913,6 +928,39 @@ count_running (ReelScheduler *self, const char *backend)
   return n;
 }
 
+/* Which jobs of a backend are between sending a create and committing the
+ * task id it made, for this dispatch pass. */
+typedef enum
+{
+  UNTASKED_CREATING = 1 << 0,  /* one of them may be making a task just now */
+  UNTASKED_SEARCHING = 1 << 1, /* one looks for a lost create's task, or waits to */
+} UntaskedFlags;
+
+static UntaskedFlags
+untasked_flags (ReelScheduler *self, GHashTable *pass, const char *backend)
+{
+  GHashTableIter iter;
+  gpointer       key, value;
+  UntaskedFlags  flags = 0;
+
+  if (g_hash_table_lookup_extended (pass, backend, NULL, &value))
+    return GPOINTER_TO_UINT (value);
+
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ReelJobRecord *job = g_hash_table_lookup (self->jobs, key);
+
+      if (job == NULL || job->remote_id != NULL || g_strcmp0 (job->backend, backend) != 0)
+        continue;
+      flags |= UNTASKED_CREATING;
+      if (g_hash_table_contains (self->searching, key))
+        flags |= UNTASKED_SEARCHING;
+    }
+  g_hash_table_insert (pass, (gpointer) backend, GUINT_TO_POINTER (flags));
+  return flags;
+}
+
 static gboolean
 retry_due_cb (gpointer user_data)
 {
@@ -941,6 +989,7 @@ dispatch (ReelScheduler *self)
   g_autoptr (GPtrArray) queued = g_ptr_array_new ();
   g_autoptr (GPtrArray) starting = g_ptr_array_new ();
   g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) untasked = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) broken = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer       value;
@@ -961,9 +1010,12 @@ dispatch (ReelScheduler *self)
 
   for (guint i = 0; i < queued->len; i++)
     {
-      ReelJobRecord *job = g_ptr_array_index (queued, i);
-      ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
-      guint          free_slots;
+      ReelJobRecord          *job = g_ptr_array_index (queued, i);
+      ReelBackend            *backend = g_hash_table_lookup (self->backends, job->backend);
+      ReelBackendCapabilities caps;
+      UntaskedFlags           flags = 0;
+      gboolean                needs_task, lost_task;
+      guint                   free_slots;
 
       if (job->next_attempt_at > now)
         {
@@ -974,6 +1026,27 @@ dispatch (ReelScheduler *self)
         {
           g_ptr_array_add (broken, job);
           continue;
+        }
+
+      /* A job whose create's reply was lost looks for its task among the
+       * service's recent ones, and takes any that no other job has claimed.
+       * That is sound only while no other job of the backend is between
+       * sending a create and committing its task: it runs alone among
+       * them, and those after it wait until it has its task. */
+      reel_backend_get_capabilities (backend, &caps);
+      needs_task = job->remote_id == NULL && (caps.features & REEL_BACKEND_REMOTE);
+      lost_task = needs_task && job->resume != NULL;
+      if (needs_task)
+        {
+          flags = untasked_flags (self, untasked, job->backend);
+          if ((flags & UNTASKED_SEARCHING) || (lost_task && (flags & UNTASKED_CREATING)))
+            {
+              /* Its turn comes first: no new create gets ahead of it. */
+              if (lost_task)
+                g_hash_table_insert (untasked, job->backend,
+                                     GUINT_TO_POINTER (flags | UNTASKED_SEARCHING));
+              continue;
+            }
         }
 
       /* Free slots per backend for this pass. */
@@ -988,17 +1061,16 @@ dispatch (ReelScheduler *self)
       if (free_slots == 0)
         continue;
       g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
+      if (needs_task)
+        g_hash_table_insert (
+            untasked, job->backend,
+            GUINT_TO_POINTER (flags | UNTASKED_CREATING | (lost_task ? UNTASKED_SEARCHING : 0)));
+      if (lost_task)
+        g_hash_table_add (self->searching, id_key (job->id));
 
       job->attempts++;
-      {
-        ReelBackendCapabilities caps;
-
-        /* Only a remote service has a submission step worth showing. */
-        reel_backend_get_capabilities (backend, &caps);
-        job->state = job->remote_id != NULL || !(caps.features & REEL_BACKEND_REMOTE)
-                         ? REEL_JOB_RUNNING
-                         : REEL_JOB_SUBMITTING;
-      }
+      /* Only a remote service has a submission step worth showing. */
+      job->state = needs_task ? REEL_JOB_SUBMITTING : REEL_JOB_RUNNING;
       job->next_attempt_at = 0;
       g_clear_pointer (&job->message, g_free);
       g_ptr_array_add (starting, job);
@@ -1028,6 +1100,7 @@ dispatch (ReelScheduler *self)
               ReelJobRecord *job = g_ptr_array_index (starting, i);
               job->attempts--;
               job->state = REEL_JOB_QUEUED;
+              g_hash_table_remove (self->searching, &job->id);
             }
           return;
         }
