@@ -748,6 +748,33 @@ test_retry_after (Fixture *fixture, gconstpointer data)
 }
 
 static void
+test_refused_create_not_looked_for (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autofree char *stranger = NULL;
+
+  /* The create is throttled: Model Studio answered, and made nothing. */
+  reel_fake_dashscope_set_retry_after (fixture->dashscope, 0);
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_THROTTLE, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_until (requeued, fixture, TIMEOUT_MS, "the throttled job to be queued again");
+
+  /* Meanwhile another program on the same account makes a task of the same
+   * model. The retry must not take it for its own: it creates one. */
+  stranger = reel_fake_dashscope_create_task (fixture->dashscope, MODEL, "Somebody else's clip");
+  wait_idle (fixture);
+
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_cmpstr (job->remote_id, !=, stranger);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+  g_assert_cmpuint (reel_fake_dashscope_count_lists (fixture->dashscope), ==, 0);
+  g_assert_cmpuint (reel_fake_dashscope_count_polls (fixture->dashscope, stranger), ==, 0);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, stranger), ==, 0);
+}
+
+static void
 test_parallel_ceiling (Fixture *fixture, gconstpointer data)
 {
   Shots shots = { fixture, 2 };
@@ -1092,6 +1119,7 @@ main (int argc, char **argv)
   ADD ("lost-creates-adopted-once", test_lost_creates_adopted_once, NULL);
   ADD ("retry-after/dashscope", test_retry_after, "dashscope");
   ADD ("retry-after/fal", test_retry_after, "fal");
+  ADD ("refused-create-not-looked-for", test_refused_create_not_looked_for, NULL);
   ADD ("parallel-ceiling", test_parallel_ceiling, NULL);
   ADD ("service-report", test_service_report, NULL);
   ADD ("billed-failure", test_billed_failure, NULL);
