@@ -595,6 +595,12 @@ one_cancel_arrived (gpointer data)
   return count_cancel_requests (data) >= 1;
 }
 
+static gboolean
+requeued (gpointer data)
+{
+  return ((Fixture *) data)->requeued_at_ms != 0;
+}
+
 static void
 test_cancel_queued_with_task (Fixture *fixture, gconstpointer data)
 {
@@ -690,14 +696,44 @@ test_lost_creates_adopted_once (Fixture *fixture, gconstpointer data)
     }
 }
 
+static void
+test_cancel_waiting_for_retry (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *task_id = NULL;
+
+  /* The task is made, then every query about it is throttled: the job
+   * waits for a retry, its task still queued at the service. */
+  reel_fake_dashscope_set_latency (fixture->dashscope, REEL_FAKE_FOREVER, 0);
+  reel_fake_dashscope_set_retry_after (fixture->dashscope, 30);
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_POLL,
+                                 REEL_FAKE_FAULT_THROTTLE, REEL_FAKE_FAULT_FOREVER);
+  generate (fixture, "dashscope", 0, 1);
+  wait_until (requeued, fixture, TIMEOUT_MS, "the throttled job to wait for a retry");
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_QUEUED);
+  g_assert_nonnull (job->remote_id);
+  task_id = g_strdup (job->remote_id);
+
+  /* The user gives up on it: the service hears so, once. */
+  g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, job->id, &error));
+  g_assert_no_error (error);
+  wait_until (one_cancel_arrived, fixture, TIMEOUT_MS, "the cancel request");
+  wait_idle (fixture);
+
+  g_clear_pointer (&job, reel_job_record_free);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_CANCELLED);
+  g_assert_cmpuint (count_cancel_requests (fixture), ==, 1);
+  g_assert_cmpuint (reel_fake_dashscope_count_cancels (fixture->dashscope, task_id), ==, 1);
+  status = reel_fake_dashscope_dup_task_status (fixture->dashscope, task_id);
+  g_assert_cmpstr (status, ==, "CANCELED");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Retries                                                                   */
-
-static gboolean
-requeued (gpointer data)
-{
-  return ((Fixture *) data)->requeued_at_ms != 0;
-}
 
 static void
 test_retry_after (Fixture *fixture, gconstpointer data)
@@ -1116,6 +1152,7 @@ main (int argc, char **argv)
   ADD ("cancel-running/fal", test_cancel_running, "fal");
   ADD ("cancel-queued-with-task/dashscope", test_cancel_queued_with_task, "dashscope");
   ADD ("cancel-queued-with-task/fal", test_cancel_queued_with_task, "fal");
+  ADD ("cancel-waiting-for-retry", test_cancel_waiting_for_retry, NULL);
   ADD ("lost-creates-adopted-once", test_lost_creates_adopted_once, NULL);
   ADD ("retry-after/dashscope", test_retry_after, "dashscope");
   ADD ("retry-after/fal", test_retry_after, "fal");
