@@ -724,6 +724,15 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
     return FALSE;
   if (response->status != 200)
     {
+      /* A refusal (4xx, throttling included) made no task: the next try
+       * creates one instead of taking somebody else's recent task for the
+       * lost one. A server error may come after the task was made, so the
+       * next try still looks for it. */
+      if (response->status >= 400 && response->status < 500)
+        {
+          g_autofree char *cleared = resume_state (NULL, plan.model, 0);
+          reel_job_context_save_resume_state (context, NULL, cleared);
+        }
       g_propagate_error (error, error_from_answer (response, context));
       return FALSE;
     }

@@ -182,13 +182,20 @@ static void
 post_report (ReelJobContext *self, ReelJobReportKind kind, const char *text, double fraction)
 {
   Report *report = g_new0 (Report, 1);
+  g_autoptr (GSource) source = NULL;
 
   report->context = reel_job_context_ref (self);
   report->kind = kind;
   report->text = g_strdup (text);
   report->fraction = fraction;
-  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT, deliver_report, report,
-                              (GDestroyNotify) report_free);
+
+  /* Through the main loop even when the main thread is not iterating it:
+   * g_main_context_invoke() would then run the report in this worker. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_report, report, (GDestroyNotify) report_free);
+  g_source_set_static_name (source, "[storyreel] job report");
+  g_source_attach (source, self->main_context);
 }
 
 /* Posts a report that must be committed, and waits for the main thread's

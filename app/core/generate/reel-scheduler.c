@@ -27,12 +27,13 @@ struct _ReelScheduler
   GMainContext   *main_context;
   ReelRetryPolicy retry_policy;
 
-  GHashTable *backends; /* name → ReelBackend* */
-  GHashTable *limits;   /* name → GUINT_TO_POINTER (limit), user overrides */
-  GHashTable *pools;    /* name → GThreadPool* */
-  GHashTable *jobs;     /* gint64* id → ReelJobRecord*, unfinished jobs */
-  GHashTable *running;  /* gint64* id → ReelJobContext* */
-  GHashTable *batches;  /* gint64* batch → Batch* */
+  GHashTable *backends;  /* name → ReelBackend* */
+  GHashTable *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
+  GHashTable *pools;     /* name → GThreadPool* */
+  GHashTable *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
+  GHashTable *running;   /* gint64* id → ReelJobContext* */
+  GHashTable *searching; /* gint64* ids of running jobs looking for a lost create's task */
+  GHashTable *batches;   /* gint64* batch → Batch* */
 
   guint    schedule_source;
   guint    retry_source;
@@ -105,6 +106,7 @@ reel_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->limits, g_hash_table_unref);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
+  g_clear_pointer (&self->searching, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->project);
@@ -158,6 +160,7 @@ reel_scheduler_init (ReelScheduler *self)
   self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) reel_job_context_unref);
   self->batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->searching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->main_context = g_main_context_ref_thread_default ();
 }
 
@@ -375,8 +378,18 @@ out:
     }
   outcome->error = error;
 
-  g_main_context_invoke_full (outcome->scheduler->main_context, G_PRIORITY_DEFAULT,
-                              outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+  /* Always through the main loop, never run here: g_main_context_invoke()
+   * would call it in this thread whenever the main thread is not iterating
+   * the context (say, while it waits for the workers at shutdown), and the
+   * scheduler and the project belong to the main thread. */
+  {
+    g_autoptr (GSource) source = g_idle_source_new ();
+
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+    g_source_set_static_name (source, "[storyreel] job outcome");
+    g_source_attach (source, outcome->scheduler->main_context);
+  }
 }
 
 static GThreadPool *
@@ -421,6 +434,14 @@ write_job (ReelScheduler *self, ReelJobRecord *job)
   return TRUE;
 }
 
+/* @job's task id is committed: jobs held back while it had none may go. */
+static void
+task_known (ReelScheduler *self, ReelJobRecord *job)
+{
+  g_hash_table_remove (self->searching, &job->id);
+  schedule (self);
+}
+
 static void
 job_report (ReelJobContext   *context,
             ReelJobReportKind kind,
@@ -432,7 +453,9 @@ job_report (ReelJobContext   *context,
   gint64         id = reel_job_context_get_job_id (context);
   ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
 
-  if (job == NULL)
+  /* A stopped scheduler records nothing more: the next one may already own
+   * these jobs, and resumes them from what was committed before the stop. */
+  if (job == NULL || self->shutting_down)
     {
       if (kind == REEL_JOB_REPORT_SUBMITTED || kind == REEL_JOB_REPORT_RESUME_STATE)
         reel_job_context_acknowledge (context, FALSE);
@@ -458,6 +481,8 @@ job_report (ReelJobContext   *context,
            * from this state, and never pays for a second task. */
           reel_job_context_acknowledge (context, write_job (self, job));
           g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+          if (job->remote_id != NULL)
+            task_known (self, job);
         }
         break;
 
@@ -469,6 +494,7 @@ job_report (ReelJobContext   *context,
         /* Durable before the worker polls: a crash now resumes, never resubmits. */
         reel_job_context_acknowledge (context, write_job (self, job));
         g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+        task_known (self, job);
         break;
 
       case REEL_JOB_REPORT_PROGRESS:
@@ -656,7 +682,10 @@ outcome_deliver (Outcome *outcome)
   gboolean       by_user = reel_job_context_is_cancelled_by_user (outcome->context);
   g_autoptr (ReelTake) take = NULL;
 
+  if (self->shutting_down)
+    return;
   g_hash_table_remove (self->running, &id);
+  g_hash_table_remove (self->searching, &id);
 
   if (job == NULL)
     return;
@@ -899,6 +928,39 @@ count_running (ReelScheduler *self, const char *backend)
   return n;
 }
 
+/* Which jobs of a backend are between sending a create and committing the
+ * task id it made, for this dispatch pass. */
+typedef enum
+{
+  UNTASKED_CREATING = 1 << 0,  /* one of them may be making a task just now */
+  UNTASKED_SEARCHING = 1 << 1, /* one looks for a lost create's task, or waits to */
+} UntaskedFlags;
+
+static UntaskedFlags
+untasked_flags (ReelScheduler *self, GHashTable *pass, const char *backend)
+{
+  GHashTableIter iter;
+  gpointer       key, value;
+  UntaskedFlags  flags = 0;
+
+  if (g_hash_table_lookup_extended (pass, backend, NULL, &value))
+    return GPOINTER_TO_UINT (value);
+
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      ReelJobRecord *job = g_hash_table_lookup (self->jobs, key);
+
+      if (job == NULL || job->remote_id != NULL || g_strcmp0 (job->backend, backend) != 0)
+        continue;
+      flags |= UNTASKED_CREATING;
+      if (g_hash_table_contains (self->searching, key))
+        flags |= UNTASKED_SEARCHING;
+    }
+  g_hash_table_insert (pass, (gpointer) backend, GUINT_TO_POINTER (flags));
+  return flags;
+}
+
 static gboolean
 retry_due_cb (gpointer user_data)
 {
@@ -927,6 +989,7 @@ dispatch (ReelScheduler *self)
   g_autoptr (GPtrArray) queued = g_ptr_array_new ();
   g_autoptr (GPtrArray) starting = g_ptr_array_new ();
   g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) untasked = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) broken = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer       value;
@@ -947,9 +1010,12 @@ dispatch (ReelScheduler *self)
 
   for (guint i = 0; i < queued->len; i++)
     {
-      ReelJobRecord *job = g_ptr_array_index (queued, i);
-      ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
-      guint          free_slots;
+      ReelJobRecord          *job = g_ptr_array_index (queued, i);
+      ReelBackend            *backend = g_hash_table_lookup (self->backends, job->backend);
+      ReelBackendCapabilities caps;
+      UntaskedFlags           flags = 0;
+      gboolean                needs_task, lost_task;
+      guint                   free_slots;
 
       if (job->next_attempt_at > now)
         {
@@ -960,6 +1026,27 @@ dispatch (ReelScheduler *self)
         {
           g_ptr_array_add (broken, job);
           continue;
+        }
+
+      /* A job whose create's reply was lost looks for its task among the
+       * service's recent ones, and takes any that no other job has claimed.
+       * That is sound only while no other job of the backend is between
+       * sending a create and committing its task: it runs alone among
+       * them, and those after it wait until it has its task. */
+      reel_backend_get_capabilities (backend, &caps);
+      needs_task = job->remote_id == NULL && (caps.features & REEL_BACKEND_REMOTE);
+      lost_task = needs_task && job->resume != NULL;
+      if (needs_task)
+        {
+          flags = untasked_flags (self, untasked, job->backend);
+          if ((flags & UNTASKED_SEARCHING) || (lost_task && (flags & UNTASKED_CREATING)))
+            {
+              /* Its turn comes first: no new create gets ahead of it. */
+              if (lost_task)
+                g_hash_table_insert (untasked, job->backend,
+                                     GUINT_TO_POINTER (flags | UNTASKED_SEARCHING));
+              continue;
+            }
         }
 
       /* Free slots per backend for this pass. */
@@ -974,17 +1061,16 @@ dispatch (ReelScheduler *self)
       if (free_slots == 0)
         continue;
       g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
+      if (needs_task)
+        g_hash_table_insert (
+            untasked, job->backend,
+            GUINT_TO_POINTER (flags | UNTASKED_CREATING | (lost_task ? UNTASKED_SEARCHING : 0)));
+      if (lost_task)
+        g_hash_table_add (self->searching, id_key (job->id));
 
       job->attempts++;
-      {
-        ReelBackendCapabilities caps;
-
-        /* Only a remote service has a submission step worth showing. */
-        reel_backend_get_capabilities (backend, &caps);
-        job->state = job->remote_id != NULL || !(caps.features & REEL_BACKEND_REMOTE)
-                         ? REEL_JOB_RUNNING
-                         : REEL_JOB_SUBMITTING;
-      }
+      /* Only a remote service has a submission step worth showing. */
+      job->state = needs_task ? REEL_JOB_SUBMITTING : REEL_JOB_RUNNING;
       job->next_attempt_at = 0;
       g_clear_pointer (&job->message, g_free);
       g_ptr_array_add (starting, job);
@@ -1014,6 +1100,7 @@ dispatch (ReelScheduler *self)
               ReelJobRecord *job = g_ptr_array_index (starting, i);
               job->attempts--;
               job->state = REEL_JOB_QUEUED;
+              g_hash_table_remove (self->searching, &job->id);
             }
           return;
         }
@@ -1534,7 +1621,8 @@ reel_scheduler_shutdown (ReelScheduler *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     reel_job_context_stop (value, FALSE);
 
-  /* Waits for the workers; their outcomes are dropped with the main loop. */
+  /* Waits for the workers; their outcomes, delivered later or never, are
+   * dropped (see outcome_deliver()). */
   g_hash_table_remove_all (self->pools);
 }
 
