@@ -20,7 +20,13 @@ G_DECLARE_FINAL_TYPE (ReelWindow, reel_window, REEL, WINDOW, AdwApplicationWindo
  * first shows what it will cost in an AdwMessageDialog with the responses
  * "cancel" and "generate"; one the budget cannot cover shows "close" and
  * "budget" instead. A single clicked shot (win.generate-shot) is queued at
- * once.
+ * once, unless the budget cannot cover it.
+ *
+ * The scheduler's engines are made by reel_backend_create() from the app's
+ * settings, so the environment reaches them as it reaches the command line:
+ * DASHSCOPE_API_KEY, FAL_KEY, DASHSCOPE_HTTP_BASE_URL. Remote engines join
+ * once their keys have been looked up (asynchronously); until then the
+ * generate actions of such a default engine are disabled.
  *
  * @app may be NULL (tests). */
 ReelWindow  *reel_window_new (ReelApplication *app);
