@@ -27,6 +27,14 @@ struct _ReelApplication
 
 G_DEFINE_FINAL_TYPE (ReelApplication, reel_application, ADW_TYPE_APPLICATION)
 
+enum
+{
+  API_KEY_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* Used when no example script is installed, so the demo always opens. */
 static const char builtin_demo_script[]
     = "Title: A Lesson in Light\n"
@@ -70,8 +78,8 @@ reel_application_get_settings (ReelApplication *self)
   return self->settings;
 }
 
-GSettings *
-reel_application_get_settings_for_widget (GtkWidget *widget)
+ReelApplication *
+reel_application_get_for_widget (GtkWidget *widget)
 {
   GtkRoot *root;
 
@@ -84,9 +92,29 @@ reel_application_get_settings_for_widget (GtkWidget *widget)
       GtkApplication *application = gtk_window_get_application (window);
 
       if (REEL_IS_APPLICATION (application))
-        return REEL_APPLICATION (application)->settings;
+        return REEL_APPLICATION (application);
     }
   return NULL;
+}
+
+GSettings *
+reel_application_get_settings_for_widget (GtkWidget *widget)
+{
+  ReelApplication *application;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  application = reel_application_get_for_widget (widget);
+  return application != NULL ? application->settings : NULL;
+}
+
+void
+reel_application_api_key_changed (ReelApplication *self, const char *backend)
+{
+  g_return_if_fail (REEL_IS_APPLICATION (self));
+  g_return_if_fail (backend != NULL);
+
+  g_signal_emit (self, signals[API_KEY_CHANGED], 0, backend);
 }
 
 void
@@ -676,6 +704,17 @@ reel_application_class_init (ReelApplicationClass *klass)
   app_class->activate = reel_application_activate;
   app_class->open = reel_application_open;
   app_class->handle_local_options = reel_application_handle_local_options;
+
+  /**
+   * ReelApplication::api-key-changed:
+   * @backend: the backend whose key was stored or removed
+   *
+   * The keyring has no change notification of its own: whoever stores a key
+   * says so here, and windows set that backend up again with the new key.
+   */
+  signals[API_KEY_CHANGED]
+      = g_signal_new ("api-key-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

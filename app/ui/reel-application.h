@@ -22,6 +22,12 @@ GSettings *reel_application_get_settings (ReelApplication *self);
  * a dialog with no application of its own: the window it is transient for),
  * or NULL: a widget outside such a window keeps its defaults. (transfer none) */
 GSettings *reel_application_get_settings_for_widget (GtkWidget *widget);
+/* The ReelApplication that @widget's window (or the window it is transient
+ * for) belongs to, or NULL. (transfer none) */
+ReelApplication *reel_application_get_for_widget (GtkWidget *widget);
+/* Says that the API key of @backend was stored or removed, so that every
+ * window sets that backend up again ("api-key-changed"). */
+void reel_application_api_key_changed (ReelApplication *self, const char *backend);
 
 /* Opens @file in @window (NULL: the active window, or a new one). A .storyreel
  * file is opened; a .fountain or .txt script is imported into NAME.storyreel

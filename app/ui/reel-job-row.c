@@ -3,7 +3,8 @@
  * A row of the Jobs view: which shot, which backend, where the job stands,
  * and the one thing to do about it (cancel while it runs, retry once it has
  * failed or been cancelled). Failed jobs say why in the backend's own plain
- * words.
+ * words, and whether the service refused the shot or wants a key (with a
+ * button to set one up) rather than merely failing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,14 +29,20 @@ struct _ReelJobRow
   GtkProgressBar *progress_bar;
   GtkButton      *cancel_button;
   GtkButton      *retry_button;
+  GtkButton      *setup_button;
 };
 
 G_DEFINE_FINAL_TYPE (ReelJobRow, reel_job_row, ADW_TYPE_ACTION_ROW)
 
 static const char *
-state_icon_name (ReelJobState state)
+state_icon_name (const ReelJobRecord *job)
 {
-  switch (state)
+  if (job->state == REEL_JOB_FAILED && job->error_kind == REEL_FAILURE_REFUSED)
+    return "action-unavailable-symbolic";
+  if (job->state == REEL_JOB_FAILED && job->error_kind == REEL_FAILURE_AUTH)
+    return "dialog-password-symbolic";
+
+  switch (job->state)
     {
       case REEL_JOB_QUEUED:
         return "document-open-recent-symbolic";
@@ -88,10 +95,15 @@ format_subtitle (const ReelJobRecord *job, const char *backend_label)
   switch (job->state)
     {
       case REEL_JOB_FAILED:
-        g_string_append_printf (subtitle,
-                                g_dngettext (GETTEXT_PACKAGE, "Failed after %u attempt",
-                                             "Failed after %u attempts", MAX (job->attempts, 1)),
-                                MAX (job->attempts, 1));
+        if (job->error_kind == REEL_FAILURE_REFUSED)
+          g_string_append (subtitle, _ ("Refused by the service"));
+        else if (job->error_kind == REEL_FAILURE_AUTH)
+          g_string_append (subtitle, _ ("Needs a valid API key"));
+        else
+          g_string_append_printf (subtitle,
+                                  g_dngettext (GETTEXT_PACKAGE, "Failed after %u attempt",
+                                               "Failed after %u attempts", MAX (job->attempts, 1)),
+                                  MAX (job->attempts, 1));
         if (job->error != NULL && *job->error != '\0')
           g_string_append_printf (subtitle, "\n%s", job->error);
         break;
@@ -135,8 +147,10 @@ reel_job_row_update (ReelJobRow          *self,
   g_autofree char *subtitle = NULL;
   g_autofree char *cancel_label = NULL;
   g_autofree char *retry_label = NULL;
+  g_autofree char *setup_label = NULL;
   gboolean         active;
   gboolean         stopped;
+  gboolean         needs_key;
 
   g_return_if_fail (REEL_IS_JOB_ROW (self));
   g_return_if_fail (job != NULL);
@@ -155,13 +169,18 @@ reel_job_row_update (ReelJobRow          *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
-  gtk_image_set_from_icon_name (self->state_icon, state_icon_name (job->state));
+  gtk_image_set_from_icon_name (self->state_icon, state_icon_name (job));
 
   active = !reel_job_state_is_finished (job->state);
   stopped = job->state == REEL_JOB_FAILED || job->state == REEL_JOB_CANCELLED;
   gtk_widget_set_visible (self->progress_box, active && job->state != REEL_JOB_QUEUED);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), active);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), stopped);
+  needs_key = job->state == REEL_JOB_FAILED && job->error_kind == REEL_FAILURE_AUTH;
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_button), needs_key);
+  gtk_actionable_set_action_target_value (
+      GTK_ACTIONABLE (self->setup_button),
+      g_variant_new_string (job->backend != NULL ? job->backend : ""));
   reel_job_row_set_progress (self, job->progress);
 
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->cancel_button),
@@ -173,6 +192,8 @@ reel_job_row_update (ReelJobRow          *self,
   retry_label = g_strdup_printf (_ ("Retry the job of %s"), title);
   set_accessible_label (self->cancel_button, cancel_label);
   set_accessible_label (self->retry_button, retry_label);
+  setup_label = g_strdup_printf (_ ("Set up the key for %s"), backend_label);
+  set_accessible_label (self->setup_button, setup_label);
 
   if (job->state == REEL_JOB_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "error");
@@ -236,6 +257,7 @@ reel_job_row_class_init (ReelJobRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelJobRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ReelJobRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, ReelJobRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobRow, setup_button);
 }
 
 static void

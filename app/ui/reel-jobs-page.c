@@ -4,7 +4,9 @@
  * (running before queued), failed or cancelled, and done (newest first). Rows
  * are kept per job id and move between the groups as their state changes.
  * State changes are coalesced into one refresh; a progress tick touches only
- * its own row's progress bar.
+ * its own row's progress bar. Below them, the spending ledger lists what the
+ * services charged, with the total per currency; above them, a row says when
+ * the default engine cannot generate.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,8 +17,11 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "reel-backend-setup.h"
 #include "reel-job-row.h"
 #include "reel-jobs-page.h"
+#include "reel-project-ledger.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
 
@@ -34,15 +39,27 @@ struct _ReelJobsPage
   GHashTable *rows;
   guint       refresh_source;
   guint       n_failed;
+  /* What the spending list shows: the number of charges and the newest,
+   * or -1 when it must be built again (shot numbers or the budget changed). */
+  gint64 shown_charges;
+  gint64 shown_last_charge;
+  char  *engine_problem;
 
-  GtkStack   *stack;
-  GtkLabel   *summary_label;
-  GtkWidget  *active_group;
-  GtkListBox *active_list;
-  GtkWidget  *failed_group;
-  GtkListBox *failed_list;
-  GtkWidget  *done_group;
-  GtkListBox *done_list;
+  GtkWidget    *content_box;
+  GtkRevealer  *engine_revealer;
+  AdwActionRow *engine_row;
+  GtkButton    *engine_button;
+  GtkWidget    *spending_group;
+  GtkLabel     *spent_label;
+  GtkListBox   *spending_list;
+  GtkStack     *stack;
+  GtkLabel     *summary_label;
+  GtkWidget    *active_group;
+  GtkListBox   *active_list;
+  GtkWidget    *failed_group;
+  GtkListBox   *failed_list;
+  GtkWidget    *done_group;
+  GtkListBox   *done_list;
 };
 
 G_DEFINE_FINAL_TYPE (ReelJobsPage, reel_jobs_page, GTK_TYPE_WIDGET)
@@ -99,9 +116,13 @@ compare_rows (GtkListBoxRow *row_a, GtkListBoxRow *row_b, gpointer user_data)
 static const char *
 backend_label (ReelJobsPage *self, const char *name)
 {
-  ReelBackend *backend = reel_scheduler_get_backend (self->scheduler, name);
+  ReelBackend *backend
+      = self->scheduler != NULL ? reel_scheduler_get_backend (self->scheduler, name) : NULL;
+  const char *label = reel_backend_name_get_label (name);
 
-  return backend != NULL ? reel_backend_get_display_name (backend) : name;
+  if (backend != NULL)
+    return reel_backend_get_display_name (backend);
+  return label != NULL ? label : name;
 }
 
 static void
@@ -240,13 +261,172 @@ show_counts (ReelJobsPage *self, const JobCounts *counts)
   gtk_widget_set_visible (self->failed_group, n_stopped > 0);
   gtk_widget_set_visible (self->done_group, counts->done > 0);
   gtk_stack_set_visible_child_name (self->stack,
-                                    n_active + n_stopped + counts->done > 0 ? "jobs" : "empty");
+                                    n_active + n_stopped + counts->done > 0
+                                            || gtk_widget_get_visible (self->spending_group)
+                                        ? "jobs"
+                                        : "empty");
   gtk_label_set_label (self->summary_label, summary);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel-all", n_active > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.clear-finished",
                                  counts->done + counts->cancelled > 0);
   set_n_failed (self, counts->failed);
+}
+
+/* The shot a charge paid for, through its take or else its job. */
+static const char *
+charge_shot_number (ReelJobsPage *self, const ReelLedgerEntry *entry)
+{
+  gint64 shot_id = 0;
+
+  if (entry->take_id != 0)
+    {
+      g_autoptr (ReelTake) take = reel_project_get_take (self->project, entry->take_id);
+
+      if (take != NULL)
+        shot_id = take->shot_id;
+    }
+  if (shot_id == 0 && entry->job_id != 0)
+    {
+      g_autoptr (ReelJobRecord) job = reel_project_get_job (self->project, entry->job_id);
+
+      if (job != NULL)
+        shot_id = job->shot_id;
+    }
+  if (shot_id != 0)
+    {
+      ReelShot *shot = reel_project_lookup_shot (self->project, shot_id);
+
+      if (shot != NULL)
+        return reel_shot_get_number (shot);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+new_charge_row (ReelJobsPage *self, const ReelLedgerEntry *entry)
+{
+  const char *number = charge_shot_number (self, entry);
+  g_autoptr (GDateTime) created = g_date_time_new_from_unix_local (entry->created);
+  g_autofree char *date = created != NULL ? g_date_time_format (created, "%x %H:%M") : NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *amount = reel_format_money (entry->amount, entry->currency);
+  g_autoptr (GString) subtitle = g_string_new (backend_label (self, entry->backend));
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label;
+
+  if (number != NULL)
+    title = g_strdup_printf (_ ("Shot %s"), number);
+  else
+    title = g_strdup (_ ("A deleted shot"));
+  if (date != NULL)
+    g_string_append_printf (subtitle, " · %s", date);
+  /* Billed, then refused or lost: paid for all the same. */
+  if (entry->take_id == 0)
+    {
+      g_string_append_c (subtitle, '\n');
+      if (entry->note != NULL && *entry->note != '\0')
+        g_string_append_printf (subtitle, _ ("Charged without a take: %s"), entry->note);
+      else
+        g_string_append (subtitle, _ ("Charged without a take"));
+    }
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+  label = gtk_label_new (amount);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  return row;
+}
+
+static void
+refresh_spending (ReelJobsPage *self)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autofree char *totals = NULL;
+  g_autofree char *spent = NULL;
+  GtkWidget       *child;
+  gint64           last;
+  const char      *budget_currency = NULL;
+  double           budget = 0;
+
+  entries = self->project != NULL
+                ? reel_project_list_ledger (self->project)
+                : g_ptr_array_new_with_free_func ((GDestroyNotify) reel_ledger_entry_free);
+  last = entries->len > 0 ? ((ReelLedgerEntry *) g_ptr_array_index (entries, entries->len - 1))->id
+                          : 0;
+  /* Job events come many times a second in a batch; charges far less often. */
+  if (self->shown_charges == (gint64) entries->len && self->shown_last_charge == last)
+    return;
+  self->shown_charges = entries->len;
+  self->shown_last_charge = last;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->spending_list))) != NULL)
+    gtk_list_box_remove (self->spending_list, child);
+  for (guint i = entries->len; i > 0; i--)
+    gtk_list_box_append (self->spending_list,
+                         new_charge_row (self, g_ptr_array_index (entries, i - 1)));
+
+  totals = reel_ui_format_ledger_totals (entries);
+  if (self->project != NULL && reel_project_get_budget (self->project, &budget, &budget_currency))
+    {
+      g_autofree char *limit = reel_format_money (budget, budget_currency);
+
+      /* Translators: "¥8.40 of a budget of ¥50.00" */
+      spent = g_strdup_printf (_ ("%s of a budget of %s"), totals, limit);
+    }
+  else
+    /* Translators: what was spent in all, "¥8.40 · $0.80 in all" */
+    spent = g_strdup_printf (_ ("%s in all"), totals);
+  gtk_label_set_label (self->spent_label, spent);
+  gtk_widget_set_visible (self->spending_group, entries->len > 0);
+}
+
+void
+reel_jobs_page_set_engine_problem (ReelJobsPage *self,
+                                   const char   *backend,
+                                   const char   *label,
+                                   const char   *problem)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *button = NULL;
+
+  g_return_if_fail (REEL_IS_JOBS_PAGE (self));
+
+  g_free (self->engine_problem);
+  self->engine_problem = g_strdup (problem);
+  gtk_revealer_set_reveal_child (self->engine_revealer, problem != NULL);
+  if (problem == NULL)
+    return;
+
+  /* Translators: "Alibaba Cloud Model Studio cannot generate" */
+  title = g_strdup_printf (_ ("%s cannot generate"), label != NULL ? label : backend);
+  button = g_strdup_printf (_ ("Set up %s"), label != NULL ? label : backend);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->engine_row), title);
+  adw_action_row_set_subtitle (self->engine_row, problem);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->engine_button),
+                                          g_variant_new_string (backend));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->engine_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, button, -1);
+}
+
+const char *
+reel_jobs_page_get_spending_summary (ReelJobsPage *self)
+{
+  g_return_val_if_fail (REEL_IS_JOBS_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->spending_group) ? gtk_label_get_label (self->spent_label)
+                                                       : NULL;
+}
+
+const char *
+reel_jobs_page_get_engine_problem (ReelJobsPage *self)
+{
+  g_return_val_if_fail (REEL_IS_JOBS_PAGE (self), NULL);
+  return self->engine_problem;
 }
 
 void
@@ -274,6 +454,7 @@ reel_jobs_page_refresh (ReelJobsPage *self)
       count_job (&counts, job->state);
     }
   remove_rows_not_in (self, job_ids);
+  refresh_spending (self);
 
   gtk_list_box_invalidate_sort (self->active_list);
   gtk_list_box_invalidate_sort (self->failed_list);
@@ -316,7 +497,10 @@ job_progress_cb (ReelJobsPage  *self,
 static void
 project_changed_cb (ReelJobsPage *self, guint flags)
 {
-  if (flags & (REEL_CHANGE_JOBS | REEL_CHANGE_PLAN))
+  /* Shot numbers and the budget show in the spending list. */
+  if (flags & (REEL_CHANGE_PLAN | REEL_CHANGE_SETTINGS))
+    self->shown_charges = -1;
+  if (flags & (REEL_CHANGE_JOBS | REEL_CHANGE_TAKES | REEL_CHANGE_PLAN | REEL_CHANGE_SETTINGS))
     queue_refresh (self);
 }
 
@@ -338,6 +522,7 @@ reel_jobs_page_set_scheduler (ReelJobsPage *self, ReelScheduler *scheduler)
     g_set_object (&self->project, reel_scheduler_get_project (scheduler));
   else
     g_clear_object (&self->project);
+  self->shown_charges = -1;
 
   if (scheduler != NULL)
     {
@@ -374,10 +559,21 @@ static void
 retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelJobsPage *self = REEL_JOBS_PAGE (widget);
+  gint64        job_id = g_variant_get_int64 (parameter);
+  GtkRoot      *root = gtk_widget_get_root (widget);
+  g_autoptr (ReelJobRecord) job = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (self->scheduler != NULL
-      && !reel_scheduler_retry_job (self->scheduler, g_variant_get_int64 (parameter), &error))
+  if (self->scheduler == NULL)
+    return;
+
+  /* A job that failed for want of a key would only fail again. */
+  job = reel_project_get_job (self->project, job_id);
+  if (job != NULL && REEL_IS_WINDOW (root)
+      && !reel_window_check_engine (REEL_WINDOW (root), job->backend))
+    return;
+
+  if (!reel_scheduler_retry_job (self->scheduler, job_id, &error))
     reel_widget_report_error (widget, _ ("Could Not Try Again"), error);
 }
 
@@ -428,6 +624,7 @@ reel_jobs_page_dispose (GObject *object)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->project);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->engine_problem, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_JOBS_PAGE);
 
@@ -463,6 +660,13 @@ reel_jobs_page_class_init (ReelJobsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/storyreel/Storyreel/reel-jobs-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, content_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_row);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spending_group);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spent_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spending_list);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_group);
@@ -481,6 +685,7 @@ reel_jobs_page_init (ReelJobsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->shown_charges = -1;
   gtk_list_box_set_sort_func (self->active_list, compare_rows, NULL, NULL);
   gtk_list_box_set_sort_func (self->failed_list, compare_rows, NULL, NULL);
   gtk_list_box_set_sort_func (self->done_list, compare_rows, NULL, NULL);

@@ -17,6 +17,17 @@ G_DECLARE_FINAL_TYPE (ReelJobsPage, reel_jobs_page, REEL, JOBS_PAGE, GtkWidget)
 void reel_jobs_page_set_scheduler (ReelJobsPage *self, ReelScheduler *scheduler);
 /* Failed jobs, shown as the view's badge ("n-failed"). */
 guint reel_jobs_page_get_n_failed (ReelJobsPage *self);
+/* Says above the jobs that the default engine @backend (called @label)
+ * cannot generate, and why; a NULL @problem takes that away. */
+void reel_jobs_page_set_engine_problem (ReelJobsPage *self,
+                                        const char   *backend,
+                                        const char   *label,
+                                        const char   *problem);
+/* The problem shown, or NULL. */
+const char *reel_jobs_page_get_engine_problem (ReelJobsPage *self);
+/* What the Spending group says was spent ("¥8.40 in all"), or NULL while
+ * nothing was charged. */
+const char *reel_jobs_page_get_spending_summary (ReelJobsPage *self);
 /* Brings the list up to date now instead of after the coalescing delay. */
 void reel_jobs_page_refresh (ReelJobsPage *self);
 

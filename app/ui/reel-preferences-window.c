@@ -1,7 +1,10 @@
 /* reel-preferences-window.c
  *
  * The Project page writes through the ReelProject setters (each change is an
- * undoable step of the project); the Generation page is bound to GSettings.
+ * undoable step of the project), the budget included, and shows what
+ * generation has cost so far; the Generation page is bound to GSettings,
+ * except the API keys, which go to the keyring
+ * (reel-preferences-window-engines.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,7 +15,11 @@
 #include <glib/gi18n.h>
 
 #include "reel-application.h"
-#include "reel-preferences-window.h"
+#include "reel-backend-setup.h"
+#include "reel-preferences-window-private.h"
+#include "reel-price-table.h"
+#include "reel-project-ledger.h"
+#include "reel-ui-utils.h"
 #include "storyreel-ui-resources.h"
 
 typedef struct
@@ -42,42 +49,14 @@ static const struct
   { "mixed", N_ ("Mixed") },
 };
 
+/* The currencies a budget is offered in: those of the price tables. */
 static const struct
 {
-  const char *id;
+  const char *code;
   const char *label;
-} backends[] = {
-  { "animatic", N_ ("Built-in Animatic") },
-  { "comfyui", N_ ("ComfyUI") },
-  { "sdcpp", N_ ("stable-diffusion.cpp") },
-  { "dashscope", N_ ("Alibaba Cloud Model Studio") },
-  { "fal", N_ ("fal.ai") },
-};
-
-struct _ReelPreferencesWindow
-{
-  AdwPreferencesWindow parent_instance;
-
-  ReelProject *project;
-  /* What the Generation page is bound to: the application's settings, known
-   * once the window belongs to it or is transient for a window that does. */
-  GSettings *settings;
-  /* Set while the window shows the project's values. */
-  guint syncing;
-  /* A resolution that is not one of the presets, shown as the last choice. */
-  guint custom_width;
-  guint custom_height;
-
-  AdwPreferencesPage *project_page;
-  AdwPreferencesPage *generation_page;
-  AdwEntryRow        *title_row;
-  AdwComboRow        *resolution_row;
-  AdwComboRow        *fps_row;
-  GtkSpinButton      *duration_spin;
-  AdwComboRow        *language_row;
-  AdwComboRow        *backend_row;
-  GtkSpinButton      *parallel_spin;
-  GtkSwitch          *notify_switch;
+} known_currencies[] = {
+  { "CNY", N_ ("Chinese yuan (CNY)") },
+  { "USD", N_ ("US dollar (USD)") },
 };
 
 G_DEFINE_FINAL_TYPE (ReelPreferencesWindow, reel_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -90,6 +69,132 @@ report (ReelPreferencesWindow *self, GError *error)
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The currency a new budget starts in: the default engine's. */
+static const char *
+default_currency (ReelPreferencesWindow *self)
+{
+  ReelBackendOverrides overrides = { .key_looked_up = TRUE };
+  g_autofree char     *name = NULL;
+  g_autoptr (ReelBackend) backend = NULL;
+  ReelBackendCapabilities caps = { 0 };
+
+  if (self->settings != NULL)
+    name = g_settings_get_string (self->settings, "default-backend");
+  if (name != NULL)
+    backend = reel_backend_create (name, self->settings, &overrides, NULL);
+  if (backend != NULL)
+    reel_backend_get_capabilities (backend, &caps);
+  return g_intern_string (caps.currency != NULL ? caps.currency : "USD");
+}
+
+static const char *
+selected_currency (ReelPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (self->budget_currency_row);
+
+  if (self->currencies == NULL || selected >= g_strv_length (self->currencies))
+    return default_currency (self);
+  return self->currencies[selected];
+}
+
+/* What was spent, and what is left of the budget. */
+static void
+show_spent (ReelPreferencesWindow *self)
+{
+  g_autoptr (GPtrArray) entries = reel_project_list_ledger (self->project);
+  g_autofree char *totals = reel_ui_format_ledger_totals (entries);
+  g_autofree char *subtitle = NULL;
+  const char      *currency = NULL;
+  double           budget;
+
+  if (entries->len == 0)
+    subtitle = g_strdup (_ ("Nothing yet"));
+  else if (reel_project_get_budget (self->project, &budget, &currency))
+    {
+      g_autofree char *left = reel_format_money (
+          MAX (budget - reel_project_get_spent (self->project, currency), 0), currency);
+
+      /* Translators: "¥8.40 · $0.80; ¥41.60 of the budget is left" */
+      subtitle = g_strdup_printf (_ ("%s; %s of the budget is left"), totals, left);
+    }
+  else
+    subtitle = g_steal_pointer (&totals);
+  adw_action_row_set_subtitle (self->spent_row, subtitle);
+}
+
+/* The project's budget: on or off, its amount and its currency. */
+static void
+sync_budget (ReelPreferencesWindow *self)
+{
+  g_autoptr (GStrvBuilder) codes = g_strv_builder_new ();
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  const char *currency = NULL;
+  const char *shown;
+  double      amount = 0;
+  gboolean    has_budget, known = FALSE;
+
+  self->syncing++;
+
+  has_budget = reel_project_get_budget (self->project, &amount, &currency);
+  shown = has_budget ? currency : default_currency (self);
+  for (guint i = 0; i < G_N_ELEMENTS (known_currencies); i++)
+    {
+      g_strv_builder_add (codes, known_currencies[i].code);
+      gtk_string_list_append (labels, _ (known_currencies[i].label));
+      known |= g_strcmp0 (known_currencies[i].code, shown) == 0;
+    }
+  /* A budget set elsewhere (the command line) may be in any currency. */
+  if (shown != NULL && !known)
+    {
+      g_strv_builder_add (codes, shown);
+      gtk_string_list_append (labels, shown);
+    }
+  g_strfreev (self->currencies);
+  self->currencies = g_strv_builder_end (codes);
+  adw_combo_row_set_model (self->budget_currency_row, G_LIST_MODEL (labels));
+  for (guint i = 0; self->currencies[i] != NULL; i++)
+    if (g_strcmp0 (self->currencies[i], shown) == 0)
+      adw_combo_row_set_selected (self->budget_currency_row, i);
+
+  adw_expander_row_set_enable_expansion (self->budget_row, has_budget);
+  if (has_budget)
+    {
+      g_autofree char *money = reel_format_money (amount, currency);
+
+      gtk_spin_button_set_value (self->budget_spin, amount);
+      adw_expander_row_set_subtitle (self->budget_row, money);
+    }
+  else
+    adw_expander_row_set_subtitle (self->budget_row, _ ("No limit"));
+  show_spent (self);
+
+  self->syncing--;
+}
+
+static void
+budget_changed_cb (ReelPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean    enabled = adw_expander_row_get_enable_expansion (self->budget_row);
+  double      amount = enabled ? gtk_spin_button_get_value (self->budget_spin) : -1;
+  const char *currency = selected_currency (self);
+  const char *old_currency = NULL;
+  double      old_amount = -1;
+
+  if (self->syncing > 0 || self->project == NULL)
+    return;
+
+  if (!reel_project_get_budget (self->project, &old_amount, &old_currency))
+    old_amount = -1;
+  if ((!enabled && old_amount < 0)
+      || (enabled && G_APPROX_VALUE (amount, old_amount, 1e-9)
+          && g_strcmp0 (currency, old_currency) == 0))
+    return;
+
+  if (!reel_project_set_budget (self->project, amount, currency, &error))
+    report (self, error);
 }
 
 static void
@@ -140,6 +245,8 @@ sync_from_project (ReelPreferencesWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
     if (g_strcmp0 (languages[i].id, language) == 0)
       adw_combo_row_set_selected (self->language_row, i);
+
+  sync_budget (self);
 
   self->syncing--;
 }
@@ -236,32 +343,67 @@ project_changed_cb (ReelPreferencesWindow *self, guint flags)
 {
   if ((flags & REEL_CHANGE_SETTINGS) != 0)
     sync_from_project (self);
+  else if ((flags & (REEL_CHANGE_JOBS | REEL_CHANGE_TAKES)) != 0)
+    show_spent (self);
 }
 
 static gboolean
 backend_get_mapping (GValue *value, GVariant *variant, gpointer user_data)
 {
-  const char *id = g_variant_get_string (variant, NULL);
+  ReelPreferencesWindow *self = user_data;
+  const char            *id = g_variant_get_string (variant, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (backends); i++)
-    if (g_str_equal (backends[i].id, id))
+  for (guint i = 0; self->backend_ids != NULL && self->backend_ids[i] != NULL; i++)
+    if (g_str_equal (self->backend_ids[i], id))
       {
         g_value_set_uint (value, i);
         return TRUE;
       }
-
-  g_value_set_uint (value, 0);
-  return TRUE;
+  return FALSE;
 }
 
 static GVariant *
 backend_set_mapping (const GValue *value, const GVariantType *expected_type, gpointer user_data)
 {
-  guint selected = g_value_get_uint (value);
+  ReelPreferencesWindow *self = user_data;
+  guint                  selected = g_value_get_uint (value);
 
-  if (selected >= G_N_ELEMENTS (backends))
+  if (self->backend_ids == NULL || selected >= g_strv_length (self->backend_ids))
     return NULL;
-  return g_variant_new_string (backends[selected].id);
+  return g_variant_new_string (self->backend_ids[selected]);
+}
+
+/* The engines Storyreel has. A default engine it does not have (one from an
+ * older version, or set by hand) is listed as not available rather than
+ * shown as another one: generation would not use another one either. */
+static void
+build_backend_choices (ReelPreferencesWindow *self)
+{
+  g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autofree char *current = NULL;
+  gboolean         known = FALSE;
+
+  if (self->settings != NULL)
+    current = g_settings_get_string (self->settings, "default-backend");
+  for (const char *const *name = reel_backend_list_names (); *name != NULL; name++)
+    {
+      g_strv_builder_add (ids, *name);
+      gtk_string_list_append (labels, reel_backend_name_get_label (*name));
+      known |= g_strcmp0 (*name, current) == 0;
+    }
+  if (current != NULL && !known)
+    {
+      /* Translators: an engine this version does not have, "comfyui (not available)" */
+      g_autofree char *label = g_strdup_printf (_ ("%s (not available)"), current);
+
+      g_strv_builder_add (ids, current);
+      gtk_string_list_append (labels, label);
+    }
+
+  g_strfreev (self->backend_ids);
+  self->backend_ids = g_strv_builder_end (ids);
+  adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (labels));
 }
 
 static void
@@ -274,13 +416,19 @@ bind_settings (ReelPreferencesWindow *self)
 
   self->settings = g_object_ref (settings);
   gtk_widget_set_sensitive (GTK_WIDGET (self->generation_page), TRUE);
+  build_backend_choices (self);
   g_settings_bind_with_mapping (settings, "default-backend", self->backend_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, backend_get_mapping, backend_set_mapping,
-                                NULL, NULL);
+                                self, NULL);
   g_settings_bind (settings, "parallel-jobs", gtk_spin_button_get_adjustment (self->parallel_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-when-done", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  reel_preferences_window_bind_engines (self);
+  reel_price_editor_set_settings (self->price_editor, settings);
+  /* A new budget starts in the default engine's currency, known only now. */
+  if (self->project != NULL)
+    sync_budget (self);
 }
 
 GtkWidget *
@@ -309,6 +457,33 @@ reel_preferences_window_new (GtkWindow *parent, ReelProject *project)
   return GTK_WIDGET (self);
 }
 
+void
+reel_preferences_window_show_engine (ReelPreferencesWindow *self, const char *backend)
+{
+  ReelEngineRows *engine;
+
+  g_return_if_fail (REEL_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->generation_page);
+  engine = reel_preferences_window_find_engine (self, backend);
+  if (engine != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (engine->key_row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->backend_row));
+}
+
+void
+reel_preferences_window_show_budget (ReelPreferencesWindow *self)
+{
+  g_return_if_fail (REEL_IS_PREFERENCES_WINDOW (self));
+
+  if (self->project_page == NULL)
+    return;
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (self), self->project_page);
+  adw_expander_row_set_expanded (self->budget_row, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->budget_row));
+}
+
 static void
 reel_preferences_window_dispose (GObject *object)
 {
@@ -316,8 +491,18 @@ reel_preferences_window_dispose (GObject *object)
 
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
+  if (self->settings != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->settings, self);
+      /* Its mapping reads the choices, which go now; the window may outlive
+       * this (a keyring call in flight holds it). */
+      g_settings_unbind (self->backend_row, "selected");
+    }
+  reel_preferences_window_dispose_engines (self);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->backend_ids, g_strfreev);
+  g_clear_pointer (&self->currencies, g_strfreev);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_PREFERENCES_WINDOW);
 
@@ -335,6 +520,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   /* A static library only links objects that something references: this keeps
    * the GResource (and its registering constructor) in every program. */
   storyreel_ui_get_resource ();
+  g_type_ensure (REEL_TYPE_PRICE_EDITOR);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/storyreel/Storyreel/reel-preferences-window.ui");
@@ -345,9 +531,16 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, fps_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, duration_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, language_row);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_group);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_row);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_currency_row);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, spent_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, price_editor);
+  reel_preferences_window_class_init_engines (widget_class);
 }
 
 static void
@@ -355,7 +548,6 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
 {
   g_autoptr (GtkStringList) fps_labels = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) language_labels = gtk_string_list_new (NULL);
-  g_autoptr (GtkStringList) backend_labels = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -370,9 +562,8 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
     gtk_string_list_append (language_labels, _ (languages[i].label));
   adw_combo_row_set_model (self->language_row, G_LIST_MODEL (language_labels));
 
-  for (guint i = 0; i < G_N_ELEMENTS (backends); i++)
-    gtk_string_list_append (backend_labels, _ (backends[i].label));
-  adw_combo_row_set_model (self->backend_row, G_LIST_MODEL (backend_labels));
+  build_backend_choices (self);
+  reel_preferences_window_init_engines (self);
 
   g_signal_connect_object (self->title_row, "apply", G_CALLBACK (title_applied_cb), self,
                            G_CONNECT_SWAPPED);
@@ -384,6 +575,12 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->language_row, "notify::selected",
                            G_CALLBACK (language_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->budget_row, "notify::enable-expansion",
+                           G_CALLBACK (budget_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->budget_spin, "value-changed", G_CALLBACK (budget_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->budget_currency_row, "notify::selected",
+                           G_CALLBACK (budget_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* Both are set after the window is built, even by g_object_new. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->generation_page), FALSE);

@@ -16,5 +16,9 @@ G_DECLARE_FINAL_TYPE (
 
 /* @project may be NULL: the Project page is then hidden. */
 GtkWidget *reel_preferences_window_new (GtkWindow *parent, ReelProject *project);
+/* Shows the Generation page at the settings of @backend ("dashscope"). */
+void reel_preferences_window_show_engine (ReelPreferencesWindow *self, const char *backend);
+/* Shows the project's budget. */
+void reel_preferences_window_show_budget (ReelPreferencesWindow *self);
 
 G_END_DECLS

@@ -7,7 +7,8 @@
  *
  * The card also shows where the shot's generation stands (queued, a progress
  * bar while it runs, done with its takes, or failed with the reason and a
- * Retry button) and its picture: the chosen take's thumbnail, else the board
+ * Retry button; a shot the service refused, or one that needs an API key,
+ * says so rather than just "Failed") and its picture: the chosen take's thumbnail, else the board
  * image. A missing or damaged picture is marked with a warning.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-project-jobs.h"
 #include "reel-shot-card.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
@@ -192,6 +194,28 @@ set_status (ReelShotCard *self, const char *icon_name, const char *css_class, co
   gtk_label_set_label (self->status_label, text);
 }
 
+/* Why the shot's latest job failed. Read only for a failed shot, whose
+ * card changes seldom. */
+static ReelFailureKind
+latest_failure (ReelShotCard *self)
+{
+  g_autoptr (GPtrArray) jobs = NULL;
+  gint64 shot_id = reel_shot_get_id (self->shot);
+
+  if (self->project == NULL)
+    return REEL_FAILURE_NONE;
+
+  jobs = reel_project_list_jobs (self->project, FALSE);
+  for (guint i = jobs->len; i > 0; i--)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i - 1);
+
+      if (job->shot_id == shot_id)
+        return job->state == REEL_JOB_FAILED ? job->error_kind : REEL_FAILURE_NONE;
+    }
+  return REEL_FAILURE_NONE;
+}
+
 static void
 update_status (ReelShotCard *self)
 {
@@ -211,7 +235,21 @@ update_status (ReelShotCard *self)
   else if (busy)
     set_status (self, "emblem-synchronizing-symbolic", "accent", NULL);
   else if (failed)
-    set_status (self, "dialog-error-symbolic", "error", _ ("Failed"));
+    switch (latest_failure (self))
+      {
+        case REEL_FAILURE_REFUSED:
+          set_status (self, "action-unavailable-symbolic", "error", _ ("Refused by the service"));
+          break;
+        case REEL_FAILURE_AUTH:
+          set_status (self, "dialog-password-symbolic", "error", _ ("Needs an API key"));
+          break;
+        case REEL_FAILURE_NONE:
+        case REEL_FAILURE_TRANSIENT:
+        case REEL_FAILURE_PERMANENT:
+        default:
+          set_status (self, "dialog-error-symbolic", "error", _ ("Failed"));
+          break;
+      }
   else if (cancelled)
     set_status (self, "process-stop-symbolic", "dim-label", _ ("Cancelled"));
   else if (n_takes > 0)

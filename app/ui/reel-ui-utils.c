@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "reel-price-table.h"
+#include "reel-project-ledger.h"
 #include "reel-ui-utils.h"
 
 typedef struct
@@ -59,4 +63,38 @@ reel_ui_choose_file_to_open (GtkWidget             *widget,
   g_object_set_data_full (G_OBJECT (*chooser), "reel-open-chooser", open, g_free);
   g_signal_connect_object (*chooser, "response", G_CALLBACK (open_chooser_response_cb), widget, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (*chooser));
+}
+
+/* "¥8.40 · $0.80": what was spent in each currency, in the order first charged. */
+char *
+reel_ui_format_ledger_totals (GPtrArray *entries)
+{
+  g_autoptr (GPtrArray) currencies = g_ptr_array_new ();
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) totals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ReelLedgerEntry *entry = g_ptr_array_index (entries, i);
+      const char      *currency = entry->currency != NULL ? entry->currency : "";
+      double          *total = g_hash_table_lookup (totals, currency);
+
+      if (total == NULL)
+        {
+          total = g_new0 (double, 1);
+          g_hash_table_insert (totals, (gpointer) currency, total);
+          g_ptr_array_add (currencies, (gpointer) currency);
+        }
+      *total += entry->amount;
+    }
+
+  for (guint i = 0; i < currencies->len; i++)
+    {
+      const char *currency = g_ptr_array_index (currencies, i);
+
+      g_ptr_array_add (parts, reel_format_money (*(double *) g_hash_table_lookup (totals, currency),
+                                                 *currency != '\0' ? currency : NULL));
+    }
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (_ (" · "), (char **) parts->pdata);
 }

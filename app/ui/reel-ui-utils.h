@@ -26,4 +26,8 @@ void reel_ui_choose_file_to_open (GtkWidget             *widget,
                                   guint                  n_filters,
                                   ReelFileChosenFunc     chosen);
 
+/* "¥8.40 · $0.80": the sum of @entries (ReelLedgerEntry*) in each currency,
+ * in the order each was first charged; "" when there are none. */
+char *reel_ui_format_ledger_totals (GPtrArray *entries);
+
 G_END_DECLS

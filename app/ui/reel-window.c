@@ -13,9 +13,13 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-backend-setup.h"
+#include "reel-engines.h"
 #include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
+#include "reel-preferences-window.h"
 #include "reel-project-jobs.h"
+#include "reel-project-ledger.h"
 #include "reel-scene-row.h"
 #include "reel-scheduler.h"
 #include "reel-script-page.h"
@@ -38,7 +42,12 @@ struct _ReelWindow
    * without the schema. */
   GSettings *settings;
   /* One per open project: it owns the project's generation jobs. */
-  ReelScheduler        *scheduler;
+  ReelScheduler *scheduler;
+  /* Keeps the scheduler's shipped backends set up from the settings. */
+  ReelEngines *engines;
+  /* The unfinished jobs of the project have been picked up: that waits for
+   * every backend, so that none of them fails for want of its backend. */
+  gboolean              resumed;
   GtkSingleSelection   *scene_selection;
   ReelScene            *navigated_scene;
   GCancellable         *cancellable;
@@ -88,10 +97,37 @@ selected_shot (ReelWindow *self)
   return reel_project_lookup_shot (self->project, id);
 }
 
+/* The engine new generation uses: the preference, else the built-in one. */
+static char *
+default_backend_name (ReelWindow *self)
+{
+  g_autofree char *name
+      = self->settings != NULL ? g_settings_get_string (self->settings, "default-backend") : NULL;
+
+  return name != NULL && *name != '\0' ? g_steal_pointer (&name) : g_strdup ("animatic");
+}
+
+/* Generation can be asked for once the default engine is in the scheduler,
+ * or once every key has been looked up (an unknown engine is then said to
+ * be unknown, rather than waited for). */
+static gboolean
+can_generate (ReelWindow *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->scheduler == NULL)
+    return FALSE;
+  if (self->engines == NULL || reel_engines_is_ready (self->engines))
+    return TRUE;
+  name = default_backend_name (self);
+  return reel_scheduler_get_backend (self->scheduler, name) != NULL;
+}
+
 static void
 update_actions (ReelWindow *self)
 {
   gboolean  has_project = self->project != NULL;
+  gboolean  generate = can_generate (self);
   ReelShot *shot = selected_shot (self);
   guint     n_shots
       = has_project ? g_list_model_get_n_items (reel_project_get_shots (self->project)) : 0;
@@ -109,10 +145,13 @@ update_actions (ReelWindow *self)
   set_action_enabled (self, "win.delete-shot", shot != NULL);
   set_action_enabled (self, "win.add-shot", has_project && n_scenes > 0);
   set_action_enabled (self, "win.toggle-sidebar", has_project);
-  set_action_enabled (self, "win.generate-all", self->scheduler != NULL && n_shots > 0);
-  set_action_enabled (self, "win.generate-shot", self->scheduler != NULL);
-  set_action_enabled (self, "win.retry-shot", self->scheduler != NULL);
-  set_action_enabled (self, "win.generate-variants", self->scheduler != NULL && shot != NULL);
+  set_action_enabled (self, "win.generate-all", generate && n_shots > 0);
+  set_action_enabled (self, "win.generate-shot", generate);
+  set_action_enabled (self, "win.generate-shots", generate);
+  set_action_enabled (self, "win.retry-shot", generate);
+  set_action_enabled (self, "win.generate-variants", generate && shot != NULL);
+  set_action_enabled (self, "win.set-up-engine", TRUE);
+  set_action_enabled (self, "win.edit-budget", has_project);
   set_action_enabled (self, "win.show-takes", has_project);
   set_action_enabled (self, "win.export", n_shots > 0);
 
@@ -630,25 +669,26 @@ stop_scheduler (ReelWindow *self)
   if (self->scheduler == NULL)
     return;
 
+  if (self->engines != NULL)
+    g_signal_handlers_disconnect_by_data (self->engines, self);
+  g_clear_object (&self->engines);
   g_signal_handlers_disconnect_by_data (self->scheduler, self);
   reel_jobs_page_set_scheduler (self->jobs_page, NULL);
   /* Unfinished jobs stay in the project: opening it again resumes them. */
   reel_scheduler_shutdown (self->scheduler);
   g_clear_object (&self->scheduler);
+  self->resumed = FALSE;
 }
 
 static void
-start_scheduler (ReelWindow *self)
+resume_unfinished_jobs (ReelWindow *self)
 {
   g_autoptr (GError) error = NULL;
   guint n_resumed;
 
-  self->scheduler = reel_scheduler_new (self->project);
-  reel_scheduler_add_default_backends (self->scheduler);
-  apply_parallel_limit (self);
-  g_signal_connect_object (self->scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), self,
-                           G_CONNECT_SWAPPED);
-  reel_jobs_page_set_scheduler (self->jobs_page, self->scheduler);
+  if (self->resumed || self->scheduler == NULL)
+    return;
+  self->resumed = TRUE;
 
   /* Jobs a crashed or killed run left behind go on where they stopped. */
   n_resumed = reel_scheduler_resume_unfinished_jobs (self->scheduler, &error);
@@ -664,26 +704,363 @@ start_scheduler (ReelWindow *self)
     }
 }
 
-/* Starts a batch; reports what went wrong, or that there was nothing to do. */
+/* What people call the engine @name. */
+static const char *
+engine_label (ReelWindow *self, const char *name)
+{
+  ReelBackend *backend
+      = self->scheduler != NULL ? reel_scheduler_get_backend (self->scheduler, name) : NULL;
+  const char *label = reel_backend_name_get_label (name);
+
+  if (backend != NULL)
+    return reel_backend_get_display_name (backend);
+  return label != NULL ? label : name;
+}
+
+/* Why the engine @name cannot generate now, or NULL when it can. */
+static char *
+engine_problem (ReelWindow *self, const char *name)
+{
+  ReelBackend *backend = reel_scheduler_get_backend (self->scheduler, name);
+  char        *reason = NULL;
+
+  if (backend == NULL)
+    return g_strdup_printf (_ ("There is no engine called “%s”. Choose another default engine in "
+                               "Preferences."),
+                            name);
+  if (!reel_backend_check_ready (backend, &reason))
+    return reason != NULL ? reason : g_strdup (_ ("The engine is not set up."));
+  g_free (reason);
+  return NULL;
+}
+
+/* The Jobs view says when the default engine cannot generate, before anyone
+ * asks it to. */
+static void
+update_engine_state (ReelWindow *self)
+{
+  g_autofree char *name = default_backend_name (self);
+  g_autofree char *problem = NULL;
+
+  if (self->scheduler != NULL && self->engines != NULL && reel_engines_is_ready (self->engines))
+    problem = engine_problem (self, name);
+  reel_jobs_page_set_engine_problem (self->jobs_page, name, engine_label (self, name), problem);
+  update_actions (self);
+}
+
+static void
+engines_ready_cb (ReelWindow *self)
+{
+  if (reel_engines_is_ready (self->engines))
+    resume_unfinished_jobs (self);
+  update_engine_state (self);
+}
+
+static void
+engine_changed_cb (ReelWindow *self, const char *backend)
+{
+  /* A new backend object starts from its own limit: the user's applies again. */
+  apply_parallel_limit (self);
+  update_engine_state (self);
+}
+
+static void
+start_scheduler (ReelWindow *self)
+{
+  self->scheduler = reel_scheduler_new (self->project);
+  self->engines = reel_engines_new (self->scheduler, self->settings);
+  g_signal_connect_object (self->engines, "notify::ready", G_CALLBACK (engines_ready_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engines, "changed", G_CALLBACK (engine_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  apply_parallel_limit (self);
+  g_signal_connect_object (self->scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  reel_jobs_page_set_scheduler (self->jobs_page, self->scheduler);
+
+  /* Without keys to look up, the engines are ready at once. */
+  engines_ready_cb (self);
+}
+
+/* The settings arrived after the project (a window without an application
+ * first): the engines are set up again from them. */
+static void
+restart_engines (ReelWindow *self)
+{
+  if (self->scheduler == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->engines, self);
+  g_clear_object (&self->engines);
+  self->engines = reel_engines_new (self->scheduler, self->settings);
+  g_signal_connect_object (self->engines, "notify::ready", G_CALLBACK (engines_ready_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engines, "changed", G_CALLBACK (engine_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  engines_ready_cb (self);
+}
+
+static void
+api_key_changed_cb (ReelWindow *self, const char *backend)
+{
+  if (self->engines != NULL)
+    reel_engines_reload (self->engines, backend);
+}
+
+static void
+show_preferences (ReelWindow *self, const char *engine)
+{
+  GtkWidget *preferences = reel_preferences_window_new (GTK_WINDOW (self), self->project);
+
+  if (engine != NULL)
+    reel_preferences_window_show_engine (REEL_PREFERENCES_WINDOW (preferences), engine);
+  else
+    reel_preferences_window_show_budget (REEL_PREFERENCES_WINDOW (preferences));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+set_up_engine_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  show_preferences (REEL_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+edit_budget_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+
+  if (self->project != NULL)
+    show_preferences (self, NULL);
+}
+
+static void
+set_up_response_cb (AdwMessageDialog *dialog, const char *response, ReelWindow *self)
+{
+  const char *engine = g_object_get_data (G_OBJECT (dialog), "reel-engine");
+
+  if (g_strcmp0 (response, "set-up") == 0)
+    show_preferences (self, engine);
+}
+
+gboolean
+reel_window_check_engine (ReelWindow *self, const char *backend)
+{
+  g_autofree char *problem = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget       *dialog;
+
+  g_return_val_if_fail (REEL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (backend != NULL, FALSE);
+
+  if (self->scheduler == NULL || (problem = engine_problem (self, backend)) == NULL)
+    return TRUE;
+
+  g_message ("Not generating with %s: %s", backend, problem);
+  if (reel_scheduler_get_backend (self->scheduler, backend) != NULL)
+    /* Translators: "Alibaba Cloud Model Studio Is Not Set Up" */
+    heading = g_strdup_printf (_ ("%s Is Not Set Up"), engine_label (self, backend));
+  else
+    heading = g_strdup (_ ("Engine Not Available"));
+  body = g_strdup_printf ("%s\n\n%s", problem,
+                          _ ("Nothing was queued. Set the engine up in Preferences, or choose "
+                             "another default engine there."));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  g_object_set_data_full (G_OBJECT (dialog), "reel-engine", g_strdup (backend), g_free);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"), "set-up",
+                                    _ ("_Set Up…"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set-up",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set-up");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (set_up_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return FALSE;
+}
+
+/* What a generate request asks for, kept while the user confirms it. */
+typedef struct
+{
+  GArray             *shot_ids; /* NULL: every shot without a take */
+  ReelGenerateOptions options;
+  char               *backend;
+  /* Said once the jobs are queued, or NULL. */
+  char *started;
+} Generation;
+
+static void
+generation_free (Generation *generation)
+{
+  g_clear_pointer (&generation->shot_ids, g_array_unref);
+  g_free (generation->backend);
+  g_free (generation->started);
+  g_free (generation);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Generation, generation_free)
+
+/* Queues the jobs; reports what went wrong, or that there was nothing to do. */
 static gint64
-generate (ReelWindow                *self,
-          const gint64              *shot_ids,
-          guint                      n_shots,
-          const ReelGenerateOptions *options)
+start_generation (ReelWindow *self, Generation *generation)
 {
   g_autoptr (GError) error = NULL;
+  const gint64 *ids
+      = generation->shot_ids != NULL ? (const gint64 *) generation->shot_ids->data : NULL;
+  guint  n_ids = generation->shot_ids != NULL ? generation->shot_ids->len : 0;
   gint64 batch_id;
 
-  if (self->scheduler == NULL || !commit_edits (self))
+  if (self->scheduler == NULL)
     return 0;
 
-  batch_id = reel_scheduler_generate (self->scheduler, shot_ids, n_shots, options, &error);
+  batch_id = reel_scheduler_generate (self->scheduler, ids, n_ids, &generation->options, &error);
   if (batch_id == 0 && error != NULL)
     reel_window_report_error (self, _ ("Could Not Start Generating"), error);
   else if (batch_id == 0)
-    reel_window_add_toast (self, shot_ids == NULL ? _ ("Every shot has a take already")
-                                                  : _ ("The shot is being generated already"));
+    reel_window_add_toast (self, ids == NULL ? _ ("Every shot has a take already")
+                                 : n_ids > 1 ? _ ("The shots are being generated already")
+                                             : _ ("The shot is being generated already"));
+  else if (generation->started != NULL)
+    reel_window_add_toast (self, generation->started);
   return batch_id;
+}
+
+static void
+confirm_response_cb (AdwMessageDialog *dialog, const char *response, ReelWindow *self)
+{
+  Generation *generation = g_object_get_data (G_OBJECT (dialog), "reel-generation");
+
+  if (g_strcmp0 (response, "generate") == 0 && generation != NULL)
+    start_generation (self, generation);
+  else if (g_strcmp0 (response, "budget") == 0)
+    show_preferences (self, NULL);
+}
+
+static char *
+format_money_left (ReelProject *project, double left)
+{
+  const char *currency = NULL;
+
+  reel_project_get_budget (project, NULL, &currency);
+  return reel_format_money (left, currency);
+}
+
+/* A paid batch says what it will cost before it starts, and one the budget
+ * cannot cover says so instead. */
+static void
+confirm_cost (ReelWindow *self, Generation *generation, const ReelCostEstimate *estimate)
+{
+  g_autofree char *cost = reel_cost_estimate_describe (estimate);
+  g_autofree char *heading = NULL;
+  g_autoptr (GString) body = g_string_new (NULL);
+  const char *label = engine_label (self, generation->backend);
+  GtkWidget  *dialog;
+
+  if (estimate->over_budget)
+    {
+      g_autofree char *left = format_money_left (self->project, estimate->budget_left);
+
+      heading = g_strdup (_ ("Over Budget"));
+      /* Translators: "12 shots × 5 s ≈ ¥8.40 on Alibaba Cloud Model Studio, but only ¥3.00 …" */
+      g_string_printf (
+          body,
+          _ ("%s on %s, but only %s of the project’s budget is left. Raise the budget, "
+             "or generate fewer shots."),
+          cost, label, left);
+    }
+  else
+    {
+      if (estimate->n_jobs == estimate->n_shots)
+        heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generate %u Shot?",
+                                                "Generate %u Shots?", estimate->n_jobs),
+                                   estimate->n_jobs);
+      else
+        heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generate %u Take?",
+                                                "Generate %u Takes?", estimate->n_jobs),
+                                   estimate->n_jobs);
+      /* Translators: "12 shots × 5 s ≈ ¥8.40 on Alibaba Cloud Model Studio." */
+      g_string_printf (body, _ ("%s on %s."), cost, label);
+      if (estimate->budget_left >= 0)
+        {
+          g_autofree char *left = format_money_left (self->project, estimate->budget_left);
+
+          g_string_append_c (body, '\n');
+          /* Translators: "¥41.60 of the project's budget is left." */
+          g_string_append_printf (body, _ ("%s of the project’s budget is left."), left);
+        }
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
+  if (estimate->over_budget)
+    {
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _ ("_Close"),
+                                        "budget", _ ("Change _Budget…"), NULL);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+    }
+  else
+    {
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                        "generate", _ ("_Generate"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "generate",
+                                                  ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "generate");
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    }
+  g_object_set_data_full (G_OBJECT (dialog), "reel-generation", generation,
+                          (GDestroyNotify) generation_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Every way to generate comes here: the engine is the default one, it must
+ * be ready (nothing falls back to another engine), and a paid batch is
+ * confirmed with what it will cost. @confirm is FALSE for a single clicked
+ * shot, which the user asked for by name. */
+static void
+request_generation (ReelWindow          *self,
+                    const gint64        *shot_ids,
+                    guint                n_shots,
+                    ReelGenerateOptions *options,
+                    gboolean             confirm,
+                    const char          *started)
+{
+  g_autoptr (Generation) generation = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (ReelCostEstimate) estimate = { 0 };
+
+  if (self->scheduler == NULL || !commit_edits (self))
+    return;
+
+  generation = g_new0 (Generation, 1);
+  generation->backend = default_backend_name (self);
+  generation->options = *options;
+  generation->options.backend = generation->backend;
+  generation->started = g_strdup (started);
+  if (shot_ids != NULL)
+    {
+      generation->shot_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_shots);
+      g_array_append_vals (generation->shot_ids, shot_ids, n_shots);
+    }
+
+  if (!reel_window_check_engine (self, generation->backend))
+    return;
+
+  if (!reel_scheduler_estimate (self->scheduler, shot_ids, n_shots, &generation->options, &estimate,
+                                &error))
+    {
+      reel_window_report_error (self, _ ("Could Not Start Generating"), error);
+      return;
+    }
+
+  if (estimate.n_jobs > 0 && estimate.currency != NULL && (confirm || estimate.over_budget))
+    {
+      confirm_cost (self, g_steal_pointer (&generation), &estimate);
+      return;
+    }
+
+  start_generation (self, generation);
 }
 
 static void
@@ -691,7 +1068,7 @@ generate_all_action (GtkWidget *widget, const char *action_name, GVariant *param
 {
   ReelGenerateOptions options = { .priority = REEL_PRIORITY_BATCH };
 
-  generate (REEL_WINDOW (widget), NULL, 0, &options);
+  request_generation (REEL_WINDOW (widget), NULL, 0, &options, TRUE, NULL);
 }
 
 static void
@@ -701,7 +1078,18 @@ generate_shot_action (GtkWidget *widget, const char *action_name, GVariant *para
   /* A clicked shot jumps the queue, and a shot with takes gets another one. */
   ReelGenerateOptions options = { .priority = REEL_PRIORITY_CLICK, .regenerate = TRUE };
 
-  generate (REEL_WINDOW (widget), &shot_id, 1, &options);
+  request_generation (REEL_WINDOW (widget), &shot_id, 1, &options, FALSE, NULL);
+}
+
+static void
+generate_shots_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gsize               n_shots = 0;
+  const gint64       *shot_ids = g_variant_get_fixed_array (parameter, &n_shots, sizeof (gint64));
+  ReelGenerateOptions options = { .priority = REEL_PRIORITY_CLICK, .regenerate = TRUE };
+
+  if (n_shots > 0)
+    request_generation (REEL_WINDOW (widget), shot_ids, (guint) n_shots, &options, TRUE, NULL);
 }
 
 static void
@@ -709,6 +1097,7 @@ generate_variants_action (GtkWidget *widget, const char *action_name, GVariant *
 {
   ReelWindow         *self = REEL_WINDOW (widget);
   ReelShot           *shot = selected_shot (self);
+  g_autofree char    *started = NULL;
   gint64              shot_id;
   ReelGenerateOptions options
       = { .priority = REEL_PRIORITY_CLICK, .regenerate = TRUE, .variants = N_VARIANTS };
@@ -716,14 +1105,10 @@ generate_variants_action (GtkWidget *widget, const char *action_name, GVariant *
   if (shot == NULL)
     return;
   shot_id = reel_shot_get_id (shot);
-  if (generate (self, &shot_id, 1, &options) != 0)
-    {
-      g_autofree char *message
-          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generating %u variant of shot %s",
+  started = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Generating %u variant of shot %s",
                                           "Generating %u variants of shot %s", N_VARIANTS),
                              N_VARIANTS, reel_shot_get_number (shot));
-      reel_window_add_toast (self, message);
-    }
+  request_generation (self, &shot_id, 1, &options, TRUE, started);
 }
 
 /* Retry on a card: the shot's latest failed or cancelled job runs again, with
@@ -748,7 +1133,9 @@ retry_shot_action (GtkWidget *widget, const char *action_name, GVariant *paramet
         continue;
       if (job->state == REEL_JOB_FAILED || job->state == REEL_JOB_CANCELLED)
         {
-          if (!reel_scheduler_retry_job (self->scheduler, job->id, &error))
+          /* A job that failed for want of a key would only fail again. */
+          if (reel_window_check_engine (self, job->backend)
+              && !reel_scheduler_retry_job (self->scheduler, job->id, &error))
             reel_window_report_error (self, _ ("Could Not Try Again"), error);
           return;
         }
@@ -1066,6 +1453,13 @@ application_changed_cb (ReelWindow *self)
                                  ? reel_application_get_settings (REEL_APPLICATION (application))
                                  : NULL;
 
+  if (REEL_IS_APPLICATION (application)
+      && g_signal_handler_find (application, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                api_key_changed_cb, self)
+             == 0)
+    g_signal_connect_object (application, "api-key-changed", G_CALLBACK (api_key_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
   /* Leaving the application as it closes, the window keeps what it had. */
   if (settings == NULL || settings == self->settings)
     return;
@@ -1082,7 +1476,10 @@ application_changed_cb (ReelWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed::parallel-jobs", G_CALLBACK (apply_parallel_limit),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::default-backend", G_CALLBACK (update_engine_state),
+                           self, G_CONNECT_SWAPPED);
   rebuild_recent_menu (self);
+  restart_engines (self);
   apply_parallel_limit (self);
 }
 
@@ -1183,12 +1580,15 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.generate-all", NULL, generate_all_action);
   gtk_widget_class_install_action (widget_class, "win.generate-shot", "x", generate_shot_action);
+  gtk_widget_class_install_action (widget_class, "win.generate-shots", "ax", generate_shots_action);
   gtk_widget_class_install_action (widget_class, "win.retry-shot", "x", retry_shot_action);
   gtk_widget_class_install_action (widget_class, "win.generate-variants", NULL,
                                    generate_variants_action);
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
+  gtk_widget_class_install_action (widget_class, "win.set-up-engine", "s", set_up_engine_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-budget", NULL, edit_budget_action);
 }
 
 static void

@@ -15,7 +15,20 @@ G_BEGIN_DECLS
 #define REEL_TYPE_WINDOW (reel_window_get_type ())
 G_DECLARE_FINAL_TYPE (ReelWindow, reel_window, REEL, WINDOW, AdwApplicationWindow)
 
-/* @app may be NULL (tests). */
+/* Generation asks the default engine (the "default-backend" setting). A
+ * paid batch (win.generate-all, win.generate-shots, win.generate-variants)
+ * first shows what it will cost in an AdwMessageDialog with the responses
+ * "cancel" and "generate"; one the budget cannot cover shows "close" and
+ * "budget" instead. A single clicked shot (win.generate-shot) is queued at
+ * once, unless the budget cannot cover it.
+ *
+ * The scheduler's engines are made by reel_backend_create() from the app's
+ * settings, so the environment reaches them as it reaches the command line:
+ * DASHSCOPE_API_KEY, FAL_KEY, DASHSCOPE_HTTP_BASE_URL. Remote engines join
+ * once their keys have been looked up (asynchronously); until then the
+ * generate actions of such a default engine are disabled.
+ *
+ * @app may be NULL (tests). */
 ReelWindow  *reel_window_new (ReelApplication *app);
 void         reel_window_set_project (ReelWindow *self, ReelProject *project);
 ReelProject *reel_window_get_project (ReelWindow *self);
@@ -33,6 +46,10 @@ GtkWidget *reel_window_get_view (ReelWindow *self, const char *name);
 /* The generation queue of the open project (NULL without one). It lives as
  * long as the project stays open in this window. */
 ReelScheduler *reel_window_get_scheduler (ReelWindow *self);
+/* TRUE when @backend can generate now; otherwise says why in a dialog
+ * (responses "close" and "set-up", which opens its preferences) and returns
+ * FALSE. Nothing falls back to another engine. */
+gboolean reel_window_check_engine (ReelWindow *self, const char *backend);
 
 void reel_window_add_toast (ReelWindow *self, const char *title);
 /* Shows @toast (floating; a toast with a button, say). */
