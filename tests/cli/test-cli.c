@@ -200,6 +200,10 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_autofree char *still = g_build_filename (fixture->dir, "board.png", NULL);
   g_autofree char *corrupt = g_build_filename (fixture->dir, "broken.mp4", NULL);
   g_autofree char *err = NULL;
+  /* An MP4 file type box and then nothing a demuxer can use. The length
+   * comes from the array: the text has zero bytes in it. */
+  static const char not_a_video[] = "\x00\x00\x00\x18"
+                                    "ftypmp42 this is not a video";
   g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (ReelProject) project = NULL;
@@ -217,10 +221,7 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_animatic_render (spec, video, NULL, NULL, NULL, &error));
   g_assert_true (reel_animatic_render_card_png (spec, still, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (corrupt,
-                                      "\x00\x00\x00\x18"
-                                      "ftypmp42 this is not a video",
-                                      40, NULL));
+  g_assert_true (g_file_set_contents (corrupt, not_a_video, sizeof not_a_video - 1, NULL));
 
   g_assert_cmpint (run (fixture, NULL, NULL, "import", fixture->project, script, NULL), ==, 0);
   g_assert_cmpint (run (fixture, NULL, NULL, "take", "import", fixture->project, "1B", video, NULL),
