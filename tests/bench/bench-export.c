@@ -103,8 +103,7 @@ time_storyreel (ReelCut                 *cut,
   gint64    start = g_get_monotonic_time ();
 
   reel_exporter_run_async (exporter, NULL, export_done_cb, &run);
-  while (!run.done)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_flag_is_set, &run.done, 300000, "the export to finish");
   if (!run.ok)
     {
       g_printerr ("Storyreel export failed: %s\n", run.error->message);

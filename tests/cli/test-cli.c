@@ -263,6 +263,44 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* Counts the takes `storyreel generate` reports done on its stderr. */
+typedef struct
+{
+  GDataInputStream *lines;
+  guint             wanted;
+  guint             done;
+  gboolean          ended;
+} TakeCounter;
+
+static void
+line_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TakeCounter *counter = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line
+      = g_data_input_stream_read_line_finish_utf8 (counter->lines, result, NULL, &error);
+
+  g_assert_no_error (error);
+  if (line == NULL)
+    {
+      counter->ended = TRUE;
+      return;
+    }
+  if (g_str_has_suffix (line, ": Done"))
+    counter->done++;
+  if (counter->done < counter->wanted)
+    g_data_input_stream_read_line_async (counter->lines, G_PRIORITY_DEFAULT, NULL, line_read_cb,
+                                         counter);
+}
+
+static gboolean
+enough_takes_or_end (gpointer data)
+{
+  TakeCounter *counter = data;
+
+  return counter->done >= counter->wanted || counter->ended;
+}
+
 /* A child `storyreel generate` is killed with SIGKILL in the middle of a
  * batch and started again: every shot ends with exactly one take, and the
  * takes made before the kill are kept, not made again. */
@@ -280,8 +318,7 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
   g_autoptr (GPtrArray) jobs = NULL;
   g_autofree char *err = NULL;
   GListModel      *shots;
-  guint            done = 0;
-  char            *line;
+  TakeCounter      counter = { 0 };
 
   g_assert_cmpint (run (fixture, NULL, NULL, "new", fixture->project, "--resolution", "320x180",
                         "--fps", "24", NULL),
@@ -295,14 +332,11 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
   lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
 
   /* Kill it once three takes are recorded: in the middle of the batch. */
-  while (done < 3
-         && (line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_has_suffix (line, ": Done"))
-        done++;
-      g_free (line);
-    }
-  g_assert_cmpuint (done, ==, 3);
+  counter.lines = lines;
+  counter.wanted = 3;
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, line_read_cb, &counter);
+  reel_test_wait_until (enough_takes_or_end, &counter, 60000, "three takes to be recorded");
+  g_assert_cmpuint (counter.done, ==, 3);
   g_subprocess_send_signal (child, SIGKILL);
   g_subprocess_wait (child, NULL, &error);
   g_assert_no_error (error);

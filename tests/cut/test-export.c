@@ -787,8 +787,8 @@ test_cancel (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
   g_signal_connect (exporter, "notify::progress", G_CALLBACK (stage_changed_cb), &state);
   reel_exporter_run_async (exporter, cancellable, export_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the cancelled export to finish");
 
   g_assert_true (state.cancelled_while_encoding);
   g_assert_false (reel_exporter_run_finish (exporter, result, &error));
@@ -913,8 +913,7 @@ load_assets (ReelCut *cut, const ReelTimelineOptions *options, GCancellable *can
   GAsyncResult *result = NULL;
 
   reel_cut_load_assets_async (cut, options, cancellable, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, 30000, "the assets to load");
   return result;
 }
 
@@ -1108,8 +1107,8 @@ test_hardware_encoder (Fixture *fixture, gconstpointer data)
   exporter = reel_exporter_new (cut, &options, output);
   reel_export_options_clear (&options);
   reel_exporter_run_async (exporter, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the export to finish");
   g_assert_true (reel_exporter_run_finish (exporter, result, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (reel_exporter_get_video_encoder (exporter), ==, hardware->expected_encoder);
