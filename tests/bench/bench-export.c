@@ -321,6 +321,8 @@ main (int argc, char **argv)
                   options.captions = REEL_CAPTION_MODE_BURN;
                   options.caption_sidecars = FALSE;
                   options.x264_speed_preset = g_strdup (preset);
+                  /* x264 against libx264, whatever GPU the machine has. */
+                  options.allow_hardware_encoder = FALSE;
                   storyreel_times[round] = time_storyreel (
                       make_cut (takes, music, g_getenv ("BENCH_NO_CAPTIONS") == NULL), &options,
                       output, &copied);
@@ -366,6 +368,7 @@ main (int argc, char **argv)
       options.captions = REEL_CAPTION_MODE_OFF;
       options.caption_sidecars = FALSE;
       options.x264_speed_preset = g_strdup (preset);
+      options.allow_hardware_encoder = FALSE;
       storyreel_copy = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
       reel_export_options_clear (&options);
       ffmpeg_copy = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
