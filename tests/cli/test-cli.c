@@ -393,6 +393,102 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* `storyreel generate`: bad arguments are usage errors, a backend or shot
+ * that is not there is a one-line failure, and with every shot taken there
+ * is nothing to do. */
+static void
+test_generate_arguments (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *script = reel_test_source_path ("data/examples/lesson.fountain");
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.storyreel", NULL);
+  char            *err = NULL;
+
+  g_assert_cmpint (run (fixture, NULL, NULL, "new", fixture->project, "--resolution", "160x90",
+                        "--fps", "10", NULL),
+                   ==, 0);
+  g_assert_cmpint (run (fixture, NULL, NULL, "import", fixture->project, script, NULL), ==, 0);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--variants", "0", NULL),
+                   ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--jobs", "65", NULL),
+                   ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", missing, NULL), ==, 1);
+  assert_one_line (err);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "generate", fixture->project, "--backend", "nowhere", NULL), ==, 1);
+  assert_one_line (err);
+  g_assert_nonnull (strstr (err, "nowhere"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--shots", "9Z", NULL),
+                   ==, 1);
+  assert_one_line (err);
+  g_assert_nonnull (strstr (err, "9Z"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--shots", "1A", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "1 takes done"));
+  g_clear_pointer (&err, g_free);
+}
+
+/* `storyreel render`: script to film in one go, the project kept beside the
+ * film; run again, it makes no take twice. */
+static void
+test_render (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *script = g_build_filename (fixture->dir, "rain.fountain", NULL);
+  g_autofree char *film = g_build_filename (fixture->dir, "rain.webm", NULL);
+  g_autofree char *kept = g_build_filename (fixture->dir, "rain.storyreel", NULL);
+  g_autofree char *not_a_film = g_build_filename (fixture->dir, "rain.pdf", NULL);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  char *err = NULL;
+
+  g_assert_true (g_file_set_contents (script,
+                                      "INT. ROOM - DAY\n\nRain runs down the window.\n\n"
+                                      "A cat watches it.\n",
+                                      -1, &error));
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", not_a_film, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "-o", film, "--captions", "loud", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "-o", film, "--backend", "nowhere", NULL), ==, 1);
+  assert_one_line (g_strrstr (err, "storyreel: "));
+  g_assert_false (g_file_test (film, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", film, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "Generating 2 takes"));
+  g_assert_nonnull (strstr (err, "Wrote "));
+  g_assert_true (g_file_test (film, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", film, NULL), ==, 0);
+  g_assert_null (strstr (err, "Generating"));
+  g_clear_pointer (&err, g_free);
+
+  file = g_file_new_for_path (kept);
+  project = reel_project_open (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 2);
+  jobs = reel_project_list_jobs (project, FALSE);
+  g_assert_cmpuint (jobs->len, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -404,6 +500,8 @@ main (int argc, char **argv)
   ADD ("/cli/json-shape", test_json_shape);
   ADD ("/cli/take-import", test_take_import);
   ADD ("/cli/crash-resume", test_crash_resume);
+  ADD ("/cli/generate-arguments", test_generate_arguments);
+  ADD ("/cli/render", test_render);
 #undef ADD
 
   return g_test_run ();

@@ -896,6 +896,26 @@ test_cli (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run_cli (args, NULL), ==, 2);
   }
   {
+    g_autofree char *no_format = g_build_filename (fixture->dir, "film.xyz", NULL);
+    const char      *bad[][4] = {
+           { "--format", "gif", "-o", output },
+           { "-o", no_format, NULL, NULL },
+           { "--resolution", "big", "-o", output },
+           { "--fps", "241", "-o", output },
+           { "--label-position", "middle", "-o", output },
+           { "--grid", "7x1", "-o", output },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        const char *args[]
+            = { "export", project, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL };
+
+        g_test_message ("storyreel export %s %s", bad[i][0], bad[i][1]);
+        g_assert_cmpint (run_cli (args, NULL), ==, 2);
+      }
+  }
+  {
     g_autofree char *err = NULL;
     const char      *args[] = { "export", project, "-o", blocked, NULL };
 
