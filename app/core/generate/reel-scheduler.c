@@ -676,75 +676,90 @@ fail_now (ReelScheduler *self, ReelJobRecord *job, const char *message)
   g_hash_table_remove (self->jobs, &id);
 }
 
-static void
-dispatch (ReelScheduler *self)
+/* The queued jobs, the one to start first first. */
+static GPtrArray *
+queued_jobs (ReelScheduler *self)
 {
-  g_autoptr (GPtrArray) queued = g_ptr_array_new ();
-  g_autoptr (GPtrArray) starting = g_ptr_array_new ();
-  g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) broken = g_ptr_array_new ();
+  GPtrArray     *queued = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer       value;
-  gint64         now = g_get_real_time () / 1000;
-  gint64         next_due = G_MAXINT64;
-
-  if (self->shutting_down)
-    return;
 
   g_hash_table_iter_init (&iter, self->jobs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ReelJobRecord *job = value;
-      if (job->state == REEL_JOB_QUEUED)
-        g_ptr_array_add (queued, job);
-    }
+    if (((ReelJobRecord *) value)->state == REEL_JOB_QUEUED)
+      g_ptr_array_add (queued, value);
   g_ptr_array_sort (queued, compare_queued);
+  return queued;
+}
+
+/* Takes one of @backend's free slots for this pass, if it has one left.
+ * @slots counts them down from its limit less its jobs already running. */
+static gboolean
+take_slot (ReelScheduler *self, GHashTable *slots, ReelJobRecord *job, ReelBackend *backend)
+{
+  gpointer value;
+  guint    free_slots;
+
+  if (!g_hash_table_lookup_extended (slots, job->backend, NULL, &value))
+    {
+      guint limit = parallel_limit (self, backend);
+      guint busy = count_running (self, job->backend);
+
+      value = GUINT_TO_POINTER (limit > busy ? limit - busy : 0);
+    }
+  free_slots = GPOINTER_TO_UINT (value);
+  if (free_slots == 0)
+    return FALSE;
+  g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
+  return TRUE;
+}
+
+static void
+mark_starting (ReelJobRecord *job, ReelBackend *backend)
+{
+  ReelBackendCapabilities caps;
+
+  job->attempts++;
+  /* Only a remote service has a submission step worth showing. */
+  reel_backend_get_capabilities (backend, &caps);
+  job->state = job->remote_id != NULL || !(caps.features & REEL_BACKEND_REMOTE)
+                   ? REEL_JOB_RUNNING
+                   : REEL_JOB_SUBMITTING;
+  job->next_attempt_at = 0;
+  g_clear_pointer (&job->message, g_free);
+}
+
+/* Goes through the queue in order: the jobs due that their backend has room
+ * for go to @starting, marked as started; those whose backend is gone go to
+ * @broken. Returns when the next retry is due (ms), G_MAXINT64 for none. */
+static gint64
+pick_jobs (ReelScheduler *self, gint64 now, GPtrArray *starting, GPtrArray *broken)
+{
+  g_autoptr (GPtrArray) queued = queued_jobs (self);
+  g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 next_due = G_MAXINT64;
 
   for (guint i = 0; i < queued->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (queued, i);
       ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
-      guint          free_slots;
 
       if (job->next_attempt_at > now)
+        next_due = MIN (next_due, job->next_attempt_at);
+      else if (backend == NULL)
+        g_ptr_array_add (broken, job);
+      else if (take_slot (self, slots, job, backend))
         {
-          next_due = MIN (next_due, job->next_attempt_at);
-          continue;
+          mark_starting (job, backend);
+          g_ptr_array_add (starting, job);
         }
-      if (backend == NULL)
-        {
-          g_ptr_array_add (broken, job);
-          continue;
-        }
-
-      /* Free slots per backend for this pass. */
-      if (!g_hash_table_lookup_extended (slots, job->backend, NULL, &value))
-        {
-          guint limit = parallel_limit (self, backend);
-          guint busy = count_running (self, job->backend);
-
-          value = GUINT_TO_POINTER (limit > busy ? limit - busy : 0);
-        }
-      free_slots = GPOINTER_TO_UINT (value);
-      if (free_slots == 0)
-        continue;
-      g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
-
-      job->attempts++;
-      {
-        ReelBackendCapabilities caps;
-
-        /* Only a remote service has a submission step worth showing. */
-        reel_backend_get_capabilities (backend, &caps);
-        job->state = job->remote_id != NULL || !(caps.features & REEL_BACKEND_REMOTE)
-                         ? REEL_JOB_RUNNING
-                         : REEL_JOB_SUBMITTING;
-      }
-      job->next_attempt_at = 0;
-      g_clear_pointer (&job->message, g_free);
-      g_ptr_array_add (starting, job);
     }
+  return next_due;
+}
 
+static void
+fail_without_backend (ReelScheduler *self, GPtrArray *broken)
+{
   for (guint i = 0; i < broken->len; i++)
     {
       ReelJobRecord   *job = g_ptr_array_index (broken, i);
@@ -754,57 +769,78 @@ dispatch (ReelScheduler *self)
                              job->backend);
       fail_now (self, job, message);
     }
+}
 
-  if (starting->len > 0)
-    {
-      g_autoptr (GError) error = NULL;
+/* One transaction for the whole pass: each job is durable as started
+ * before its worker begins. When that fails they all go back to the queue. */
+static gboolean
+record_started (ReelScheduler *self, GPtrArray *starting)
+{
+  g_autoptr (GError) error = NULL;
 
-      /* One transaction for the whole pass: each job is durable as started
-       * before its worker begins. */
-      if (!reel_project_update_jobs (self->project, starting, &error))
-        {
-          g_warning ("Could not start jobs: %s", error->message);
-          for (guint i = 0; i < starting->len; i++)
-            {
-              ReelJobRecord *job = g_ptr_array_index (starting, i);
-              job->attempts--;
-              job->state = REEL_JOB_QUEUED;
-            }
-          return;
-        }
-    }
+  if (starting->len == 0 || reel_project_update_jobs (self->project, starting, &error))
+    return TRUE;
 
+  g_warning ("Could not start jobs: %s", error->message);
   for (guint i = 0; i < starting->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (starting, i);
-      ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
-      g_autoptr (ReelJobRequest) request = NULL;
-      g_autoptr (GError) error = NULL;
-      ReelJobContext *context;
-      Outcome        *outcome;
-
-      request = reel_job_request_new_from_json (job->request, &error);
-      if (request == NULL)
-        {
-          fail_now (self, job, error->message);
-          continue;
-        }
-
-      context = reel_job_context_new (job->id, job->attempts, request, job->remote_id, self->store,
-                                      self->main_context, job_report, G_OBJECT (self));
-      g_hash_table_insert (self->running, id_key (job->id), context);
-
-      outcome = g_new0 (Outcome, 1);
-      outcome->scheduler = g_object_ref (self);
-      outcome->context = reel_job_context_ref (context);
-      outcome->backend = g_object_ref (backend);
-
-      g_debug ("Starting job %" G_GINT64_FORMAT " (shot %" G_GINT64_FORMAT ", %s, attempt %u)",
-               job->id, job->shot_id, job->backend, job->attempts);
-      set_shot_status (self, job);
-      g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
-      g_thread_pool_push (pool_for (self, backend), outcome, NULL);
+      job->attempts--;
+      job->state = REEL_JOB_QUEUED;
     }
+  return FALSE;
+}
+
+/* Hands @job to a worker of its backend's pool. */
+static void
+start_job (ReelScheduler *self, ReelJobRecord *job)
+{
+  ReelBackend *backend = g_hash_table_lookup (self->backends, job->backend);
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelJobContext *context;
+  Outcome        *outcome;
+
+  request = reel_job_request_new_from_json (job->request, &error);
+  if (request == NULL)
+    {
+      fail_now (self, job, error->message);
+      return;
+    }
+
+  context = reel_job_context_new (job->id, job->attempts, request, job->remote_id, self->store,
+                                  self->main_context, job_report, G_OBJECT (self));
+  g_hash_table_insert (self->running, id_key (job->id), context);
+
+  outcome = g_new0 (Outcome, 1);
+  outcome->scheduler = g_object_ref (self);
+  outcome->context = reel_job_context_ref (context);
+  outcome->backend = g_object_ref (backend);
+
+  g_debug ("Starting job %" G_GINT64_FORMAT " (shot %" G_GINT64_FORMAT ", %s, attempt %u)", job->id,
+           job->shot_id, job->backend, job->attempts);
+  set_shot_status (self, job);
+  g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
+  g_thread_pool_push (pool_for (self, backend), outcome, NULL);
+}
+
+static void
+dispatch (ReelScheduler *self)
+{
+  g_autoptr (GPtrArray) starting = g_ptr_array_new ();
+  g_autoptr (GPtrArray) broken = g_ptr_array_new ();
+  gint64 now = g_get_real_time () / 1000;
+  gint64 next_due;
+
+  if (self->shutting_down)
+    return;
+
+  next_due = pick_jobs (self, now, starting, broken);
+  fail_without_backend (self, broken);
+  if (!record_started (self, starting))
+    return;
+  for (guint i = 0; i < starting->len; i++)
+    start_job (self, g_ptr_array_index (starting, i));
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (next_due != G_MAXINT64)
@@ -896,54 +932,66 @@ adopt_jobs (ReelScheduler *self, GPtrArray *jobs)
     }
 }
 
-gint64
-reel_scheduler_generate (ReelScheduler             *self,
-                         const gint64              *shot_ids,
-                         guint                      n_shots,
-                         const ReelGenerateOptions *options,
-                         GError                   **error)
+/* The shots a batch is for: those given, or else every shot without a
+ * take (every shot when regenerating). */
+static GArray *
+shots_to_generate (ReelScheduler *self, const gint64 *shot_ids, guint n_shots, gboolean regenerate)
 {
-  g_autoptr (GPtrArray) jobs
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  ReelGenerateOptions defaults = { 0 };
-  const char         *backend_name;
-  ReelBackend        *backend;
-  guint               variants;
-  gint64              batch_id;
-
-  g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
-
-  if (options == NULL)
-    options = &defaults;
-  backend_name = options->backend != NULL ? options->backend : "animatic";
-  backend = g_hash_table_lookup (self->backends, backend_name);
-  if (backend == NULL)
-    {
-      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                   _ ("There is no backend called “%s”."), backend_name);
-      return 0;
-    }
-  variants = MAX (options->variants, 1);
+  GArray     *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GListModel *shots;
 
   if (shot_ids != NULL)
-    g_array_append_vals (ids, shot_ids, n_shots);
-  else
+    return g_array_append_vals (ids, shot_ids, n_shots);
+
+  shots = reel_project_get_shots (self->project);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
     {
-      GListModel *shots = reel_project_get_shots (self->project);
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      gint64 id = reel_shot_get_id (shot);
 
-      for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-        {
-          g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-          gint64 id = reel_shot_get_id (shot);
-
-          if (options->regenerate || reel_shot_get_chosen_take_id (shot) == 0)
-            g_array_append_val (ids, id);
-        }
+      if (regenerate || reel_shot_get_chosen_take_id (shot) == 0)
+        g_array_append_val (ids, id);
     }
+  return ids;
+}
 
-  /* Unique enough, and ordered: the time the batch was made. */
-  batch_id = g_get_real_time ();
+static ReelJobRecord *
+new_job (ReelScheduler             *self,
+         ReelShot                  *shot,
+         const ReelGenerateOptions *options,
+         const char                *backend_name,
+         gint64                     batch_id,
+         gint64                     seed,
+         guint                      variant)
+{
+  g_autoptr (ReelJobRequest) request = NULL;
+  ReelJobRecord *job = reel_job_record_new ();
+
+  job->shot_id = reel_shot_get_id (shot);
+  job->batch_id = batch_id;
+  job->backend = g_strdup (backend_name);
+  job->model = g_strdup (options->model);
+  job->priority = options->priority;
+  job->max_attempts = self->retry_policy.max_attempts;
+  job->seed = seed;
+  job->variant = variant;
+  request = request_for_shot (self, shot, options->model, job->seed);
+  job->request = reel_job_request_to_json (request);
+  return job;
+}
+
+/* Adds to @jobs the variants of each shot of @ids, except for shots that
+ * already have an unfinished job. Fails on a shot the project lacks. */
+static gboolean
+plan_jobs (ReelScheduler             *self,
+           GArray                    *ids,
+           const ReelGenerateOptions *options,
+           const char                *backend_name,
+           gint64                     batch_id,
+           GPtrArray                 *jobs,
+           GError                   **error)
+{
+  guint variants = MAX (options->variants, 1);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -955,36 +1003,51 @@ reel_scheduler_generate (ReelScheduler             *self,
         {
           g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
                        _ ("There is no shot %" PRId64 " in this project."), shot_id);
-          return 0;
+          return FALSE;
         }
       /* Exactly once: a shot already being generated is not queued again. */
       if (shot_has_unfinished_job (self, shot_id))
         continue;
 
+      /* Distinct seeds make distinct variants. */
       for (guint v = 0; v < variants; v++)
-        {
-          g_autoptr (ReelJobRequest) request = NULL;
-          ReelJobRecord *job = reel_job_record_new ();
+        g_ptr_array_add (jobs, new_job (self, shot, options, backend_name, batch_id,
+                                        (base_seed + (gint64) v * 7919) % G_MAXINT32, v));
+    }
+  return TRUE;
+}
 
-          job->shot_id = shot_id;
-          job->batch_id = batch_id;
-          job->backend = g_strdup (backend_name);
-          job->model = g_strdup (options->model);
-          job->priority = options->priority;
-          job->max_attempts = self->retry_policy.max_attempts;
-          /* Distinct seeds make distinct variants. */
-          job->seed = (base_seed + (gint64) v * 7919) % G_MAXINT32;
-          job->variant = v;
-          request = request_for_shot (self, shot, options->model, job->seed);
-          job->request = reel_job_request_to_json (request);
-          g_ptr_array_add (jobs, job);
-        }
+gint64
+reel_scheduler_generate (ReelScheduler             *self,
+                         const gint64              *shot_ids,
+                         guint                      n_shots,
+                         const ReelGenerateOptions *options,
+                         GError                   **error)
+{
+  g_autoptr (GPtrArray) jobs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  g_autoptr (GArray) ids = NULL;
+  ReelGenerateOptions defaults = { 0 };
+  const char         *backend_name;
+  gint64              batch_id;
+
+  g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
+
+  if (options == NULL)
+    options = &defaults;
+  backend_name = options->backend != NULL ? options->backend : "animatic";
+  if (!g_hash_table_contains (self->backends, backend_name))
+    {
+      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                   _ ("There is no backend called “%s”."), backend_name);
+      return 0;
     }
 
-  if (jobs->len == 0)
-    return 0;
-
-  if (!reel_project_queue_jobs (self->project, jobs, error))
+  ids = shots_to_generate (self, shot_ids, n_shots, options->regenerate);
+  /* Unique enough, and ordered: the time the batch was made. */
+  batch_id = g_get_real_time ();
+  if (!plan_jobs (self, ids, options, backend_name, batch_id, jobs, error) || jobs->len == 0
+      || !reel_project_queue_jobs (self->project, jobs, error))
     return 0;
 
   g_debug ("Queued %u jobs on %s as batch %" G_GINT64_FORMAT, jobs->len, backend_name, batch_id);
