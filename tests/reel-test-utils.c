@@ -79,6 +79,20 @@ reel_test_sha256_file (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
 }
 
+/* Sanitizer builds run several times slower; their CI pass stretches every
+ * bound by the same factor rather than each test guessing. */
+static guint
+scale_timeout (guint timeout_ms)
+{
+  const char *scale_text = g_getenv ("STORYREEL_TEST_TIMEOUT_SCALE");
+  guint64     scale = 1;
+
+  if (scale_text != NULL && !g_ascii_string_to_unsigned (scale_text, 10, 1, 100, &scale, NULL))
+    g_error ("STORYREEL_TEST_TIMEOUT_SCALE must be a whole number from 1 to 100, not “%s”",
+             scale_text);
+  return (guint) MIN ((guint64) timeout_ms * scale, G_MAXUINT);
+}
+
 static gboolean
 wait_timeout_cb (gpointer user_data)
 {
@@ -88,19 +102,61 @@ wait_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-reel_test_wait_for_flag (gboolean *flag, guint timeout_ms)
+/* Iterates @context until @condition holds (TRUE) or @bound_ms pass (FALSE). */
+static gboolean
+iterate_until (GMainContext *context, ReelTestCondition condition, gpointer data, guint bound_ms)
 {
+  g_autoptr (GSource) timeout = g_timeout_source_new (bound_ms);
   gboolean timed_out = FALSE;
-  guint    id = g_timeout_add (timeout_ms, wait_timeout_cb, &timed_out);
+  gboolean held;
 
-  while (!*flag && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  g_source_set_callback (timeout, wait_timeout_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!(held = condition (data)) && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  return held;
+}
 
-  if (!timed_out)
-    g_source_remove (id);
+static void
+fail_timed_out (const char *file, int line, const char *func, const char *what, guint bound_ms)
+{
+  g_autofree char *message = g_strdup_printf ("timed out waiting for %s (%u ms)", what, bound_ms);
 
-  g_assert_false (timed_out);
+  g_assertion_message (G_LOG_DOMAIN, file, line, func, message);
+}
+
+void
+reel_test_wait_until_at (const char       *file,
+                         int               line,
+                         const char       *func,
+                         ReelTestCondition condition,
+                         gpointer          data,
+                         guint             timeout_ms,
+                         const char       *what)
+{
+  guint bound_ms = scale_timeout (timeout_ms);
+
+  if (!iterate_until (NULL, condition, data, bound_ms))
+    fail_timed_out (file, line, func, what, bound_ms);
+}
+
+gboolean
+reel_test_flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+gboolean
+reel_test_pointer_is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+communicate_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 int
@@ -109,17 +165,39 @@ reel_test_spawn (const char *const *argv,
                  char             **stdout_text,
                  char             **stderr_text)
 {
+  /* A context of its own: waiting for the child runs nothing of the
+   * caller's (a test may have a window open). */
+  g_autoptr (GMainContext) context = g_main_context_new ();
   g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  guint            bound_ms = scale_timeout (REEL_TEST_SPAWN_TIMEOUT_MS);
+  gboolean         exited;
 
+  g_main_context_push_thread_default (context);
   process = g_subprocess_newv (argv,
                                G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                    | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                                &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &out, &err, &error);
+  g_subprocess_communicate_utf8_async (process, stdin_text, NULL, communicate_done_cb, &result);
+  exited = iterate_until (context, reel_test_pointer_is_set, &result, bound_ms);
+  if (!exited)
+    {
+      g_autofree char *what = g_strdup_printf ("%s to exit", argv[0]);
+
+      /* Not left running behind the failed test. */
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      g_main_context_pop_thread_default (context);
+      fail_timed_out (__FILE__, __LINE__, G_STRFUNC, what, bound_ms);
+      return -1;
+    }
+  g_main_context_pop_thread_default (context);
+
+  g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error);
   g_assert_no_error (error);
 
   if (stdout_text != NULL)
@@ -148,8 +226,10 @@ reel_test_run_pipeline (const char *description)
   bus = gst_element_get_bus (pipeline);
   g_assert_cmpint (gst_element_set_state (pipeline, GST_STATE_PLAYING), !=,
                    GST_STATE_CHANGE_FAILURE);
-  message = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  g_assert_nonnull (message);
+  message = gst_bus_timed_pop_filtered (bus, scale_timeout (60000) * GST_MSECOND,
+                                        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (message == NULL)
+    g_error ("timed out waiting for the pipeline to finish: %s", description);
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_autoptr (GError) gst_error = NULL;

@@ -96,158 +96,207 @@ parse_resolution (const char *text, guint *width, guint *height)
   return TRUE;
 }
 
-int
-reel_cli_export (int argc, char **argv)
+/* What the command line asked for. */
+typedef struct
+{
+  char    *output;
+  char    *format;
+  char    *captions;
+  char    *music;
+  char    *resolution;
+  char    *label_position;
+  char    *grid;
+  gboolean no_sidecars;
+  gboolean no_stream_copy;
+  int      fps;
+} ExportArgs;
+
+static void
+export_args_clear (ExportArgs *args)
+{
+  g_clear_pointer (&args->output, g_free);
+  g_clear_pointer (&args->format, g_free);
+  g_clear_pointer (&args->captions, g_free);
+  g_clear_pointer (&args->music, g_free);
+  g_clear_pointer (&args->resolution, g_free);
+  g_clear_pointer (&args->label_position, g_free);
+  g_clear_pointer (&args->grid, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportArgs, export_args_clear)
+
+/* Reads the options and checks that one project and an output are named;
+ * returns REEL_CLI_EXIT_OK or the status to exit with. */
+static int
+parse_args (int *argc, char ***argv, ExportArgs *args)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("export"));
-  g_autoptr (ReelProject) project = NULL;
-  g_autoptr (ReelExporter) exporter = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char  *output = NULL;
-  g_autofree char  *format = NULL;
-  g_autofree char  *captions = NULL;
-  g_autofree char  *music = NULL;
-  g_autofree char  *resolution = NULL;
-  g_autofree char  *label_position = NULL;
-  g_autofree char  *grid = NULL;
-  gboolean          no_sidecars = FALSE;
-  gboolean          no_stream_copy = FALSE;
-  int               fps = 0;
-  guint             columns = 0, rows = 0;
-  ReelExportOptions options;
-  ReelCut          *cut;
-  ExportRun         run = { 0 };
-  GOptionEntry      entries[] = {
-         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("Where to write the export"),
-           N_ ("FILE") },
-         { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-           N_ ("mp4, webm, otio, fcpxml, edl, pdf, srt or vtt (default: from the file name)"),
-           N_ ("FORMAT") },
-         { "captions", 'c', 0, G_OPTION_ARG_STRING, &captions,
-           N_ ("burn (into the picture, the default), soft (a subtitle track) or off"), N_ ("MODE") },
-         { "music", 'm', 0, G_OPTION_ARG_FILENAME, &music, N_ ("An audio file to mix in"), N_ ("FILE") },
-         { "resolution", 'r', 0, G_OPTION_ARG_STRING, &resolution,
-           N_ ("Frame size, e.g. 1920x1080 (default: the project’s)"), N_ ("WxH") },
-         { "fps", 0, 0, G_OPTION_ARG_INT, &fps, N_ ("Frames per second (default: the project’s)"),
-           N_ ("N") },
-         { "label-position", 0, 0, G_OPTION_ARG_STRING, &label_position,
-           N_ ("Where the “AI-generated” label goes: top-left, top-right, bottom-left, "
-                    "bottom-right or none"),
-           N_ ("POSITION") },
-         { "grid", 0, 0, G_OPTION_ARG_STRING, &grid,
-           N_ ("Storyboard frames per page for PDF, columns × rows (default 3x2)"), N_ ("CxR") },
-         { "no-sidecars", 0, 0, G_OPTION_ARG_NONE, &no_sidecars,
-           N_ ("Do not write SRT and WebVTT files beside the film"), NULL },
-         { "no-stream-copy", 0, 0, G_OPTION_ARG_NONE, &no_stream_copy,
-           N_ ("Always re-encode the picture"), NULL },
-         { NULL },
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args->output, N_ ("Where to write the export"),
+      N_ ("FILE") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &args->format,
+      N_ ("mp4, webm, otio, fcpxml, edl, pdf, srt or vtt (default: from the file name)"),
+      N_ ("FORMAT") },
+    { "captions", 'c', 0, G_OPTION_ARG_STRING, &args->captions,
+      N_ ("burn (into the picture, the default), soft (a subtitle track) or off"), N_ ("MODE") },
+    { "music", 'm', 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
+      N_ ("FILE") },
+    { "resolution", 'r', 0, G_OPTION_ARG_STRING, &args->resolution,
+      N_ ("Frame size, e.g. 1920x1080 (default: the project’s)"), N_ ("WxH") },
+    { "fps", 0, 0, G_OPTION_ARG_INT, &args->fps, N_ ("Frames per second (default: the project’s)"),
+      N_ ("N") },
+    { "label-position", 0, 0, G_OPTION_ARG_STRING, &args->label_position,
+      N_ ("Where the “AI-generated” label goes: top-left, top-right, bottom-left, "
+          "bottom-right or none"),
+      N_ ("POSITION") },
+    { "grid", 0, 0, G_OPTION_ARG_STRING, &args->grid,
+      N_ ("Storyboard frames per page for PDF, columns × rows (default 3x2)"), N_ ("CxR") },
+    { "no-sidecars", 0, 0, G_OPTION_ARG_NONE, &args->no_sidecars,
+      N_ ("Do not write SRT and WebVTT files beside the film"), NULL },
+    { "no-stream-copy", 0, 0, G_OPTION_ARG_NONE, &args->no_stream_copy,
+      N_ ("Always re-encode the picture"), NULL },
+    { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!reel_cli_parse (context, "export", &argc, &argv))
+  if (!reel_cli_parse (context, "export", argc, argv))
     return REEL_CLI_EXIT_USAGE;
-  if (argc != 3)
+  if (*argc != 3)
     return reel_cli_usage_error ("export", _ ("Expected exactly one PROJECT file."));
-  if (output == NULL)
+  if (args->output == NULL)
     return reel_cli_usage_error ("export", _ ("Say where to write the export with -o FILE."));
+  return REEL_CLI_EXIT_OK;
+}
+
+static gboolean
+parse_grid (const char *text, guint *columns, guint *rows)
+{
+  g_auto (GStrv) parts = g_strsplit_set (text, "xX", 2);
+  guint64 c = 0, r = 0;
+
+  if (g_strv_length (parts) != 2 || !g_ascii_string_to_unsigned (parts[0], 10, 1, 6, &c, NULL)
+      || !g_ascii_string_to_unsigned (parts[1], 10, 1, 6, &r, NULL))
+    return FALSE;
+  *columns = (guint) c;
+  *rows = (guint) r;
+  return TRUE;
+}
+
+/* Turns the command line's choices into @options; returns REEL_CLI_EXIT_OK,
+ * or the status of the usage error it reported. */
+static int
+fill_options (const ExportArgs *args, ReelExportOptions *options)
+{
+  if (args->format != NULL && !reel_export_format_from_string (args->format, &options->format))
+    return reel_cli_usage_error ("export", _ ("“%s” is not a format Storyreel exports."),
+                                 args->format);
+  if (args->format == NULL && !reel_export_format_guess (args->output, &options->format))
+    return reel_cli_usage_error ("export", _ ("Cannot tell the format from “%s”: add --format."),
+                                 args->output);
+  if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
+    return reel_cli_usage_error ("export", _ ("--captions takes burn, soft or off."));
+  if (args->resolution != NULL
+      && !parse_resolution (args->resolution, &options->width, &options->height))
+    return reel_cli_usage_error ("export", _ ("“%s” is not a resolution like 1280x720."),
+                                 args->resolution);
+  if (args->fps < 0 || args->fps > 240)
+    return reel_cli_usage_error ("export", _ ("--fps takes a number from 1 to 240."));
+  if (args->label_position != NULL && !reel_label_position_from_string (args->label_position, NULL))
+    return reel_cli_usage_error ("export",
+                                 _ ("--label-position takes top-left, top-right, bottom-left, "
+                                    "bottom-right or none."));
+  if (args->grid != NULL && !parse_grid (args->grid, &options->pdf_columns, &options->pdf_rows))
+    return reel_cli_usage_error ("export", _ ("--grid takes columns x rows, each 1 to 6."));
+
+  options->fps = (guint) args->fps;
+  options->caption_sidecars = !args->no_sidecars;
+  options->allow_stream_copy = !args->no_stream_copy;
+  options->extra_music = g_strdup (args->music);
+  options->ai_label_position = g_strdup (args->label_position);
+  return REEL_CLI_EXIT_OK;
+}
+
+/* The exporter of the project at @path as the command line asks, or NULL
+ * with *@status set to the status to exit with. */
+static ReelExporter *
+exporter_for_project (const char *path, const ExportArgs *args, int *status)
+{
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelExporter     *exporter = NULL;
+  ReelExportOptions options;
+  ReelCut          *cut = NULL;
 
   reel_export_options_init (&options);
-  if (format != NULL ? !reel_export_format_from_string (format, &options.format)
-                     : !reel_export_format_guess (output, &options.format))
+  *status = fill_options (args, &options);
+  if (*status == REEL_CLI_EXIT_OK)
     {
-      reel_export_options_clear (&options);
-      if (format != NULL)
-        return reel_cli_usage_error ("export", _ ("“%s” is not a format Storyreel exports."),
-                                     format);
-      return reel_cli_usage_error ("export", _ ("Cannot tell the format from “%s”: add --format."),
-                                   output);
+      /* The cut is a snapshot: the project need not stay open. */
+      project = reel_cli_open_project (path, &error);
+      if (project != NULL)
+        cut = reel_cut_new_from_project (project, &error);
+      if (cut != NULL)
+        exporter = reel_exporter_new (cut, &options, args->output);
+      else
+        *status = reel_cli_fail ("%s", error->message);
     }
-  if (captions != NULL && !reel_caption_mode_from_string (captions, &options.captions))
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("export", _ ("--captions takes burn, soft or off."));
-    }
-  if (resolution != NULL && !parse_resolution (resolution, &options.width, &options.height))
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("export", _ ("“%s” is not a resolution like 1280x720."),
-                                   resolution);
-    }
-  if (fps < 0 || fps > 240)
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("export", _ ("--fps takes a number from 1 to 240."));
-    }
-  if (label_position != NULL && !reel_label_position_from_string (label_position, NULL))
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("export",
-                                   _ ("--label-position takes top-left, top-right, bottom-left, "
-                                      "bottom-right or none."));
-    }
-  if (grid != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit_set (grid, "xX", 2);
-      guint64 c = 0, r = 0;
-
-      if (g_strv_length (parts) != 2 || !g_ascii_string_to_unsigned (parts[0], 10, 1, 6, &c, NULL)
-          || !g_ascii_string_to_unsigned (parts[1], 10, 1, 6, &r, NULL))
-        {
-          reel_export_options_clear (&options);
-          return reel_cli_usage_error ("export", _ ("--grid takes columns x rows, each 1 to 6."));
-        }
-      columns = (guint) c;
-      rows = (guint) r;
-    }
-  options.fps = (guint) fps;
-  options.caption_sidecars = !no_sidecars;
-  options.allow_stream_copy = !no_stream_copy;
-  options.extra_music = g_strdup (music);
-  options.ai_label_position = g_strdup (label_position);
-  options.pdf_columns = columns;
-  options.pdf_rows = rows;
-
-  project = reel_cli_open_project (argv[2], &error);
-  if (project == NULL)
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
-    }
-
-  cut = reel_cut_new_from_project (project, &error);
-  if (cut == NULL)
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
-    }
-
-  exporter = reel_exporter_new (cut, &options, output);
   reel_export_options_clear (&options);
+  return exporter;
+}
 
-  loop = g_main_loop_new (NULL, FALSE);
+/* Runs the export to its end, its progress on stderr. */
+static gboolean
+run_export (ReelExporter *exporter, GError **error)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  ExportRun run = { 0 };
+  gulong    progress_handler;
+
   run.loop = loop;
   run.tty = isatty (STDERR_FILENO);
-  run.last_tenth = 0;
-  g_signal_connect (exporter, "notify::progress", G_CALLBACK (progress_cb), &run);
+  progress_handler
+      = g_signal_connect (exporter, "notify::progress", G_CALLBACK (progress_cb), &run);
   reel_exporter_run_async (exporter, NULL, export_done_cb, &run);
   g_main_loop_run (loop);
+  g_signal_handler_disconnect (exporter, progress_handler);
 
   if (run.bar_shown)
     fputc ('\n', stderr);
   if (!run.ok)
     {
-      int status = reel_cli_fail ("%s", run.error->message);
-
-      g_clear_error (&run.error);
-      return status;
+      g_propagate_error (error, run.error);
+      return FALSE;
     }
+  return TRUE;
+}
 
+static void
+report_written (ReelExporter *exporter, const char *output)
+{
   if (reel_exporter_get_stream_copied (exporter))
     fprintf (stderr, _ ("%s: the takes’ video was copied without re-encoding\n"), output);
   fprintf (stderr, _ ("Wrote %s\n"), output);
   for (const char *const *sidecar = reel_exporter_get_sidecars (exporter); *sidecar != NULL;
        sidecar++)
     fprintf (stderr, _ ("Wrote %s\n"), *sidecar);
+}
+
+int
+reel_cli_export (int argc, char **argv)
+{
+  g_auto (ExportArgs) args = { 0 };
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  status = parse_args (&argc, &argv, &args);
+  if (status != REEL_CLI_EXIT_OK)
+    return status;
+  exporter = exporter_for_project (argv[2], &args, &status);
+  if (exporter == NULL)
+    return status;
+  if (!run_export (exporter, &error))
+    return reel_cli_fail ("%s", error->message);
+  report_written (exporter, args.output);
   return REEL_CLI_EXIT_OK;
 }

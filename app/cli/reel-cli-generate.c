@@ -14,6 +14,7 @@
 
 #include "reel-cli-private.h"
 #include "reel-project-import.h"
+#include "reel-media-store.h"
 #include "reel-scheduler.h"
 
 typedef struct
@@ -146,129 +147,186 @@ parse_shots (ReelProject *project, const char *list, GArray *ids, GError **error
   return TRUE;
 }
 
-int
-reel_cli_generate (int argc, char **argv)
+/* What the command line asked for. */
+typedef struct
+{
+  char    *backend;
+  char    *endpoint;
+  char    *model;
+  char    *shots;
+  int      variants;
+  int      jobs;
+  gboolean yes;
+} GenerateArgs;
+
+static void
+generate_args_clear (GenerateArgs *args)
+{
+  g_clear_pointer (&args->backend, g_free);
+  g_clear_pointer (&args->endpoint, g_free);
+  g_clear_pointer (&args->model, g_free);
+  g_clear_pointer (&args->shots, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateArgs, generate_args_clear)
+
+/* Reads and checks the options; returns REEL_CLI_EXIT_OK or the status to
+ * exit with. */
+static int
+parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("generate"));
-  g_autoptr (ReelProject) project = NULL;
-  g_autoptr (ReelScheduler) scheduler = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GMainLoop) loop = NULL;
-  g_autofree char *backend = NULL;
-  g_autofree char *endpoint = NULL;
-  g_autofree char *model = NULL;
-  g_autofree char *shots = NULL;
-  gboolean         yes = FALSE;
-  int              variants = 1;
-  int              jobs = 0;
-  guint            resumed;
-  guint            sigint, sigterm;
-  GenerateRun      run = { 0 };
-  GOptionEntry     entries[] = {
-        { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend,
-          N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
-        { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint,
-          N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
-        { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_ ("The model"), N_ ("ID") },
-        { "shots", 's', 0, G_OPTION_ARG_STRING, &shots,
-          N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
-        { "variants", 'n', 0, G_OPTION_ARG_INT, &variants,
-          N_ ("Takes per shot, each with its own seed"), N_ ("N") },
-        { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_ ("Jobs to run at once"), N_ ("N") },
-        { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
-          N_ ("Do not ask before spending money on a paid backend"), NULL },
-        { NULL },
+  GOptionEntry entries[] = {
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
+      N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
+      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
+    { "shots", 's', 0, G_OPTION_ARG_STRING, &args->shots,
+      N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
+    { "variants", 'n', 0, G_OPTION_ARG_INT, &args->variants,
+      N_ ("Takes per shot, each with its own seed"), N_ ("N") },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &args->jobs, N_ ("Jobs to run at once"), N_ ("N") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
+      N_ ("Do not ask before spending money on a paid backend"), NULL },
+    { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!reel_cli_parse (context, "generate", &argc, &argv))
+  if (!reel_cli_parse (context, "generate", argc, argv))
     return REEL_CLI_EXIT_USAGE;
-  if (argc != 3)
+  if (*argc != 3)
     return reel_cli_usage_error ("generate", _ ("Expected exactly one PROJECT file."));
-  if (variants < 1 || variants > 16)
+  if (args->variants < 1 || args->variants > 16)
     return reel_cli_usage_error ("generate", _ ("--variants takes a number from 1 to 16."));
-  if (jobs < 0 || jobs > 64)
+  if (args->jobs < 0 || args->jobs > 64)
     return reel_cli_usage_error ("generate", _ ("--jobs takes a number from 1 to 64."));
+  return REEL_CLI_EXIT_OK;
+}
 
-  project = reel_cli_open_project (argv[2], &error);
-  if (project == NULL)
-    return reel_cli_fail ("%s", error->message);
-  if (shots != NULL && !parse_shots (project, shots, ids, &error))
-    return reel_cli_fail ("%s", error->message);
+/* The scheduler for @project, with the backend (the window's default unless
+ * one is asked for) set up as the window sets it up; or NULL with *@status
+ * set. */
+static ReelScheduler *
+scheduler_for_args (ReelProject *project, GenerateArgs *args, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  ReelScheduler *scheduler;
 
-  if (backend == NULL)
+  if (args->backend == NULL)
     {
       g_autoptr (GSettings) settings = reel_cli_dup_settings ();
-      backend = reel_cli_default_backend (settings);
+      args->backend = reel_cli_default_backend (settings);
     }
-  scheduler = reel_cli_new_scheduler (project, backend, endpoint, model, jobs, &error);
+  scheduler = reel_cli_new_scheduler (project, args->backend, args->endpoint, args->model,
+                                      args->jobs, &error);
   if (scheduler == NULL)
-    return reel_cli_fail ("%s", error->message);
+    *status = reel_cli_fail ("%s", error->message);
+  return scheduler;
+}
 
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-  run.scheduler = scheduler;
-  run.project = project;
-  run.tty = isatty (STDERR_FILENO);
-  run.failures = g_string_new (NULL);
-  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), &run);
-  g_signal_connect (scheduler, "job-progress", G_CALLBACK (job_progress_cb), &run);
-  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), &run);
+/* Queues the takes asked for (@ids, or every shot without one), after the
+ * unfinished jobs of a run that was killed, which come first and exactly
+ * once. Returns REEL_CLI_EXIT_OK or the failure's status. */
+static int
+queue_takes (GenerateRun *run, GenerateArgs *args, GArray *ids)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean            chosen = args->shots != NULL;
+  const gint64       *shot_ids = chosen ? (gint64 *) ids->data : NULL;
+  guint               n_shots = chosen ? ids->len : 0;
+  ReelGenerateOptions options = {
+    .backend = args->backend, .model = args->model, .variants = args->variants, .regenerate = chosen
+  };
+  guint resumed;
 
-  /* Unfinished jobs of a run that was killed come first, exactly once. */
-  resumed = reel_scheduler_resume_unfinished_jobs (scheduler, &error);
+  resumed = reel_scheduler_resume_unfinished_jobs (run->scheduler, &error);
   if (error != NULL)
     return reel_cli_fail ("%s", error->message);
   if (resumed > 0)
     fprintf (stderr, _ ("Resuming %u unfinished jobs\n"), resumed);
 
-  {
-    ReelGenerateOptions options
-        = { .backend = backend, .model = model, .variants = variants, .regenerate = shots != NULL };
-    const gint64 *shot_ids = shots != NULL ? (gint64 *) ids->data : NULL;
-    guint         n_shots = shots != NULL ? ids->len : 0;
+  /* What it costs is said, and agreed to, before anything is sent. */
+  if (!reel_cli_confirm_cost (run->scheduler, shot_ids, n_shots, &options, args->yes, &error)
+      || (reel_scheduler_generate (run->scheduler, shot_ids, n_shots, &options, &error) == 0
+          && error != NULL))
+    {
+      reel_scheduler_shutdown (run->scheduler);
+      return reel_cli_fail ("%s", error->message);
+    }
+  run->total = reel_scheduler_get_n_unfinished (run->scheduler);
+  return REEL_CLI_EXIT_OK;
+}
 
-    /* What it costs is said, and agreed to, before anything is sent. */
-    if (!reel_cli_confirm_cost (scheduler, shot_ids, n_shots, &options, yes, &error)
-        || (reel_scheduler_generate (scheduler, shot_ids, n_shots, &options, &error) == 0
-            && error != NULL))
-      {
-        reel_scheduler_shutdown (scheduler);
-        return reel_cli_fail ("%s", error->message);
-      }
-  }
+/* Runs the queue until it is empty or the user interrupts; says how it went. */
+static int
+run_queue (GenerateRun *run)
+{
+  guint sigint, sigterm;
 
-  run.total = reel_scheduler_get_n_unfinished (scheduler);
+  fprintf (stderr, _ ("Generating %u takes\n"), run->total);
+  sigint = g_unix_signal_add (SIGINT, interrupt_cb, run);
+  sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, run);
+  g_main_loop_run (run->loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  reel_scheduler_shutdown (run->scheduler);
+
+  if (run->tty)
+    fprintf (stderr, "\n");
+  if (run->interrupted)
+    return reel_cli_fail (_ ("Interrupted; %u of %u takes done. Run the same command to resume."),
+                          run->done, run->total);
+  if (run->failed > 0)
+    return reel_cli_fail (_ ("%u of %u takes failed: %s"), run->failed, run->total,
+                          run->failures->str);
+  fprintf (stderr, _ ("%u takes done\n"), run->done);
+  return REEL_CLI_EXIT_OK;
+}
+
+int
+reel_cli_generate (int argc, char **argv)
+{
+  g_auto (GenerateArgs) args = { .variants = 1 };
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GString) failures = g_string_new (NULL);
+  GenerateRun run = { 0 };
+  int         status;
+
+  status = parse_generate_args (&argc, &argv, &args);
+  if (status != REEL_CLI_EXIT_OK)
+    return status;
+  project = reel_cli_open_project (argv[2], &error);
+  if (project == NULL)
+    return reel_cli_fail ("%s", error->message);
+  if (args.shots != NULL && !parse_shots (project, args.shots, ids, &error))
+    return reel_cli_fail ("%s", error->message);
+  scheduler = scheduler_for_args (project, &args, &status);
+  if (scheduler == NULL)
+    return status;
+
+  run.loop = loop;
+  run.scheduler = scheduler;
+  run.project = project;
+  run.tty = isatty (STDERR_FILENO);
+  run.failures = failures;
+  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), &run);
+  g_signal_connect (scheduler, "job-progress", G_CALLBACK (job_progress_cb), &run);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), &run);
+
+  status = queue_takes (&run, &args, ids);
+  if (status != REEL_CLI_EXIT_OK)
+    return status;
   if (run.total == 0)
     {
       fprintf (stderr, _ ("Nothing to generate: every shot has a take.\n"));
       return REEL_CLI_EXIT_OK;
     }
-  fprintf (stderr, _ ("Generating %u takes\n"), run.total);
-
-  sigint = g_unix_signal_add (SIGINT, interrupt_cb, &run);
-  sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
-  g_main_loop_run (loop);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-  reel_scheduler_shutdown (scheduler);
-
-  if (run.tty)
-    fprintf (stderr, "\n");
-
-  if (run.interrupted)
-    return reel_cli_fail (_ ("Interrupted; %u of %u takes done. Run the same command to resume."),
-                          run.done, run.total);
-  if (run.failed > 0)
-    {
-      g_autofree char *summary = g_string_free (g_steal_pointer (&run.failures), FALSE);
-      return reel_cli_fail (_ ("%u of %u takes failed: %s"), run.failed, run.total, summary);
-    }
-
-  g_string_free (run.failures, TRUE);
-  fprintf (stderr, _ ("%u takes done\n"), run.done);
-  return REEL_CLI_EXIT_OK;
+  return run_queue (&run);
 }
 
 typedef struct

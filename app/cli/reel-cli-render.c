@@ -122,170 +122,227 @@ project_path_for (const char *script_path, const char *film_path)
   return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s.storyreel", dir, base);
 }
 
-int
-reel_cli_render (int argc, char **argv)
+/* What the command line asked for. */
+typedef struct
+{
+  char    *output;
+  char    *backend;
+  char    *endpoint;
+  char    *model;
+  gboolean yes;
+  char    *captions;
+  char    *music;
+} RenderArgs;
+
+static void
+render_args_clear (RenderArgs *args)
+{
+  g_clear_pointer (&args->output, g_free);
+  g_clear_pointer (&args->backend, g_free);
+  g_clear_pointer (&args->endpoint, g_free);
+  g_clear_pointer (&args->model, g_free);
+  g_clear_pointer (&args->captions, g_free);
+  g_clear_pointer (&args->music, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RenderArgs, render_args_clear)
+
+/* Reads the options and checks that one script and a film are named;
+ * returns REEL_CLI_EXIT_OK or the status to exit with. */
+static int
+parse_args (int *argc, char ***argv, RenderArgs *args)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("render"));
-  g_autoptr (ReelProject) project = NULL;
-  g_autoptr (ReelScheduler) scheduler = NULL;
-  g_autoptr (ReelExporter) exporter = NULL;
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr (GFile) file = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ReelCut) cut = NULL;
-  g_autofree char    *output = NULL;
-  g_autofree char    *backend = NULL;
-  g_autofree char    *endpoint = NULL;
-  g_autofree char    *model = NULL;
-  gboolean            yes = FALSE;
-  g_autofree char    *captions = NULL;
-  g_autofree char    *music = NULL;
-  g_autofree char    *script = NULL;
-  g_autofree char    *project_path = NULL;
-  ReelExportOptions   options;
-  ReelBreakdownReport report = { 0 };
-  RenderRun           run = { 0 };
-  guint               sigint, sigterm;
-  GOptionEntry        entries[] = {
-           { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_ ("The film to write"), N_ ("FILM") },
-           { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend,
-             N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
-           { "endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint,
-             N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
-           { "model", 'm', 0, G_OPTION_ARG_STRING, &model, N_ ("The model"), N_ ("ID") },
-           { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
-             N_ ("Do not ask before spending money on a paid backend"), NULL },
-           { "captions", 0, 0, G_OPTION_ARG_STRING, &captions, N_ ("burn, soft or off (default: burn)"),
-             N_ ("MODE") },
-           { "music", 0, 0, G_OPTION_ARG_FILENAME, &music, N_ ("An audio file to mix in"), N_ ("FILE") },
-           { NULL },
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args->output, N_ ("The film to write"),
+      N_ ("FILM") },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
+      N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+    { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
+      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
+      N_ ("Do not ask before spending money on a paid backend"), NULL },
+    { "captions", 0, 0, G_OPTION_ARG_STRING, &args->captions,
+      N_ ("burn, soft or off (default: burn)"), N_ ("MODE") },
+    { "music", 0, 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
+      N_ ("FILE") },
+    { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!reel_cli_parse (context, "render", &argc, &argv))
+  if (!reel_cli_parse (context, "render", argc, argv))
     return REEL_CLI_EXIT_USAGE;
-  if (argc != 3)
+  if (*argc != 3)
     return reel_cli_usage_error ("render", _ ("Expected exactly one SCRIPT file."));
-  if (output == NULL)
+  if (args->output == NULL)
     return reel_cli_usage_error ("render", _ ("Name the film to write with -o FILM.mp4."));
+  return REEL_CLI_EXIT_OK;
+}
 
-  reel_export_options_init (&options);
-  if (!reel_export_format_guess (output, &options.format)
-      || !reel_export_format_is_film (options.format))
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("render", _ ("The film must end in .mp4 or .webm."));
-    }
-  if (captions != NULL && !reel_caption_mode_from_string (captions, &options.captions))
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_usage_error ("render", _ ("--captions takes burn, soft or off."));
-    }
-  options.extra_music = g_strdup (music);
+/* Turns the command line's choices into @options; returns REEL_CLI_EXIT_OK,
+ * or the status of the usage error it reported. */
+static int
+fill_options (const RenderArgs *args, ReelExportOptions *options)
+{
+  if (!reel_export_format_guess (args->output, &options->format)
+      || !reel_export_format_is_film (options->format))
+    return reel_cli_usage_error ("render", _ ("The film must end in .mp4 or .webm."));
+  if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
+    return reel_cli_usage_error ("render", _ ("--captions takes burn, soft or off."));
+  options->extra_music = g_strdup (args->music);
+  return REEL_CLI_EXIT_OK;
+}
 
-  script = reel_cli_read_script (argv[2], &error);
+/* 1. The plan: the script broken down into shots, in the project kept
+ * beside the film. Returns the project, or NULL with *@status set. */
+static ReelProject *
+plan (const char *script_path, const char *film_path, int *status)
+{
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *script = NULL;
+  g_autofree char    *project_path = NULL;
+  ReelBreakdownReport report = { 0 };
+
+  script = reel_cli_read_script (script_path, &error);
   if (script == NULL)
     {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
+      *status = reel_cli_fail ("%s", error->message);
+      return NULL;
     }
 
-  /* 1. The plan. */
-  project_path = project_path_for (argv[2], output);
+  project_path = project_path_for (script_path, film_path);
   file = g_file_new_for_path (project_path);
   project = reel_project_open_or_create (file, &error);
   if (project == NULL || !reel_project_set_script (project, script, &error)
       || !reel_project_break_down (project, &report, &error))
     {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
+      *status = reel_cli_fail ("%s", error->message);
+      return NULL;
     }
   fprintf (stderr, _ ("%s: %u scenes, %u shots\n"), project_path, report.scenes, report.shots);
+  return g_steal_pointer (&project);
+}
 
-  run.loop = loop;
-  run.tty = isatty (STDERR_FILENO);
-  run.failures = g_string_new (NULL);
-  run.last_decile = -1;
-  sigint = g_unix_signal_add (SIGINT, interrupt_cb, &run);
-  sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, &run);
+/* 2. The missing takes, resuming whatever an earlier run left unfinished,
+ * on the backend asked for (the window's default otherwise), once what it
+ * costs has been agreed to. */
+static int
+generate_missing_takes (ReelProject *project, RenderArgs *args, RenderRun *run)
+{
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelGenerateOptions generate;
+  guint               sigint, sigterm;
 
-  /* 2. The missing takes, resuming whatever an earlier run left unfinished. */
-  if (backend == NULL)
+  if (args->backend == NULL)
     {
       g_autoptr (GSettings) settings = reel_cli_dup_settings ();
-      backend = reel_cli_default_backend (settings);
+      args->backend = reel_cli_default_backend (settings);
     }
-  scheduler = reel_cli_new_scheduler (project, backend, endpoint, model, 0, &error);
+  scheduler
+      = reel_cli_new_scheduler (project, args->backend, args->endpoint, args->model, 0, &error);
   if (scheduler == NULL)
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
-    }
-  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), &run);
-  g_signal_connect (scheduler, "idle", G_CALLBACK (scheduler_idle_cb), &run);
-  reel_scheduler_resume_unfinished_jobs (scheduler, NULL);
-  {
-    ReelGenerateOptions generate = { .backend = backend, .model = model };
+    return reel_cli_fail ("%s", error->message);
 
-    if (!reel_cli_confirm_cost (scheduler, NULL, 0, &generate, yes, &error)
-        || (reel_scheduler_generate (scheduler, NULL, 0, &generate, &error) == 0 && error != NULL))
-      {
-        reel_scheduler_shutdown (scheduler);
-        reel_export_options_clear (&options);
-        return reel_cli_fail ("%s", error->message);
-      }
-  }
-  if (reel_scheduler_get_n_unfinished (scheduler) > 0)
+  sigint = g_unix_signal_add (SIGINT, interrupt_cb, run);
+  sigterm = g_unix_signal_add (SIGTERM, interrupt_cb, run);
+  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), run);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (scheduler_idle_cb), run);
+  reel_scheduler_resume_unfinished_jobs (scheduler, NULL);
+  generate = (ReelGenerateOptions){ .backend = args->backend, .model = args->model };
+  if (reel_cli_confirm_cost (scheduler, NULL, 0, &generate, args->yes, &error))
+    reel_scheduler_generate (scheduler, NULL, 0, &generate, &error);
+  if (error == NULL && reel_scheduler_get_n_unfinished (scheduler) > 0)
     {
       fprintf (stderr, _ ("Generating %u takes\n"), reel_scheduler_get_n_unfinished (scheduler));
-      g_main_loop_run (loop);
+      g_main_loop_run (run->loop);
     }
   reel_scheduler_shutdown (scheduler);
-
-  if (run.interrupted || run.failed > 0)
-    {
-      g_autofree char *summary = g_string_free (g_steal_pointer (&run.failures), FALSE);
-
-      g_source_remove (sigint);
-      g_source_remove (sigterm);
-      reel_export_options_clear (&options);
-      if (run.interrupted)
-        return reel_cli_fail (_ ("Interrupted. Run the same command to resume."));
-      return reel_cli_fail (_ ("%u shots could not be generated, so the film was not made: %s"),
-                            run.failed, summary);
-    }
-  g_string_free (g_steal_pointer (&run.failures), TRUE);
-
-  /* 3. The film. */
-  cut = reel_cut_new_from_project (project, &error);
-  if (cut == NULL)
-    {
-      reel_export_options_clear (&options);
-      return reel_cli_fail ("%s", error->message);
-    }
-  exporter = reel_exporter_new (g_steal_pointer (&cut), &options, output);
-  reel_export_options_clear (&options);
-  g_signal_connect (exporter, "notify::progress", G_CALLBACK (export_progress_cb), &run);
-
   g_source_remove (sigint);
   g_source_remove (sigterm);
+
+  if (error != NULL)
+    return reel_cli_fail ("%s", error->message);
+  if (run->interrupted)
+    return reel_cli_fail (_ ("Interrupted. Run the same command to resume."));
+  if (run->failed > 0)
+    return reel_cli_fail (_ ("%u shots could not be generated, so the film was not made: %s"),
+                          run->failed, run->failures->str);
+  return REEL_CLI_EXIT_OK;
+}
+
+/* 3. The film. */
+static int
+export_film (ReelProject             *project,
+             const ReelExportOptions *options,
+             const char              *output,
+             RenderRun               *run)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelCut *cut = reel_cut_new_from_project (project, &error);
+  gulong   progress_handler;
+  guint    sigint, sigterm;
+
+  if (cut == NULL)
+    return reel_cli_fail ("%s", error->message);
+  exporter = reel_exporter_new (cut, options, output);
+  progress_handler
+      = g_signal_connect (exporter, "notify::progress", G_CALLBACK (export_progress_cb), run);
+
   sigint = g_unix_signal_add (SIGINT, cancel_export_cb, cancellable);
   sigterm = g_unix_signal_add (SIGTERM, cancel_export_cb, cancellable);
-  reel_exporter_run_async (exporter, cancellable, export_done_cb, &run);
-  g_main_loop_run (loop);
+  reel_exporter_run_async (exporter, cancellable, export_done_cb, run);
+  g_main_loop_run (run->loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_signal_handler_disconnect (exporter, progress_handler);
 
-  if (run.tty)
+  if (run->tty)
     fprintf (stderr, "\n");
-  if (run.error != NULL)
+  if (run->error != NULL)
     {
-      int status = reel_cli_fail ("%s", run.error->message);
-      g_clear_error (&run.error);
-      return status;
-    }
+      g_autoptr (GError) export_error = g_steal_pointer (&run->error);
 
+      return reel_cli_fail ("%s", export_error->message);
+    }
   fprintf (stderr, _ ("Wrote %s\n"), output);
   return REEL_CLI_EXIT_OK;
+}
+
+int
+reel_cli_render (int argc, char **argv)
+{
+  g_auto (RenderArgs) args = { 0 };
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GString) failures = g_string_new (NULL);
+  ReelExportOptions options;
+  RenderRun         run = { 0 };
+  int               status;
+
+  status = parse_args (&argc, &argv, &args);
+  if (status != REEL_CLI_EXIT_OK)
+    return status;
+
+  reel_export_options_init (&options);
+  status = fill_options (&args, &options);
+  if (status == REEL_CLI_EXIT_OK)
+    project = plan (argv[2], args.output, &status);
+  if (project != NULL)
+    {
+      run.loop = loop;
+      run.tty = isatty (STDERR_FILENO);
+      run.failures = failures;
+      run.last_decile = -1;
+      status = generate_missing_takes (project, &args, &run);
+      if (status == REEL_CLI_EXIT_OK)
+        status = export_film (project, &options, args.output, &run);
+    }
+  reel_export_options_clear (&options);
+  return status;
 }

@@ -200,6 +200,10 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_autofree char *still = g_build_filename (fixture->dir, "board.png", NULL);
   g_autofree char *corrupt = g_build_filename (fixture->dir, "broken.mp4", NULL);
   g_autofree char *err = NULL;
+  /* An MP4 file type box and then nothing a demuxer can use. The length
+   * comes from the array: the text has zero bytes in it. */
+  static const char not_a_video[] = "\x00\x00\x00\x18"
+                                    "ftypmp42 this is not a video";
   g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (ReelProject) project = NULL;
@@ -217,10 +221,7 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_animatic_render (spec, video, NULL, NULL, NULL, &error));
   g_assert_true (reel_animatic_render_card_png (spec, still, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_set_contents (corrupt,
-                                      "\x00\x00\x00\x18"
-                                      "ftypmp42 this is not a video",
-                                      40, NULL));
+  g_assert_true (g_file_set_contents (corrupt, not_a_video, sizeof not_a_video - 1, NULL));
 
   g_assert_cmpint (run (fixture, NULL, NULL, "import", fixture->project, script, NULL), ==, 0);
   g_assert_cmpint (run (fixture, NULL, NULL, "take", "import", fixture->project, "1B", video, NULL),
@@ -262,6 +263,44 @@ test_take_import (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (before, ==, after);
 }
 
+/* Counts the takes `storyreel generate` reports done on its stderr. */
+typedef struct
+{
+  GDataInputStream *lines;
+  guint             wanted;
+  guint             done;
+  gboolean          ended;
+} TakeCounter;
+
+static void
+line_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TakeCounter *counter = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line
+      = g_data_input_stream_read_line_finish_utf8 (counter->lines, result, NULL, &error);
+
+  g_assert_no_error (error);
+  if (line == NULL)
+    {
+      counter->ended = TRUE;
+      return;
+    }
+  if (g_str_has_suffix (line, ": Done"))
+    counter->done++;
+  if (counter->done < counter->wanted)
+    g_data_input_stream_read_line_async (counter->lines, G_PRIORITY_DEFAULT, NULL, line_read_cb,
+                                         counter);
+}
+
+static gboolean
+enough_takes_or_end (gpointer data)
+{
+  TakeCounter *counter = data;
+
+  return counter->done >= counter->wanted || counter->ended;
+}
+
 /* A child `storyreel generate` is killed with SIGKILL in the middle of a
  * batch and started again: every shot ends with exactly one take, and the
  * takes made before the kill are kept, not made again. */
@@ -279,8 +318,7 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
   g_autoptr (GPtrArray) jobs = NULL;
   g_autofree char *err = NULL;
   GListModel      *shots;
-  guint            done = 0;
-  char            *line;
+  TakeCounter      counter = { 0 };
 
   g_assert_cmpint (run (fixture, NULL, NULL, "new", fixture->project, "--resolution", "320x180",
                         "--fps", "24", NULL),
@@ -294,14 +332,11 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
   lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (child));
 
   /* Kill it once three takes are recorded: in the middle of the batch. */
-  while (done < 3
-         && (line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error)) != NULL)
-    {
-      if (g_str_has_suffix (line, ": Done"))
-        done++;
-      g_free (line);
-    }
-  g_assert_cmpuint (done, ==, 3);
+  counter.lines = lines;
+  counter.wanted = 3;
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, line_read_cb, &counter);
+  reel_test_wait_until (enough_takes_or_end, &counter, 60000, "three takes to be recorded");
+  g_assert_cmpuint (counter.done, ==, 3);
   g_subprocess_send_signal (child, SIGKILL);
   g_subprocess_wait (child, NULL, &error);
   g_assert_no_error (error);
@@ -358,6 +393,102 @@ test_crash_resume (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* `storyreel generate`: bad arguments are usage errors, a backend or shot
+ * that is not there is a one-line failure, and with every shot taken there
+ * is nothing to do. */
+static void
+test_generate_arguments (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *script = reel_test_source_path ("data/examples/lesson.fountain");
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.storyreel", NULL);
+  char            *err = NULL;
+
+  g_assert_cmpint (run (fixture, NULL, NULL, "new", fixture->project, "--resolution", "160x90",
+                        "--fps", "10", NULL),
+                   ==, 0);
+  g_assert_cmpint (run (fixture, NULL, NULL, "import", fixture->project, script, NULL), ==, 0);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--variants", "0", NULL),
+                   ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--jobs", "65", NULL),
+                   ==, 2);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", missing, NULL), ==, 1);
+  assert_one_line (err);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "generate", fixture->project, "--backend", "nowhere", NULL), ==, 1);
+  assert_one_line (err);
+  g_assert_nonnull (strstr (err, "nowhere"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--shots", "9Z", NULL),
+                   ==, 1);
+  assert_one_line (err);
+  g_assert_nonnull (strstr (err, "9Z"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "generate", fixture->project, "--shots", "1A", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "1 takes done"));
+  g_clear_pointer (&err, g_free);
+}
+
+/* `storyreel render`: script to film in one go, the project kept beside the
+ * film; run again, it makes no take twice. */
+static void
+test_render (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *script = g_build_filename (fixture->dir, "rain.fountain", NULL);
+  g_autofree char *film = g_build_filename (fixture->dir, "rain.webm", NULL);
+  g_autofree char *kept = g_build_filename (fixture->dir, "rain.storyreel", NULL);
+  g_autofree char *not_a_film = g_build_filename (fixture->dir, "rain.pdf", NULL);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  char *err = NULL;
+
+  g_assert_true (g_file_set_contents (script,
+                                      "INT. ROOM - DAY\n\nRain runs down the window.\n\n"
+                                      "A cat watches it.\n",
+                                      -1, &error));
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", not_a_film, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "-o", film, "--captions", "loud", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "-o", film, "--backend", "nowhere", NULL), ==, 1);
+  assert_one_line (g_strrstr (err, "storyreel: "));
+  g_assert_false (g_file_test (film, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", film, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "Generating 2 takes"));
+  g_assert_nonnull (strstr (err, "Wrote "));
+  g_assert_true (g_file_test (film, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", film, NULL), ==, 0);
+  g_assert_null (strstr (err, "Generating"));
+  g_clear_pointer (&err, g_free);
+
+  file = g_file_new_for_path (kept);
+  project = reel_project_open (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 2);
+  jobs = reel_project_list_jobs (project, FALSE);
+  g_assert_cmpuint (jobs->len, ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,6 +500,8 @@ main (int argc, char **argv)
   ADD ("/cli/json-shape", test_json_shape);
   ADD ("/cli/take-import", test_take_import);
   ADD ("/cli/crash-resume", test_crash_resume);
+  ADD ("/cli/generate-arguments", test_generate_arguments);
+  ADD ("/cli/render", test_render);
 #undef ADD
 
   return g_test_run ();

@@ -96,8 +96,8 @@ reel_fixture_export (ReelCut                 *cut,
   gboolean   ok;
 
   reel_exporter_run_async (exporter, NULL, export_done_cb, &wait);
-  while (wait.result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &wait.result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the export to finish");
   ok = reel_exporter_run_finish (exporter, wait.result, error);
   g_object_unref (wait.result);
   if (ok)

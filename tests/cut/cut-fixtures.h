@@ -27,7 +27,11 @@ void reel_fixture_make_tone (const char *path, double seconds);
 ReelCutItem *
 reel_fixture_add_item (ReelCut *cut, const char *path, double seconds, const char *backend);
 
-/* Runs the export to its end in the default main context. */
+/* How long an export of the tests' few seconds of film may take. */
+#define REEL_FIXTURE_EXPORT_TIMEOUT_MS 120000
+
+/* Runs the export to its end in the default main context; fails the test
+ * after REEL_FIXTURE_EXPORT_TIMEOUT_MS. */
 gboolean reel_fixture_export (ReelCut                 *cut,
                               const ReelExportOptions *options,
                               const char              *output,

@@ -83,6 +83,10 @@ init_fast_options (ReelExportOptions *options, ReelExportFormat format)
   options->captions = REEL_CAPTION_MODE_OFF;
   options->caption_sidecars = FALSE;
   options->allow_stream_copy = FALSE;
+  /* What these tests check (x264's settings in the stream, its timing) is
+   * x264's: a GPU in the machine must not change it. The hardware encoder
+   * tests ask for it by name. */
+  options->allow_hardware_encoder = FALSE;
   options->x264_speed_preset = g_strdup ("ultrafast");
 }
 
@@ -787,8 +791,8 @@ test_cancel (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
   g_signal_connect (exporter, "notify::progress", G_CALLBACK (stage_changed_cb), &state);
   reel_exporter_run_async (exporter, cancellable, export_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the cancelled export to finish");
 
   g_assert_true (state.cancelled_while_encoding);
   g_assert_false (reel_exporter_run_finish (exporter, result, &error));
@@ -892,6 +896,26 @@ test_cli (Fixture *fixture, gconstpointer data)
     g_assert_cmpint (run_cli (args, NULL), ==, 2);
   }
   {
+    g_autofree char *no_format = g_build_filename (fixture->dir, "film.xyz", NULL);
+    const char      *bad[][4] = {
+           { "--format", "gif", "-o", output },
+           { "-o", no_format, NULL, NULL },
+           { "--resolution", "big", "-o", output },
+           { "--fps", "241", "-o", output },
+           { "--label-position", "middle", "-o", output },
+           { "--grid", "7x1", "-o", output },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        const char *args[]
+            = { "export", project, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL };
+
+        g_test_message ("storyreel export %s %s", bad[i][0], bad[i][1]);
+        g_assert_cmpint (run_cli (args, NULL), ==, 2);
+      }
+  }
+  {
     g_autofree char *err = NULL;
     const char      *args[] = { "export", project, "-o", blocked, NULL };
 
@@ -913,8 +937,7 @@ load_assets (ReelCut *cut, const ReelTimelineOptions *options, GCancellable *can
   GAsyncResult *result = NULL;
 
   reel_cut_load_assets_async (cut, options, cancellable, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, 30000, "the assets to load");
   return result;
 }
 
@@ -989,9 +1012,10 @@ test_load_assets (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "missing.mp4"));
 }
 
-/* A stand-in for NVIDIA's nvh264enc on machines without a GPU: x264enc
- * registered under that name, which fails, when told to, the way the real
- * one does without a usable GPU. */
+/* A stand-in for NVIDIA's nvh264enc: x264enc registered under that name,
+ * which fails, when told to, the way the real one does without a usable GPU.
+ * It takes the place of a real nvh264enc where the machine has one, so that
+ * the tests below do not depend on the GPU of the machine they run on. */
 
 typedef enum
 {
@@ -1073,6 +1097,54 @@ static const HardwareCase hardware_fails_to_start = { FAKE_NVENC_FAILS_TO_START,
 static const HardwareCase hardware_fails_on_format
     = { FAKE_NVENC_FAILS_ON_FORMAT, TRUE, "x264enc" };
 
+/* Puts the stand-in in GStreamer's registry, in this process only, in place
+ * of any nvh264enc already there. A real one would decide by itself whether
+ * it works; these tests are about what the exporter does in each case. */
+static void
+install_fake_nvenc (FakeNvencMode mode)
+{
+  GstRegistry *registry = gst_registry_get ();
+  g_autoptr (GstPluginFeature) installed = gst_registry_lookup_feature (registry, "nvh264enc");
+  g_autoptr (GstElementFactory) factory = NULL;
+
+  if (installed != NULL)
+    {
+      g_test_message ("Replacing the nvh264enc of %s with the stand-in",
+                      gst_plugin_feature_get_plugin_name (installed));
+      gst_registry_remove_feature (registry, installed);
+    }
+  g_assert_true (
+      gst_element_register (NULL, "nvh264enc", GST_RANK_PRIMARY + 1, fake_nvenc_get_type ()));
+  factory = gst_element_factory_find ("nvh264enc");
+  g_assert_nonnull (factory);
+  g_assert_true (gst_element_factory_get_element_type (factory) == fake_nvenc_get_type ());
+  fake_nvenc_mode = mode;
+}
+
+/* Exports the three colours to MP4, the hardware encoder allowed or not;
+ * returns the exporter, which made the film. */
+static ReelExporter *
+export_colours (Fixture *fixture, gboolean allow_hardware, const char *output)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  ReelExporter     *exporter;
+  ReelCut          *cut = make_rgb_cut (fixture, "import");
+  ReelExportOptions options;
+
+  reel_cut_layout (cut);
+  init_fast_options (&options, REEL_EXPORT_FORMAT_MP4);
+  options.allow_hardware_encoder = allow_hardware;
+  exporter = reel_exporter_new (cut, &options, output);
+  reel_export_options_clear (&options);
+  reel_exporter_run_async (exporter, NULL, store_result_cb, &result);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the export to finish");
+  g_assert_true (reel_exporter_run_finish (exporter, result, &error));
+  g_assert_no_error (error);
+  return exporter;
+}
+
 /* When GStreamer offers nvh264enc the film is encoded with it, unless the
  * options say no; when it fails to start or to take the stream, the export
  * goes on with x264 and still makes the film. */
@@ -1080,15 +1152,11 @@ static void
 test_hardware_encoder (Fixture *fixture, gconstpointer data)
 {
   const HardwareCase *hardware = data;
-  g_autoptr (GError) error = NULL;
   g_autoptr (ReelMediaInfo) info = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (ReelExporter) exporter = NULL;
-  g_autofree char  *output = g_build_filename (fixture->dir, "film.mp4", NULL);
-  ReelCut          *cut = NULL;
-  ReelExportOptions options;
+  g_autofree char *output = g_build_filename (fixture->dir, "film.mp4", NULL);
 
-  /* In a process of its own, so that the other tests encode with x264. */
+  /* In a process of its own: the stand-in stays in the registry for good. */
   if (!g_test_subprocess ())
     {
       g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -1096,27 +1164,50 @@ test_hardware_encoder (Fixture *fixture, gconstpointer data)
       return;
     }
 
-  g_assert_null (gst_element_factory_find ("nvh264enc"));
-  g_assert_true (
-      gst_element_register (NULL, "nvh264enc", GST_RANK_PRIMARY + 1, fake_nvenc_get_type ()));
-  fake_nvenc_mode = hardware->mode;
-
-  cut = make_rgb_cut (fixture, "import");
-  reel_cut_layout (cut);
-  init_fast_options (&options, REEL_EXPORT_FORMAT_MP4);
-  options.allow_hardware_encoder = hardware->allow_hardware;
-  exporter = reel_exporter_new (cut, &options, output);
-  reel_export_options_clear (&options);
-  reel_exporter_run_async (exporter, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (reel_exporter_run_finish (exporter, result, &error));
-  g_assert_no_error (error);
+  install_fake_nvenc (hardware->mode);
+  exporter = export_colours (fixture, hardware->allow_hardware, output);
   g_assert_cmpstr (reel_exporter_get_video_encoder (exporter), ==, hardware->expected_encoder);
 
   info = probe (output);
   g_assert_cmpstr (info->video_codec, ==, "video/x-h264");
   g_assert_cmpfloat (fabs (info->duration - 3.0), <=, 1.0 / FPS + 0.03);
+  assert_no_partial_files (fixture->dir);
+}
+
+/* With NVIDIA's own nvh264enc, where the machine has one: the film is made
+ * with it and its settings show the picture right, or, when the GPU cannot
+ * take the work, with x264 after all. Elsewhere there is nothing to try. */
+static void
+test_real_hardware_encoder (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GstElementFactory) nvenc = gst_element_factory_find ("nvh264enc");
+  g_autoptr (ReelMediaInfo) info = NULL;
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autofree char *output = g_build_filename (fixture->dir, "film.mp4", NULL);
+  const char      *encoder;
+
+  if (nvenc == NULL)
+    {
+      g_test_skip ("GStreamer has no nvh264enc here (it needs an NVIDIA GPU with NVENC)");
+      return;
+    }
+
+  exporter = export_colours (fixture, TRUE, output);
+  encoder = reel_exporter_get_video_encoder (exporter);
+  g_test_message ("Encoded with %s", encoder);
+  g_assert_true (g_strcmp0 (encoder, "nvh264enc") == 0 || g_strcmp0 (encoder, "x264enc") == 0);
+
+  info = probe (output);
+  g_assert_cmpstr (info->video_codec, ==, "video/x-h264");
+  g_assert_cmpuint (info->width, ==, WIDTH);
+  g_assert_cmpuint (info->height, ==, HEIGHT);
+  g_assert_cmpfloat (fabs (info->duration - 3.0), <=, 1.0 / FPS + 0.03);
+  g_assert_true (
+      reel_fixture_colour_near (reel_fixture_frame_colour (output, 0.5), RED, COLOUR_TOLERANCE));
+  g_assert_true (
+      reel_fixture_colour_near (reel_fixture_frame_colour (output, 1.5), GREEN, COLOUR_TOLERANCE));
+  g_assert_true (
+      reel_fixture_colour_near (reel_fixture_frame_colour (output, 2.5), BLUE, COLOUR_TOLERANCE));
   assert_no_partial_files (fixture->dir);
 }
 
@@ -1262,6 +1353,7 @@ main (int argc, char **argv)
   ADD ("/export/hardware-encoder/fails-to-start", test_hardware_encoder, &hardware_fails_to_start);
   ADD ("/export/hardware-encoder/fails-on-format", test_hardware_encoder,
        &hardware_fails_on_format);
+  ADD ("/export/hardware-encoder/real", test_real_hardware_encoder, NULL);
   ADD ("/export/disk-full/at-start", test_disk_full, &disk_full_at_start);
   ADD ("/export/disk-full/encoding", test_disk_full, &disk_full_encoding);
   ADD ("/export/disk-full/copying", test_disk_full, &disk_full_copying);

@@ -124,7 +124,29 @@ static void
 wait_idle (Fixture *fixture)
 {
   fixture->idle = FALSE;
-  reel_test_wait_for_flag (&fixture->idle, 30000);
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+}
+
+typedef struct
+{
+  ReelScheduler *scheduler;
+  guint          n;
+} RunningCount;
+
+static gboolean
+at_least_n_running (gpointer data)
+{
+  RunningCount *count = data;
+
+  return reel_scheduler_get_n_running (count->scheduler) >= count->n;
+}
+
+static void
+wait_running (Fixture *fixture, guint n)
+{
+  RunningCount count = { fixture->scheduler, n };
+
+  reel_test_wait_until (at_least_n_running, &count, 30000, "jobs to start running");
 }
 
 static guint
@@ -288,8 +310,7 @@ test_priority (Fixture *fixture, gconstpointer data)
   reel_scheduler_generate (fixture->scheduler, (gint64 *) fixture->shot_ids->data, 5,
                            &(ReelGenerateOptions){ .backend = "test" }, &error);
   g_assert_no_error (error);
-  while (reel_scheduler_get_n_running (fixture->scheduler) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  wait_running (fixture, 1);
   reel_scheduler_generate (
       fixture->scheduler, &clicked, 1,
       &(ReelGenerateOptions){ .backend = "test", .priority = REEL_PRIORITY_CLICK }, &error);
@@ -382,8 +403,7 @@ test_cancel (Fixture *fixture, gconstpointer data)
   reel_test_backend_hold (fixture->backend, TRUE);
   reel_scheduler_generate (fixture->scheduler, (gint64 *) fixture->shot_ids->data, 2,
                            &(ReelGenerateOptions){ .backend = "test" }, &error);
-  while (reel_scheduler_get_n_running (fixture->scheduler) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  wait_running (fixture, 1);
   /* Cancel once the backend is really at work on the first job, not while
    * its worker is still on the way there. */
   g_assert_true (reel_test_backend_wait_for_runs (fixture->backend, 1, 30000));
@@ -407,6 +427,21 @@ test_cancel (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  gint64   shot_id;
+} SubmittedShot;
+
+static gboolean
+job_is_submitted (gpointer data)
+{
+  SubmittedShot *submitted = data;
+  g_autoptr (ReelJobRecord) job = only_job_of (submitted->fixture, submitted->shot_id);
+
+  return job->remote_id != NULL;
+}
+
 static void
 test_resume_after_stop (Fixture *fixture, gconstpointer data)
 {
@@ -419,17 +454,14 @@ test_resume_after_stop (Fixture *fixture, gconstpointer data)
   reel_scheduler_generate (fixture->scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = "test" },
                            &error);
   g_assert_no_error (error);
-  while (reel_scheduler_get_n_running (fixture->scheduler) < 2)
-    g_main_context_iteration (NULL, TRUE);
+  wait_running (fixture, 2);
   /* Let the submissions be acknowledged. */
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr (ReelJobRecord) job = NULL;
-      while ((job = only_job_of (fixture, shot (fixture, i)))->remote_id == NULL)
-        {
-          g_clear_pointer (&job, reel_job_record_free);
-          g_main_context_iteration (NULL, TRUE);
-        }
+      SubmittedShot submitted = { fixture, shot (fixture, i) };
+
+      reel_test_wait_until (job_is_submitted, &submitted, 30000,
+                            "the remote service to acknowledge a submission");
     }
 
   /* The process goes away mid-batch. */

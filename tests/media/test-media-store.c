@@ -513,8 +513,7 @@ test_add_file_async (Fixture *fixture, gconstpointer user_data)
 
   reel_media_store_add_file_async (fixture->store, source, REEL_MEDIA_ADD_COPY, 64, NULL,
                                    add_file_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, 30000, "the video to be added");
   video = reel_media_store_add_file_finish (fixture->store, result, &thumbnail, &error);
   g_assert_no_error (error);
   g_assert_cmpint (video->kind, ==, REEL_MEDIA_KIND_VIDEO);
@@ -533,8 +532,7 @@ test_add_file_async (Fixture *fixture, gconstpointer user_data)
     g_assert_true (g_file_set_contents (junk, "not a film at all", -1, NULL));
     reel_media_store_add_file_async (fixture->store, junk, REEL_MEDIA_ADD_COPY, 64, NULL,
                                      add_file_done_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
+    reel_test_wait_until (reel_test_pointer_is_set, &result, 30000, "the junk to be refused");
     video = reel_media_store_add_file_finish (fixture->store, result, &thumbnail, &error);
     g_assert_null (video);
     g_assert_null (thumbnail);

@@ -983,99 +983,130 @@ fail_now (ReelScheduler *self, ReelJobRecord *job, const char *message)
   g_hash_table_remove (self->jobs, &id);
 }
 
-static void
-dispatch (ReelScheduler *self)
+/* The queued jobs, the one to start first first. */
+static GPtrArray *
+queued_jobs (ReelScheduler *self)
 {
-  g_autoptr (GPtrArray) queued = g_ptr_array_new ();
-  g_autoptr (GPtrArray) starting = g_ptr_array_new ();
-  g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GHashTable) untasked = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) broken = g_ptr_array_new ();
+  GPtrArray     *queued = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer       value;
-  gint64         now = g_get_real_time () / 1000;
-  gint64         next_due = G_MAXINT64;
-
-  if (self->shutting_down)
-    return;
 
   g_hash_table_iter_init (&iter, self->jobs);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      ReelJobRecord *job = value;
-      if (job->state == REEL_JOB_QUEUED)
-        g_ptr_array_add (queued, job);
-    }
+    if (((ReelJobRecord *) value)->state == REEL_JOB_QUEUED)
+      g_ptr_array_add (queued, value);
   g_ptr_array_sort (queued, compare_queued);
+  return queued;
+}
+
+/* A job whose create's reply was lost looks for its task among the
+ * service's recent ones, and takes any that no other job has claimed. That
+ * is sound only while no other job of the backend is between sending a
+ * create and committing its task: it runs alone among them, and those after
+ * it wait until it has its task. FALSE when @job must wait for its turn. */
+static gboolean
+may_look_for_task (ReelScheduler *self,
+                   ReelJobRecord *job,
+                   ReelBackend   *backend,
+                   GHashTable    *untasked)
+{
+  ReelBackendCapabilities caps;
+  UntaskedFlags           flags;
+  gboolean                lost_task;
+
+  reel_backend_get_capabilities (backend, &caps);
+  if (job->remote_id != NULL || !(caps.features & REEL_BACKEND_REMOTE))
+    return TRUE;
+
+  lost_task = job->resume != NULL;
+  flags = untasked_flags (self, untasked, job->backend);
+  if ((flags & UNTASKED_SEARCHING) || (lost_task && (flags & UNTASKED_CREATING)))
+    {
+      /* Its turn comes first: no new create gets ahead of it. */
+      if (lost_task)
+        g_hash_table_insert (untasked, job->backend, GUINT_TO_POINTER (flags | UNTASKED_SEARCHING));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes one of the backend's free slots for this pass, if there is one. */
+static gboolean
+take_slot (ReelScheduler *self, GHashTable *slots, ReelJobRecord *job, ReelBackend *backend)
+{
+  gpointer value;
+  guint    free_slots;
+
+  if (!g_hash_table_lookup_extended (slots, job->backend, NULL, &value))
+    {
+      guint limit = parallel_limit (self, backend);
+      guint busy = count_running (self, job->backend);
+
+      value = GUINT_TO_POINTER (limit > busy ? limit - busy : 0);
+    }
+  free_slots = GPOINTER_TO_UINT (value);
+  if (free_slots == 0)
+    return FALSE;
+  g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
+  return TRUE;
+}
+
+static void
+mark_starting (ReelScheduler *self, ReelJobRecord *job, ReelBackend *backend, GHashTable *untasked)
+{
+  ReelBackendCapabilities caps;
+  gboolean                needs_task, lost_task;
+
+  reel_backend_get_capabilities (backend, &caps);
+  needs_task = job->remote_id == NULL && (caps.features & REEL_BACKEND_REMOTE);
+  lost_task = needs_task && job->resume != NULL;
+  if (needs_task)
+    g_hash_table_insert (untasked, job->backend,
+                         GUINT_TO_POINTER (untasked_flags (self, untasked, job->backend)
+                                           | UNTASKED_CREATING
+                                           | (lost_task ? UNTASKED_SEARCHING : 0)));
+  if (lost_task)
+    g_hash_table_add (self->searching, id_key (job->id));
+
+  job->attempts++;
+  /* Only a remote service has a submission step worth showing. */
+  job->state = needs_task ? REEL_JOB_SUBMITTING : REEL_JOB_RUNNING;
+  job->next_attempt_at = 0;
+  g_clear_pointer (&job->message, g_free);
+}
+
+/* Chooses the jobs to start in this pass; returns when the next waiting
+ * retry is due (G_MAXINT64: none). */
+static gint64
+pick_jobs (ReelScheduler *self, gint64 now, GPtrArray *starting, GPtrArray *broken)
+{
+  g_autoptr (GPtrArray) queued = queued_jobs (self);
+  g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) untasked = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 next_due = G_MAXINT64;
 
   for (guint i = 0; i < queued->len; i++)
     {
-      ReelJobRecord          *job = g_ptr_array_index (queued, i);
-      ReelBackend            *backend = g_hash_table_lookup (self->backends, job->backend);
-      ReelBackendCapabilities caps;
-      UntaskedFlags           flags = 0;
-      gboolean                needs_task, lost_task;
-      guint                   free_slots;
+      ReelJobRecord *job = g_ptr_array_index (queued, i);
+      ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
 
       if (job->next_attempt_at > now)
+        next_due = MIN (next_due, job->next_attempt_at);
+      else if (backend == NULL)
+        g_ptr_array_add (broken, job);
+      else if (may_look_for_task (self, job, backend, untasked)
+               && take_slot (self, slots, job, backend))
         {
-          next_due = MIN (next_due, job->next_attempt_at);
-          continue;
+          mark_starting (self, job, backend, untasked);
+          g_ptr_array_add (starting, job);
         }
-      if (backend == NULL)
-        {
-          g_ptr_array_add (broken, job);
-          continue;
-        }
-
-      /* A job whose create's reply was lost looks for its task among the
-       * service's recent ones, and takes any that no other job has claimed.
-       * That is sound only while no other job of the backend is between
-       * sending a create and committing its task: it runs alone among
-       * them, and those after it wait until it has its task. */
-      reel_backend_get_capabilities (backend, &caps);
-      needs_task = job->remote_id == NULL && (caps.features & REEL_BACKEND_REMOTE);
-      lost_task = needs_task && job->resume != NULL;
-      if (needs_task)
-        {
-          flags = untasked_flags (self, untasked, job->backend);
-          if ((flags & UNTASKED_SEARCHING) || (lost_task && (flags & UNTASKED_CREATING)))
-            {
-              /* Its turn comes first: no new create gets ahead of it. */
-              if (lost_task)
-                g_hash_table_insert (untasked, job->backend,
-                                     GUINT_TO_POINTER (flags | UNTASKED_SEARCHING));
-              continue;
-            }
-        }
-
-      /* Free slots per backend for this pass. */
-      if (!g_hash_table_lookup_extended (slots, job->backend, NULL, &value))
-        {
-          guint limit = parallel_limit (self, backend);
-          guint busy = count_running (self, job->backend);
-
-          value = GUINT_TO_POINTER (limit > busy ? limit - busy : 0);
-        }
-      free_slots = GPOINTER_TO_UINT (value);
-      if (free_slots == 0)
-        continue;
-      g_hash_table_insert (slots, job->backend, GUINT_TO_POINTER (free_slots - 1));
-      if (needs_task)
-        g_hash_table_insert (
-            untasked, job->backend,
-            GUINT_TO_POINTER (flags | UNTASKED_CREATING | (lost_task ? UNTASKED_SEARCHING : 0)));
-      if (lost_task)
-        g_hash_table_add (self->searching, id_key (job->id));
-
-      job->attempts++;
-      /* Only a remote service has a submission step worth showing. */
-      job->state = needs_task ? REEL_JOB_SUBMITTING : REEL_JOB_RUNNING;
-      job->next_attempt_at = 0;
-      g_clear_pointer (&job->message, g_free);
-      g_ptr_array_add (starting, job);
     }
+  return next_due;
+}
 
+static void
+fail_without_backend (ReelScheduler *self, GPtrArray *broken)
+{
   for (guint i = 0; i < broken->len; i++)
     {
       ReelJobRecord   *job = g_ptr_array_index (broken, i);
@@ -1085,57 +1116,79 @@ dispatch (ReelScheduler *self)
                              job->backend);
       fail_now (self, job, message);
     }
+}
 
-  if (starting->len > 0)
-    {
-      g_autoptr (GError) error = NULL;
+/* One transaction for the whole pass: each job is durable as started
+ * before its worker begins. When that fails they all go back to the queue. */
+static gboolean
+record_started (ReelScheduler *self, GPtrArray *starting)
+{
+  g_autoptr (GError) error = NULL;
 
-      /* One transaction for the whole pass: each job is durable as started
-       * before its worker begins. */
-      if (!reel_project_update_jobs (self->project, starting, &error))
-        {
-          g_warning ("Could not start jobs: %s", error->message);
-          for (guint i = 0; i < starting->len; i++)
-            {
-              ReelJobRecord *job = g_ptr_array_index (starting, i);
-              job->attempts--;
-              job->state = REEL_JOB_QUEUED;
-              g_hash_table_remove (self->searching, &job->id);
-            }
-          return;
-        }
-    }
+  if (starting->len == 0 || reel_project_update_jobs (self->project, starting, &error))
+    return TRUE;
 
+  g_warning ("Could not start jobs: %s", error->message);
   for (guint i = 0; i < starting->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (starting, i);
-      ReelBackend   *backend = g_hash_table_lookup (self->backends, job->backend);
-      g_autoptr (ReelJobRequest) request = NULL;
-      g_autoptr (GError) error = NULL;
-      ReelJobContext *context;
-      Outcome        *outcome;
 
-      request = reel_job_request_new_from_json (job->request, &error);
-      if (request == NULL || !budget_allows (self, job, backend, &error))
-        {
-          fail_now (self, job, error->message);
-          continue;
-        }
-
-      context = new_job_context (self, job, request);
-      g_hash_table_insert (self->running, id_key (job->id), context);
-
-      outcome = g_new0 (Outcome, 1);
-      outcome->scheduler = g_object_ref (self);
-      outcome->context = reel_job_context_ref (context);
-      outcome->backend = g_object_ref (backend);
-
-      g_debug ("Starting job %" G_GINT64_FORMAT " (shot %" G_GINT64_FORMAT ", %s, attempt %u)",
-               job->id, job->shot_id, job->backend, job->attempts);
-      set_shot_status (self, job);
-      g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
-      g_thread_pool_push (pool_for (self, backend), outcome, NULL);
+      job->attempts--;
+      job->state = REEL_JOB_QUEUED;
+      g_hash_table_remove (self->searching, &job->id);
     }
+  return FALSE;
+}
+
+/* Hands @job to a worker of its backend's pool. */
+static void
+start_job (ReelScheduler *self, ReelJobRecord *job)
+{
+  ReelBackend *backend = g_hash_table_lookup (self->backends, job->backend);
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelJobContext *context;
+  Outcome        *outcome;
+
+  request = reel_job_request_new_from_json (job->request, &error);
+  if (request == NULL || !budget_allows (self, job, backend, &error))
+    {
+      fail_now (self, job, error->message);
+      return;
+    }
+
+  context = new_job_context (self, job, request);
+  g_hash_table_insert (self->running, id_key (job->id), context);
+
+  outcome = g_new0 (Outcome, 1);
+  outcome->scheduler = g_object_ref (self);
+  outcome->context = reel_job_context_ref (context);
+  outcome->backend = g_object_ref (backend);
+
+  g_debug ("Starting job %" G_GINT64_FORMAT " (shot %" G_GINT64_FORMAT ", %s, attempt %u)", job->id,
+           job->shot_id, job->backend, job->attempts);
+  set_shot_status (self, job);
+  g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
+  g_thread_pool_push (pool_for (self, backend), outcome, NULL);
+}
+
+static void
+dispatch (ReelScheduler *self)
+{
+  g_autoptr (GPtrArray) starting = g_ptr_array_new ();
+  g_autoptr (GPtrArray) broken = g_ptr_array_new ();
+  gint64 now = g_get_real_time () / 1000;
+  gint64 next_due;
+
+  if (self->shutting_down)
+    return;
+
+  next_due = pick_jobs (self, now, starting, broken);
+  fail_without_backend (self, broken);
+  if (!record_started (self, starting))
+    return;
+  for (guint i = 0; i < starting->len; i++)
+    start_job (self, g_ptr_array_index (starting, i));
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (next_due != G_MAXINT64)

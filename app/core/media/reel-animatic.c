@@ -1104,6 +1104,27 @@ encode_frames (const Scene             *scene,
 
 #define MAX_MOOV_SIZE (64 * 1024 * 1024)
 
+/* Boxes start at any byte offset. GST_READ_UINT32_BE and friends load
+ * through an unaligned pointer on x86, which is undefined behaviour
+ * (UBSan reports it); these copy the bytes instead. */
+static guint32
+read_be32 (const guint8 *data)
+{
+  guint32 value;
+
+  memcpy (&value, data, sizeof value);
+  return GUINT32_FROM_BE (value);
+}
+
+static guint64
+read_be64 (const guint8 *data)
+{
+  guint64 value;
+
+  memcpy (&value, data, sizeof value);
+  return GUINT64_FROM_BE (value);
+}
+
 static gboolean
 read_box_header (
     FILE *file, guint64 offset, guint64 end, guint64 *size, char type[5], guint *header_size)
@@ -1116,14 +1137,14 @@ read_box_header (
 
   memcpy (type, header + 4, 4);
   type[4] = '\0';
-  *size = GST_READ_UINT32_BE (header);
+  *size = read_be32 (header);
   *header_size = 8;
 
   if (*size == 1)
     {
       if (fread (header + 8, 1, 8, file) != 8)
         return FALSE;
-      *size = GST_READ_UINT64_BE (header + 8);
+      *size = read_be64 (header + 8);
       *header_size = 16;
     }
   else if (*size == 0)
@@ -1143,14 +1164,14 @@ clear_header_times (guint8 *data, gsize length)
 
   while (offset + 8 <= length)
     {
-      guint64 size = GST_READ_UINT32_BE (data + offset);
+      guint64 size = read_be32 (data + offset);
       guint   header_size = 8;
       guint8 *body;
       gsize   body_length;
 
       if (size == 1 && offset + 16 <= length)
         {
-          size = GST_READ_UINT64_BE (data + offset + 8);
+          size = read_be64 (data + offset + 8);
           header_size = 16;
         }
       else if (size == 0)
