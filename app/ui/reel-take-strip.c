@@ -435,57 +435,54 @@ update_compare_action (ReelTakeStrip *self)
 }
 
 static void
-refresh (ReelTakeStrip *self)
+clear_tiles (ReelTakeStrip *self)
 {
-  ReelShot        *shot;
-  GtkWidget       *child;
-  g_autofree char *title = NULL;
-  g_autofree char *count = NULL;
-  g_autoptr (GHashTable) selected
-      = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  gint64 chosen_id;
-
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
-
-  shot = current_shot (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "take.import", shot != NULL);
-  if (shot == NULL)
-    {
-      self->shot_id = 0;
-      g_clear_pointer (&self->takes, g_ptr_array_unref);
-      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box))) != NULL)
-        gtk_flow_box_remove (self->take_box, child);
-      stop_players (self);
-      gtk_label_set_label (self->title_label, _ ("Takes"));
-      gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), FALSE);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      update_compare_action (self);
-      return;
-    }
-
-  /* The selection survives the rebuild: a user may be picking two to compare. */
-  {
-    g_autoptr (GList) children = gtk_flow_box_get_selected_children (self->take_box);
-
-    for (GList *l = children; l != NULL; l = l->next)
-      {
-        gint64 id = tile_take_id (child_tile (l->data));
-        g_hash_table_add (selected, g_memdup2 (&id, sizeof id));
-      }
-  }
-
-  g_clear_pointer (&self->takes, g_ptr_array_unref);
-  self->takes = reel_project_list_takes (self->project, self->shot_id);
-  chosen_id = reel_shot_get_chosen_take_id (shot);
+  GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box))) != NULL)
     gtk_flow_box_remove (self->take_box, child);
+}
+
+static void
+show_no_shot (ReelTakeStrip *self)
+{
+  self->shot_id = 0;
+  g_clear_pointer (&self->takes, g_ptr_array_unref);
+  clear_tiles (self);
+  stop_players (self);
+  gtk_label_set_label (self->title_label, _ ("Takes"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+  update_compare_action (self);
+}
+
+/* The ids of the selected tiles: a user may be picking two to compare, and
+ * the selection survives a rebuild. */
+static GHashTable *
+dup_selected_ids (ReelTakeStrip *self)
+{
+  GHashTable *selected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GList) children = gtk_flow_box_get_selected_children (self->take_box);
+
+  for (GList *l = children; l != NULL; l = l->next)
+    {
+      gint64 id = tile_take_id (child_tile (l->data));
+      g_hash_table_add (selected, g_memdup2 (&id, sizeof id));
+    }
+  return selected;
+}
+
+static void
+build_tiles (ReelTakeStrip *self, ReelShot *shot, GHashTable *selected)
+{
+  gint64 chosen_id = reel_shot_get_chosen_take_id (shot);
+
+  clear_tiles (self);
   for (guint i = 0; i < self->takes->len; i++)
     {
       ReelTake        *take = g_ptr_array_index (self->takes, i);
       g_autofree char *thumbnail = dup_thumbnail_path (self, take);
-
-      gboolean board = g_strcmp0 (take->kind, "image") == 0
+      gboolean         board = g_strcmp0 (take->kind, "image") == 0
                        && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
 
       gtk_flow_box_append (self->take_box,
@@ -494,6 +491,44 @@ refresh (ReelTakeStrip *self)
         gtk_flow_box_select_child (self->take_box,
                                    gtk_flow_box_get_child_at_index (self->take_box, (int) i));
     }
+}
+
+static void
+show_heading (ReelTakeStrip *self, ReelShot *shot)
+{
+  g_autofree char *title = g_strdup_printf (_ ("Shot %s"), reel_shot_get_number (shot));
+  g_autofree char *count = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%u take", "%u takes", self->takes->len), self->takes->len);
+
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->count_label, count);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->generate_button),
+                                          g_variant_new_int64 (self->shot_id));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), TRUE);
+  gtk_stack_set_visible_child_name (self->takes_stack, self->takes->len > 0 ? "takes" : "none");
+  gtk_stack_set_visible_child_name (self->stack, "shot");
+}
+
+static void
+refresh (ReelTakeStrip *self)
+{
+  g_autoptr (GHashTable) selected = NULL;
+  ReelShot *shot;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  shot = current_shot (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "take.import", shot != NULL);
+  if (shot == NULL)
+    {
+      show_no_shot (self);
+      return;
+    }
+
+  selected = dup_selected_ids (self);
+  g_clear_pointer (&self->takes, g_ptr_array_unref);
+  self->takes = reel_project_list_takes (self->project, self->shot_id);
+  build_tiles (self, shot, selected);
 
   /* A played or compared take that is gone stops. */
   if ((self->playing_take_id != 0 && find_take (self, self->playing_take_id) == NULL)
@@ -502,17 +537,7 @@ refresh (ReelTakeStrip *self)
               || find_take (self, self->compare_take_ids[1]) == NULL)))
     stop_players (self);
 
-  title = g_strdup_printf (_ ("Shot %s"), reel_shot_get_number (shot));
-  gtk_label_set_label (self->title_label, title);
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u take", "%u takes", self->takes->len),
-                           self->takes->len);
-  gtk_label_set_label (self->count_label, count);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->generate_button),
-                                          g_variant_new_int64 (self->shot_id));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->generate_button), TRUE);
-  gtk_stack_set_visible_child_name (self->takes_stack, self->takes->len > 0 ? "takes" : "none");
-  gtk_stack_set_visible_child_name (self->stack, "shot");
-
+  show_heading (self, shot);
   update_compare_action (self);
   show_damaged (self);
   check_media (self);
