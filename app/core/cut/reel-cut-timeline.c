@@ -346,17 +346,19 @@ attach_caption_burner (GESTimeline               *timeline,
   GstPad   *pad;
 
   if (options->burn_captions)
-    for (guint i = 0; i < cut->cues->len; i++)
-      {
-        const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
-        g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
-        g_autofree char  *wrapped = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
-        GstClockTime      start = reel_frames_to_time (seconds_to_frames (cue->start, fps), fps);
-        GstClockTime      end
-            = reel_frames_to_time (seconds_to_frames (cue->start + cue->duration, fps), fps);
+    {
+      g_autoptr (GPtrArray) events = reel_captions_layout (cut);
 
-        reel_caption_burner_add_cue (burner, start, MIN (end, film_duration), wrapped);
-      }
+      for (guint i = 0; i < events->len; i++)
+        {
+          const ReelCaptionEvent *event = g_ptr_array_index (events, i);
+          GstClockTime start = reel_frames_to_time (seconds_to_frames (event->start, fps), fps);
+          GstClockTime end
+              = reel_frames_to_time (seconds_to_frames (event->start + event->duration, fps), fps);
+
+          reel_caption_burner_add_cue (burner, start, MIN (end, film_duration), event->text);
+        }
+    }
 
   if (options->ai_label_position != REEL_LABEL_POSITION_NONE && reel_cut_has_ai_generated (cut))
     {

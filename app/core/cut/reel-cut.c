@@ -117,14 +117,53 @@ cut_cue_copy (const ReelCutCue *cue)
   return copy;
 }
 
+/* Whether @text is written in Chinese or Japanese; NO when it has letters
+ * but none of those, MAYBE without letters at all. */
+typedef enum
+{
+  WRITTEN_NO,
+  WRITTEN_MAYBE,
+  WRITTEN_YES,
+} Written;
+
+static Written
+is_written_in_cjk (const char *text)
+{
+  Written written = WRITTEN_MAYBE;
+
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar       c = g_utf8_get_char (p);
+      GUnicodeScript script = g_unichar_get_script (c);
+
+      if (script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA
+          || script == G_UNICODE_SCRIPT_KATAKANA)
+        return WRITTEN_YES;
+      if (g_unichar_isalpha (c))
+        written = WRITTEN_NO;
+    }
+  return written;
+}
+
 char *
 reel_cut_cue_dup_display_text (const ReelCutCue *cue)
 {
+  const char *text;
+  Written     speech;
+
   g_return_val_if_fail (cue != NULL, NULL);
 
-  if (cue->speaker != NULL && *cue->speaker != '\0')
-    return g_strdup_printf ("%s: %s", cue->speaker, cue->text != NULL ? cue->text : "");
-  return g_strdup (cue->text != NULL ? cue->text : "");
+  text = cue->text != NULL ? cue->text : "";
+  if (cue->speaker == NULL || *cue->speaker == '\0')
+    return g_strdup (text);
+
+  /* Chinese and Japanese subtitles name the speaker with a full-width colon
+   * and no space: 阿杰：快！ */
+  speech = is_written_in_cjk (text);
+  if (speech == WRITTEN_YES
+      || (speech == WRITTEN_MAYBE && is_written_in_cjk (cue->speaker) == WRITTEN_YES))
+    return g_strdup_printf ("%s：%s", cue->speaker, text);
+  return g_strdup_printf ("%s: %s", cue->speaker, text);
 }
 
 ReelCut *

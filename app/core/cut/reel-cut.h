@@ -119,7 +119,8 @@ void reel_cut_layout (ReelCut *cut);
  * footage and not an animatic card). */
 gboolean reel_cut_has_ai_generated (const ReelCut *cut);
 
-/* The cue's text as shown: "SPEAKER: text" where it has a speaker. */
+/* The cue's text as shown: "SPEAKER: text" where it has a speaker, or
+ * "SPEAKER：text" when the text is Chinese or Japanese. */
 char *reel_cut_cue_dup_display_text (const ReelCutCue *cue);
 
 /* Whether a take of @backend was made by a generative model. */
