@@ -210,6 +210,7 @@ reel_cut_copy (const ReelCut *cut)
   copy->language = g_strdup (cut->language);
   copy->duration = cut->duration;
   copy->media_dir = g_strdup (cut->media_dir);
+  copy->cards_show_dialogue = cut->cards_show_dialogue;
   for (guint i = 0; i < cut->items->len; i++)
     g_ptr_array_add (copy->items, cut_item_copy (g_ptr_array_index (cut->items, i)));
   for (guint i = 0; i < cut->cues->len; i++)
@@ -575,6 +576,18 @@ animatic_cache_key (const ReelAnimaticSpec *spec, gint64 n_frames)
       if (fields[i] != NULL)
         g_checksum_update (checksum, (const guchar *) fields[i], -1);
     }
+  for (guint i = 0; spec->captions != NULL && i < spec->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (spec->captions, i);
+
+      g_checksum_update (checksum, (const guchar *) (caption->parenthetical ? "\x1e(" : "\x1e"),
+                         -1);
+      if (caption->speaker != NULL)
+        g_checksum_update (checksum, (const guchar *) caption->speaker, -1);
+      g_checksum_update (checksum, (const guchar *) "\x1f", 1);
+      if (caption->text != NULL)
+        g_checksum_update (checksum, (const guchar *) caption->text, -1);
+    }
   return g_strdup (g_checksum_get_string (checksum));
 }
 
@@ -609,10 +622,61 @@ count_missing_media (const ReelCut *cut)
   return count;
 }
 
-static ReelAnimaticSpec *
-animatic_spec_for_item (const ReelCut *cut, const ReelCutItem *item)
+/* Whether the shot's text is one of its speeches, as the breakdown makes it
+ * for dialogue that no action precedes. */
+static gboolean
+text_is_dialogue (const ReelCutItem *item)
+{
+  g_autofree char *text = reel_segmenter_normalize_space (item->text);
+
+  for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (item->captions, i);
+      g_autofree char   *said = NULL;
+
+      if (caption->parenthetical || caption->text == NULL)
+        continue;
+      said = reel_segmenter_normalize_space (caption->text);
+      if (g_strcmp0 (said, text) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Who speaks in the shot, "小男孩、妈妈" or "MAYA, TOM": what a card whose
+ * shot is nothing but dialogue shows while the captions show the words. */
+static char *
+dup_speakers (const ReelCutItem *item)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  const char *separator = ", ";
+
+  for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (item->captions, i);
+      gboolean           seen = FALSE;
+
+      if (caption->speaker == NULL || *caption->speaker == '\0')
+        continue;
+      for (guint n = 0; n < names->len && !seen; n++)
+        seen = g_strcmp0 (g_ptr_array_index (names, n), caption->speaker) == 0;
+      if (!seen)
+        g_ptr_array_add (names, caption->speaker);
+    }
+  if (names->len == 0)
+    return NULL;
+  if (is_written_in_cjk (g_ptr_array_index (names, 0)) == WRITTEN_YES)
+    separator = "、";
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (separator, (char **) names->pdata);
+}
+
+ReelAnimaticSpec *
+reel_cut_dup_animatic_spec (const ReelCut *cut, const ReelCutItem *item)
 {
   ReelAnimaticSpec *spec = reel_animatic_spec_new ();
+
+  g_return_val_if_fail (cut != NULL && item != NULL, spec);
 
   spec->width = cut->width & ~1u;
   spec->height = cut->height & ~1u;
@@ -621,11 +685,20 @@ animatic_spec_for_item (const ReelCut *cut, const ReelCutItem *item)
   spec->camera = item->camera;
   spec->scene_heading = g_strdup (item->scene_heading);
   spec->shot_number = g_strdup (item->shot_number);
-  spec->text = g_strdup (item->text);
-  /* No captions on the card: the film's caption track shows them, and
-   * burned captions would otherwise appear twice. */
   spec->board_image_path = g_strdup (item->board_image_path);
   spec->language = g_strdup (cut->language);
+
+  /* The card shows the dialogue only in a film without captions, which
+   * would otherwise show it twice; and never its words twice itself. */
+  if (cut->cards_show_dialogue)
+    {
+      for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+        reel_animatic_spec_add_caption (spec, g_ptr_array_index (item->captions, i));
+      if (!text_is_dialogue (item))
+        spec->text = g_strdup (item->text);
+    }
+  else
+    spec->text = text_is_dialogue (item) ? dup_speakers (item) : g_strdup (item->text);
   return spec;
 }
 
@@ -690,7 +763,7 @@ reel_cut_render_missing (ReelCut            *cut,
       if (item->media_path != NULL)
         continue;
 
-      spec = animatic_spec_for_item (cut, item);
+      spec = reel_cut_dup_animatic_spec (cut, item);
       n_frames = reel_animatic_spec_get_n_frames (spec);
       key = animatic_cache_key (spec, n_frames);
       name = g_strdup_printf ("animatic-%s.mp4", key);

@@ -658,6 +658,9 @@ interchange_done (ReelExporter *self)
 static gboolean
 prepare_media (ReelExporter *self, GError **error)
 {
+  /* Without captions, the cards that stand in for missing takes show what
+   * is said; with them, the film would show it twice. */
+  self->cut->cards_show_dialogue = self->options.captions == REEL_CAPTION_MODE_OFF;
   if (!reel_cut_render_missing (self->cut, self->cancellable, worker_progress_cb, self, error))
     return FALSE;
   /* Probing every take only serves to decide whether they can be copied. */

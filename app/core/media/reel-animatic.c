@@ -355,6 +355,20 @@ draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double s
   cairo_restore (cr);
 }
 
+static gboolean
+is_written_in_cjk (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      GUnicodeScript script = g_unichar_get_script (g_utf8_get_char (p));
+
+      if (script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA
+          || script == G_UNICODE_SCRIPT_KATAKANA)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static char *
 captions_markup (GPtrArray *captions)
 {
@@ -375,13 +389,19 @@ captions_markup (GPtrArray *captions)
         {
           g_autofree char *speaker = g_markup_escape_text (caption->speaker, -1);
 
-          /* Translators: a speaker's name before their line in an animatic caption. */
-          g_string_append_printf (markup, _ ("<b>%s:</b> "), speaker);
+          /* The colon of the speech's script, as subtitles have it: 阿杰：快！ */
+          if (is_written_in_cjk (caption->text))
+            g_string_append_printf (markup, "<b>%s：</b>", speaker);
+          else
+            g_string_append_printf (markup, "<b>%s:</b> ", speaker);
         }
 
       text = g_markup_escape_text (caption->text, -1);
-      if (caption->parenthetical)
-        g_string_append_printf (markup, text[0] == '(' ? "<i>%s</i>" : "<i>(%s)</i>", text);
+      if (caption->parenthetical && (text[0] == '(' || g_str_has_prefix (text, "（")))
+        g_string_append_printf (markup, "<i>%s</i>", text);
+      else if (caption->parenthetical)
+        g_string_append_printf (markup, is_written_in_cjk (text) ? "<i>（%s）</i>" : "<i>(%s)</i>",
+                                text);
       else
         g_string_append (markup, text);
     }
