@@ -622,10 +622,8 @@ count_missing_media (const ReelCut *cut)
   return count;
 }
 
-/* Whether the shot's text is one of its speeches, as the breakdown makes it
- * for dialogue that no action precedes. */
-static gboolean
-text_is_dialogue (const ReelCutItem *item)
+gboolean
+reel_cut_item_text_is_dialogue (const ReelCutItem *item)
 {
   g_autofree char *text = reel_segmenter_normalize_space (item->text);
 
@@ -694,11 +692,12 @@ reel_cut_dup_animatic_spec (const ReelCut *cut, const ReelCutItem *item)
     {
       for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
         reel_animatic_spec_add_caption (spec, g_ptr_array_index (item->captions, i));
-      if (!text_is_dialogue (item))
+      if (!reel_cut_item_text_is_dialogue (item))
         spec->text = g_strdup (item->text);
     }
   else
-    spec->text = text_is_dialogue (item) ? dup_speakers (item) : g_strdup (item->text);
+    spec->text
+        = reel_cut_item_text_is_dialogue (item) ? dup_speakers (item) : g_strdup (item->text);
   return spec;
 }
 

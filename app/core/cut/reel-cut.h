@@ -133,6 +133,10 @@ gboolean reel_backend_is_generative (const char *backend);
 /* Called in the working thread; @fraction goes from 0 to 1. */
 typedef void (*ReelCutProgressFunc) (double fraction, gpointer user_data);
 
+/* Whether the shot's text is nothing but one of its speeches, as the
+ * breakdown makes it for dialogue that no action precedes. */
+gboolean reel_cut_item_text_is_dialogue (const ReelCutItem *item);
+
 /* The animatic card that stands in for @item while it has no take: its
  * heading, number, camera move and text, and its dialogue where
  * cut->cards_show_dialogue. A shot that is nothing but a speech shows its

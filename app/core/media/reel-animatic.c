@@ -302,9 +302,8 @@ arrow (cairo_t *cr, double cx, double cy, double length, double angle)
   cairo_restore (cr);
 }
 
-/* A small pictogram of the camera move in a @size square at x, y. */
-static void
-draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double size)
+void
+reel_animatic_draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double size)
 {
   double cx = x + size / 2;
   double cy = y + size / 2;
@@ -547,7 +546,8 @@ draw_camera_move (const Card *card, double y)
   pango_layout_set_text (camera, reel_camera_move_get_label (card->spec->camera), -1);
   pango_layout_get_pixel_size (camera, &pw, &ph);
   cairo_set_source_rgb (card->cr, SOFT_INK_RGB);
-  draw_camera_icon (card->cr, card->spec->camera, card->left, y + (ph - icon_size) / 2, icon_size);
+  reel_animatic_draw_camera_icon (card->cr, card->spec->camera, card->left,
+                                  y + (ph - icon_size) / 2, icon_size);
   show_layout_at (card->cr, camera, card->left + icon_size + 1.2 * u, y);
 
   return y + MAX (ph, icon_size);
