@@ -416,12 +416,15 @@ test_inline_cues (void)
                                                               "推镜：海鸥掠过水面。\n"
                                                               "\n"
                                                               "TOM: Mum!\n"
-                                                              "Note: keep this short.\n");
+                                                              "Note: keep this short.\n"
+                                                              "\n"
+                                                              "小雨回头看去：两道车灯刺破雨幕。\n"
+                                                              "他说：“快走！”\n");
   g_autofree char *types = types_of (doc);
 
   g_assert_cmpstr (types, ==,
                    "scene-heading action character dialogue character parenthetical dialogue "
-                   "action action character dialogue action");
+                   "action action character dialogue action action");
   g_assert_cmpstr (element_at (doc, 2)->text, ==, "小男孩");
   g_assert_true (element_at (doc, 2)->by_name);
   g_assert_cmpuint (element_at (doc, 2)->line, ==, 4);
@@ -435,6 +438,9 @@ test_inline_cues (void)
   g_assert_cmpstr (element_at (doc, 8)->text, ==, "时间：傍晚\n推镜：海鸥掠过水面。");
   g_assert_cmpstr (element_at (doc, 9)->text, ==, "TOM");
   g_assert_cmpstr (element_at (doc, 11)->text, ==, "Note: keep this short.");
+  /* Action that says what someone sees, and prose that quotes what is said. */
+  g_assert_cmpstr (element_at (doc, 12)->text, ==,
+                   "小雨回头看去：两道车灯刺破雨幕。\n他说：“快走！”");
   g_assert_cmpuint (doc->likely_cues->len, ==, 0);
 }
 

@@ -15,6 +15,11 @@
 #include "reel-fountain-private.h"
 #include "reel-fountain.h"
 
+/* Chinese names run to four characters (黑衣人甲, 欧阳娜娜); a longer phrase
+ * before a colon is more likely action (小雨回头看去：…) unless it speaks
+ * again. */
+#define MAX_FIRST_SIGHT_CJK_NAME 4
+
 /* Private-use characters stand in for escaped markers while emphasis is stripped. */
 #define ESCAPED_STAR "\xee\x80\x80"       /* U+E000 */
 #define ESCAPED_UNDERSCORE "\xee\x80\x81" /* U+E001 */
@@ -888,6 +893,18 @@ is_marked_line (const char *trimmed)
   return strchr ("#=>~.!", trimmed[0]) != NULL || is_page_break (trimmed);
 }
 
+/* Prose quotes what is said after a colon (他说：“快走！”); a script does not. */
+static gboolean
+is_quoted (const char *speech)
+{
+  static const char *const quotes[] = { "“", "「", "『", "\"", "‘", NULL };
+
+  for (guint i = 0; quotes[i] != NULL; i++)
+    if (g_str_has_prefix (speech, quotes[i]))
+      return TRUE;
+  return FALSE;
+}
+
 /* The name keys of every character known to speak before the body is read, so a name used as a
  * cue anywhere makes its other lines cues too. */
 static GHashTable *
@@ -927,12 +944,13 @@ collect_speakers (char **lines, guint n_lines, guint start, const char *const *c
                && is_character_cue (trimmed))
         split_character_cue (trimmed, &name, &extension, &dual);
       else if (reel_fountain_split_inline_cue (trimmed, &name, &extension, &speech)
-               && !reel_fountain_is_label (name))
+               && !reel_fountain_is_label (name) && !is_quoted (speech))
         {
-          /* A Chinese or Japanese name before a colon is how those scripts write dialogue, and
-           * so is a name in capitals ("TOM: …") in plain text; any other ("Note: …") speaks
-           * only when the script writes it so again. */
-          if (!reel_fountain_has_unspaced_script (name)
+          /* A short Chinese or Japanese name before a colon is how those scripts write
+           * dialogue, and so is a name in capitals ("TOM: …") in plain text; any other
+           * ("Note: …", "小雨回头看去：…") speaks only when the script writes it so again. */
+          if (!(reel_fountain_has_unspaced_script (name)
+                && g_utf8_strlen (name, -1) <= MAX_FIRST_SIGHT_CJK_NAME)
               && !is_all_caps (name, name + strlen (name)))
             {
               g_autofree char *inline_key = reel_fountain_name_key (name);
