@@ -201,6 +201,22 @@ reel_cli_new (int argc, char **argv)
   return REEL_CLI_EXIT_OK;
 }
 
+/* What the breakdown may have read otherwise than meant, as compilers report: the file, the
+ * line, the message. */
+static void
+print_breakdown_warnings (ReelProject *project, const char *script_path)
+{
+  GPtrArray *warnings = reel_project_get_breakdown_warnings (project);
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const ReelPlanWarning *warning = g_ptr_array_index (warnings, i);
+
+      /* Translators: a script file, a line number and what may have been misread there. */
+      fprintf (stderr, _ ("%s:%u: warning: %s\n"), script_path, warning->line, warning->message);
+    }
+}
+
 int
 reel_cli_import (int argc, char **argv)
 {
@@ -242,6 +258,7 @@ reel_cli_import (int argc, char **argv)
   fprintf (stderr, _ ("%s: %u scenes, %u shots (%u added, %u changed, %u removed, %u unchanged)\n"),
            argv[2], report.scenes, report.shots, report.added, report.changed, report.removed,
            report.unchanged);
+  print_breakdown_warnings (project, argv[3]);
   return REEL_CLI_EXIT_OK;
 }
 

@@ -192,25 +192,28 @@ check_sample_cues (GPtrArray *cues)
 {
   const ParsedCue *cue;
 
-  /* Three cues; the third wraps past two lines, so it is shown as two. */
-  g_assert_cmpuint (cues->len, ==, 4);
+  /* Three cues; the first and the third hold more than two lines of 16
+   * Chinese characters, so each is shown as two screens. */
+  g_assert_cmpuint (cues->len, ==, 5);
 
+  /* A split cue covers the original time exactly, in order, cut after a
+   * clause; the speaker of Chinese text is named with a full-width colon. */
   cue = g_ptr_array_index (cues, 0);
   g_assert_cmpint (cue->start_ms, ==, 200);
-  g_assert_cmpint (cue->end_ms, ==, 1400);
-  g_assert_true (g_str_has_prefix (cue->text, "老师: 同学们好！"));
+  g_assert_cmpint (cue->end_ms, ==, ((ParsedCue *) g_ptr_array_index (cues, 1))->start_ms);
+  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 1))->end_ms, ==, 1400);
+  g_assert_cmpstr (cue->text, ==, "老师：同学们好！\n今天我们学习光合作用，");
 
-  cue = g_ptr_array_index (cues, 1);
+  cue = g_ptr_array_index (cues, 2);
   g_assert_cmpint (cue->start_ms, ==, 1600);
   g_assert_cmpint (cue->end_ms, ==, 2600);
   g_assert_cmpstr (cue->text, ==, "Plants turn light into food.");
 
-  /* The split cue covers the original time exactly, in order. */
-  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 2))->start_ms, ==, 3000);
-  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 2))->end_ms, ==,
-                   ((ParsedCue *) g_ptr_array_index (cues, 3))->start_ms);
-  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 3))->end_ms, ==, 3750);
-  g_assert_true (g_str_has_prefix (((ParsedCue *) g_ptr_array_index (cues, 2))->text, "MARA: "));
+  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 3))->start_ms, ==, 3000);
+  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 3))->end_ms, ==,
+                   ((ParsedCue *) g_ptr_array_index (cues, 4))->start_ms);
+  g_assert_cmpint (((ParsedCue *) g_ptr_array_index (cues, 4))->end_ms, ==, 3750);
+  g_assert_true (g_str_has_prefix (((ParsedCue *) g_ptr_array_index (cues, 3))->text, "MARA："));
 
   for (guint i = 0; i < cues->len; i++)
     {
@@ -246,7 +249,7 @@ test_srt (void)
       g_match_info_next (match, NULL);
     }
   g_assert_cmpuint (expected - 1, ==, cues->len);
-  g_assert_true (g_str_has_prefix (srt, "1\n00:00:00,200 --> 00:00:01,400\n"));
+  g_assert_true (g_str_has_prefix (srt, "1\n00:00:00,200 --> 00:00:00,"));
   g_assert_null (strstr (srt, "\n\n\n"));
 }
 
@@ -258,7 +261,7 @@ test_webvtt (void)
   g_autoptr (GPtrArray) cues = NULL;
 
   vtt = reel_captions_to_webvtt (cut);
-  g_assert_true (g_str_has_prefix (vtt, "WEBVTT\n\n00:00:00.200 --> 00:00:01.400\n"));
+  g_assert_true (g_str_has_prefix (vtt, "WEBVTT\n\n00:00:00.200 --> 00:00:00."));
   cues = parse_cues (vtt, '.');
   check_sample_cues (cues);
 
@@ -327,6 +330,126 @@ test_write_atomic (void)
   reel_test_rm_rf (dir);
 }
 
+/* The broadcasters' line lengths: 42 Latin characters, 16 Chinese ones. */
+static void
+test_line_lengths (void)
+{
+  const char      *chinese = "渡轮缓缓靠岸，乘客们提着行李涌下舷梯，小男孩踮起脚尖，在拥挤的人群中"
+                             "寻找妈妈的身影。";
+  const char      *latin = "The ferry docks slowly, and the passengers pour down the gangway while "
+                           "the boy stands on tiptoe, looking for his mother in the crowd.";
+  g_autofree char *wrapped_chinese = reel_captions_wrap (chinese, REEL_CAPTIONS_DEFAULT_COLUMNS);
+  g_autofree char *wrapped_latin = reel_captions_wrap (latin, REEL_CAPTIONS_DEFAULT_COLUMNS);
+  g_auto (GStrv) chinese_lines = g_strsplit (wrapped_chinese, "\n", -1);
+  g_auto (GStrv) latin_lines = g_strsplit (wrapped_latin, "\n", -1);
+
+  for (guint i = 0; chinese_lines[i] != NULL; i++)
+    g_assert_cmpint (g_utf8_strlen (chinese_lines[i], -1), <=, 16);
+  /* Full lines, not short ones: as few lines as the limit allows. */
+  g_assert_cmpuint (g_strv_length (chinese_lines), ==, 3);
+  for (guint i = 0; latin_lines[i] != NULL; i++)
+    g_assert_cmpint (g_utf8_strlen (latin_lines[i], -1), <=, 42);
+  g_assert_cmpuint (g_strv_length (latin_lines), ==, 4);
+}
+
+/* Lines break between words, found by ICU's dictionary in Chinese: never 渡 /
+ * 轮, whatever the width. */
+static void
+test_wrap_between_words (void)
+{
+  const char *const words[] = { "渡轮", "舷梯", "乘客", "码头", "妈妈", "行李", "人群", NULL };
+  const char *text = "乘客们从渡轮上走下来，小男孩提着行李在码头的人群里等妈妈。";
+
+  for (guint columns = 8; columns <= 42; columns++)
+    {
+      g_autofree char *wrapped = reel_captions_wrap (text, columns);
+      g_autofree char *joined = without_newlines (wrapped);
+
+      g_assert_cmpstr (joined, ==, text);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          g_autofree char *first = g_utf8_substring (words[w], 0, 1);
+          g_autofree char *second = g_utf8_substring (words[w], 1, 2);
+          g_autofree char *split = g_strconcat (first, "\n", second, NULL);
+
+          if (strstr (wrapped, split) != NULL)
+            g_error ("“%s” is broken at %u columns:\n%s", words[w], columns, wrapped);
+        }
+    }
+}
+
+/* Chinese and Japanese captions name the speaker with a full-width colon. */
+static void
+test_speaker_colon (void)
+{
+  static const struct
+  {
+    const char *speaker;
+    const char *text;
+    const char *shown;
+  } cases[] = {
+    { "阿杰", "快！", "阿杰：快！" }, { "MARA", "树叶在喝太阳！", "MARA：树叶在喝太阳！" },
+    { "MAYA", "Run!", "MAYA: Run!" }, { "阿杰", "Run!", "阿杰: Run!" },
+    { "阿杰", "……", "阿杰：……" },     { NULL, "快！", "快！" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      ReelCutCue cue = { .speaker = (char *) cases[i].speaker, .text = (char *) cases[i].text };
+      g_autofree char *shown = reel_cut_cue_dup_display_text (&cue);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
+/* A cue a little over two lines is not two lines and a word left over for an
+ * instant: two screens of even length, cut after a clause, each on screen
+ * long enough to read. */
+static void
+test_no_short_remainder (void)
+{
+  ReelCutCue cue = {
+    .start = 10.0,
+    .duration = 4.0,
+    .speaker = (char *) "MAYA",
+    .text = (char *) "I waited at the pier all afternoon, and every ferry that came in was "
+                     "the wrong one, again.",
+  };
+  ReelCutCue chinese = {
+    .start = 20.0,
+    .duration = 3.0,
+    .speaker = (char *) "小男孩",
+    .text = (char *) "我在码头等了一下午，每一班渡轮都不是你坐的那一班，你到底在哪里呀？",
+  };
+  ReelCutCue *cues[] = { &cue, &chinese };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cues); c++)
+    {
+      g_autoptr (GPtrArray) events = reel_captions_layout_cue (cues[c]);
+      double end = cues[c]->start;
+
+      g_assert_cmpuint (events->len, ==, 2);
+      for (guint i = 0; i < events->len; i++)
+        {
+          const ReelCaptionEvent *event = g_ptr_array_index (events, i);
+          g_auto (GStrv) lines = g_strsplit (event->text, "\n", -1);
+
+          g_test_message ("%.2f +%.2f: %s", event->start, event->duration, event->text);
+          g_assert_cmpfloat_with_epsilon (event->start, end, 1e-9);
+          end = event->start + event->duration;
+          g_assert_cmpfloat (event->duration, >=, REEL_CAPTIONS_MIN_EVENT_SECONDS - 1e-9);
+          g_assert_cmpuint (g_strv_length (lines), <=, REEL_CAPTIONS_MAX_LINES);
+          /* Neither screen is a remainder of a word or two. */
+          g_assert_cmpuint (reel_captions_get_columns (event->text), >=,
+                            reel_captions_get_columns (cues[c]->text) / 4);
+        }
+      g_assert_cmpfloat_with_epsilon (end, cues[c]->start + cues[c]->duration, 1e-9);
+      /* The first screen ends a clause. */
+      g_assert_true (g_str_has_suffix (((ReelCaptionEvent *) g_ptr_array_index (events, 0))->text,
+                                       c == 0 ? "," : "，"));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -340,6 +463,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/interchange/captions/webvtt", test_webvtt);
   g_test_add_func ("/interchange/captions/long-times", test_long_times);
   g_test_add_func ("/interchange/captions/write-atomic", test_write_atomic);
+  g_test_add_func ("/interchange/captions/line-lengths", test_line_lengths);
+  g_test_add_func ("/interchange/captions/wrap-between-words", test_wrap_between_words);
+  g_test_add_func ("/interchange/captions/speaker-colon", test_speaker_colon);
+  g_test_add_func ("/interchange/captions/no-short-remainder", test_no_short_remainder);
 
   return g_test_run ();
 }

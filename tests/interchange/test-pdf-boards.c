@@ -165,7 +165,7 @@ test_content (Fixture *fixture, gconstpointer user_data)
   g_assert_nonnull (strstr (text, "1.5 s"));
   g_assert_nonnull (strstr (text, "1.8 s")); /* 1.75 s */
   g_assert_nonnull (strstr (text, "老师走进教室"));
-  g_assert_nonnull (strstr (text, "老师: 同学们好！"));
+  g_assert_nonnull (strstr (text, "老师：同学们好！"));
   g_assert_nonnull (strstr (text, "MARA: (laughing)"));
 }
 
@@ -220,6 +220,154 @@ test_empty_cut (void)
   reel_test_rm_rf (dir);
 }
 
+/* How many times @needle appears in @haystack, white space ignored in both
+ * (pdftotext breaks lines where the board wraps them). */
+static guint
+count_occurrences (const char *haystack, const char *needle)
+{
+  g_autoptr (GString) squeezed_haystack = g_string_new (NULL);
+  g_autoptr (GString) squeezed_needle = g_string_new (NULL);
+  guint       n = 0;
+  const char *p;
+
+  for (p = haystack; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      g_string_append_unichar (squeezed_haystack, g_utf8_get_char (p));
+  for (p = needle; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      g_string_append_unichar (squeezed_needle, g_utf8_get_char (p));
+  for (p = strstr (squeezed_haystack->str, squeezed_needle->str); p != NULL;
+       p = strstr (p + squeezed_needle->len, squeezed_needle->str))
+    n++;
+  return n;
+}
+
+static ReelCutItem *
+add_shot (ReelCut *cut, const char *number, const char *text, const char *media_path)
+{
+  ReelCutItem *item = reel_cut_item_new ();
+
+  item->shot_id = cut->items->len + 1;
+  item->shot_number = g_strdup (number);
+  item->scene_heading = g_strdup ("EXT. 码头 - 黄昏");
+  item->text = g_strdup (text);
+  item->media_path = g_strdup (media_path);
+  item->media_is_image = media_path != NULL;
+  item->duration = item->out_point = 2.0;
+  g_ptr_array_add (cut->items, item);
+  return item;
+}
+
+static ReelCut *
+new_cut (void)
+{
+  ReelCut *cut = reel_cut_new ();
+
+  cut->title = g_strdup ("渡轮 The Ferry");
+  cut->width = 1920;
+  cut->height = 1080;
+  cut->fps = 24;
+  cut->language = g_strdup ("zh-CN");
+  return cut;
+}
+
+/* The board prints each shot's text once: not inside the frame of a shot
+ * without a take (an empty panel, no card with the text drawn in), and not
+ * a second time for a shot that is nothing but a speech. */
+static void
+test_text_once (void)
+{
+  g_autoptr (ReelCut) cut = new_cut ();
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "boards.pdf", NULL);
+  const char      *text_argv[] = { "pdftotext", path, "-", NULL };
+  const char      *images_argv[] = { "pdfimages", "-list", path, NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *images = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelCutItem *item;
+  int          status = -1;
+
+  item = add_shot (cut, "1A", "渡轮靠岸，乘客们涌下舷梯。", NULL);
+  g_ptr_array_add (item->captions, reel_caption_new ("小男孩", "妈妈，你一定要回来！", FALSE));
+  item = add_shot (cut, "1B", "我一定回来。", NULL);
+  g_ptr_array_add (item->captions, reel_caption_new ("妈妈", "我一定回来。", FALSE));
+  add_shot (cut, "2A", "The boy runs along the sand, waving.", NULL);
+  reel_cut_layout (cut);
+
+  g_assert_true (reel_pdf_boards_write (cut, path, 3, 2, NULL, &error));
+  g_assert_no_error (error);
+
+  text = sample_run_tool (text_argv, &status);
+  if (text == NULL)
+    {
+      g_test_skip ("pdftotext (poppler-utils) is not installed");
+      return;
+    }
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpuint (count_occurrences (text, "渡轮靠岸，乘客们涌下舷梯。"), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "小男孩：妈妈，你一定要回来！"), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "我一定回来。"), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "妈妈：我一定回来。"), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "The boy runs along the sand, waving."), ==, 1);
+  /* Room left to write on under each shot. */
+  g_assert_cmpuint (count_occurrences (text, "Notes"), ==, 3);
+
+  /* No take, no picture: the panels are drawn, and hold no text. */
+  images = sample_run_tool (images_argv, &status);
+  g_assert_nonnull (images);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (images, " image "));
+  reel_test_rm_rf (dir);
+}
+
+/* A page stays under about 200 KB, even of full-HD frames that no encoder
+ * can shrink (noise), in any grid. */
+static void
+test_size_per_page (void)
+{
+  g_autoptr (ReelCut) cut = new_cut ();
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autofree char *noise = g_build_filename (dir, "noise.png", NULL);
+  g_autofree char *line = g_strdup_printf (
+      "videotestsrc pattern=snow num-buffers=1 ! video/x-raw,width=1920,height=1080"
+      " ! videoconvert ! pngenc ! filesink location=\"%s\"",
+      noise);
+  const struct
+  {
+    guint columns, rows;
+  } grids[] = { { 3, 2 }, { 2, 2 }, { 1, 1 }, { 4, 3 } };
+
+  reel_test_run_pipeline (line);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *number = g_strdup_printf ("%uA", i + 1);
+      ReelCutItem *item = add_shot (cut, number, "雨夜，霓虹灯在积水中闪烁。Rain on neon.", noise);
+
+      g_ptr_array_add (item->captions, reel_caption_new ("阿杰", "快！他们就在后面！", FALSE));
+    }
+  reel_cut_layout (cut);
+
+  for (guint i = 0; i < G_N_ELEMENTS (grids); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("boards-%ux%u.pdf", grids[i].columns, grids[i].rows);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (GError) error = NULL;
+      GStatBuf info;
+      guint    pages;
+
+      g_assert_true (
+          reel_pdf_boards_write (cut, path, grids[i].columns, grids[i].rows, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (path, &info), ==, 0);
+      pages = reel_pdf_boards_count_pages (cut->items->len, grids[i].columns, grids[i].rows);
+      g_test_message ("%s: %u pages, %" G_GINT64_FORMAT " bytes", name, pages,
+                      (gint64) info.st_size);
+      g_assert_cmpint (info.st_size / pages, <=, 200 * 1024);
+    }
+  reel_test_rm_rf (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -232,6 +380,8 @@ main (int argc, char *argv[])
   g_test_add ("/interchange/pdf-boards/failures", Fixture, NULL, fixture_set_up, test_failures,
               fixture_tear_down);
   g_test_add_func ("/interchange/pdf-boards/empty", test_empty_cut);
+  g_test_add_func ("/interchange/pdf-boards/text-once", test_text_once);
+  g_test_add_func ("/interchange/pdf-boards/size-per-page", test_size_per_page);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reel-breakdown.h"
+#include "reel-project.h"
 #include "reel-test-utils.h"
 
 static ReelPlan *
@@ -527,6 +528,144 @@ test_errors (void)
   }
 }
 
+/* Whether a shot's text holds @needle anywhere in the plan. */
+static gboolean
+plan_text_contains (const ReelPlan *plan, const char *needle)
+{
+  for (guint i = 0; i < plan->scenes->len; i++)
+    for (guint j = 0; j < scene_at (plan, i)->shots->len; j++)
+      if (strstr (shot_at (plan, i, j)->text, needle) != NULL)
+        return TRUE;
+  return FALSE;
+}
+
+/* The three-scene script of the report: a name on its own line over a Chinese speech. Unknown,
+ * it stays action, but apart from the speech and with one warning; known, it speaks. */
+static const char chinese_script[] = "EXT. 码头 - 黄昏\n"
+                                     "\n"
+                                     "渡轮靠岸，乘客们涌下舷梯。\n"
+                                     "\n"
+                                     "小男孩\n"
+                                     "妈妈，你一定要回来！\n"
+                                     "\n"
+                                     "INT. 渡轮 - 夜\n"
+                                     "\n"
+                                     "妈妈望着窗外。\n"
+                                     "\n"
+                                     "小男孩\n"
+                                     "妈妈！\n";
+
+static void
+test_chinese_dialogue (void)
+{
+  g_autoptr (ReelPlan) unknown = breakdown_ok (chinese_script);
+  const char *const characters[] = { "小男孩", NULL };
+  g_autoptr (ReelPlan) known
+      = reel_breakdown_script_with_characters (chinese_script, characters, NULL);
+  g_autoptr (ReelPlan) colon = breakdown_ok ("EXT. 码头 - 黄昏\n"
+                                             "\n"
+                                             "渡轮靠岸，乘客们涌下舷梯。\n"
+                                             "小男孩：妈妈，你一定要回来！\n"
+                                             "妈妈: 我一定回来。\n");
+  const ReelPlanWarning *warning;
+  ReelPlanShot          *shot;
+
+  g_assert_false (plan_text_contains (unknown, "小男孩妈妈"));
+  g_assert_cmpstr (shot_at (unknown, 0, 1)->text, ==, "小男孩 妈妈，你一定要回来！");
+  g_assert_cmpuint (unknown->warnings->len, ==, 1);
+  warning = g_ptr_array_index (unknown->warnings, 0);
+  g_assert_cmpuint (warning->line, ==, 5);
+  g_assert_cmpstr (warning->name, ==, "小男孩");
+  g_assert_nonnull (strstr (warning->message, "小男孩："));
+
+  g_assert_nonnull (known);
+  g_assert_cmpuint (known->warnings->len, ==, 0);
+  g_assert_cmpuint (reel_plan_count_shots (known), ==, 2);
+  shot = shot_at (known, 0, 0);
+  g_assert_cmpuint (shot->captions->len, ==, 1);
+  g_assert_cmpstr (caption_at (shot, 0)->speaker, ==, "小男孩");
+  g_assert_cmpstr (caption_at (shot, 0)->text, ==, "妈妈，你一定要回来！");
+  g_assert_cmpstr (caption_at (shot_at (known, 1, 0), 0)->text, ==, "妈妈！");
+  g_assert_cmpstr (g_ptr_array_index (known->characters, 0), ==, "小男孩");
+
+  g_assert_cmpuint (reel_plan_count_shots (colon), ==, 1);
+  shot = shot_at (colon, 0, 0);
+  g_assert_cmpuint (shot->captions->len, ==, 2);
+  g_assert_cmpstr (caption_at (shot, 1)->speaker, ==, "妈妈");
+  g_assert_cmpstr (caption_at (shot, 1)->text, ==, "我一定回来。");
+  g_assert_cmpuint (colon->characters->len, ==, 2);
+}
+
+/* Plain text, scene lines and all, with speeches after a name and a colon. */
+static void
+test_plain_colon_dialogue (void)
+{
+  g_autoptr (ReelPlan) plan = breakdown_ok ("场景一：码头\n"
+                                            "渡轮靠岸，乘客们涌下舷梯。\n"
+                                            "小男孩：妈妈，你一定要回来！\n"
+                                            "妈妈：（轻声）我一定回来。\n"
+                                            "妈妈转身走上渡轮。\n"
+                                            "\n"
+                                            "场景二：家\n"
+                                            "TOM: Mum?\n"
+                                            "The house is empty.\n");
+  ReelPlanShot *shot;
+
+  g_assert_false (plan->fountain);
+  g_assert_cmpuint (plan->scenes->len, ==, 2);
+  g_assert_cmpstr (scene_at (plan, 0)->heading, ==, "场景一：码头");
+  g_assert_cmpuint (scene_at (plan, 0)->shots->len, ==, 2);
+  shot = shot_at (plan, 0, 0);
+  g_assert_cmpstr (shot->text, ==, "渡轮靠岸，乘客们涌下舷梯。");
+  g_assert_cmpuint (shot->captions->len, ==, 3);
+  g_assert_cmpstr (caption_at (shot, 0)->speaker, ==, "小男孩");
+  g_assert_true (caption_at (shot, 1)->parenthetical);
+  g_assert_cmpstr (caption_at (shot, 1)->text, ==, "轻声");
+  g_assert_cmpstr (caption_at (shot, 2)->text, ==, "我一定回来。");
+  g_assert_cmpstr (shot_at (plan, 0, 1)->text, ==, "妈妈转身走上渡轮。");
+  /* A speech before any action makes its own shot. */
+  shot = shot_at (plan, 1, 0);
+  g_assert_cmpstr (shot->text, ==, "Mum?");
+  g_assert_cmpstr (caption_at (shot, 0)->speaker, ==, "TOM");
+  g_assert_cmpstr (shot_at (plan, 1, 1)->text, ==, "The house is empty.");
+}
+
+/* The project's characters are known names: a re-breakdown reads them as cues. */
+static void
+test_project_characters_are_cues (void)
+{
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "boy.storyreel", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = reel_project_create (file, "Boy", &error);
+  GPtrArray *warnings;
+
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_script (project, chinese_script, &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  warnings = reel_project_get_breakdown_warnings (project);
+  g_assert_cmpuint (warnings->len, ==, 1);
+
+  g_assert_cmpint (reel_project_add_character (project, "小男孩", NULL, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (reel_project_get_breakdown_warnings (project)->len, ==, 0);
+  {
+    GListModel *shots = reel_project_get_shots (project);
+    g_autoptr (ReelShot) first = g_list_model_get_item (shots, 0);
+    g_autofree char *captions = reel_shot_dup_captions_text (first);
+
+    g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 2);
+    g_assert_nonnull (strstr (captions, "妈妈，你一定要回来！"));
+  }
+
+  g_clear_object (&project);
+  reel_test_rm_rf (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -545,6 +684,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/breakdown/plain-blocks", test_plain_blocks);
   g_test_add_func ("/breakdown/plain-very-long-paragraph", test_plain_very_long_paragraph);
   g_test_add_func ("/breakdown/errors", test_errors);
+  g_test_add_func ("/breakdown/chinese-dialogue", test_chinese_dialogue);
+  g_test_add_func ("/breakdown/plain-colon-dialogue", test_plain_colon_dialogue);
+  g_test_add_func ("/breakdown/project-characters-are-cues", test_project_characters_are_cues);
 
   return g_test_run ();
 }

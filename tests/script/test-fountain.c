@@ -401,6 +401,95 @@ test_invalid_utf8_is_repaired (void)
   g_assert_true (g_utf8_validate (element_at (doc, 0)->text, -1, NULL));
 }
 
+/* Chinese scripts write a speech after the speaker's name and a colon, full width or not. */
+static void
+test_inline_cues (void)
+{
+  g_autoptr (ReelFountainDocument) doc = reel_fountain_parse ("EXT. 码头 - 黄昏\n"
+                                                              "\n"
+                                                              "渡轮靠岸。\n"
+                                                              "小男孩：妈妈，你一定要回来！\n"
+                                                              "妈妈:（轻声）我一定回来。\n"
+                                                              "妈妈转身走上渡轮。\n"
+                                                              "\n"
+                                                              "时间：傍晚\n"
+                                                              "推镜：海鸥掠过水面。\n"
+                                                              "\n"
+                                                              "TOM: Mum!\n"
+                                                              "Note: keep this short.\n"
+                                                              "\n"
+                                                              "小雨回头看去：两道车灯刺破雨幕。\n"
+                                                              "他说：“快走！”\n");
+  g_autofree char *types = types_of (doc);
+
+  g_assert_cmpstr (types, ==,
+                   "scene-heading action character dialogue character parenthetical dialogue "
+                   "action action character dialogue action action");
+  g_assert_cmpstr (element_at (doc, 2)->text, ==, "小男孩");
+  g_assert_true (element_at (doc, 2)->by_name);
+  g_assert_cmpuint (element_at (doc, 2)->line, ==, 4);
+  g_assert_cmpstr (element_at (doc, 3)->text, ==, "妈妈，你一定要回来！");
+  g_assert_cmpstr (element_at (doc, 4)->text, ==, "妈妈");
+  g_assert_cmpstr (element_at (doc, 5)->text, ==, "（轻声）");
+  g_assert_cmpstr (element_at (doc, 6)->text, ==, "我一定回来。");
+  /* The speech ends with its line: the next one is action again. */
+  g_assert_cmpstr (element_at (doc, 7)->text, ==, "妈妈转身走上渡轮。");
+  /* Labels and camera directions before a colon never speak. */
+  g_assert_cmpstr (element_at (doc, 8)->text, ==, "时间：傍晚\n推镜：海鸥掠过水面。");
+  g_assert_cmpstr (element_at (doc, 9)->text, ==, "TOM");
+  g_assert_cmpstr (element_at (doc, 11)->text, ==, "Note: keep this short.");
+  /* Action that says what someone sees, and prose that quotes what is said. */
+  g_assert_cmpstr (element_at (doc, 12)->text, ==,
+                   "小雨回头看去：两道车灯刺破雨幕。\n他说：“快走！”");
+  g_assert_cmpuint (doc->likely_cues->len, ==, 0);
+}
+
+/* A name once used as a cue, or one the caller knows, is a cue on a line of its own too. */
+static void
+test_known_name_cues (void)
+{
+  g_autoptr (ReelFountainDocument) used
+      = reel_fountain_parse ("小男孩：妈妈！\n\n渡轮开走了。\n\n小男孩\n妈妈，你一定要回来！\n");
+  g_autoptr (ReelFountainDocument) unknown
+      = reel_fountain_parse ("渡轮开走了。\n\n小男孩\n妈妈，你一定要回来！\n\n小男孩\n妈妈！\n");
+  const char *const characters[] = { "MAYA", NULL };
+  g_autoptr (ReelFountainDocument) given = reel_fountain_parse_with_characters (
+      "INT. HALL - NIGHT\n\nThe lights go out.\nMaya (V.O.)\nWhere are you?\nI can't see.\n",
+      characters);
+  g_autofree char           *used_types = types_of (used);
+  g_autofree char           *unknown_types = types_of (unknown);
+  g_autofree char           *given_types = types_of (given);
+  const ReelFountainElement *likely;
+
+  g_assert_cmpstr (used_types, ==, "character dialogue action character dialogue");
+  g_assert_cmpstr (element_at (used, 4)->text, ==, "妈妈，你一定要回来！");
+
+  /* Unknown, the name stays action, with its line; remembered once, where it first appears. */
+  g_assert_cmpstr (unknown_types, ==, "action action action");
+  g_assert_cmpstr (element_at (unknown, 1)->text, ==, "小男孩\n妈妈，你一定要回来！");
+  g_assert_cmpuint (unknown->likely_cues->len, ==, 1);
+  likely = g_ptr_array_index (unknown->likely_cues, 0);
+  g_assert_cmpstr (likely->text, ==, "小男孩");
+  g_assert_cmpuint (likely->line, ==, 3);
+  g_assert_false (reel_fountain_document_has_markup (unknown));
+
+  /* Known whatever its case, with an extension, even right under action. */
+  g_assert_cmpstr (given_types, ==, "scene-heading action character dialogue");
+  g_assert_cmpstr (element_at (given, 2)->text, ==, "Maya");
+  g_assert_cmpstr (element_at (given, 2)->extension, ==, "(V.O.)");
+  g_assert_cmpstr (element_at (given, 3)->text, ==, "Where are you?\nI can't see.");
+}
+
+/* Speeches by name alone are no Fountain markup: a plain-text script keeps its plain reading. */
+static void
+test_inline_cues_are_not_markup (void)
+{
+  g_autoptr (ReelFountainDocument) doc = reel_fountain_parse (
+      "场景一：码头\n渡轮靠岸。\n小男孩：妈妈！\n妈妈：（轻声）我会回来。\n");
+
+  g_assert_false (reel_fountain_document_has_markup (doc));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -418,6 +507,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/fountain/sections-synopses-page-breaks", test_sections_synopses_page_breaks);
   g_test_add_func ("/fountain/notes-and-boneyard", test_notes_and_boneyard);
   g_test_add_func ("/fountain/emphasis", test_emphasis);
+  g_test_add_func ("/fountain/inline-cues", test_inline_cues);
+  g_test_add_func ("/fountain/known-name-cues", test_known_name_cues);
+  g_test_add_func ("/fountain/inline-cues-are-not-markup", test_inline_cues_are_not_markup);
   g_test_add_func ("/fountain/plain-text-has-no-markup", test_plain_text_has_no_markup);
   g_test_add_func ("/fountain/invalid-utf8-is-repaired", test_invalid_utf8_is_repaired);
 

@@ -174,6 +174,43 @@ test_normalize_space (void)
     }
 }
 
+/* Lines of a paragraph never run two words together: a name over a sentence keeps a space,
+ * while a line the editor wrapped, or one ending in punctuation, joins the next directly. */
+static void
+test_join_lines (void)
+{
+  static const struct
+  {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "小男孩\n妈妈，你一定要回来！", "小男孩 妈妈，你一定要回来！" },
+    { "渡轮靠岸了。\n乘客们涌下舷梯。", "渡轮靠岸了。乘客们涌下舷梯。" },
+    { "他慢慢地走进房间，看见桌上放着一封\n信，信上写着他的名字。",
+      "他慢慢地走进房间，看见桌上放着一封信，信上写着他的名字。" },
+    { "Rain.\nWind.", "Rain.\nWind." },
+    { "中文\nEnglish", "中文\nEnglish" },
+    { "一\n\n二", "一 二" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = reel_segmenter_join_lines (cases[i].in);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+
+  /* And a shot made of such a paragraph shows the name apart from what follows. */
+  {
+    g_autoptr (GPtrArray) groups
+        = reel_segmenter_group_sentences ("小男孩\n妈妈，你一定要回来！", 25, 40);
+
+    g_assert_cmpuint (groups->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (groups, 0), ==, "小男孩 妈妈，你一定要回来！");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -188,6 +225,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/segmenter/count-words", test_count_words);
   g_test_add_func ("/segmenter/reading-seconds", test_reading_seconds);
   g_test_add_func ("/segmenter/normalize-space", test_normalize_space);
+  g_test_add_func ("/segmenter/join-lines", test_join_lines);
 
   return g_test_run ();
 }

@@ -23,6 +23,7 @@
 
 #include <gst/video/video.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "reel-caption-burner.h"
@@ -31,7 +32,20 @@
  * on a large screen. */
 #define CAPTION_HEIGHT_SHARE 0.046
 #define LABEL_HEIGHT_SHARE 0.032
-#define MARGIN_SHARE 0.035
+/* Text stays inside title safe, a tenth of the frame in from each edge, as
+ * broadcasters place subtitles: clear of the picture's edges on any screen,
+ * and of the frame an animatic card draws at action safe (5 %). */
+#define TITLE_SAFE_SHARE 0.10
+/* The edge that sets white text off a light picture, as shares of the font
+ * size: an outline thin enough that the gaps between letters, and inside
+ * Chinese characters, stay open, and a soft shadow below it that darkens
+ * what lies behind the text without filling those gaps. */
+#define OUTLINE_SHARE (1.0 / 30)
+#define SHADOW_OFFSET_SHARE (1.0 / 16)
+#define SHADOW_BLUR_SHARE (1.0 / 16)
+#define LETTER_SPACING_SHARE 0.04
+#define OUTLINE_ALPHA 0.9
+#define SHADOW_ALPHA 0.6
 #define FONT_FAMILIES "Noto Sans, Noto Sans CJK SC, Sans Semi-Bold"
 
 typedef struct
@@ -215,35 +229,129 @@ create_layout (
       pango_layout_set_width (PANGO_LAYOUT (layout), MAX (1, wrap_width) * PANGO_SCALE);
       pango_layout_set_wrap (PANGO_LAYOUT (layout), PANGO_WRAP_WORD_CHAR);
     }
+  {
+    /* A little air between letters, so their edges never meet. */
+    PangoAttrList *attributes = pango_attr_list_new ();
+
+    pango_attr_list_insert (attributes, pango_attr_letter_spacing_new ((int) lround (
+                                            font_px * LETTER_SPACING_SHARE * PANGO_SCALE)));
+    pango_layout_set_attributes (PANGO_LAYOUT (layout), attributes);
+    pango_attr_list_unref (attributes);
+  }
   pango_layout_set_text (PANGO_LAYOUT (layout), text, -1);
   return layout;
 }
 
-/* White text with a dark outline and a soft shadow, readable on any
+/* Blurs an A8 surface with three passes of a box @radius pixels wide each
+ * way, close to a Gaussian. */
+static void
+blur_alpha (cairo_surface_t *surface, int radius)
+{
+  int     width = cairo_image_surface_get_width (surface);
+  int     height = cairo_image_surface_get_height (surface);
+  int     stride = cairo_image_surface_get_stride (surface);
+  guint8 *data;
+  guint8 *line;
+  int     window = 2 * radius + 1;
+
+  if (radius < 1 || width == 0 || height == 0)
+    return;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  line = g_malloc (MAX (width, height));
+  for (int pass = 0; pass < 3; pass++)
+    {
+      for (int y = 0; y < height; y++)
+        {
+          guint8 *row = data + (gsize) y * stride;
+          int     sum = 0;
+
+          memcpy (line, row, width);
+          for (int x = -radius; x <= radius; x++)
+            sum += x >= 0 && x < width ? line[x] : 0;
+          for (int x = 0; x < width; x++)
+            {
+              row[x] = (guint8) ((sum + window / 2) / window);
+              sum += (x + radius + 1 < width ? line[x + radius + 1] : 0)
+                     - (x - radius >= 0 ? line[x - radius] : 0);
+            }
+        }
+      for (int x = 0; x < width; x++)
+        {
+          int sum = 0;
+
+          for (int y = 0; y < height; y++)
+            line[y] = data[(gsize) y * stride + x];
+          for (int y = -radius; y <= radius; y++)
+            sum += y >= 0 && y < height ? line[y] : 0;
+          for (int y = 0; y < height; y++)
+            {
+              data[(gsize) y * stride + x] = (guint8) ((sum + window / 2) / window);
+              sum += (y + radius + 1 < height ? line[y + radius + 1] : 0)
+                     - (y - radius >= 0 ? line[y - radius] : 0);
+            }
+        }
+    }
+  g_free (line);
+  cairo_surface_mark_dirty (surface);
+}
+
+typedef struct
+{
+  int    pad;     /* clear pixels around the text, for its edge */
+  double outline; /* how far the outline reaches out of a letter */
+  double shadow_offset;
+  int    shadow_blur;
+} TextEdge;
+
+static TextEdge
+text_edge_for_size (int font_px)
+{
+  TextEdge edge;
+
+  edge.outline = font_px * OUTLINE_SHARE;
+  edge.shadow_offset = font_px * SHADOW_OFFSET_SHARE;
+  edge.shadow_blur = MAX (1, (int) lround (font_px * SHADOW_BLUR_SHARE));
+  edge.pad = (int) ceil (edge.outline + edge.shadow_offset) + 3 * edge.shadow_blur + 1;
+  return edge;
+}
+
+/* White text with a thin dark outline over a soft shadow, readable on any
  * picture. */
 static void
 paint_text (Overlay              *overlay,
             PangoLayout          *layout,
             const PangoRectangle *logical,
-            int                   pad,
-            double                outline,
-            double                shadow)
+            const TextEdge       *edge)
 {
-  cairo_t *cr = cairo_create (overlay->surface);
+  cairo_surface_t *shadow
+      = cairo_image_surface_create (CAIRO_FORMAT_A8, overlay->width, overlay->height);
+  cairo_t *cr = cairo_create (shadow);
+  double   x = edge->pad - logical->x;
+  double   y = edge->pad - logical->y;
 
+  /* The shadow: the letters, offset down and blurred. */
+  cairo_move_to (cr, x, y + edge->shadow_offset);
   pango_cairo_update_layout (cr, layout);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_width (cr, 2 * outline);
-
-  cairo_move_to (cr, pad - logical->x + shadow, pad - logical->y + shadow);
   pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.45);
-  cairo_stroke_preserve (cr);
   cairo_fill (cr);
+  cairo_destroy (cr);
+  blur_alpha (shadow, edge->shadow_blur);
 
-  cairo_move_to (cr, pad - logical->x, pad - logical->y);
+  cr = cairo_create (overlay->surface);
+  cairo_set_source_rgba (cr, 0, 0, 0, SHADOW_ALPHA);
+  cairo_mask_surface (cr, shadow, 0, 0);
+  cairo_surface_destroy (shadow);
+
+  /* The outline is stroked on the letters' edge and half covered by their
+   * fill: what shows is @outline wide. */
+  cairo_move_to (cr, x, y);
+  pango_cairo_update_layout (cr, layout);
   pango_cairo_layout_path (cr, layout);
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_width (cr, 2 * edge->outline);
+  cairo_set_source_rgba (cr, 0, 0, 0, OUTLINE_ALPHA);
   cairo_stroke_preserve (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_fill (cr);
@@ -251,17 +359,20 @@ paint_text (Overlay              *overlay,
   cairo_surface_flush (overlay->surface);
 }
 
-/* A caption is centred at the bottom; the label sits in its corner. */
+/* A caption is centred with its text's bottom on title safe; the label sits
+ * in its corner of title safe. */
 static void
-place_overlay (ReelCaptionBurner *self, Overlay *overlay, gboolean is_label, int margin)
+place_overlay (ReelCaptionBurner *self, Overlay *overlay, gboolean is_label, int pad)
 {
   int frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
   int frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
+  int margin_x = (int) lround (frame_width * TITLE_SAFE_SHARE);
+  int margin_y = (int) lround (frame_height * TITLE_SAFE_SHARE);
 
   if (!is_label)
     {
       overlay->x = (frame_width - overlay->width) / 2;
-      overlay->y = frame_height - margin - overlay->height;
+      overlay->y = frame_height - margin_y - overlay->height + pad;
     }
   else
     {
@@ -270,42 +381,40 @@ place_overlay (ReelCaptionBurner *self, Overlay *overlay, gboolean is_label, int
       gboolean top = self->label_corner == REEL_CAPTION_CORNER_TOP_LEFT
                      || self->label_corner == REEL_CAPTION_CORNER_TOP_RIGHT;
 
-      overlay->x = left ? margin : frame_width - margin - overlay->width;
-      overlay->y = top ? margin : frame_height - margin - overlay->height;
+      overlay->x = left ? margin_x - pad : frame_width - margin_x - overlay->width + pad;
+      overlay->y = top ? margin_y - pad : frame_height - margin_y - overlay->height + pad;
     }
   /* Even positions keep subsampled chroma aligned with the luma. */
-  overlay->x = MAX (0, overlay->x) & ~1;
-  overlay->y = MAX (0, overlay->y) & ~1;
+  overlay->x = CLAMP (overlay->x, 0, MAX (0, frame_width - overlay->width)) & ~1;
+  overlay->y = CLAMP (overlay->y, 0, MAX (0, frame_height - overlay->height)) & ~1;
 }
 
 /* The text drawn once, sized by the frame height, and placed. */
 static Overlay *
 overlay_draw (ReelCaptionBurner *self, const char *text, gboolean is_label)
 {
-  int    frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
-  int    frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
-  double share = is_label ? LABEL_HEIGHT_SHARE : CAPTION_HEIGHT_SHARE;
-  int    font_px = MAX (is_label ? 8 : 10, (int) lround (frame_height * share));
-  int    margin = MAX (2, (int) lround (frame_height * MARGIN_SHARE));
-  double outline = MAX (1.0, font_px / 18.0);
-  double shadow = MAX (1.0, font_px / 20.0);
-  int    pad = (int) ceil (outline + shadow) + 1;
+  int      frame_width = GST_VIDEO_INFO_WIDTH (&self->info);
+  int      frame_height = GST_VIDEO_INFO_HEIGHT (&self->info);
+  double   share = is_label ? LABEL_HEIGHT_SHARE : CAPTION_HEIGHT_SHARE;
+  int      font_px = MAX (is_label ? 8 : 10, (int) lround (frame_height * share));
+  int      safe_width = (int) lround (frame_width * (1 - 2 * TITLE_SAFE_SHARE));
+  TextEdge edge = text_edge_for_size (font_px);
   g_autoptr (GObject) layout = NULL; /* PangoLayout */
   PangoRectangle logical;
   Overlay       *overlay;
 
-  layout = create_layout (self, text, is_label, font_px, frame_width - 2 * margin - 2 * pad);
+  layout = create_layout (self, text, is_label, font_px, safe_width);
   pango_layout_get_pixel_extents (PANGO_LAYOUT (layout), NULL, &logical);
   if (logical.width <= 0 || logical.height <= 0)
     return NULL;
 
   overlay = g_new0 (Overlay, 1);
-  overlay->width = MIN (logical.width + 2 * pad, frame_width);
-  overlay->height = MIN (logical.height + 2 * pad, frame_height);
+  overlay->width = MIN (logical.width + 2 * edge.pad, frame_width);
+  overlay->height = MIN (logical.height + 2 * edge.pad, frame_height);
   overlay->surface
       = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, overlay->width, overlay->height);
-  paint_text (overlay, PANGO_LAYOUT (layout), &logical, pad, outline, shadow);
-  place_overlay (self, overlay, is_label, margin);
+  paint_text (overlay, PANGO_LAYOUT (layout), &logical, &edge);
+  place_overlay (self, overlay, is_label, edge.pad);
   return overlay;
 }
 

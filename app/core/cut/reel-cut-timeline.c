@@ -107,6 +107,27 @@ disable_video_mixing_without_crossfades (GESTimeline *timeline, const ReelCut *c
       ges_track_set_mixing (GES_TRACK (l->data), FALSE);
 }
 
+/* GES makes each overlap a "crossfade", whose two pictures fade out and in
+ * with their alphas summing to one and blend with "source" and "add" so the
+ * result stays opaque. In GES 1.22 the transition's mixer takes each
+ * picture's blending operator from the clip's frame positioner instead,
+ * which is "over": the half-transparent result then lets the black under the
+ * track show through, and the middle of the fade dips to three quarters of
+ * the brightness. The "fade-in" transition keeps the outgoing picture opaque
+ * under the incoming one, which "over" blends linearly: each frame is
+ * (1 - t) × outgoing + t × incoming, whatever operator the mixer ends up
+ * with. */
+static void
+make_crossfades_linear (GESLayer *layer)
+{
+  GList *clips = ges_layer_get_clips (layer);
+
+  for (GList *l = clips; l != NULL; l = l->next)
+    if (GES_IS_TRANSITION_CLIP (l->data))
+      g_object_set (l->data, "vtype", GES_VIDEO_STANDARD_TRANSITION_TYPE_FADE_IN, NULL);
+  g_list_free_full (clips, gst_object_unref);
+}
+
 static void
 set_track_restrictions (GESTimeline *timeline, guint width, guint height, guint fps)
 {
@@ -325,17 +346,19 @@ attach_caption_burner (GESTimeline               *timeline,
   GstPad   *pad;
 
   if (options->burn_captions)
-    for (guint i = 0; i < cut->cues->len; i++)
-      {
-        const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
-        g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
-        g_autofree char  *wrapped = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
-        GstClockTime      start = reel_frames_to_time (seconds_to_frames (cue->start, fps), fps);
-        GstClockTime      end
-            = reel_frames_to_time (seconds_to_frames (cue->start + cue->duration, fps), fps);
+    {
+      g_autoptr (GPtrArray) events = reel_captions_layout (cut);
 
-        reel_caption_burner_add_cue (burner, start, MIN (end, film_duration), wrapped);
-      }
+      for (guint i = 0; i < events->len; i++)
+        {
+          const ReelCaptionEvent *event = g_ptr_array_index (events, i);
+          GstClockTime start = reel_frames_to_time (seconds_to_frames (event->start, fps), fps);
+          GstClockTime end
+              = reel_frames_to_time (seconds_to_frames (event->start + event->duration, fps), fps);
+
+          reel_caption_burner_add_cue (burner, start, MIN (end, film_duration), event->text);
+        }
+    }
 
   if (options->ai_label_position != REEL_LABEL_POSITION_NONE && reel_cut_has_ai_generated (cut))
     {
@@ -569,6 +592,7 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
 
   if (!add_shots (shots_layer, assets, cut, fps, options->audio_only, error))
     return NULL;
+  make_crossfades_linear (shots_layer);
 
   last = g_ptr_array_index (cut->items, cut->items->len - 1);
   film_duration = reel_frames_to_time (seconds_to_frames (last->start + last->duration, fps), fps);

@@ -117,14 +117,53 @@ cut_cue_copy (const ReelCutCue *cue)
   return copy;
 }
 
+/* Whether @text is written in Chinese or Japanese; NO when it has letters
+ * but none of those, MAYBE without letters at all. */
+typedef enum
+{
+  WRITTEN_NO,
+  WRITTEN_MAYBE,
+  WRITTEN_YES,
+} Written;
+
+static Written
+is_written_in_cjk (const char *text)
+{
+  Written written = WRITTEN_MAYBE;
+
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar       c = g_utf8_get_char (p);
+      GUnicodeScript script = g_unichar_get_script (c);
+
+      if (script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA
+          || script == G_UNICODE_SCRIPT_KATAKANA)
+        return WRITTEN_YES;
+      if (g_unichar_isalpha (c))
+        written = WRITTEN_NO;
+    }
+  return written;
+}
+
 char *
 reel_cut_cue_dup_display_text (const ReelCutCue *cue)
 {
+  const char *text;
+  Written     speech;
+
   g_return_val_if_fail (cue != NULL, NULL);
 
-  if (cue->speaker != NULL && *cue->speaker != '\0')
-    return g_strdup_printf ("%s: %s", cue->speaker, cue->text != NULL ? cue->text : "");
-  return g_strdup (cue->text != NULL ? cue->text : "");
+  text = cue->text != NULL ? cue->text : "";
+  if (cue->speaker == NULL || *cue->speaker == '\0')
+    return g_strdup (text);
+
+  /* Chinese and Japanese subtitles name the speaker with a full-width colon
+   * and no space: 阿杰：快！ */
+  speech = is_written_in_cjk (text);
+  if (speech == WRITTEN_YES
+      || (speech == WRITTEN_MAYBE && is_written_in_cjk (cue->speaker) == WRITTEN_YES))
+    return g_strdup_printf ("%s：%s", cue->speaker, text);
+  return g_strdup_printf ("%s: %s", cue->speaker, text);
 }
 
 ReelCut *
@@ -171,6 +210,7 @@ reel_cut_copy (const ReelCut *cut)
   copy->language = g_strdup (cut->language);
   copy->duration = cut->duration;
   copy->media_dir = g_strdup (cut->media_dir);
+  copy->cards_show_dialogue = cut->cards_show_dialogue;
   for (guint i = 0; i < cut->items->len; i++)
     g_ptr_array_add (copy->items, cut_item_copy (g_ptr_array_index (cut->items, i)));
   for (guint i = 0; i < cut->cues->len; i++)
@@ -536,6 +576,18 @@ animatic_cache_key (const ReelAnimaticSpec *spec, gint64 n_frames)
       if (fields[i] != NULL)
         g_checksum_update (checksum, (const guchar *) fields[i], -1);
     }
+  for (guint i = 0; spec->captions != NULL && i < spec->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (spec->captions, i);
+
+      g_checksum_update (checksum, (const guchar *) (caption->parenthetical ? "\x1e(" : "\x1e"),
+                         -1);
+      if (caption->speaker != NULL)
+        g_checksum_update (checksum, (const guchar *) caption->speaker, -1);
+      g_checksum_update (checksum, (const guchar *) "\x1f", 1);
+      if (caption->text != NULL)
+        g_checksum_update (checksum, (const guchar *) caption->text, -1);
+    }
   return g_strdup (g_checksum_get_string (checksum));
 }
 
@@ -570,10 +622,59 @@ count_missing_media (const ReelCut *cut)
   return count;
 }
 
-static ReelAnimaticSpec *
-animatic_spec_for_item (const ReelCut *cut, const ReelCutItem *item)
+gboolean
+reel_cut_item_text_is_dialogue (const ReelCutItem *item)
+{
+  g_autofree char *text = reel_segmenter_normalize_space (item->text);
+
+  for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (item->captions, i);
+      g_autofree char   *said = NULL;
+
+      if (caption->parenthetical || caption->text == NULL)
+        continue;
+      said = reel_segmenter_normalize_space (caption->text);
+      if (g_strcmp0 (said, text) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Who speaks in the shot, "小男孩、妈妈" or "MAYA, TOM": what a card whose
+ * shot is nothing but dialogue shows while the captions show the words. */
+static char *
+dup_speakers (const ReelCutItem *item)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  const char *separator = ", ";
+
+  for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+    {
+      const ReelCaption *caption = g_ptr_array_index (item->captions, i);
+      gboolean           seen = FALSE;
+
+      if (caption->speaker == NULL || *caption->speaker == '\0')
+        continue;
+      for (guint n = 0; n < names->len && !seen; n++)
+        seen = g_strcmp0 (g_ptr_array_index (names, n), caption->speaker) == 0;
+      if (!seen)
+        g_ptr_array_add (names, caption->speaker);
+    }
+  if (names->len == 0)
+    return NULL;
+  if (is_written_in_cjk (g_ptr_array_index (names, 0)) == WRITTEN_YES)
+    separator = "、";
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (separator, (char **) names->pdata);
+}
+
+ReelAnimaticSpec *
+reel_cut_dup_animatic_spec (const ReelCut *cut, const ReelCutItem *item)
 {
   ReelAnimaticSpec *spec = reel_animatic_spec_new ();
+
+  g_return_val_if_fail (cut != NULL && item != NULL, spec);
 
   spec->width = cut->width & ~1u;
   spec->height = cut->height & ~1u;
@@ -582,11 +683,21 @@ animatic_spec_for_item (const ReelCut *cut, const ReelCutItem *item)
   spec->camera = item->camera;
   spec->scene_heading = g_strdup (item->scene_heading);
   spec->shot_number = g_strdup (item->shot_number);
-  spec->text = g_strdup (item->text);
-  /* No captions on the card: the film's caption track shows them, and
-   * burned captions would otherwise appear twice. */
   spec->board_image_path = g_strdup (item->board_image_path);
   spec->language = g_strdup (cut->language);
+
+  /* The card shows the dialogue only in a film without captions, which
+   * would otherwise show it twice; and never its words twice itself. */
+  if (cut->cards_show_dialogue)
+    {
+      for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
+        reel_animatic_spec_add_caption (spec, g_ptr_array_index (item->captions, i));
+      if (!reel_cut_item_text_is_dialogue (item))
+        spec->text = g_strdup (item->text);
+    }
+  else
+    spec->text
+        = reel_cut_item_text_is_dialogue (item) ? dup_speakers (item) : g_strdup (item->text);
   return spec;
 }
 
@@ -651,7 +762,7 @@ reel_cut_render_missing (ReelCut            *cut,
       if (item->media_path != NULL)
         continue;
 
-      spec = animatic_spec_for_item (cut, item);
+      spec = reel_cut_dup_animatic_spec (cut, item);
       n_frames = reel_animatic_spec_get_n_frames (spec);
       key = animatic_cache_key (spec, n_frames);
       name = g_strdup_printf ("animatic-%s.mp4", key);

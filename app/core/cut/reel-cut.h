@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "reel-animatic.h"
 #include "reel-cut-enums.h"
 #include "reel-project-cut.h"
 
@@ -93,6 +94,9 @@ typedef struct
   GPtrArray *music;     /* ReelMusicTrack* */
   GPtrArray *markers;   /* ReelMarker* in time order */
   char      *media_dir; /* the project's media directory, absolute */
+  /* Whether animatic cards draw their shot's dialogue: for a film without
+   * captions only, since captions show it already. FALSE by default. */
+  gboolean cards_show_dialogue;
 } ReelCut;
 
 ReelCut *reel_cut_new (void);
@@ -119,7 +123,8 @@ void reel_cut_layout (ReelCut *cut);
  * footage and not an animatic card). */
 gboolean reel_cut_has_ai_generated (const ReelCut *cut);
 
-/* The cue's text as shown: "SPEAKER: text" where it has a speaker. */
+/* The cue's text as shown: "SPEAKER: text" where it has a speaker, or
+ * "SPEAKER：text" when the text is Chinese or Japanese. */
 char *reel_cut_cue_dup_display_text (const ReelCutCue *cue);
 
 /* Whether a take of @backend was made by a generative model. */
@@ -127,6 +132,16 @@ gboolean reel_backend_is_generative (const char *backend);
 
 /* Called in the working thread; @fraction goes from 0 to 1. */
 typedef void (*ReelCutProgressFunc) (double fraction, gpointer user_data);
+
+/* Whether the shot's text is nothing but one of its speeches, as the
+ * breakdown makes it for dialogue that no action precedes. */
+gboolean reel_cut_item_text_is_dialogue (const ReelCutItem *item);
+
+/* The animatic card that stands in for @item while it has no take: its
+ * heading, number, camera move and text, and its dialogue where
+ * cut->cards_show_dialogue. A shot that is nothing but a speech shows its
+ * speakers while captions show the words. */
+ReelAnimaticSpec *reel_cut_dup_animatic_spec (const ReelCut *cut, const ReelCutItem *item);
 
 /* Renders the animatic card of every item without media (see
  * animatic_fallback) into a cache beside the media, MEDIA_DIR/.cache/ (reused

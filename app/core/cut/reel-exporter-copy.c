@@ -311,14 +311,15 @@ push_subtitles (ReelExporter *self, GstElement *appsrc)
   gboolean     mp4 = self->options.format == REEL_EXPORT_FORMAT_MP4;
   GstClockTime position = 0;
 
-  for (guint i = 0; i < self->cut->cues->len; i++)
+  g_autoptr (GPtrArray) events = reel_captions_layout (self->cut);
+
+  for (guint i = 0; i < events->len; i++)
     {
-      const ReelCutCue *cue = g_ptr_array_index (self->cut->cues, i);
-      g_autofree char  *display = reel_cut_cue_dup_display_text (cue);
-      g_autofree char  *text = reel_captions_wrap (display, REEL_CAPTIONS_DEFAULT_COLUMNS);
-      GstClockTime      start = gst_util_uint64_scale (llround (cue->start * 1000), GST_MSECOND, 1);
-      GstClockTime      duration
-          = gst_util_uint64_scale (llround (cue->duration * 1000), GST_MSECOND, 1);
+      const ReelCaptionEvent *event = g_ptr_array_index (events, i);
+      const char             *text = event->text;
+      GstClockTime start = gst_util_uint64_scale (llround (event->start * 1000), GST_MSECOND, 1);
+      GstClockTime duration
+          = gst_util_uint64_scale (llround (event->duration * 1000), GST_MSECOND, 1);
       GstBuffer *buffer;
       gsize      length = strlen (text);
 

@@ -625,16 +625,12 @@ write_interchange (ReelExporter *self, GError **error)
       case REEL_EXPORT_FORMAT_EDL:
         return reel_edl_write (self->cut, self->output_path, error);
       case REEL_EXPORT_FORMAT_PDF:
-        {
-          /* Every frame is drawn from media, so cards stand in for missing takes. */
-          if (!reel_cut_render_missing (self->cut, self->cancellable, worker_progress_cb, self,
-                                        error))
-            return FALSE;
-          return reel_pdf_boards_write (
-              self->cut, self->output_path,
-              self->options.pdf_columns > 0 ? self->options.pdf_columns : 3,
-              self->options.pdf_rows > 0 ? self->options.pdf_rows : 2, self->cancellable, error);
-        }
+        /* A shot without a take gets an empty panel to draw on, not a
+         * card: the board prints what a card would repeat. */
+        return reel_pdf_boards_write (self->cut, self->output_path,
+                                      self->options.pdf_columns > 0 ? self->options.pdf_columns : 3,
+                                      self->options.pdf_rows > 0 ? self->options.pdf_rows : 2,
+                                      self->cancellable, error);
       case REEL_EXPORT_FORMAT_SRT:
         return reel_captions_write_srt (self->cut, self->output_path, error);
       case REEL_EXPORT_FORMAT_VTT:
@@ -658,6 +654,9 @@ interchange_done (ReelExporter *self)
 static gboolean
 prepare_media (ReelExporter *self, GError **error)
 {
+  /* Without captions, the cards that stand in for missing takes show what
+   * is said; with them, the film would show it twice. */
+  self->cut->cards_show_dialogue = self->options.captions == REEL_CAPTION_MODE_OFF;
   if (!reel_cut_render_missing (self->cut, self->cancellable, worker_progress_cb, self, error))
     return FALSE;
   /* Probing every take only serves to decide whether they can be copied. */

@@ -15,6 +15,7 @@
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <gst/video/video.h>
 #include <pango/pangocairo.h>
 
 #include "reel-animatic.h"
@@ -28,12 +29,22 @@
 #define MARGIN 28.0
 #define HEADER_HEIGHT 40.0
 #define GUTTER 14.0
-#define FONT_FAMILY "Noto Sans, Noto Sans CJK SC, sans"
+/* Latin text in a Latin face where there is one: Cairo 1.16 embeds some
+ * Latin letters of Noto Sans CJK with all of the font's subroutines, most of
+ * a megabyte. */
+#define FONT_FAMILY "Noto Sans, DejaVu Sans, Noto Sans CJK SC, sans"
 /* Frames are embedded at twice their size on the page: sharp in print,
  * without carrying every full-size frame into the file. */
 #define IMAGE_OVERSAMPLING 2.0
-/* Width of the animatic card drawn for a shot that has no media yet. */
-#define CARD_WIDTH 960
+/* What the frames of one page may take in the file, as JPEG, so a page
+ * stays under about 200 KB with its text and fonts: a board is mailed and
+ * printed, not archived. */
+#define PAGE_IMAGE_BUDGET (130 * 1024)
+/* The paper of the animatic card, for the panel of a shot without a take. */
+#define PANEL_PAPER 0xf3efe6
+#define PANEL_INK 0xb7b2a8
+/* The lines for notes under each shot, at least. */
+#define NOTES_MIN_LINES 2
 
 GQuark
 reel_pdf_boards_error_quark (void)
@@ -52,7 +63,8 @@ typedef struct
   guint          columns;
   guint          rows;
   guint          n_pages;
-  char          *totals; /* "4 shots · 0:05" */
+  gsize          image_budget; /* bytes of JPEG per frame */
+  char          *totals;       /* "4 shots · 0:05" */
 } Board;
 
 static void
@@ -129,7 +141,9 @@ draw_header (Board *board, guint page)
 
   draw_text (board, right, MARGIN + content_width * 0.55, MARGIN + 5, content_width * 0.45, 14, 9.5,
              PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x5e5c64);
-  draw_text (board, title, MARGIN, MARGIN, content_width * 0.55 - 12, 24, 16, PANGO_WEIGHT_BOLD,
+  /* Medium, not bold: a bold Chinese face would add a second CJK font to
+   * the file. */
+  draw_text (board, title, MARGIN, MARGIN, content_width * 0.55 - 12, 24, 16, PANGO_WEIGHT_MEDIUM,
              PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x241f31);
 
   set_color (board->cr, 0xc0bfbc);
@@ -139,77 +153,38 @@ draw_header (Board *board, guint page)
   cairo_stroke (board->cr);
 }
 
-/* The animatic card a shot without media shows in the film. */
-static cairo_surface_t *
-render_card (Board *board, const ReelCutItem *item)
+/* A shot with no take of its own: none yet, or only Storyreel's animatic
+ * card, which would repeat on the board what the board prints beside it. */
+static gboolean
+shows_no_take (const ReelCutItem *item)
 {
-  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *png_path = NULL;
-  cairo_surface_t *surface;
-  int              fd;
-  double           aspect = board->cut->width > 0 && board->cut->height > 0
-                                ? (double) board->cut->height / board->cut->width
-                                : 9.0 / 16.0;
-
-  fd = g_file_open_tmp ("storyreel-board-XXXXXX.png", &png_path, &error);
-  if (fd < 0)
-    {
-      g_debug ("No temporary file for a storyboard card: %s", error->message);
-      return NULL;
-    }
-  close (fd);
-
-  spec->width = CARD_WIDTH;
-  spec->height = MAX ((guint) lround (CARD_WIDTH * aspect / 2) * 2, 16);
-  spec->fps = board->cut->fps > 0 ? board->cut->fps : 24;
-  spec->duration = item->duration > 0 ? item->duration : 1;
-  spec->camera = item->camera;
-  spec->scene_heading = g_strdup (item->scene_heading);
-  spec->shot_number = g_strdup (item->shot_number);
-  spec->text = g_strdup (item->text);
-  spec->language = g_strdup (board->cut->language);
-  spec->board_image_path = g_strdup (item->board_image_path);
-  for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
-    reel_animatic_spec_add_caption (spec, g_ptr_array_index (item->captions, i));
-
-  if (!reel_animatic_render_card_png (spec, png_path, &error))
-    {
-      g_debug ("Could not draw the card of shot %s: %s", item->shot_number, error->message);
-      g_unlink (png_path);
-      return NULL;
-    }
-
-  surface = cairo_image_surface_create_from_png (png_path);
-  g_unlink (png_path);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      return NULL;
-    }
-  return surface;
+  return item->media_path == NULL || item->animatic_fallback
+         || g_strcmp0 (item->backend, "animatic") == 0;
 }
 
-/* Returns the frame to show, NULL when there is none (the reason in
- * @message), or NULL with @error set when cancelled. */
+/* Returns the frame to show: the middle of the take, or the shot's board
+ * image; NULL for an empty panel (with @message where media are missing),
+ * or NULL with @error set when cancelled. */
 static cairo_surface_t *
 load_item_frame (Board *board, const ReelCutItem *item, char **message, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   cairo_surface_t *surface;
+  const char      *path = item->media_path;
   double           at;
 
-  if (item->media_path == NULL)
+  if (shows_no_take (item))
     {
-      surface = render_card (board, item);
-      if (surface == NULL)
-        *message = g_strdup (_ ("No take yet"));
-      return surface;
+      if (item->board_image_path == NULL)
+        return NULL;
+      path = item->board_image_path;
+      at = 0;
     }
+  else
+    /* The middle of what the film shows of the take. */
+    at = item->media_is_image ? 0 : item->in_point + item->duration / 2;
 
-  /* The middle of what the film shows of the take. */
-  at = item->media_is_image ? 0 : item->in_point + item->duration / 2;
-  surface = reel_media_load_frame (item->media_path, at, board->cancellable, &local_error);
+  surface = reel_media_load_frame (path, at, board->cancellable, &local_error);
   if (surface != NULL)
     return surface;
 
@@ -218,28 +193,20 @@ load_item_frame (Board *board, const ReelCutItem *item, char **message, GError *
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  g_debug ("No frame of %s: %s", item->media_path, local_error->message);
+  g_debug ("No frame of %s: %s", path, local_error->message);
   *message = g_strdup (_ ("Media missing or damaged"));
   return NULL;
 }
 
-/* Scales @frame down once so the PDF carries a frame of about the printed size. */
+/* @frame scaled to @width × @height pixels. */
 static cairo_surface_t *
-scale_frame (cairo_surface_t *frame, double width, double height)
+resize_frame (cairo_surface_t *frame, int width, int height)
 {
-  int              source_width = cairo_image_surface_get_width (frame);
-  int              source_height = cairo_image_surface_get_height (frame);
-  int              target_width = MAX ((int) ceil (width * IMAGE_OVERSAMPLING), 1);
-  int              target_height = MAX ((int) ceil (height * IMAGE_OVERSAMPLING), 1);
-  cairo_surface_t *scaled;
-  cairo_t         *cr;
+  cairo_surface_t *scaled = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t         *cr = cairo_create (scaled);
 
-  if (source_width <= target_width || source_height <= target_height)
-    return cairo_surface_reference (frame);
-
-  scaled = cairo_image_surface_create (CAIRO_FORMAT_RGB24, target_width, target_height);
-  cr = cairo_create (scaled);
-  cairo_scale (cr, (double) target_width / source_width, (double) target_height / source_height);
+  cairo_scale (cr, (double) width / cairo_image_surface_get_width (frame),
+               (double) height / cairo_image_surface_get_height (frame));
   cairo_set_source_surface (cr, frame, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
@@ -247,23 +214,117 @@ scale_frame (cairo_surface_t *frame, double width, double height)
   return scaled;
 }
 
+/* @image as a JPEG file, with GStreamer's encoder; NULL where it is
+ * missing. */
+static GBytes *
+encode_jpeg (cairo_surface_t *image)
+{
+  int          width = cairo_image_surface_get_width (image);
+  int          height = cairo_image_surface_get_height (image);
+  int          stride = cairo_image_surface_get_stride (image);
+  GstVideoInfo info;
+  g_autoptr (GstBuffer) buffer = NULL;
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GstCaps) jpeg_caps = gst_caps_new_empty_simple ("image/jpeg");
+  g_autoptr (GstSample) sample = NULL;
+  g_autoptr (GstSample) jpeg = NULL;
+  g_autoptr (GError) error = NULL;
+  GstMapInfo map;
+  GBytes    *bytes;
+  gsize      offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+  gint       strides[GST_VIDEO_MAX_PLANES] = { stride };
+
+  /* Cairo's RGB24 is a native-endian 0xXXRRGGBB word per pixel. */
+  gst_video_info_set_format (
+      &info, G_BYTE_ORDER == G_LITTLE_ENDIAN ? GST_VIDEO_FORMAT_BGRx : GST_VIDEO_FORMAT_xRGB, width,
+      height);
+  caps = gst_video_info_to_caps (&info);
+  cairo_surface_flush (image);
+  buffer = gst_buffer_new_memdup (cairo_image_surface_get_data (image), (gsize) stride * height);
+  gst_buffer_add_video_meta_full (buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT (&info),
+                                  width, height, 1, offsets, strides);
+  sample = gst_sample_new (buffer, caps, NULL, NULL);
+  jpeg = gst_video_convert_sample (sample, jpeg_caps, 10 * GST_SECOND, &error);
+  if (jpeg == NULL || !gst_buffer_map (gst_sample_get_buffer (jpeg), &map, GST_MAP_READ))
+    {
+      g_debug ("A storyboard frame cannot be encoded as JPEG: %s",
+               error != NULL ? error->message : "no buffer");
+      return NULL;
+    }
+  bytes = g_bytes_new (map.data, map.size);
+  gst_buffer_unmap (gst_sample_get_buffer (jpeg), &map);
+  return bytes;
+}
+
+/* The frame at about the printed size, carried as a JPEG within the page's
+ * share of the budget (smaller where a busy picture needs more), or as it
+ * is without an encoder. */
+static cairo_surface_t *
+prepare_frame (Board *board, cairo_surface_t *frame, double width, double height)
+{
+  int    source_width = cairo_image_surface_get_width (frame);
+  int    source_height = cairo_image_surface_get_height (frame);
+  double factor = MIN (1.0, MIN (width * IMAGE_OVERSAMPLING / source_width,
+                                 height * IMAGE_OVERSAMPLING / source_height));
+
+  for (guint attempt = 0;; attempt++)
+    {
+      int target_width = MAX ((int) ceil (source_width * factor), 1);
+      int target_height = MAX ((int) ceil (source_height * factor), 1);
+      g_autoptr (cairo_surface_t) scaled = resize_frame (frame, target_width, target_height);
+      g_autoptr (GBytes) jpeg = encode_jpeg (scaled);
+      gsize size;
+
+      if (jpeg == NULL)
+        return g_steal_pointer (&scaled);
+      size = g_bytes_get_size (jpeg);
+      if (size <= board->image_budget || attempt >= 6)
+        {
+          GBytes *owned = g_bytes_ref (jpeg);
+
+          cairo_surface_set_mime_data (scaled, CAIRO_MIME_TYPE_JPEG, g_bytes_get_data (owned, NULL),
+                                       size, (cairo_destroy_func_t) g_bytes_unref, owned);
+          return g_steal_pointer (&scaled);
+        }
+      /* Fewer pixels, in proportion to the excess. */
+      factor *= CLAMP (sqrt ((double) board->image_budget / size) * 0.95, 0.5, 0.9);
+    }
+}
+
+/* A shot without a take: an empty panel of the card's paper, framed at
+ * action safe, with its camera move, to draw on. */
 static void
-draw_frame_image (Board           *board,
-                  cairo_surface_t *frame,
-                  const char      *message,
-                  double           x,
-                  double           y,
-                  double           width,
-                  double           height)
+draw_empty_panel (
+    Board *board, ReelCameraMove camera, double x, double y, double width, double height)
+{
+  cairo_t *cr = board->cr;
+  double   icon = height * 0.28;
+  double   inset = height * 0.05;
+
+  set_color (cr, PANEL_PAPER);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
+  set_color (cr, PANEL_INK);
+  cairo_set_line_width (cr, 0.5);
+  cairo_rectangle (cr, x + inset, y + inset, width - 2 * inset, height - 2 * inset);
+  cairo_stroke (cr);
+  reel_animatic_draw_camera_icon (cr, camera, x + (width - icon) / 2, y + (height - icon) / 2,
+                                  icon);
+}
+
+static void
+draw_frame_image (Board             *board,
+                  const ReelCutItem *item,
+                  cairo_surface_t   *frame,
+                  const char        *message,
+                  double             x,
+                  double             y,
+                  double             width,
+                  double             height)
 {
   cairo_t *cr = board->cr;
 
   cairo_save (cr);
-  cairo_rectangle (cr, x, y, width, height);
-  set_color (cr, frame != NULL ? 0x000000 : 0xdeddda);
-  cairo_fill_preserve (cr);
-  cairo_clip (cr);
-
   if (frame != NULL)
     {
       double source_width = cairo_image_surface_get_width (frame);
@@ -272,16 +333,25 @@ draw_frame_image (Board           *board,
       double scale = MIN (width / source_width, height / source_height);
       double shown_width = source_width * scale;
       double shown_height = source_height * scale;
-      g_autoptr (cairo_surface_t) scaled = scale_frame (frame, shown_width, shown_height);
+      g_autoptr (cairo_surface_t) prepared
+          = prepare_frame (board, frame, shown_width, shown_height);
 
+      cairo_rectangle (cr, x, y, width, height);
+      set_color (cr, 0x000000);
+      cairo_fill (cr);
       cairo_translate (cr, x + (width - shown_width) / 2, y + (height - shown_height) / 2);
-      cairo_scale (cr, shown_width / cairo_image_surface_get_width (scaled),
-                   shown_height / cairo_image_surface_get_height (scaled));
-      cairo_set_source_surface (cr, scaled, 0, 0);
+      cairo_scale (cr, shown_width / cairo_image_surface_get_width (prepared),
+                   shown_height / cairo_image_surface_get_height (prepared));
+      cairo_set_source_surface (cr, prepared, 0, 0);
       cairo_paint (cr);
     }
+  else if (message == NULL)
+    draw_empty_panel (board, item->camera, x, y, width, height);
   else
     {
+      cairo_rectangle (cr, x, y, width, height);
+      set_color (cr, 0xdeddda);
+      cairo_fill (cr);
       draw_text (board, message, x + 8, y + height / 2 - 8, width - 16, 18, 10, PANGO_WEIGHT_NORMAL,
                  PANGO_STYLE_NORMAL, PANGO_ALIGN_CENTER, 0x5e5c64);
     }
@@ -293,32 +363,187 @@ draw_frame_image (Board           *board,
   cairo_stroke (cr);
 }
 
+/* The dialogue as the captions show it, a line a speech: "阿杰：快！",
+ * "MARA: (laughing)", a parenthetical before the speech it introduces:
+ * "妈妈：（轻声）我一定回来。" */
 static char *
 captions_text (const ReelCutItem *item)
 {
   g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) said = g_string_new (NULL);
 
   for (guint i = 0; item->captions != NULL && i < item->captions->len; i++)
     {
       const ReelCaption *caption = g_ptr_array_index (item->captions, i);
+      const ReelCaption *next
+          = i + 1 < item->captions->len ? g_ptr_array_index (item->captions, i + 1) : NULL;
+      g_autofree char *shown = NULL;
+      ReelCutCue       cue = { 0 };
 
       if (caption->text == NULL)
         continue;
+      if (caption->parenthetical)
+        g_string_append_printf (
+            said, g_unichar_iswide (g_utf8_get_char (caption->text)) ? "（%s）" : "(%s) ",
+            caption->text);
+      else
+        g_string_append (said, caption->text);
+      if (caption->parenthetical && next != NULL && !next->parenthetical
+          && g_strcmp0 (next->speaker, caption->speaker) == 0)
+        continue;
+
+      while (said->len > 0 && said->str[said->len - 1] == ' ')
+        g_string_truncate (said, said->len - 1);
+      cue.speaker = caption->speaker;
+      cue.text = said->str;
+      shown = reel_cut_cue_dup_display_text (&cue);
       if (text->len > 0)
         g_string_append_c (text, '\n');
-      if (caption->speaker != NULL && *caption->speaker != '\0')
-        g_string_append_printf (text, "%s: ", caption->speaker);
-      if (caption->parenthetical)
-        g_string_append_printf (text, "(%s)", caption->text);
-      else
-        g_string_append (text, caption->text);
+      g_string_append (text, shown);
+      g_string_truncate (said, 0);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Ruled lines from @top to @bottom for notes in pen, under a small label. */
+static void
+draw_notes (Board *board, double x, double top, double width, double bottom, double scale)
+{
+  double line_gap = 12 * scale;
+
+  /* Translators: over ruled lines for handwritten notes on a printed storyboard. */
+  draw_text (board, _ ("Notes"), x, top, width, 10 * scale, 6.5 * scale, PANGO_WEIGHT_NORMAL,
+             PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x9a9996);
+  set_color (board->cr, 0xdeddda);
+  cairo_set_line_width (board->cr, 0.5);
+  for (double y = top + line_gap; y <= bottom + 0.01; y += line_gap)
+    {
+      cairo_move_to (board->cr, x, y);
+      cairo_line_to (board->cr, x + width, y);
+    }
+  cairo_stroke (board->cr);
+}
+
+/* The height of @text wrapped to @width, whole. */
+static double
+measure_text (Board *board, const char *text, double width, double size, PangoStyle style)
+{
+  g_autoptr (PangoLayout) layout = NULL;
+  int text_width, text_height;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  layout = create_layout (board, text, size, PANGO_WEIGHT_NORMAL, style);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  return text_height;
+}
+
+/* What the words of a cell @width wide take, notes included. */
+static double
+measure_cell_words (Board *board, const ReelCutItem *item, double width, double scale)
+{
+  g_autofree char *captions = captions_text (item);
+  const char      *text = reel_cut_item_text_is_dialogue (item) ? NULL : item->text;
+  double           text_height = measure_text (board, text, width, 8.5 * scale, PANGO_STYLE_NORMAL);
+  double captions_height = measure_text (board, captions, width, 8 * scale, PANGO_STYLE_ITALIC);
+
+  return text_height + (text_height > 0 ? 3 * scale : 0) + captions_height + 4 * scale
+         + NOTES_MIN_LINES * 12 * scale + 10 * scale;
+}
+
+/* The words of a cell, in the box from @left, @top to @right, @bottom: the
+ * shot's text once (not when it is only what is said), its dialogue, and
+ * ruled lines for notes in what is left. */
+static void
+draw_cell_words (Board             *board,
+                 const ReelCutItem *item,
+                 double             left,
+                 double             top,
+                 double             right,
+                 double             bottom,
+                 double             scale)
+{
+  g_autofree char *captions = captions_text (item);
+  const char      *text = reel_cut_item_text_is_dialogue (item) ? NULL : item->text;
+  const double     notes_min = 10 * scale + NOTES_MIN_LINES * 12 * scale;
+  double           width = right - left;
+  double           space = MAX (0, bottom - notes_min - top);
+  double           used;
+
+  used = draw_text (board, text, left, top, width, *captions != '\0' ? space * 0.6 : space,
+                    8.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT,
+                    0x241f31);
+  if (used > 0)
+    used += 3 * scale;
+  used += draw_text (board, captions, left, top + used, width, space - used, 8 * scale,
+                     PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC, PANGO_ALIGN_LEFT, 0x1c71d8);
+  draw_notes (board, left, top + used + (used > 0 ? 4 * scale : 0), width, bottom, scale);
+}
+
+/* Where the parts of a cell go. */
+typedef struct
+{
+  double   scale; /* of the type */
+  double   top_row;
+  double   bottom_row;
+  double   image_width;
+  double   image_height;
+  gboolean beside; /* the words beside the frame, not under it */
+} CellLayout;
+
+static double
+frame_aspect (const Board *board)
+{
+  return board->cut->width > 0 && board->cut->height > 0
+             ? (double) board->cut->width / board->cut->height
+             : 16.0 / 9.0;
+}
+
+/* The frame as wide as the cell, the words under it, where that leaves
+ * them about a third of the cell; in a wide cell, the words beside the
+ * frame, which takes three fifths of the width at most. Otherwise the frame
+ * gives way to the words, down to under half the cell, and the words run as
+ * wide as the frame. */
+static void
+plan_cell (Board *board, const ReelCutItem *item, double width, double height, CellLayout *layout)
+{
+  double aspect = frame_aspect (board);
+  double body;
+
+  /* Big cells (1 × 1, 2 × 1) get bigger type, small ones keep it legible. */
+  layout->scale = CLAMP (MIN (width, height * 1.6) / 260.0, 1.0, 1.6);
+  layout->top_row = 16 * layout->scale;
+  layout->bottom_row = 13 * layout->scale;
+  body = height - layout->top_row - layout->bottom_row;
+  layout->image_width = width;
+  layout->image_height = width / aspect;
+  layout->beside = layout->image_height > body * 0.68 && width >= 300;
+
+  if (layout->beside)
+    {
+      layout->image_width = MIN (width * 0.6, body * aspect);
+      layout->image_height = layout->image_width / aspect;
+      return;
+    }
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      double words = measure_cell_words (board, item, layout->image_width, layout->scale)
+                     + 5 * layout->scale;
+
+      layout->image_height = CLAMP (body - words, body * 0.45, width / aspect);
+      layout->image_width = layout->image_height * aspect;
+    }
+}
+
+/* A cell: the number, heading and duration over the frame, the camera move
+ * and the frame's source under it, all on the frame's edges, and the words
+ * under the frame, on its edges too, or beside it. */
 static gboolean
 draw_cell (Board             *board,
            const ReelCutItem *item,
+           const CellLayout  *layout,
            double             x,
            double             y,
            double             width,
@@ -327,18 +552,13 @@ draw_cell (Board             *board,
 {
   g_autofree char *message = NULL;
   g_autofree char *duration = g_strdup_printf (_ ("%.1f s"), item->duration);
-  g_autofree char *captions = captions_text (item);
   g_autoptr (cairo_surface_t) frame = NULL;
   g_autoptr (GError) local_error = NULL;
-  /* Big cells (1 × 1, 2 × 1) get bigger type, small ones keep it legible. */
-  const double scale = CLAMP (width / 260.0, 1.0, 1.6);
-  const double top_row = 16 * scale;
-  const double bottom_row = 13 * scale;
-  double       aspect = board->cut->width > 0 && board->cut->height > 0
-                            ? (double) board->cut->width / board->cut->height
-                            : 16.0 / 9.0;
-  double       image_width = width, image_height = width / aspect;
-  double       image_x, text_y, text_space, used;
+  const double scale = layout->scale;
+  const double image_width = layout->image_width;
+  const double image_height = layout->image_height;
+  const double top_row = layout->top_row;
+  const double bottom_row = layout->bottom_row;
   const char  *source;
 
   frame = load_item_frame (board, item, &message, &local_error);
@@ -348,48 +568,48 @@ draw_cell (Board             *board,
       return FALSE;
     }
 
-  /* The frame takes at most 58 % of the cell, so text always has room. */
-  if (image_height > (height - top_row - bottom_row) * 0.58)
-    {
-      image_height = (height - top_row - bottom_row) * 0.58;
-      image_width = image_height * aspect;
-    }
-  image_x = x + (width - image_width) / 2;
+  /* Top row, as wide as the frame: shot number, scene heading, duration. */
+  draw_text (board, item->shot_number, x, y, image_width * 0.25, top_row, 10.5 * scale,
+             PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x241f31);
+  draw_text (board, item->scene_heading, x + 24 * scale, y + 1.5 * scale,
+             image_width - 24 * scale - 36 * scale, 12 * scale, 7.5 * scale, PANGO_WEIGHT_NORMAL,
+             PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x77767b);
+  draw_text (board, duration, x + image_width - 36 * scale, y + scale, 36 * scale, top_row,
+             9 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x3d3846);
 
-  /* Top row: shot number, scene heading, duration. */
-  draw_text (board, item->shot_number, x, y, width * 0.25, top_row, 10.5 * scale, PANGO_WEIGHT_BOLD,
-             PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x241f31);
-  draw_text (board, item->scene_heading, x + width * 0.16, y + 1.5 * scale, width * 0.62,
-             12 * scale, 7.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT,
-             0x77767b);
-  draw_text (board, duration, x + width * 0.75, y + scale, width * 0.25, top_row, 9 * scale,
-             PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x3d3846);
+  draw_frame_image (board, item, frame, message, x, y + top_row, image_width, image_height);
 
-  draw_frame_image (board, frame, message, image_x, y + top_row, image_width, image_height);
-
-  /* Shot text, then the captions, in what is left above the bottom row. */
-  text_y = y + top_row + image_height + 5 * scale;
-  text_space = y + height - bottom_row - text_y;
-  used = draw_text (board, item->text, x, text_y, width,
-                    *captions != '\0' ? text_space * 0.6 : text_space, 8.5 * scale,
-                    PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x241f31);
-  if (used > 0)
-    used += 3 * scale;
-  draw_text (board, captions, x, text_y + used, width, text_space - used, 8 * scale,
-             PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC, PANGO_ALIGN_LEFT, 0x1c71d8);
-
-  /* Bottom row: the camera move and where the frame comes from. */
-  draw_text (board, reel_camera_move_get_label (item->camera), x, y + height - bottom_row + 1,
-             width * 0.5, bottom_row, 7.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL,
-             PANGO_ALIGN_LEFT, 0x5e5c64);
-  if (item->media_path == NULL || item->animatic_fallback)
-    source = _ ("Animatic");
+  /* Under the frame: the camera move and where the frame comes from. */
+  if (shows_no_take (item))
+    /* Translators: the frame shown is the shot's storyboard drawing, not a take. */
+    source = item->board_image_path != NULL ? _ ("Board") : _ ("No take yet");
   else if (item->ai_generated && item->backend != NULL)
     source = item->backend;
   else
     source = NULL;
-  draw_text (board, source, x + width * 0.5, y + height - bottom_row + 1, width * 0.5, bottom_row,
-             7.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x77767b);
+  if (layout->beside)
+    {
+      double row_y = y + top_row + image_height + 2 * scale;
+
+      draw_text (board, reel_camera_move_get_label (item->camera), x, row_y, image_width * 0.5,
+                 bottom_row, 7.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT,
+                 0x5e5c64);
+      draw_text (board, source, x + image_width * 0.5, row_y, image_width * 0.5, bottom_row,
+                 7.5 * scale, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x77767b);
+      draw_cell_words (board, item, x + image_width + 15 * scale, y + top_row, x + width,
+                       y + height, scale);
+    }
+  else
+    {
+      draw_cell_words (board, item, x, y + top_row + image_height + 5 * scale, x + image_width,
+                       y + height - bottom_row - 3 * scale, scale);
+      draw_text (board, reel_camera_move_get_label (item->camera), x, y + height - bottom_row + 1,
+                 image_width * 0.5, bottom_row, 7.5 * scale, PANGO_WEIGHT_NORMAL,
+                 PANGO_STYLE_NORMAL, PANGO_ALIGN_LEFT, 0x5e5c64);
+      draw_text (board, source, x + image_width * 0.5, y + height - bottom_row + 1,
+                 image_width * 0.5, bottom_row, 7.5 * scale, PANGO_WEIGHT_NORMAL,
+                 PANGO_STYLE_NORMAL, PANGO_ALIGN_RIGHT, 0x77767b);
+    }
 
   return TRUE;
 }
@@ -397,13 +617,15 @@ draw_cell (Board             *board,
 static gboolean
 draw_pages (Board *board, GError **error)
 {
-  const ReelCut *cut = board->cut;
-  guint          per_page = board->columns * board->rows;
-  double         grid_top = MARGIN + HEADER_HEIGHT;
-  double         grid_width = PAGE_WIDTH - 2 * MARGIN;
-  double         grid_height = PAGE_HEIGHT - MARGIN - grid_top;
-  double         cell_width = (grid_width - (board->columns - 1) * GUTTER) / board->columns;
-  double         cell_height = (grid_height - (board->rows - 1) * GUTTER) / board->rows;
+  const ReelCut         *cut = board->cut;
+  guint                  per_page = board->columns * board->rows;
+  double                 grid_top = MARGIN + HEADER_HEIGHT;
+  double                 grid_width = PAGE_WIDTH - 2 * MARGIN;
+  double                 grid_height = PAGE_HEIGHT - MARGIN - grid_top;
+  double                 cell_width = (grid_width - (board->columns - 1) * GUTTER) / board->columns;
+  double                 cell_height = (grid_height - (board->rows - 1) * GUTTER) / board->rows;
+  g_autofree CellLayout *layouts = NULL;
+  double                 smallest = 0, inset;
 
   for (guint page = 0; page < board->n_pages; page++)
     {
@@ -412,6 +634,17 @@ draw_pages (Board *board, GError **error)
       if (cut->items->len == 0)
         draw_text (board, _ ("This film has no shots yet."), MARGIN, grid_top + 20, grid_width, 20,
                    11, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, PANGO_ALIGN_CENTER, 0x5e5c64);
+
+      /* One frame size on a page: the smallest that leaves every shot's
+       * words room. */
+      layouts = g_new0 (CellLayout, per_page);
+      for (guint slot = 0; slot < per_page && page * per_page + slot < cut->items->len; slot++)
+        {
+          plan_cell (board, g_ptr_array_index (cut->items, page * per_page + slot), cell_width,
+                     cell_height, &layouts[slot]);
+          smallest
+              = slot == 0 ? layouts[slot].image_height : MIN (smallest, layouts[slot].image_height);
+        }
 
       for (guint slot = 0; slot < per_page; slot++)
         {
@@ -423,11 +656,18 @@ draw_pages (Board *board, GError **error)
             break;
           if (g_cancellable_set_error_if_cancelled (board->cancellable, error))
             return FALSE;
-          if (!draw_cell (board, g_ptr_array_index (cut->items, index),
-                          MARGIN + column * (cell_width + GUTTER),
-                          grid_top + row * (cell_height + GUTTER), cell_width, cell_height, error))
+          layouts[slot].image_height = smallest;
+          layouts[slot].image_width = smallest * frame_aspect (board);
+          /* A frame narrower than its cell sits in the middle of it, so
+           * the page keeps even margins. */
+          inset = layouts[slot].beside ? 0 : (cell_width - layouts[slot].image_width) / 2;
+          if (!draw_cell (board, g_ptr_array_index (cut->items, index), &layouts[slot],
+                          MARGIN + column * (cell_width + GUTTER) + inset,
+                          grid_top + row * (cell_height + GUTTER), cell_width - 2 * inset,
+                          cell_height, error))
             return FALSE;
         }
+      g_clear_pointer (&layouts, g_free);
 
       cairo_show_page (board->cr);
     }
@@ -534,6 +774,7 @@ write_pdf (const ReelCut *cut,
   board.columns = columns;
   board.rows = rows;
   board.n_pages = reel_pdf_boards_count_pages (cut->items->len, columns, rows);
+  board.image_budget = PAGE_IMAGE_BUDGET / (columns * rows);
   board.totals = format_totals (cut);
 
   *drawn = draw_pages (&board, error);

@@ -2,8 +2,11 @@
  *
  * A4 landscape pages drawn with Cairo and Pango. Each page has a header with
  * the title and the totals (shots, running time, page N of M) and a grid of
- * frames: shot number, the middle frame of the shot's media (or its animatic
- * card), text, captions, camera move and duration. Synchronous and slow (it
+ * shots: number, heading and duration over the frame (the middle of the
+ * take, the shot's board image, or an empty panel with its camera move to
+ * draw on), its text once, its dialogue, lines for notes, the camera move and
+ * where the frame comes from, all on the frame's edges. Frames are carried
+ * as JPEG, so a page stays under about 200 KB. Synchronous and slow (it
  * decodes a frame per shot): call it from a worker thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -302,9 +302,8 @@ arrow (cairo_t *cr, double cx, double cy, double length, double angle)
   cairo_restore (cr);
 }
 
-/* A small pictogram of the camera move in a @size square at x, y. */
-static void
-draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double size)
+void
+reel_animatic_draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double size)
 {
   double cx = x + size / 2;
   double cy = y + size / 2;
@@ -355,6 +354,20 @@ draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double s
   cairo_restore (cr);
 }
 
+static gboolean
+is_written_in_cjk (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      GUnicodeScript script = g_unichar_get_script (g_utf8_get_char (p));
+
+      if (script == G_UNICODE_SCRIPT_HAN || script == G_UNICODE_SCRIPT_HIRAGANA
+          || script == G_UNICODE_SCRIPT_KATAKANA)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static char *
 captions_markup (GPtrArray *captions)
 {
@@ -375,13 +388,19 @@ captions_markup (GPtrArray *captions)
         {
           g_autofree char *speaker = g_markup_escape_text (caption->speaker, -1);
 
-          /* Translators: a speaker's name before their line in an animatic caption. */
-          g_string_append_printf (markup, _ ("<b>%s:</b> "), speaker);
+          /* The colon of the speech's script, as subtitles have it: 阿杰：快！ */
+          if (is_written_in_cjk (caption->text))
+            g_string_append_printf (markup, "<b>%s：</b>", speaker);
+          else
+            g_string_append_printf (markup, "<b>%s:</b> ", speaker);
         }
 
       text = g_markup_escape_text (caption->text, -1);
-      if (caption->parenthetical)
-        g_string_append_printf (markup, text[0] == '(' ? "<i>%s</i>" : "<i>(%s)</i>", text);
+      if (caption->parenthetical && (text[0] == '(' || g_str_has_prefix (text, "（")))
+        g_string_append_printf (markup, "<i>%s</i>", text);
+      else if (caption->parenthetical)
+        g_string_append_printf (markup, is_written_in_cjk (text) ? "<i>（%s）</i>" : "<i>(%s)</i>",
+                                text);
       else
         g_string_append (markup, text);
     }
@@ -527,7 +546,8 @@ draw_camera_move (const Card *card, double y)
   pango_layout_set_text (camera, reel_camera_move_get_label (card->spec->camera), -1);
   pango_layout_get_pixel_size (camera, &pw, &ph);
   cairo_set_source_rgb (card->cr, SOFT_INK_RGB);
-  draw_camera_icon (card->cr, card->spec->camera, card->left, y + (ph - icon_size) / 2, icon_size);
+  reel_animatic_draw_camera_icon (card->cr, card->spec->camera, card->left,
+                                  y + (ph - icon_size) / 2, icon_size);
   show_layout_at (card->cr, camera, card->left + icon_size + 1.2 * u, y);
 
   return y + MAX (ph, icon_size);

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <cairo.h>
 #include <gio/gio.h>
 
 #include "reel-types.h"
@@ -66,6 +67,11 @@ gboolean reel_animatic_render (const ReelAnimaticSpec  *spec,
                                ReelAnimaticProgressFunc progress,
                                gpointer                 user_data,
                                GError                 **error);
+
+/* A pictogram of @move, in the current source, in the @size square at @x, @y:
+ * a frame, with arrows for a pan, tilt, push or pull. */
+void
+reel_animatic_draw_camera_icon (cairo_t *cr, ReelCameraMove move, double x, double y, double size);
 
 /* Writes the first frame, the card before the camera moves, as a PNG. */
 gboolean

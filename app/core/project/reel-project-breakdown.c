@@ -420,7 +420,20 @@ reel_project_apply_plan (ReelProject         *self,
            r->scenes, r->shots, r->added, r->changed, r->removed, r->unchanged);
   if (report != NULL)
     *report = apply.report;
+  g_clear_pointer (&self->breakdown_warnings, g_ptr_array_unref);
+  self->breakdown_warnings = g_ptr_array_ref (plan->warnings);
   return TRUE;
+}
+
+GPtrArray *
+reel_project_get_breakdown_warnings (ReelProject *self)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  if (self->breakdown_warnings == NULL)
+    self->breakdown_warnings
+        = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_plan_warning_free);
+  return self->breakdown_warnings;
 }
 
 gboolean
@@ -430,7 +443,16 @@ reel_project_break_down (ReelProject *self, ReelBreakdownReport *report, GError 
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
 
-  plan = reel_breakdown_script (self->script, error);
+  {
+    g_autoptr (GPtrArray) characters = reel_project_list_characters (self);
+    g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+    g_auto (GStrv) known = NULL;
+
+    for (guint i = 0; i < characters->len; i++)
+      g_strv_builder_add (names, ((ReelCharacter *) g_ptr_array_index (characters, i))->name);
+    known = g_strv_builder_end (names);
+    plan = reel_breakdown_script_with_characters (self->script, (const char *const *) known, error);
+  }
   if (plan == NULL)
     return FALSE;
 

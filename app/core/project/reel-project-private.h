@@ -61,6 +61,8 @@ struct _ReelProject
   GListStore *shots;
   GHashTable *scenes_by_id; /* gint64* → ReelScene* */
   GHashTable *shots_by_id;  /* gint64* → ReelShot* */
+  /* ReelPlanWarning* of the last breakdown applied; NULL before any. */
+  GPtrArray *breakdown_warnings;
 
   /* Undo: steps are ranges of the temp.undo_log table. */
   GPtrArray *undo_steps;

@@ -76,6 +76,7 @@ reel_project_finalize (GObject *object)
   g_clear_object (&self->shots);
   g_clear_pointer (&self->scenes_by_id, g_hash_table_unref);
   g_clear_pointer (&self->shots_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->breakdown_warnings, g_ptr_array_unref);
   g_clear_pointer (&self->undo_steps, g_ptr_array_unref);
   g_clear_pointer (&self->dirty_shots, g_array_unref);
   g_clear_pointer (&self->redo_steps, g_ptr_array_unref);

@@ -102,8 +102,12 @@ typedef struct
   guint unchanged;
 } ReelBreakdownReport;
 
-/* Parses the stored script and applies the plan. */
+/* Parses the stored script and applies the plan. A line that names one of the project's
+ * characters before a speech is read as their cue. */
 gboolean reel_project_break_down (ReelProject *self, ReelBreakdownReport *report, GError **error);
+/* (transfer none) (element-type ReelPlanWarning): what the last breakdown applied read in a way
+ * the writer may not have meant; empty before any. */
+GPtrArray *reel_project_get_breakdown_warnings (ReelProject *self);
 /* Matches @plan against the stored shots: unchanged and lightly edited shots
  * keep their id (and so their takes). */
 gboolean reel_project_apply_plan (ReelProject         *self,

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "reel-breakdown.h"
+#include "reel-fountain-private.h"
 #include "reel-fountain.h"
 #include "reel-segmenter.h"
 
@@ -198,6 +199,12 @@ strip_parentheses (const char *parenthetical)
       copy[len - 1] = '\0';
       return g_strstrip (g_strdup (copy + 1));
     }
+  /* Chinese and Japanese write them full width: （轻声） */
+  if (g_str_has_prefix (copy, "（") && g_str_has_suffix (copy, "）") && len >= 2 * strlen ("（"))
+    {
+      copy[len - strlen ("）")] = '\0';
+      return g_strstrip (g_strdup (copy + strlen ("（")));
+    }
   return g_steal_pointer (&copy);
 }
 
@@ -336,6 +343,15 @@ normalize_line_endings (const char *text)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+is_blank_line (const char *line)
+{
+  for (const char *p = line; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 flush_plain_paragraph (Builder *builder, GString *paragraph)
 {
@@ -349,12 +365,62 @@ flush_plain_paragraph (Builder *builder, GString *paragraph)
   g_string_truncate (paragraph, 0);
 }
 
+/* The parser's cues known by name (see reel_fountain_parse_with_characters()), by the index of
+ * their line. Plain text has no other speakers. */
+static GHashTable *
+index_cues_by_line (const ReelFountainDocument *doc)
+{
+  GHashTable *cues = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < doc->elements->len; i++)
+    {
+      const ReelFountainElement *element = g_ptr_array_index (doc->elements, i);
+
+      if (element->type == REEL_FOUNTAIN_CHARACTER && element->by_name && element->line > 0)
+        g_hash_table_insert (cues, GUINT_TO_POINTER (element->line - 1), GUINT_TO_POINTER (i));
+    }
+  return cues;
+}
+
+/* Adds the speech whose cue is the element at @cue_index and returns the index of the last line
+ * it takes: the cue's own line for "NAME: speech", else the lines up to the next blank one. */
+static guint
+add_plain_speech (Builder                    *builder,
+                  const ReelFountainDocument *doc,
+                  guint                       cue_index,
+                  char                      **lines,
+                  guint                       line_index)
+{
+  const ReelFountainElement *cue = g_ptr_array_index (doc->elements, cue_index);
+  gboolean                   on_one_line = FALSE;
+
+  builder->speaker = cue->text;
+  builder_add_character (builder, cue->text);
+  for (guint i = cue_index + 1; i < doc->elements->len; i++)
+    {
+      const ReelFountainElement *element = g_ptr_array_index (doc->elements, i);
+
+      if (element->type != REEL_FOUNTAIN_DIALOGUE && element->type != REEL_FOUNTAIN_PARENTHETICAL
+          && element->type != REEL_FOUNTAIN_LYRICS)
+        break;
+      on_one_line |= element->line == cue->line;
+      builder_add_caption (builder, doc->elements, i);
+    }
+  builder->speaker = NULL;
+
+  if (!on_one_line)
+    while (lines[line_index + 1] != NULL && !is_blank_line (lines[line_index + 1]))
+      line_index++;
+  return line_index;
+}
+
 static void
-breakdown_plain (ReelPlan *plan, const char *text)
+breakdown_plain (ReelPlan *plan, const char *text, const ReelFountainDocument *doc)
 {
   g_autofree char *normalized = normalize_line_endings (text);
   g_auto (GStrv) lines = g_strsplit (normalized, "\n", -1);
   g_autoptr (GString) paragraph = g_string_new (NULL);
+  g_autoptr (GHashTable) cues = index_cues_by_line (doc);
   Builder  builder = { plan, NULL, NULL };
   gboolean has_scene_lines = FALSE;
   guint    blank_run = 0;
@@ -370,6 +436,7 @@ breakdown_plain (ReelPlan *plan, const char *text)
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+      gpointer         cue_index;
 
       if (*trimmed == '\0')
         {
@@ -378,7 +445,12 @@ breakdown_plain (ReelPlan *plan, const char *text)
           continue;
         }
 
-      if (has_scene_lines && is_plain_scene_line (trimmed))
+      if (g_hash_table_lookup_extended (cues, GUINT_TO_POINTER (i), NULL, &cue_index))
+        {
+          flush_plain_paragraph (&builder, paragraph);
+          i = add_plain_speech (&builder, doc, GPOINTER_TO_UINT (cue_index), lines, i);
+        }
+      else if (has_scene_lines && is_plain_scene_line (trimmed))
         {
           g_autofree char *heading = reel_fountain_strip_emphasis (trimmed);
 
@@ -472,8 +544,42 @@ fill_title (ReelPlan *plan, GHashTable *title_page)
     }
 }
 
+/* Once per name: a line that looked like a cue but stayed action, with the speech under it. */
+static void
+warn_of_likely_cues (ReelPlan *plan, const ReelFountainDocument *doc)
+{
+  for (guint i = 0; i < doc->likely_cues->len; i++)
+    {
+      const ReelFountainElement *cue = g_ptr_array_index (doc->likely_cues, i);
+      char                      *message;
+
+      if (reel_fountain_has_unspaced_script (cue->text))
+        message = g_strdup_printf (
+            _ ("“%s” looks like a character’s name, so the line under it may be their "
+               "speech, but both were read as action. To make it dialogue, write “%s：” before "
+               "the speech, or “@%s” on the name’s line."),
+            cue->text, cue->text, cue->text);
+      else
+        message = g_strdup_printf (
+            _ ("“%s” looks like a character’s name, so the line under it may be their "
+               "speech, but both were read as action. To make it dialogue, put a blank line "
+               "before the name in capitals, write “%s:” before the speech, or write “@%s” on "
+               "the name’s line."),
+            cue->text, cue->text, cue->text);
+      reel_plan_add_warning (plan, cue->line, cue->text, message);
+    }
+}
+
 ReelPlan *
 reel_breakdown_script (const char *text, GError **error)
+{
+  return reel_breakdown_script_with_characters (text, NULL, error);
+}
+
+ReelPlan *
+reel_breakdown_script_with_characters (const char        *text,
+                                       const char *const *characters,
+                                       GError           **error)
 {
   g_autoptr (ReelPlan) plan = NULL;
   g_autoptr (ReelFountainDocument) doc = NULL;
@@ -484,7 +590,7 @@ reel_breakdown_script (const char *text, GError **error)
     return NULL;
 
   plan = reel_plan_new ();
-  doc = reel_fountain_parse (text);
+  doc = reel_fountain_parse_with_characters (text, characters);
   plan->fountain = reel_fountain_document_has_markup (doc);
 
   if (plan->fountain)
@@ -493,7 +599,8 @@ reel_breakdown_script (const char *text, GError **error)
       breakdown_fountain (plan, doc);
     }
   else
-    breakdown_plain (plan, text);
+    breakdown_plain (plan, text, doc);
+  warn_of_likely_cues (plan, doc);
 
   if (reel_plan_count_shots (plan) == 0)
     {

@@ -24,6 +24,13 @@ GQuark reel_script_error_quark (void);
  * is read as plain text: one paragraph per shot, scenes from "Scene …"/"场景…" lines or from
  * blocks separated by two or more blank lines. */
 ReelPlan *reel_breakdown_script (const char *text, GError **error);
+/* The same, where a line that names one of @characters (may be NULL) before a speech is a
+ * character cue without Fountain's capitals or "@", and so is "NAME: speech" on one line (see
+ * reel_fountain_parse_with_characters()). A line that looks like a cue but names no known
+ * character stays action, and the plan's warnings say so once per name. */
+ReelPlan *reel_breakdown_script_with_characters (const char        *text,
+                                                 const char *const *characters,
+                                                 GError           **error);
 
 /* Guesses the camera move an action line names explicitly ("PANS LEFT", "the camera pushes
  * in", "镜头推进", "右摇"). Returns FALSE, leaving @move alone, when it names none. */

@@ -12,7 +12,13 @@
 
 #include <string.h>
 
+#include "reel-fountain-private.h"
 #include "reel-fountain.h"
+
+/* Chinese names run to four characters (黑衣人甲, 欧阳娜娜); a longer phrase
+ * before a colon is more likely action (小雨回头看去：…) unless it speaks
+ * again. */
+#define MAX_FIRST_SIGHT_CJK_NAME 4
 
 /* Private-use characters stand in for escaped markers while emphasis is stripped. */
 #define ESCAPED_STAR "\xee\x80\x80"       /* U+E000 */
@@ -54,6 +60,7 @@ reel_fountain_document_free (ReelFountainDocument *doc)
 
   g_clear_pointer (&doc->title_page, g_hash_table_unref);
   g_clear_pointer (&doc->elements, g_ptr_array_unref);
+  g_clear_pointer (&doc->likely_cues, g_ptr_array_unref);
   g_free (doc);
 }
 
@@ -589,7 +596,8 @@ add_speech_line (GPtrArray *elements, const char *trimmed, gboolean dual, guint 
 {
   gsize len = strlen (trimmed);
 
-  if (trimmed[0] == '(' && trimmed[len - 1] == ')')
+  if ((trimmed[0] == '(' && trimmed[len - 1] == ')')
+      || (g_str_has_prefix (trimmed, "（") && g_str_has_suffix (trimmed, "）")))
     add_dialogue_line (elements, REEL_FOUNTAIN_PARENTHETICAL, trimmed, dual, line);
   else if (trimmed[0] == '~')
     {
@@ -651,10 +659,19 @@ add_marked_element (GPtrArray *elements, const char *trimmed, guint line)
   return TRUE;
 }
 
+/* What the body's lines are read with. */
+typedef struct
+{
+  GPtrArray  *elements;
+  GHashTable *speakers;    /* name keys of the characters known to speak */
+  GPtrArray  *likely_cues; /* ReelFountainElement* */
+  GHashTable *warned;      /* name keys already in likely_cues */
+} Body;
+
 /* A character cue; *dual tells whether it is the second half of a dual
  * dialogue. */
 static void
-add_character_cue (GPtrArray *elements, const char *trimmed, guint line, gboolean *dual)
+add_character_cue (Body *body, const char *trimmed, guint line, gboolean by_name, gboolean *dual)
 {
   ReelFountainElement *element;
   char                *name, *extension;
@@ -662,13 +679,126 @@ add_character_cue (GPtrArray *elements, const char *trimmed, guint line, gboolea
 
   split_character_cue (forced ? trimmed + 1 : trimmed, &name, &extension, dual);
   if (*dual)
-    mark_previous_speech_dual (elements);
+    mark_previous_speech_dual (body->elements);
 
   element = element_new (REEL_FOUNTAIN_CHARACTER, name, line);
   element->extension = extension;
   element->forced = forced;
   element->dual = *dual;
-  g_ptr_array_add (elements, element);
+  element->by_name = by_name;
+  g_ptr_array_add (body->elements, element);
+}
+
+/* "NAME: speech" on one line: the cue, then what is said; a parenthetical at the start of the
+ * speech ("小男孩：（哭着）妈妈！") is its own element, as on a line of its own. */
+static void
+add_inline_speech (Body *body, char *name, char *extension, const char *speech, guint line)
+{
+  ReelFountainElement *cue = element_new (REEL_FOUNTAIN_CHARACTER, name, line);
+  const char          *rest = speech;
+  const char          *close = NULL;
+
+  cue->extension = extension;
+  cue->by_name = TRUE;
+  g_ptr_array_add (body->elements, cue);
+
+  if (speech[0] == '(')
+    close = strchr (speech, ')');
+  else if (g_str_has_prefix (speech, "（"))
+    close = strstr (speech, "）");
+  if (close != NULL)
+    {
+      const char      *after = g_utf8_next_char (close);
+      g_autofree char *parenthetical = g_strndup (speech, after - speech);
+      g_autofree char *remainder = g_strstrip (g_strdup (after));
+
+      if (*remainder != '\0')
+        {
+          add_dialogue_line (body->elements, REEL_FOUNTAIN_PARENTHETICAL, parenthetical, FALSE,
+                             line);
+          rest = after;
+        }
+    }
+
+  {
+    g_autofree char *dialogue = g_strstrip (g_strdup (rest));
+
+    add_dialogue_line (body->elements, REEL_FOUNTAIN_DIALOGUE, dialogue, FALSE, line);
+  }
+}
+
+static gboolean
+is_speaker (const Body *body, const char *name)
+{
+  g_autofree char *key = reel_fountain_name_key (name);
+
+  return g_hash_table_contains (body->speakers, key);
+}
+
+/* A line that is nothing but a known speaker's name, with an extension or the dual mark. */
+static gboolean
+names_speaker (const Body *body, const char *trimmed)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *extension = NULL;
+  g_autofree char *undual = g_strdup (trimmed);
+  gsize            len = strlen (undual);
+
+  if (len > 0 && undual[len - 1] == '^')
+    undual[len - 1] = '\0';
+  reel_fountain_split_extension (undual, &name, &extension);
+  return *name != '\0' && is_speaker (body, name);
+}
+
+/* Whether the line of action before a speech looks like the name of who says it: a short name
+ * without the marks of a sentence, each word capitalised. */
+static gboolean
+looks_like_cue (const char *trimmed, char **name)
+{
+  g_autofree char *bare = NULL;
+  g_autofree char *extension = NULL;
+  gboolean         capitalised = TRUE;
+  gboolean         word_start = TRUE;
+
+  reel_fountain_split_extension (trimmed, &bare, &extension);
+  if (!reel_fountain_is_name_like (bare) || reel_fountain_is_label (bare))
+    return FALSE;
+
+  if (reel_fountain_has_unspaced_script (bare))
+    {
+      if (g_utf8_strlen (bare, -1) > 6)
+        return FALSE;
+    }
+  else
+    for (const char *p = bare; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        if (word_start && g_unichar_isalpha (c) && !g_unichar_isupper (c))
+          capitalised = FALSE;
+        word_start = c == ' ';
+      }
+  if (!capitalised)
+    return FALSE;
+
+  *name = g_steal_pointer (&bare);
+  return TRUE;
+}
+
+/* Remembers, once per name, a line of action that was likely meant as a cue. */
+static void
+note_likely_cue (Body *body, const char *trimmed, guint line)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *key = NULL;
+
+  if (!looks_like_cue (trimmed, &name))
+    return;
+  key = reel_fountain_name_key (name);
+  if (!g_hash_table_add (body->warned, g_steal_pointer (&key)))
+    return;
+  g_ptr_array_add (body->likely_cues,
+                   element_new (REEL_FOUNTAIN_CHARACTER, g_steal_pointer (&name), line));
 }
 
 static void
@@ -697,37 +827,158 @@ add_action (GPtrArray *elements, const char *trimmed, gboolean prev_blank, guint
     }
 }
 
+/* "NAME: speech" where NAME is a known speaker. */
+static gboolean
+add_inline_speech_if_known (Body *body, const char *trimmed, guint line)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *extension = NULL;
+  g_autofree char *speech = NULL;
+
+  if (!reel_fountain_split_inline_cue (trimmed, &name, &extension, &speech)
+      || !is_speaker (body, name))
+    return FALSE;
+
+  add_inline_speech (body, g_steal_pointer (&name), g_steal_pointer (&extension), speech, line);
+  return TRUE;
+}
+
 /* Adds what an unmarked line is by its blank neighbours: a scene heading, a
  * transition, a character cue or action. Returns TRUE for a character cue,
  * which opens a speech. */
 static gboolean
-add_element_in_context (GPtrArray  *elements,
+add_element_in_context (Body       *body,
                         const char *trimmed,
                         gboolean    prev_blank,
                         gboolean    next_blank,
                         guint       line,
                         gboolean   *dual)
 {
-  if (trimmed[0] != '!' && prev_blank && reel_fountain_is_scene_heading (trimmed))
+  GPtrArray *elements = body->elements;
+  gboolean   unforced = trimmed[0] != '!';
+
+  if (unforced && prev_blank && reel_fountain_is_scene_heading (trimmed))
     g_ptr_array_add (elements, make_heading (trimmed, FALSE, line));
-  else if (trimmed[0] != '!' && prev_blank && next_blank && is_transition (trimmed))
+  else if (unforced && prev_blank && next_blank && is_transition (trimmed))
     g_ptr_array_add (elements,
                      element_new (REEL_FOUNTAIN_TRANSITION,
                                   g_strstrip (reel_fountain_strip_emphasis (trimmed)), line));
   else if (trimmed[0] == '@'
-           || (trimmed[0] != '!' && prev_blank && !next_blank && is_character_cue (trimmed)))
+           || (unforced && prev_blank && !next_blank && is_character_cue (trimmed)))
     {
-      add_character_cue (elements, trimmed, line, dual);
+      add_character_cue (body, trimmed, line, FALSE, dual);
+      return TRUE;
+    }
+  else if (unforced && add_inline_speech_if_known (body, trimmed, line))
+    return FALSE;
+  else if (unforced && !next_blank && names_speaker (body, trimmed))
+    {
+      add_character_cue (body, trimmed, line, TRUE, dual);
       return TRUE;
     }
   else
-    add_action (elements, trimmed, prev_blank, line);
+    {
+      if (unforced && !next_blank)
+        note_likely_cue (body, trimmed, line);
+      add_action (elements, trimmed, prev_blank, line);
+    }
 
   return FALSE;
 }
 
+/* A line the parser reads by its first characters, never as a cue. */
+static gboolean
+is_marked_line (const char *trimmed)
+{
+  return strchr ("#=>~.!", trimmed[0]) != NULL || is_page_break (trimmed);
+}
+
+/* Prose quotes what is said after a colon (他说：“快走！”); a script does not. */
+static gboolean
+is_quoted (const char *speech)
+{
+  static const char *const quotes[] = { "“", "「", "『", "\"", "‘", NULL };
+
+  for (guint i = 0; quotes[i] != NULL; i++)
+    if (g_str_has_prefix (speech, quotes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The name keys of every character known to speak before the body is read, so a name used as a
+ * cue anywhere makes its other lines cues too. */
+static GHashTable *
+collect_speakers (char **lines, guint n_lines, guint start, const char *const *characters)
+{
+  GHashTable *speakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) written_inline
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean       prev_blank = TRUE;
+  GHashTableIter iter;
+  gpointer       key, count;
+
+  for (guint i = 0; characters != NULL && characters[i] != NULL; i++)
+    if (*characters[i] != '\0')
+      g_hash_table_add (speakers, reel_fountain_name_key (characters[i]));
+
+  for (guint i = start; i < n_lines; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (lines[i]));
+      gboolean         next_blank = (i + 1 >= n_lines) || is_blank (lines[i + 1]);
+      g_autofree char *name = NULL;
+      g_autofree char *extension = NULL;
+      g_autofree char *speech = NULL;
+      gboolean         dual;
+
+      if (*trimmed == '\0')
+        {
+          prev_blank = TRUE;
+          continue;
+        }
+
+      if (trimmed[0] == '@')
+        split_character_cue (trimmed + 1, &name, &extension, &dual);
+      else if (is_marked_line (trimmed))
+        ;
+      else if (prev_blank && !next_blank && !reel_fountain_is_scene_heading (trimmed)
+               && is_character_cue (trimmed))
+        split_character_cue (trimmed, &name, &extension, &dual);
+      else if (reel_fountain_split_inline_cue (trimmed, &name, &extension, &speech)
+               && !reel_fountain_is_label (name) && !is_quoted (speech))
+        {
+          /* A short Chinese or Japanese name before a colon is how those scripts write
+           * dialogue, and so is a name in capitals ("TOM: …") in plain text; any other
+           * ("Note: …", "小雨回头看去：…") speaks only when the script writes it so again. */
+          if (!(reel_fountain_has_unspaced_script (name)
+                && g_utf8_strlen (name, -1) <= MAX_FIRST_SIGHT_CJK_NAME)
+              && !is_all_caps (name, name + strlen (name)))
+            {
+              g_autofree char *inline_key = reel_fountain_name_key (name);
+              guint seen = GPOINTER_TO_UINT (g_hash_table_lookup (written_inline, inline_key));
+
+              g_hash_table_replace (written_inline, g_steal_pointer (&inline_key),
+                                    GUINT_TO_POINTER (seen + 1));
+              g_clear_pointer (&name, g_free);
+            }
+        }
+      else
+        g_clear_pointer (&name, g_free);
+
+      if (name != NULL && *name != '\0')
+        g_hash_table_add (speakers, reel_fountain_name_key (name));
+      prev_blank = FALSE;
+    }
+
+  g_hash_table_iter_init (&iter, written_inline);
+  while (g_hash_table_iter_next (&iter, &key, &count))
+    if (GPOINTER_TO_UINT (count) >= 2)
+      g_hash_table_add (speakers, g_strdup (key));
+
+  return speakers;
+}
+
 static void
-parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArray *elements)
+parse_body (char **lines, guint n_lines, guint start, GArray *line_map, Body *body)
 {
   gboolean prev_blank = TRUE;
   gboolean in_dialogue = FALSE;
@@ -747,16 +998,22 @@ parse_body (char **lines, guint n_lines, guint start, GArray *line_map, GPtrArra
         }
 
       if (in_dialogue)
-        add_speech_line (elements, trimmed, dual, line);
-      else if (!add_marked_element (elements, trimmed, line))
-        in_dialogue
-            = add_element_in_context (elements, trimmed, prev_blank, next_blank, line, &dual);
+        add_speech_line (body->elements, trimmed, dual, line);
+      else if (!add_marked_element (body->elements, trimmed, line))
+        in_dialogue = add_element_in_context (body, trimmed, prev_blank, next_blank, line, &dual);
 
       prev_blank = FALSE;
     }
 }
+
 ReelFountainDocument *
 reel_fountain_parse (const char *text)
+{
+  return reel_fountain_parse_with_characters (text, NULL);
+}
+
+ReelFountainDocument *
+reel_fountain_parse_with_characters (const char *text, const char *const *characters)
 {
   ReelFountainDocument *doc = g_new0 (ReelFountainDocument, 1);
   g_autofree char      *valid = NULL;
@@ -768,6 +1025,7 @@ reel_fountain_parse (const char *text)
 
   doc->title_page = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   doc->elements = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
+  doc->likely_cues = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
 
   if (text == NULL)
     return doc;
@@ -783,7 +1041,13 @@ reel_fountain_parse (const char *text)
     body_start = 0;
 
   body = g_ptr_array_new_with_free_func ((GDestroyNotify) element_free);
-  parse_body (lines, n_lines, body_start, cleaned.line_map, body);
+  {
+    g_autoptr (GHashTable) speakers = collect_speakers (lines, n_lines, body_start, characters);
+    g_autoptr (GHashTable) warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    Body context = { body, speakers, doc->likely_cues, warned };
+
+    parse_body (lines, n_lines, body_start, cleaned.line_map, &context);
+  }
 
   /* Put the notes and boneyard back where they were, by line. The elements move to the
    * document, so neither source array may free them any more. */
@@ -814,6 +1078,13 @@ reel_fountain_parse (const char *text)
   return doc;
 }
 
+static gboolean
+is_speech_type (ReelFountainElementType type)
+{
+  return type == REEL_FOUNTAIN_DIALOGUE || type == REEL_FOUNTAIN_PARENTHETICAL
+         || type == REEL_FOUNTAIN_LYRICS;
+}
+
 gboolean
 reel_fountain_document_has_markup (const ReelFountainDocument *doc)
 {
@@ -826,6 +1097,15 @@ reel_fountain_document_has_markup (const ReelFountainDocument *doc)
     {
       const ReelFountainElement *element = g_ptr_array_index (doc->elements, i);
 
+      /* A speech known by its speaker's name is no Fountain markup: plain text has it too. */
+      if (element->type == REEL_FOUNTAIN_CHARACTER && element->by_name)
+        {
+          while (i + 1 < doc->elements->len
+                 && is_speech_type (
+                     ((ReelFountainElement *) g_ptr_array_index (doc->elements, i + 1))->type))
+            i++;
+          continue;
+        }
       if (element->type != REEL_FOUNTAIN_ACTION || element->forced)
         return TRUE;
     }

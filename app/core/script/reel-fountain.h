@@ -36,18 +36,31 @@ typedef struct
   guint    section_depth; /* sections: number of leading '#' */
   gboolean forced;        /* written with a forcing prefix: . ! @ > */
   gboolean dual;          /* character, dialogue, parenthetical of dual dialogue */
-  guint    line;          /* 1-based line in the input where the element starts */
+  /* characters: known by a name the script (or the caller) uses for a speaker elsewhere, or
+   * written "NAME: speech" on one line, rather than by Fountain's own rules */
+  gboolean by_name;
+  guint    line; /* 1-based line in the input where the element starts */
 } ReelFountainElement;
 
 typedef struct
 {
   GHashTable *title_page; /* lowercase key → value (continuation lines joined by "\n") */
   GPtrArray  *elements;   /* ReelFountainElement*, in script order */
+  /* ReelFountainElement* of type CHARACTER, one per name: lines inside action that look like a
+   * speaker's name before a speech but are no known character, so they stayed action. */
+  GPtrArray *likely_cues;
 } ReelFountainDocument;
 
 /* @text must be valid UTF-8 (invalid sequences are replaced); a BOM and CRLF or CR line endings
  * are accepted. Never fails: anything that is not other markup is action. */
 ReelFountainDocument *reel_fountain_parse (const char *text);
+/* The same, and a line that names a known character before a speech is a character cue, with
+ * or without the capitals or "@" Fountain asks for; so is "NAME: speech" (or "NAME：speech") on
+ * one line. The characters known are @characters (may be NULL), the speakers the script names
+ * by Fountain's rules, names of Chinese or Japanese script before a colon, and names written
+ * before a colon more than once. */
+ReelFountainDocument *reel_fountain_parse_with_characters (const char        *text,
+                                                           const char *const *characters);
 void                  reel_fountain_document_free (ReelFountainDocument *doc);
 
 /* TRUE when the document uses any Fountain markup beyond plain action paragraphs. */

@@ -17,6 +17,7 @@ reel_plan_new (void)
   plan->scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_plan_scene_free);
   plan->characters = g_ptr_array_new_with_free_func (g_free);
   plan->fountain = TRUE;
+  plan->warnings = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_plan_warning_free);
 
   return plan;
 }
@@ -31,7 +32,32 @@ reel_plan_free (ReelPlan *plan)
   g_clear_pointer (&plan->title_page, g_hash_table_unref);
   g_clear_pointer (&plan->scenes, g_ptr_array_unref);
   g_clear_pointer (&plan->characters, g_ptr_array_unref);
+  g_clear_pointer (&plan->warnings, g_ptr_array_unref);
   g_free (plan);
+}
+
+void
+reel_plan_add_warning (ReelPlan *plan, guint line, const char *name, char *message)
+{
+  ReelPlanWarning *warning = g_new0 (ReelPlanWarning, 1);
+
+  g_return_if_fail (plan != NULL && message != NULL);
+
+  warning->line = line;
+  warning->name = g_strdup (name);
+  warning->message = message;
+  g_ptr_array_add (plan->warnings, warning);
+}
+
+void
+reel_plan_warning_free (ReelPlanWarning *warning)
+{
+  if (warning == NULL)
+    return;
+
+  g_free (warning->name);
+  g_free (warning->message);
+  g_free (warning);
 }
 
 ReelPlanScene *

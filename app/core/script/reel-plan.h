@@ -26,6 +26,15 @@ typedef struct
   GPtrArray *shots;   /* ReelPlanShot* */
 } ReelPlanScene;
 
+/* Something the breakdown read in a way the writer may not have meant. */
+typedef struct
+{
+  guint line;    /* 1-based, in the script */
+  char *name;    /* the character's name it is about, or NULL */
+  char *message; /* translated, for the user: what was read and how to write it instead; the
+                  * line is not in it */
+} ReelPlanWarning;
+
 typedef struct
 {
   char       *title;      /* from the title page, or NULL */
@@ -33,6 +42,7 @@ typedef struct
   GPtrArray  *scenes;     /* ReelPlanScene* */
   GPtrArray  *characters; /* char*: speaker names in order of first appearance */
   gboolean    fountain;   /* FALSE when the input was plain text */
+  GPtrArray  *warnings;   /* ReelPlanWarning*, in script order */
 } ReelPlan;
 
 ReelPlan      *reel_plan_new (void);
@@ -42,7 +52,11 @@ void           reel_plan_scene_free (ReelPlanScene *scene);
 ReelPlanShot  *reel_plan_shot_new (const char *text);
 void           reel_plan_shot_free (ReelPlanShot *shot);
 guint          reel_plan_count_shots (const ReelPlan *plan);
+/* Takes @message. */
+void reel_plan_add_warning (ReelPlan *plan, guint line, const char *name, char *message);
+void reel_plan_warning_free (ReelPlanWarning *warning);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelPlan, reel_plan_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelPlanWarning, reel_plan_warning_free)
 
 G_END_DECLS

@@ -176,6 +176,56 @@ reel_segmenter_normalize_space (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* A line that runs to about the width of the longest one was wrapped by the writer's editor,
+ * not ended by the writer. */
+#define WRAPPED_LINE_MIN_CHARS 12
+#define WRAPPED_LINE_SHARE 0.8
+
+char *
+reel_segmenter_join_lines (const char *text)
+{
+  g_auto (GStrv) lines = NULL;
+  GString *out;
+  glong    longest = 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    longest = MAX (longest, g_utf8_strlen (g_strstrip (lines[i]), -1));
+
+  out = g_string_sized_new (strlen (text));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      gunichar    before, after;
+      glong       previous_length;
+
+      if (*line == '\0')
+        continue;
+      if (out->len == 0)
+        {
+          g_string_append (out, line);
+          continue;
+        }
+
+      before = g_utf8_get_char (g_utf8_find_prev_char (out->str, out->str + out->len));
+      after = g_utf8_get_char (line);
+      previous_length = g_utf8_strlen (lines[i - 1], -1);
+      if (!is_unspaced_wide (before) || !is_unspaced_wide (after))
+        g_string_append_c (out, '\n');
+      else if (!g_unichar_ispunct (before) && !g_unichar_ispunct (after)
+               && (previous_length < WRAPPED_LINE_MIN_CHARS
+                   || previous_length < longest * WRAPPED_LINE_SHARE))
+        /* "小男孩" over "妈妈，你一定要回来！": two things, which must not run together. */
+        g_string_append_c (out, ' ');
+      g_string_append (out, line);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static void
 count_units (const char *text, gsize length, guint *words, guint *cjk_chars)
 {
@@ -281,18 +331,20 @@ reel_segmenter_split_sentences (const char *text)
 }
 
 GPtrArray *
-reel_segmenter_group_sentences (const char *text, guint max_words, guint max_cjk_chars)
+reel_segmenter_group_sentences (const char *paragraph, guint max_words, guint max_cjk_chars)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GArray) bounds = NULL;
-  int32_t group_start = -1, group_end = -1;
-  double  group_weight = 0;
+  g_autofree char *text = NULL;
+  int32_t          group_start = -1, group_end = -1;
+  double           group_weight = 0;
 
   g_return_val_if_fail (max_words > 0 && max_cjk_chars > 0, out);
 
-  if (text == NULL)
+  if (paragraph == NULL)
     return out;
 
+  text = reel_segmenter_join_lines (paragraph);
   bounds = sentence_bounds (text, strlen (text));
   for (guint i = 0; i + 1 < bounds->len; i++)
     {

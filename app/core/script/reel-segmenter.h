@@ -17,10 +17,17 @@ G_BEGIN_DECLS
  * empty. Handles 。！？ and mixed Chinese/English text (ICU sentence break iterator). */
 GPtrArray *reel_segmenter_split_sentences (const char *text);
 
-/* (transfer full) (element-type utf8): the sentences of @text grouped greedily, in order, so
- * each group holds at most @max_words words plus @max_cjk_chars CJK characters (as shares of
- * one). */
-GPtrArray *reel_segmenter_group_sentences (const char *text, guint max_words, guint max_cjk_chars);
+/* (transfer full) (element-type utf8): the sentences of @paragraph grouped greedily, in order,
+ * so each group holds at most @max_words words plus @max_cjk_chars CJK characters (as shares of
+ * one). Its lines are first joined with reel_segmenter_join_lines(). */
+GPtrArray *
+reel_segmenter_group_sentences (const char *paragraph, guint max_words, guint max_cjk_chars);
+
+/* Joins the lines of a paragraph so no two words run together. Between two CJK characters a
+ * line break disappears only where the line ends in punctuation or was wrapped (it runs about
+ * as wide as the longest line); a short line such as a name over a sentence keeps a space.
+ * Other line breaks stay, for reel_segmenter_normalize_space() to make spaces of them. */
+char *reel_segmenter_join_lines (const char *paragraph);
 
 /* Words of alphabetic scripts (ICU word break) plus CJK characters (one each). */
 guint reel_segmenter_count_words (const char *text);
