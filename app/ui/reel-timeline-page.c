@@ -202,6 +202,16 @@ preview_size (const ReelCut *cut, guint *width, guint *height)
   *height = MAX (16u, (guint) lround (cut->height * scale)) & ~1u;
 }
 
+static gboolean
+captions_off (ReelTimelinePage *self)
+{
+  GSettings       *settings = reel_application_get_settings_for_widget (GTK_WIDGET (self));
+  g_autofree char *caption_mode
+      = settings != NULL ? g_settings_get_string (settings, "caption-mode") : NULL;
+
+  return g_strcmp0 (caption_mode, "off") == 0;
+}
+
 static void
 build_preview (ReelTimelinePage *self, ReelCut *cut)
 {
@@ -371,6 +381,9 @@ prepare_preview (ReelTimelinePage *self)
   preview_size (prepare->cut, &width, &height);
   prepare->cut->width = width;
   prepare->cut->height = height;
+  /* As the export draws them: the cards show dialogue only when the
+   * captions are off. */
+  prepare->cut->cards_show_dialogue = captions_off (self);
 
   outer = g_task_new (self, self->prepare_cancellable, prepare_done_cb, NULL);
   g_task_set_source_tag (outer, prepare_preview);
