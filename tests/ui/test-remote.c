@@ -232,8 +232,8 @@ row_suffix_label (GtkWidget *row)
   return gtk_label_get_label (labels->pdata[labels->len - 1]);
 }
 
-/* The label of @widget that shows @text is shown, and inside @widget's own
- * area: a card that says why it failed says it on the card. */
+/* The label of @widget that shows @text is shown whole, and inside
+ * @widget's own area: a card that says why it failed says it on the card. */
 static void
 assert_label_inside (GtkWidget *widget, const char *text)
 {
@@ -244,7 +244,11 @@ assert_label_inside (GtkWidget *widget, const char *text)
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
       label = labels->pdata[i];
+  if (label == NULL)
+    for (guint i = 0; i < labels->len; i++)
+      g_test_message ("Not “%s”: “%s”", text, gtk_label_get_label (labels->pdata[i]));
   g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
   g_assert_true (gtk_widget_compute_bounds (label, widget, &bounds));
   g_test_message ("“%s” is at y %.0f to %.0f in a %s %d px high", text, bounds.origin.y,
                   bounds.origin.y + bounds.size.height, G_OBJECT_TYPE_NAME (widget),
@@ -547,8 +551,14 @@ test_generate_two_shots (Fixture *fixture, gconstpointer data)
     g_autoptr (ReelJobRecord) job = only_job_of (fixture->project, fixture->shots[0]);
 
     g_assert_cmpint (g_array_index (shown, gint64, 0), ==, job->take_id);
+    g_autofree char *details = NULL;
+
     g_assert_cmpuint (tiles->len, ==, 1);
     g_assert_cmpint (reel_take_tile_get_take_id (tiles->pdata[0]), ==, job->take_id);
+    /* The tile says where the take came from and what it cost, in the
+     * words and money of the estimate and the Jobs view. */
+    details = g_strdup_printf ("Alibaba Cloud Model Studio · %s", per_shot);
+    assert_label_inside (tiles->pdata[0], details);
   }
   reel_ui_test_save_png (GTK_WIDGET (window), "remote-storyboard.png", NULL);
 
