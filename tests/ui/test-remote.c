@@ -515,6 +515,19 @@ test_generate_two_shots (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->fake, NULL), >=, N_SHOTS);
   g_assert_cmpuint (count_cancel_requests (fixture->fake), ==, 0);
   g_assert_false (reel_fake_dashscope_download_saw_authorization (fixture->fake));
+  {
+    g_autofree char *create = reel_fake_dashscope_dup_last_create_body (fixture->fake);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    g_autoptr (GError) error = NULL;
+    JsonObject *parameters;
+
+    g_assert_true (json_parser_load_from_data (parser, create, -1, &error));
+    g_assert_no_error (error);
+    parameters = reel_fake_json_object (json_node_get_object (json_parser_get_root (parser)),
+                                        "parameters");
+    g_assert_cmpstr (reel_fake_json_string (parameters, "size"), ==, "1280*720");
+    g_assert_cmpfloat (reel_fake_json_number (parameters, "duration", 0), ==, SHOT_SECONDS);
+  }
 
   /* The storyboard: each card is done and shows its take. */
   reel_window_show_view (window, "storyboard");
@@ -572,6 +585,9 @@ test_generate_two_shots (Fixture *fixture, gconstpointer data)
 
       g_assert_cmpstr (entry->backend, ==, "dashscope");
       g_assert_cmpstr (entry->currency, ==, "USD");
+      /* The service billed the 5 s asked for, at 720P. */
+      g_assert_cmpfloat_with_epsilon (take->billed_seconds, SHOT_SECONDS, 1e-9);
+      g_assert_cmpfloat_with_epsilon (entry->amount, take->billed_seconds * PRICE_PER_SECOND, 1e-9);
       g_assert_cmpfloat_with_epsilon (entry->amount, SHOT_SECONDS * PRICE_PER_SECOND, 1e-9);
       g_autoptr (ReelJobRecord) job = NULL;
 
@@ -583,6 +599,12 @@ test_generate_two_shots (Fixture *fixture, gconstpointer data)
     }
   g_assert_cmpfloat_with_epsilon (billed, N_SHOTS * SHOT_SECONDS * PRICE_PER_SECOND, 1e-9);
   g_assert_cmpfloat_with_epsilon (reel_project_get_spent (fixture->project, "USD"), billed, 1e-9);
+  /* The estimate the user agreed to is what was billed. */
+  {
+    g_autofree char *billed_text = reel_format_money (billed, "USD");
+
+    g_assert_nonnull (strstr (body, billed_text));
+  }
 
   /* The Jobs view's Spending group says the same. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "jobs"));
