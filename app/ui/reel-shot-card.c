@@ -807,6 +807,16 @@ reel_shot_card_measure (GtkWidget     *widget,
     *natural = MAX (*minimum, MIN (*natural, CARD_NATURAL_WIDTH));
 }
 
+/* Wrapped text (the shot's, a failure's reason) is as tall as the card's
+ * width makes it: without this the card would be measured as a constant
+ * size, its height for no width at all, and a long reason would be drawn
+ * below the card's frame. */
+static GtkSizeRequestMode
+reel_shot_card_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
 /* GtkTextView measures its height for the width it had last time, so wrapped
  * text can be clipped after the card gets a new width: measure once more. */
 static void
@@ -910,6 +920,7 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
   object_class->dispose = reel_shot_card_dispose;
   object_class->get_property = reel_shot_card_get_property;
   object_class->set_property = reel_shot_card_set_property;
+  widget_class->get_request_mode = reel_shot_card_get_request_mode;
   widget_class->measure = reel_shot_card_measure;
   widget_class->size_allocate = reel_shot_card_size_allocate;
 

@@ -15,6 +15,8 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-backend-setup.h"
+#include "reel-price-table.h"
 #include "reel-take-tile.h"
 #include "storyreel-ui-resources.h"
 
@@ -54,6 +56,9 @@ reel_take_tile_get_backend_label (const char *backend)
     return _ ("Animatic");
   if (g_strcmp0 (backend, "import") == 0)
     return _ ("Imported");
+  /* A service by the name people know it by, as the Jobs view says it. */
+  if (reel_backend_name_get_label (backend) != NULL)
+    return reel_backend_name_get_label (backend);
   return backend != NULL ? backend : "";
 }
 
@@ -62,8 +67,8 @@ format_cost (const ReelTake *take)
 {
   if (take->cost <= 0)
     return g_strdup (_ ("Free"));
-  /* Translators: a take's cost, "0.35 USD" */
-  return g_strdup_printf (_ ("%.2f %s"), take->cost, take->currency != NULL ? take->currency : "");
+  /* "$0.35", as the estimate and the spending list write it. */
+  return reel_format_money (take->cost, take->currency);
 }
 
 static void

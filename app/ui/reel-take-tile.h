@@ -29,8 +29,8 @@ gint64      reel_take_tile_get_take_id (ReelTakeTile *self);
 /* Marks the tile with why its media cannot be used (NULL: they can). */
 void reel_take_tile_set_problem (ReelTakeTile *self, const char *problem);
 
-/* What users call the backend named @backend: "Animatic", "Imported", or
- * the name itself. */
+/* What users call the backend named @backend: "Animatic", "Imported", a
+ * service's name ("Alibaba Cloud Model Studio"), or the name itself. */
 const char *reel_take_tile_get_backend_label (const char *backend);
 
 G_END_DECLS
