@@ -73,7 +73,7 @@ main (int argc, char **argv)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  if (argc > 1 && reel_cli_is_command (argv[1]))
+  if (reel_cli_handles (argc, argv))
     return reel_cli_run (argc, argv);
 
   app = reel_application_new ();

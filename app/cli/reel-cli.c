@@ -40,10 +40,44 @@ reel_cli_find_command (const char *name)
   return NULL;
 }
 
-gboolean
-reel_cli_is_command (const char *name)
+/* What the window opens: a path that is there, or one that names a file by
+ * its look (a folder in it, a URI, a project's or a script's extension), so
+ * that the window can say what is wrong with a file that is missing. */
+static gboolean
+names_a_file (const char *word)
 {
-  return reel_cli_find_command (name) != NULL || g_strcmp0 (name, "help") == 0;
+  static const char *const extensions[] = { ".storyreel", ".fountain", ".spmd", ".txt" };
+  g_autofree char         *lower = NULL;
+
+  if (g_file_test (word, G_FILE_TEST_EXISTS) || strchr (word, G_DIR_SEPARATOR) != NULL
+      || strstr (word, "://") != NULL)
+    return TRUE;
+
+  lower = g_ascii_strdown (word, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    if (g_str_has_suffix (lower, extensions[i]))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+reel_cli_handles (int argc, char **argv)
+{
+  const char *first;
+
+  if (argc < 2)
+    return FALSE;
+
+  first = argv[1];
+  if (g_str_equal (first, "--help") || g_str_equal (first, "-h") || g_str_equal (first, "--version")
+      || g_str_equal (first, "help"))
+    return TRUE;
+  /* The window's own options (--demo, GApplication's). */
+  if (first[0] == '-')
+    return FALSE;
+  /* A word that is neither a command nor a file is a mistyped command: it
+   * is answered here rather than by a window that cannot open it. */
+  return reel_cli_find_command (first) != NULL || !names_a_file (first);
 }
 
 int
@@ -312,8 +346,12 @@ reel_cli_inspect (int argc, char **argv)
 static void
 print_help (FILE *stream)
 {
-  fprintf (stream, _ ("Usage:\n  storyreel                 open the window\n"
-                      "  storyreel COMMAND …       use the command line\n\nCommands:\n"));
+  fprintf (stream, _ ("Usage:\n"
+                      "  storyreel [FILE…]         open the window, with the projects or scripts "
+                      "named\n"
+                      "  storyreel --demo          open the window on the demo project\n"
+                      "  storyreel COMMAND …       use the command line\n"
+                      "  storyreel --version       print the version\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *synopsis
@@ -323,6 +361,85 @@ print_help (FILE *stream)
   fprintf (stream, _ ("\nRun “storyreel COMMAND --help” for a command’s options.\n"));
 }
 
+/* The edit distance between @a and @b, a swap of two neighbours counting as
+ * one edit, as in "inpsect" for "inspect". */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  glong                a_len, b_len;
+  g_autofree gunichar *s = g_utf8_to_ucs4_fast (a, -1, &a_len);
+  g_autofree gunichar *t = g_utf8_to_ucs4_fast (b, -1, &b_len);
+  g_autofree guint    *d = g_new0 (guint, (a_len + 1) * (b_len + 1));
+  const glong          width = b_len + 1;
+
+  for (glong i = 0; i <= a_len; i++)
+    d[i * width] = (guint) i;
+  for (glong j = 0; j <= b_len; j++)
+    d[j] = (guint) j;
+  for (glong i = 1; i <= a_len; i++)
+    for (glong j = 1; j <= b_len; j++)
+      {
+        guint cost = s[i - 1] == t[j - 1] ? 0 : 1;
+        guint best = MIN (d[(i - 1) * width + j] + 1, d[i * width + j - 1] + 1);
+
+        best = MIN (best, d[(i - 1) * width + j - 1] + cost);
+        if (i > 1 && j > 1 && s[i - 1] == t[j - 2] && s[i - 2] == t[j - 1])
+          best = MIN (best, d[(i - 2) * width + j - 2] + 1);
+        d[i * width + j] = best;
+      }
+  return d[a_len * width + b_len];
+}
+
+/* The command @word most likely meant: the nearest by edit distance, close
+ * enough to be a slip rather than another word, or the one it begins. */
+static const char *
+suggest_command (const char *word)
+{
+  g_autofree char *lower = g_utf8_strdown (word, -1);
+  glong            length = g_utf8_strlen (lower, -1);
+  const char      *best = NULL;
+  guint            best_distance = G_MAXUINT;
+  const char      *prefixed = NULL;
+  guint            n_prefixed = 0;
+
+  for (guint i = 0; i <= G_N_ELEMENTS (commands); i++)
+    {
+      const char *name = i < G_N_ELEMENTS (commands) ? commands[i].name : "help";
+      guint       distance = edit_distance (lower, name);
+
+      if (distance < best_distance)
+        {
+          best = name;
+          best_distance = distance;
+        }
+      if (length >= 2 && g_str_has_prefix (name, lower))
+        {
+          prefixed = name;
+          n_prefixed++;
+        }
+    }
+
+  if (best_distance <= 2 && best_distance * 3 <= (guint) length)
+    return best;
+  if (n_prefixed == 1)
+    return prefixed;
+  return NULL;
+}
+
+static int
+unknown_command (const char *word)
+{
+  const char      *suggestion = suggest_command (word);
+  g_autofree char *message
+      = suggestion != NULL
+            ? g_strdup_printf (_ ("unknown command “%s” (did you mean “%s”?)"), word, suggestion)
+            : g_strdup_printf (_ ("unknown command “%s”"), word);
+
+  fprintf (stderr, "storyreel: %s\n", message);
+  fprintf (stderr, _ ("Run “storyreel --help” to see the commands.\n"));
+  return REEL_CLI_EXIT_USAGE;
+}
+
 int
 reel_cli_run (int argc, char **argv)
 {
@@ -330,7 +447,23 @@ reel_cli_run (int argc, char **argv)
 
   g_return_val_if_fail (argc >= 2, REEL_CLI_EXIT_USAGE);
 
-  if (g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("storyreel %s\n", PACKAGE_VERSION);
+      return REEL_CLI_EXIT_OK;
+    }
+
+  /* "help COMMAND" is "COMMAND --help". */
+  if (g_str_equal (argv[1], "help") && argc > 2 && reel_cli_find_command (argv[2]) != NULL)
+    {
+      char *command_help[] = { argv[0], argv[2], (char *) "--help", NULL };
+
+      return reel_cli_find_command (argv[2])->run (3, command_help);
+    }
+  if (g_str_equal (argv[1], "help") && argc > 2)
+    return unknown_command (argv[2]);
+  if (g_str_equal (argv[1], "help") || g_str_equal (argv[1], "--help")
+      || g_str_equal (argv[1], "-h"))
     {
       print_help (stdout);
       return REEL_CLI_EXIT_OK;
@@ -338,10 +471,7 @@ reel_cli_run (int argc, char **argv)
 
   command = reel_cli_find_command (argv[1]);
   if (command == NULL)
-    {
-      print_help (stderr);
-      return REEL_CLI_EXIT_USAGE;
-    }
+    return unknown_command (argv[1]);
 
   gst_init (NULL, NULL);
   return command->run (argc, argv);

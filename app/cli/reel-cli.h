@@ -18,7 +18,10 @@ typedef enum
   REEL_CLI_EXIT_USAGE = 2,
 } ReelCliExit;
 
-gboolean reel_cli_is_command (const char *name);
+/* Whether the command line is the CLI's rather than the window's: a
+ * subcommand, help, --version, or a word that names neither a subcommand
+ * nor a file (a mistyped subcommand, answered without a window). */
+gboolean reel_cli_handles (int argc, char **argv);
 int      reel_cli_run (int argc, char **argv);
 
 G_END_DECLS
