@@ -29,7 +29,15 @@ int reel_cli_usage_error (const char *command, const char *format, ...) G_GNUC_P
 /* Parses options; on error prints it and returns FALSE (exit with REEL_CLI_EXIT_USAGE). */
 gboolean reel_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv);
 GOptionContext *reel_cli_context_new (const ReelCliCommand *command);
-ReelProject    *reel_cli_open_project (const char *path, GError **error);
+/* The project file a PROJECT argument means: NAME.storyreel for NAME, unless
+ * a file is there under the name as given. */
+char *reel_cli_project_path (const char *path);
+/* The project made of a script: NAME.storyreel beside NAME.fountain, as the
+ * window names it. */
+char *reel_cli_project_path_for_script (const char *script_path);
+/* Opens the project a PROJECT argument means; a script given instead gets
+ * an error that says how to make a project of it. */
+ReelProject *reel_cli_open_project (const char *path, GError **error);
 /* Reads a script file as UTF-8 text without a byte-order mark. */
 char *reel_cli_read_script (const char *path, GError **error);
 

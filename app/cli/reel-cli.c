@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,12 +137,93 @@ reel_cli_parse (GOptionContext *context, const char *command, int *argc, char **
   return TRUE;
 }
 
+char *
+reel_cli_project_path (const char *path)
+{
+  /* The window names projects NAME.storyreel; "storyreel new Ferry" does too,
+   * and then "Ferry" finds it. A file made before under the bare name is
+   * still found under it. */
+  if (g_str_has_suffix (path, ".storyreel") || g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_strdup (path);
+  return g_strconcat (path, ".storyreel", NULL);
+}
+
+char *
+reel_cli_project_path_for_script (const char *script_path)
+{
+  g_autofree char *dir = g_path_get_dirname (script_path);
+  g_autofree char *base = g_path_get_basename (script_path);
+  char            *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  if (g_str_equal (dir, "."))
+    return g_strconcat (base, ".storyreel", NULL);
+  return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s.storyreel", dir, base);
+}
+
+/* @path as it can be pasted into a shell: quoted only when it has to be. */
+static char *
+quote_for_shell (const char *path)
+{
+  for (const char *c = path; *c != '\0'; c++)
+    if (strchr (" \t\n'\"\\$`!*?[](){}<>|&;#~", *c) != NULL)
+      return g_shell_quote (path);
+  return g_strdup (path);
+}
+
+/* Whether @path starts as text does, as a script given in place of a
+ * project does. */
+static gboolean
+looks_like_text (const char *path)
+{
+  char        buffer[4096];
+  const char *end;
+  gsize       length;
+  FILE       *file = g_fopen (path, "rb");
+
+  if (file == NULL)
+    return FALSE;
+  length = fread (buffer, 1, sizeof buffer, file);
+  fclose (file);
+
+  if (length == 0 || memchr (buffer, '\0', length) != NULL)
+    return FALSE;
+  /* A character cut at the end of what was read is still text. */
+  if (!g_utf8_validate (buffer, length, &end))
+    return length == sizeof buffer && buffer + length - end < 4;
+  return TRUE;
+}
+
 ReelProject *
 reel_cli_open_project (const char *path, GError **error)
 {
-  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autofree char *project_path = reel_cli_project_path (path);
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (project_path);
+  g_autoptr (GError) local_error = NULL;
+  ReelProject *project = reel_project_open (file, &local_error);
 
-  return reel_project_open (file, error);
+  if (project != NULL)
+    return project;
+
+  /* A script where a project belongs: say how to make one of it. */
+  if (g_error_matches (local_error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_A_PROJECT)
+      && looks_like_text (project_path))
+    {
+      g_autofree char *basename = g_path_get_basename (project_path);
+      g_autofree char *new_project = reel_cli_project_path_for_script (project_path);
+      g_autofree char *quoted_project = quote_for_shell (new_project);
+      g_autofree char *quoted_script = quote_for_shell (project_path);
+
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_A_PROJECT,
+                   _ ("“%s” is a script, not a project. Make a project of it with “storyreel "
+                      "import %s %s”, or the film with “storyreel render %s -o FILM.mp4”."),
+                   basename, quoted_project, quoted_script, quoted_script);
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
 }
 
 char *
@@ -200,6 +282,7 @@ reel_cli_new (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
   g_autofree char *resolution = NULL;
+  g_autofree char *path = NULL;
   int              fps = 0;
   guint            width = 0, height = 0;
   GOptionEntry     entries[] = {
@@ -218,7 +301,8 @@ reel_cli_new (int argc, char **argv)
   if (resolution != NULL && !parse_resolution (resolution, &width, &height))
     return reel_cli_usage_error ("new", _ ("“%s” is not a resolution like 1280x720."), resolution);
 
-  file = g_file_new_for_commandline_arg (argv[2]);
+  path = reel_cli_project_path (argv[2]);
+  file = g_file_new_for_commandline_arg (path);
   project = reel_project_create (file, title, &error);
   if (project == NULL)
     return reel_cli_fail ("%s", error->message);
@@ -232,6 +316,7 @@ reel_cli_new (int argc, char **argv)
       return reel_cli_fail ("%s", error->message);
     }
 
+  fprintf (stderr, _ ("Created %s\n"), path);
   return REEL_CLI_EXIT_OK;
 }
 
@@ -259,6 +344,7 @@ reel_cli_import (int argc, char **argv)
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char    *script = NULL;
+  g_autofree char    *project_path = NULL;
   ReelBreakdownReport report = { 0 };
   gboolean            created;
 
@@ -272,7 +358,8 @@ reel_cli_import (int argc, char **argv)
   if (script == NULL)
     return reel_cli_fail ("%s", error->message);
 
-  file = g_file_new_for_commandline_arg (argv[2]);
+  project_path = reel_cli_project_path (argv[2]);
+  file = g_file_new_for_commandline_arg (project_path);
   created = !g_file_query_exists (file, NULL);
   project = reel_project_open_or_create (file, &error);
   if (project == NULL)
@@ -290,7 +377,7 @@ reel_cli_import (int argc, char **argv)
     }
 
   fprintf (stderr, _ ("%s: %u scenes, %u shots (%u added, %u changed, %u removed, %u unchanged)\n"),
-           argv[2], report.scenes, report.shots, report.added, report.changed, report.removed,
+           project_path, report.scenes, report.shots, report.added, report.changed, report.removed,
            report.unchanged);
   print_breakdown_warnings (project, argv[3]);
   return REEL_CLI_EXIT_OK;
