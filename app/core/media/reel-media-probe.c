@@ -154,13 +154,60 @@ is_supported_image (const char *caps_name)
          || g_strcmp0 (caps_name, "image/webp") == 0;
 }
 
+/* Whether a plugin the discoverer missed would read pictures or sound. The
+ * type finder also knows documents and archives (application/pdf,
+ * application/zip), for which no plugin exists: such a file is no media. */
+static gboolean
+needs_media_plugin (GstDiscovererInfo *info)
+{
+  static const char *const media_types[] = { "video/",
+                                             "audio/",
+                                             "image/",
+                                             "application/ogg",
+                                             "application/mxf",
+                                             "application/vnd.rn-realmedia",
+                                             "application/x-yuv4mpeg",
+                                             "application/x-pn-realaudio" };
+  const char             **details
+      = info != NULL ? gst_discoverer_info_get_missing_elements_installer_details (info) : NULL;
+
+  /* Without details, nothing says it is not media. */
+  if (details == NULL || details[0] == NULL)
+    return TRUE;
+
+  for (guint i = 0; details[i] != NULL; i++)
+    {
+      /* "gstreamer|1.0|app|description|decoder-video/x-h265" */
+      const char *type = strrchr (details[i], '|');
+      const char *caps = type != NULL ? strchr (type, '-') : NULL;
+
+      if (caps == NULL)
+        return TRUE;
+      caps++;
+      for (guint j = 0; j < G_N_ELEMENTS (media_types); j++)
+        if (g_str_has_prefix (caps, media_types[j]))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 set_discoverer_error (GError            **error,
                       GstDiscovererResult result,
+                      GstDiscovererInfo  *info,
                       const GError       *discover_error,
                       const char         *display_name)
 {
   const char *detail = discover_error != NULL ? discover_error->message : NULL;
+
+  if (result == GST_DISCOVERER_MISSING_PLUGINS && !needs_media_plugin (info))
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
+                   _ ("“%s” is not a video or image Storyreel can read. Choose an MP4, WebM "
+                      "or MOV video, or a PNG, JPEG or WebP image."),
+                   display_name);
+      return;
+    }
 
   switch (result)
     {
@@ -284,7 +331,7 @@ discover (const char *path, const char *display_name, GCancellable *cancellable,
     {
       g_debug ("Discovering %s failed (result %d): %s", path, result,
                local_error != NULL ? local_error->message : "no details");
-      set_discoverer_error (error, result, local_error, display_name);
+      set_discoverer_error (error, result, discover_info, local_error, display_name);
       return NULL;
     }
 
