@@ -311,9 +311,13 @@ open_connection (ReelProject *self, const char *path, int flags, GError **error)
   if (rc != SQLITE_OK)
     {
       g_autofree char *basename = g_path_get_basename (path);
+      int              system_errno = self->db != NULL ? sqlite3_system_errno (self->db) : 0;
 
+      /* The system's reason ("Permission denied") says more than SQLite's
+       * ("unable to open database file"). */
       g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_IO, _ ("Could not open “%s”: %s"),
-                   basename, sqlite3_errstr (rc));
+                   basename, system_errno != 0 ? g_strerror (system_errno) : sqlite3_errstr (rc));
+      g_clear_pointer (&self->db, sqlite3_close_v2);
       return FALSE;
     }
 
@@ -434,6 +438,22 @@ reel_project_create (GFile *file, const char *title, GError **error)
                    _ ("The folder for “%s” could not be created."), path);
       return NULL;
     }
+
+  /* SQLite would only say that it is "unable to open database file". */
+  {
+    g_autofree char *folder = g_path_get_dirname (path);
+
+    if (g_access (folder, W_OK) != 0)
+      {
+        int              saved_errno = errno;
+        g_autofree char *basename = g_path_get_basename (path);
+
+        g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_IO,
+                     _ ("“%s” cannot be made in “%s”: %s. Choose a folder you can write to."),
+                     basename, folder, g_strerror (saved_errno));
+        return NULL;
+      }
+  }
 
   self = g_object_new (REEL_TYPE_PROJECT, NULL);
   self->file = g_object_ref (file);
