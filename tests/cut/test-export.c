@@ -453,9 +453,10 @@ test_soft_captions (Fixture *fixture, gconstpointer data)
   const char *format = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) samples = NULL;
-  g_autofree char  *output = g_strdup_printf ("%s/film.%s", fixture->dir, format);
-  g_autofree char  *srt_path = g_build_filename (fixture->dir, "film.srt", NULL);
-  g_autofree char  *vtt_path = g_build_filename (fixture->dir, "film.vtt", NULL);
+  g_autofree char *output = g_strdup_printf ("%s/film.%s", fixture->dir, format);
+  /* Named after the whole film: film.mp4.srt and film.webm.srt side by side. */
+  g_autofree char  *srt_path = g_strconcat (output, ".srt", NULL);
+  g_autofree char  *vtt_path = g_strconcat (output, ".vtt", NULL);
   g_autofree char  *srt = NULL;
   g_autofree char  *vtt = NULL;
   ReelCut          *cut = make_rgb_cut (fixture, "import");
@@ -648,7 +649,7 @@ test_ai_marks (Fixture *fixture, gconstpointer data)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char  *output = g_build_filename (fixture->dir, "film.mp4", NULL);
   g_autofree char  *plain = g_build_filename (fixture->dir, "plain.mp4", NULL);
-  g_autofree char  *provenance = g_build_filename (fixture->dir, "film.provenance.json", NULL);
+  g_autofree char  *provenance = g_build_filename (fixture->dir, "film.mp4.provenance.json", NULL);
   g_autofree char  *uri = gst_filename_to_uri (output, NULL);
   g_autofree char  *comment = NULL;
   gboolean          copied = TRUE;
@@ -853,7 +854,7 @@ test_cli (Fixture *fixture, gconstpointer data)
   g_autofree char *project = g_build_filename (fixture->dir, "film.storyreel", NULL);
   g_autofree char *script = g_build_filename (fixture->dir, "film.fountain", NULL);
   g_autofree char *output = g_build_filename (fixture->dir, "film.webm", NULL);
-  g_autofree char *srt = g_build_filename (fixture->dir, "film.srt", NULL);
+  g_autofree char *srt = g_build_filename (fixture->dir, "film.webm.srt", NULL);
   g_autofree char *blocked = g_build_filename (fixture->dir, "red.mp4", "film.mp4", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (ReelMediaInfo) info = NULL;

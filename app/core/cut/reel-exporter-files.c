@@ -176,18 +176,12 @@ reel_exporter_apply_tags (ReelExporter *self, GstElement *muxer)
 
 /* Sidecars and the rename into place */
 
+/* FILM.mp4.srt for FILM.mp4: named after the whole file, so the sidecars of
+ * FILM.webm exported into the same folder do not replace them. */
 static char *
 sidecar_path (ReelExporter *self, const char *extension)
 {
-  const char      *dot = strrchr (self->output_path, '.');
-  const char      *slash = strrchr (self->output_path, G_DIR_SEPARATOR);
-  g_autofree char *stem = NULL;
-
-  if (dot != NULL && (slash == NULL || dot > slash))
-    stem = g_strndup (self->output_path, dot - self->output_path);
-  else
-    stem = g_strdup (self->output_path);
-  return g_strconcat (stem, extension, NULL);
+  return g_strconcat (self->output_path, extension, NULL);
 }
 
 static void

@@ -67,7 +67,7 @@ typedef struct
   guint            height; /* 0: from the cut */
   guint            fps;    /* 0: from the cut */
   ReelCaptionMode  captions;
-  gboolean         caption_sidecars; /* also write OUT.srt and OUT.vtt beside the film */
+  gboolean         caption_sidecars; /* also write FILM.mp4.srt and FILM.mp4.vtt beside it */
   char            *extra_music;      /* an audio file mixed in from the start, or NULL */
   /* Where the visible "AI-generated" label goes on films with AI-generated
    * shots: "top-left", "top-right", "bottom-left", "bottom-right" or "none". */
