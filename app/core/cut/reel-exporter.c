@@ -449,11 +449,47 @@ reel_exporter_label_position (ReelExporter *self)
 
 /* Ending: every path goes through one of these two. */
 
+/* The temporaries an export writes through are its own business: a message
+ * that names one (GStreamer's, or GLib's about the temporary
+ * g_file_set_contents() writes) names the file the user chose instead. */
+static void
+name_the_output (ReelExporter *self, GError *error)
+{
+  const char      *temporaries[] = { self->reserved_path, self->remux_path };
+  g_autofree char *output_name = g_path_get_basename (self->output_path);
+  g_autofree char *escaped = g_regex_escape_string (self->output_path, -1);
+  g_autofree char *pattern
+      = g_strdup_printf ("(%s(?:\\.[a-z]+)*)\\.[A-Za-z0-9]{6}(?![A-Za-z0-9.])", escaped);
+  g_autoptr (GRegex) set_contents_temporary = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr (GString) message = g_string_new (error->message);
+
+  for (guint i = 0; i < G_N_ELEMENTS (temporaries); i++)
+    if (temporaries[i] != NULL)
+      {
+        g_autofree char *name = g_path_get_basename (temporaries[i]);
+
+        g_string_replace (message, temporaries[i], self->output_path, 0);
+        g_string_replace (message, name, output_name, 0);
+      }
+  if (set_contents_temporary != NULL)
+    {
+      g_autofree char *named
+          = g_regex_replace (set_contents_temporary, message->str, -1, 0, "\\1", 0, NULL);
+
+      if (named != NULL)
+        g_string_assign (message, named);
+    }
+
+  g_free (error->message);
+  error->message = g_string_free (g_steal_pointer (&message), FALSE);
+}
+
 void
 reel_exporter_fail (ReelExporter *self, GError *error)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->task);
 
+  name_the_output (self, error);
   reel_exporter_stop_pipeline (self);
   reel_exporter_discard_files (self);
   set_eta (self, -1);
