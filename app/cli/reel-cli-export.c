@@ -14,6 +14,7 @@
 #include "reel-cli-private.h"
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
+#include "reel-media-store.h"
 
 #define PROGRESS_BAR_WIDTH 30
 
@@ -125,6 +126,48 @@ export_args_clear (ExportArgs *args)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportArgs, export_args_clear)
 
+ReelCaptionMode
+reel_cli_default_caption_mode (void)
+{
+  g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+  g_autofree char *name
+      = settings != NULL ? g_settings_get_string (settings, "caption-mode") : NULL;
+  ReelCaptionMode mode;
+
+  if (name != NULL && reel_caption_mode_from_string (name, &mode))
+    return mode;
+  /* The schema's default, for a build tree without the compiled schema. */
+  return REEL_CAPTION_MODE_SOFT;
+}
+
+gboolean
+reel_cli_check_music (const char *path, GError **error)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr (ReelMediaInfo) info = NULL;
+  g_autoptr (GError) probe_error = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _ ("The music file “%s” does not exist."), path);
+      return FALSE;
+    }
+
+  info = reel_media_probe (path, NULL, &probe_error);
+  if (info != NULL && (info->kind == REEL_MEDIA_KIND_AUDIO || info->has_audio))
+    return TRUE;
+  if (info != NULL || g_error_matches (probe_error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA))
+    g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_NOT_MEDIA,
+                 _ ("The music “%s” is not a sound file Storyreel can play. Choose an MP3, OGG, "
+                    "FLAC or WAV file."),
+                 name);
+  else
+    g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                 _ ("The music “%s” cannot be used: %s"), name, probe_error->message);
+  return FALSE;
+}
+
 /* Reads the options and checks that one project and an output are named;
  * returns REEL_CLI_EXIT_OK or the status to exit with. */
 static int
@@ -138,7 +181,9 @@ parse_args (int *argc, char ***argv, ExportArgs *args)
       N_ ("mp4, webm, otio, fcpxml, edl, pdf, srt or vtt (default: from the file name)"),
       N_ ("FORMAT") },
     { "captions", 'c', 0, G_OPTION_ARG_STRING, &args->captions,
-      N_ ("burn (into the picture, the default), soft (a subtitle track) or off"), N_ ("MODE") },
+      N_ ("burn (into the picture), soft (a subtitle track) or off (default: the window’s "
+          "choice)"),
+      N_ ("MODE") },
     { "music", 'm', 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
       N_ ("FILE") },
     { "resolution", 'r', 0, G_OPTION_ARG_STRING, &args->resolution,
@@ -193,6 +238,7 @@ fill_options (const ExportArgs *args, ReelExportOptions *options)
   if (args->format == NULL && !reel_export_format_guess (args->output, &options->format))
     return reel_cli_usage_error ("export", _ ("Cannot tell the format from “%s”: add --format."),
                                  args->output);
+  options->captions = reel_cli_default_caption_mode ();
   if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
     return reel_cli_usage_error ("export", _ ("--captions takes burn, soft or off."));
   if (args->resolution != NULL
@@ -229,6 +275,9 @@ exporter_for_project (const char *path, const ExportArgs *args, int *status)
 
   reel_export_options_init (&options);
   *status = fill_options (args, &options);
+  if (*status == REEL_CLI_EXIT_OK && args->music != NULL
+      && reel_export_format_is_film (options.format) && !reel_cli_check_music (args->music, &error))
+    *status = reel_cli_fail ("%s", error->message);
   if (*status == REEL_CLI_EXIT_OK)
     {
       /* The cut is a snapshot: the project need not stay open. */

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "reel-cli.h"
+#include "reel-exporter.h"
 #include "reel-project.h"
 #include "reel-scheduler.h"
 
@@ -47,6 +48,13 @@ const ReelCliCommand *reel_cli_find_command (const char *name);
 GSettings *reel_cli_dup_settings (void);
 /* The default backend of the window's preferences, or "animatic". */
 char *reel_cli_default_backend (GSettings *settings);
+/* The caption mode the window exports with (its "caption-mode" setting),
+ * or the schema's default when the schema is not installed. */
+ReelCaptionMode reel_cli_default_caption_mode (void);
+/* Whether @path is a sound file the film can mix in; an error that names
+ * the music otherwise. */
+gboolean reel_cli_check_music (const char *path, GError **error);
+
 /* A scheduler with the animatic and @backend_name set up as the window sets
  * it up, with the command line's overrides. NULL with an error that says
  * what to do when the backend is unknown or has no key. */

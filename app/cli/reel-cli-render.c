@@ -1,7 +1,7 @@
 /* reel-cli-render.c: storyreel render, the main job headless
  *
  * Script → project → missing takes → film, in one go. The project is kept
- * beside the film (NAME.storyreel), so running again reuses every take.
+ * beside the script (NAME.storyreel), so running again reuses every take.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,9 +9,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "reel-cli-private.h"
@@ -110,16 +113,52 @@ cancel_export_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Where the project made of @script_path is kept: beside the script, as the
+ * window keeps it when it opens a script, so every film made of the script
+ * finds the same takes, and the film's folder holds films only. A script in
+ * a folder that cannot be written (an example installed with the app) has
+ * it kept in the user's cache instead. */
 static char *
-project_path_for (const char *script_path, const char *film_path)
+project_path_for (const char *script_path)
 {
-  g_autofree char *base = g_path_get_basename (script_path);
-  g_autofree char *dir = g_path_get_dirname (film_path);
-  char            *dot = strrchr (base, '.');
+  g_autofree char *beside_script = reel_cli_project_path_for_script (script_path);
+  g_autofree char *name = g_path_get_basename (beside_script);
+  g_autofree char *script_folder = g_path_get_dirname (script_path);
+  g_autofree char *absolute = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *cached_name = NULL;
+  char            *dot;
 
-  if (dot != NULL && dot != base)
+  if (g_file_test (beside_script, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&beside_script);
+  if (g_access (script_folder, W_OK) == 0)
+    return g_steal_pointer (&beside_script);
+
+  /* One project per script, however many scripts share a name. */
+  absolute = g_canonicalize_filename (script_path, NULL);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, absolute, -1);
+  digest[12] = '\0';
+  if ((dot = strrchr (name, '.')) != NULL)
     *dot = '\0';
-  return g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s.storyreel", dir, base);
+  cached_name = g_strdup_printf ("%s-%s.storyreel", name, digest);
+  return g_build_filename (g_get_user_cache_dir (), "storyreel", "render", cached_name, NULL);
+}
+
+/* Makes the film's folder if it is missing, and checks that the film can
+ * be written there before any take is made for it. */
+static int
+check_film_folder (const char *film_path)
+{
+  g_autofree char *folder = g_path_get_dirname (film_path);
+
+  if (g_mkdir_with_parents (folder, 0755) != 0 || g_access (folder, W_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      return reel_cli_fail (_ ("The film cannot be written to “%s”: %s. Choose another folder."),
+                            folder, g_strerror (saved_errno));
+    }
+  return REEL_CLI_EXIT_OK;
 }
 
 /* What the command line asked for. */
@@ -164,7 +203,9 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
       N_ ("Do not ask before spending money on a paid backend"), NULL },
     { "captions", 0, 0, G_OPTION_ARG_STRING, &args->captions,
-      N_ ("burn, soft or off (default: burn)"), N_ ("MODE") },
+      N_ ("burn (into the picture), soft (a subtitle track) or off (default: the window’s "
+          "choice)"),
+      N_ ("MODE") },
     { "music", 0, 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
       N_ ("FILE") },
     { NULL },
@@ -188,6 +229,7 @@ fill_options (const RenderArgs *args, ReelExportOptions *options)
   if (!reel_export_format_guess (args->output, &options->format)
       || !reel_export_format_is_film (options->format))
     return reel_cli_usage_error ("render", _ ("The film must end in .mp4 or .webm."));
+  options->captions = reel_cli_default_caption_mode ();
   if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
     return reel_cli_usage_error ("render", _ ("--captions takes burn, soft or off."));
   options->extra_music = g_strdup (args->music);
@@ -195,9 +237,9 @@ fill_options (const RenderArgs *args, ReelExportOptions *options)
 }
 
 /* 1. The plan: the script broken down into shots, in the project kept
- * beside the film. Returns the project, or NULL with *@status set. */
+ * beside the script. Returns the project, or NULL with *@status set. */
 static ReelProject *
-plan (const char *script_path, const char *film_path, int *status)
+plan (const char *script_path, int *status)
 {
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GFile) file = NULL;
@@ -213,7 +255,7 @@ plan (const char *script_path, const char *film_path, int *status)
       return NULL;
     }
 
-  project_path = project_path_for (script_path, film_path);
+  project_path = project_path_for (script_path);
   file = g_file_new_for_path (project_path);
   project = reel_project_open_or_create (file, &error);
   if (project == NULL || !reel_project_set_script (project, script, &error)
@@ -331,8 +373,18 @@ reel_cli_render (int argc, char **argv)
 
   reel_export_options_init (&options);
   status = fill_options (&args, &options);
+  /* What would stop the film is found before any take is made for it. */
   if (status == REEL_CLI_EXIT_OK)
-    project = plan (argv[2], args.output, &status);
+    status = check_film_folder (args.output);
+  if (status == REEL_CLI_EXIT_OK && args.music != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!reel_cli_check_music (args.music, &error))
+        status = reel_cli_fail ("%s", error->message);
+    }
+  if (status == REEL_CLI_EXIT_OK)
+    project = plan (argv[2], &status);
   if (project != NULL)
     {
       run.loop = loop;
