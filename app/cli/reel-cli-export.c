@@ -327,7 +327,15 @@ report_written (ReelExporter *exporter, const char *output)
   fprintf (stderr, _ ("Wrote %s\n"), output);
   for (const char *const *sidecar = reel_exporter_get_sidecars (exporter); *sidecar != NULL;
        sidecar++)
-    fprintf (stderr, _ ("Wrote %s\n"), *sidecar);
+    {
+      const char *film = reel_exporter_get_output_path (exporter);
+      /* As the user named the film: out/film.mp4.srt beside out/film.mp4. */
+      g_autofree char *named = g_str_has_prefix (*sidecar, film)
+                                   ? g_strconcat (output, *sidecar + strlen (film), NULL)
+                                   : g_strdup (*sidecar);
+
+      fprintf (stderr, _ ("Wrote %s\n"), named);
+    }
 }
 
 int
