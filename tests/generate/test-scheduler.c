@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gst/gst.h>
+#include <string.h>
 
 #include "reel-animatic.h"
 #include "reel-project-jobs.h"
@@ -524,6 +525,44 @@ test_takes_survive_rebreakdown (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_takes (fixture, kept), ==, 1);
 }
 
+/* A backend that hands back something that is not a video: the job says
+ * which backend returned what, never the result's temporary file name. */
+static void
+test_unusable_result (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelTestBackend) garbage_backend = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_autofree char      *garbage = g_build_filename (fixture->dir, "result.mp4", NULL);
+  const ReelRetryPolicy once
+      = { .max_attempts = 1, .base_delay = 0.01, .factor = 1, .max_delay = 1 };
+  gint64 first = shot (fixture, 0);
+
+  g_assert_true (g_file_set_contents (garbage, "this is not a video at all", -1, NULL));
+  garbage_backend = reel_test_backend_new (garbage, 0.0, 1);
+  reel_scheduler_add_backend (fixture->scheduler, REEL_BACKEND (garbage_backend));
+  reel_scheduler_set_retry_policy (fixture->scheduler, &once);
+
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler, &first, 1,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   >, 0);
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  jobs = reel_project_list_jobs (fixture->project, FALSE);
+  g_assert_cmpuint (jobs->len, ==, 1);
+  job = reel_job_record_copy (g_ptr_array_index (jobs, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_nonnull (job->error);
+  g_assert_nonnull (
+      strstr (job->error, reel_backend_get_display_name (REEL_BACKEND (garbage_backend))));
+  /* The temporary copy the backend made has a random name in .tmp/: no
+   * part of a path, and no ".mp4" file name, appears. */
+  g_assert_null (strstr (job->error, "/"));
+  g_assert_null (strstr (job->error, ".mp4"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -542,6 +581,7 @@ main (int argc, char **argv)
   ADD ("/scheduler/cancel", test_cancel);
   ADD ("/scheduler/resume-after-stop", test_resume_after_stop);
   ADD ("/scheduler/takes-survive-rebreakdown", test_takes_survive_rebreakdown);
+  ADD ("/scheduler/unusable-result", test_unusable_result);
 #undef ADD
 
   return g_test_run ();

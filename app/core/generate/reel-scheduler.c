@@ -321,6 +321,30 @@ outcome_free (Outcome *outcome)
   g_free (outcome);
 }
 
+/* The media store names the file it refused, and a backend's result has
+ * only a temporary name: say what it is instead. The error keeps its code,
+ * which decides whether to try again. */
+static GError *
+describe_unusable_result (ReelBackend *backend, GError *error)
+{
+  GError     *described;
+  const char *service = reel_backend_get_display_name (backend);
+
+  if (error->domain != REEL_MEDIA_ERROR
+      || (error->code != REEL_MEDIA_ERROR_NOT_MEDIA && error->code != REEL_MEDIA_ERROR_DAMAGED
+          && error->code != REEL_MEDIA_ERROR_UNSUPPORTED))
+    return error;
+
+  described = g_error_new (REEL_MEDIA_ERROR, error->code,
+                           error->code == REEL_MEDIA_ERROR_DAMAGED
+                               ? _ ("The clip %s returned is damaged or cut short.")
+                               : _ ("%s returned a file that is not a video Storyreel can use."),
+                           service);
+  g_debug ("The result was refused: %s", error->message);
+  g_error_free (error);
+  return described;
+}
+
 /* Worker thread: no project, no GTK. Just the backend, the media store and
  * reports to the main context. */
 static void
@@ -358,6 +382,8 @@ run_job (gpointer data, gpointer user_data)
    * records the take and the job's end in one transaction. */
   outcome->media
       = reel_media_store_add_file (store, result, REEL_MEDIA_ADD_MOVE, cancellable, &error);
+  if (outcome->media == NULL && error != NULL)
+    error = describe_unusable_result (backend, error);
   if (outcome->media != NULL)
     outcome->thumbnail = reel_media_store_add_thumbnail (
         store, outcome->media->relative_path, outcome->media->duration / 2, 320, cancellable, NULL);
