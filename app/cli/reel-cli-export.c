@@ -258,7 +258,15 @@ fill_options (const ExportArgs *args, ReelExportOptions *options)
   options->caption_sidecars = !args->no_sidecars;
   options->allow_stream_copy = !args->no_stream_copy;
   options->extra_music = g_strdup (args->music);
-  options->ai_label_position = g_strdup (args->label_position);
+  /* The window's corner for the label, unless one is asked for. */
+  if (args->label_position != NULL)
+    options->ai_label_position = g_strdup (args->label_position);
+  else
+    {
+      g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+      options->ai_label_position
+          = settings != NULL ? g_settings_get_string (settings, "ai-label-position") : NULL;
+    }
   return REEL_CLI_EXIT_OK;
 }
 

@@ -303,6 +303,16 @@ reel_cli_new (int argc, char **argv)
 
   path = reel_cli_project_path (argv[2]);
   file = g_file_new_for_commandline_arg (path);
+  /* Without --title the film is called what its file is called. */
+  if (title == NULL)
+    {
+      g_autofree char *base = g_file_get_basename (file);
+      char            *dot = strrchr (base, '.');
+
+      if (dot != NULL && dot != base)
+        *dot = '\0';
+      title = g_filename_display_name (base);
+    }
   project = reel_project_create (file, title, &error);
   if (project == NULL)
     return reel_cli_fail ("%s", error->message);

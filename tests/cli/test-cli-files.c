@@ -256,6 +256,8 @@ test_new_names_project (Fixture *fixture, gconstpointer data)
   g_assert_false (g_file_test (name, G_FILE_TEST_EXISTS));
   g_assert_cmpint (run (fixture, &out, NULL, "inspect", name, "--json", NULL), ==, 0);
   assert_contains (out, "欢迎回家");
+  /* Without --title the film is called what its file is called. */
+  assert_contains (out, "\"title\" : \"Ferry\"");
 }
 
 /* Errors say what the user asked for and what to do. */
