@@ -51,7 +51,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->script = g_build_filename (fixture->dir, "rain.fountain", NULL);
   fixture->still = g_build_filename (fixture->dir, "red.png", NULL);
   fixture->film = g_build_filename (fixture->dir, "film.mp4", NULL);
-  /* render keeps its project beside the film, named after the script. */
+  /* render keeps its project beside the script (here also where the film goes). */
   fixture->project = g_build_filename (fixture->dir, "rain.storyreel", NULL);
 
   g_assert_true (g_file_set_contents (fixture->script, script_text, -1, NULL));
