@@ -201,6 +201,8 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
 
 typedef struct
 {
+  GCancellable  *cancellable;
+  guint          timeout_id;
   ReelGpuReport *report; /* NULL when the driver did not answer in time */
   gboolean       done;
 } GpuQuery;
@@ -217,7 +219,10 @@ gpu_query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 gpu_query_timeout_cb (gpointer user_data)
 {
-  g_cancellable_cancel (user_data);
+  GpuQuery *query = user_data;
+
+  query->timeout_id = 0;
+  g_cancellable_cancel (query->cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -265,23 +270,22 @@ reel_cli_backends (int argc, char **argv)
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("backends"));
   g_autoptr (GSettings) settings = NULL;
   g_autoptr (ReelGpuProbe) gpu_probe = NULL;
-  g_autoptr (GCancellable) gpu_cancellable = NULL;
   g_autofree char   *default_name = NULL;
   const char *const *names = reel_backend_list_names ();
-  GpuQuery           gpu_query = { NULL, FALSE };
-  guint              gpu_timeout;
+  GpuQuery           gpu_query = { 0 };
   int                status = REEL_CLI_EXIT_OK;
 
   if (!reel_cli_parse (context, "backends", &argc, &argv))
     return REEL_CLI_EXIT_USAGE;
   if (argc != 2)
     return reel_cli_usage_error ("backends", _ ("This command takes no arguments."));
-  gpu_probe = reel_gpu_probe_new ();
-  gpu_cancellable = g_cancellable_new ();
 
   /* Asked while the backends are listed: the driver may be slow to answer. */
-  reel_gpu_probe_query_async (gpu_probe, gpu_cancellable, gpu_query_done_cb, &gpu_query);
-  gpu_timeout = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_query_timeout_cb, gpu_cancellable);
+  gpu_probe = reel_gpu_probe_new ();
+  gpu_query.cancellable = g_cancellable_new ();
+  reel_gpu_probe_query_async (gpu_probe, gpu_query.cancellable, gpu_query_done_cb, &gpu_query);
+  gpu_query.timeout_id
+      = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_query_timeout_cb, &gpu_query);
 
   settings = reel_cli_dup_settings ();
   default_name = reel_cli_default_backend (settings);
@@ -293,7 +297,7 @@ reel_cli_backends (int argc, char **argv)
       if (backend == NULL)
         {
           status = reel_cli_fail ("%s", error->message);
-          g_cancellable_cancel (gpu_cancellable);
+          g_cancellable_cancel (gpu_query.cancellable);
           break;
         }
       if (i > 0)
@@ -305,7 +309,8 @@ reel_cli_backends (int argc, char **argv)
 
   while (!gpu_query.done)
     g_main_context_iteration (NULL, TRUE);
-  g_clear_handle_id (&gpu_timeout, g_source_remove);
+  g_clear_handle_id (&gpu_query.timeout_id, g_source_remove);
+  g_clear_object (&gpu_query.cancellable);
   if (status == REEL_CLI_EXIT_OK)
     print_gpus (gpu_query.report);
   g_clear_pointer (&gpu_query.report, reel_gpu_report_unref);

@@ -43,7 +43,8 @@
  *   "unknown-error"       nvmlInit_v2 fails with NVML_ERROR_UNKNOWN
  *   "no-gpu"              no GPU
  *   "broken-devices"      both GPUs are listed but cannot be opened (NVML_ERROR_GPU_IS_LOST)
- *   "no-memory-info"      nvmlDeviceGetMemoryInfo is not supported */
+ *   "no-memory-info"      nvmlDeviceGetMemoryInfo is not supported
+ *   "hang"                nvmlInit_v2 does not return for five minutes */
 void         fake_nvml_set_mode (const char *mode);
 unsigned int fake_nvml_get_init_count (void);
 /* nvmlInit_v2 calls not yet matched by nvmlShutdown */

@@ -116,6 +116,16 @@ test_driver_not_running (void)
   assert_has (gpus, "  none: The NVIDIA driver is installed but not running");
 }
 
+/* A driver that does not answer holds the command up for 20 seconds, no more. */
+static void
+test_driver_hangs (void)
+{
+  g_autofree char *dir = fake_dir ("fake-nvml");
+  g_autofree char *gpus = run_backends (dir, "hang");
+
+  assert_has (gpus, "  none: The NVIDIA driver did not answer within 20 seconds.\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -125,6 +135,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/cli/cuda-gpu", test_cuda_gpu);
   g_test_add_func ("/gpu/cli/no-driver", test_no_driver);
   g_test_add_func ("/gpu/cli/driver-not-running", test_driver_not_running);
+  g_test_add_func ("/gpu/cli/driver-hangs", test_driver_hangs);
 
   return g_test_run ();
 }

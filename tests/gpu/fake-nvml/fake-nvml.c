@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fake-driver.h"
 
@@ -84,6 +85,9 @@ int
 nvmlInit_v2 (void)
 {
   atomic_fetch_add (&init_count, 1);
+  /* Longer than anyone waits for it. */
+  if (mode_is ("hang"))
+    sleep (300);
   if (mode_is ("driver-not-loaded"))
     return NVML_ERROR_DRIVER_NOT_LOADED;
   if (mode_is ("no-permission"))
