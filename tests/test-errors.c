@@ -14,6 +14,7 @@
 #include "reel-breakdown.h"
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
+#include "reel-gpu-slots.h"
 #include "reel-http-client.h"
 #include "reel-media-store.h"
 #include "reel-pdf-boards.h"
@@ -45,6 +46,7 @@ list_domains (void)
     DOMAIN (REEL_EXPORT_ERROR, reel_export_error_quark),
     DOMAIN (REEL_PDF_BOARDS_ERROR, reel_pdf_boards_error_quark),
     DOMAIN (REEL_NET_ERROR, reel_net_error_quark),
+    DOMAIN (REEL_GPU_ERROR, reel_gpu_error_quark),
   };
   GArray *list = g_array_sized_new (FALSE, FALSE, sizeof (Domain), G_N_ELEMENTS (domains));
 

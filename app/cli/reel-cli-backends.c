@@ -17,6 +17,12 @@
 #include "reel-api-keys.h"
 #include "reel-backend-setup.h"
 #include "reel-cli-private.h"
+#include "reel-gpu-advice.h"
+#include "reel-gpu-probe.h"
+
+/* How long `storyreel backends` waits for the NVIDIA driver, which may take
+ * seconds per GPU to wake up, or hang on a GPU that fell off the bus. */
+#define GPU_PROBE_TIMEOUT_S 20
 
 GSettings *
 reel_cli_dup_settings (void)
@@ -193,18 +199,93 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
     printf (_ ("  cost: free\n"));
 }
 
+typedef struct
+{
+  GCancellable  *cancellable;
+  guint          timeout_id;
+  ReelGpuReport *report; /* NULL when the driver did not answer in time */
+  gboolean       done;
+} GpuQuery;
+
+static void
+gpu_query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GpuQuery *query = user_data;
+
+  query->report = reel_gpu_probe_query_finish (REEL_GPU_PROBE (source), result, NULL);
+  query->done = TRUE;
+}
+
+static gboolean
+gpu_query_timeout_cb (gpointer user_data)
+{
+  GpuQuery *query = user_data;
+
+  query->timeout_id = 0;
+  g_cancellable_cancel (query->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The section about the GPUs the local engines would use. */
+static void
+print_gpus (ReelGpuReport *report)
+{
+  guint n_gpus = report != NULL ? reel_gpu_report_get_n_gpus (report) : 0;
+
+  printf ("\n%s\n", _ ("GPU:"));
+  if (report == NULL)
+    {
+      printf ("  %s: ", _ ("none"));
+      printf (_ ("The NVIDIA driver did not answer within %u seconds.\n"), GPU_PROBE_TIMEOUT_S);
+      return;
+    }
+  if (n_gpus == 0)
+    {
+      g_autoptr (ReelGpuAdvice) advice = reel_gpu_advice_new_for_report (report);
+
+      printf ("  %s: %s\n", _ ("none"), advice->details);
+      return;
+    }
+  for (guint i = 0; i < n_gpus; i++)
+    {
+      const ReelGpuInfo *gpu = reel_gpu_report_get_gpu (report, i);
+      g_autoptr (ReelGpuAdvice) advice = reel_gpu_advice_new_for_gpu (gpu);
+      g_autofree char *memory = reel_gpu_info_describe_memory (gpu);
+      g_autofree char *driver = reel_gpu_info_describe_driver (gpu);
+
+      printf ("  %u\t%s\n", gpu->index, gpu->name);
+      printf ("    %s: %s\n", _ ("video memory"), memory);
+      printf ("    %s\n", driver);
+      if (gpu->uuid != NULL)
+        printf ("    %s: %s\n", _ ("id"), gpu->uuid);
+      printf ("    %s: %s\n", _ ("suggested"), advice->summary);
+      printf ("      %s\n", advice->details);
+    }
+  printf ("  %s\n", _ ("Local engines run one job per GPU at a time."));
+}
+
 int
 reel_cli_backends (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("backends"));
   g_autoptr (GSettings) settings = NULL;
+  g_autoptr (ReelGpuProbe) gpu_probe = NULL;
   g_autofree char   *default_name = NULL;
   const char *const *names = reel_backend_list_names ();
+  GpuQuery           gpu_query = { 0 };
+  int                status = REEL_CLI_EXIT_OK;
 
   if (!reel_cli_parse (context, "backends", &argc, &argv))
     return REEL_CLI_EXIT_USAGE;
   if (argc != 2)
     return reel_cli_usage_error ("backends", _ ("This command takes no arguments."));
+
+  /* Asked while the backends are listed: the driver may be slow to answer. */
+  gpu_probe = reel_gpu_probe_new ();
+  gpu_query.cancellable = g_cancellable_new ();
+  reel_gpu_probe_query_async (gpu_probe, gpu_query.cancellable, gpu_query_done_cb, &gpu_query);
+  gpu_query.timeout_id
+      = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_query_timeout_cb, &gpu_query);
 
   settings = reel_cli_dup_settings ();
   default_name = reel_cli_default_backend (settings);
@@ -214,12 +295,24 @@ reel_cli_backends (int argc, char **argv)
       g_autoptr (ReelBackend) backend = reel_backend_create (names[i], settings, NULL, &error);
 
       if (backend == NULL)
-        return reel_cli_fail ("%s", error->message);
+        {
+          status = reel_cli_fail ("%s", error->message);
+          g_cancellable_cancel (gpu_query.cancellable);
+          break;
+        }
       if (i > 0)
         printf ("\n");
       print_backend (backend, names[i], settings);
       if (g_strcmp0 (names[i], default_name) == 0)
         printf ("  %s\n", _ ("the default"));
     }
-  return REEL_CLI_EXIT_OK;
+
+  while (!gpu_query.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&gpu_query.timeout_id, g_source_remove);
+  g_clear_object (&gpu_query.cancellable);
+  if (status == REEL_CLI_EXIT_OK)
+    print_gpus (gpu_query.report);
+  g_clear_pointer (&gpu_query.report, reel_gpu_report_unref);
+  return status;
 }

@@ -2,13 +2,15 @@
  *
  * reel-preferences-window.c has the Project page and the general generation
  * settings; reel-preferences-window-engines.c the groups of the remote
- * engines (keys, connection tests, models).
+ * engines (keys, connection tests, models); reel-preferences-window-gpus.c
+ * the GPUs of this computer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "reel-api-keys.h"
+#include "reel-gpu-probe.h"
 #include "reel-preferences-window.h"
 #include "reel-price-editor.h"
 
@@ -84,6 +86,12 @@ struct _ReelPreferencesWindow
   ReelPriceEditor     *price_editor;
 
   ReelEngineRows engines[REEL_N_ENGINES];
+
+  /* This Computer: the GPUs, asked for in a thread. */
+  AdwPreferencesGroup *gpu_group;
+  GPtrArray           *gpu_rows;
+  ReelGpuProbe        *gpu_probe;
+  GCancellable        *gpu_cancellable; /* the query in flight */
 };
 
 /* reel-preferences-window-engines.c */
@@ -93,5 +101,10 @@ void reel_preferences_window_init_engines (ReelPreferencesWindow *self);
 void            reel_preferences_window_bind_engines (ReelPreferencesWindow *self);
 void            reel_preferences_window_dispose_engines (ReelPreferencesWindow *self);
 ReelEngineRows *reel_preferences_window_find_engine (ReelPreferencesWindow *self, const char *name);
+
+/* reel-preferences-window-gpus.c */
+void reel_preferences_window_class_init_gpus (GtkWidgetClass *widget_class);
+void reel_preferences_window_init_gpus (ReelPreferencesWindow *self);
+void reel_preferences_window_dispose_gpus (ReelPreferencesWindow *self);
 
 G_END_DECLS

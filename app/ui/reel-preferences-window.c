@@ -499,6 +499,7 @@ reel_preferences_window_dispose (GObject *object)
       g_settings_unbind (self->backend_row, "selected");
     }
   reel_preferences_window_dispose_engines (self);
+  reel_preferences_window_dispose_gpus (self);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->backend_ids, g_strfreev);
@@ -541,6 +542,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, price_editor);
   reel_preferences_window_class_init_engines (widget_class);
+  reel_preferences_window_class_init_gpus (widget_class);
 }
 
 static void
@@ -564,6 +566,7 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
 
   build_backend_choices (self);
   reel_preferences_window_init_engines (self);
+  reel_preferences_window_init_gpus (self);
 
   g_signal_connect_object (self->title_row, "apply", G_CALLBACK (title_applied_cb), self,
                            G_CONNECT_SWAPPED);
