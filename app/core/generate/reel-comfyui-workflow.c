@@ -12,6 +12,7 @@
 
 #include "reel-backend.h"
 #include "reel-comfyui-workflow.h"
+#include "reel-generate-resources.h"
 
 #define RESOURCE_DIR "/io/github/storyreel/Storyreel/workflows/"
 /* Wan's latents are 8 (14B) or 16 (5B) pixels a cell, in patches of two:
@@ -435,7 +436,10 @@ load_shipped (const char *file, GError **error)
 {
   g_autofree char *path = g_strconcat (RESOURCE_DIR, file, NULL);
   g_autofree char *name = name_of_file (file);
-  g_autoptr (GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  /* The library's own resource: a static library's is registered only
+   * when something links it in. */
+  g_autoptr (GBytes) bytes = g_resource_lookup_data (reel_generate_get_resource (), path,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   gsize       length = 0;
   const char *data;
 
@@ -567,8 +571,8 @@ reel_comfyui_workflow_list_names (void)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) user = g_ptr_array_new_with_free_func (g_free);
-  g_auto (GStrv) shipped
-      = g_resources_enumerate_children (RESOURCE_DIR, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_auto (GStrv) shipped = g_resource_enumerate_children (
+      reel_generate_get_resource (), RESOURCE_DIR, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   g_autofree char *dir = user_workflow_dir ();
   g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
   g_autoptr (GStrvBuilder) files = g_strv_builder_new ();
