@@ -19,6 +19,7 @@
 #include "reel-comfyui-backend.h"
 #include "reel-comfyui-workflow.h"
 #include "reel-job-context-private.h"
+#include "reel-project.h"
 #include "reel-test-utils.h"
 
 #define PROMPT "A lighthouse keeper climbs the spiral stairs at dusk, lamp in hand"
@@ -1161,6 +1162,103 @@ test_first_reachable_server (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (servers, "has what wan2.2-ti2v-5b needs"));
 }
 
+/* ------------------------------------------------------------------------ */
+/* The command line                                                          */
+
+static char *
+make_project (Fixture *fixture)
+{
+  static const char script[] = "INT. LIGHTHOUSE - NIGHT\n\n"
+                               "The keeper climbs the spiral stairs.\n\n"
+                               "The great lamp turns.\n";
+  char             *path = g_build_filename (fixture->dir, "Lighthouse.storyreel", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel *shots;
+
+  project = reel_project_create (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_script (project, script, &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  shots = reel_project_get_shots (project);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      g_assert_true (reel_project_set_shot_duration (project, reel_shot_get_id (shot), 3, &error));
+    }
+  return path;
+}
+
+static int
+storyreel (const char *const *args, char **err)
+{
+  g_autofree char *binary = reel_test_build_path ("app/storyreel");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return reel_test_spawn ((const char *const *) argv->pdata, NULL, NULL, err);
+}
+
+/* storyreel generate --workflow NAME --endpoint URL: every shot gets a take
+ * from the server, recorded as made by that workflow on comfyui. */
+static void
+test_command_line (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char  *project_path = make_project (fixture);
+  const char       *url = reel_fake_comfyui_get_url (fixture->fake);
+  const char *const generate[]
+      = { "generate", project_path, "--workflow", "wan2.2-a14b-fast", "--endpoint", url, NULL };
+  const char *const both[]
+      = { "generate", project_path, "--workflow", "wan2.2-a14b", "--model", "x", NULL };
+  const char *const elsewhere[]
+      = { "generate", project_path, "--backend", "fal", "--workflow", "wan2.2-a14b", NULL };
+  g_autofree char  *broken = write_workflow (fixture->dir, "broken.json",
+                                             "{\"1\": {\"class_type\": \"SaveVideo\", "
+                                              "\"inputs\": {\"filename_prefix\": \"x\"}}}");
+  const char *const refused[]
+      = { "generate", project_path, "--workflow", broken, "--endpoint", url, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) graph = NULL;
+  GListModel *shots;
+
+  /* Misused options are usage errors; a broken workflow stops the run. */
+  g_assert_cmpint (storyreel (both, NULL), ==, 2);
+  g_assert_cmpint (storyreel (elsewhere, NULL), ==, 2);
+  g_assert_cmpint (storyreel (refused, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "{{prompt}}"));
+  g_assert_cmpuint (reel_fake_comfyui_count_prompts (fixture->fake), ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (storyreel (generate, &err), ==, 0);
+  g_assert_cmpuint (reel_fake_comfyui_count_prompts (fixture->fake), ==, 2);
+  graph = reel_fake_comfyui_dup_last_graph (fixture->fake);
+  g_assert_cmpint (json_object_get_int_member (node_inputs (graph, "9"), "length"), ==, 49);
+
+  file = g_file_new_for_path (project_path);
+  project = reel_project_open (file, &error);
+  g_assert_no_error (error);
+  shots = reel_project_get_shots (project);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 2);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      g_autoptr (GPtrArray) takes = reel_project_list_takes (project, reel_shot_get_id (shot));
+      ReelTake *take;
+
+      g_assert_cmpuint (takes->len, ==, 1);
+      take = g_ptr_array_index (takes, 0);
+      g_assert_cmpstr (take->backend, ==, "comfyui");
+      g_assert_cmpstr (take->model, ==, "wan2.2-a14b-fast");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1193,6 +1291,7 @@ main (int argc, char **argv)
   JOB ("malicious-filename", test_malicious_filename, NULL);
   JOB ("no-gpu", test_no_gpu, NULL);
   JOB ("first-reachable-server", test_first_reachable_server, NULL);
+  JOB ("command-line", test_command_line, NULL);
 #undef JOB
 
   return g_test_run ();
