@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "reel-http-client.h"
 #include "reel-web-socket.h"
