@@ -244,6 +244,54 @@ reel_fake_server_wait_for (ReelFakeServer *self,
   g_mutex_unlock (&self->mutex);
 }
 
+typedef struct
+{
+  ReelFakeServer             *server;
+  const char                 *path;
+  SoupServerWebsocketCallback callback;
+  gpointer                    user_data;
+  gboolean                    done;
+} AddWebsocket;
+
+static gboolean
+add_websocket_cb (gpointer data)
+{
+  AddWebsocket   *add = data;
+  ReelFakeServer *self = add->server;
+
+  /* The plain handler on the same path runs first, so the fake can refuse
+   * the upgrade; the WebSocket handler takes it from there. */
+  soup_server_add_handler (self->server, add->path, handle_cb, self, NULL);
+  soup_server_add_websocket_handler (self->server, add->path, NULL, NULL, add->callback,
+                                     add->user_data, NULL);
+  g_mutex_lock (&self->mutex);
+  add->done = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  return G_SOURCE_REMOVE;
+}
+
+void
+reel_fake_server_add_websocket (ReelFakeServer             *self,
+                                const char                 *path,
+                                SoupServerWebsocketCallback callback,
+                                gpointer                    user_data)
+{
+  AddWebsocket add = { self, path, callback, user_data, FALSE };
+
+  g_main_context_invoke (self->context, add_websocket_cb, &add);
+  g_mutex_lock (&self->mutex);
+  while (!add.done)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
+}
+
+GMainContext *
+reel_fake_server_get_context (ReelFakeServer *self)
+{
+  return self->context;
+}
+
 void
 reel_fake_server_reply_json (SoupServerMessage *message, guint status, const char *json)
 {

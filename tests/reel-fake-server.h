@@ -54,6 +54,18 @@ void reel_fake_server_wait_for (ReelFakeServer *server,
                                 guint           count,
                                 guint           timeout_ms);
 
+/* Accepts WebSocket connections at @path. The handler sees the upgrade
+ * request first (it is recorded like any other) and refuses it by setting a
+ * status; otherwise @callback gets the connection. Both run in the server's
+ * thread. */
+void reel_fake_server_add_websocket (ReelFakeServer             *server,
+                                     const char                 *path,
+                                     SoupServerWebsocketCallback callback,
+                                     gpointer                    user_data);
+/* The server thread's main context, for sources that act on their own (a
+ * timer that pushes messages to sockets). */
+GMainContext *reel_fake_server_get_context (ReelFakeServer *server);
+
 /* Answers with a JSON text and a status. */
 void reel_fake_server_reply_json (SoupServerMessage *message, guint status, const char *json);
 /* Takes the connection over and never answers: a hung server. */

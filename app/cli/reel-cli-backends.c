@@ -17,6 +17,7 @@
 #include "reel-api-keys.h"
 #include "reel-backend-setup.h"
 #include "reel-cli-private.h"
+#include "reel-comfyui-backend.h"
 #include "reel-gpu-advice.h"
 #include "reel-gpu-probe.h"
 
@@ -94,6 +95,27 @@ reel_cli_new_scheduler (ReelProject *project,
   if (jobs > 0)
     reel_scheduler_set_parallel_limit (scheduler, backend_name, (guint) jobs);
   return g_steal_pointer (&scheduler);
+}
+
+int
+reel_cli_take_workflow (const char *command, char **backend, char **model, char **workflow)
+{
+  if (*workflow == NULL)
+    return REEL_CLI_EXIT_OK;
+  if (*model != NULL)
+    return reel_cli_usage_error (command, _ ("Give --workflow or --model, not both: for comfyui, "
+                                             "the workflow is the model."));
+  if (*backend != NULL && g_strcmp0 (*backend, "comfyui") != 0)
+    return reel_cli_usage_error (command, _ ("--workflow is for --backend comfyui."));
+  if (*backend == NULL)
+    *backend = g_strdup ("comfyui");
+  /* A file is named by its full path: jobs resumed from elsewhere find it. */
+  if (strchr (*workflow, G_DIR_SEPARATOR) != NULL || g_str_has_suffix (*workflow, ".json"))
+    *model = g_canonicalize_filename (*workflow, NULL);
+  else
+    *model = g_strdup (*workflow);
+  g_clear_pointer (workflow, g_free);
+  return REEL_CLI_EXIT_OK;
 }
 
 /* Asks on the terminal; anything but yes is no. */
@@ -191,6 +213,16 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
     printf ("  %s: %s\n", _ ("model"), reel_backend_get_model (backend));
   if (*models != NULL)
     printf ("  %s: %s\n", _ ("models"), joined);
+  if (REEL_IS_COMFYUI_BACKEND (backend))
+    {
+      g_autofree char *servers
+          = reel_comfyui_backend_describe_servers (REEL_COMFYUI_BACKEND (backend), NULL);
+      g_auto (GStrv) lines = g_strsplit (servers, "\n", -1);
+
+      printf ("  %s:\n", _ ("servers"));
+      for (guint i = 0; lines[i] != NULL; i++)
+        printf ("    %s\n", lines[i]);
+    }
   printf ("  %s: %u\n", _ ("jobs at once"), caps.max_parallel_jobs);
   if (caps.currency != NULL)
     /* Translators: "cost: paid, in CNY, by the second of video" */

@@ -153,6 +153,7 @@ typedef struct
   char    *backend;
   char    *endpoint;
   char    *model;
+  char    *workflow;
   char    *shots;
   int      variants;
   int      jobs;
@@ -165,6 +166,7 @@ generate_args_clear (GenerateArgs *args)
   g_clear_pointer (&args->backend, g_free);
   g_clear_pointer (&args->endpoint, g_free);
   g_clear_pointer (&args->model, g_free);
+  g_clear_pointer (&args->workflow, g_free);
   g_clear_pointer (&args->shots, g_free);
 }
 
@@ -178,10 +180,17 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("generate"));
   GOptionEntry entries[] = {
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
-      N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+      N_ ("animatic, dashscope, fal or comfyui (default: the one chosen in Preferences)"),
+      N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
-      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope; for comfyui, "
+          "its servers: http://HOST:8188[,…]"),
+      N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
+    { "workflow", 0, 0, G_OPTION_ARG_STRING, &args->workflow,
+      N_ ("The ComfyUI workflow: a shipped one, or an API-format file (implies --backend "
+          "comfyui)"),
+      N_ ("NAME|FILE") },
     { "shots", 's', 0, G_OPTION_ARG_STRING, &args->shots,
       N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
     { "variants", 'n', 0, G_OPTION_ARG_INT, &args->variants,
@@ -201,7 +210,7 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
     return reel_cli_usage_error ("generate", _ ("--variants takes a number from 1 to 16."));
   if (args->jobs < 0 || args->jobs > 64)
     return reel_cli_usage_error ("generate", _ ("--jobs takes a number from 1 to 64."));
-  return REEL_CLI_EXIT_OK;
+  return reel_cli_take_workflow ("generate", &args->backend, &args->model, &args->workflow);
 }
 
 /* The scheduler for @project, with the backend (the window's default unless

@@ -64,6 +64,10 @@ ReelScheduler *reel_cli_new_scheduler (ReelProject *project,
                                        const char  *model,
                                        int          jobs,
                                        GError     **error);
+/* --workflow NAME|FILE: the comfyui backend, with the workflow as its model
+ * (a file by its full path). Returns REEL_CLI_EXIT_OK, or the status of the
+ * usage error it reported. */
+int reel_cli_take_workflow (const char *command, char **backend, char **model, char **workflow);
 /* Shows what a paid batch will cost and asks on a terminal unless @yes;
  * without a terminal, --yes is needed. TRUE to go ahead. */
 gboolean reel_cli_confirm_cost (ReelScheduler             *scheduler,

@@ -168,6 +168,7 @@ typedef struct
   char    *backend;
   char    *endpoint;
   char    *model;
+  char    *workflow;
   gboolean yes;
   char    *captions;
   char    *music;
@@ -180,6 +181,7 @@ render_args_clear (RenderArgs *args)
   g_clear_pointer (&args->backend, g_free);
   g_clear_pointer (&args->endpoint, g_free);
   g_clear_pointer (&args->model, g_free);
+  g_clear_pointer (&args->workflow, g_free);
   g_clear_pointer (&args->captions, g_free);
   g_clear_pointer (&args->music, g_free);
 }
@@ -196,10 +198,17 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args->output, N_ ("The film to write"),
       N_ ("FILM") },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
-      N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+      N_ ("animatic, dashscope, fal or comfyui (default: the one chosen in Preferences)"),
+      N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
-      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope; for comfyui, "
+          "its servers: http://HOST:8188[,…]"),
+      N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
+    { "workflow", 0, 0, G_OPTION_ARG_STRING, &args->workflow,
+      N_ ("The ComfyUI workflow: a shipped one, or an API-format file (implies --backend "
+          "comfyui)"),
+      N_ ("NAME|FILE") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
       N_ ("Do not ask before spending money on a paid backend"), NULL },
     { "captions", 0, 0, G_OPTION_ARG_STRING, &args->captions,
@@ -218,7 +227,7 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
     return reel_cli_usage_error ("render", _ ("Expected exactly one SCRIPT file."));
   if (args->output == NULL)
     return reel_cli_usage_error ("render", _ ("Name the film to write with -o FILM.mp4."));
-  return REEL_CLI_EXIT_OK;
+  return reel_cli_take_workflow ("render", &args->backend, &args->model, &args->workflow);
 }
 
 /* Turns the command line's choices into @options; returns REEL_CLI_EXIT_OK,

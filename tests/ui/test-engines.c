@@ -403,14 +403,14 @@ test_preferences_list_engines (void)
 
   /* An engine this version does not have is said to be unavailable, not
    * shown as another one. */
-  g_settings_set_string (settings (), "default-backend", "comfyui");
+  g_settings_set_string (settings (), "default-backend", "runway");
   preferences = open_preferences (window, project);
   engine_row = find_row (preferences, "Generation", ADW_TYPE_COMBO_ROW, "Default _Engine");
   model = adw_combo_row_get_model (ADW_COMBO_ROW (engine_row));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_names + 1);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (engine_row)), ==, n_names);
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), n_names), ==,
-                   "comfyui (not available)");
+                   "runway (not available)");
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   close_window (window);

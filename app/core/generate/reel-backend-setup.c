@@ -11,10 +11,11 @@
 #include "reel-animatic-backend.h"
 #include "reel-api-keys.h"
 #include "reel-backend-setup.h"
+#include "reel-comfyui-backend.h"
 #include "reel-dashscope-backend.h"
 #include "reel-fal-backend.h"
 
-static const char *const backend_names[] = { "animatic", "dashscope", "fal", NULL };
+static const char *const backend_names[] = { "animatic", "dashscope", "fal", "comfyui", NULL };
 
 const char *const *
 reel_backend_list_names (void)
@@ -31,6 +32,8 @@ reel_backend_name_get_label (const char *name)
     return _ ("Alibaba Cloud Model Studio");
   if (g_strcmp0 (name, "fal") == 0)
     return "fal.ai";
+  if (g_strcmp0 (name, "comfyui") == 0)
+    return "ComfyUI";
   return NULL;
 }
 
@@ -132,6 +135,33 @@ create_fal (GSettings *settings, const ReelBackendOverrides *overrides)
   return REEL_BACKEND (backend);
 }
 
+/* The command line's workflow must work, or the run stops before it starts;
+ * the preferences' is reported by check_ready(). */
+static ReelBackend *
+create_comfyui (GSettings *settings, const ReelBackendOverrides *overrides, GError **error)
+{
+  g_autofree char *urls = settings_string (settings, "comfyui-url");
+  g_autofree char *workflow = settings_string (settings, "comfyui-workflow");
+  g_autoptr (ReelComfyuiBackend) backend = reel_comfyui_backend_new (
+      overrides != NULL && overrides->endpoint != NULL ? overrides->endpoint : urls);
+
+  if (overrides != NULL && overrides->model != NULL)
+    {
+      if (!reel_comfyui_backend_set_workflow (backend, overrides->model, error))
+        return NULL;
+    }
+  else
+    reel_comfyui_backend_set_workflow (backend, workflow, NULL);
+  if (settings != NULL)
+    {
+      reel_comfyui_backend_set_steps (backend,
+                                      (guint) g_settings_get_int (settings, "comfyui-steps"));
+      reel_comfyui_backend_set_max_parallel_jobs (
+          backend, (guint) g_settings_get_int (settings, "comfyui-max-jobs"));
+    }
+  return REEL_BACKEND (g_steal_pointer (&backend));
+}
+
 ReelBackend *
 reel_backend_create (const char                 *name,
                      GSettings                  *settings,
@@ -144,8 +174,14 @@ reel_backend_create (const char                 *name,
     return create_dashscope (settings, overrides);
   if (g_strcmp0 (name, "fal") == 0)
     return create_fal (settings, overrides);
+  if (g_strcmp0 (name, "comfyui") == 0)
+    return create_comfyui (settings, overrides, error);
 
-  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-               _ ("There is no backend called “%s”. Available: animatic, dashscope, fal."), name);
+  {
+    g_autofree char *available = g_strjoinv (", ", (char **) backend_names);
+
+    g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                 _ ("There is no backend called “%s”. Available: %s."), name, available);
+  }
   return NULL;
 }

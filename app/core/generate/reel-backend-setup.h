@@ -14,15 +14,16 @@
 
 G_BEGIN_DECLS
 
-/* "animatic", "dashscope", "fal": NULL-terminated, in the order people see them. */
+/* "animatic", "dashscope", "fal", "comfyui": NULL-terminated, in the order people see them. */
 const char *const *reel_backend_list_names (void);
 /* "Animatic (built in)", "Alibaba Cloud Model Studio", "fal.ai"; NULL for an unknown name. */
 const char *reel_backend_name_get_label (const char *name);
 
 typedef struct
 {
-  const char *endpoint;      /* the API base, overriding settings and environment; or NULL */
-  const char *model;         /* overriding the settings; or NULL */
+  const char *endpoint;      /* the API base (comfyui: its servers), overriding settings and
+                                environment; or NULL */
+  const char *model;         /* overriding the settings (comfyui: the workflow); or NULL */
   const char *api_key;       /* a key already looked up; NULL: look it up (blocking) */
   gboolean    key_looked_up; /* @api_key is the answer, even NULL: do not look again */
 } ReelBackendOverrides;
