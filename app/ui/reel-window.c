@@ -596,8 +596,16 @@ apply_parallel_limit (ReelWindow *self)
   limit = settings != NULL ? (guint) MAX (g_settings_get_int (settings, "parallel-jobs"), 1) : 0;
   backends = reel_scheduler_list_backends (self->scheduler);
   for (guint i = 0; i < backends->len; i++)
-    reel_scheduler_set_parallel_limit (
-        self->scheduler, reel_backend_get_name (g_ptr_array_index (backends, i)), limit);
+    {
+      ReelBackend            *backend = g_ptr_array_index (backends, i);
+      ReelBackendCapabilities caps;
+
+      /* A pool of render nodes takes what its servers take. */
+      reel_backend_get_capabilities (backend, &caps);
+      if (caps.features & REEL_BACKEND_SERVER_POOL)
+        continue;
+      reel_scheduler_set_parallel_limit (self->scheduler, reel_backend_get_name (backend), limit);
+    }
 }
 
 static char *

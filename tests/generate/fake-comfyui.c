@@ -44,7 +44,9 @@ typedef struct
   char       *current_node;
   JsonArray  *messages; /* the history's status messages */
   JsonObject *outputs;
-  JsonObject *history; /* once finished */
+  JsonObject *history;  /* once finished */
+  gint64      started;  /* monotonic µs, 0 before it runs */
+  gint64      finished; /* monotonic µs, 0 before it ends */
 } Prompt;
 
 typedef struct
@@ -73,6 +75,7 @@ struct _ReelFakeComfyui
   gboolean    queue_full;
   gboolean    refuse_sockets;
   gboolean    jobs_api;
+  guint       peak_held; /* the most prompts pending and running at once */
   char       *error_node;
   char       *error_type;
   char       *error_message;
@@ -610,6 +613,7 @@ finish (ReelFakeComfyui *self, Prompt *prompt, const char *status)
   JsonObject *data;
 
   set_status (prompt, status);
+  prompt->finished = g_get_monotonic_time ();
   json_array_add_double_element (record, prompt->number);
   json_array_add_string_element (record, prompt->id);
   json_array_add_object_element (record, json_object_ref (prompt->graph));
@@ -772,6 +776,7 @@ tick_cb (gpointer data)
           JsonObject *start = event_data (prompt);
 
           self->running = prompt;
+          prompt->started = g_get_monotonic_time ();
           set_status (prompt, "running");
           add_log (self, "got prompt");
           record_message (prompt, "execution_start", start);
@@ -1207,6 +1212,7 @@ handle_prompt (ReelFakeComfyui *self, SoupServerMessage *message, ReelFakeFault 
   plan_units (prompt);
   g_ptr_array_add (self->prompts, prompt);
   self->accepted++;
+  self->peak_held = MAX (self->peak_held, queue_remaining (self));
   send_status (self, NULL);
 
   answer = json_object_new ();
@@ -1770,4 +1776,34 @@ reel_fake_comfyui_dup_upload (ReelFakeComfyui *self, char **name)
     *name = g_strdup (self->last_upload_name);
   g_rec_mutex_unlock (&self->lock);
   return upload;
+}
+
+guint
+reel_fake_comfyui_get_peak_held (ReelFakeComfyui *self)
+{
+  guint peak;
+
+  g_rec_mutex_lock (&self->lock);
+  peak = self->peak_held;
+  g_rec_mutex_unlock (&self->lock);
+  return peak;
+}
+
+GArray *
+reel_fake_comfyui_dup_run_spans (ReelFakeComfyui *self)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_rec_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->prompts->len; i++)
+    {
+      Prompt *prompt = self->prompts->pdata[i];
+
+      if (prompt->started == 0 || prompt->finished == 0)
+        continue;
+      g_array_append_val (spans, prompt->started);
+      g_array_append_val (spans, prompt->finished);
+    }
+  g_rec_mutex_unlock (&self->lock);
+  return spans;
 }

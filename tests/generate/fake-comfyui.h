@@ -119,4 +119,10 @@ char       *reel_fake_comfyui_dup_last_prompt_id (ReelFakeComfyui *self);
 /* The last uploaded image and the name it got, or NULL. */
 GBytes *reel_fake_comfyui_dup_upload (ReelFakeComfyui *self, char **name);
 
+/* The most prompts it held at once, pending and running. */
+guint reel_fake_comfyui_get_peak_held (ReelFakeComfyui *self);
+/* Each finished prompt's run, as monotonic µs pairs (start, end), in the
+ * order the prompts came: prompts run one at a time. */
+GArray *reel_fake_comfyui_dup_run_spans (ReelFakeComfyui *self);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "reel-comfyui-workflow.h"
 #include "reel-job-context-private.h"
 #include "reel-project.h"
+#include "reel-remote.h"
 #include "reel-test-utils.h"
 
 #define PROMPT "A lighthouse keeper climbs the spiral stairs at dusk, lamp in hand"
@@ -457,6 +458,40 @@ test_workflow_a14b_experts (void)
 
 /* Wan makes 4n + 1 frames: the count nearest the shot's length at the rate
  * the workflow makes clips at. */
+/* Each job gets its own copy: filling one job's graph must not change the
+ * workflow for the next job (they run at the same time in a pool). */
+static void
+test_workflow_fill_twice (void)
+{
+  g_autoptr (ReelComfyuiWorkflow) text = NULL;
+  g_autoptr (ReelComfyuiWorkflow) unused = NULL;
+  g_autoptr (ReelJobRequest) first = make_request (1280, 720, 3.0);
+  g_autoptr (ReelJobRequest) second = make_request (1280, 720, 3.0);
+  g_autoptr (JsonObject) first_graph = NULL;
+  g_autoptr (JsonObject) second_graph = NULL;
+  g_autofree char     *first_text = NULL;
+  g_autofree char     *second_text = NULL;
+  ReelComfyuiJobValues values;
+
+  g_assert_true (reel_comfyui_workflow_resolve ("wan2.2-ti2v-5b", &text, &unused, NULL));
+  g_free (first->prompt);
+  first->prompt = g_strdup ("A lighthouse at dawn");
+  g_free (second->prompt);
+  second->prompt = g_strdup ("A ferry in the fog");
+
+  reel_comfyui_workflow_plan (text, first, 0, &values);
+  first_graph = reel_comfyui_workflow_fill (text, &values);
+  reel_comfyui_workflow_plan (text, second, 0, &values);
+  second_graph = reel_comfyui_workflow_fill (text, &values);
+
+  first_text = reel_json_object_to_string (first_graph);
+  second_text = reel_json_object_to_string (second_graph);
+  g_assert_nonnull (strstr (first_text, "A lighthouse at dawn"));
+  g_assert_null (strstr (first_text, "A ferry in the fog"));
+  g_assert_nonnull (strstr (second_text, "A ferry in the fog"));
+  g_assert_null (strstr (second_text, "A lighthouse at dawn"));
+}
+
 static void
 test_workflow_frames (void)
 {
@@ -1267,6 +1302,7 @@ main (int argc, char **argv)
   g_test_add_func ("/comfyui/workflow/shipped", test_workflow_shipped);
   g_test_add_func ("/comfyui/workflow/a14b-experts", test_workflow_a14b_experts);
   g_test_add_func ("/comfyui/workflow/frames", test_workflow_frames);
+  g_test_add_func ("/comfyui/workflow/fill-twice", test_workflow_fill_twice);
   g_test_add_func ("/comfyui/workflow/refused-on-import", test_workflow_refused_on_import);
 
 #define JOB(path, func, data)                                                                      \

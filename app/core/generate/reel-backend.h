@@ -35,6 +35,9 @@ typedef enum /*< flags >*/
   REEL_BACKEND_IMAGE_TO_VIDEO = 1 << 1,
   REEL_BACKEND_REMOTE = 1 << 2, /* has remote task ids that survive a restart */
   REEL_BACKEND_NEEDS_GPU = 1 << 3,
+  /* Spreads jobs over servers that each take a set number: its parallel
+   * limit is theirs, and the window's "parallel jobs" does not lower it. */
+  REEL_BACKEND_SERVER_POOL = 1 << 4,
 } ReelBackendFeatures;
 
 typedef struct

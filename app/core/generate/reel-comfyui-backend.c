@@ -59,13 +59,27 @@ struct _ReelComfyuiBackend
   guint                poll_min_ms;
   guint                poll_max_ms;
   guint                silence_ms;
+
+  /* The pool: the jobs each server holds, and the servers out of rotation. */
+  GMutex      pool_lock;
+  GHashTable *loads; /* url → NodeLoad* */
+  guint       rest_ms;
 };
+
+/* A render node's share of the work. */
+typedef struct
+{
+  guint  in_flight;  /* jobs queued or running on it */
+  gint64 down_until; /* monotonic µs: out of rotation until then */
+} NodeLoad;
 
 /* What a job keeps between submit(), wait() and fetch(). */
 typedef struct
 {
-  ReelWebSocket *socket;
-  JsonObject    *history; /* the finished prompt's history entry */
+  ReelWebSocket      *socket;
+  JsonObject         *history; /* the finished prompt's history entry */
+  ReelComfyuiBackend *pool;    /* holds a place on @node while the job lives */
+  char               *node;
 } JobData;
 
 static void backend_iface_init (ReelBackendInterface *iface);
@@ -75,9 +89,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ReelComfyuiBackend,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (REEL_TYPE_BACKEND, backend_iface_init))
 
+static void release_node (JobData *data);
+
 static void
 job_data_free (JobData *data)
 {
+  release_node (data);
   if (data->socket != NULL)
     reel_web_socket_close (data->socket);
   g_clear_object (&data->socket);
@@ -133,44 +150,191 @@ quick_client (GCancellable *cancellable)
   return client;
 }
 
-/* The first server that answers. */
-static ReelComfyuiServer *
-choose_server (ReelComfyuiBackend *self, GCancellable *cancellable, GError **error)
-{
-  g_autoptr (ReelHttpClient) client = quick_client (cancellable);
-  g_autoptr (GString) reasons = g_string_new (NULL);
-  GError *first_error = NULL;
+/* ------------------------------------------------------------------------ */
+/* The pool of render nodes                                                  */
 
+/* Every server takes its own share of jobs (one running and one waiting
+ * keeps its GPU busy between shots); a server that does not answer rests out
+ * of rotation for a while and its jobs go to the others. */
+
+static NodeLoad *
+node_load (ReelComfyuiBackend *self, const char *url)
+{
+  NodeLoad *load = g_hash_table_lookup (self->loads, url);
+
+  if (load == NULL)
+    {
+      load = g_new0 (NodeLoad, 1);
+      g_hash_table_insert (self->loads, g_strdup (url), load);
+    }
+  return load;
+}
+
+static gboolean
+node_is_down (NodeLoad *load, gint64 now)
+{
+  return load->down_until > now;
+}
+
+static void
+claim_node (ReelComfyuiBackend *self, JobData *data, const char *url)
+{
+  if (data->node != NULL)
+    return;
+  g_mutex_lock (&self->pool_lock);
+  node_load (self, url)->in_flight++;
+  g_mutex_unlock (&self->pool_lock);
+  data->pool = g_object_ref (self);
+  data->node = g_strdup (url);
+}
+
+static void
+release_node (JobData *data)
+{
+  if (data->node == NULL)
+    return;
+  g_mutex_lock (&data->pool->pool_lock);
+  {
+    NodeLoad *load = node_load (data->pool, data->node);
+    load->in_flight = load->in_flight > 0 ? load->in_flight - 1 : 0;
+  }
+  g_mutex_unlock (&data->pool->pool_lock);
+  g_clear_pointer (&data->node, g_free);
+  g_clear_object (&data->pool);
+}
+
+static void
+rest_node (ReelComfyuiBackend *self, const char *url, const char *why)
+{
+  g_mutex_lock (&self->pool_lock);
+  node_load (self, url)->down_until = g_get_monotonic_time () + (gint64) self->rest_ms * 1000;
+  g_mutex_unlock (&self->pool_lock);
+  g_message ("%s is out of rotation for %u s: %s", url, self->rest_ms / 1000, why);
+}
+
+/* The least busy server in rotation that @tried does not hold, with a place
+ * taken on it; NULL when every server was tried or rests. *@all_busy says
+ * that some server is in rotation but none has a place free. */
+static ReelComfyuiServer *
+claim_least_busy (ReelComfyuiBackend *self, JobData *data, GHashTable *tried, gboolean *all_busy)
+{
+  ReelComfyuiServer *best = NULL;
+  guint              best_load = G_MAXUINT;
+  gint64             now = g_get_monotonic_time ();
+
+  *all_busy = FALSE;
+  g_mutex_lock (&self->pool_lock);
   for (guint i = 0; i < self->servers->len; i++)
     {
       ReelComfyuiServer *server = self->servers->pdata[i];
-      g_autoptr (GError) probe_error = NULL;
+      const char        *url = reel_comfyui_server_get_url (server);
+      NodeLoad          *load = node_load (self, url);
 
+      if (g_hash_table_contains (tried, url) || node_is_down (load, now))
+        continue;
+      if (load->in_flight >= self->max_parallel_jobs)
+        {
+          *all_busy = TRUE;
+          continue;
+        }
+      if (load->in_flight < best_load)
+        {
+          best = server;
+          best_load = load->in_flight;
+        }
+    }
+  if (best != NULL)
+    {
+      node_load (self, reel_comfyui_server_get_url (best))->in_flight++;
+      *all_busy = FALSE;
+    }
+  g_mutex_unlock (&self->pool_lock);
+
+  if (best == NULL)
+    return NULL;
+  data->pool = g_object_ref (self);
+  data->node = g_strdup (reel_comfyui_server_get_url (best));
+  return g_object_ref (best);
+}
+
+/* The server for a new job: the least busy one that answers. */
+static ReelComfyuiServer *
+choose_server (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
+{
+  GCancellable *cancellable = reel_job_context_get_cancellable (context);
+  JobData      *data = job_data (context);
+  g_autoptr (ReelHttpClient) client = quick_client (cancellable);
+  g_autoptr (GHashTable) tried = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  GError *first_error = NULL;
+
+  release_node (data);
+  for (;;)
+    {
+      g_autoptr (ReelComfyuiServer) server = NULL;
+      g_autoptr (GError) probe_error = NULL;
+      gboolean all_busy;
+
+      server = claim_least_busy (self, data, tried, &all_busy);
+      /* A server went out of rotation after the scheduler counted it: this
+       * job waits for a place rather than crowding a server's queue. */
+      if (server == NULL && all_busy)
+        {
+          if (!reel_job_context_wait (context, 50))
+            {
+              stopped (context, error);
+              return NULL;
+            }
+          continue;
+        }
+      if (server == NULL)
+        break;
       if (reel_comfyui_server_probe (server, client, &probe_error))
         {
           g_clear_error (&first_error);
-          return g_object_ref (server);
+          return g_steal_pointer (&server);
         }
+      release_node (data);
       if (g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_clear_error (&first_error);
           g_propagate_error (error, g_steal_pointer (&probe_error));
           return NULL;
         }
+      g_hash_table_add (tried, (gpointer) reel_comfyui_server_get_url (server));
+      if (self->servers->len > 1)
+        rest_node (self, reel_comfyui_server_get_url (server), probe_error->message);
       if (first_error == NULL)
         first_error = g_error_copy (probe_error);
       g_string_append_printf (reasons, "\n%s", probe_error->message);
     }
 
-  if (self->servers->len == 1)
+  if (self->servers->len == 1 && first_error != NULL)
     {
       g_propagate_error (error, first_error);
       return NULL;
     }
   g_clear_error (&first_error);
   g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-               _ ("No ComfyUI server answered:%s"), reasons->str);
+               _ ("No ComfyUI server answered:%s"),
+               reasons->len > 0 ? reasons->str : _ (" every server is resting after a failure"));
   return NULL;
+}
+
+/* How many servers are in rotation. */
+static guint
+count_nodes_up (ReelComfyuiBackend *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint  up = 0;
+
+  g_mutex_lock (&self->pool_lock);
+  for (guint i = 0; i < self->servers->len; i++)
+    if (!node_is_down (node_load (self, reel_comfyui_server_get_url (self->servers->pdata[i])),
+                       now))
+      up++;
+  g_mutex_unlock (&self->pool_lock);
+  return up;
 }
 
 /* The variants of the workflow @request names, or of the backend's. */
@@ -352,15 +516,32 @@ adopt_lost_prompt (ReelComfyuiBackend *self,
   guint                  ahead;
 
   *adopted = FALSE;
-  if (!reel_comfyui_server_find_prompt (server, reel_job_context_get_http_client (context),
-                                        state->prompt_id, &where, &ahead, &history, error))
-    return FALSE;
+  {
+    g_autoptr (GError) find_error = NULL;
+
+    if (!reel_comfyui_server_find_prompt (server, reel_job_context_get_http_client (context),
+                                          state->prompt_id, &where, &ahead, &history, &find_error))
+      {
+        /* Its server is gone from a pool that has others: the prompt is out
+         * of reach, and the job starts again elsewhere. */
+        if (self->servers->len > 1
+            && g_error_matches (find_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
+            && !stopped (context, NULL))
+          {
+            rest_node (self, state->server, find_error->message);
+            return TRUE;
+          }
+        g_propagate_error (error, g_steal_pointer (&find_error));
+        return FALSE;
+      }
+  }
   if (where == REEL_COMFYUI_PROMPT_GONE)
     return TRUE;
 
   g_debug ("Job %" G_GINT64_FORMAT " found its prompt %s on %s",
            reel_job_context_get_job_id (context), state->prompt_id,
            reel_comfyui_server_get_url (server));
+  claim_node (self, job_data (context), reel_comfyui_server_get_url (server));
   queued.queued = TRUE;
   saved = state_json (&queued, NULL);
   if (!reel_job_context_save_resume_state (context, state->prompt_id, saved))
@@ -417,7 +598,7 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
 
   if ((workflow = workflow_for_request (self, request, error)) == NULL)
     return FALSE;
-  if ((server = choose_server (self, reel_job_context_get_cancellable (context), error)) == NULL)
+  if ((server = choose_server (self, context, error)) == NULL)
     return FALSE;
   if (!reel_comfyui_server_check_workflow (server, client, workflow, error))
     return FALSE;
@@ -1041,6 +1222,23 @@ follow (Watch *watch, GError **error)
   return TRUE;
 }
 
+/* The prompt could not be followed to its end. A server that no longer
+ * answers goes out of rotation, and the job starts anew elsewhere: its
+ * prompt is lost or out of reach. */
+static void
+give_up_on_node (ReelComfyuiBackend *self, ReelJobContext *context, ReelComfyuiServer *server)
+{
+  g_autoptr (ReelHttpClient) client = quick_client (reel_job_context_get_cancellable (context));
+  g_autoptr (GError) probe_error = NULL;
+
+  if (server == NULL || reel_comfyui_server_probe (server, client, &probe_error)
+      || g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->servers->len > 1)
+    rest_node (self, reel_comfyui_server_get_url (server), probe_error->message);
+  reel_job_context_drop_remote_task (context);
+}
+
 static gboolean
 wait_for_prompt (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
@@ -1055,8 +1253,13 @@ wait_for_prompt (ReelBackend *backend, ReelJobContext *context, GError **error)
                            _ ("The prompt was not queued yet."));
       return FALSE;
     }
+  /* A job resumed after a restart holds its place on its server too. */
+  claim_node (self, job_data (context), watch.state.server);
   watch_init (&watch, self, context);
   done = follow (&watch, error);
+  if (!done && error != NULL && *error != NULL
+      && g_error_matches (*error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT))
+    give_up_on_node (self, context, watch.server);
   watch_clear (&watch);
   return done;
 }
@@ -1240,9 +1443,28 @@ test_connection (ReelBackend *backend, GCancellable *cancellable, GError **error
 {
   ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (backend);
   g_autoptr (ReelHttpClient) client = quick_client (cancellable);
-  g_autoptr (ReelComfyuiServer) server = choose_server (self, cancellable, error);
+  g_autoptr (GString) reasons = g_string_new (NULL);
 
-  return server != NULL && check_server (self, server, client, error);
+  /* Every server is tested: the pool works if one of them does. */
+  for (guint i = 0; i < self->servers->len; i++)
+    {
+      ReelComfyuiServer *server = self->servers->pdata[i];
+      g_autoptr (GError) server_error = NULL;
+
+      if (reel_comfyui_server_probe (server, client, &server_error)
+          && check_server (self, server, client, &server_error))
+        return TRUE;
+      if (g_error_matches (server_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || self->servers->len == 1)
+        {
+          g_propagate_error (error, g_steal_pointer (&server_error));
+          return FALSE;
+        }
+      g_string_append_printf (reasons, "\n%s", server_error->message);
+    }
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+               _ ("No ComfyUI server answered:%s"), reasons->str);
+  return FALSE;
 }
 
 char *
@@ -1325,7 +1547,9 @@ get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
   caps->max_duration = 10;
   caps->min_fps = 1;
   caps->max_fps = 120;
-  caps->max_parallel_jobs = self->max_parallel_jobs;
+  /* Each server in rotation takes its share; the pool is as wide as they are. */
+  caps->max_parallel_jobs = self->max_parallel_jobs * MAX (count_nodes_up (self), 1);
+  caps->features |= REEL_BACKEND_SERVER_POOL;
   caps->currency = NULL;
 }
 
@@ -1366,6 +1590,8 @@ reel_comfyui_backend_finalize (GObject *object)
   ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (object);
 
   g_ptr_array_unref (self->servers);
+  g_hash_table_unref (self->loads);
+  g_mutex_clear (&self->pool_lock);
   g_free (self->workflow);
   g_clear_object (&self->text_to_video);
   g_clear_object (&self->image_to_video);
@@ -1385,6 +1611,11 @@ static void
 reel_comfyui_backend_init (ReelComfyuiBackend *self)
 {
   self->servers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->pool_lock);
+  /* Long enough not to knock on a dead server for every job, short enough
+   * that a restarted one is back in rotation for the next batch. */
+  self->rest_ms = 30000;
   self->workflow_names = reel_comfyui_workflow_list_names ();
   /* One prompt running and one waiting: the GPU never idles between jobs,
    * and Storyreel's own queue keeps the rest, where it can reorder them. */
@@ -1460,4 +1691,11 @@ reel_comfyui_backend_set_timing (ReelComfyuiBackend *self,
   self->poll_min_ms = MAX (poll_min_ms, 1);
   self->poll_max_ms = MAX (poll_max_ms, self->poll_min_ms);
   self->silence_ms = MAX (silence_ms, 1);
+}
+
+void
+reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds)
+{
+  g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
+  self->rest_ms = MAX (milliseconds, 1);
 }

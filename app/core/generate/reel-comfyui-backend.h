@@ -19,8 +19,13 @@
  * has forgotten its queue and history: the job then fails in a way the
  * scheduler retries, with a new prompt.
  *
- * Several addresses may be given; for now a job uses the first that answers.
- * Everything about one server is in ReelComfyuiServer.
+ * Several addresses make a pool of render nodes: a new job goes to the
+ * least busy server that answers, each server holding at most its share of
+ * jobs (one running and one waiting, so its GPU stays busy and its model
+ * loaded between shots, and Storyreel's own queue keeps the rest, where it
+ * can reorder or cancel them cheaply). A server that does not answer rests
+ * out of rotation and its jobs start again on the others. Everything about
+ * one server is in ReelComfyuiServer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,7 +52,8 @@ gboolean
 reel_comfyui_backend_set_workflow (ReelComfyuiBackend *self, const char *workflow, GError **error);
 /* Sampler steps: 0 for each workflow's own. */
 void reel_comfyui_backend_set_steps (ReelComfyuiBackend *self, guint steps);
-/* Prompts a server holds at once: one running and one waiting suits a GPU. */
+/* Prompts each server holds at once: one running and one waiting suits a
+ * GPU. The backend takes that many times the servers in rotation. */
 void reel_comfyui_backend_set_max_parallel_jobs (ReelComfyuiBackend *self, guint jobs);
 /* How often a prompt is looked up without a live connection (from @poll_min_ms
  * growing to @poll_max_ms), and how long the socket may stay silent before
@@ -56,6 +62,9 @@ void reel_comfyui_backend_set_timing (ReelComfyuiBackend *self,
                                       guint               poll_min_ms,
                                       guint               poll_max_ms,
                                       guint               silence_ms);
+
+/* How long a server that did not answer stays out of rotation (default 30 s). */
+void reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds);
 
 /* One line per server, for people: whether it answers, its version and GPU,
  * and whether it has what the workflow needs (or what is missing). Blocks. */

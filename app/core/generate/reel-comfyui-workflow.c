@@ -78,6 +78,7 @@ struct _ReelComfyuiWorkflow
   GObject parent_instance;
 
   char       *name;
+  char       *text; /* the graph as JSON: each job's copy is parsed from it */
   JsonNode   *root;
   JsonObject *graph;
   GHashTable *used;  /* placeholder name → its default, or "" */
@@ -95,6 +96,7 @@ reel_comfyui_workflow_finalize (GObject *object)
   ReelComfyuiWorkflow *self = REEL_COMFYUI_WORKFLOW (object);
 
   g_free (self->name);
+  g_free (self->text);
   g_clear_pointer (&self->root, json_node_unref);
   g_clear_pointer (&self->used, g_hash_table_unref);
 
@@ -355,6 +357,7 @@ reel_comfyui_workflow_new_from_data (const char *name,
     }
   self->root = json_node_copy (root);
   self->graph = json_node_get_object (self->root);
+  self->text = json_to_string (self->root, FALSE);
 
   /* The editor's format has lists of nodes and links, and no class_type. */
   if (json_object_has_member (self->graph, "nodes")
@@ -740,7 +743,9 @@ reel_comfyui_workflow_fill (ReelComfyuiWorkflow *self, const ReelComfyuiJobValue
 
   g_return_val_if_fail (REEL_IS_COMFYUI_WORKFLOW (self), NULL);
 
-  copy = json_node_copy (self->root);
+  /* A deep copy for each job: json_node_copy() would share the objects, and
+   * filling them in would change the workflow under every other job. */
+  copy = json_from_string (self->text, NULL);
   graph = json_node_get_object (copy);
   ids = json_object_get_members (graph);
   for (GList *l = ids; l != NULL; l = l->next)
