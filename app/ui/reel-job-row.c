@@ -6,6 +6,10 @@
  * words, and whether the service refused the shot or wants a key (with a
  * button to set one up) rather than merely failing.
  *
+ * Progress says no more than is known: a job that reported none pulses with
+ * "—", and a running job stays below 100 % until it is done, for a finished
+ * download is not a take yet.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -13,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "reel-job-row.h"
 #include "storyreel-ui-resources.h"
@@ -22,6 +27,8 @@ struct _ReelJobRow
   AdwActionRow parent_instance;
 
   ReelJobRecord *job;
+  guint          pulse_tick;
+  gint64         last_pulse;
 
   GtkImage       *state_icon;
   GtkWidget      *progress_box;
@@ -69,20 +76,86 @@ set_accessible_label (gpointer widget, const char *label)
                                   -1);
 }
 
+/* What a running job may show at most. */
+#define RUNNING_FRACTION_LIMIT 0.99
+#define PULSE_INTERVAL_US (150 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+pulse_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  ReelJobRow *self = user_data;
+  gint64      now = gdk_frame_clock_get_frame_time (clock);
+
+  if (now - self->last_pulse >= PULSE_INTERVAL_US)
+    {
+      self->last_pulse = now;
+      gtk_progress_bar_pulse (self->progress_bar);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_pulsing (ReelJobRow *self, gboolean pulsing)
+{
+  if (pulsing && self->pulse_tick == 0)
+    {
+      gtk_progress_bar_pulse (self->progress_bar);
+      self->pulse_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->progress_bar),
+                                                       pulse_tick_cb, self, NULL);
+    }
+  else if (!pulsing && self->pulse_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->progress_bar), self->pulse_tick);
+      self->pulse_tick = 0;
+    }
+}
+
+static void
+show_progress (ReelJobRow *self)
+{
+  const ReelJobRecord *job = self->job;
+  g_autofree char     *percent = NULL;
+  double               fraction;
+
+  if (job == NULL)
+    return;
+
+  if (job->state != REEL_JOB_DONE && job->progress <= 0)
+    {
+      /* Nothing reported yet: it runs, but how far along is not known. */
+      set_pulsing (self, !reel_job_state_is_finished (job->state));
+      gtk_label_set_label (self->percent_label, "—");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, _ ("Progress not known"),
+                                      -1);
+      return;
+    }
+
+  set_pulsing (self, FALSE);
+  fraction = job->state == REEL_JOB_DONE ? 1.0 : MIN (job->progress, RUNNING_FRACTION_LIMIT);
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  /* Translators: a job's progress, "42 %" */
+  percent = g_strdup_printf (_ ("%.0f %%"), floor (fraction * 100));
+  gtk_label_set_label (self->percent_label, percent);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
+}
+
 void
 reel_job_row_set_progress (ReelJobRow *self, double fraction)
 {
-  g_autofree char *percent = NULL;
-
   g_return_if_fail (REEL_IS_JOB_ROW (self));
 
-  fraction = CLAMP (fraction, 0.0, 1.0);
   if (self->job != NULL)
-    self->job->progress = fraction;
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  /* Translators: a job's progress, "42 %" */
-  percent = g_strdup_printf (_ ("%.0f %%"), fraction * 100);
-  gtk_label_set_label (self->percent_label, percent);
+    self->job->progress = CLAMP (fraction, 0.0, 1.0);
+  show_progress (self);
+}
+
+const char *
+reel_job_row_get_progress_text (ReelJobRow *self)
+{
+  g_return_val_if_fail (REEL_IS_JOB_ROW (self), NULL);
+  return gtk_label_get_label (self->percent_label);
 }
 
 static char *
@@ -181,7 +254,7 @@ reel_job_row_update (ReelJobRow          *self,
   gtk_actionable_set_action_target_value (
       GTK_ACTIONABLE (self->setup_button),
       g_variant_new_string (job->backend != NULL ? job->backend : ""));
-  reel_job_row_set_progress (self, job->progress);
+  show_progress (self);
 
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->cancel_button),
                                           g_variant_new_int64 (job->id));
@@ -231,6 +304,7 @@ reel_job_row_finalize (GObject *object)
 static void
 reel_job_row_dispose (GObject *object)
 {
+  set_pulsing (REEL_JOB_ROW (object), FALSE);
   gtk_widget_dispose_template (GTK_WIDGET (object), REEL_TYPE_JOB_ROW);
 
   G_OBJECT_CLASS (reel_job_row_parent_class)->dispose (object);
