@@ -180,6 +180,12 @@ test_narrow_window (void)
 }
 
 static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
 test_narrow_export (void)
 {
   g_autofree char *tmpdir = reel_test_make_tmpdir ();
@@ -210,6 +216,36 @@ test_narrow_export (void)
       reel_ui_test_save_png (dialog, png, NULL);
       assert_no_label_cut_off (dialog, dialog);
     }
+
+  /* While it exports, and once it is done. */
+  {
+    g_autofree char *film = g_build_filename (tmpdir, "film.mp4", NULL);
+    g_autofree char *progress_png = picture_name ("export-progress");
+    g_autofree char *done_png = picture_name ("export-done");
+    gboolean         staged = FALSE;
+    gboolean         finished = FALSE;
+    g_autoptr (GError) error = NULL;
+
+    /* Small frames keep the export quick; the pages are the same. */
+    g_assert_true (reel_project_set_resolution (project, 320, 180, &error));
+    g_assert_true (reel_project_set_fps (project, 12, &error));
+    g_assert_no_error (error);
+    reel_export_dialog_set_format (REEL_EXPORT_DIALOG (dialog), REEL_EXPORT_FORMAT_MP4);
+    g_signal_connect_swapped (dialog, "finished", G_CALLBACK (set_flag), &finished);
+    reel_export_dialog_export_to (REEL_EXPORT_DIALOG (dialog), film);
+    g_signal_connect_swapped (reel_export_dialog_get_exporter (REEL_EXPORT_DIALOG (dialog)),
+                              "notify::stage", G_CALLBACK (set_flag), &staged);
+    reel_ui_test_wait_until (reel_ui_test_flag_is_set, &staged, "the export's first stage");
+    reel_ui_test_settle (dialog);
+    reel_ui_test_save_png (dialog, progress_png, NULL);
+    assert_no_label_cut_off (dialog, dialog);
+
+    reel_ui_test_wait_until (reel_ui_test_flag_is_set, &finished, "the export to finish");
+    g_assert_true (g_file_test (film, G_FILE_TEST_IS_REGULAR));
+    reel_ui_test_settle (dialog);
+    reel_ui_test_save_png (dialog, done_png, NULL);
+    assert_no_label_cut_off (dialog, dialog);
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_window_destroy (GTK_WINDOW (window));
