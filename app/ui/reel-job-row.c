@@ -6,8 +6,8 @@
  * words, and whether the service refused the shot or wants a key (with a
  * button to set one up) rather than merely failing.
  *
- * Progress says no more than is known: a job that reported none pulses with
- * "—", and a running job stays below 100 % until it is done, for a finished
+ * Progress says no more than is known: a job that reported none says "—",
+ * and a running job stays below 100 % until it is done, for a finished
  * download is not a take yet.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -27,8 +27,6 @@ struct _ReelJobRow
   AdwActionRow parent_instance;
 
   ReelJobRecord *job;
-  guint          pulse_tick;
-  gint64         last_pulse;
 
   GtkImage       *state_icon;
   GtkWidget      *progress_box;
@@ -78,37 +76,6 @@ set_accessible_label (gpointer widget, const char *label)
 
 /* What a running job may show at most. */
 #define RUNNING_FRACTION_LIMIT 0.99
-#define PULSE_INTERVAL_US (150 * G_TIME_SPAN_MILLISECOND)
-
-static gboolean
-pulse_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  ReelJobRow *self = user_data;
-  gint64      now = gdk_frame_clock_get_frame_time (clock);
-
-  if (now - self->last_pulse >= PULSE_INTERVAL_US)
-    {
-      self->last_pulse = now;
-      gtk_progress_bar_pulse (self->progress_bar);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-set_pulsing (ReelJobRow *self, gboolean pulsing)
-{
-  if (pulsing && self->pulse_tick == 0)
-    {
-      gtk_progress_bar_pulse (self->progress_bar);
-      self->pulse_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->progress_bar),
-                                                       pulse_tick_cb, self, NULL);
-    }
-  else if (!pulsing && self->pulse_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->progress_bar), self->pulse_tick);
-      self->pulse_tick = 0;
-    }
-}
 
 static void
 show_progress (ReelJobRow *self)
@@ -120,18 +87,22 @@ show_progress (ReelJobRow *self)
   if (job == NULL)
     return;
 
+  /* Nothing reported yet: it runs, but how far along is not known. An
+   * empty bar would say 0 %, and a pulsing one would redraw the window all
+   * the time for every job in the list. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
+                          job->state == REEL_JOB_DONE || job->progress > 0);
   if (job->state != REEL_JOB_DONE && job->progress <= 0)
     {
-      /* Nothing reported yet: it runs, but how far along is not known. */
-      set_pulsing (self, !reel_job_state_is_finished (job->state));
       gtk_label_set_label (self->percent_label, "—");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
-                                      GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, _ ("Progress not known"),
-                                      -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->percent_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Progress not known"), -1);
       return;
     }
 
-  set_pulsing (self, FALSE);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->percent_label),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+
   fraction = job->state == REEL_JOB_DONE ? 1.0 : MIN (job->progress, RUNNING_FRACTION_LIMIT);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   /* Translators: a job's progress, "42 %" */
@@ -304,7 +275,6 @@ reel_job_row_finalize (GObject *object)
 static void
 reel_job_row_dispose (GObject *object)
 {
-  set_pulsing (REEL_JOB_ROW (object), FALSE);
   gtk_widget_dispose_template (GTK_WIDGET (object), REEL_TYPE_JOB_ROW);
 
   G_OBJECT_CLASS (reel_job_row_parent_class)->dispose (object);

@@ -41,11 +41,9 @@ struct _ReelShotCard
   /* Where the user last put the cursor in the shot's text (a character
    * offset in the buffer), kept while the menu has the focus; -1 when the
    * text changed from elsewhere since. */
-  int    split_cursor;
-  int    allocated_width;
-  guint  relayout_source;
-  guint  pulse_tick;
-  gint64 last_pulse;
+  int   split_cursor;
+  int   allocated_width;
+  guint relayout_source;
 
   GtkBox         *header_box;
   GtkLabel       *number_label;
@@ -168,38 +166,10 @@ status_is_busy (const char *status)
 }
 
 #define RUNNING_FRACTION_LIMIT 0.99
-#define PULSE_INTERVAL_US (150 * G_TIME_SPAN_MILLISECOND)
-
-static gboolean
-pulse_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
-{
-  ReelShotCard *self = user_data;
-  gint64        now = gdk_frame_clock_get_frame_time (clock);
-
-  if (now - self->last_pulse >= PULSE_INTERVAL_US)
-    {
-      self->last_pulse = now;
-      gtk_progress_bar_pulse (self->progress_bar);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-set_pulsing (ReelShotCard *self, gboolean pulsing)
-{
-  if (pulsing && self->pulse_tick == 0)
-    self->pulse_tick
-        = gtk_widget_add_tick_callback (GTK_WIDGET (self->progress_bar), pulse_tick_cb, self, NULL);
-  else if (!pulsing && self->pulse_tick != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self->progress_bar), self->pulse_tick);
-      self->pulse_tick = 0;
-    }
-}
 
 /* A progress tick changes only the bar and its percentage, which stays
- * below 100 % until the take is there; without any progress reported, the
- * bar pulses. */
+ * below 100 % until the take is there; without any progress reported there
+ * is no bar, for an empty one would say 0 %. */
 static void
 update_progress (ReelShotCard *self)
 {
@@ -208,7 +178,8 @@ update_progress (ReelShotCard *self)
   gboolean generating = g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "submitting") == 0;
   g_autofree char *label = NULL;
 
-  set_pulsing (self, generating && progress <= 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
+                          status_is_busy (status) && (progress > 0 || !generating));
   if (progress > 0)
     gtk_progress_bar_set_fraction (self->progress_bar, MIN (progress, RUNNING_FRACTION_LIMIT));
   if (generating)
@@ -312,8 +283,6 @@ update_status (ReelShotCard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
   if (busy)
     update_progress (self);
-  else
-    set_pulsing (self, FALSE);
 
   /* The reason in the backend's plain words, in full on hover. */
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && message != NULL && *message);
@@ -921,7 +890,6 @@ reel_shot_card_dispose (GObject *object)
   ReelShotCard *self = REEL_SHOT_CARD (object);
 
   g_clear_handle_id (&self->relayout_source, g_source_remove);
-  set_pulsing (self, FALSE);
 
   /* A card goes away when the flow box rebuilds after a change: never write
    * to the project from here, that would re-enter the change. */

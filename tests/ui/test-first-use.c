@@ -668,6 +668,8 @@ test_job_row_progress (void)
       job->progress = cases[i].progress;
       reel_job_row_update (REEL_JOB_ROW (row), job, "1A", "Animatic");
       g_assert_cmpstr (reel_job_row_get_progress_text (REEL_JOB_ROW (row)), ==, cases[i].shown);
+      /* No bar while nothing is known: an empty one would say 0 %. */
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)) == (cases[i].progress > 0));
       if (cases[i].state != REEL_JOB_DONE)
         g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 1.0);
     }
