@@ -454,18 +454,67 @@ new_chooser_response_cb (ReelApplication *self, int response, GtkFileChooserNati
   reel_window_show_view (window, "script");
 }
 
+/* Where a new project goes unless the user says otherwise. */
+static GFile *
+dup_new_project_folder (ReelApplication *self)
+{
+  g_auto (GStrv) recent = NULL;
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  /* Where the user last kept a project, if it is still there. */
+  recent = self->settings != NULL ? g_settings_get_strv (self->settings, "recent-projects") : NULL;
+  for (guint i = 0; recent != NULL && recent[i] != NULL; i++)
+    {
+      g_autofree char *folder = g_path_get_dirname (recent[i]);
+      g_autofree char *demo_folder = g_build_filename (g_get_user_data_dir (), "storyreel", NULL);
+
+      /* The demo lives in the app's own data, which is no place for films. */
+      if (g_str_equal (folder, demo_folder))
+        continue;
+      if (g_path_is_absolute (folder) && g_file_test (folder, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path (folder);
+    }
+
+  if (videos != NULL && g_file_test (videos, G_FILE_TEST_IS_DIR))
+    return g_file_new_for_path (videos);
+  return g_file_new_for_path (g_get_home_dir ());
+}
+
+/* A name no file in @folder has yet, so Enter never offers to replace one. */
+static char *
+dup_new_project_name (GFile *folder)
+{
+  for (guint n = 1; n < 1000; n++)
+    {
+      /* Translators: the suggested file names of new projects: "Untitled.storyreel", then
+       * "Untitled 2.storyreel" */
+      g_autofree char *name = n == 1 ? g_strdup (_ ("Untitled.storyreel"))
+                                     : g_strdup_printf (_ ("Untitled %u.storyreel"), n);
+      g_autoptr (GFile) file = g_file_get_child (folder, name);
+
+      if (!g_file_query_exists (file, NULL))
+        return g_steal_pointer (&name);
+    }
+  return g_strdup (_ ("Untitled.storyreel"));
+}
+
 static void
 new_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   ReelApplication  *self = user_data;
   const char *const patterns[] = { "*.storyreel", NULL };
+  g_autoptr (GFile) folder = dup_new_project_folder (self);
+  g_autofree char *name = dup_new_project_name (folder);
 
   g_clear_object (&self->chooser);
   self->chooser
       = gtk_file_chooser_native_new (_ ("New Project"), active_window (self),
                                      GTK_FILE_CHOOSER_ACTION_SAVE, _ ("_Create"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   add_filter (GTK_FILE_CHOOSER (self->chooser), _ ("Storyreel Projects"), patterns);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), _ ("Untitled.storyreel"));
+  /* Never the process's working folder, which the user did not choose. */
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (new_chooser_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));

@@ -144,6 +144,20 @@ reel_export_dialog_get_options (ReelExportDialog *self, ReelExportOptions *optio
 
 /* Progress */
 
+/* The bar says how far along in words too; it reaches 100 % only when the
+ * file is written. */
+static void
+show_percent (ReelExportDialog *self, double progress)
+{
+  g_autofree char *percent = NULL;
+
+  progress = CLAMP (progress, 0, 0.99);
+  gtk_progress_bar_set_fraction (self->progress_bar, progress);
+  /* Translators: how much of the export is done, "42 %" */
+  percent = g_strdup_printf (_ ("%.0f %%"), floor (progress * 100));
+  gtk_progress_bar_set_text (self->progress_bar, percent);
+}
+
 static void
 update_progress (ReelExportDialog *self)
 {
@@ -151,7 +165,7 @@ update_progress (ReelExportDialog *self)
   double      eta = reel_exporter_get_eta (self->exporter);
   const char *stage = reel_exporter_get_stage (self->exporter);
 
-  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress, 0, 1));
+  show_percent (self, progress);
   gtk_label_set_label (self->stage_label, stage != NULL ? stage : "");
 
   g_free (self->eta_text);
@@ -191,6 +205,7 @@ export_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GtkWindow       *parent = main_window (self);
 
   g_signal_handlers_disconnect_by_data (source, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->close_button), TRUE);
 
   if (ok)
     {
@@ -284,11 +299,13 @@ reel_export_dialog_export_to (ReelExportDialog *self, const char *path)
   basename = g_path_get_basename (path);
   name = g_filename_display_name (basename);
   adw_status_page_set_description (self->progress_page, name);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  show_percent (self, 0);
   gtk_label_set_label (self->stage_label, "");
   gtk_label_set_label (self->eta_label, "");
   gtk_stack_set_visible_child_name (self->stack, "progress");
   gtk_widget_set_visible (GTK_WIDGET (self->export_button), FALSE);
+  /* The progress page has the one Cancel while it runs. */
+  gtk_widget_set_visible (GTK_WIDGET (self->close_button), FALSE);
 
   self->cancellable = g_cancellable_new ();
   reel_exporter_run_async (self->exporter, self->cancellable, export_finished_cb,

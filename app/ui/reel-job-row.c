@@ -6,6 +6,10 @@
  * words, and whether the service refused the shot or wants a key (with a
  * button to set one up) rather than merely failing.
  *
+ * Progress says no more than is known: a job that reported none says "—",
+ * and a running job stays below 100 % until it is done, for a finished
+ * download is not a take yet.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -13,6 +17,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "reel-job-row.h"
 #include "storyreel-ui-resources.h"
@@ -69,20 +74,59 @@ set_accessible_label (gpointer widget, const char *label)
                                   -1);
 }
 
+/* What a running job may show at most. */
+#define RUNNING_FRACTION_LIMIT 0.99
+
+static void
+show_progress (ReelJobRow *self)
+{
+  const ReelJobRecord *job = self->job;
+  g_autofree char     *percent = NULL;
+  double               fraction;
+
+  if (job == NULL)
+    return;
+
+  /* Nothing reported yet: it runs, but how far along is not known. An
+   * empty bar would say 0 %, and a pulsing one would redraw the window all
+   * the time for every job in the list. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
+                          job->state == REEL_JOB_DONE || job->progress > 0);
+  if (job->state != REEL_JOB_DONE && job->progress <= 0)
+    {
+      gtk_label_set_label (self->percent_label, "—");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->percent_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Progress not known"), -1);
+      return;
+    }
+
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->percent_label),
+                                 GTK_ACCESSIBLE_PROPERTY_LABEL);
+
+  fraction = job->state == REEL_JOB_DONE ? 1.0 : MIN (job->progress, RUNNING_FRACTION_LIMIT);
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  /* Translators: a job's progress, "42 %" */
+  percent = g_strdup_printf (_ ("%.0f %%"), floor (fraction * 100));
+  gtk_label_set_label (self->percent_label, percent);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, percent, -1);
+}
+
 void
 reel_job_row_set_progress (ReelJobRow *self, double fraction)
 {
-  g_autofree char *percent = NULL;
-
   g_return_if_fail (REEL_IS_JOB_ROW (self));
 
-  fraction = CLAMP (fraction, 0.0, 1.0);
   if (self->job != NULL)
-    self->job->progress = fraction;
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-  /* Translators: a job's progress, "42 %" */
-  percent = g_strdup_printf (_ ("%.0f %%"), fraction * 100);
-  gtk_label_set_label (self->percent_label, percent);
+    self->job->progress = CLAMP (fraction, 0.0, 1.0);
+  show_progress (self);
+}
+
+const char *
+reel_job_row_get_progress_text (ReelJobRow *self)
+{
+  g_return_val_if_fail (REEL_IS_JOB_ROW (self), NULL);
+  return gtk_label_get_label (self->percent_label);
 }
 
 static char *
@@ -181,7 +225,7 @@ reel_job_row_update (ReelJobRow          *self,
   gtk_actionable_set_action_target_value (
       GTK_ACTIONABLE (self->setup_button),
       g_variant_new_string (job->backend != NULL ? job->backend : ""));
-  reel_job_row_set_progress (self, job->progress);
+  show_progress (self);
 
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->cancel_button),
                                           g_variant_new_int64 (job->id));

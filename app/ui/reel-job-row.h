@@ -23,5 +23,7 @@ void reel_job_row_update (ReelJobRow          *self,
 /* A progress tick: only the progress bar changes. */
 void                 reel_job_row_set_progress (ReelJobRow *self, double fraction);
 const ReelJobRecord *reel_job_row_get_job (ReelJobRow *self);
+/* What the row says of the job's progress ("42 %", or "—" while not known). */
+const char *reel_job_row_get_progress_text (ReelJobRow *self);
 
 G_END_DECLS

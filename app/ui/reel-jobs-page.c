@@ -28,6 +28,8 @@
 /* A burst of job events (a batch being queued, a pass of the scheduler)
  * becomes one refresh after this long. */
 #define REFRESH_DELAY_MS 120
+/* How often the time a batch still needs is estimated again. */
+#define BATCH_TICK_SECONDS 5
 
 struct _ReelJobsPage
 {
@@ -38,28 +40,34 @@ struct _ReelJobsPage
   /* gint64 job id → ReelJobRow (owned by its list box) */
   GHashTable *rows;
   guint       refresh_source;
-  guint       n_failed;
+  /* Brings the batch's time estimate up to date between job events. */
+  guint batch_source;
+  guint n_failed;
   /* What the spending list shows: the number of charges and the newest,
    * or -1 when it must be built again (shot numbers or the budget changed). */
   gint64 shown_charges;
   gint64 shown_last_charge;
   char  *engine_problem;
 
-  GtkWidget    *content_box;
-  GtkRevealer  *engine_revealer;
-  AdwActionRow *engine_row;
-  GtkButton    *engine_button;
-  GtkWidget    *spending_group;
-  GtkLabel     *spent_label;
-  GtkListBox   *spending_list;
-  GtkStack     *stack;
-  GtkLabel     *summary_label;
-  GtkWidget    *active_group;
-  GtkListBox   *active_list;
-  GtkWidget    *failed_group;
-  GtkListBox   *failed_list;
-  GtkWidget    *done_group;
-  GtkListBox   *done_list;
+  GtkWidget      *content_box;
+  GtkRevealer    *engine_revealer;
+  AdwActionRow   *engine_row;
+  GtkButton      *engine_button;
+  GtkWidget      *spending_group;
+  GtkLabel       *spent_label;
+  GtkListBox     *spending_list;
+  GtkStack       *stack;
+  GtkLabel       *summary_label;
+  GtkLabel       *narrow_summary_label;
+  GtkWidget      *batch_box;
+  GtkLabel       *batch_label;
+  GtkProgressBar *batch_bar;
+  GtkWidget      *active_group;
+  GtkListBox     *active_list;
+  GtkWidget      *failed_group;
+  GtkListBox     *failed_list;
+  GtkWidget      *done_group;
+  GtkListBox     *done_list;
 };
 
 G_DEFINE_FINAL_TYPE (ReelJobsPage, reel_jobs_page, GTK_TYPE_WIDGET)
@@ -266,6 +274,7 @@ show_counts (ReelJobsPage *self, const JobCounts *counts)
                                         ? "jobs"
                                         : "empty");
   gtk_label_set_label (self->summary_label, summary);
+  gtk_label_set_label (self->narrow_summary_label, summary);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.cancel-all", n_active > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.clear-finished",
@@ -429,6 +438,52 @@ reel_jobs_page_get_engine_problem (ReelJobsPage *self)
   return self->engine_problem;
 }
 
+static gboolean batch_tick_cb (gpointer user_data);
+
+/* Returns whether a batch is running. */
+static gboolean
+show_batch_progress (ReelJobsPage *self, GPtrArray *jobs)
+{
+  double           fraction = 0;
+  g_autofree char *progress
+      = reel_ui_describe_batch_progress (jobs, g_get_real_time () / 1000, &fraction);
+
+  gtk_widget_set_visible (self->batch_box, progress != NULL);
+  if (progress == NULL)
+    {
+      g_clear_handle_id (&self->batch_source, g_source_remove);
+      return FALSE;
+    }
+
+  gtk_label_set_label (self->batch_label, progress);
+  gtk_progress_bar_set_fraction (self->batch_bar, fraction);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->batch_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, progress, -1);
+  if (self->batch_source == 0)
+    self->batch_source = g_timeout_add_seconds (BATCH_TICK_SECONDS, batch_tick_cb, self);
+  return TRUE;
+}
+
+static gboolean
+batch_tick_cb (gpointer user_data)
+{
+  ReelJobsPage *self = user_data;
+  g_autoptr (GPtrArray) jobs = NULL;
+
+  jobs = self->scheduler != NULL ? reel_scheduler_list_jobs (self->scheduler) : NULL;
+  if (jobs != NULL && show_batch_progress (self, jobs))
+    return G_SOURCE_CONTINUE;
+  self->batch_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+const char *
+reel_jobs_page_get_batch_progress (ReelJobsPage *self)
+{
+  g_return_val_if_fail (REEL_IS_JOBS_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->batch_box) ? gtk_label_get_label (self->batch_label) : NULL;
+}
+
 void
 reel_jobs_page_refresh (ReelJobsPage *self)
 {
@@ -455,6 +510,7 @@ reel_jobs_page_refresh (ReelJobsPage *self)
     }
   remove_rows_not_in (self, job_ids);
   refresh_spending (self);
+  show_batch_progress (self, jobs);
 
   gtk_list_box_invalidate_sort (self->active_list);
   gtk_list_box_invalidate_sort (self->failed_list);
@@ -617,6 +673,7 @@ reel_jobs_page_dispose (GObject *object)
   ReelJobsPage *self = REEL_JOBS_PAGE (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->batch_source, g_source_remove);
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   if (self->project != NULL)
@@ -653,6 +710,7 @@ reel_jobs_page_class_init (ReelJobsPageClass *klass)
 
   g_type_ensure (REEL_TYPE_JOB_ROW);
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
+  g_type_ensure (ADW_TYPE_SQUEEZER);
 
   /* A static library only links objects that something references: this keeps
    * the GResource (and its registering constructor) in every program. */
@@ -669,6 +727,10 @@ reel_jobs_page_class_init (ReelJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spending_list);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, narrow_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_bar);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_group);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_list);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, failed_group);

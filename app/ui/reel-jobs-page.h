@@ -28,6 +28,9 @@ const char *reel_jobs_page_get_engine_problem (ReelJobsPage *self);
 /* What the Spending group says was spent ("¥8.40 in all"), or NULL while
  * nothing was charged. */
 const char *reel_jobs_page_get_spending_summary (ReelJobsPage *self);
+/* What the heading says of the running batch ("3 of 12 shots · about 2 min
+ * left"), or NULL while none runs. */
+const char *reel_jobs_page_get_batch_progress (ReelJobsPage *self);
 /* Brings the list up to date now instead of after the coalescing delay. */
 void reel_jobs_page_refresh (ReelJobsPage *self);
 

@@ -5,6 +5,9 @@
  * undo step and the database is not written on every key. When the project's
  * script changes from elsewhere (undo, redo), the buffer follows it.
  *
+ * An empty script shows a short example in Fountain, greyed out where the
+ * text will go, and a button to import a script instead.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -30,9 +33,11 @@ struct _ReelScriptPage
   /* Set while the page loads the project's script into the buffer. */
   gboolean loading;
 
+  GtkWidget         *overlay;
   GtkScrolledWindow *scrolled_window;
   GtkSourceView     *source_view;
   GtkSourceBuffer   *buffer;
+  GtkWidget         *placeholder;
 };
 
 G_DEFINE_FINAL_TYPE (ReelScriptPage, reel_script_page, GTK_TYPE_WIDGET)
@@ -44,6 +49,15 @@ dup_buffer_text (ReelScriptPage *self)
 
   gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
   return gtk_text_buffer_get_text (GTK_TEXT_BUFFER (self->buffer), &start, &end, TRUE);
+}
+
+static void
+update_placeholder (ReelScriptPage *self)
+{
+  gtk_widget_set_visible (self->placeholder,
+                          self->project != NULL
+                              && gtk_text_buffer_get_char_count (GTK_TEXT_BUFFER (self->buffer))
+                                     == 0);
 }
 
 static void
@@ -118,6 +132,7 @@ save_timeout_cb (gpointer user_data)
 static void
 buffer_changed_cb (ReelScriptPage *self)
 {
+  update_placeholder (self);
   if (self->loading || self->project == NULL)
     return;
 
@@ -153,6 +168,7 @@ reel_script_page_set_project (ReelScriptPage *self, ReelProject *project)
                              G_CONNECT_SWAPPED);
 
   load_script (self);
+  update_placeholder (self);
   if (project != NULL)
     {
       GtkTextIter start;
@@ -212,6 +228,13 @@ reel_script_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (reel_script_page_parent_class)->unmap (widget);
 }
 
+/* Focusing the page puts the cursor in the script. */
+static gboolean
+reel_script_page_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (REEL_SCRIPT_PAGE (widget)->source_view));
+}
+
 static void
 reel_script_page_dispose (GObject *object)
 {
@@ -231,6 +254,12 @@ reel_script_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_SCRIPT_PAGE);
 
   G_OBJECT_CLASS (reel_script_page_parent_class)->dispose (object);
+}
+
+static void
+placeholder_pressed_cb (ReelScriptPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
 }
 
 static void
@@ -256,6 +285,7 @@ reel_script_page_class_init (ReelScriptPageClass *klass)
 
   object_class->dispose = reel_script_page_dispose;
   widget_class->unmap = reel_script_page_unmap;
+  widget_class->grab_focus = reel_script_page_grab_focus;
 
   gtk_source_init ();
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
@@ -267,8 +297,10 @@ reel_script_page_class_init (ReelScriptPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/storyreel/Storyreel/reel-script-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelScriptPage, overlay);
   gtk_widget_class_bind_template_child (widget_class, ReelScriptPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ReelScriptPage, source_view);
+  gtk_widget_class_bind_template_child (widget_class, ReelScriptPage, placeholder);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -292,4 +324,13 @@ reel_script_page_init (ReelScriptPage *self)
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->buffer, "changed", G_CALLBACK (buffer_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  /* A click on the example starts the script, as a click on the page would. */
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect_object (click, "pressed", G_CALLBACK (placeholder_pressed_cb), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (self->placeholder, GTK_EVENT_CONTROLLER (click));
+  }
 }

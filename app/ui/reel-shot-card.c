@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "reel-project-jobs.h"
 #include "reel-shot-card.h"
@@ -37,8 +38,12 @@ struct _ReelShotCard
   guint    syncing;
   gboolean text_dirty;
   gboolean captions_dirty;
-  int      allocated_width;
-  guint    relayout_source;
+  /* Where the user last put the cursor in the shot's text (a character
+   * offset in the buffer), kept while the menu has the focus; -1 when the
+   * text changed from elsewhere since. */
+  int   split_cursor;
+  int   allocated_width;
+  guint relayout_source;
 
   GtkBox         *header_box;
   GtkLabel       *number_label;
@@ -93,13 +98,16 @@ buffer_dup_text (GtkTextView *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static void
+/* Returns whether the text changed. */
+static gboolean
 set_buffer_text (GtkTextView *view, const char *text)
 {
   g_autofree char *current = buffer_dup_text (view);
 
-  if (g_strcmp0 (current, text != NULL ? text : "") != 0)
-    gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text != NULL ? text : "", -1);
+  if (g_strcmp0 (current, text != NULL ? text : "") == 0)
+    return FALSE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text != NULL ? text : "", -1);
+  return TRUE;
 }
 
 static void
@@ -157,19 +165,31 @@ status_is_busy (const char *status)
          || g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "downloading") == 0;
 }
 
-/* A progress tick changes only the bar and its percentage. */
+#define RUNNING_FRACTION_LIMIT 0.99
+
+/* A progress tick changes only the bar and its percentage, which stays
+ * below 100 % until the take is there; without any progress reported there
+ * is no bar, for an empty one would say 0 %. */
 static void
 update_progress (ReelShotCard *self)
 {
-  const char      *status = reel_shot_get_status (self->shot);
-  double           progress = reel_shot_get_progress (self->shot);
+  const char *status = reel_shot_get_status (self->shot);
+  double      progress = reel_shot_get_progress (self->shot);
+  gboolean generating = g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "submitting") == 0;
   g_autofree char *label = NULL;
 
-  gtk_progress_bar_set_fraction (self->progress_bar, progress);
-  if (g_strcmp0 (status, "running") == 0 || g_strcmp0 (status, "submitting") == 0)
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar),
+                          status_is_busy (status) && (progress > 0 || !generating));
+  if (progress > 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, MIN (progress, RUNNING_FRACTION_LIMIT));
+  if (generating)
     {
-      /* Translators: a shot's state on its card, "Generating 42 %" */
-      label = g_strdup_printf (_ ("Generating %.0f %%"), progress * 100);
+      if (progress > 0)
+        /* Translators: a shot's state on its card, "Generating 42 %" */
+        label = g_strdup_printf (_ ("Generating %.0f %%"),
+                                 floor (MIN (progress, RUNNING_FRACTION_LIMIT) * 100));
+      else
+        label = g_strdup (_ ("Generating…"));
       gtk_label_set_label (self->status_label, label);
     }
 }
@@ -352,8 +372,8 @@ sync_from_shot (ReelShotCard *self)
   update_labels (self);
 
   /* Never overwrite what the user is typing: their edit is committed soon. */
-  if (!self->text_dirty)
-    set_buffer_text (self->text_view, reel_shot_get_text (self->shot));
+  if (!self->text_dirty && set_buffer_text (self->text_view, reel_shot_get_text (self->shot)))
+    self->split_cursor = -1;
   if (!self->captions_dirty)
     {
       g_autofree char *captions = reel_shot_dup_captions_text (self->shot);
@@ -503,6 +523,43 @@ static void
 text_focus_leave_cb (ReelShotCard *self)
 {
   commit_text (self);
+}
+
+static void
+remember_split_cursor (ReelShotCard *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+
+  if (self->syncing == 0 && gtk_widget_has_focus (GTK_WIDGET (self->text_view)))
+    g_object_get (buffer, "cursor-position", &self->split_cursor, NULL);
+}
+
+gssize
+reel_shot_card_get_split_offset (ReelShotCard *self)
+{
+  GtkTextBuffer   *buffer;
+  GtkTextIter      start, cursor, end;
+  g_autofree char *before = NULL;
+  g_autofree char *all = NULL;
+  gsize            leading, length;
+  gssize           offset;
+
+  g_return_val_if_fail (REEL_IS_SHOT_CARD (self), -1);
+
+  if (self->split_cursor < 0)
+    return -1;
+
+  /* The text is stored without the white space around it. */
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_get_iter_at_offset (buffer, &cursor, self->split_cursor);
+  before = gtk_text_buffer_get_text (buffer, &start, &cursor, FALSE);
+  all = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  length = strlen (all);
+  leading = length - strlen (g_strchug (all));
+  length = strlen (g_strchomp (all));
+  offset = (gssize) strlen (before) - (gssize) leading;
+  return offset > 0 && (gsize) offset < length ? offset : -1;
 }
 
 static void
@@ -715,6 +772,7 @@ set_shot (ReelShotCard *self, ReelShot *shot)
     g_signal_connect_object (shot, "notify", G_CALLBACK (shot_notify_cb), self, G_CONNECT_SWAPPED);
   self->text_dirty = FALSE;
   self->captions_dirty = FALSE;
+  self->split_cursor = -1;
   sync_from_shot (self);
 }
 
@@ -1010,7 +1068,11 @@ reel_shot_card_init (ReelShotCard *self)
   g_signal_connect (key, "key-pressed", G_CALLBACK (text_key_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->captions_view), key);
 
-  add_focus_controller (GTK_WIDGET (self->text_view), NULL, G_CALLBACK (text_focus_leave_cb), self);
+  add_focus_controller (GTK_WIDGET (self->text_view), G_CALLBACK (remember_split_cursor),
+                        G_CALLBACK (text_focus_leave_cb), self);
+  self->split_cursor = -1;
+  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "notify::cursor-position",
+                           G_CALLBACK (remember_split_cursor), self, G_CONNECT_SWAPPED);
   add_focus_controller (GTK_WIDGET (self->captions_view), G_CALLBACK (captions_focus_enter_cb),
                         G_CALLBACK (captions_focus_leave_cb), self);
 

@@ -17,6 +17,9 @@ GtkWidget *reel_shot_card_new (ReelProject *project, ReelShot *shot);
 ReelShot  *reel_shot_card_get_shot (ReelShotCard *self);
 /* Writes pending text and caption edits to the project. */
 void reel_shot_card_commit (ReelShotCard *self);
+/* Where in the shot's text (a byte offset, as reel_project_split_shot()
+ * takes it) the user last put the cursor, or -1 when not inside the text. */
+gssize reel_shot_card_get_split_offset (ReelShotCard *self);
 /* What the card says about the shot's generation ("Queued", "Done", …). */
 const char *reel_shot_card_get_status_text (ReelShotCard *self);
 /* Whether the card shows a picture (the chosen take's thumbnail or the board). */

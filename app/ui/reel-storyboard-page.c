@@ -231,6 +231,17 @@ reel_storyboard_page_select_shot (ReelStoryboardPage *self, gint64 shot_id, gboo
     gtk_widget_grab_focus (GTK_WIDGET (child));
 }
 
+GtkWidget *
+reel_storyboard_page_get_card (ReelStoryboardPage *self, gint64 shot_id)
+{
+  GtkFlowBoxChild *child;
+
+  g_return_val_if_fail (REEL_IS_STORYBOARD_PAGE (self), NULL);
+
+  child = shot_id != 0 ? find_child (self, shot_id) : NULL;
+  return child != NULL ? gtk_flow_box_child_get_child (child) : NULL;
+}
+
 void
 reel_storyboard_page_scroll_to_scene (ReelStoryboardPage *self, gint64 scene_id)
 {

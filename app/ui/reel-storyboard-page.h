@@ -18,6 +18,8 @@ void reel_storyboard_page_set_project (ReelStoryboardPage *self, ReelProject *pr
 gint64 reel_storyboard_page_get_selected_shot (ReelStoryboardPage *self);
 void
 reel_storyboard_page_select_shot (ReelStoryboardPage *self, gint64 shot_id, gboolean grab_focus);
+/* The card of @shot_id, or NULL when it has none (yet). */
+GtkWidget *reel_storyboard_page_get_card (ReelStoryboardPage *self, gint64 shot_id);
 /* Scrolls the first shot of @scene_id into view and selects it. */
 void reel_storyboard_page_scroll_to_scene (ReelStoryboardPage *self, gint64 scene_id);
 

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "reel-price-table.h"
+#include "reel-project-jobs.h"
 #include "reel-project-ledger.h"
 #include "reel-ui-utils.h"
 
@@ -97,4 +99,88 @@ reel_ui_format_ledger_totals (GPtrArray *entries)
     }
   g_ptr_array_add (parts, NULL);
   return g_strjoinv (_ (" · "), (char **) parts->pdata);
+}
+
+static char *
+format_time_left (double seconds)
+{
+  guint minutes;
+
+  if (seconds < 60)
+    return g_strdup (_ ("less than a minute left"));
+  minutes = (guint) ceil (seconds / 60);
+  if (minutes < 90)
+    /* Translators: an estimate of the time a batch still needs */
+    return g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "about %u min left", "about %u min left", minutes), minutes);
+  {
+    guint hours = (minutes + 30) / 60;
+
+    /* Translators: an estimate of the time a batch still needs */
+    return g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "about %u hour left", "about %u hours left", hours), hours);
+  }
+}
+
+char *
+reel_ui_describe_batch_progress (GPtrArray *jobs, gint64 now, double *fraction)
+{
+  g_autoptr (GHashTable) running
+      = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) shots = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree char *count = NULL;
+  guint            n_jobs = 0, n_finished = 0;
+  gint64           start = G_MAXINT64;
+
+  g_return_val_if_fail (jobs != NULL, NULL);
+
+  /* A batch runs while any of its jobs is unfinished. */
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const ReelJobRecord *job = g_ptr_array_index (jobs, i);
+
+      if (!reel_job_state_is_finished (job->state))
+        g_hash_table_add (running, g_memdup2 (&job->batch_id, sizeof job->batch_id));
+    }
+  if (g_hash_table_size (running) == 0)
+    return NULL;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      const ReelJobRecord *job = g_ptr_array_index (jobs, i);
+
+      if (job->state == REEL_JOB_CANCELLED || !g_hash_table_contains (running, &job->batch_id))
+        continue;
+      n_jobs++;
+      if (reel_job_state_is_finished (job->state))
+        n_finished++;
+      g_hash_table_add (shots, (gpointer) &job->shot_id);
+      if (job->created > 0)
+        start = MIN (start, job->created);
+    }
+
+  if (fraction != NULL)
+    *fraction = n_jobs > 0 ? (double) n_finished / n_jobs : 0;
+
+  /* Variants make several takes of one shot: then it is takes that are counted. */
+  if (g_hash_table_size (shots) == n_jobs)
+    /* Translators: a batch's progress, "3 of 12 shots" */
+    count
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u shot", "%u of %u shots", n_jobs),
+                           n_finished, n_jobs);
+  else
+    /* Translators: a batch's progress, "3 of 12 takes" */
+    count
+        = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u take", "%u of %u takes", n_jobs),
+                           n_finished, n_jobs);
+
+  if (n_finished > 0 && n_finished < n_jobs && start < now)
+    {
+      double           seconds_per_job = (now - start) / 1000.0 / n_finished;
+      g_autofree char *left = format_time_left (seconds_per_job * (n_jobs - n_finished));
+
+      /* Translators: "3 of 12 shots · about 2 min left" */
+      return g_strdup_printf (_ ("%s · %s"), count, left);
+    }
+  return g_steal_pointer (&count);
 }

@@ -30,4 +30,12 @@ void reel_ui_choose_file_to_open (GtkWidget             *widget,
  * in the order each was first charged; "" when there are none. */
 char *reel_ui_format_ledger_totals (GPtrArray *entries);
 
+/* How far the running batches of @jobs (ReelJobRecord*) are, as the Jobs
+ * view's header says it: "3 of 12 shots · about 2 min left". The estimate
+ * comes from the pace of the jobs finished so far, counted from the batch's
+ * start to @now (unix time in ms); without any yet, there is none. Cancelled
+ * jobs do not count. NULL when no batch is running. If @fraction is not
+ * NULL it receives the share finished. */
+char *reel_ui_describe_batch_progress (GPtrArray *jobs, gint64 now, double *fraction);
+
 G_END_DECLS

@@ -52,6 +52,7 @@ struct _ReelWindow
   ReelScene            *navigated_scene;
   GCancellable         *cancellable;
   GtkFileChooserNative *save_chooser;
+  GtkFileChooserNative *import_chooser;
   guint                 update_for_width_source;
 
   AdwToastOverlay      *toast_overlay;
@@ -77,6 +78,7 @@ struct _ReelWindow
   ReelJobsPage         *jobs_page;
   ReelTimelinePage     *timeline_page;
   GMenu                *recent_section;
+  GMenu                *narrow_section;
 };
 
 G_DEFINE_FINAL_TYPE (ReelWindow, reel_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -139,11 +141,14 @@ update_actions (ReelWindow *self)
   set_action_enabled (self, "win.undo", has_project && reel_project_can_undo (self->project));
   set_action_enabled (self, "win.redo", has_project && reel_project_can_redo (self->project));
   set_action_enabled (self, "win.save-as", has_project);
+  set_action_enabled (self, "win.import-script", has_project);
   set_action_enabled (self, "win.show-view", has_project);
   set_action_enabled (self, "win.move-shot-up", shot != NULL && position > 0);
   set_action_enabled (self, "win.move-shot-down", shot != NULL && position + 1 < n_shots);
   set_action_enabled (self, "win.delete-shot", shot != NULL);
   set_action_enabled (self, "win.add-shot", has_project && n_scenes > 0);
+  set_action_enabled (self, "win.duplicate-shot", shot != NULL);
+  set_action_enabled (self, "win.split-shot", shot != NULL);
   set_action_enabled (self, "win.toggle-sidebar", has_project);
   set_action_enabled (self, "win.generate-all", generate && n_shots > 0);
   set_action_enabled (self, "win.generate-shot", generate);
@@ -390,6 +395,124 @@ save_as_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->save_chooser));
 }
 
+/* Importing a script: the project's script becomes the file's text and is
+ * broken down, as opening a script file does. */
+
+typedef struct
+{
+  ReelWindow  *window;
+  ReelProject *project;
+} ImportRequest;
+
+static void
+import_request_free (ImportRequest *request)
+{
+  g_object_unref (request->window);
+  g_object_unref (request->project);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportRequest, import_request_free)
+
+static void
+import_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ImportRequest) request = user_data;
+  ReelWindow *self = request->window;
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *contents = NULL;
+  g_autofree char    *message = NULL;
+  gsize               length = 0;
+  ReelBreakdownReport report = { 0 };
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reel_window_report_error (self, _ ("Could Not Import the Script"), error);
+      return;
+    }
+  /* The window moved on to another project meanwhile. */
+  if (self->project != request->project)
+    return;
+  if (!g_utf8_validate_len (contents, length, NULL))
+    {
+      g_autofree char *name = g_file_get_parse_name (G_FILE (source));
+
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _ ("“%s” is not UTF-8 text. Save the script as UTF-8 and import it again."),
+                   name);
+      reel_window_report_error (self, _ ("Could Not Import the Script"), error);
+      return;
+    }
+  if (!commit_edits (self))
+    return;
+
+  if (!reel_project_set_script (self->project, contents, &error)
+      || !reel_project_break_down (self->project, &report, &error))
+    {
+      reel_window_report_error (self, _ ("Could Not Import the Script"), error);
+      return;
+    }
+
+  message = format_breakdown_report (&report);
+  reel_window_add_toast (self, message);
+  reel_window_show_view (self, "storyboard");
+}
+
+static void
+import_chooser_response_cb (ReelWindow *self, int response, GtkFileChooserNative *chooser)
+{
+  g_autoptr (GFile) file = NULL;
+  ImportRequest *request;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->project != NULL)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_clear_object (&self->import_chooser);
+  if (file == NULL)
+    return;
+
+  request = g_new0 (ImportRequest, 1);
+  request->window = g_object_ref (self);
+  request->project = g_object_ref (self->project);
+  g_file_load_contents_async (file, self->cancellable, import_loaded_cb, request);
+}
+
+static void
+import_script_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  GFile *project_file;
+
+  if (self->project == NULL)
+    return;
+
+  g_clear_object (&self->import_chooser);
+  self->import_chooser
+      = gtk_file_chooser_native_new (_ ("Import a Script"), GTK_WINDOW (self),
+                                     GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->import_chooser), TRUE);
+  gtk_file_filter_set_name (filter, _ ("Scripts (Fountain or Plain Text)"));
+  gtk_file_filter_add_pattern (filter, "*.fountain");
+  gtk_file_filter_add_pattern (filter, "*.spmd");
+  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->import_chooser), filter);
+
+  /* A script usually lies beside the project made from it. */
+  project_file = reel_project_get_file (self->project);
+  if (project_file != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_get_parent (project_file);
+
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->import_chooser), folder, NULL);
+    }
+
+  g_signal_connect_object (self->import_chooser, "response",
+                           G_CALLBACK (import_chooser_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->import_chooser));
+}
+
 static void
 show_view_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -508,6 +631,87 @@ add_shot_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 
   reel_window_show_view (self, "storyboard");
   reel_storyboard_page_select_shot (self->storyboard_page, new_id, TRUE);
+}
+
+/* After an edit that made @new_id beside the selected shot: the new shot is
+ * the selected one, with the focus if the storyboard had it. */
+static void
+select_new_shot (ReelWindow *self, gint64 new_id, gboolean had_focus)
+{
+  reel_window_show_view (self, "storyboard");
+  reel_storyboard_page_select_shot (self->storyboard_page, new_id, had_focus);
+  update_actions (self);
+}
+
+static void
+duplicate_shot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *message = NULL;
+  ReelShot        *shot = selected_shot (self);
+  gboolean         had_focus = focus_in_storyboard (self);
+  gint64           copy_id;
+
+  if (shot == NULL || !commit_edits (self))
+    return;
+
+  number = g_strdup (reel_shot_get_number (shot));
+  copy_id = reel_project_duplicate_shot (self->project, reel_shot_get_id (shot), &error);
+  if (copy_id == 0)
+    {
+      reel_window_report_error (self, _ ("Could Not Duplicate the Shot"), error);
+      return;
+    }
+
+  /* Translators: "Duplicated shot 1A as 1B" */
+  message
+      = g_strdup_printf (_ ("Duplicated shot %s as %s"), number,
+                         reel_shot_get_number (reel_project_lookup_shot (self->project, copy_id)));
+  reel_window_add_undo_toast (self, message);
+  select_new_shot (self, copy_id, had_focus);
+}
+
+static void
+split_shot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  ReelShot        *shot = selected_shot (self);
+  gboolean         had_focus = focus_in_storyboard (self);
+  GtkWidget       *card;
+  gssize           offset;
+  gint64           new_id;
+
+  if (shot == NULL)
+    return;
+
+  /* At the cursor the user put in the shot's text; else between sentences. */
+  card = reel_storyboard_page_get_card (self->storyboard_page, reel_shot_get_id (shot));
+  offset = card != NULL ? reel_shot_card_get_split_offset (REEL_SHOT_CARD (card)) : -1;
+  if (!commit_edits (self))
+    return;
+
+  new_id = reel_project_split_shot (self->project, reel_shot_get_id (shot), offset, &error);
+  if (new_id == 0)
+    {
+      /* Nowhere to cut is no failure: say where to put the cursor. */
+      if (g_error_matches (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID))
+        reel_window_add_toast (self, error->message);
+      else
+        reel_window_report_error (self, _ ("Could Not Split the Shot"), error);
+      return;
+    }
+
+  /* Translators: "Split shot 1A in two: 1A and 1B" */
+  message
+      = g_strdup_printf (_ ("Split shot %s in two: %s and %s"), reel_shot_get_number (shot),
+                         reel_shot_get_number (shot),
+                         reel_shot_get_number (reel_project_lookup_shot (self->project, new_id)));
+  reel_window_add_undo_toast (self, message);
+  select_new_shot (self, new_id, had_focus);
 }
 
 static void
@@ -1199,6 +1403,23 @@ update_for_width (ReelWindow *self)
   gboolean on_timeline;
 
   gtk_widget_set_visible (GTK_WIDGET (self->sidebar_button), folded && self->project != NULL);
+  adw_view_switcher_bar_set_reveal (
+      self->switcher_bar, adw_view_switcher_title_get_title_visible (self->switcher_title));
+  /* Folded, the title needs the room of undo and redo: the menu has them,
+   * and so do Ctrl+Z and the toasts. */
+  gtk_widget_set_visible (self->undo_box, !folded && self->project != NULL);
+  if (folded && g_menu_model_get_n_items (G_MENU_MODEL (self->narrow_section)) == 0)
+    {
+      g_autoptr (GMenuItem) undo = g_menu_item_new (_ ("_Undo"), "win.undo");
+      g_autoptr (GMenuItem) redo = g_menu_item_new (_ ("_Redo"), "win.redo");
+
+      g_menu_item_set_attribute (undo, "hidden-when", "s", "action-disabled");
+      g_menu_item_set_attribute (redo, "hidden-when", "s", "action-disabled");
+      g_menu_append_item (self->narrow_section, undo);
+      g_menu_append_item (self->narrow_section, redo);
+    }
+  else if (!folded)
+    g_menu_remove_all (self->narrow_section);
   if (folded)
     gtk_toggle_button_set_active (self->sidebar_button,
                                   adw_leaflet_get_visible_child (self->leaflet) == self->sidebar);
@@ -1224,10 +1445,11 @@ update_for_width_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The leaflet folds while the window is being allocated: changing the header
- * bar right then would leave it unallocated for a frame. */
+/* The leaflet folds, and the switcher title gives way to the title, while
+ * the window is being allocated: changing the header bar or the switcher bar
+ * right then would leave parts of the window unallocated for a frame. */
 static void
-leaflet_folded_cb (ReelWindow *self)
+allocation_changed_cb (ReelWindow *self)
 {
   if (self->update_for_width_source == 0)
     self->update_for_width_source = g_idle_add (update_for_width_idle_cb, self);
@@ -1349,14 +1571,17 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
 
   gtk_stack_set_visible_child_name (self->main_stack, project != NULL ? "project" : "empty");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, project != NULL);
-  gtk_widget_set_visible (self->undo_box, project != NULL);
   update_for_width (self);
 
-  /* A fresh project opens on its script; a broken-down one on its storyboard. */
-  if (project != NULL)
-    reel_window_show_view (self, g_list_model_get_n_items (reel_project_get_shots (project)) > 0
-                                     ? "storyboard"
-                                     : "script");
+  /* A fresh project opens on its script, ready for typing; a broken-down
+   * one on its storyboard. */
+  if (project != NULL && g_list_model_get_n_items (reel_project_get_shots (project)) > 0)
+    reel_window_show_view (self, "storyboard");
+  else if (project != NULL)
+    {
+      reel_window_show_view (self, "script");
+      gtk_widget_grab_focus (GTK_WIDGET (self->script_page));
+    }
 
   update_title (self);
   update_actions (self);
@@ -1451,6 +1676,27 @@ rebuild_recent_menu (ReelWindow *self)
     g_menu_append (self->recent_section, _ ("No Recent Projects"), "app.no-recent");
 }
 
+/* The Shortcuts window opens on the shortcuts of the whole app each time,
+ * not on the section it was left on. */
+static void
+help_overlay_show_cb (GtkWidget *overlay)
+{
+  g_object_set (overlay, "section-name", "general", NULL);
+}
+
+static void
+follow_help_overlay (ReelWindow *self)
+{
+  GtkShortcutsWindow *overlay
+      = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+
+  if (overlay != NULL
+      && g_signal_handler_find (overlay, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, help_overlay_show_cb,
+                                NULL)
+             == 0)
+    g_signal_connect (overlay, "show", G_CALLBACK (help_overlay_show_cb), NULL);
+}
+
 /* The application is set after the window is built (even by g_object_new):
  * only then are its settings known. */
 static void
@@ -1460,6 +1706,8 @@ application_changed_cb (ReelWindow *self)
   GSettings      *settings = REEL_IS_APPLICATION (application)
                                  ? reel_application_get_settings (REEL_APPLICATION (application))
                                  : NULL;
+
+  follow_help_overlay (self);
 
   if (REEL_IS_APPLICATION (application)
       && g_signal_handler_find (application, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
@@ -1532,6 +1780,7 @@ reel_window_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->save_chooser);
+  g_clear_object (&self->import_chooser);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_WINDOW);
 
@@ -1571,6 +1820,7 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, jobs_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, timeline_page);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, ReelWindow, narrow_section);
 }
 
 static void
@@ -1580,11 +1830,14 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.import-script", NULL, import_script_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.move-shot-up", NULL, move_shot_action);
   gtk_widget_class_install_action (widget_class, "win.move-shot-down", NULL, move_shot_action);
   gtk_widget_class_install_action (widget_class, "win.delete-shot", NULL, delete_shot_action);
   gtk_widget_class_install_action (widget_class, "win.add-shot", NULL, add_shot_action);
+  gtk_widget_class_install_action (widget_class, "win.duplicate-shot", NULL, duplicate_shot_action);
+  gtk_widget_class_install_action (widget_class, "win.split-shot", NULL, split_shot_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.generate-all", NULL, generate_all_action);
   gtk_widget_class_install_action (widget_class, "win.generate-shot", "x", generate_shot_action);
@@ -1634,6 +1887,10 @@ add_shortcuts (GtkWidgetClass *widget_class)
                                        "win.add-shot", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.delete-shot", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "win.duplicate-shot", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.split-shot",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
                                        NULL);
@@ -1684,10 +1941,10 @@ reel_window_init (ReelWindow *self)
   gtk_list_view_set_factory (self->scene_list, factory);
   gtk_list_view_set_model (self->scene_list, GTK_SELECTION_MODEL (self->scene_selection));
 
-  g_object_bind_property (self->switcher_title, "title-visible", self->switcher_bar, "reveal",
-                          G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (leaflet_folded_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (allocation_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (allocation_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::visible-child",
                            G_CALLBACK (leaflet_visible_child_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sidebar_button, "toggled", G_CALLBACK (sidebar_button_toggled_cb),

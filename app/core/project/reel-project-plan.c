@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "reel-project-private.h"
+#include "reel-segmenter.h"
 
 static gboolean
 ensure_shot (ReelProject *self, gint64 shot_id, GError **error)
@@ -471,4 +473,275 @@ reel_project_delete_shot (ReelProject *self, gint64 shot_id, GError **error)
   sqlite3_bind_int64 (stmt, 1, shot_id);
   return reel_project_run_edit (self, _ ("Delete shot"), REEL_CHANGE_PLAN | REEL_CHANGE_TAKES, stmt,
                                 error);
+}
+
+/* Makes room at @position of @scene_id: the shots from there on move one on. */
+static gboolean
+open_gap (ReelProject *self, gint64 scene_id, int position, GError **error)
+{
+  g_autoptr (sqlite3_stmt) shift = reel_sql_prepare (
+      self->db, "UPDATE shots SET position = position + 1 WHERE scene_id = ? AND position >= ?",
+      error);
+
+  if (shift == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (shift, 1, scene_id);
+  sqlite3_bind_int (shift, 2, position);
+  return reel_sql_step_done (self->db, shift, error);
+}
+
+static gboolean
+shot_place (ReelProject *self, gint64 shot_id, gint64 *scene_id, int *position, GError **error)
+{
+  g_autoptr (sqlite3_stmt) query
+      = reel_sql_prepare (self->db, "SELECT scene_id, position FROM shots WHERE id = ?", error);
+
+  if (query == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (query, 1, shot_id);
+  if (sqlite3_step (query) != SQLITE_ROW)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no shot %" PRId64 " in this project."), shot_id);
+      return FALSE;
+    }
+  *scene_id = sqlite3_column_int64 (query, 0);
+  *position = sqlite3_column_int (query, 1);
+  return TRUE;
+}
+
+gint64
+reel_project_duplicate_shot (ReelProject *self, gint64 shot_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) copy_shot = NULL;
+  g_autoptr (sqlite3_stmt) copy_captions = NULL;
+  gint64 scene_id, copy_id;
+  int    position;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), 0);
+
+  if (!ensure_shot (self, shot_id, error)
+      || !shot_place (self, shot_id, &scene_id, &position, error))
+    return 0;
+
+  /* Takes, the chosen take and the board stay with the original: the copy is
+   * a new shot to generate, not a second home for the same pictures. */
+  if (!(copy_shot = reel_sql_prepare (
+            self->db,
+            "INSERT INTO shots (scene_id, position, text, duration, duration_set, camera,"
+            " camera_set, prompt) SELECT scene_id, ?, text, duration, duration_set, camera,"
+            " camera_set, prompt FROM shots WHERE id = ?",
+            error))
+      || !(copy_captions = reel_sql_prepare (
+               self->db,
+               "INSERT INTO captions (shot_id, position, speaker, text, parenthetical, cue_start,"
+               " cue_duration) SELECT ?, position, speaker, text, parenthetical, cue_start,"
+               " cue_duration FROM captions WHERE shot_id = ? ORDER BY position",
+               error)))
+    return 0;
+
+  if (!reel_project_begin_edit (self, error))
+    return 0;
+
+  sqlite3_bind_int (copy_shot, 1, position + 1);
+  sqlite3_bind_int64 (copy_shot, 2, shot_id);
+  if (!open_gap (self, scene_id, position + 1, error)
+      || !reel_sql_step_done (self->db, copy_shot, error))
+    {
+      reel_project_rollback_edit (self);
+      return 0;
+    }
+  copy_id = sqlite3_last_insert_rowid (self->db);
+  sqlite3_bind_int64 (copy_captions, 1, copy_id);
+  sqlite3_bind_int64 (copy_captions, 2, shot_id);
+  if (!reel_sql_step_done (self->db, copy_captions, error))
+    {
+      reel_project_rollback_edit (self);
+      return 0;
+    }
+
+  if (!reel_project_commit_edit (self, _ ("Duplicate shot"), REEL_CHANGE_PLAN, error))
+    return 0;
+  return copy_id;
+}
+
+static guint
+count_visible_chars (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      n++;
+  return n;
+}
+
+/* The byte offset in @text of the sentence boundary nearest its middle, or -1
+ * when it is one sentence. Sentences come back with their spacing tidied, so
+ * the boundary is found again by counting what is not white space. */
+static gssize
+middle_sentence_boundary (const char *text)
+{
+  g_autoptr (GPtrArray) sentences = reel_segmenter_split_sentences (text);
+  guint total = count_visible_chars (text);
+  guint best = 0, best_distance = G_MAXUINT, prefix = 0, seen = 0;
+
+  if (sentences->len < 2)
+    return -1;
+
+  for (guint i = 0; i + 1 < sentences->len; i++)
+    {
+      guint distance;
+
+      prefix += count_visible_chars (g_ptr_array_index (sentences, i));
+      distance = (guint) ABS ((int) (2 * prefix) - (int) total);
+      if (distance < best_distance)
+        {
+          best_distance = distance;
+          best = prefix;
+        }
+    }
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)) && ++seen == best)
+      return g_utf8_next_char (p) - text;
+  return -1;
+}
+
+/* A length rounded to half seconds, as the breakdown gives them. */
+static double
+half_seconds (double seconds)
+{
+  return MAX (0.5, round (seconds * 2) / 2);
+}
+
+gint64
+reel_project_split_shot (ReelProject *self, gint64 shot_id, gssize offset, GError **error)
+{
+  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) move_captions = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  ReelShot        *shot;
+  const char      *text;
+  GPtrArray       *captions;
+  gboolean         duration_set = FALSE;
+  double           first_duration, second_duration, reading = 0;
+  gint64           scene_id, new_id;
+  int              position;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), 0);
+
+  if (!ensure_shot (self, shot_id, error)
+      || !shot_place (self, shot_id, &scene_id, &position, error))
+    return 0;
+
+  shot = reel_project_lookup_shot (self, shot_id);
+  text = reel_shot_get_text (shot);
+  if (offset < 0)
+    {
+      offset = middle_sentence_boundary (text);
+      if (offset < 0)
+        {
+          g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
+                       _ ("Shot %s is one sentence. Put the cursor in its text where it should be "
+                          "split."),
+                       reel_shot_get_number (shot));
+          return 0;
+        }
+    }
+
+  if ((gsize) offset <= strlen (text)
+      && g_utf8_find_prev_char (text, text + offset + 1) == text + offset)
+    {
+      first = g_strstrip (g_strndup (text, offset));
+      second = g_strstrip (g_strdup (text + offset));
+    }
+  if (first == NULL || *first == '\0' || *second == '\0')
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
+                   _ ("Shot %s cannot be split there: both parts need some text. Put the cursor "
+                      "between two words."),
+                   reel_shot_get_number (shot));
+      return 0;
+    }
+
+  /* The dialogue followed the end of the action in the script, so it goes
+   * with the second part; the first is as long as the breakdown would make
+   * it without captions. A length set by hand is shared out by the words. */
+  captions = reel_shot_get_captions (shot);
+  for (guint i = 0; captions != NULL && i < captions->len; i++)
+    reading
+        += reel_segmenter_reading_seconds (((ReelCaption *) g_ptr_array_index (captions, i))->text);
+  {
+    g_autoptr (sqlite3_stmt) query
+        = reel_sql_prepare (self->db, "SELECT duration_set FROM shots WHERE id = ?", error);
+
+    if (query == NULL)
+      return 0;
+    sqlite3_bind_int64 (query, 1, shot_id);
+    if (sqlite3_step (query) == SQLITE_ROW)
+      duration_set = sqlite3_column_int (query, 0) != 0;
+  }
+  if (duration_set)
+    {
+      double total = reel_shot_get_duration (shot);
+      guint  first_words = MAX (reel_segmenter_count_words (first), 1);
+      guint  second_words = MAX (reel_segmenter_count_words (second), 1);
+
+      first_duration
+          = total >= 1.0 ? CLAMP (half_seconds (total * first_words / (first_words + second_words)),
+                                  0.5, total - 0.5)
+                         : total / 2;
+      second_duration = MAX (total - first_duration, 0.1);
+      first_duration = MAX (first_duration, 0.1);
+    }
+  else
+    {
+      first_duration = self->default_shot_duration;
+      second_duration = MAX (self->default_shot_duration, ceil (reading * 2) / 2);
+    }
+
+  if (!(update = reel_sql_prepare (self->db, "UPDATE shots SET text = ?, duration = ? WHERE id = ?",
+                                   error))
+      || !(insert = reel_sql_prepare (
+               self->db,
+               "INSERT INTO shots (scene_id, position, text, duration, duration_set, camera,"
+               " camera_set) SELECT scene_id, ?, ?, ?, duration_set, camera, camera_set"
+               " FROM shots WHERE id = ?",
+               error))
+      || !(move_captions = reel_sql_prepare (
+               self->db, "UPDATE captions SET shot_id = ? WHERE shot_id = ?", error)))
+    return 0;
+
+  if (!reel_project_begin_edit (self, error))
+    return 0;
+
+  sqlite3_bind_text (update, 1, first, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (update, 2, first_duration);
+  sqlite3_bind_int64 (update, 3, shot_id);
+  sqlite3_bind_int (insert, 1, position + 1);
+  sqlite3_bind_text (insert, 2, second, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (insert, 3, second_duration);
+  sqlite3_bind_int64 (insert, 4, shot_id);
+  if (!reel_sql_step_done (self->db, update, error)
+      || !open_gap (self, scene_id, position + 1, error)
+      || !reel_sql_step_done (self->db, insert, error))
+    {
+      reel_project_rollback_edit (self);
+      return 0;
+    }
+  new_id = sqlite3_last_insert_rowid (self->db);
+  sqlite3_bind_int64 (move_captions, 1, new_id);
+  sqlite3_bind_int64 (move_captions, 2, shot_id);
+  if (!reel_sql_step_done (self->db, move_captions, error))
+    {
+      reel_project_rollback_edit (self);
+      return 0;
+    }
+
+  if (!reel_project_commit_edit (self, _ ("Split shot"), REEL_CHANGE_PLAN, error))
+    return 0;
+  return new_id;
 }

@@ -152,6 +152,16 @@ gboolean reel_project_move_shot (ReelProject *self, gint64 shot_id, guint positi
 gint64 reel_project_insert_shot (
     ReelProject *self, gint64 scene_id, gint64 after_shot_id, const char *text, GError **error);
 gboolean reel_project_delete_shot (ReelProject *self, gint64 shot_id, GError **error);
+/* Inserts a copy of @shot_id right after it: its text, length, camera move
+ * and captions, but none of its takes. Returns the copy's id, or 0. */
+gint64 reel_project_duplicate_shot (ReelProject *self, gint64 shot_id, GError **error);
+/* Cuts the text of @shot_id in two at byte @offset, or with @offset -1 at the
+ * sentence boundary nearest its middle; the second part becomes a new shot
+ * right after it, with the captions (the dialogue follows the action it
+ * ends). The shot keeps its takes; a length set by hand is shared out.
+ * Returns the new shot's id, or 0 with REEL_PROJECT_ERROR_INVALID when
+ * either part would be empty. */
+gint64 reel_project_split_shot (ReelProject *self, gint64 shot_id, gssize offset, GError **error);
 
 /* Characters */
 typedef struct
