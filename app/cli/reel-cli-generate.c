@@ -153,6 +153,8 @@ typedef struct
   char    *backend;
   char    *endpoint;
   char    *model;
+  char    *sd_cli;
+  char    *model_dir;
   char    *shots;
   int      variants;
   int      jobs;
@@ -166,6 +168,8 @@ generate_args_clear (GenerateArgs *args)
   g_clear_pointer (&args->endpoint, g_free);
   g_clear_pointer (&args->model, g_free);
   g_clear_pointer (&args->shots, g_free);
+  g_clear_pointer (&args->sd_cli, g_free);
+  g_clear_pointer (&args->model_dir, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateArgs, generate_args_clear)
@@ -178,10 +182,19 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("generate"));
   GOptionEntry entries[] = {
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
-      N_ ("animatic, dashscope or fal (default: the one chosen in Preferences)"), N_ ("NAME") },
+      N_ ("animatic, dashscope, fal, sd-server or sd-cli (default: the one chosen in "
+          "Preferences)"),
+      N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
-      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope"), N_ ("URL") },
+      N_ ("The service’s address, e.g. http://HOST:PORT/api/v1 for dashscope or "
+          "http://127.0.0.1:1234 for sd-server"),
+      N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
+    { "sd-cli", 0, 0, G_OPTION_ARG_FILENAME, &args->sd_cli,
+      N_ ("The stable-diffusion.cpp program for sd-cli (default: the one in Preferences)"),
+      N_ ("PATH") },
+    { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &args->model_dir,
+      N_ ("Where sd-cli finds its Wan model files by their usual names"), N_ ("DIR") },
     { "shots", 's', 0, G_OPTION_ARG_STRING, &args->shots,
       N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
     { "variants", 'n', 0, G_OPTION_ARG_INT, &args->variants,
@@ -211,15 +224,20 @@ static ReelScheduler *
 scheduler_for_args (ReelProject *project, GenerateArgs *args, int *status)
 {
   g_autoptr (GError) error = NULL;
-  ReelScheduler *scheduler;
+  ReelBackendOverrides overrides;
+  ReelScheduler       *scheduler;
 
   if (args->backend == NULL)
     {
       g_autoptr (GSettings) settings = reel_cli_dup_settings ();
       args->backend = reel_cli_default_backend (settings);
     }
-  scheduler = reel_cli_new_scheduler (project, args->backend, args->endpoint, args->model,
-                                      args->jobs, &error);
+  overrides = (ReelBackendOverrides){ .endpoint = args->endpoint,
+                                      .model = args->model,
+                                      .sd_cli = args->sd_cli,
+                                      .model_dir = args->model_dir };
+  scheduler = reel_cli_new_scheduler_with_overrides (project, args->backend, &overrides, args->jobs,
+                                                     &error);
   if (scheduler == NULL)
     *status = reel_cli_fail ("%s", error->message);
   return scheduler;

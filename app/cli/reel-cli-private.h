@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "reel-backend-setup.h"
 #include "reel-cli.h"
 #include "reel-project.h"
 #include "reel-scheduler.h"
@@ -48,6 +49,13 @@ ReelScheduler *reel_cli_new_scheduler (ReelProject *project,
                                        const char  *model,
                                        int          jobs,
                                        GError     **error);
+/* The same, with every override the command line has (--sd-cli,
+ * --model-dir and the rest). */
+ReelScheduler *reel_cli_new_scheduler_with_overrides (ReelProject                *project,
+                                                      const char                 *backend_name,
+                                                      const ReelBackendOverrides *overrides,
+                                                      int                         jobs,
+                                                      GError                    **error);
 /* Shows what a paid batch will cost and asks on a terminal unless @yes;
  * without a terminal, --yes is needed. TRUE to go ahead. */
 gboolean reel_cli_confirm_cost (ReelScheduler             *scheduler,
