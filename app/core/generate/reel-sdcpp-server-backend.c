@@ -558,6 +558,7 @@ take_result (ReelJobContext *context, JsonObject *job, GError **error)
   if (length == 0 || !g_file_set_contents (path, (const char *) data, (gssize) length, error))
     {
       g_unlink (path);
+      reel_job_context_drop_remote_task (context);
       if (error != NULL && *error == NULL)
         g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                      _ ("sd-server sent a clip that is not valid base64."));
@@ -742,7 +743,12 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
     return NULL;
   if (!reel_sdcpp_clip_convert (clip->path, path, clip->fps, SERVICE_NAME,
                                 reel_job_context_get_cancellable (context), error))
-    return NULL;
+    {
+      /* The same job would give the same clip: a retry queues a new one. */
+      if (error == NULL || !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reel_job_context_drop_remote_task (context);
+      return NULL;
+    }
 
   usage = g_strdup_printf ("{\"output_format\": \"%s\", \"frame_count\": %" G_GINT64_FORMAT
                            ", \"fps\": %u}",
