@@ -24,8 +24,10 @@
 #include "reel-sdcpp-clip.h"
 
 #define BUS_POLL_INTERVAL (20 * GST_MSECOND)
-/* A few seconds of 720p video encode in seconds; this only catches a stall. */
+/* A few seconds of 720p video encode in seconds: these only catch a
+ * pipeline that stopped moving. */
 #define CONVERT_TIMEOUT_US (600 * G_USEC_PER_SEC)
+#define STALL_US (30 * G_USEC_PER_SEC)
 #define MAX_QUEUED_FRAMES 4
 /* Larger files are not a clip of a few seconds. */
 #define MAX_WEBP_BYTES (1024 * 1024 * 1024)
@@ -151,22 +153,36 @@ set_pipeline_error (GstMessage *message, const char *engine, GError **error)
                  _ ("The clip from %s could not be converted: %s"), engine, gst_error->message);
 }
 
-/* The next error or end of stream, watching @cancellable; NULL with @error
- * after a stop or a stall. */
+/* The next error or end of stream, watching @cancellable and the frames
+ * going by (@n_frames); NULL with @error after a stop or a stall. */
 static GstMessage *
-next_message (
-    GstBus *bus, gint64 deadline, const char *engine, GCancellable *cancellable, GError **error)
+next_message (GstBus       *bus,
+              gint64        deadline,
+              int          *n_frames,
+              const char   *engine,
+              GCancellable *cancellable,
+              GError      **error)
 {
+  int    seen = g_atomic_int_get (n_frames);
+  gint64 last_frame_at = g_get_monotonic_time ();
+
   for (;;)
     {
       GstMessage *message;
+      gint64      now = g_get_monotonic_time ();
+      int         count = g_atomic_int_get (n_frames);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      if (g_get_monotonic_time () > deadline)
+      if (count != seen)
         {
-          g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-                       _ ("Converting the clip from %s took too long."), engine);
+          seen = count;
+          last_frame_at = now;
+        }
+      if (now > deadline || now - last_frame_at > STALL_US)
+        {
+          g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                       _ ("Converting the clip from %s stopped after %d frames."), engine, count);
           return NULL;
         }
       message = gst_bus_timed_pop_filtered (bus, BUS_POLL_INTERVAL,
@@ -199,12 +215,14 @@ start (GstElement *pipeline, const char *engine, GError **error)
 static gboolean
 wait_for_end (GstElement   *pipeline,
               gint64        deadline,
+              int          *n_frames,
               const char   *engine,
               GCancellable *cancellable,
               GError      **error)
 {
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  g_autoptr (GstMessage) message = next_message (bus, deadline, engine, cancellable, error);
+  g_autoptr (GstMessage) message
+      = next_message (bus, deadline, n_frames, engine, cancellable, error);
 
   if (message == NULL)
     return FALSE;
@@ -340,7 +358,7 @@ convert_webp (const char   *input,
   if (ok)
     {
       gst_app_src_end_of_stream (GST_APP_SRC (source));
-      ok = wait_for_end (pipeline, deadline, engine, cancellable, error);
+      ok = wait_for_end (pipeline, deadline, n_frames, engine, cancellable, error);
     }
   gst_element_set_state (pipeline, GST_STATE_NULL);
   return ok;
@@ -360,7 +378,11 @@ convert_container (const char   *input,
   gint64   deadline = g_get_monotonic_time () + CONVERT_TIMEOUT_US;
   gboolean ok;
 
-  if ((pipeline = build_pipeline ("filesrc name=source ! decodebin", output, fps, engine, error))
+  /* The queue puts the demuxer in push mode: in pull mode, avidemux
+   * sometimes lost the error of a file it could not read and left the
+   * pipeline waiting for good. */
+  if ((pipeline
+       = build_pipeline ("filesrc name=source ! queue ! decodebin", output, fps, engine, error))
       == NULL)
     return FALSE;
   count_frames (pipeline, n_frames);
@@ -368,7 +390,7 @@ convert_container (const char   *input,
   g_object_set (source, "location", input, NULL);
 
   ok = start (pipeline, engine, error)
-       && wait_for_end (pipeline, deadline, engine, cancellable, error);
+       && wait_for_end (pipeline, deadline, n_frames, engine, cancellable, error);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   return ok;
 }
