@@ -24,6 +24,8 @@
 /* How long `storyreel backends` waits for the NVIDIA driver, which may take
  * seconds per GPU to wake up, or hang on a GPU that fell off the bus. */
 #define GPU_PROBE_TIMEOUT_S 20
+#include "reel-sdcpp-cli-backend.h"
+#include "reel-sdcpp-server-backend.h"
 
 GSettings *
 reel_cli_dup_settings (void)
@@ -59,14 +61,25 @@ reel_cli_new_scheduler (ReelProject *project,
                         int          jobs,
                         GError     **error)
 {
+  ReelBackendOverrides overrides = { .endpoint = endpoint, .model = model };
+
+  return reel_cli_new_scheduler_with_overrides (project, backend_name, &overrides, jobs, error);
+}
+
+ReelScheduler *
+reel_cli_new_scheduler_with_overrides (ReelProject                *project,
+                                       const char                 *backend_name,
+                                       const ReelBackendOverrides *overrides,
+                                       int                         jobs,
+                                       GError                    **error)
+{
   g_autoptr (ReelScheduler) scheduler = reel_scheduler_new (project);
   g_autoptr (GSettings) settings = reel_cli_dup_settings ();
   g_autoptr (ReelBackend) chosen = NULL;
-  g_autofree char     *reason = NULL;
-  const char *const   *names = reel_backend_list_names ();
-  ReelBackendOverrides overrides = { .endpoint = endpoint, .model = model };
+  g_autofree char   *reason = NULL;
+  const char *const *names = reel_backend_list_names ();
 
-  if ((chosen = reel_backend_create (backend_name, settings, &overrides, error)) == NULL)
+  if ((chosen = reel_backend_create (backend_name, settings, overrides, error)) == NULL)
     return NULL;
   if (!reel_backend_check_ready (chosen, &reason))
     {
@@ -186,6 +199,45 @@ reel_cli_confirm_cost (ReelScheduler             *scheduler,
 /* storyreel backends                                                        */
 
 static void
+print_model_file (const char *label, const char *path)
+{
+  if (path == NULL)
+    printf ("  %s: %s\n", label, _ ("not found"));
+  else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    /* Translators: "VAE: /models/wan2.2_vae.safetensors (missing)" */
+    printf (_ ("  %s: %s (missing)\n"), label, path);
+  else
+    printf ("  %s: %s\n", label, path);
+}
+
+/* sd-cli's program and each model file it would load, or what is missing. */
+static void
+print_sdcpp_cli (ReelSdcppCliBackend *backend, gboolean ready)
+{
+  g_autofree char *program = reel_sdcpp_cli_backend_find_program (backend);
+  const char      *dir = reel_sdcpp_cli_backend_get_model_dir (backend);
+  g_auto (ReelSdcppModelFiles) files = { 0 };
+
+  reel_sdcpp_cli_backend_resolve_model_files (backend, &files);
+  if (program != NULL)
+    printf ("  %s: %s\n", _ ("program"), program);
+  else
+    /* Translators: "program: sd-cli (not found)" */
+    printf (_ ("  program: %s (not found)\n"), reel_sdcpp_cli_backend_get_program (backend));
+  printf ("  %s: %s\n", _ ("model folder"), dir != NULL ? dir : _ ("not set"));
+  print_model_file (_ ("Wan model"), files.diffusion_model);
+  if (files.high_noise_model != NULL)
+    print_model_file (_ ("high-noise model"), files.high_noise_model);
+  if (files.tae != NULL)
+    print_model_file (_ ("tiny autoencoder"), files.tae);
+  else
+    print_model_file (_ ("VAE"), files.vae);
+  print_model_file (_ ("text encoder"), files.text_encoder);
+  if (!ready)
+    printf ("  %s: %s\n", _ ("usual names"), reel_sdcpp_model_files_usual_names ());
+}
+
+static void
 print_backend (ReelBackend *backend, const char *name, GSettings *settings)
 {
   ReelBackendCapabilities caps;
@@ -193,11 +245,32 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
   const char             *variable = reel_api_key_get_env_var (name);
   g_autofree char        *reason = NULL;
   g_autofree char        *joined = g_strjoinv (", ", (char **) models);
+  g_autofree char        *server = NULL;
   gboolean                ready = reel_backend_check_ready (backend, &reason);
 
   reel_backend_get_capabilities (backend, &caps);
   printf ("%s\t%s\n", name, reel_backend_get_display_name (backend));
-  if (ready)
+  /* A server is ready only when it answers with a model that makes video. */
+  if (ready && REEL_IS_SDCPP_SERVER_BACKEND (backend))
+    {
+      g_autoptr (GError) error = NULL;
+
+      server
+          = reel_sdcpp_server_backend_describe (REEL_SDCPP_SERVER_BACKEND (backend), NULL, &error);
+      if (server == NULL)
+        {
+          ready = FALSE;
+          reason = g_strdup (error->message);
+        }
+    }
+  if (server != NULL)
+    /* Translators: "ready: wan2.2_ti2v_5B_fp16.safetensors (video as webm, avi)" */
+    printf (_ ("  ready: %s\n"), server);
+  else if (ready && (caps.features & REEL_BACKEND_NEEDS_GPU))
+    printf ("  %s\n", _ ("ready"));
+  else if (!ready && variable == NULL)
+    printf ("  %s: %s\n", _ ("not ready"), reason);
+  else if (ready)
     printf ("  %s\n", variable != NULL && g_getenv (variable) != NULL && *g_getenv (variable)
                           ? _ ("configured (key from the environment)")
                       : variable != NULL ? _ ("configured (key from the keyring)")
@@ -209,6 +282,11 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
       g_autofree char *base = reel_backend_dashscope_base_url (settings, NULL);
       printf ("  %s: %s\n", _ ("endpoint"), base);
     }
+  if (REEL_IS_SDCPP_SERVER_BACKEND (backend))
+    printf ("  %s: %s\n", _ ("endpoint"),
+            reel_sdcpp_server_backend_get_url (REEL_SDCPP_SERVER_BACKEND (backend)));
+  if (REEL_IS_SDCPP_CLI_BACKEND (backend))
+    print_sdcpp_cli (REEL_SDCPP_CLI_BACKEND (backend), ready);
   if (reel_backend_get_model (backend) != NULL)
     printf ("  %s: %s\n", _ ("model"), reel_backend_get_model (backend));
   if (*models != NULL)

@@ -154,6 +154,8 @@ typedef struct
   char    *endpoint;
   char    *model;
   char    *workflow;
+  char    *sd_cli;
+  char    *model_dir;
   char    *shots;
   int      variants;
   int      jobs;
@@ -168,6 +170,8 @@ generate_args_clear (GenerateArgs *args)
   g_clear_pointer (&args->model, g_free);
   g_clear_pointer (&args->workflow, g_free);
   g_clear_pointer (&args->shots, g_free);
+  g_clear_pointer (&args->sd_cli, g_free);
+  g_clear_pointer (&args->model_dir, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GenerateArgs, generate_args_clear)
@@ -180,17 +184,23 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("generate"));
   GOptionEntry entries[] = {
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
-      N_ ("animatic, dashscope, fal or comfyui (default: the one chosen in Preferences)"),
+      N_ ("animatic, dashscope, fal, comfyui, sd-server or sd-cli (default: the one chosen "
+          "in Preferences)"),
       N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
-      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope; for comfyui, "
-          "its servers: http://HOST:8188[,…]"),
+      N_ ("The service’s address: http://HOST:PORT/api/v1 for dashscope, "
+          "http://HOST:8188[,…] for comfyui’s servers, http://127.0.0.1:1234 for sd-server"),
       N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
     { "workflow", 0, 0, G_OPTION_ARG_STRING, &args->workflow,
       N_ ("The ComfyUI workflow: a shipped one, or an API-format file (implies --backend "
           "comfyui)"),
       N_ ("NAME|FILE") },
+    { "sd-cli", 0, 0, G_OPTION_ARG_FILENAME, &args->sd_cli,
+      N_ ("The stable-diffusion.cpp program for sd-cli (default: the one in Preferences)"),
+      N_ ("PATH") },
+    { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &args->model_dir,
+      N_ ("Where sd-cli finds its Wan model files by their usual names"), N_ ("DIR") },
     { "shots", 's', 0, G_OPTION_ARG_STRING, &args->shots,
       N_ ("Only these shots, by id or number (default: every shot without a take)"), N_ ("ID,…") },
     { "variants", 'n', 0, G_OPTION_ARG_INT, &args->variants,
@@ -220,15 +230,20 @@ static ReelScheduler *
 scheduler_for_args (ReelProject *project, GenerateArgs *args, int *status)
 {
   g_autoptr (GError) error = NULL;
-  ReelScheduler *scheduler;
+  ReelBackendOverrides overrides;
+  ReelScheduler       *scheduler;
 
   if (args->backend == NULL)
     {
       g_autoptr (GSettings) settings = reel_cli_dup_settings ();
       args->backend = reel_cli_default_backend (settings);
     }
-  scheduler = reel_cli_new_scheduler (project, args->backend, args->endpoint, args->model,
-                                      args->jobs, &error);
+  overrides = (ReelBackendOverrides){ .endpoint = args->endpoint,
+                                      .model = args->model,
+                                      .sd_cli = args->sd_cli,
+                                      .model_dir = args->model_dir };
+  scheduler = reel_cli_new_scheduler_with_overrides (project, args->backend, &overrides, args->jobs,
+                                                     &error);
   if (scheduler == NULL)
     *status = reel_cli_fail ("%s", error->message);
   return scheduler;

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "reel-backend-setup.h"
 #include "reel-cli.h"
 #include "reel-exporter.h"
 #include "reel-project.h"
@@ -68,6 +69,13 @@ ReelScheduler *reel_cli_new_scheduler (ReelProject *project,
  * (a file by its full path). Returns REEL_CLI_EXIT_OK, or the status of the
  * usage error it reported. */
 int reel_cli_take_workflow (const char *command, char **backend, char **model, char **workflow);
+/* The same, with every override the command line has (--sd-cli,
+ * --model-dir and the rest). */
+ReelScheduler *reel_cli_new_scheduler_with_overrides (ReelProject                *project,
+                                                      const char                 *backend_name,
+                                                      const ReelBackendOverrides *overrides,
+                                                      int                         jobs,
+                                                      GError                    **error);
 /* Shows what a paid batch will cost and asks on a terminal unless @yes;
  * without a terminal, --yes is needed. TRUE to go ahead. */
 gboolean reel_cli_confirm_cost (ReelScheduler             *scheduler,

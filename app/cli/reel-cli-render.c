@@ -169,6 +169,8 @@ typedef struct
   char    *endpoint;
   char    *model;
   char    *workflow;
+  char    *sd_cli;
+  char    *model_dir;
   gboolean yes;
   char    *captions;
   char    *music;
@@ -183,6 +185,8 @@ render_args_clear (RenderArgs *args)
   g_clear_pointer (&args->model, g_free);
   g_clear_pointer (&args->workflow, g_free);
   g_clear_pointer (&args->captions, g_free);
+  g_clear_pointer (&args->sd_cli, g_free);
+  g_clear_pointer (&args->model_dir, g_free);
   g_clear_pointer (&args->music, g_free);
 }
 
@@ -198,17 +202,23 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &args->output, N_ ("The film to write"),
       N_ ("FILM") },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &args->backend,
-      N_ ("animatic, dashscope, fal or comfyui (default: the one chosen in Preferences)"),
+      N_ ("animatic, dashscope, fal, comfyui, sd-server or sd-cli (default: the one chosen "
+          "in Preferences)"),
       N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
-      N_ ("The service’s API base, e.g. http://HOST:PORT/api/v1 for dashscope; for comfyui, "
-          "its servers: http://HOST:8188[,…]"),
+      N_ ("The service’s address: http://HOST:PORT/api/v1 for dashscope, "
+          "http://HOST:8188[,…] for comfyui’s servers, http://127.0.0.1:1234 for sd-server"),
       N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
     { "workflow", 0, 0, G_OPTION_ARG_STRING, &args->workflow,
       N_ ("The ComfyUI workflow: a shipped one, or an API-format file (implies --backend "
           "comfyui)"),
       N_ ("NAME|FILE") },
+    { "sd-cli", 0, 0, G_OPTION_ARG_FILENAME, &args->sd_cli,
+      N_ ("The stable-diffusion.cpp program for sd-cli (default: the one in Preferences)"),
+      N_ ("PATH") },
+    { "model-dir", 0, 0, G_OPTION_ARG_FILENAME, &args->model_dir,
+      N_ ("Where sd-cli finds its Wan model files by their usual names"), N_ ("DIR") },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
       N_ ("Do not ask before spending money on a paid backend"), NULL },
     { "captions", 0, 0, G_OPTION_ARG_STRING, &args->captions,
@@ -285,16 +295,20 @@ generate_missing_takes (ReelProject *project, RenderArgs *args, RenderRun *run)
 {
   g_autoptr (ReelScheduler) scheduler = NULL;
   g_autoptr (GError) error = NULL;
-  ReelGenerateOptions generate;
-  guint               sigint, sigterm;
+  ReelBackendOverrides overrides;
+  ReelGenerateOptions  generate;
+  guint                sigint, sigterm;
 
   if (args->backend == NULL)
     {
       g_autoptr (GSettings) settings = reel_cli_dup_settings ();
       args->backend = reel_cli_default_backend (settings);
     }
-  scheduler
-      = reel_cli_new_scheduler (project, args->backend, args->endpoint, args->model, 0, &error);
+  overrides = (ReelBackendOverrides){ .endpoint = args->endpoint,
+                                      .model = args->model,
+                                      .sd_cli = args->sd_cli,
+                                      .model_dir = args->model_dir };
+  scheduler = reel_cli_new_scheduler_with_overrides (project, args->backend, &overrides, 0, &error);
   if (scheduler == NULL)
     return reel_cli_fail ("%s", error->message);
 

@@ -14,8 +14,11 @@
 #include "reel-comfyui-backend.h"
 #include "reel-dashscope-backend.h"
 #include "reel-fal-backend.h"
+#include "reel-sdcpp-cli-backend.h"
+#include "reel-sdcpp-server-backend.h"
 
-static const char *const backend_names[] = { "animatic", "dashscope", "fal", "comfyui", NULL };
+static const char *const backend_names[]
+    = { "animatic", "dashscope", "fal", "comfyui", "sd-server", "sd-cli", NULL };
 
 const char *const *
 reel_backend_list_names (void)
@@ -34,6 +37,10 @@ reel_backend_name_get_label (const char *name)
     return "fal.ai";
   if (g_strcmp0 (name, "comfyui") == 0)
     return "ComfyUI";
+  if (g_strcmp0 (name, "sd-server") == 0)
+    return _ ("stable-diffusion.cpp server");
+  if (g_strcmp0 (name, "sd-cli") == 0)
+    return _ ("stable-diffusion.cpp on this computer");
   return NULL;
 }
 
@@ -162,12 +169,94 @@ create_comfyui (GSettings *settings, const ReelBackendOverrides *overrides, GErr
   return REEL_BACKEND (g_steal_pointer (&backend));
 }
 
+/* stable-diffusion.cpp's settings, shared by its server and its program. */
+static void
+sdcpp_settings (GSettings  *settings,
+                guint      *steps,
+                double     *cfg_scale,
+                double     *flow_shift,
+                guint      *short_side,
+                GPtrArray **loras)
+{
+  g_autoptr (GVariant) lora_list = NULL;
+
+  *steps = 0;
+  *cfg_scale = 0;
+  *flow_shift = 0;
+  *short_side = 480;
+  if (settings == NULL)
+    {
+      *loras = NULL;
+      return;
+    }
+  *steps = (guint) MAX (g_settings_get_int (settings, "sdcpp-steps"), 0);
+  *cfg_scale = g_settings_get_double (settings, "sdcpp-cfg-scale");
+  *flow_shift = g_settings_get_double (settings, "sdcpp-flow-shift");
+  *short_side = (guint) MAX (g_settings_get_int (settings, "sdcpp-short-side"), 0);
+  lora_list = g_settings_get_value (settings, "sdcpp-loras");
+  *loras = reel_sdcpp_loras_from_variant (lora_list);
+}
+
+static ReelBackend *
+create_sdcpp_server (GSettings *settings, const ReelBackendOverrides *overrides)
+{
+  g_autofree char *url = settings_string (settings, "sdcpp-server-url");
+  g_autoptr (GPtrArray) loras = NULL;
+  ReelSdcppServerBackend *backend;
+  guint                   steps, short_side;
+  double                  cfg_scale, flow_shift;
+
+  backend = reel_sdcpp_server_backend_new (
+      overrides != NULL && overrides->endpoint != NULL ? overrides->endpoint : url);
+  sdcpp_settings (settings, &steps, &cfg_scale, &flow_shift, &short_side, &loras);
+  reel_sdcpp_server_backend_set_sampling (backend, steps, cfg_scale, flow_shift);
+  reel_sdcpp_server_backend_set_short_side (backend, short_side);
+  reel_sdcpp_server_backend_set_loras (backend, loras);
+  return REEL_BACKEND (backend);
+}
+
+static ReelBackend *
+create_sdcpp_cli (GSettings *settings, const ReelBackendOverrides *overrides)
+{
+  g_autofree char *program = settings_string (settings, "sdcpp-cli-path");
+  g_autofree char *model_dir = settings_string (settings, "sdcpp-model-dir");
+  g_auto (ReelSdcppModelFiles) files = { 0 };
+  g_autoptr (GPtrArray) loras = NULL;
+  ReelSdcppCliBackend *backend;
+  guint                steps, short_side;
+  double               cfg_scale, flow_shift;
+
+  backend = reel_sdcpp_cli_backend_new (
+      overrides != NULL && overrides->sd_cli != NULL ? overrides->sd_cli : program);
+  reel_sdcpp_cli_backend_set_model_dir (backend, overrides != NULL && overrides->model_dir != NULL
+                                                     ? overrides->model_dir
+                                                     : model_dir);
+  files.diffusion_model = settings_string (settings, "sdcpp-diffusion-model");
+  files.high_noise_model = settings_string (settings, "sdcpp-high-noise-model");
+  files.vae = settings_string (settings, "sdcpp-vae");
+  files.tae = settings_string (settings, "sdcpp-tae");
+  files.text_encoder = settings_string (settings, "sdcpp-text-encoder");
+  reel_sdcpp_cli_backend_set_model_files (backend, &files);
+  sdcpp_settings (settings, &steps, &cfg_scale, &flow_shift, &short_side, &loras);
+  reel_sdcpp_cli_backend_set_sampling (backend, steps, cfg_scale, flow_shift);
+  reel_sdcpp_cli_backend_set_short_side (backend, short_side);
+  reel_sdcpp_cli_backend_set_loras (backend, loras);
+  if (settings != NULL)
+    reel_sdcpp_cli_backend_set_memory_options (
+        backend, g_settings_get_boolean (settings, "sdcpp-offload-to-cpu"),
+        g_settings_get_boolean (settings, "sdcpp-vae-tiling"),
+        g_settings_get_boolean (settings, "sdcpp-flash-attention"));
+  return REEL_BACKEND (backend);
+}
+
 ReelBackend *
 reel_backend_create (const char                 *name,
                      GSettings                  *settings,
                      const ReelBackendOverrides *overrides,
                      GError                    **error)
 {
+  g_autofree char *available = NULL;
+
   if (g_strcmp0 (name, "animatic") == 0)
     return reel_animatic_backend_new ();
   if (g_strcmp0 (name, "dashscope") == 0)
@@ -176,12 +265,13 @@ reel_backend_create (const char                 *name,
     return create_fal (settings, overrides);
   if (g_strcmp0 (name, "comfyui") == 0)
     return create_comfyui (settings, overrides, error);
+  if (g_strcmp0 (name, "sd-server") == 0)
+    return create_sdcpp_server (settings, overrides);
+  if (g_strcmp0 (name, "sd-cli") == 0)
+    return create_sdcpp_cli (settings, overrides);
 
-  {
-    g_autofree char *available = g_strjoinv (", ", (char **) backend_names);
-
-    g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                 _ ("There is no backend called “%s”. Available: %s."), name, available);
-  }
+  available = g_strjoinv (", ", (char **) backend_names);
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+               _ ("There is no backend called “%s”. Available: %s."), name, available);
   return NULL;
 }

@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-/* "animatic", "dashscope", "fal", "comfyui": NULL-terminated, in the order people see them. */
+/* "animatic", "dashscope", "fal", "comfyui", "sd-server", "sd-cli":
+ * NULL-terminated, in the order people see them. */
 const char *const *reel_backend_list_names (void);
 /* "Animatic (built in)", "Alibaba Cloud Model Studio", "fal.ai"; NULL for an unknown name. */
 const char *reel_backend_name_get_label (const char *name);
@@ -26,6 +27,8 @@ typedef struct
   const char *model;         /* overriding the settings (comfyui: the workflow); or NULL */
   const char *api_key;       /* a key already looked up; NULL: look it up (blocking) */
   gboolean    key_looked_up; /* @api_key is the answer, even NULL: do not look again */
+  const char *sd_cli;        /* sd-cli: the program, overriding the settings; or NULL */
+  const char *model_dir;     /* sd-cli: the model folder, overriding the settings; or NULL */
 } ReelBackendOverrides;
 
 /* Makes the backend @name. @settings is the app's GSettings

@@ -396,7 +396,10 @@ reel_job_context_progress (ReelJobContext *self, double fraction, const char *me
 {
   gint64 now = g_get_monotonic_time ();
 
-  if (fraction < 1.0 && now - self->last_progress < PROGRESS_INTERVAL_US)
+  /* What a backend says after the job was stopped (a cancel the service
+   * could not honour) is its last word: never dropped. */
+  if (fraction < 1.0 && now - self->last_progress < PROGRESS_INTERVAL_US
+      && !g_cancellable_is_cancelled (self->cancellable))
     return;
   self->last_progress = now;
 
