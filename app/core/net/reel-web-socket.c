@@ -182,13 +182,50 @@ close_now (ReelWebSocket *self, guint timeout_ms)
   drop_connection (self);
 }
 
+/* Runs the opening handshake on the socket's own context until it ends,
+ * @deadline passes or the worker is cancelled, and keeps the connection.
+ * Returns whether it ran out of time. */
+static gboolean
+run_handshake (ReelWebSocket *self, GUri *uri, gint64 deadline)
+{
+  g_autoptr (SoupMessage) message = soup_message_new_from_uri ("GET", uri);
+  g_autoptr (GCancellable) attempt = g_cancellable_new ();
+  gboolean timed_out = FALSE;
+
+  self->connecting = TRUE;
+  soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        attempt, connect_done_cb, self);
+  while (self->connecting)
+    {
+      if (!g_cancellable_is_cancelled (attempt)
+          && (is_cancelled (self) || g_get_monotonic_time () >= deadline))
+        {
+          timed_out = !is_cancelled (self);
+          g_cancellable_cancel (attempt);
+        }
+      /* A cancelled connect still ends through its callback. */
+      if (g_cancellable_is_cancelled (attempt))
+        g_main_context_iteration (self->context, TRUE);
+      else
+        iterate_until (self, deadline);
+    }
+
+  if (self->connected != NULL)
+    {
+      self->connection = g_steal_pointer (&self->connected);
+      soup_websocket_connection_set_max_incoming_payload_size (self->connection, self->max_message);
+      g_signal_connect (self->connection, "message", G_CALLBACK (message_cb), self);
+      g_signal_connect (self->connection, "error", G_CALLBACK (error_cb), self);
+      g_signal_connect (self->connection, "closed", G_CALLBACK (closed_cb), self);
+    }
+  return timed_out;
+}
+
 gboolean
 reel_web_socket_connect (ReelWebSocket *self, const char *url, guint timeout_ms, GError **error)
 {
   g_autofree char *http_url = NULL;
   g_autoptr (GUri) uri = NULL;
-  g_autoptr (SoupMessage) message = NULL;
-  g_autoptr (GCancellable) attempt = NULL;
   gint64   deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   gboolean timed_out = FALSE;
 
@@ -220,35 +257,7 @@ reel_web_socket_connect (ReelWebSocket *self, const char *url, guint timeout_ms,
   if (self->session == NULL)
     self->session = soup_session_new ();
 
-  message = soup_message_new_from_uri ("GET", uri);
-  attempt = g_cancellable_new ();
-  self->connecting = TRUE;
-  soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        attempt, connect_done_cb, self);
-  while (self->connecting)
-    {
-      if (!g_cancellable_is_cancelled (attempt)
-          && (is_cancelled (self) || g_get_monotonic_time () >= deadline))
-        {
-          timed_out = !is_cancelled (self);
-          g_cancellable_cancel (attempt);
-        }
-      /* A cancelled connect still ends through its callback. */
-      if (g_cancellable_is_cancelled (attempt))
-        g_main_context_iteration (self->context, TRUE);
-      else
-        iterate_until (self, deadline);
-    }
-
-  if (self->connected != NULL)
-    {
-      self->connection = g_steal_pointer (&self->connected);
-      soup_websocket_connection_set_max_incoming_payload_size (self->connection, self->max_message);
-      g_signal_connect (self->connection, "message", G_CALLBACK (message_cb), self);
-      g_signal_connect (self->connection, "error", G_CALLBACK (error_cb), self);
-      g_signal_connect (self->connection, "closed", G_CALLBACK (closed_cb), self);
-    }
-
+  timed_out = run_handshake (self, uri, deadline);
   g_main_context_pop_thread_default (self->context);
 
   if (self->connection != NULL)

@@ -615,6 +615,88 @@ half_seconds (double seconds)
   return MAX (0.5, round (seconds * 2) / 2);
 }
 
+/* Cuts @text at @offset (< 0: the sentence boundary nearest its middle)
+ * into two non-empty parts, or says where the user should put the cursor. */
+static gboolean
+split_text (ReelShot *shot, gssize offset, char **first, char **second, GError **error)
+{
+  const char *text = reel_shot_get_text (shot);
+
+  if (offset < 0 && (offset = middle_sentence_boundary (text)) < 0)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
+                   _ ("Shot %s is one sentence. Put the cursor in its text where it should be "
+                      "split."),
+                   reel_shot_get_number (shot));
+      return FALSE;
+    }
+  if ((gsize) offset <= strlen (text)
+      && g_utf8_find_prev_char (text, text + offset + 1) == text + offset)
+    {
+      *first = g_strstrip (g_strndup (text, offset));
+      *second = g_strstrip (g_strdup (text + offset));
+    }
+  if (*first == NULL || **first == '\0' || **second == '\0')
+    {
+      g_clear_pointer (first, g_free);
+      g_clear_pointer (second, g_free);
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
+                   _ ("Shot %s cannot be split there: both parts need some text. Put the cursor "
+                      "between two words."),
+                   reel_shot_get_number (shot));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The dialogue followed the end of the action in the script, so it goes
+ * with the second part; the first is as long as the breakdown would make
+ * it without captions. A length set by hand is shared out by the words. */
+static gboolean
+split_durations (ReelProject *self,
+                 ReelShot    *shot,
+                 const char  *first,
+                 const char  *second,
+                 double      *first_duration,
+                 double      *second_duration,
+                 GError     **error)
+{
+  g_autoptr (sqlite3_stmt) query
+      = reel_sql_prepare (self->db, "SELECT duration_set FROM shots WHERE id = ?", error);
+  GPtrArray *captions = reel_shot_get_captions (shot);
+  gboolean   duration_set = FALSE;
+  double     reading = 0;
+
+  if (query == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (query, 1, reel_shot_get_id (shot));
+  if (sqlite3_step (query) == SQLITE_ROW)
+    duration_set = sqlite3_column_int (query, 0) != 0;
+
+  for (guint i = 0; captions != NULL && i < captions->len; i++)
+    reading
+        += reel_segmenter_reading_seconds (((ReelCaption *) g_ptr_array_index (captions, i))->text);
+  if (duration_set)
+    {
+      double total = reel_shot_get_duration (shot);
+      guint  first_words = MAX (reel_segmenter_count_words (first), 1);
+      guint  second_words = MAX (reel_segmenter_count_words (second), 1);
+
+      *first_duration
+          = total >= 1.0 ? CLAMP (half_seconds (total * first_words / (first_words + second_words)),
+                                  0.5, total - 0.5)
+                         : total / 2;
+      *second_duration = MAX (total - *first_duration, 0.1);
+      *first_duration = MAX (*first_duration, 0.1);
+    }
+  else
+    {
+      *first_duration = self->default_shot_duration;
+      *second_duration = MAX (self->default_shot_duration, ceil (reading * 2) / 2);
+    }
+  return TRUE;
+}
+
 gint64
 reel_project_split_shot (ReelProject *self, gint64 shot_id, gssize offset, GError **error)
 {
@@ -624,10 +706,7 @@ reel_project_split_shot (ReelProject *self, gint64 shot_id, gssize offset, GErro
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   ReelShot        *shot;
-  const char      *text;
-  GPtrArray       *captions;
-  gboolean         duration_set = FALSE;
-  double           first_duration, second_duration, reading = 0;
+  double           first_duration, second_duration;
   gint64           scene_id, new_id;
   int              position;
 
@@ -636,72 +715,10 @@ reel_project_split_shot (ReelProject *self, gint64 shot_id, gssize offset, GErro
   if (!ensure_shot (self, shot_id, error)
       || !shot_place (self, shot_id, &scene_id, &position, error))
     return 0;
-
   shot = reel_project_lookup_shot (self, shot_id);
-  text = reel_shot_get_text (shot);
-  if (offset < 0)
-    {
-      offset = middle_sentence_boundary (text);
-      if (offset < 0)
-        {
-          g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
-                       _ ("Shot %s is one sentence. Put the cursor in its text where it should be "
-                          "split."),
-                       reel_shot_get_number (shot));
-          return 0;
-        }
-    }
-
-  if ((gsize) offset <= strlen (text)
-      && g_utf8_find_prev_char (text, text + offset + 1) == text + offset)
-    {
-      first = g_strstrip (g_strndup (text, offset));
-      second = g_strstrip (g_strdup (text + offset));
-    }
-  if (first == NULL || *first == '\0' || *second == '\0')
-    {
-      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_INVALID,
-                   _ ("Shot %s cannot be split there: both parts need some text. Put the cursor "
-                      "between two words."),
-                   reel_shot_get_number (shot));
-      return 0;
-    }
-
-  /* The dialogue followed the end of the action in the script, so it goes
-   * with the second part; the first is as long as the breakdown would make
-   * it without captions. A length set by hand is shared out by the words. */
-  captions = reel_shot_get_captions (shot);
-  for (guint i = 0; captions != NULL && i < captions->len; i++)
-    reading
-        += reel_segmenter_reading_seconds (((ReelCaption *) g_ptr_array_index (captions, i))->text);
-  {
-    g_autoptr (sqlite3_stmt) query
-        = reel_sql_prepare (self->db, "SELECT duration_set FROM shots WHERE id = ?", error);
-
-    if (query == NULL)
-      return 0;
-    sqlite3_bind_int64 (query, 1, shot_id);
-    if (sqlite3_step (query) == SQLITE_ROW)
-      duration_set = sqlite3_column_int (query, 0) != 0;
-  }
-  if (duration_set)
-    {
-      double total = reel_shot_get_duration (shot);
-      guint  first_words = MAX (reel_segmenter_count_words (first), 1);
-      guint  second_words = MAX (reel_segmenter_count_words (second), 1);
-
-      first_duration
-          = total >= 1.0 ? CLAMP (half_seconds (total * first_words / (first_words + second_words)),
-                                  0.5, total - 0.5)
-                         : total / 2;
-      second_duration = MAX (total - first_duration, 0.1);
-      first_duration = MAX (first_duration, 0.1);
-    }
-  else
-    {
-      first_duration = self->default_shot_duration;
-      second_duration = MAX (self->default_shot_duration, ceil (reading * 2) / 2);
-    }
+  if (!split_text (shot, offset, &first, &second, error)
+      || !split_durations (self, shot, first, second, &first_duration, &second_duration, error))
+    return 0;
 
   if (!(update = reel_sql_prepare (self->db, "UPDATE shots SET text = ?, duration = ? WHERE id = ?",
                                    error))
