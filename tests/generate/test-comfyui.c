@@ -713,12 +713,15 @@ test_progress_blended (Fixture *fixture, gconstpointer data)
   g_assert_true (fixture->downloading);
 }
 
-/* A board image is uploaded through /upload/image and given to LoadImage. */
+/* A board image is uploaded through /upload/image and given to LoadImage.
+ * Media store files have no extension and sit in a folder with a dot in
+ * its name; the upload is named by its content, "storyreel-….png". */
 static void
 test_start_image_uploaded (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (ReelJobRequest) request = make_request (832, 480, 2);
-  g_autofree char *image = g_build_filename (fixture->dir, "board.png", NULL);
+  g_autofree char *folder = g_build_filename (fixture->dir, "Take.1", NULL);
+  g_autofree char *image = g_build_filename (folder, "b", NULL);
   g_autofree char *description = g_strdup_printf (
       "videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=64,height=36 ! pngenc ! "
       "filesink location=\"%s\"",
@@ -730,6 +733,7 @@ test_start_image_uploaded (Fixture *fixture, gconstpointer data)
   g_autofree char *contents = NULL;
   gsize            length;
 
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
   reel_test_run_pipeline (description);
   request->start_image = g_strdup (image);
   run = run_job (fixture, request);
@@ -738,6 +742,9 @@ test_start_image_uploaded (Fixture *fixture, gconstpointer data)
 
   uploaded = reel_fake_comfyui_dup_upload (fixture->fake, &uploaded_name);
   g_assert_nonnull (uploaded);
+  g_assert_true (g_str_has_prefix (uploaded_name, "storyreel-"));
+  g_assert_true (g_str_has_suffix (uploaded_name, ".png"));
+  g_assert_null (strchr (uploaded_name, '/'));
   g_assert_true (g_file_get_contents (image, &contents, &length, NULL));
   g_assert_cmpmem (g_bytes_get_data (uploaded, NULL), g_bytes_get_size (uploaded), contents,
                    length);

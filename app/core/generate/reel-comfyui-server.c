@@ -454,7 +454,6 @@ reel_comfyui_server_upload_image (ReelComfyuiServer *self,
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   gsize       length = 0;
-  const char *dot;
   JsonObject *answer;
   const char *name, *subfolder;
 
@@ -483,8 +482,15 @@ reel_comfyui_server_upload_image (ReelComfyuiServer *self,
   /* Named by its content: the same board is uploaded once, and no other
    * upload is overwritten. */
   digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-  dot = strrchr (path, '.');
-  extension = g_ascii_strdown (dot != NULL && strlen (dot) <= 5 ? dot + 1 : "png", -1);
+  /* The extension comes from the content, not the path, whose folders may
+   * hold dots: "image/jpeg" → "jpeg", "image/svg+xml" → "svg". */
+  extension = g_strndup (mime + strlen ("image/"),
+                         strspn (mime + strlen ("image/"), "abcdefghijklmnopqrstuvwxyz0123456789"));
+  if (*extension == '\0' || strlen (extension) > 5)
+    {
+      g_free (extension);
+      extension = g_strdup ("png");
+    }
   file_name = g_strdup_printf ("storyreel-%.16s.%s", digest, extension);
   boundary = g_strdup_printf ("storyreel-%.24s", digest);
 
