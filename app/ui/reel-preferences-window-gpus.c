@@ -2,9 +2,10 @@
  *
  * The "This Computer" group on the Generation page: the NVIDIA GPUs the
  * local engines would use, with their memory and driver, and the Wan 2.2
- * settings proposed for each; or, with no GPU, why not. The driver is asked
- * in a thread (it may take seconds to wake up), so the group shows that it
- * is looking until it answers.
+ * settings proposed for each, which one button applies to the local
+ * engines' settings; or, with no GPU, why not. The driver is asked in a
+ * thread (it may take seconds to wake up), so the group shows that it is
+ * looking until it answers.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -53,6 +54,22 @@ show_looking (ReelPreferencesWindow *self)
   adw_action_row_add_suffix (row, spinner);
 }
 
+/* The button that applies what is proposed for @gpu. */
+static void
+add_apply_button (AdwActionRow *row, const ReelGpuInfo *gpu)
+{
+  GtkWidget       *button = gtk_button_new_with_mnemonic (_ ("_Apply"));
+  g_autofree char *label = g_strdup_printf (_ ("Apply the settings suggested for %s"), gpu->name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _ ("Apply Suggested Settings"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.apply-gpu-advice");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "t", gpu->total_memory);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  adw_action_row_add_suffix (row, button);
+}
+
 static void
 show_report (ReelPreferencesWindow *self, ReelGpuReport *report)
 {
@@ -62,8 +79,14 @@ show_report (ReelPreferencesWindow *self, ReelGpuReport *report)
   if (n_gpus == 0)
     {
       g_autoptr (ReelGpuAdvice) advice = reel_gpu_advice_new_for_report (report);
+      g_autofree char *details = g_strconcat (
+          advice->details, "\n",
+          _ ("ComfyUI and stable-diffusion.cpp need an NVIDIA GPU to make video on this computer. "
+             "A ComfyUI server on another computer works from here, and an sd-cli built for the "
+             "CPU runs, but very slowly."),
+          NULL);
 
-      add_row (self, _ ("No NVIDIA GPU"), advice->details);
+      add_row (self, _ ("No NVIDIA GPU"), details);
       return;
     }
 
@@ -77,9 +100,12 @@ show_report (ReelPreferencesWindow *self, ReelGpuReport *report)
       g_autofree char *subtitle = g_strdup_printf (_ ("Video memory: %s · %s"), memory, driver);
       /* Translators: what is proposed for a GPU, "Suggested: Wan 2.2 TI2V-5B with CPU offload" */
       g_autofree char *suggested = g_strdup_printf (_ ("Suggested: %s"), advice->summary);
+      AdwActionRow    *row;
 
       add_row (self, gpu->name, subtitle);
-      add_row (self, suggested, advice->details);
+      row = add_row (self, suggested, advice->details);
+      if (advice->model != NULL)
+        add_apply_button (row, gpu);
     }
 }
 
@@ -123,6 +149,49 @@ refresh_gpus_action (GtkWidget *widget, const char *action_name, GVariant *param
   query (self);
 }
 
+/* What the local engines use, from what is proposed for a GPU with @memory
+ * bytes: the ComfyUI workflow at its own steps, and for sd-cli the weights
+ * offloaded when the advice says so. Below 80 GB the frames are decoded in
+ * tiles; flash attention saves memory and time on every NVIDIA GPU. */
+static void
+apply_gpu_advice_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
+  g_autoptr (ReelGpuAdvice) advice
+      = reel_gpu_advice_new_for_memory (g_variant_get_uint64 (parameter));
+  const char *workflow;
+
+  switch (advice->tier)
+    {
+      case REEL_GPU_TIER_TI2V_5B_OFFLOAD:
+        workflow = "wan2.2-ti2v-5b";
+        break;
+      case REEL_GPU_TIER_A14B_FP8_4STEP:
+        workflow = "wan2.2-a14b-fast";
+        break;
+      case REEL_GPU_TIER_A14B_FULL:
+        workflow = "wan2.2-a14b";
+        break;
+      case REEL_GPU_TIER_NO_GPU:
+      case REEL_GPU_TIER_UNKNOWN_MEMORY:
+      case REEL_GPU_TIER_TOO_SMALL:
+      default:
+        return;
+    }
+  if (self->settings == NULL)
+    return;
+
+  g_settings_set_string (self->settings, "comfyui-workflow", workflow);
+  g_settings_set_int (self->settings, "comfyui-steps", 0);
+  g_settings_set_boolean (self->settings, "sdcpp-offload-to-cpu", advice->cpu_offload);
+  g_settings_set_boolean (self->settings, "sdcpp-vae-tiling",
+                          advice->tier != REEL_GPU_TIER_A14B_FULL);
+  g_settings_set_boolean (self->settings, "sdcpp-flash-attention", TRUE);
+  adw_preferences_window_add_toast (
+      ADW_PREFERENCES_WINDOW (self),
+      adw_toast_new (_ ("The local engines now use the suggested settings")));
+}
+
 void
 reel_preferences_window_init_gpus (ReelPreferencesWindow *self)
 {
@@ -147,4 +216,6 @@ reel_preferences_window_class_init_gpus (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, gpu_group);
   gtk_widget_class_install_action (widget_class, "prefs.refresh-gpus", NULL, refresh_gpus_action);
+  gtk_widget_class_install_action (widget_class, "prefs.apply-gpu-advice", "t",
+                                   apply_gpu_advice_action);
 }

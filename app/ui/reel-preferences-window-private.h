@@ -3,7 +3,10 @@
  * reel-preferences-window.c has the Project page and the general generation
  * settings; reel-preferences-window-engines.c the groups of the remote
  * engines (keys, connection tests, models); reel-preferences-window-gpus.c
- * the GPUs of this computer.
+ * the GPUs of this computer and the settings proposed for them;
+ * reel-preferences-window-comfyui.c the ComfyUI servers and workflow;
+ * reel-preferences-window-sdcpp.c stable-diffusion.cpp's server, program and
+ * model files.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,12 +42,46 @@ typedef struct
   char *test_result;
 } ReelEngineRows;
 
+/* One ComfyUI server of the pool, as its row shows it. */
+typedef struct
+{
+  char         *url;
+  AdwActionRow *row; /* a strong reference: rows move when the list changes */
+  GtkSpinner   *spinner;
+  GtkButton    *test_button;
+  GCancellable *cancellable; /* the test in flight */
+  char         *result;      /* what the last test found, or NULL */
+  gboolean      listed;      /* FALSE: the address jobs use while the setting lists none */
+} ReelComfyuiServerRow;
+
+/* sd-cli's model files, each with a row in the Model Files expander. */
+typedef enum
+{
+  REEL_SDCPP_FILE_DIFFUSION,
+  REEL_SDCPP_FILE_HIGH_NOISE,
+  REEL_SDCPP_FILE_VAE,
+  REEL_SDCPP_FILE_TAE,
+  REEL_SDCPP_FILE_TEXT_ENCODER,
+  REEL_N_SDCPP_FILES
+} ReelSdcppFileIndex;
+
+typedef struct
+{
+  AdwActionRow *row;
+  GtkButton    *clear_button;
+} ReelSdcppFileRow;
+
 typedef enum
 {
   REEL_ENGINE_DASHSCOPE,
   REEL_ENGINE_FAL,
   REEL_N_ENGINES
 } ReelEngineIndex;
+
+/* What a file chooser of the window does with the file the user chose. */
+typedef void (*ReelPreferencesFileFunc) (ReelPreferencesWindow *self,
+                                         GFile                 *file,
+                                         gpointer               user_data);
 
 struct _ReelPreferencesWindow
 {
@@ -92,6 +129,43 @@ struct _ReelPreferencesWindow
   GPtrArray           *gpu_rows;
   ReelGpuProbe        *gpu_probe;
   GCancellable        *gpu_cancellable; /* the query in flight */
+
+  /* The file chooser that is open, for a workflow or an sd.cpp setting, and
+   * what to do with its answer. */
+  GtkFileChooserNative   *file_chooser;
+  ReelPreferencesFileFunc file_chosen;
+  gpointer                file_chosen_data;
+
+  /* ComfyUI: the servers of the pool, in the order of the setting. */
+  GtkListBox    *comfyui_server_list;
+  AdwEntryRow   *comfyui_add_row;
+  GPtrArray     *comfyui_servers; /* ReelComfyuiServerRow* */
+  AdwComboRow   *comfyui_workflow_row;
+  GStrv          comfyui_workflows; /* what the Workflow row offers, by name */
+  GtkSpinButton *comfyui_steps_spin;
+  GtkSpinButton *comfyui_jobs_spin;
+  GCancellable  *comfyui_import_cancellable;
+
+  /* stable-diffusion.cpp */
+  AdwEntryRow     *sdcpp_url_row;
+  AdwActionRow    *sdcpp_server_row;
+  GtkSpinner      *sdcpp_server_spinner;
+  GtkButton       *sdcpp_test_button;
+  GCancellable    *sdcpp_test_cancellable;
+  AdwActionRow    *sdcpp_program_row;
+  GtkButton       *sdcpp_program_clear_button;
+  AdwActionRow    *sdcpp_folder_row;
+  GtkButton       *sdcpp_folder_clear_button;
+  AdwExpanderRow  *sdcpp_files_row;
+  ReelSdcppFileRow sdcpp_files[REEL_N_SDCPP_FILES];
+  GCancellable    *sdcpp_files_cancellable; /* the look in the model folder in flight */
+  GtkSwitch       *sdcpp_offload_switch;
+  GtkSwitch       *sdcpp_tiling_switch;
+  GtkSwitch       *sdcpp_flash_attention_switch;
+  GtkSpinButton   *sdcpp_short_side_spin;
+  GtkSpinButton   *sdcpp_steps_spin;
+  GtkSpinButton   *sdcpp_cfg_spin;
+  GtkSpinButton   *sdcpp_flow_shift_spin;
 };
 
 /* reel-preferences-window-engines.c */
@@ -106,5 +180,36 @@ ReelEngineRows *reel_preferences_window_find_engine (ReelPreferencesWindow *self
 void reel_preferences_window_class_init_gpus (GtkWidgetClass *widget_class);
 void reel_preferences_window_init_gpus (ReelPreferencesWindow *self);
 void reel_preferences_window_dispose_gpus (ReelPreferencesWindow *self);
+
+/* reel-preferences-window-comfyui.c */
+void reel_preferences_window_class_init_comfyui (GtkWidgetClass *widget_class);
+void reel_preferences_window_init_comfyui (ReelPreferencesWindow *self);
+void reel_preferences_window_bind_comfyui (ReelPreferencesWindow *self);
+void reel_preferences_window_dispose_comfyui (ReelPreferencesWindow *self);
+
+/* reel-preferences-window-sdcpp.c */
+void reel_preferences_window_class_init_sdcpp (GtkWidgetClass *widget_class);
+void reel_preferences_window_init_sdcpp (ReelPreferencesWindow *self);
+void reel_preferences_window_bind_sdcpp (ReelPreferencesWindow *self);
+void reel_preferences_window_dispose_sdcpp (ReelPreferencesWindow *self);
+
+/* reel-preferences-window.c: a file chooser for the window, replacing one
+ * still open. @callback runs only when the user chose a file; @user_data
+ * must outlive the chooser (a static string, say). @filter may be NULL. */
+void reel_preferences_window_choose_file (ReelPreferencesWindow  *self,
+                                          const char             *title,
+                                          GtkFileChooserAction    action,
+                                          GtkFileFilter          *filter,
+                                          ReelPreferencesFileFunc callback,
+                                          gpointer                user_data);
+/* Work in a thread finds the window through a weak reference: it must not
+ * keep a closed window alive, as only the window's dispose cancels it.
+ * _finish() returns the window (transfer full), or NULL once it is gone,
+ * and frees @ref. */
+GWeakRef              *reel_preferences_window_weak_ref_new (ReelPreferencesWindow *self);
+ReelPreferencesWindow *reel_preferences_window_weak_ref_finish (GWeakRef *ref);
+/* The address of a server typed in @text, as http(s)://HOST:PORT (with its
+ * path when @allow_path), or NULL with an error that says how to write it. */
+char *reel_preferences_window_check_address (const char *text, gboolean allow_path, GError **error);
 
 G_END_DECLS

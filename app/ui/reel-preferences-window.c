@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "reel-application.h"
 #include "reel-backend-setup.h"
@@ -425,10 +426,115 @@ bind_settings (ReelPreferencesWindow *self)
   g_settings_bind (settings, "notify-when-done", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   reel_preferences_window_bind_engines (self);
+  reel_preferences_window_bind_comfyui (self);
+  reel_preferences_window_bind_sdcpp (self);
   reel_price_editor_set_settings (self->price_editor, settings);
   /* A new budget starts in the default engine's currency, known only now. */
   if (self->project != NULL)
     sync_budget (self);
+}
+
+/* File choosers */
+
+static void
+file_chosen_cb (ReelPreferencesWindow *self, int response, GtkNativeDialog *chooser)
+{
+  g_autoptr (GFile) file = NULL;
+  ReelPreferencesFileFunc chosen = self->file_chosen;
+  gpointer                data = self->file_chosen_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (self->file_chooser == GTK_FILE_CHOOSER_NATIVE (chooser))
+    {
+      g_signal_handlers_disconnect_by_data (chooser, self);
+      g_clear_object (&self->file_chooser);
+      self->file_chosen = NULL;
+    }
+  if (file != NULL && chosen != NULL)
+    chosen (self, file, data);
+}
+
+static void
+close_file_chooser (ReelPreferencesWindow *self)
+{
+  if (self->file_chooser == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->file_chooser, self);
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
+  self->file_chosen = NULL;
+}
+
+void
+reel_preferences_window_choose_file (ReelPreferencesWindow  *self,
+                                     const char             *title,
+                                     GtkFileChooserAction    action,
+                                     GtkFileFilter          *filter,
+                                     ReelPreferencesFileFunc callback,
+                                     gpointer                user_data)
+{
+  close_file_chooser (self);
+  self->file_chooser = gtk_file_chooser_native_new (
+      title, GTK_WINDOW (self), action,
+      action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER ? _ ("_Select") : _ ("_Open"), _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  if (filter != NULL)
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), filter);
+  self->file_chosen = callback;
+  self->file_chosen_data = user_data;
+  g_signal_connect_object (self->file_chooser, "response", G_CALLBACK (file_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+GWeakRef *
+reel_preferences_window_weak_ref_new (ReelPreferencesWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+ReelPreferencesWindow *
+reel_preferences_window_weak_ref_finish (GWeakRef *ref)
+{
+  ReelPreferencesWindow *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
+
+char *
+reel_preferences_window_check_address (const char *text, gboolean allow_path, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  g_autoptr (GUri) uri = g_uri_parse (trimmed, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *path = NULL;
+  const char      *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char      *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (uri != NULL)
+    {
+      path = g_strdup (g_uri_get_path (uri));
+      while (g_str_has_suffix (path, "/"))
+        path[strlen (path) - 1] = '\0';
+    }
+  /* A comma would split the address in the list of ComfyUI servers. */
+  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+      || host == NULL || *host == '\0' || g_uri_get_port (uri) <= 0
+      || g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL
+      || g_uri_get_fragment (uri) != NULL || (!allow_path && *path != '\0')
+      || strchr (trimmed, ',') != NULL)
+    {
+      /* Short: it is said in a toast. */
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _ ("Write the address as http://HOST:PORT"));
+      return NULL;
+    }
+  return g_uri_join (G_URI_FLAGS_NONE, scheme, NULL, host, g_uri_get_port (uri), path, NULL, NULL);
 }
 
 GtkWidget *
@@ -468,6 +574,12 @@ reel_preferences_window_show_engine (ReelPreferencesWindow *self, const char *ba
   engine = reel_preferences_window_find_engine (self, backend);
   if (engine != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (engine->key_row));
+  else if (g_strcmp0 (backend, "comfyui") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->comfyui_add_row));
+  else if (g_strcmp0 (backend, "sd-server") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->sdcpp_url_row));
+  else if (g_strcmp0 (backend, "sd-cli") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->sdcpp_files_row));
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->backend_row));
 }
@@ -498,8 +610,11 @@ reel_preferences_window_dispose (GObject *object)
        * this (a keyring call in flight holds it). */
       g_settings_unbind (self->backend_row, "selected");
     }
+  close_file_chooser (self);
   reel_preferences_window_dispose_engines (self);
   reel_preferences_window_dispose_gpus (self);
+  reel_preferences_window_dispose_comfyui (self);
+  reel_preferences_window_dispose_sdcpp (self);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->backend_ids, g_strfreev);
@@ -543,6 +658,8 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, price_editor);
   reel_preferences_window_class_init_engines (widget_class);
   reel_preferences_window_class_init_gpus (widget_class);
+  reel_preferences_window_class_init_comfyui (widget_class);
+  reel_preferences_window_class_init_sdcpp (widget_class);
 }
 
 static void
@@ -567,6 +684,8 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
   build_backend_choices (self);
   reel_preferences_window_init_engines (self);
   reel_preferences_window_init_gpus (self);
+  reel_preferences_window_init_comfyui (self);
+  reel_preferences_window_init_sdcpp (self);
 
   g_signal_connect_object (self->title_row, "apply", G_CALLBACK (title_applied_cb), self,
                            G_CONNECT_SWAPPED);

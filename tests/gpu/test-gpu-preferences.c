@@ -94,6 +94,36 @@ assert_contains (const char *text, const char *part)
     g_test_fail_printf ("“%s” is not in “%s”", part, text);
 }
 
+/* Presses the Apply button of a "Suggested:" row. */
+static void
+apply_suggestion (GtkWidget *row)
+{
+  GtkWidget *button = NULL;
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  reel_ui_test_collect_descendants (row, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), "prefs.apply-gpu-advice")
+        == 0)
+      button = buttons->pdata[i];
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+assert_local_settings (const char *workflow, gboolean offload, gboolean tiling)
+{
+  GSettings       *settings = reel_application_get_settings (application);
+  g_autofree char *chosen = g_settings_get_string (settings, "comfyui-workflow");
+
+  g_assert_cmpstr (chosen, ==, workflow);
+  g_assert_cmpint (g_settings_get_int (settings, "comfyui-steps"), ==, 0);
+  g_assert_cmpint (g_settings_get_boolean (settings, "sdcpp-offload-to-cpu"), ==, offload);
+  g_assert_cmpint (g_settings_get_boolean (settings, "sdcpp-vae-tiling"), ==, tiling);
+  g_assert_true (g_settings_get_boolean (settings, "sdcpp-flash-attention"));
+}
+
 static void
 test_fake_gpus (void)
 {
@@ -124,6 +154,18 @@ test_fake_gpus (void)
   gtk_window_set_default_size (GTK_WINDOW (preferences), 600, 960);
   reel_ui_test_settle (preferences);
   reel_ui_test_save_png (preferences, "preferences-gpus.png", NULL);
+
+  /* Applying a suggestion sets the local engines up for that GPU: the
+   * 24 GB card gets A14B with the 4-step LoRAs, the 80 GB one full A14B. */
+  g_settings_set_int (reel_application_get_settings (application), "comfyui-steps", 8);
+  apply_suggestion (rows->pdata[1]);
+  assert_local_settings ("wan2.2-a14b-fast", FALSE, TRUE);
+  apply_suggestion (rows->pdata[3]);
+  assert_local_settings ("wan2.2-a14b", FALSE, FALSE);
+  /* A 16 GB card's, as its row would: TI2V-5B with the weights offloaded. */
+  g_assert_true (gtk_widget_activate_action (preferences, "prefs.apply-gpu-advice", "t",
+                                             (guint64) 16 * 1024 * 1024 * 1024));
+  assert_local_settings ("wan2.2-ti2v-5b", TRUE, TRUE);
 
   /* Looking again asks the driver again, and finds the same GPUs. */
   g_assert_true (gtk_widget_activate_action (preferences, "prefs.refresh-gpus", NULL));
@@ -158,6 +200,15 @@ test_no_gpu (void)
   g_assert_cmpstr (row_title (rows->pdata[0]), ==, "No NVIDIA GPU");
   assert_contains (row_subtitle (rows->pdata[0]), "No NVIDIA driver was found");
   assert_contains (row_subtitle (rows->pdata[0]), "Remote engines and the animatic work");
+  assert_contains (row_subtitle (rows->pdata[0]),
+                   "ComfyUI and stable-diffusion.cpp need an NVIDIA GPU");
+  /* Nothing to apply without a GPU. */
+  {
+    g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+    reel_ui_test_collect_descendants (rows->pdata[0], GTK_TYPE_BUTTON, buttons);
+    g_assert_cmpuint (buttons->len, ==, 0);
+  }
   reel_ui_test_save_png (preferences, "preferences-no-gpu.png", NULL);
 
   close_preferences (preferences);
