@@ -535,10 +535,11 @@ append_detail (GString *text, const char *message, const char *details)
   g_string_append (text, message != NULL ? message : "?");
   if (details != NULL && *details != '\0')
     {
-      g_autofree char *cut = g_utf8_substring (details, 0, MAX_DETAIL_CHARS);
+      /* g_utf8_substring() reads past a string shorter than its end. */
+      glong            length = g_utf8_strlen (details, -1);
+      g_autofree char *cut = g_utf8_substring (details, 0, MIN (length, MAX_DETAIL_CHARS));
 
-      g_string_append_printf (text, ": %s%s", cut,
-                              g_utf8_strlen (details, -1) > MAX_DETAIL_CHARS ? "…" : "");
+      g_string_append_printf (text, ": %s%s", cut, length > MAX_DETAIL_CHARS ? "…" : "");
     }
 }
 
