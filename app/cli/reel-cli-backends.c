@@ -20,12 +20,12 @@
 #include "reel-comfyui-backend.h"
 #include "reel-gpu-advice.h"
 #include "reel-gpu-probe.h"
-
-/* How long `storyreel backends` waits for the NVIDIA driver, which may take
- * seconds per GPU to wake up, or hang on a GPU that fell off the bus. */
-#define GPU_PROBE_TIMEOUT_S 20
 #include "reel-sdcpp-cli-backend.h"
 #include "reel-sdcpp-server-backend.h"
+
+/* How long the command line waits for the NVIDIA driver, which may take
+ * seconds per GPU to wake up, or hang on a GPU that fell off the bus. */
+#define GPU_PROBE_TIMEOUT_S 20
 
 GSettings *
 reel_cli_dup_settings (void)
@@ -53,6 +53,55 @@ reel_cli_default_backend (GSettings *settings)
   return g_strdup ("animatic");
 }
 
+typedef struct
+{
+  GCancellable  *cancellable;
+  guint          timeout_id;
+  ReelGpuReport *report; /* NULL when the driver did not answer in time */
+  gboolean       done;
+} GpuQuery;
+
+static void
+gpu_query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GpuQuery *query = user_data;
+
+  query->report = reel_gpu_probe_query_finish (REEL_GPU_PROBE (source), result, NULL);
+  query->done = TRUE;
+}
+
+static gboolean
+gpu_query_timeout_cb (gpointer user_data)
+{
+  GpuQuery *query = user_data;
+
+  query->timeout_id = 0;
+  g_cancellable_cancel (query->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+ReelGpuReport *
+reel_cli_query_gpus (void)
+{
+  g_autoptr (ReelGpuProbe) probe = reel_gpu_probe_new ();
+  GpuQuery query = { 0 };
+
+  query.cancellable = g_cancellable_new ();
+  reel_gpu_probe_query_async (probe, query.cancellable, gpu_query_done_cb, &query);
+  query.timeout_id = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_query_timeout_cb, &query);
+  while (!query.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&query.timeout_id, g_source_remove);
+  g_clear_object (&query.cancellable);
+  return query.report;
+}
+
+ReelGpuSlots *
+reel_cli_new_gpu_slots (ReelGpuReport *report)
+{
+  return report != NULL ? reel_gpu_slots_new (reel_gpu_report_get_n_gpus (report)) : NULL;
+}
+
 ReelScheduler *
 reel_cli_new_scheduler (ReelProject *project,
                         const char  *backend_name,
@@ -76,10 +125,18 @@ reel_cli_new_scheduler_with_overrides (ReelProject                *project,
   g_autoptr (ReelScheduler) scheduler = reel_scheduler_new (project);
   g_autoptr (GSettings) settings = reel_cli_dup_settings ();
   g_autoptr (ReelBackend) chosen = NULL;
-  g_autofree char   *reason = NULL;
-  const char *const *names = reel_backend_list_names ();
+  g_autoptr (ReelGpuReport) gpus = reel_cli_query_gpus ();
+  g_autoptr (ReelGpuSlots) gpu_slots = reel_cli_new_gpu_slots (gpus);
+  ReelBackendOverrides with_gpus = { 0 };
+  ReelBackendOverrides others = { .gpu_slots = gpu_slots };
+  g_autofree char     *reason = NULL;
+  const char *const   *names = reel_backend_list_names ();
 
-  if ((chosen = reel_backend_create (backend_name, settings, overrides, error)) == NULL)
+  /* Every local backend of this run shares the one set of GPU slots. */
+  if (overrides != NULL)
+    with_gpus = *overrides;
+  with_gpus.gpu_slots = gpu_slots;
+  if ((chosen = reel_backend_create (backend_name, settings, &with_gpus, error)) == NULL)
     return NULL;
   if (!reel_backend_check_ready (chosen, &reason))
     {
@@ -100,7 +157,7 @@ reel_cli_new_scheduler_with_overrides (ReelProject                *project,
   for (guint i = 0; names[i] != NULL; i++)
     if (g_strcmp0 (names[i], backend_name) != 0)
       {
-        g_autoptr (ReelBackend) other = reel_backend_create (names[i], settings, NULL, NULL);
+        g_autoptr (ReelBackend) other = reel_backend_create (names[i], settings, &others, NULL);
         if (other != NULL && reel_backend_check_ready (other, NULL))
           reel_scheduler_add_backend (scheduler, other);
       }
@@ -210,12 +267,14 @@ print_model_file (const char *label, const char *path)
     printf ("  %s: %s\n", label, path);
 }
 
-/* sd-cli's program and each model file it would load, or what is missing. */
+/* sd-cli's program and each model file it would load, or what is missing;
+ * and that it will be slow without a GPU. */
 static void
 print_sdcpp_cli (ReelSdcppCliBackend *backend, gboolean ready)
 {
   g_autofree char *program = reel_sdcpp_cli_backend_find_program (backend);
   const char      *dir = reel_sdcpp_cli_backend_get_model_dir (backend);
+  const char      *gpu_warning = reel_sdcpp_cli_backend_get_gpu_warning (backend);
   g_auto (ReelSdcppModelFiles) files = { 0 };
 
   reel_sdcpp_cli_backend_resolve_model_files (backend, &files);
@@ -235,6 +294,8 @@ print_sdcpp_cli (ReelSdcppCliBackend *backend, gboolean ready)
   print_model_file (_ ("text encoder"), files.text_encoder);
   if (!ready)
     printf ("  %s: %s\n", _ ("usual names"), reel_sdcpp_model_files_usual_names ());
+  if (gpu_warning != NULL)
+    printf ("  %s\n", gpu_warning);
 }
 
 static void
@@ -309,33 +370,6 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
     printf (_ ("  cost: free\n"));
 }
 
-typedef struct
-{
-  GCancellable  *cancellable;
-  guint          timeout_id;
-  ReelGpuReport *report; /* NULL when the driver did not answer in time */
-  gboolean       done;
-} GpuQuery;
-
-static void
-gpu_query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GpuQuery *query = user_data;
-
-  query->report = reel_gpu_probe_query_finish (REEL_GPU_PROBE (source), result, NULL);
-  query->done = TRUE;
-}
-
-static gboolean
-gpu_query_timeout_cb (gpointer user_data)
-{
-  GpuQuery *query = user_data;
-
-  query->timeout_id = 0;
-  g_cancellable_cancel (query->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 /* The section about the GPUs the local engines would use. */
 static void
 print_gpus (ReelGpuReport *report)
@@ -379,35 +413,34 @@ reel_cli_backends (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = reel_cli_context_new (reel_cli_find_command ("backends"));
   g_autoptr (GSettings) settings = NULL;
-  g_autoptr (ReelGpuProbe) gpu_probe = NULL;
-  g_autofree char   *default_name = NULL;
-  const char *const *names = reel_backend_list_names ();
-  GpuQuery           gpu_query = { 0 };
-  int                status = REEL_CLI_EXIT_OK;
+  g_autoptr (ReelGpuReport) gpus = NULL;
+  g_autoptr (ReelGpuSlots) gpu_slots = NULL;
+  g_autofree char     *default_name = NULL;
+  const char *const   *names = reel_backend_list_names ();
+  ReelBackendOverrides overrides = { 0 };
+  int                  status = REEL_CLI_EXIT_OK;
 
   if (!reel_cli_parse (context, "backends", &argc, &argv))
     return REEL_CLI_EXIT_USAGE;
   if (argc != 2)
     return reel_cli_usage_error ("backends", _ ("This command takes no arguments."));
 
-  /* Asked while the backends are listed: the driver may be slow to answer. */
-  gpu_probe = reel_gpu_probe_new ();
-  gpu_query.cancellable = g_cancellable_new ();
-  reel_gpu_probe_query_async (gpu_probe, gpu_query.cancellable, gpu_query_done_cb, &gpu_query);
-  gpu_query.timeout_id
-      = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_query_timeout_cb, &gpu_query);
+  /* First: the local engines are set up for the GPUs there are, as for a run. */
+  gpus = reel_cli_query_gpus ();
+  gpu_slots = reel_cli_new_gpu_slots (gpus);
+  overrides.gpu_slots = gpu_slots;
 
   settings = reel_cli_dup_settings ();
   default_name = reel_cli_default_backend (settings);
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (ReelBackend) backend = reel_backend_create (names[i], settings, NULL, &error);
+      g_autoptr (ReelBackend) backend
+          = reel_backend_create (names[i], settings, &overrides, &error);
 
       if (backend == NULL)
         {
           status = reel_cli_fail ("%s", error->message);
-          g_cancellable_cancel (gpu_query.cancellable);
           break;
         }
       if (i > 0)
@@ -417,12 +450,7 @@ reel_cli_backends (int argc, char **argv)
         printf ("  %s\n", _ ("the default"));
     }
 
-  while (!gpu_query.done)
-    g_main_context_iteration (NULL, TRUE);
-  g_clear_handle_id (&gpu_query.timeout_id, g_source_remove);
-  g_clear_object (&gpu_query.cancellable);
   if (status == REEL_CLI_EXIT_OK)
-    print_gpus (gpu_query.report);
-  g_clear_pointer (&gpu_query.report, reel_gpu_report_unref);
+    print_gpus (gpus);
   return status;
 }

@@ -9,6 +9,7 @@
 #include "reel-backend-setup.h"
 #include "reel-cli.h"
 #include "reel-exporter.h"
+#include "reel-gpu-report.h"
 #include "reel-project.h"
 #include "reel-scheduler.h"
 
@@ -55,6 +56,13 @@ ReelCaptionMode reel_cli_default_caption_mode (void);
 /* Whether @path is a sound file the film can mix in; an error that names
  * the music otherwise. */
 gboolean reel_cli_check_music (const char *path, GError **error);
+
+/* What GPUs this computer has, asked of the driver while the main context
+ * runs; NULL when it did not answer in time. */
+ReelGpuReport *reel_cli_query_gpus (void);
+/* One job per GPU for the local backends of this run: slots for
+ * @report's GPUs, or NULL (nothing known) without a report. */
+ReelGpuSlots *reel_cli_new_gpu_slots (ReelGpuReport *report);
 
 /* A scheduler with the animatic and @backend_name set up as the window sets
  * it up, with the command line's overrides. NULL with an error that says

@@ -8,6 +8,12 @@
  * task limit is theirs alone. So the new one waits while any job of its
  * backend runs, and takes over as soon as none does.
  *
+ * The local engines (ComfyUI, sd-server, sd-cli) wait for the GPU probe,
+ * which runs in a thread, as the remote ones wait for their keys: they are
+ * all given the one ReelGpuSlots made from its answer, so that one local job
+ * runs per GPU whichever engine it belongs to. A driver that does not answer
+ * in time leaves them set up without slots until it does.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -17,15 +23,22 @@
 #include "reel-api-keys.h"
 #include "reel-backend-setup.h"
 #include "reel-engines.h"
+#include "reel-gpu-probe.h"
+
+/* How long the local engines wait for the NVIDIA driver, which may take
+ * seconds per GPU to wake up, or hang on a GPU that fell off the bus. */
+#define GPU_PROBE_TIMEOUT_S 20
 
 typedef struct
 {
   char    *name;
   gboolean needs_key;
+  gboolean uses_gpu;
   char    *key;
   /* The lookup in flight, or NULL. */
   GCancellable *lookup;
-  /* The first lookup has answered: the backend is in the scheduler. */
+  /* The first lookup (or the GPU probe) has answered: the backend is in
+   * the scheduler. */
   gboolean looked_up;
   /* Made anew, waiting for the old one's running jobs to end. */
   ReelBackend *pending;
@@ -42,6 +55,11 @@ struct _ReelEngines
   GPtrArray     *engines; /* Engine*, in reel_backend_list_names() order */
   guint          remake_source;
   gboolean       ready;
+
+  ReelGpuProbe *gpu_probe;
+  GCancellable *gpu_query; /* the probe in flight, or NULL */
+  guint         gpu_timeout;
+  ReelGpuSlots *gpu_slots; /* NULL until the probe answered */
 };
 
 G_DEFINE_FINAL_TYPE (ReelEngines, reel_engines, G_TYPE_OBJECT)
@@ -128,7 +146,8 @@ install (ReelEngines *self, Engine *engine, ReelBackend *backend)
 static void
 make_backend (ReelEngines *self, Engine *engine)
 {
-  ReelBackendOverrides overrides = { .api_key = engine->key, .key_looked_up = TRUE };
+  ReelBackendOverrides overrides
+      = { .api_key = engine->key, .key_looked_up = TRUE, .gpu_slots = self->gpu_slots };
   g_autoptr (ReelBackend) backend = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -228,6 +247,69 @@ look_up_key (ReelEngines *self, Engine *engine)
   reel_api_key_lookup_async (engine->name, engine->lookup, lookup_cb, lookup);
 }
 
+/* Sets the local engines up (again) for the GPUs known now. */
+static void
+set_up_local_engines (ReelEngines *self)
+{
+  for (guint i = 0; i < self->engines->len; i++)
+    {
+      Engine *engine = g_ptr_array_index (self->engines, i);
+
+      if (engine->uses_gpu)
+        {
+          engine->looked_up = TRUE;
+          make_backend (self, engine);
+        }
+    }
+  update_ready (self);
+}
+
+static void
+gpu_query_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr (ReelEngines) self = g_weak_ref_get (weak);
+  g_autoptr (ReelGpuReport) report = NULL;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  /* NULL only when cancelled: the set was disposed. */
+  report = reel_gpu_probe_query_finish (REEL_GPU_PROBE (source), result, NULL);
+  if (self == NULL || report == NULL || self->engines == NULL)
+    return;
+
+  g_clear_handle_id (&self->gpu_timeout, g_source_remove);
+  g_clear_object (&self->gpu_query);
+  self->gpu_slots = reel_gpu_slots_new (reel_gpu_report_get_n_gpus (report));
+  g_debug ("The local engines share %u GPUs", reel_gpu_report_get_n_gpus (report));
+  set_up_local_engines (self);
+}
+
+static gboolean
+gpu_timeout_cb (gpointer user_data)
+{
+  ReelEngines *self = user_data;
+
+  self->gpu_timeout = 0;
+  g_message ("The NVIDIA driver did not answer within %u seconds: the local engines start "
+             "without knowing the GPUs",
+             GPU_PROBE_TIMEOUT_S);
+  set_up_local_engines (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+query_gpus (ReelEngines *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  self->gpu_probe = reel_gpu_probe_new ();
+  self->gpu_query = g_cancellable_new ();
+  reel_gpu_probe_query_async (self->gpu_probe, self->gpu_query, gpu_query_cb, weak);
+  self->gpu_timeout = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_timeout_cb, self);
+}
+
 static gboolean
 remake_cb (gpointer user_data)
 {
@@ -299,6 +381,7 @@ reel_engines_new (ReelScheduler *scheduler, GSettings *settings)
     }
   g_signal_connect_object (scheduler, "job-changed", G_CALLBACK (job_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  query_gpus (self);
 
   for (const char *const *name = reel_backend_list_names (); *name != NULL; name++)
     {
@@ -306,11 +389,12 @@ reel_engines_new (ReelScheduler *scheduler, GSettings *settings)
 
       engine->name = g_strdup (*name);
       engine->needs_key = reel_api_key_get_env_var (*name) != NULL;
+      engine->uses_gpu = reel_backend_name_uses_gpu (*name);
       g_ptr_array_add (self->engines, engine);
 
       if (engine->needs_key)
         look_up_key (self, engine);
-      else
+      else if (!engine->uses_gpu)
         {
           engine->looked_up = TRUE;
           make_backend (self, engine);
@@ -331,6 +415,9 @@ reel_engines_is_ready (ReelEngines *self)
 static void
 reload_engine (ReelEngines *self, Engine *engine)
 {
+  /* A local engine is set up when the GPUs are known. */
+  if (engine->uses_gpu && !engine->looked_up)
+    return;
   if (engine->needs_key)
     look_up_key (self, engine);
   else
@@ -375,6 +462,12 @@ reel_engines_dispose (GObject *object)
   ReelEngines *self = REEL_ENGINES (object);
 
   g_clear_handle_id (&self->remake_source, g_source_remove);
+  g_clear_handle_id (&self->gpu_timeout, g_source_remove);
+  if (self->gpu_query != NULL)
+    g_cancellable_cancel (self->gpu_query);
+  g_clear_object (&self->gpu_query);
+  g_clear_object (&self->gpu_probe);
+  g_clear_object (&self->gpu_slots);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   if (self->scheduler != NULL)

@@ -4,7 +4,9 @@
  * (reel_backend_list_names()), each made by reel_backend_create() from the
  * app's GSettings and its API key. Keys are looked up asynchronously, so the
  * main loop never waits on the keyring; until a remote backend's first
- * lookup has finished, it is not in the scheduler and "ready" is FALSE.
+ * lookup has finished, it is not in the scheduler and "ready" is FALSE. The
+ * local backends wait the same way for the GPU probe, and share the GPU
+ * slots made from its answer.
  * A backend is made again when its settings, the prices or its key change.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,8 +23,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ReelEngines, reel_engines, REEL, ENGINES, GObject)
 
 /* Starts setting up @scheduler's shipped backends from @settings (the app's
- * GSettings, or NULL for the defaults). The backends that need no key are in
- * the scheduler when this returns. */
+ * GSettings, or NULL for the defaults). The backends that need neither a key
+ * nor a GPU are in the scheduler when this returns. */
 ReelEngines *reel_engines_new (ReelScheduler *scheduler, GSettings *settings);
 /* TRUE once every shipped backend is in the scheduler ("ready"). */
 gboolean reel_engines_is_ready (ReelEngines *self);

@@ -19,11 +19,18 @@
  *   FAKE_SD_CLI_ARGS     a file to write its arguments to, one a line
  *   FAKE_SD_CLI_PIDS     a file to write "PID GRANDCHILD" to (hang)
  *   FAKE_SD_CLI_STEP_MS  time each step takes (default 0)
+ *   FAKE_SD_CLI_RUNS     a file to add a line to when it starts
+ *                        ("start PID CUDA_VISIBLE_DEVICES", "-" for none)
+ *                        and one when it ends ("end PID"), so that a test
+ *                        sees which runs overlapped and on which GPU
+ *   FAKE_SD_CLI_HOLD     a file: once started, it waits until this file
+ *                        exists (for a minute at most) before it goes on
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +315,43 @@ generate (Args *args)
   return save (args);
 }
 
+/* One line, written at once to the end of the runs file: the runs of
+ * several fakes at the same time do not mix. */
+static void record_run (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+record_run (const char *format, ...)
+{
+  const char      *file = g_getenv ("FAKE_SD_CLI_RUNS");
+  g_autofree char *line = NULL;
+  va_list          args;
+  int              fd;
+
+  if (file == NULL)
+    return;
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  fd = open (file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return;
+  if (write (fd, line, strlen (line)) < 0)
+    perror ("fake-sd-cli: runs file");
+  close (fd);
+}
+
+/* Stands still, as if generating, until the test lets it go. */
+static void
+wait_for_hold (void)
+{
+  const char *file = g_getenv ("FAKE_SD_CLI_HOLD");
+  gint64      deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (file != NULL && !g_file_test (file, G_FILE_TEST_EXISTS)
+         && g_get_monotonic_time () < deadline)
+    g_usleep (5000);
+}
+
 static void
 record_arguments (int argc, char **argv)
 {
@@ -404,6 +448,8 @@ main (int argc, char **argv)
                        .seed = 42 };
   const char *mode = "img_gen";
   const char *step_text = g_getenv ("FAKE_SD_CLI_STEP_MS");
+  const char *gpu = g_getenv ("CUDA_VISIBLE_DEVICES");
+  int         status;
 
   args.mode = g_getenv ("FAKE_SD_CLI_MODE");
   step_ms = step_text != NULL ? (guint) atoi (step_text) : 0;
@@ -422,5 +468,9 @@ main (int argc, char **argv)
                   "the following arguments are required: model_path/diffusion_model");
       return 1;
     }
-  return generate (&args);
+  record_run ("start %d %s\n", (int) getpid (), gpu != NULL ? gpu : "-");
+  wait_for_hold ();
+  status = generate (&args);
+  record_run ("end %d\n", (int) getpid ());
+  return status;
 }

@@ -25,9 +25,10 @@ print_lines (const char *what, const char *text)
 }
 
 /* Runs `storyreel backends` with @library_path and @fake_nvml_mode (or
- * none); returns its output after "GPU:", and asserts it succeeded. */
+ * none); returns its output after "GPU:", and asserts it succeeded. The
+ * section about sd-cli goes to @sd_cli unless it is NULL. */
 static char *
-run_backends (const char *library_path, const char *fake_nvml_mode)
+run_backends_full (const char *library_path, const char *fake_nvml_mode, char **sd_cli)
 {
   g_autofree char *binary = reel_test_build_path ("app/storyreel");
   g_autofree char *path_setting
@@ -48,7 +49,21 @@ run_backends (const char *library_path, const char *fake_nvml_mode)
   g_assert_nonnull (strstr (out, "animatic\t"));
   section = strstr (out, "\nGPU:\n");
   g_assert_nonnull (section);
+  if (sd_cli != NULL)
+    {
+      const char *start = strstr (out, "\nsd-cli\t");
+
+      g_assert_nonnull (start);
+      g_assert_true (start < section);
+      *sd_cli = g_strndup (start, section - start);
+    }
   return g_strdup (section);
+}
+
+static char *
+run_backends (const char *library_path, const char *fake_nvml_mode)
+{
+  return run_backends_full (library_path, fake_nvml_mode, NULL);
 }
 
 static char *
@@ -70,7 +85,8 @@ static void
 test_fake_gpus (void)
 {
   g_autofree char *dir = fake_dir ("fake-nvml");
-  g_autofree char *gpus = run_backends (dir, NULL);
+  g_autofree char *sd_cli = NULL;
+  g_autofree char *gpus = run_backends_full (dir, NULL, &sd_cli);
 
   assert_has (gpus, "  0\t" FAKE_NVML_GPU0_NAME "\n");
   assert_has (gpus, "video memory: 24.0\u00a0GiB, 20.5\u00a0GiB free\n");
@@ -81,6 +97,9 @@ test_fake_gpus (void)
   assert_has (gpus, "video memory: 80.0\u00a0GiB, 79.1\u00a0GiB free\n");
   assert_has (gpus, "suggested: Wan 2.2 A14B in full precision\n");
   assert_has (gpus, "one job per GPU");
+  /* sd-cli runs one job on each. */
+  assert_has (sd_cli, "  jobs at once: 2\n");
+  g_assert_null (strstr (sd_cli, "No NVIDIA GPU"));
 }
 
 static void
@@ -100,10 +119,15 @@ static void
 test_no_driver (void)
 {
   g_autofree char *empty = reel_test_make_tmpdir ();
-  g_autofree char *gpus = run_backends (empty, NULL);
+  g_autofree char *sd_cli = NULL;
+  g_autofree char *gpus = run_backends_full (empty, NULL, &sd_cli);
 
   assert_has (gpus, "  none: No NVIDIA driver was found in ");
   assert_has (gpus, "Remote engines and the animatic work without a GPU.");
+  /* sd-cli still runs, slowly, and says so. */
+  assert_has (sd_cli, "  No NVIDIA GPU found: sd-cli runs on the CPU or on the GPU backend it "
+                      "was built for, which may be very slow\n");
+  assert_has (sd_cli, "  jobs at once: 1\n");
   reel_test_rm_rf (empty);
 }
 

@@ -78,6 +78,8 @@ typedef struct
   ReelGpuSlots *slots;
   GCancellable *cancellable;
   gboolean      any;
+  gboolean      shared;
+  const char   *holder; /* NULL: "waiter" */
   guint         index;
   /* Set by the thread when its call returns. */
   ReelGpuLease *lease;
@@ -99,11 +101,16 @@ waiter_thread (gpointer data)
 {
   Waiter *waiter = data;
 
+  const char *holder = waiter->holder != NULL ? waiter->holder : "waiter";
+
   if (waiter->any)
     waiter->lease
-        = reel_gpu_slots_acquire_any (waiter->slots, "waiter", waiter->cancellable, &waiter->error);
+        = reel_gpu_slots_acquire_any (waiter->slots, holder, waiter->cancellable, &waiter->error);
+  else if (waiter->shared)
+    waiter->lease = reel_gpu_slots_acquire_shared (waiter->slots, waiter->index, holder,
+                                                   waiter->cancellable, &waiter->error);
   else
-    waiter->lease = reel_gpu_slots_acquire (waiter->slots, waiter->index, "waiter",
+    waiter->lease = reel_gpu_slots_acquire (waiter->slots, waiter->index, holder,
                                             waiter->cancellable, &waiter->error);
   /* Tells the main loop, and wakes it. */
   g_main_context_invoke (NULL, waiter_returned_cb, waiter);
@@ -281,6 +288,82 @@ test_crowd (void)
   g_assert_null (reel_gpu_slots_dup_holder (slots, 1));
 }
 
+/* A server's jobs share its GPU: the second joins the first at once, and
+ * another job waits until the last of them is done. */
+static void
+test_shared (void)
+{
+  g_autoptr (ReelGpuSlots) slots = reel_gpu_slots_new (1);
+  g_autoptr (GError) error = NULL;
+  ReelGpuLease *first
+      = reel_gpu_slots_acquire_shared (slots, 0, "ComfyUI at 127.0.0.1", NULL, &error);
+  ReelGpuLease *second
+      = reel_gpu_slots_acquire_shared (slots, 0, "ComfyUI at 127.0.0.1", NULL, &error);
+  Waiter           waiter = { .slots = slots, .index = 0 };
+  g_autofree char *holder = NULL;
+  GThread         *thread;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_null (reel_gpu_slots_try_acquire (slots, 0, "sd-cli job 3"));
+
+  thread = start_waiter (&waiter);
+  reel_gpu_lease_release (first);
+  /* Still the server's: one of its jobs holds it. */
+  holder = reel_gpu_slots_dup_holder (slots, 0);
+  g_assert_cmpstr (holder, ==, "ComfyUI at 127.0.0.1");
+  g_assert_false (waiter.returned);
+  g_assert_cmpuint (reel_gpu_slots_get_n_waiting (slots), ==, 1);
+
+  reel_gpu_lease_release (second);
+  reel_test_wait_until (reel_test_flag_is_set, &waiter.returned, WAIT_MS, "the waiter's GPU");
+  g_thread_join (thread);
+  g_assert_no_error (waiter.error);
+  g_assert_nonnull (waiter.lease);
+  g_clear_pointer (&holder, g_free);
+  holder = reel_gpu_slots_dup_holder (slots, 0);
+  g_assert_cmpstr (holder, ==, "waiter");
+  reel_gpu_lease_release (waiter.lease);
+}
+
+/* A share joins only shares of the same holder: not another server's, and
+ * not a lease held alone under the same name. */
+static void
+test_shared_waits (void)
+{
+  g_autoptr (ReelGpuSlots) slots = reel_gpu_slots_new (1);
+  ReelGpuLease *alone = reel_gpu_slots_acquire (slots, 0, "ComfyUI at 127.0.0.1", NULL, NULL);
+  Waiter        same_name
+      = { .slots = slots, .index = 0, .shared = TRUE, .holder = "ComfyUI at 127.0.0.1" };
+  Waiter other = { .slots = slots, .index = 0, .shared = TRUE, .holder = "sd-server at 127.0.0.1" };
+  ReelGpuLease    *joined;
+  GThread         *thread;
+  g_autofree char *holder = NULL;
+
+  g_assert_nonnull (alone);
+  thread = start_waiter (&same_name);
+  reel_gpu_lease_release (alone);
+  reel_test_wait_until (reel_test_flag_is_set, &same_name.returned, WAIT_MS, "the first share");
+  g_thread_join (thread);
+  g_assert_no_error (same_name.error);
+  g_assert_nonnull (same_name.lease);
+
+  thread = start_waiter (&other);
+  joined = reel_gpu_slots_acquire_shared (slots, 0, "ComfyUI at 127.0.0.1", NULL, NULL);
+  g_assert_nonnull (joined);
+  reel_gpu_lease_release (same_name.lease);
+  reel_gpu_lease_release (joined);
+  reel_test_wait_until (reel_test_flag_is_set, &other.returned, WAIT_MS,
+                        "the other server's share");
+  g_thread_join (thread);
+  g_assert_no_error (other.error);
+  holder = reel_gpu_slots_dup_holder (slots, 0);
+  g_assert_cmpstr (holder, ==, "sd-server at 127.0.0.1");
+  reel_gpu_lease_release (other.lease);
+  g_assert_null (reel_gpu_slots_dup_holder (slots, 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -294,6 +377,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gpu/slots/cancelled-before", test_cancelled_before);
   g_test_add_func ("/gpu/slots/any", test_any);
   g_test_add_func ("/gpu/slots/crowd", test_crowd);
+  g_test_add_func ("/gpu/slots/shared", test_shared);
+  g_test_add_func ("/gpu/slots/shared-waits", test_shared_waits);
 
   return g_test_run ();
 }

@@ -44,6 +44,19 @@ reel_backend_name_get_label (const char *name)
   return NULL;
 }
 
+gboolean
+reel_backend_name_uses_gpu (const char *name)
+{
+  return g_strcmp0 (name, "comfyui") == 0 || g_strcmp0 (name, "sd-server") == 0
+         || g_strcmp0 (name, "sd-cli") == 0;
+}
+
+static ReelGpuSlots *
+gpu_slots_from (const ReelBackendOverrides *overrides)
+{
+  return overrides != NULL ? overrides->gpu_slots : NULL;
+}
+
 static char *
 settings_string (GSettings *settings, const char *key)
 {
@@ -159,6 +172,7 @@ create_comfyui (GSettings *settings, const ReelBackendOverrides *overrides, GErr
     }
   else
     reel_comfyui_backend_set_workflow (backend, workflow, NULL);
+  reel_comfyui_backend_set_gpu_slots (backend, gpu_slots_from (overrides));
   if (settings != NULL)
     {
       reel_comfyui_backend_set_steps (backend,
@@ -212,6 +226,7 @@ create_sdcpp_server (GSettings *settings, const ReelBackendOverrides *overrides)
   reel_sdcpp_server_backend_set_sampling (backend, steps, cfg_scale, flow_shift);
   reel_sdcpp_server_backend_set_short_side (backend, short_side);
   reel_sdcpp_server_backend_set_loras (backend, loras);
+  reel_sdcpp_server_backend_set_gpu_slots (backend, gpu_slots_from (overrides));
   return REEL_BACKEND (backend);
 }
 
@@ -241,6 +256,7 @@ create_sdcpp_cli (GSettings *settings, const ReelBackendOverrides *overrides)
   reel_sdcpp_cli_backend_set_sampling (backend, steps, cfg_scale, flow_shift);
   reel_sdcpp_cli_backend_set_short_side (backend, short_side);
   reel_sdcpp_cli_backend_set_loras (backend, loras);
+  reel_sdcpp_cli_backend_set_gpu_slots (backend, gpu_slots_from (overrides));
   if (settings != NULL)
     reel_sdcpp_cli_backend_set_memory_options (
         backend, g_settings_get_boolean (settings, "sdcpp-offload-to-cpu"),

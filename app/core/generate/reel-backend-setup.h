@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "reel-backend.h"
+#include "reel-gpu-slots.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,9 @@ G_BEGIN_DECLS
 const char *const *reel_backend_list_names (void);
 /* "Animatic (built in)", "Alibaba Cloud Model Studio", "fal.ai"; NULL for an unknown name. */
 const char *reel_backend_name_get_label (const char *name);
+/* Whether the backend @name may run on this computer's GPUs ("comfyui",
+ * "sd-server", "sd-cli"), and so takes ReelBackendOverrides.gpu_slots. */
+gboolean reel_backend_name_uses_gpu (const char *name);
 
 typedef struct
 {
@@ -29,6 +33,10 @@ typedef struct
   gboolean    key_looked_up; /* @api_key is the answer, even NULL: do not look again */
   const char *sd_cli;        /* sd-cli: the program, overriding the settings; or NULL */
   const char *model_dir;     /* sd-cli: the model folder, overriding the settings; or NULL */
+  /* The local backends: this computer's GPUs, one ReelGpuSlots for every
+   * backend of the process (so one local job runs per GPU, whichever
+   * backend it belongs to); NULL when they are not known. */
+  ReelGpuSlots *gpu_slots;
 } ReelBackendOverrides;
 
 /* Makes the backend @name. @settings is the app's GSettings

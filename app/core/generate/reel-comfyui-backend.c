@@ -27,6 +27,7 @@
 #include "reel-comfyui-backend.h"
 #include "reel-comfyui-server.h"
 #include "reel-comfyui-workflow.h"
+#include "reel-local-gpu.h"
 #include "reel-remote.h"
 #include "reel-web-socket.h"
 
@@ -64,6 +65,8 @@ struct _ReelComfyuiBackend
   GMutex      pool_lock;
   GHashTable *loads; /* url → NodeLoad* */
   guint       rest_ms;
+
+  ReelGpuSlots *gpu_slots; /* this computer's, or NULL */
 };
 
 /* A render node's share of the work. */
@@ -80,6 +83,7 @@ typedef struct
   JsonObject         *history; /* the finished prompt's history entry */
   ReelComfyuiBackend *pool;    /* holds a place on @node while the job lives */
   char               *node;
+  ReelGpuLease       *gpu; /* a share of @node's GPU, when @node is on this computer */
 } JobData;
 
 static void backend_iface_init (ReelBackendInterface *iface);
@@ -191,6 +195,7 @@ claim_node (ReelComfyuiBackend *self, JobData *data, const char *url)
 static void
 release_node (JobData *data)
 {
+  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
   if (data->node == NULL)
     return;
   g_mutex_lock (&data->pool->pool_lock);
@@ -210,6 +215,49 @@ rest_node (ReelComfyuiBackend *self, const char *url, const char *why)
   node_load (self, url)->down_until = g_get_monotonic_time () + (gint64) self->rest_ms * 1000;
   g_mutex_unlock (&self->pool_lock);
   g_message ("%s is out of rotation for %u s: %s", url, self->rest_ms / 1000, why);
+}
+
+/* The GPU of a server on this computer, by its place among the servers
+ * here: one of them uses the first GPU, as ComfyUI does unless told
+ * otherwise, and a second one on a computer with two GPUs the other. */
+static guint
+local_gpu_index (ReelComfyuiBackend *self, const char *url)
+{
+  guint n_gpus = reel_gpu_slots_get_n_gpus (self->gpu_slots);
+  guint before = 0;
+
+  for (guint i = 0; i < self->servers->len; i++)
+    {
+      const char *other = reel_comfyui_server_get_url (self->servers->pdata[i]);
+
+      if (g_strcmp0 (other, url) == 0)
+        return n_gpus > 0 ? before % n_gpus : 0;
+      if (reel_local_gpu_is_local_url (other))
+        before++;
+    }
+  return 0;
+}
+
+/* A server on this computer shares its GPU with the other local engines:
+ * its jobs hold it together (the running prompt and the one queued behind
+ * it), so an sd-cli job waits while ComfyUI works here, and the other way
+ * round. A server elsewhere has a GPU of its own. */
+static gboolean
+hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
+{
+  JobData         *data = job_data (context);
+  g_autofree char *holder = NULL;
+
+  if (data->gpu != NULL || data->node == NULL || self->gpu_slots == NULL
+      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0
+      || !reel_local_gpu_is_local_url (data->node))
+    return TRUE;
+  /* Translators: who has a GPU, for "Waiting for the GPU (used by ComfyUI at
+   * http://127.0.0.1:8188)" */
+  holder = g_strdup_printf (_ ("ComfyUI at %s"), data->node);
+  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, data->node),
+                                             context, holder, error);
+  return data->gpu != NULL;
 }
 
 /* The least busy server in rotation that @tried does not hold, with a place
@@ -598,7 +646,7 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
 
   if ((workflow = workflow_for_request (self, request, error)) == NULL)
     return FALSE;
-  if ((server = choose_server (self, context, error)) == NULL)
+  if ((server = choose_server (self, context, error)) == NULL || !hold_gpu (self, context, error))
     return FALSE;
   if (!reel_comfyui_server_check_workflow (server, client, workflow, error))
     return FALSE;
@@ -1255,6 +1303,8 @@ wait_for_prompt (ReelBackend *backend, ReelJobContext *context, GError **error)
     }
   /* A job resumed after a restart holds its place on its server too. */
   claim_node (self, job_data (context), watch.state.server);
+  if (!hold_gpu (self, context, error))
+    return FALSE;
   watch_init (&watch, self, context);
   done = follow (&watch, error);
   if (!done && error != NULL && *error != NULL
@@ -1597,6 +1647,7 @@ reel_comfyui_backend_finalize (GObject *object)
   g_clear_object (&self->image_to_video);
   g_free (self->workflow_problem);
   g_strfreev (self->workflow_names);
+  g_clear_object (&self->gpu_slots);
 
   G_OBJECT_CLASS (reel_comfyui_backend_parent_class)->finalize (object);
 }
@@ -1698,4 +1749,12 @@ reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds
 {
   g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
   self->rest_ms = MAX (milliseconds, 1);
+}
+
+void
+reel_comfyui_backend_set_gpu_slots (ReelComfyuiBackend *self, ReelGpuSlots *slots)
+{
+  g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
+  g_return_if_fail (slots == NULL || REEL_IS_GPU_SLOTS (slots));
+  g_set_object (&self->gpu_slots, slots);
 }

@@ -27,11 +27,17 @@
  * out of rotation and its jobs start again on the others. Everything about
  * one server is in ReelComfyuiServer.
  *
+ * A server on this computer (127.0.0.1, ::1, localhost) shares its GPU with
+ * the other local backends: while Storyreel's jobs are on it, they hold one
+ * lease on that GPU between them, taken by the first and given back by the
+ * last, so sd-cli waits for it and ComfyUI waits for sd-cli.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "reel-backend.h"
+#include "reel-gpu-slots.h"
 
 G_BEGIN_DECLS
 
@@ -62,6 +68,10 @@ void reel_comfyui_backend_set_timing (ReelComfyuiBackend *self,
                                       guint               poll_min_ms,
                                       guint               poll_max_ms,
                                       guint               silence_ms);
+
+/* This computer's GPUs, shared with the other local backends; NULL (the
+ * default): servers here take no lease. */
+void reel_comfyui_backend_set_gpu_slots (ReelComfyuiBackend *self, ReelGpuSlots *slots);
 
 /* How long a server that did not answer stays out of rotation (default 30 s). */
 void reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds);

@@ -187,14 +187,23 @@ reel_scheduler_get_project (ReelScheduler *self)
 /* ------------------------------------------------------------------------ */
 /* Backends                                                                  */
 
+static guint parallel_limit (ReelScheduler *self, ReelBackend *backend);
+
 void
 reel_scheduler_add_backend (ReelScheduler *self, ReelBackend *backend)
 {
+  GThreadPool *pool;
+
   g_return_if_fail (REEL_IS_SCHEDULER (self));
   g_return_if_fail (REEL_IS_BACKEND (backend));
 
   g_hash_table_replace (self->backends, g_strdup (reel_backend_get_name (backend)),
                         g_object_ref (backend));
+  /* A new set-up may allow more jobs at once (sd-cli once the GPUs are
+   * known): its workers follow. */
+  pool = g_hash_table_lookup (self->pools, reel_backend_get_name (backend));
+  if (pool != NULL)
+    g_thread_pool_set_max_threads (pool, parallel_limit (self, backend), NULL);
 }
 
 void

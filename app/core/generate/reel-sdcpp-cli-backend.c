@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "reel-local-gpu.h"
 #include "reel-sdcpp-cli-backend.h"
 #include "reel-sdcpp-clip.h"
 
@@ -53,6 +54,7 @@ struct _ReelSdcppCliBackend
   gboolean            vae_tiling;
   gboolean            flash_attention;
   GStrv               environment;
+  ReelGpuSlots       *gpu_slots; /* NULL: sd-cli runs as it is, one job at a time */
 };
 
 static void backend_iface_init (ReelBackendInterface *iface);
@@ -237,6 +239,7 @@ struct _Child
   GSubprocess     *process;
   pid_t            group;
   ReelSdcppOutput *output;
+  int              gpu; /* the GPU it runs on alone, or -1 */
   Pipe             pipes[2];
   GCancellable    *reads; /* ends reads that a leftover process keeps open */
   guint            pending;
@@ -400,7 +403,11 @@ child_clear (Child *child)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Child, child_clear)
 
 static GSubprocess *
-spawn (ReelSdcppCliBackend *self, const char *const *argv, const char *workdir, GError **error)
+spawn (ReelSdcppCliBackend *self,
+       const char *const   *argv,
+       const char          *workdir,
+       int                  gpu,
+       GError             **error)
 {
   g_autoptr (GSubprocessLauncher) launcher
       = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -415,6 +422,15 @@ spawn (ReelSdcppCliBackend *self, const char *const *argv, const char *workdir, 
 
       if (pair[0] != NULL && pair[1] != NULL)
         g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+  if (gpu >= 0)
+    {
+      g_autofree char *index = g_strdup_printf ("%d", gpu);
+
+      /* CUDA counts the fastest GPU first unless told otherwise; the lease
+       * counts as the driver (NVML) does, in the order of the PCI bus. */
+      g_subprocess_launcher_setenv (launcher, "CUDA_DEVICE_ORDER", "PCI_BUS_ID", TRUE);
+      g_subprocess_launcher_setenv (launcher, "CUDA_VISIBLE_DEVICES", index, TRUE);
     }
 
   process = g_subprocess_launcher_spawnv (launcher, argv, &local_error);
@@ -437,7 +453,7 @@ run_child (ReelSdcppCliBackend *self,
   const char   *identifier;
 
   g_main_context_push_thread_default (child->main_context);
-  child->process = spawn (self, argv, workdir, error);
+  child->process = spawn (self, argv, workdir, child->gpu, error);
   if (child->process == NULL)
     {
       g_main_context_pop_thread_default (child->main_context);
@@ -592,6 +608,30 @@ stopped (ReelJobContext *context, GError **error)
   return g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error);
 }
 
+/* The GPU this job may run on alone, taken for it; NULL in @lease (and
+ * TRUE) when sd-cli runs without one: set up with no slots, or on a
+ * computer without an NVIDIA GPU, which the job's message then says. */
+static gboolean
+take_gpu (ReelSdcppCliBackend *self, ReelJobContext *context, ReelGpuLease **lease, GError **error)
+{
+  const char      *warning = reel_sdcpp_cli_backend_get_gpu_warning (self);
+  g_autofree char *holder = NULL;
+
+  *lease = NULL;
+  if (self->gpu_slots == NULL)
+    return TRUE;
+  if (warning != NULL)
+    {
+      reel_job_context_progress (context, 0, warning);
+      return TRUE;
+    }
+  /* Translators: who has a GPU, for "Waiting for the GPU (used by sd-cli job 12)" */
+  holder
+      = g_strdup_printf (_ ("sd-cli job %lld"), (long long) reel_job_context_get_job_id (context));
+  *lease = reel_local_gpu_acquire_any (self->gpu_slots, context, holder, error);
+  return *lease != NULL;
+}
+
 static gboolean
 generate (ReelSdcppCliBackend *self, ReelJobContext *context, const char *workdir, GError **error)
 {
@@ -600,6 +640,7 @@ generate (ReelSdcppCliBackend *self, ReelJobContext *context, const char *workdi
   g_auto (GStrv) argv = NULL;
   g_auto (ReelSdcppModelFiles) files = { 0 };
   g_auto (Child) child = { 0 };
+  g_autoptr (ReelGpuLease) gpu = NULL;
   g_autofree char  *clip = NULL;
   g_autofree char  *path = NULL;
   ReelServiceReport report = { .seed = request->seed, .billed_seconds = -1, .cost = -1 };
@@ -607,14 +648,20 @@ generate (ReelSdcppCliBackend *self, ReelJobContext *context, const char *workdi
   if ((argv = reel_sdcpp_cli_backend_build_command (self, request, requested, error)) == NULL)
     return FALSE;
   reel_sdcpp_model_files_resolve (&self->files, self->model_dir, &files);
+  if (!take_gpu (self, context, &gpu, error))
+    return FALSE;
 
   child.main_context = g_main_context_new ();
   child.job = context;
   child.reads = g_cancellable_new ();
   child.output = reel_sdcpp_output_new (files.high_noise_model != NULL ? 2 : 1);
+  child.gpu = gpu != NULL ? (int) reel_gpu_lease_get_index (gpu) : -1;
   report_progress (&child);
   if (!run_child (self, &child, (const char *const *) argv, workdir, error))
     return FALSE;
+  /* sd-cli has ended: the next job may have the GPU while this clip is
+   * converted. */
+  g_clear_pointer (&gpu, reel_gpu_lease_release);
 
   /* Stopped: however it ended, this take is not made. */
   if (stopped (context, error))
@@ -706,6 +753,8 @@ get_display_name (ReelBackend *backend)
 static void
 get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
 {
+  ReelSdcppCliBackend *self = REEL_SDCPP_CLI_BACKEND (backend);
+
   /* A board image is used by the models that take one, and left out by
    * the others. */
   caps->features
@@ -716,8 +765,9 @@ get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
   caps->max_duration = 10;
   caps->min_fps = 1;
   caps->max_fps = 120;
-  /* One model fills the GPU. */
-  caps->max_parallel_jobs = 1;
+  /* One model fills a GPU: one job per GPU, and one at a time without. */
+  caps->max_parallel_jobs
+      = self->gpu_slots != NULL ? MAX (reel_gpu_slots_get_n_gpus (self->gpu_slots), 1) : 1;
   caps->currency = NULL;
 }
 
@@ -745,6 +795,7 @@ reel_sdcpp_cli_backend_finalize (GObject *object)
   reel_sdcpp_model_files_clear (&self->files);
   g_clear_pointer (&self->loras, g_ptr_array_unref);
   g_strfreev (self->environment);
+  g_clear_object (&self->gpu_slots);
 
   G_OBJECT_CLASS (reel_sdcpp_cli_backend_parent_class)->finalize (object);
 }
@@ -860,4 +911,23 @@ reel_sdcpp_cli_backend_set_environment (ReelSdcppCliBackend *self, const char *c
   g_return_if_fail (REEL_IS_SDCPP_CLI_BACKEND (self));
   g_strfreev (self->environment);
   self->environment = g_strdupv ((char **) environment);
+}
+
+void
+reel_sdcpp_cli_backend_set_gpu_slots (ReelSdcppCliBackend *self, ReelGpuSlots *slots)
+{
+  g_return_if_fail (REEL_IS_SDCPP_CLI_BACKEND (self));
+  g_return_if_fail (slots == NULL || REEL_IS_GPU_SLOTS (slots));
+  g_set_object (&self->gpu_slots, slots);
+}
+
+const char *
+reel_sdcpp_cli_backend_get_gpu_warning (ReelSdcppCliBackend *self)
+{
+  g_return_val_if_fail (REEL_IS_SDCPP_CLI_BACKEND (self), NULL);
+
+  if (self->gpu_slots == NULL || reel_gpu_slots_get_n_gpus (self->gpu_slots) > 0)
+    return NULL;
+  return _ ("No NVIDIA GPU found: sd-cli runs on the CPU or on the GPU backend it was built for, "
+            "which may be very slow");
 }

@@ -9,11 +9,19 @@
  * crash, an abort or running out of memory fails that take with sd-cli's
  * last lines, and never touches Storyreel.
  *
+ * Given this computer's GPU slots, a job waits for a GPU of its own (one
+ * that neither another sd-cli nor a ComfyUI or sd-server on this computer
+ * is using), runs sd-cli on it alone through CUDA_VISIBLE_DEVICES, and frees
+ * it as soon as sd-cli ends; as many jobs run at once as there are GPUs.
+ * Without an NVIDIA GPU, sd-cli still runs (it may be built for the CPU or
+ * Vulkan), and the job says that it may be very slow.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "reel-backend.h"
+#include "reel-gpu-slots.h"
 #include "reel-sdcpp.h"
 
 G_BEGIN_DECLS
@@ -58,6 +66,13 @@ void reel_sdcpp_cli_backend_set_memory_options (ReelSdcppCliBackend *self,
  * say); NULL for none. */
 void reel_sdcpp_cli_backend_set_environment (ReelSdcppCliBackend *self,
                                              const char *const   *environment);
+
+/* This computer's GPUs, shared with the other local backends; NULL (the
+ * default) runs sd-cli as it is, one job at a time. */
+void reel_sdcpp_cli_backend_set_gpu_slots (ReelSdcppCliBackend *self, ReelGpuSlots *slots);
+/* "No NVIDIA GPU found: …" when the slots have no GPU; NULL when they have
+ * one, or when there are no slots. */
+const char *reel_sdcpp_cli_backend_get_gpu_warning (ReelSdcppCliBackend *self);
 
 /* The command line a job runs, program first, writing its clip to
  * @output; NULL with a PERMANENT error when the program or a model file is

@@ -27,6 +27,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "reel-local-gpu.h"
 #include "reel-remote.h"
 #include "reel-sdcpp-clip.h"
 #include "reel-sdcpp-server-backend.h"
@@ -61,6 +62,8 @@ struct _ReelSdcppServerBackend
   GPtrArray *loras; /* ReelSdcppLora* */
   guint      poll_min_ms;
   guint      poll_max_ms;
+
+  ReelGpuSlots *gpu_slots; /* this computer's, or NULL */
 };
 
 /* What the server said about itself. */
@@ -82,6 +85,13 @@ typedef struct
   char  *format;
   gint64 frame_count;
 } Clip;
+
+/* What a job keeps from submit() to fetch(). */
+typedef struct
+{
+  ReelGpuLease *gpu;  /* a share of the server's GPU, when it runs on this computer */
+  Clip         *clip; /* once the job is done */
+} JobData;
 
 static void backend_iface_init (ReelBackendInterface *iface);
 
@@ -106,6 +116,27 @@ clip_free (Clip *clip)
   g_free (clip->path);
   g_free (clip->format);
   g_free (clip);
+}
+
+static void
+job_data_free (JobData *data)
+{
+  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
+  g_clear_pointer (&data->clip, clip_free);
+  g_free (data);
+}
+
+static JobData *
+job_data (ReelJobContext *context)
+{
+  JobData *data = reel_job_context_get_backend_data (context);
+
+  if (data == NULL)
+    {
+      data = g_new0 (JobData, 1);
+      reel_job_context_set_backend_data (context, data, (GDestroyNotify) job_data_free);
+    }
+  return data;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -472,6 +503,28 @@ stopped (ReelJobContext *context, GError **error)
   return g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error);
 }
 
+/* A server on this computer shares its GPU with the other local engines:
+ * Storyreel's jobs on it (the one generating and the one queued behind it)
+ * hold it together, so sd-cli waits while it works and the other way round.
+ * A server elsewhere has a GPU of its own. */
+static gboolean
+hold_gpu (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
+{
+  JobData         *data = job_data (context);
+  g_autofree char *holder = NULL;
+
+  if (data->gpu != NULL || self->gpu_slots == NULL
+      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0
+      || !reel_local_gpu_is_local_url (self->url))
+    return TRUE;
+  /* Translators: who has a GPU, for "Waiting for the GPU (used by sd-server
+   * at http://127.0.0.1:1234)" */
+  holder = g_strdup_printf (_ ("sd-server at %s"), self->url);
+  /* Like any CUDA program, sd-server uses the first GPU unless told otherwise. */
+  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, 0, context, holder, error);
+  return data->gpu != NULL;
+}
+
 static gboolean
 submit (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
@@ -485,6 +538,8 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
   const char      *format;
   const char      *job_id;
 
+  if (!hold_gpu (self, context, error))
+    return FALSE;
   reel_job_context_progress (context, 0, _ ("Asking sd-server what it runs"));
   if (!read_capabilities (self, client, &caps, error) || !check_video (self, &caps, error)
       || (format = choose_format (&caps, error)) == NULL)
@@ -570,7 +625,8 @@ take_result (ReelJobContext *context, JsonObject *job, GError **error)
   clip->fps = (guint) CLAMP (reel_json_get_number (result, "fps", 16), 1, 240);
   clip->format = g_strdup (extension_for (format, mime_type));
   clip->frame_count = (gint64) reel_json_get_number (result, "frame_count", -1);
-  reel_job_context_set_backend_data (context, clip, (GDestroyNotify) clip_free);
+  g_clear_pointer (&job_data (context)->clip, clip_free);
+  job_data (context)->clip = clip;
   return TRUE;
 }
 
@@ -705,6 +761,9 @@ wait_for_job (ReelBackend *backend, ReelJobContext *context, GError **error)
       return FALSE;
     }
 
+  /* A job resumed after a restart holds the GPU too. */
+  if (!hold_gpu (self, context, error))
+    return FALSE;
   escaped = g_uri_escape_string (job_id, NULL, TRUE);
   path = g_strdup_printf ("/jobs/%s", escaped);
   for (;;)
@@ -726,7 +785,7 @@ static char *
 fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
   const ReelJobRequest *request = reel_job_context_get_request (context);
-  Clip                 *clip = reel_job_context_get_backend_data (context);
+  Clip                 *clip = job_data (context)->clip;
   g_autofree char      *path = NULL;
   g_autofree char      *usage = NULL;
   ReelServiceReport     report = { .seed = request->seed, .billed_seconds = -1, .cost = -1 };
@@ -898,6 +957,7 @@ reel_sdcpp_server_backend_finalize (GObject *object)
 
   g_free (self->url);
   g_clear_pointer (&self->loras, g_ptr_array_unref);
+  g_clear_object (&self->gpu_slots);
 
   G_OBJECT_CLASS (reel_sdcpp_server_backend_parent_class)->finalize (object);
 }
@@ -977,4 +1037,12 @@ reel_sdcpp_server_backend_set_poll_interval (ReelSdcppServerBackend *self,
   g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self));
   self->poll_min_ms = MAX (min_ms, 1);
   self->poll_max_ms = MAX (max_ms, self->poll_min_ms);
+}
+
+void
+reel_sdcpp_server_backend_set_gpu_slots (ReelSdcppServerBackend *self, ReelGpuSlots *slots)
+{
+  g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self));
+  g_return_if_fail (slots == NULL || REEL_IS_GPU_SLOTS (slots));
+  g_set_object (&self->gpu_slots, slots);
 }

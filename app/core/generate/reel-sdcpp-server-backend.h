@@ -8,11 +8,17 @@
  * The server cancels a job only while it is queued: one it is generating
  * finishes, and its clip is then discarded.
  *
+ * A server on this computer (127.0.0.1, ::1, localhost) shares its GPU with
+ * the other local backends: Storyreel's jobs on it hold one lease on the
+ * first GPU between them, so sd-cli waits while it works, and it waits for
+ * sd-cli.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "reel-backend.h"
+#include "reel-gpu-slots.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +44,9 @@ void reel_sdcpp_server_backend_set_short_side (ReelSdcppServerBackend *self, gui
 /* LoRAs by file name, which must be among those the server offers;
  * ReelSdcppLora*, or NULL for none. */
 void reel_sdcpp_server_backend_set_loras (ReelSdcppServerBackend *self, GPtrArray *loras);
+/* This computer's GPUs, shared with the other local backends; NULL (the
+ * default): the server takes no lease. */
+void reel_sdcpp_server_backend_set_gpu_slots (ReelSdcppServerBackend *self, ReelGpuSlots *slots);
 /* How often a job is polled: from @min_ms, growing to @max_ms. */
 void reel_sdcpp_server_backend_set_poll_interval (ReelSdcppServerBackend *self,
                                                   guint                   min_ms,

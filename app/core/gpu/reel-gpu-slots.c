@@ -20,6 +20,8 @@ struct _ReelGpuSlots
   guint n_gpus;
   /* Per GPU: who holds it, or NULL when free. */
   char **holders;
+  /* Per GPU: how many shared leases hold it; 0 when it is held alone. */
+  guint *shares;
   guint  n_waiting;
 };
 
@@ -27,6 +29,7 @@ struct _ReelGpuLease
 {
   ReelGpuSlots *slots;
   guint         index;
+  gboolean      shared;
 };
 
 G_DEFINE_FINAL_TYPE (ReelGpuSlots, reel_gpu_slots, G_TYPE_OBJECT)
@@ -55,12 +58,22 @@ set_no_gpu_error (ReelGpuSlots *self, guint index, GError **error)
         index, self->n_gpus);
 }
 
-/* Takes @index, or the first free GPU with ANY_GPU, if free. Called locked. */
+/* Whether a shared lease for @holder may join the leases on GPU @index. */
+static gboolean
+can_join_locked (ReelGpuSlots *self, guint index, const char *holder)
+{
+  return self->shares[index] > 0 && g_strcmp0 (self->holders[index], holder) == 0;
+}
+
+/* Takes @index, or the first free GPU with ANY_GPU, if free (or, @shared,
+ * if held by shares of the same holder). Called locked. */
 static ReelGpuLease *
-take_locked (ReelGpuSlots *self, guint index, const char *holder)
+take_locked (ReelGpuSlots *self, guint index, const char *holder, gboolean shared)
 {
   ReelGpuLease *lease;
 
+  if (holder == NULL)
+    holder = "";
   if (index == ANY_GPU)
     {
       for (index = 0; index < self->n_gpus && self->holders[index] != NULL; index++)
@@ -68,14 +81,20 @@ take_locked (ReelGpuSlots *self, guint index, const char *holder)
       if (index == self->n_gpus)
         return NULL;
     }
-  else if (self->holders[index] != NULL)
+  else if (self->holders[index] != NULL && !(shared && can_join_locked (self, index, holder)))
     return NULL;
 
-  self->holders[index] = g_strdup (holder != NULL ? holder : "");
+  if (self->holders[index] == NULL)
+    {
+      self->holders[index] = g_strdup (holder);
+      g_debug ("GPU %u taken by %s", index, holder);
+    }
+  if (shared)
+    self->shares[index]++;
   lease = g_new0 (ReelGpuLease, 1);
   lease->slots = g_object_ref (self);
   lease->index = index;
-  g_debug ("GPU %u taken by %s", index, self->holders[index]);
+  lease->shared = shared;
   return lease;
 }
 
@@ -88,8 +107,12 @@ cancelled_cb (GCancellable *cancellable, ReelGpuSlots *self)
 }
 
 static ReelGpuLease *
-acquire (
-    ReelGpuSlots *self, guint index, const char *holder, GCancellable *cancellable, GError **error)
+acquire (ReelGpuSlots *self,
+         guint         index,
+         const char   *holder,
+         gboolean      shared,
+         GCancellable *cancellable,
+         GError      **error)
 {
   ReelGpuLease *lease = NULL;
   gulong        cancelled_id = 0;
@@ -108,7 +131,7 @@ acquire (
   g_mutex_lock (&self->lock);
   self->n_waiting++;
   while ((cancellable == NULL || !g_cancellable_is_cancelled (cancellable))
-         && (lease = take_locked (self, index, holder)) == NULL)
+         && (lease = take_locked (self, index, holder, shared)) == NULL)
     g_cond_wait (&self->changed, &self->lock);
   self->n_waiting--;
   g_mutex_unlock (&self->lock);
@@ -130,7 +153,7 @@ reel_gpu_slots_acquire (
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return acquire (self, index, holder, cancellable, error);
+  return acquire (self, index, holder, FALSE, cancellable, error);
 }
 
 ReelGpuLease *
@@ -143,7 +166,19 @@ reel_gpu_slots_acquire_any (ReelGpuSlots *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return acquire (self, ANY_GPU, holder, cancellable, error);
+  return acquire (self, ANY_GPU, holder, FALSE, cancellable, error);
+}
+
+ReelGpuLease *
+reel_gpu_slots_acquire_shared (
+    ReelGpuSlots *self, guint index, const char *holder, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (REEL_IS_GPU_SLOTS (self), NULL);
+  g_return_val_if_fail (index != ANY_GPU, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return acquire (self, index, holder, TRUE, cancellable, error);
 }
 
 ReelGpuLease *
@@ -156,7 +191,7 @@ reel_gpu_slots_try_acquire (ReelGpuSlots *self, guint index, const char *holder)
   if (index >= self->n_gpus)
     return NULL;
   g_mutex_lock (&self->lock);
-  lease = take_locked (self, index, holder);
+  lease = take_locked (self, index, holder, FALSE);
   g_mutex_unlock (&self->lock);
   return lease;
 }
@@ -215,9 +250,13 @@ reel_gpu_lease_release (ReelGpuLease *lease)
   self = lease->slots;
 
   g_mutex_lock (&self->lock);
-  g_debug ("GPU %u freed by %s", lease->index, self->holders[lease->index]);
-  g_clear_pointer (&self->holders[lease->index], g_free);
-  g_cond_broadcast (&self->changed);
+  /* A shared GPU stays its holder's while other shares hold it. */
+  if (!lease->shared || --self->shares[lease->index] == 0)
+    {
+      g_debug ("GPU %u freed by %s", lease->index, self->holders[lease->index]);
+      g_clear_pointer (&self->holders[lease->index], g_free);
+      g_cond_broadcast (&self->changed);
+    }
   g_mutex_unlock (&self->lock);
 
   g_object_unref (self);
@@ -231,6 +270,7 @@ reel_gpu_slots_new (guint n_gpus)
 
   self->n_gpus = n_gpus;
   self->holders = g_new0 (char *, n_gpus + 1);
+  self->shares = g_new0 (guint, n_gpus + 1);
   return self;
 }
 
@@ -241,6 +281,7 @@ reel_gpu_slots_finalize (GObject *object)
 
   /* Every lease holds a reference: none is left here. */
   g_strfreev (self->holders);
+  g_free (self->shares);
   g_cond_clear (&self->changed);
   g_mutex_clear (&self->lock);
 

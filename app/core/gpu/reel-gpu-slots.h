@@ -48,6 +48,12 @@ ReelGpuLease *reel_gpu_slots_acquire_any (ReelGpuSlots *self,
                                           const char   *holder,
                                           GCancellable *cancellable,
                                           GError      **error);
+/* Waits until GPU @index is free or held by leases shared under the same
+ * @holder, then takes a share of it: the GPU stays @holder's until the last
+ * share is released. For a server on this computer, whose jobs all run on
+ * its one GPU: the first job takes it, and the jobs queued behind it join. */
+ReelGpuLease *reel_gpu_slots_acquire_shared (
+    ReelGpuSlots *self, guint index, const char *holder, GCancellable *cancellable, GError **error);
 /* Takes GPU @index only if it is free now; NULL otherwise. */
 ReelGpuLease *reel_gpu_slots_try_acquire (ReelGpuSlots *self, guint index, const char *holder);
 
