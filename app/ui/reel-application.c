@@ -21,6 +21,7 @@ struct _ReelApplication
 
   /* NULL without the schema */
   GSettings            *settings;
+  ReelGpuProbe         *gpu_probe;
   gboolean              open_demo;
   GtkFileChooserNative *chooser;
 };
@@ -76,6 +77,13 @@ reel_application_get_settings (ReelApplication *self)
 {
   g_return_val_if_fail (REEL_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+ReelGpuProbe *
+reel_application_get_gpu_probe (ReelApplication *self)
+{
+  g_return_val_if_fail (REEL_IS_APPLICATION (self), NULL);
+  return self->gpu_probe;
 }
 
 ReelApplication *
@@ -738,6 +746,7 @@ reel_application_dispose (GObject *object)
 
   g_clear_object (&self->chooser);
   g_clear_object (&self->settings);
+  g_clear_object (&self->gpu_probe);
 
   G_OBJECT_CLASS (reel_application_parent_class)->dispose (object);
 }
@@ -776,6 +785,8 @@ reel_application_init (ReelApplication *self)
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   self->settings = create_settings ();
+  /* Asks nothing until a window's engines or Preferences query it. */
+  self->gpu_probe = reel_gpu_probe_new ();
 }
 
 ReelApplication *

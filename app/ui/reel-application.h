@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "reel-gpu-probe.h"
 #include "reel-project.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,10 @@ ReelApplication *reel_application_new (void);
 /* The app's GSettings, or NULL when the schema is not installed (running from
  * a bare build tree): callers then keep their defaults. (transfer none) */
 GSettings *reel_application_get_settings (ReelApplication *self);
+/* The one GPU probe of the process: its answer and its GPU slots are shared
+ * by every window, so two windows generating locally still keep one job per
+ * GPU. (transfer none) */
+ReelGpuProbe *reel_application_get_gpu_probe (ReelApplication *self);
 /* The GSettings of the ReelApplication that @widget's window belongs to (for
  * a dialog with no application of its own: the window it is transient for),
  * or NULL: a widget outside such a window keeps its defaults. (transfer none) */

@@ -10,8 +10,9 @@
  *
  * The local engines (ComfyUI, sd-server, sd-cli) wait for the GPU probe,
  * which runs in a thread, as the remote ones wait for their keys: they are
- * all given the one ReelGpuSlots made from its answer, so that one local job
- * runs per GPU whichever engine it belongs to. A driver that does not answer
+ * all given the probe's one ReelGpuSlots, shared by every window of the
+ * application, so that one local job runs per GPU whichever engine and
+ * window it belongs to. A driver that does not answer
  * in time leaves them set up without slots until it does.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -280,7 +281,7 @@ gpu_query_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_clear_handle_id (&self->gpu_timeout, g_source_remove);
   g_clear_object (&self->gpu_query);
-  self->gpu_slots = reel_gpu_slots_new (reel_gpu_report_get_n_gpus (report));
+  self->gpu_slots = reel_gpu_probe_dup_slots (self->gpu_probe);
   g_debug ("The local engines share %u GPUs", reel_gpu_report_get_n_gpus (report));
   set_up_local_engines (self);
 }
@@ -304,7 +305,6 @@ query_gpus (ReelEngines *self)
   GWeakRef *weak = g_new0 (GWeakRef, 1);
 
   g_weak_ref_init (weak, self);
-  self->gpu_probe = reel_gpu_probe_new ();
   self->gpu_query = g_cancellable_new ();
   reel_gpu_probe_query_async (self->gpu_probe, self->gpu_query, gpu_query_cb, weak);
   self->gpu_timeout = g_timeout_add_seconds (GPU_PROBE_TIMEOUT_S, gpu_timeout_cb, self);
@@ -364,14 +364,16 @@ job_changed_cb (ReelEngines *self, gint64 job_id, guint state, ReelScheduler *sc
 }
 
 ReelEngines *
-reel_engines_new (ReelScheduler *scheduler, GSettings *settings)
+reel_engines_new (ReelScheduler *scheduler, GSettings *settings, ReelGpuProbe *gpu_probe)
 {
   ReelEngines *self;
 
   g_return_val_if_fail (REEL_IS_SCHEDULER (scheduler), NULL);
   g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (gpu_probe == NULL || REEL_IS_GPU_PROBE (gpu_probe), NULL);
 
   self = g_object_new (REEL_TYPE_ENGINES, NULL);
+  self->gpu_probe = gpu_probe != NULL ? g_object_ref (gpu_probe) : reel_gpu_probe_new ();
   self->scheduler = g_object_ref (scheduler);
   if (settings != NULL)
     {

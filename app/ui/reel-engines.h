@@ -15,6 +15,7 @@
 
 #include <gio/gio.h>
 
+#include "reel-gpu-probe.h"
 #include "reel-scheduler.h"
 
 G_BEGIN_DECLS
@@ -23,9 +24,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ReelEngines, reel_engines, REEL, ENGINES, GObject)
 
 /* Starts setting up @scheduler's shipped backends from @settings (the app's
- * GSettings, or NULL for the defaults). The backends that need neither a key
- * nor a GPU are in the scheduler when this returns. */
-ReelEngines *reel_engines_new (ReelScheduler *scheduler, GSettings *settings);
+ * GSettings, or NULL for the defaults). The local engines share the GPU
+ * slots of @gpu_probe (the application's, so that all windows share them;
+ * NULL: a probe of their own). The backends that need neither a key nor a
+ * GPU are in the scheduler when this returns. */
+ReelEngines *
+reel_engines_new (ReelScheduler *scheduler, GSettings *settings, ReelGpuProbe *gpu_probe);
 /* TRUE once every shipped backend is in the scheduler ("ready"). */
 gboolean reel_engines_is_ready (ReelEngines *self);
 /* Looks @backend's key up again and sets it up anew (NULL: every backend). */

@@ -976,11 +976,23 @@ engine_changed_cb (ReelWindow *self, const char *backend)
   update_engine_state (self);
 }
 
+/* The application's GPU probe, so that every window's local engines share
+ * its GPU slots; NULL for a window without a ReelApplication. */
+static ReelGpuProbe *
+gpu_probe_of (ReelWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  return REEL_IS_APPLICATION (application)
+             ? reel_application_get_gpu_probe (REEL_APPLICATION (application))
+             : NULL;
+}
+
 static void
 start_scheduler (ReelWindow *self)
 {
   self->scheduler = reel_scheduler_new (self->project);
-  self->engines = reel_engines_new (self->scheduler, self->settings);
+  self->engines = reel_engines_new (self->scheduler, self->settings, gpu_probe_of (self));
   g_signal_connect_object (self->engines, "notify::ready", G_CALLBACK (engines_ready_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engines, "changed", G_CALLBACK (engine_changed_cb), self,
@@ -1004,7 +1016,7 @@ restart_engines (ReelWindow *self)
 
   g_signal_handlers_disconnect_by_data (self->engines, self);
   g_clear_object (&self->engines);
-  self->engines = reel_engines_new (self->scheduler, self->settings);
+  self->engines = reel_engines_new (self->scheduler, self->settings, gpu_probe_of (self));
   g_signal_connect_object (self->engines, "notify::ready", G_CALLBACK (engines_ready_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engines, "changed", G_CALLBACK (engine_changed_cb), self,

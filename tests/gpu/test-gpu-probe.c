@@ -550,6 +550,41 @@ test_kept (void)
   g_assert_cmpuint (fake.get_init_count (), ==, inits + 2);
 }
 
+/* Every window of the application shares the probe, and with it one set of
+ * GPU slots, sized by the first report and kept when the probe asks again. */
+static void
+test_slots_shared (void)
+{
+  g_autoptr (ReelGpuProbe) probe = PROBE_FOR ("fake-nvml");
+  g_autoptr (ReelGpuReport) report = NULL;
+  g_autoptr (ReelGpuReport) fresh = NULL;
+  g_autoptr (ReelGpuSlots) first = NULL;
+  g_autoptr (ReelGpuSlots) second = NULL;
+  g_autoptr (ReelGpuSlots) after_forget = NULL;
+  g_autoptr (ReelGpuLease) lease = NULL;
+  g_autoptr (ReelGpuLease) refused = NULL;
+
+  g_assert_null (reel_gpu_probe_dup_slots (probe));
+  report = reel_gpu_probe_query (probe);
+  assert_fake_nvml_gpus (report);
+  first = reel_gpu_probe_dup_slots (probe);
+  second = reel_gpu_probe_dup_slots (probe);
+  g_assert_nonnull (first);
+  g_assert_true (first == second);
+  g_assert_cmpuint (reel_gpu_slots_get_n_gpus (first), ==, reel_gpu_report_get_n_gpus (report));
+
+  /* A lease taken through one window's slots holds the GPU for the other. */
+  lease = reel_gpu_slots_try_acquire (first, 0, "sd-cli job 1");
+  g_assert_nonnull (lease);
+  refused = reel_gpu_slots_try_acquire (second, 0, "sd-cli job 2");
+  g_assert_null (refused);
+
+  reel_gpu_probe_forget (probe);
+  fresh = reel_gpu_probe_query (probe);
+  after_forget = reel_gpu_probe_dup_slots (probe);
+  g_assert_true (after_forget == first);
+}
+
 static void
 query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -640,6 +675,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gpu/probe/no-driver", test_no_driver);
+  g_test_add_func ("/gpu/probe/slots-shared", test_slots_shared);
   g_test_add_func ("/gpu/probe/system-loader", test_system_loader);
   g_test_add_func ("/gpu/probe/loader-search", test_loader_search);
   g_test_add_func ("/gpu/probe/environment", test_environment);

@@ -24,6 +24,7 @@ struct _ReelGpuProbe
   /* Guards what follows; never held while the driver is asked. */
   GMutex         lock;
   ReelGpuReport *report;
+  ReelGpuSlots  *slots; /* made once, from the first report */
   /* Counts reel_gpu_probe_forget(): a probe that began before the last one
    * answers its callers but is not kept. */
   guint generation;
@@ -168,6 +169,22 @@ reel_gpu_probe_dup_report (ReelGpuProbe *self)
   return report;
 }
 
+ReelGpuSlots *
+reel_gpu_probe_dup_slots (ReelGpuProbe *self)
+{
+  ReelGpuSlots *slots = NULL;
+
+  g_return_val_if_fail (REEL_IS_GPU_PROBE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  if (self->slots == NULL && self->report != NULL)
+    self->slots = reel_gpu_slots_new (reel_gpu_report_get_n_gpus (self->report));
+  if (self->slots != NULL)
+    slots = g_object_ref (self->slots);
+  g_mutex_unlock (&self->lock);
+  return slots;
+}
+
 void
 reel_gpu_probe_forget (ReelGpuProbe *self)
 {
@@ -258,6 +275,7 @@ reel_gpu_probe_finalize (GObject *object)
   ReelGpuProbe *self = REEL_GPU_PROBE (object);
 
   g_clear_pointer (&self->report, reel_gpu_report_unref);
+  g_clear_object (&self->slots);
   g_free (self->library_path);
   g_strfreev (self->dirs);
   g_mutex_clear (&self->lock);

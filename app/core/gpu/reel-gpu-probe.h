@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 
 #include "reel-gpu-report.h"
+#include "reel-gpu-slots.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,13 @@ const char *reel_gpu_probe_get_library_path (ReelGpuProbe *self);
 ReelGpuReport *reel_gpu_probe_dup_report (ReelGpuProbe *self);
 /* The next query asks the driver again. */
 void reel_gpu_probe_forget (ReelGpuProbe *self);
+
+/* The slots of the GPUs this probe found, made at the first call after a
+ * report and the same ones from then on, so that everything sharing the
+ * probe (every window of the application) keeps one local job per GPU.
+ * Never waits.
+ * Returns: (transfer full) (nullable): the slots, or NULL before a report */
+ReelGpuSlots *reel_gpu_probe_dup_slots (ReelGpuProbe *self);
 
 /* Probes in a thread (or returns the kept report). Cancelling returns at
  * once, even while the driver has not answered yet. */
