@@ -15,6 +15,7 @@
 #include "reel-api-keys.h"
 #include "reel-gpu-probe.h"
 #include "reel-preferences-window.h"
+#include "reel-lora-list.h"
 #include "reel-price-editor.h"
 
 G_BEGIN_DECLS
@@ -121,6 +122,7 @@ struct _ReelPreferencesWindow
   GtkSwitch           *dashscope_extend_switch;
   GtkSwitch           *dashscope_watermark_switch;
   ReelPriceEditor     *price_editor;
+  ReelLoraList        *lora_list;
 
   ReelEngineRows engines[REEL_N_ENGINES];
 

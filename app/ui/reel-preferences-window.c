@@ -429,6 +429,7 @@ bind_settings (ReelPreferencesWindow *self)
   reel_preferences_window_bind_comfyui (self);
   reel_preferences_window_bind_sdcpp (self);
   reel_price_editor_set_settings (self->price_editor, settings);
+  reel_lora_list_set_settings (self->lora_list, settings);
   /* A new budget starts in the default engine's currency, known only now. */
   if (self->project != NULL)
     sync_budget (self);
@@ -637,6 +638,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
    * the GResource (and its registering constructor) in every program. */
   storyreel_ui_get_resource ();
   g_type_ensure (REEL_TYPE_PRICE_EDITOR);
+  g_type_ensure (REEL_TYPE_LORA_LIST);
 
   gtk_widget_class_set_template_from_resource (
       widget_class, "/io/github/storyreel/Storyreel/reel-preferences-window.ui");
@@ -656,6 +658,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, parallel_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, price_editor);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, lora_list);
   reel_preferences_window_class_init_engines (widget_class);
   reel_preferences_window_class_init_gpus (widget_class);
   reel_preferences_window_class_init_comfyui (widget_class);
