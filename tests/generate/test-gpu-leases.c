@@ -488,14 +488,20 @@ test_sd_cli_no_gpu (Fixture *fixture, gconstpointer data)
       strstr (reel_sdcpp_cli_backend_get_gpu_warning (REEL_SDCPP_CLI_BACKEND (backend)),
               "No NVIDIA GPU found"));
 
+  /* Storyreel's own environment holds the cloud keys; sd-cli's must not. */
+  g_setenv ("DASHSCOPE_API_KEY", "sk-not-for-sd-cli", TRUE);
+  g_setenv ("FAL_KEY", "not:for-sd-cli", TRUE);
   let_sd_cli_go (fixture);
   run = run_start (fixture, backend, 1);
   run_finish (run);
+  g_unsetenv ("DASHSCOPE_API_KEY");
+  g_unsetenv ("FAL_KEY");
   g_assert_true (run_said (run, "No NVIDIA GPU found: sd-cli runs on the CPU or on the GPU "
                                 "backend it was built for, which may be very slow"));
   runs = read_runs (fixture);
   g_assert_cmpuint (g_strv_length (runs), ==, 2);
   g_assert_cmpstr (run_gpu (runs[0]), ==, "-");
+  g_assert_nonnull (strstr (runs[0], " keys=0 "));
 }
 
 static gboolean
