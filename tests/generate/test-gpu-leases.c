@@ -537,15 +537,13 @@ test_comfyui_then_sd_cli (Fixture *fixture, gconstpointer data)
   wait_for_message (clip, "Waiting for the GPU (used by ComfyUI at http://127.0.0.1:");
   wait_until (someone_waits_for_the_gpu, fixture, "sd-cli to wait for the GPU");
 
-  /* The prompt is done, but its job is not over until the scheduler has it. */
+  /* Once the prompt is over the GPU is free, although the job's context
+   * lives on until the scheduler has recorded its take: sd-cli starts. */
   reel_fake_comfyui_set_hold (fixture->comfyui, REEL_FAKE_COMFYUI_NO_HOLD);
   run_finish (prompt);
-  g_assert_cmpuint (reel_gpu_slots_get_n_waiting (fixture->slots), ==, 1);
-  g_assert_cmpuint (count_starts (fixture), ==, 0);
-
-  g_clear_pointer (&prompt, run_free);
   run_finish (clip);
   g_assert_cmpuint (count_starts (fixture), ==, 1);
+  g_clear_pointer (&prompt, run_free);
 }
 
 static gboolean
@@ -618,11 +616,9 @@ test_comfyui_jobs_share (Fixture *fixture, gconstpointer data)
   reel_fake_comfyui_set_hold (fixture->comfyui, REEL_FAKE_COMFYUI_NO_HOLD);
   run_finish (first);
   run_finish (second);
-  g_clear_pointer (&first, run_free);
+  /* Both are over, and the GPU is free before the scheduler drops the jobs. */
   holder = reel_gpu_slots_dup_holder (fixture->slots, 0);
-  g_assert_nonnull (holder);
-  g_clear_pointer (&second, run_free);
-  g_assert_null (reel_gpu_slots_dup_holder (fixture->slots, 0));
+  g_assert_null (holder);
 }
 
 /* A stopped job that waits for the GPU ends at once, without taking it. */
