@@ -298,19 +298,18 @@ print_sdcpp_cli (ReelSdcppCliBackend *backend, gboolean ready)
     printf ("  %s\n", gpu_warning);
 }
 
-static void
-print_backend (ReelBackend *backend, const char *name, GSettings *settings)
+/* What `storyreel backends` says of whether @backend can generate now;
+ * returns whether it can. */
+static gboolean
+print_readiness (ReelBackend *backend, const char *name)
 {
   ReelBackendCapabilities caps;
-  const char *const      *models = reel_backend_list_models (backend);
   const char             *variable = reel_api_key_get_env_var (name);
   g_autofree char        *reason = NULL;
-  g_autofree char        *joined = g_strjoinv (", ", (char **) models);
   g_autofree char        *server = NULL;
   gboolean                ready = reel_backend_check_ready (backend, &reason);
 
   reel_backend_get_capabilities (backend, &caps);
-  printf ("%s\t%s\n", name, reel_backend_get_display_name (backend));
   /* A server is ready only when it answers with a model that makes video. */
   if (ready && REEL_IS_SDCPP_SERVER_BACKEND (backend))
     {
@@ -350,6 +349,21 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
                                          : _ ("ready: needs no setup"));
   else
     printf ("  %s: %s\n", _ ("not configured"), reason);
+  return ready;
+}
+
+/* One backend's section of `storyreel backends`. */
+static void
+print_backend (ReelBackend *backend, const char *name, GSettings *settings)
+{
+  ReelBackendCapabilities caps;
+  const char *const      *models = reel_backend_list_models (backend);
+  g_autofree char        *joined = g_strjoinv (", ", (char **) models);
+  gboolean                ready;
+
+  reel_backend_get_capabilities (backend, &caps);
+  printf ("%s\t%s\n", name, reel_backend_get_display_name (backend));
+  ready = print_readiness (backend, name);
   if (g_strcmp0 (name, "dashscope") == 0)
     {
       g_autofree char *base = reel_backend_dashscope_base_url (settings, NULL);

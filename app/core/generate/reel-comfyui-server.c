@@ -434,6 +434,45 @@ reel_comfyui_server_check_workflow (ReelComfyuiServer   *self,
 /* ------------------------------------------------------------------------ */
 /* Upload                                                                    */
 
+/* The multipart form of POST /upload/image for an image of type @mime,
+ * named by its content: the same board is uploaded once, and no other
+ * upload is overwritten. */
+static GBytes *
+upload_form (const char *contents, gsize length, const char *mime, char **content_type)
+{
+  g_autofree char *digest
+      = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  g_autofree char *extension = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *boundary = NULL;
+  GString         *body = g_string_new (NULL);
+
+  /* The extension comes from the content, not the path, whose folders may
+   * hold dots: "image/jpeg" → "jpeg", "image/svg+xml" → "svg". */
+  extension = g_strndup (mime + strlen ("image/"),
+                         strspn (mime + strlen ("image/"), "abcdefghijklmnopqrstuvwxyz0123456789"));
+  if (*extension == '\0' || strlen (extension) > 5)
+    {
+      g_free (extension);
+      extension = g_strdup ("png");
+    }
+  file_name = g_strdup_printf ("storyreel-%.16s.%s", digest, extension);
+  boundary = g_strdup_printf ("storyreel-%.24s", digest);
+
+  g_string_append_printf (body,
+                          "--%s\r\nContent-Disposition: form-data; name=\"image\"; "
+                          "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
+                          boundary, file_name, mime);
+  g_string_append_len (body, contents, (gssize) length);
+  g_string_append_printf (body,
+                          "\r\n--%s\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput"
+                          "\r\n--%s\r\nContent-Disposition: form-data; "
+                          "name=\"overwrite\"\r\n\r\ntrue\r\n--%s--\r\n",
+                          boundary, boundary, boundary);
+  *content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+  return g_string_free_to_bytes (body);
+}
+
 char *
 reel_comfyui_server_upload_image (ReelComfyuiServer *self,
                                   ReelHttpClient    *client,
@@ -444,12 +483,7 @@ reel_comfyui_server_upload_image (ReelComfyuiServer *self,
   g_autofree char *contents = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *mime = NULL;
-  g_autofree char *digest = NULL;
-  g_autofree char *extension = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *boundary = NULL;
   g_autofree char *multipart = NULL;
-  g_autoptr (GString) body = g_string_new (NULL);
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -479,33 +513,7 @@ reel_comfyui_server_upload_image (ReelComfyuiServer *self,
       return NULL;
     }
 
-  /* Named by its content: the same board is uploaded once, and no other
-   * upload is overwritten. */
-  digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-  /* The extension comes from the content, not the path, whose folders may
-   * hold dots: "image/jpeg" → "jpeg", "image/svg+xml" → "svg". */
-  extension = g_strndup (mime + strlen ("image/"),
-                         strspn (mime + strlen ("image/"), "abcdefghijklmnopqrstuvwxyz0123456789"));
-  if (*extension == '\0' || strlen (extension) > 5)
-    {
-      g_free (extension);
-      extension = g_strdup ("png");
-    }
-  file_name = g_strdup_printf ("storyreel-%.16s.%s", digest, extension);
-  boundary = g_strdup_printf ("storyreel-%.24s", digest);
-
-  g_string_append_printf (body,
-                          "--%s\r\nContent-Disposition: form-data; name=\"image\"; "
-                          "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n",
-                          boundary, file_name, mime);
-  g_string_append_len (body, contents, (gssize) length);
-  g_string_append_printf (body,
-                          "\r\n--%s\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput"
-                          "\r\n--%s\r\nContent-Disposition: form-data; "
-                          "name=\"overwrite\"\r\n\r\ntrue\r\n--%s--\r\n",
-                          boundary, boundary, boundary);
-  bytes = g_bytes_new (body->str, body->len);
-  multipart = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+  bytes = upload_form (contents, length, mime, &multipart);
 
   response = send_request (self, client, "POST", "/upload/image", bytes, multipart, error);
   if (response == NULL || (answer = answer_object (self, response, parser, error)) == NULL)
