@@ -801,6 +801,83 @@ move_clip_action (GtkWidget *widget, const char *action_name, GVariant *paramete
                               later ? position + 1 : position - 1);
 }
 
+/* Frames as start images */
+
+typedef struct
+{
+  ReelTimelinePage *page;
+  char             *shot_number;
+} FrameUse;
+
+static void
+frame_use_free (FrameUse *use)
+{
+  g_object_unref (use->page);
+  g_free (use->shot_number);
+  g_free (use);
+}
+
+static void
+frame_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FrameUse *use = user_data;
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (use->page));
+
+  if (reel_project_import_frame_finish (REEL_PROJECT (source), result, &error) != 0)
+    {
+      if (REEL_IS_WINDOW (root))
+        {
+          /* Translators: a toast; %s is a shot's number */
+          g_autofree char *title
+              = g_strdup_printf (_ ("Shot %s now starts from this frame"), use->shot_number);
+
+          reel_window_add_toast (REEL_WINDOW (root), title);
+        }
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    reel_widget_report_error (GTK_WIDGET (use->page), _ ("Could Not Use the Frame"), error);
+  frame_use_free (use);
+}
+
+/* The frame at the playhead becomes a shot's board, the start image of
+ * image-to-video: the shot's own ("timeline.use-frame"), to generate it
+ * again from a moment the user liked, or the next shot's
+ * ("timeline.continue-from-frame"), so that the next clip carries on from
+ * it. Only a clip with a generated or imported video has frames to give. */
+static void
+use_frame_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTimelinePage *self = REEL_TIMELINE_PAGE (widget);
+  double            position = reel_timeline_view_get_position (self->view);
+  ReelCutItem      *item = item_at_time (self, position);
+  ReelCutItem      *target = item;
+  FrameUse         *use;
+
+  if (g_str_equal (action_name, "timeline.continue-from-frame"))
+    {
+      guint index;
+
+      target = NULL;
+      if (item != NULL && g_ptr_array_find (self->cut->items, item, &index)
+          && index + 1 < self->cut->items->len)
+        target = g_ptr_array_index (self->cut->items, index + 1);
+    }
+  if (self->project == NULL || item == NULL || target == NULL || item->animatic_fallback
+      || item->media_is_image || item->take_id == 0)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  use = g_new0 (FrameUse, 1);
+  use->page = g_object_ref (self);
+  use->shot_number = g_strdup (target->shot_number);
+  reel_project_import_frame_async (self->project, target->shot_id, item->take_id,
+                                   item->in_point + (position - item->start), self->cancellable,
+                                   frame_imported_cb, use);
+}
+
 /* Music */
 
 static void
@@ -1030,6 +1107,9 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "timeline.import-music", NULL,
                                    import_music_action);
   gtk_widget_class_install_action (widget_class, "timeline.edit-cut", NULL, edit_cut_action);
+  gtk_widget_class_install_action (widget_class, "timeline.use-frame", NULL, use_frame_action);
+  gtk_widget_class_install_action (widget_class, "timeline.continue-from-frame", NULL,
+                                   use_frame_action);
 }
 
 /* Each key is bound to one of the page's actions, so it does what its button
@@ -1057,6 +1137,9 @@ add_shortcuts (GtkWidgetClass *widget_class)
                                        "timeline.zoom-reset", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, 0, "timeline.add-marker", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, 0, "timeline.edit-cut", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, 0, "timeline.use-frame", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_SHIFT_MASK,
+                                       "timeline.continue-from-frame", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketleft, 0, "timeline.set-in",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_bracketright, 0, "timeline.set-out",

@@ -166,6 +166,46 @@ import_take (Fixture    *fixture,
   return import.id;
 }
 
+static void
+frame_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Import *import = user_data;
+
+  import->id = reel_project_import_frame_finish (REEL_PROJECT (source), result, &import->error);
+  import->done = TRUE;
+}
+
+static gint64
+import_frame (Fixture *fixture, gint64 shot_id, gint64 take_id, double at_seconds, GError **error)
+{
+  Import import = { .what = "a frame" };
+
+  reel_project_import_frame_async (fixture->project, shot_id, take_id, at_seconds, NULL,
+                                   frame_imported_cb, &import);
+  wait_for (&import);
+  g_assert_true ((import.id != 0) == (import.error == NULL));
+  if (import.error != NULL)
+    g_propagate_error (error, import.error);
+  return import.id;
+}
+
+/* Whether two decoded frames hold the same pixels. */
+static gboolean
+same_pixels (cairo_surface_t *a, cairo_surface_t *b)
+{
+  int height = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  return cairo_image_surface_get_width (a) == cairo_image_surface_get_width (b)
+         && height == cairo_image_surface_get_height (b)
+         && stride == cairo_image_surface_get_stride (b)
+         && memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b),
+                    (size_t) stride * (size_t) height)
+                == 0;
+}
+
 static gint64
 import_music (Fixture *fixture, const char *path, GError **error)
 {
@@ -476,6 +516,69 @@ test_take_for_media (void)
                    "The result is audio; a take needs a video or a still image.");
 }
 
+/* The last frame of a moving take becomes the next shot's board, the
+ * start image of image-to-video, while the shot's chosen clip stays. */
+static void
+test_frame_as_board (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *ball = g_build_filename (fixture->dir, "ball.mp4", NULL);
+  g_autofree char *pipeline = g_strdup_printf (
+      "videotestsrc pattern=ball num-buffers=12 ! video/x-raw,width=160,height=90,framerate=24/1 "
+      "! x264enc ! mp4mux ! filesink location=\"%s\"",
+      ball);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelTake) video = NULL;
+  g_autoptr (ReelTake) frame = NULL;
+  g_autofree char *video_path = NULL;
+  g_autofree char *frame_path = NULL;
+  cairo_surface_t *last, *first, *stored;
+  gint64           video_id, frame_id, chosen_before;
+  ReelShot        *second;
+
+  reel_test_run_pipeline (pipeline);
+  video_id
+      = import_take (fixture, fixture->first_shot, ball, NULL, REEL_MEDIA_ADD_COPY, NULL, &error);
+  g_assert_no_error (error);
+  second = reel_project_lookup_shot (fixture->project, fixture->second_shot);
+  chosen_before = reel_shot_get_chosen_take_id (second);
+
+  frame_id = import_frame (fixture, fixture->second_shot, video_id, G_MAXDOUBLE, &error);
+  g_assert_no_error (error);
+  frame = reel_project_get_take (fixture->project, frame_id);
+  video = reel_project_get_take (fixture->project, video_id);
+  g_assert_cmpstr (frame->kind, ==, "image");
+  g_assert_cmpint (frame->shot_id, ==, fixture->second_shot);
+  g_assert_cmpuint (frame->width, ==, 160);
+  g_assert_cmpuint (frame->height, ==, 90);
+  g_assert_cmpstr (frame->prompt, ==, "Last frame of take 1");
+  second = reel_project_lookup_shot (fixture->project, fixture->second_shot);
+  g_assert_cmpstr (reel_shot_get_board_image (second), ==, frame->media);
+  g_assert_cmpint (reel_shot_get_chosen_take_id (second), ==, chosen_before);
+
+  /* The pixels are the take's last frame, not its first. */
+  video_path = reel_project_get_media_path (fixture->project, video->media);
+  frame_path = reel_project_get_media_path (fixture->project, frame->media);
+  last = reel_media_load_frame (video_path, G_MAXDOUBLE, NULL, &error);
+  g_assert_no_error (error);
+  first = reel_media_load_frame (video_path, 0, NULL, &error);
+  g_assert_no_error (error);
+  stored = reel_media_load_frame (frame_path, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (same_pixels (stored, last));
+  g_assert_false (same_pixels (stored, first));
+  cairo_surface_destroy (last);
+  cairo_surface_destroy (first);
+  cairo_surface_destroy (stored);
+  assert_no_temporaries (fixture);
+
+  /* A frame of a take that is gone is refused, and nothing is recorded. */
+  g_assert_cmpint (import_frame (fixture, fixture->second_shot, 9999, 0, &error), ==, 0);
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND);
+  g_clear_pointer (&frame, reel_take_free);
+  frame = reel_project_get_take (fixture->project, frame_id + 1);
+  g_assert_null (frame);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -493,6 +596,7 @@ main (int argc, char *argv[])
   ADD_TEST ("/import/refuses-unknown-shot", test_refuses_unknown_shot);
   ADD_TEST ("/import/cancelled-records-nothing", test_cancelled_import_records_nothing);
   ADD_TEST ("/import/music", test_import_music);
+  ADD_TEST ("/import/frame-as-board", test_frame_as_board);
   g_test_add_func ("/import/take-for-media", test_take_for_media);
 
   return g_test_run ();

@@ -134,6 +134,20 @@ clip_shows_shot (gpointer data)
 
 typedef struct
 {
+  ReelProject *project;
+  gint64       shot_id;
+} ShotOf;
+
+static gboolean
+shot_has_board (gpointer data)
+{
+  ShotOf *of = data;
+
+  return reel_shot_get_board_image (reel_project_lookup_shot (of->project, of->shot_id)) != NULL;
+}
+
+typedef struct
+{
   ReelTimelineView *view;
   double            duration;
 } CutLasts;
@@ -418,6 +432,28 @@ test_timeline_demo (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "preview.step", "i", 1));
     at.target = 1.5 + 1.0 / FPS;
     reel_ui_test_wait_until (frame_shown_at, &at, "the next frame");
+  }
+
+  /* The next shot (still an animatic card) starts from the frame on show,
+   * which is the second shot's take; an animatic card has no frame to give. */
+  {
+    ShotOf next = { project, ids[2] };
+    g_autoptr (GPtrArray) takes = NULL;
+    const ReelTake *board;
+
+    g_assert_null (reel_shot_get_board_image (reel_project_lookup_shot (project, ids[2])));
+    g_assert_true (
+        gtk_widget_activate_action (GTK_WIDGET (page), "timeline.continue-from-frame", NULL));
+    reel_ui_test_wait_until (shot_has_board, &next, "the next shot's start image");
+    takes = reel_project_list_takes (project, ids[2]);
+    g_assert_cmpuint (takes->len, ==, 1);
+    board = g_ptr_array_index (takes, 0);
+    g_assert_cmpstr (board->kind, ==, "image");
+    g_assert_cmpstr (board->media, ==,
+                     reel_shot_get_board_image (reel_project_lookup_shot (project, ids[2])));
+    g_assert_nonnull (strstr (board->prompt, "of take"));
+    reel_timeline_page_rebuild_now (page);
+    reel_ui_test_wait_until (preview_ready, page, "the preview after the new board");
   }
   save_png (GTK_WIDGET (window), "timeline.png");
 

@@ -150,10 +150,11 @@ seek_to (GstElement   *pipeline,
   if (at_seconds > 0 && gst_element_query_duration (pipeline, GST_FORMAT_TIME, &duration)
       && duration > 0)
     {
-      gint64 position = (gint64) (at_seconds * GST_SECOND);
       gint64 last = MAX (0, duration - 20 * GST_MSECOND);
-
-      position = CLAMP (position, 0, last);
+      /* Compared in seconds first: G_MAXDOUBLE, "the last frame", would
+       * overflow a clock time. */
+      gint64 position
+          = at_seconds >= (double) last / GST_SECOND ? last : (gint64) (at_seconds * GST_SECOND);
       if (!gst_element_seek_simple (pipeline, GST_FORMAT_TIME,
                                     GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE, position)
           || !wait_for_preroll (pipeline, display_name, cancellable, error))

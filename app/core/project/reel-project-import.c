@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <inttypes.h>
 
 #include "reel-project-cut.h"
@@ -211,6 +212,123 @@ gint64
 reel_project_import_take_finish (ReelProject *self, GAsyncResult *result, GError **error)
 {
   return import_finish (self, result, reel_project_import_take_async, error);
+}
+
+/* A frame as the board */
+
+typedef struct
+{
+  gint64 shot_id;
+  char  *media_path; /* the take's file */
+  double at_seconds;
+  char  *frame_path; /* the PNG, in the store's temporaries */
+  ReelTake *template;
+} FrameImport;
+
+static void
+frame_import_free (FrameImport *frame)
+{
+  g_free (frame->media_path);
+  g_free (frame->frame_path);
+  g_clear_pointer (&frame->template, reel_take_free);
+  g_free (frame);
+}
+
+/* Worker: the frame, as a full-size PNG among the store's temporaries,
+ * which the store then moves into place like a worker's output. */
+static void
+write_frame_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  FrameImport *frame = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaStore) store
+      = reel_media_store_new (reel_project_get_media_dir (REEL_PROJECT (source)));
+
+  frame->frame_path = reel_media_store_new_temp_path (store, "png", &error);
+  if (frame->frame_path == NULL
+      || !reel_media_make_thumbnail (frame->media_path, frame->at_seconds, 0, frame->frame_path,
+                                     cancellable, &error))
+    {
+      if (frame->frame_path != NULL)
+        g_unlink (frame->frame_path);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+frame_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ReelProject *self = REEL_PROJECT (source);
+  FrameImport *frame = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  Import *import;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A still becomes the shot's board: the start image of image-to-video. */
+  import = g_new0 (Import, 1);
+  import->record = record_take;
+  import->path = g_steal_pointer (&frame->frame_path);
+  import->shot_id = frame->shot_id;
+  import->template = g_steal_pointer (&frame->template);
+  import_file (self, task, import, REEL_MEDIA_ADD_MOVE, THUMBNAIL_WIDTH);
+}
+
+void
+reel_project_import_frame_async (ReelProject        *self,
+                                 gint64              shot_id,
+                                 gint64              take_id,
+                                 double              at_seconds,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) writer = NULL;
+  g_autoptr (ReelTake) take = NULL;
+  FrameImport *frame;
+
+  g_return_if_fail (REEL_IS_PROJECT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reel_project_import_frame_async);
+
+  take = reel_project_get_take (self, take_id);
+  if (reel_project_lookup_shot (self, shot_id) == NULL || take == NULL || take->media == NULL)
+    {
+      g_task_return_new_error (task, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                               _ ("The take to take a frame from is gone."));
+      return;
+    }
+
+  frame = g_new0 (FrameImport, 1);
+  frame->shot_id = shot_id;
+  frame->media_path = reel_project_get_media_path (self, take->media);
+  frame->at_seconds = MAX (at_seconds, 0.0);
+  frame->template = g_new0 (ReelTake, 1);
+  frame->template->backend = g_strdup ("import");
+  frame->template->prompt
+      = at_seconds >= take->duration && take->duration > 0
+            /* Translators: what a frame taken from a take is called in the take strip */
+            ? g_strdup_printf (_ ("Last frame of take %u"), take->number)
+            /* Translators: "Frame at 2.4 s of take 3" */
+            : g_strdup_printf (_ ("Frame at %.1f s of take %u"), frame->at_seconds, take->number);
+
+  writer = g_task_new (self, cancellable, frame_written_cb, g_object_ref (task));
+  g_task_set_task_data (writer, frame, (GDestroyNotify) frame_import_free);
+  g_task_run_in_thread (writer, write_frame_thread);
+}
+
+gint64
+reel_project_import_frame_finish (ReelProject *self, GAsyncResult *result, GError **error)
+{
+  return import_finish (self, result, reel_project_import_frame_async, error);
 }
 
 /* Music */

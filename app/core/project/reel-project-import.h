@@ -41,6 +41,20 @@ void reel_project_import_take_async (ReelProject        *self,
 /* Returns the new take's id, or 0 with @error set. */
 gint64 reel_project_import_take_finish (ReelProject *self, GAsyncResult *result, GError **error);
 
+/* Stores the frame shown at @at_seconds of take @take_id (clamped to the
+ * take, so G_MAXDOUBLE is its last frame) as a still take of @shot_id,
+ * which makes it the shot's board: the start image of image-to-video. The
+ * frame is decoded and written in a worker thread. */
+void reel_project_import_frame_async (ReelProject        *self,
+                                      gint64              shot_id,
+                                      gint64              take_id,
+                                      double              at_seconds,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+/* Returns the new take's id, or 0 with @error set. */
+gint64 reel_project_import_frame_finish (ReelProject *self, GAsyncResult *result, GError **error);
+
 /* Copies @file into the store and adds it as a music track (an undoable
  * edit). Refuses a file without sound. */
 void reel_project_import_music_async (ReelProject        *self,
