@@ -325,8 +325,20 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
         }
     }
   if (server != NULL)
-    /* Translators: "ready: wan2.2_ti2v_5B_fp16.safetensors (video as webm, avi)" */
-    printf (_ ("  ready: %s\n"), server);
+    {
+      g_auto (GStrv) lines = g_strsplit (server, "\n", -1);
+
+      if (lines[0] != NULL && lines[1] != NULL)
+        {
+          /* A pool of servers: what each of them said. */
+          printf ("  %s:\n", _ ("ready"));
+          for (guint i = 0; lines[i] != NULL; i++)
+            printf ("    %s\n", lines[i]);
+        }
+      else
+        /* Translators: "ready: wan2.2_ti2v_5B_fp16.safetensors (video as webm, avi)" */
+        printf (_ ("  ready: %s\n"), server);
+    }
   else if (ready && (caps.features & REEL_BACKEND_NEEDS_GPU))
     printf ("  %s\n", _ ("ready"));
   else if (!ready && variable == NULL)
@@ -344,8 +356,12 @@ print_backend (ReelBackend *backend, const char *name, GSettings *settings)
       printf ("  %s: %s\n", _ ("endpoint"), base);
     }
   if (REEL_IS_SDCPP_SERVER_BACKEND (backend))
-    printf ("  %s: %s\n", _ ("endpoint"),
-            reel_sdcpp_server_backend_get_url (REEL_SDCPP_SERVER_BACKEND (backend)));
+    {
+      g_autofree char *urls = g_strjoinv (
+          ", ", (char **) reel_sdcpp_server_backend_get_urls (REEL_SDCPP_SERVER_BACKEND (backend)));
+
+      printf ("  %s: %s\n", _ ("endpoint"), urls);
+    }
   if (REEL_IS_SDCPP_CLI_BACKEND (backend))
     print_sdcpp_cli (REEL_SDCPP_CLI_BACKEND (backend), ready);
   if (reel_backend_get_model (backend) != NULL)

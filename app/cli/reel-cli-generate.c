@@ -189,7 +189,8 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
       N_ ("NAME") },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &args->endpoint,
       N_ ("The service’s address: http://HOST:PORT/api/v1 for dashscope, "
-          "http://HOST:8188[,…] for comfyui’s servers, http://127.0.0.1:1234 for sd-server"),
+          "http://HOST:8188[,…] for comfyui’s servers, http://127.0.0.1:1234[,…] for "
+          "sd-server’s"),
       N_ ("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &args->model, N_ ("The model"), N_ ("ID") },
     { "workflow", 0, 0, G_OPTION_ARG_STRING, &args->workflow,

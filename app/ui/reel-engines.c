@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "reel-api-keys.h"
 #include "reel-backend-setup.h"
 #include "reel-engines.h"
@@ -82,6 +84,15 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* A key leaves no copy in freed memory. */
+static void
+forget_key (Engine *engine)
+{
+  if (engine->key != NULL)
+    memset (engine->key, 0, strlen (engine->key));
+  g_clear_pointer (&engine->key, g_free);
+}
+
 static void
 engine_free (Engine *engine)
 {
@@ -90,7 +101,7 @@ engine_free (Engine *engine)
   g_clear_object (&engine->lookup);
   g_clear_object (&engine->pending);
   g_free (engine->name);
-  g_free (engine->key);
+  forget_key (engine);
   g_free (engine);
 }
 
@@ -225,7 +236,7 @@ lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
              : key_source == REEL_KEY_SOURCE_KEYRING   ? "the keyring"
                                                        : "nowhere");
 
-  g_free (engine->key);
+  forget_key (engine);
   engine->key = g_steal_pointer (&key);
   engine->looked_up = TRUE;
   make_backend (self, engine);

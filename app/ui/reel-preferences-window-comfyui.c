@@ -1,12 +1,12 @@
 /* reel-preferences-window-comfyui.c
  *
  * The ComfyUI groups on the Generation page: the servers of the pool, one
- * row each, saved to the comfyui-url setting as a comma-separated list, each
- * with a test that asks the server what it is and whether it has what the
- * workflow needs (the backend's own description, so the window says what
- * `storyreel backends` says); and the workflow, with the user's own imported
- * into the folder where the backend finds them. Tests and imports run in
- * threads, each with a cancellable the window's end cancels.
+ * row each (reel-preferences-window-servers.c), saved to the comfyui-url
+ * setting, each with a test that asks the server what it is and whether it
+ * has what the workflow needs (the backend's own description, so the window
+ * says what `storyreel backends` says); and the workflow, with the user's
+ * own imported into the folder where the backend finds them. Tests and
+ * imports run in threads, each with a cancellable the window's end cancels.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,365 +37,40 @@ static const struct
 /* ------------------------------------------------------------------------ */
 /* The servers                                                               */
 
-static void
-server_row_free (ReelComfyuiServerRow *server)
+/* What one server is and whether it has what @workflow needs, as the
+ * backend describes it: "URL: what it found", less the address the row
+ * shows already. */
+static char *
+describe_server (const char *url, const char *workflow, GCancellable *cancellable, GError **error)
 {
-  if (server->cancellable != NULL)
-    g_cancellable_cancel (server->cancellable);
-  g_clear_object (&server->cancellable);
-  g_clear_object (&server->row);
-  g_free (server->url);
-  g_free (server->result);
-  g_free (server);
-}
-
-static ReelComfyuiServerRow *
-find_server (ReelPreferencesWindow *self, const char *url)
-{
-  for (guint i = 0; self->comfyui_servers != NULL && i < self->comfyui_servers->len; i++)
-    {
-      ReelComfyuiServerRow *server = g_ptr_array_index (self->comfyui_servers, i);
-
-      if (g_str_equal (server->url, url))
-        return server;
-    }
-  return NULL;
-}
-
-static void
-show_server (ReelComfyuiServerRow *server)
-{
-  gboolean    busy = server->cancellable != NULL;
-  const char *subtitle = busy                     ? _ ("Testing…")
-                         : server->result != NULL ? server->result
-                         : server->listed         ? _ ("Not tested yet")
-                                                  : _ ("No server is listed: jobs go to this one");
-
-  adw_action_row_set_subtitle (server->row, subtitle);
-  gtk_widget_set_visible (GTK_WIDGET (server->spinner), busy);
-  gtk_spinner_set_spinning (server->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (server->test_button), !busy);
-}
-
-static GtkWidget *
-new_remove_button (const char *url)
-{
-  GtkWidget       *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  g_autofree char *label = g_strdup_printf (_ ("Remove the ComfyUI server at %s"), url);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, _ ("Remove the Server"));
-  gtk_widget_add_css_class (button, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.remove-comfyui-server");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", url);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  return button;
-}
-
-static ReelComfyuiServerRow *
-server_row_new (const char *url, gboolean listed)
-{
-  ReelComfyuiServerRow *server = g_new0 (ReelComfyuiServerRow, 1);
-  GtkWidget            *row = adw_action_row_new ();
-  g_autofree char      *test_label = g_strdup_printf (_ ("Test the ComfyUI server at %s"), url);
-
-  server->url = g_strdup (url);
-  server->listed = listed;
-  server->row = ADW_ACTION_ROW (g_object_ref_sink (row));
-  /* Addresses and what servers say are not markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
-  adw_action_row_set_subtitle_lines (server->row, 0);
-
-  server->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_widget_set_valign (GTK_WIDGET (server->spinner), GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (server->spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _ ("Waiting for the ComfyUI server"), -1);
-  adw_action_row_add_suffix (server->row, GTK_WIDGET (server->spinner));
-
-  server->test_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_ ("_Test")));
-  gtk_widget_set_valign (GTK_WIDGET (server->test_button), GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (server->test_button),
-                                  "prefs.test-comfyui-server");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (server->test_button), "s", url);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (server->test_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, test_label, -1);
-  adw_action_row_add_suffix (server->row, GTK_WIDGET (server->test_button));
-
-  /* The address jobs fall back on is not in the list to remove. */
-  if (listed)
-    adw_action_row_add_suffix (server->row, new_remove_button (url));
-  show_server (server);
-  return server;
-}
-
-/* The addresses the setting lists, in its order, each once. */
-static GStrv
-listed_urls (ReelPreferencesWindow *self)
-{
-  g_autofree char *value = g_settings_get_string (self->settings, "comfyui-url");
-  g_auto (GStrv) parts = g_strsplit (value, ",", -1);
-  g_autoptr (GStrvBuilder) urls = g_strv_builder_new ();
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      g_strstrip (parts[i]);
-      if (*parts[i] != '\0' && g_hash_table_add (seen, parts[i]))
-        g_strv_builder_add (urls, parts[i]);
-    }
-  return g_strv_builder_end (urls);
-}
-
-static void
-write_urls (ReelPreferencesWindow *self, const char *const *urls)
-{
-  g_autofree char *value = g_strjoinv (",", (char **) urls);
-
-  g_settings_set_string (self->settings, "comfyui-url", value);
-}
-
-/* Rows for what the setting lists now; a server still listed keeps its row
- * and what its test found. */
-static void
-sync_servers (ReelPreferencesWindow *self)
-{
-  g_auto (GStrv) urls = listed_urls (self);
-  g_autoptr (GPtrArray) old = g_steal_pointer (&self->comfyui_servers);
-  gboolean listed = urls[0] != NULL;
-
-  self->comfyui_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) server_row_free);
-  for (guint i = 0; old != NULL && i < old->len; i++)
-    gtk_list_box_remove (self->comfyui_server_list,
-                         GTK_WIDGET (((ReelComfyuiServerRow *) old->pdata[i])->row));
-
-  if (!listed)
-    {
-      g_autoptr (GStrvBuilder) fallback = g_strv_builder_new ();
-
-      g_strv_builder_add (fallback, REEL_COMFYUI_DEFAULT_URL);
-      g_strfreev (urls);
-      urls = g_strv_builder_end (fallback);
-    }
-  for (guint i = 0; urls[i] != NULL; i++)
-    {
-      ReelComfyuiServerRow *server = NULL;
-      guint                 index;
-
-      for (index = 0; old != NULL && index < old->len; index++)
-        {
-          ReelComfyuiServerRow *candidate = old->pdata[index];
-
-          if (g_str_equal (candidate->url, urls[i]) && candidate->listed == listed)
-            {
-              server = g_ptr_array_steal_index (old, index);
-              break;
-            }
-        }
-      if (server == NULL)
-        server = server_row_new (urls[i], listed);
-      g_ptr_array_add (self->comfyui_servers, server);
-      gtk_list_box_insert (self->comfyui_server_list, GTK_WIDGET (server->row), (int) i);
-    }
-}
-
-static void
-add_server_applied_cb (ReelPreferencesWindow *self)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-  g_auto (GStrv) urls = NULL;
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) new_urls = NULL;
-
-  if (self->settings == NULL)
-    return;
-  url = reel_preferences_window_check_address (
-      gtk_editable_get_text (GTK_EDITABLE (self->comfyui_add_row)), FALSE, &error);
-  if (url == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->comfyui_add_row), "error");
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (error->message));
-      return;
-    }
-
-  urls = listed_urls (self);
-  if (g_strv_contains ((const char *const *) urls, url))
-    {
-      g_autofree char *message = g_strdup_printf (_ ("%s is already in the list"), url);
-
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
-      return;
-    }
-  g_strv_builder_addv (builder, (const char **) urls);
-  g_strv_builder_add (builder, url);
-  new_urls = g_strv_builder_end (builder);
-  write_urls (self, (const char *const *) new_urls);
-  gtk_editable_set_text (GTK_EDITABLE (self->comfyui_add_row), "");
-}
-
-static void
-add_server_changed_cb (ReelPreferencesWindow *self)
-{
-  gtk_widget_remove_css_class (GTK_WIDGET (self->comfyui_add_row), "error");
-}
-
-static void
-remove_server_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
-  const char            *url = g_variant_get_string (parameter, NULL);
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) urls = NULL;
-  g_auto (GStrv) kept = NULL;
-
-  if (self->settings == NULL)
-    return;
-  urls = listed_urls (self);
-  for (guint i = 0; urls[i] != NULL; i++)
-    if (!g_str_equal (urls[i], url))
-      g_strv_builder_add (builder, urls[i]);
-  kept = g_strv_builder_end (builder);
-  write_urls (self, (const char *const *) kept);
-}
-
-/* The test: the backend's own description of one server, in a thread. */
-
-typedef struct
-{
-  char *url;
-  char *workflow;
-} ServerTestData;
-
-static void
-server_test_data_free (ServerTestData *data)
-{
-  g_free (data->url);
-  g_free (data->workflow);
-  g_free (data);
-}
-
-static void
-server_test_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  ServerTestData *data = task_data;
-  g_autoptr (ReelComfyuiBackend) backend = reel_comfyui_backend_new (data->url);
-  g_autoptr (ReelComfyuiServer) server = reel_comfyui_server_new (data->url);
+  g_autoptr (ReelComfyuiBackend) backend = reel_comfyui_backend_new (url);
+  g_autoptr (ReelComfyuiServer) server = reel_comfyui_server_new (url);
   g_autofree char *prefix = NULL;
   g_autofree char *text = NULL;
-  GError          *error = NULL;
 
   /* A workflow that cannot be used is what the description then reports. */
-  reel_comfyui_backend_set_workflow (backend, data->workflow, NULL);
+  reel_comfyui_backend_set_workflow (backend, workflow, NULL);
   text = reel_comfyui_backend_describe_servers (backend, cancellable);
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* "URL: what it found": the row already shows the address. */
   prefix = g_strconcat (reel_comfyui_server_get_url (server), ": ", NULL);
   if (g_str_has_prefix (text, prefix))
-    g_task_return_pointer (task, g_strdup (text + strlen (prefix)), g_free);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&text), g_free);
-}
-
-typedef struct
-{
-  GWeakRef     *window;
-  char         *url;
-  GCancellable *cancellable;
-} ServerTest;
-
-static void
-server_test_free (ServerTest *test)
-{
-  g_free (test->url);
-  g_object_unref (test->cancellable);
-  g_free (test);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ServerTest, server_test_free)
-
-static void
-server_tested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (ServerTest) test = user_data;
-  g_autoptr (ReelPreferencesWindow) self = reel_preferences_window_weak_ref_finish (test->window);
-  g_autoptr (GError) error = NULL;
-  g_autofree char      *text = g_task_propagate_pointer (G_TASK (result), &error);
-  ReelComfyuiServerRow *server;
-
-  /* Cancelled: the window closed, or the server left the list or was tested again. */
-  if (self == NULL || g_cancellable_is_cancelled (test->cancellable))
-    return;
-  server = find_server (self, test->url);
-  if (server == NULL || server->cancellable != test->cancellable)
-    return;
-
-  g_clear_object (&server->cancellable);
-  g_free (server->result);
-  server->result = text != NULL ? g_steal_pointer (&text) : g_strdup (error->message);
-  g_debug ("ComfyUI server %s: %s", server->url, server->result);
-  show_server (server);
-}
-
-static void
-test_server (ReelPreferencesWindow *self, ReelComfyuiServerRow *server)
-{
-  g_autoptr (GTask) task = NULL;
-  ServerTestData *data = g_new0 (ServerTestData, 1);
-  ServerTest     *test = g_new0 (ServerTest, 1);
-
-  if (server->cancellable != NULL)
-    g_cancellable_cancel (server->cancellable);
-  g_clear_object (&server->cancellable);
-  server->cancellable = g_cancellable_new ();
-  g_clear_pointer (&server->result, g_free);
-  show_server (server);
-
-  data->url = g_strdup (server->url);
-  data->workflow = g_settings_get_string (self->settings, "comfyui-workflow");
-  test->window = reel_preferences_window_weak_ref_new (self);
-  test->url = g_strdup (server->url);
-  test->cancellable = g_object_ref (server->cancellable);
-
-  task = g_task_new (NULL, server->cancellable, server_tested_cb, test);
-  g_task_set_source_tag (task, test_server);
-  g_task_set_task_data (task, data, (GDestroyNotify) server_test_data_free);
-  g_task_run_in_thread (task, server_test_thread);
+    return g_strdup (text + strlen (prefix));
+  return g_steal_pointer (&text);
 }
 
 static void
 test_server_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
-  ReelComfyuiServerRow  *server = find_server (self, g_variant_get_string (parameter, NULL));
 
-  if (server != NULL && self->settings != NULL)
-    test_server (self, server);
+  reel_server_list_test (&self->comfyui_servers, g_variant_get_string (parameter, NULL));
 }
 
-/* What a test found was for the workflow of its time. */
 static void
-forget_test_results (ReelPreferencesWindow *self)
+remove_server_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  for (guint i = 0; self->comfyui_servers != NULL && i < self->comfyui_servers->len; i++)
-    {
-      ReelComfyuiServerRow *server = g_ptr_array_index (self->comfyui_servers, i);
+  ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
 
-      if (server->cancellable != NULL)
-        g_cancellable_cancel (server->cancellable);
-      g_clear_object (&server->cancellable);
-      g_clear_pointer (&server->result, g_free);
-      show_server (server);
-    }
+  reel_server_list_remove (&self->comfyui_servers, g_variant_get_string (parameter, NULL));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -694,11 +369,12 @@ static void
 settings_changed_cb (ReelPreferencesWindow *self, const char *key)
 {
   if (g_str_equal (key, "comfyui-url"))
-    sync_servers (self);
+    reel_server_list_sync (&self->comfyui_servers);
   else if (g_str_equal (key, "comfyui-workflow"))
     {
       show_chosen_workflow (self);
-      forget_test_results (self);
+      /* What a test found was for the workflow of its time. */
+      reel_server_list_forget_results (&self->comfyui_servers);
     }
 }
 
@@ -715,18 +391,24 @@ reel_preferences_window_bind_comfyui (ReelPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  sync_servers (self);
+  reel_server_list_sync (&self->comfyui_servers);
   sync_workflows (self);
 }
 
 void
 reel_preferences_window_init_comfyui (ReelPreferencesWindow *self)
 {
-  self->comfyui_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) server_row_free);
-  g_signal_connect_object (self->comfyui_add_row, "apply", G_CALLBACK (add_server_applied_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->comfyui_add_row, "changed", G_CALLBACK (add_server_changed_cb),
-                           self, G_CONNECT_SWAPPED);
+  ReelServerList *servers = &self->comfyui_servers;
+
+  servers->engine = "ComfyUI";
+  servers->key = "comfyui-url";
+  servers->detail_key = "comfyui-workflow";
+  servers->default_url = REEL_COMFYUI_DEFAULT_URL;
+  servers->allow_path = FALSE;
+  servers->test_action = "prefs.test-comfyui-server";
+  servers->remove_action = "prefs.remove-comfyui-server";
+  servers->describe = describe_server;
+  reel_server_list_init (servers, self);
   g_signal_connect_object (self->comfyui_workflow_row, "notify::selected",
                            G_CALLBACK (workflow_selected_cb), self, G_CONNECT_SWAPPED);
 }
@@ -737,16 +419,16 @@ reel_preferences_window_dispose_comfyui (ReelPreferencesWindow *self)
   if (self->comfyui_import_cancellable != NULL)
     g_cancellable_cancel (self->comfyui_import_cancellable);
   g_clear_object (&self->comfyui_import_cancellable);
-  /* Each row's test is cancelled as the row goes. */
-  g_clear_pointer (&self->comfyui_servers, g_ptr_array_unref);
+  reel_server_list_dispose (&self->comfyui_servers);
   g_clear_pointer (&self->comfyui_workflows, g_strfreev);
 }
 
 void
 reel_preferences_window_class_init_comfyui (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, comfyui_server_list);
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, comfyui_add_row);
+  reel_server_list_bind_template (widget_class,
+                                  G_STRUCT_OFFSET (ReelPreferencesWindow, comfyui_servers),
+                                  "comfyui_server_list", "comfyui_add_row");
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, comfyui_workflow_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, comfyui_steps_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, comfyui_jobs_spin);

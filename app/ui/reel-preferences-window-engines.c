@@ -198,8 +198,9 @@ key_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                     adw_toast_new (call->removed
                                                        ? _ ("Removed the key from the keyring")
                                                        : _ ("Saved the key in the login keyring")));
-  if (call->removed)
-    gtk_editable_set_text (GTK_EDITABLE (engine->key_row), "");
+  /* Once stored, the key is the keyring's: the entry's reveal button must
+   * not show it to whoever sits down next. */
+  gtk_editable_set_text (GTK_EDITABLE (engine->key_row), "");
 
   /* The keyring tells no one: the windows set the engine up again. */
   application = reel_application_get_for_widget (GTK_WIDGET (self));

@@ -4,9 +4,10 @@
  * settings; reel-preferences-window-engines.c the groups of the remote
  * engines (keys, connection tests, models); reel-preferences-window-gpus.c
  * the GPUs of this computer and the settings proposed for them;
- * reel-preferences-window-comfyui.c the ComfyUI servers and workflow;
- * reel-preferences-window-sdcpp.c stable-diffusion.cpp's server, program and
- * model files.
+ * reel-preferences-window-servers.c a list of an engine's servers, which
+ * reel-preferences-window-comfyui.c uses for the ComfyUI servers (beside
+ * the workflow) and reel-preferences-window-sdcpp.c for sd-server's
+ * (beside sd-cli's program and model files).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,7 +44,7 @@ typedef struct
   char *test_result;
 } ReelEngineRows;
 
-/* One ComfyUI server of the pool, as its row shows it. */
+/* One server of an engine's pool, as its row shows it. */
 typedef struct
 {
   char         *url;
@@ -53,7 +54,35 @@ typedef struct
   GCancellable *cancellable; /* the test in flight */
   char         *result;      /* what the last test found, or NULL */
   gboolean      listed;      /* FALSE: the address jobs use while the setting lists none */
-} ReelComfyuiServerRow;
+} ReelServerRow;
+
+/* Thread: what the server at @url says about itself, as its row shows it,
+ * or NULL with an error that says why it cannot be used. @detail: the value
+ * of the list's detail setting when the test began, or NULL. */
+typedef char *(*ReelServerDescribeFunc) (const char   *url,
+                                         const char   *detail,
+                                         GCancellable *cancellable,
+                                         GError      **error);
+
+/* An engine's servers, saved to one setting as a comma-separated list. */
+typedef struct
+{
+  /* Set up by the engine's file. */
+  const char            *engine;        /* "ComfyUI": a name in labels */
+  const char            *key;           /* the setting */
+  const char            *detail_key;    /* a setting a test's answer depends on, or NULL */
+  const char            *default_url;   /* what jobs use while the setting lists none */
+  gboolean               allow_path;    /* an address may have a path */
+  const char            *test_action;   /* "prefs.test-comfyui-server", with the address */
+  const char            *remove_action; /* the same for Remove */
+  ReelServerDescribeFunc describe;
+  /* The template's. */
+  GtkListBox  *list;
+  AdwEntryRow *add_row;
+
+  ReelPreferencesWindow *window;
+  GPtrArray             *rows; /* ReelServerRow*, in the setting's order */
+} ReelServerList;
 
 /* sd-cli's model files, each with a row in the Model Files expander. */
 typedef enum
@@ -138,10 +167,8 @@ struct _ReelPreferencesWindow
   ReelPreferencesFileFunc file_chosen;
   gpointer                file_chosen_data;
 
-  /* ComfyUI: the servers of the pool, in the order of the setting. */
-  GtkListBox    *comfyui_server_list;
-  AdwEntryRow   *comfyui_add_row;
-  GPtrArray     *comfyui_servers; /* ReelComfyuiServerRow* */
+  /* ComfyUI */
+  ReelServerList comfyui_servers;
   AdwComboRow   *comfyui_workflow_row;
   GStrv          comfyui_workflows; /* what the Workflow row offers, by name */
   GtkSpinButton *comfyui_steps_spin;
@@ -149,11 +176,7 @@ struct _ReelPreferencesWindow
   GCancellable  *comfyui_import_cancellable;
 
   /* stable-diffusion.cpp */
-  AdwEntryRow     *sdcpp_url_row;
-  AdwActionRow    *sdcpp_server_row;
-  GtkSpinner      *sdcpp_server_spinner;
-  GtkButton       *sdcpp_test_button;
-  GCancellable    *sdcpp_test_cancellable;
+  ReelServerList   sdcpp_servers;
   AdwActionRow    *sdcpp_program_row;
   GtkButton       *sdcpp_program_clear_button;
   AdwActionRow    *sdcpp_folder_row;
@@ -182,6 +205,23 @@ ReelEngineRows *reel_preferences_window_find_engine (ReelPreferencesWindow *self
 void reel_preferences_window_class_init_gpus (GtkWidgetClass *widget_class);
 void reel_preferences_window_init_gpus (ReelPreferencesWindow *self);
 void reel_preferences_window_dispose_gpus (ReelPreferencesWindow *self);
+
+/* reel-preferences-window-servers.c: @list's template children are bound,
+ * and its engine's fields set, before init; sync once the settings are known
+ * and whenever its setting changes. */
+void reel_server_list_init (ReelServerList *list, ReelPreferencesWindow *self);
+void reel_server_list_sync (ReelServerList *list);
+void reel_server_list_test (ReelServerList *list, const char *url);
+void reel_server_list_remove (ReelServerList *list, const char *url);
+/* What the tests found no longer holds (the workflow changed). */
+void reel_server_list_forget_results (ReelServerList *list);
+void reel_server_list_dispose (ReelServerList *list);
+/* Binds @list_id and @add_row_id of the template to the list at @offset in
+ * the window's struct. */
+void reel_server_list_bind_template (GtkWidgetClass *widget_class,
+                                     gsize           offset,
+                                     const char     *list_id,
+                                     const char     *add_row_id);
 
 /* reel-preferences-window-comfyui.c */
 void reel_preferences_window_class_init_comfyui (GtkWidgetClass *widget_class);

@@ -1,7 +1,8 @@
 /* reel-preferences-window-sdcpp.c
  *
- * The stable-diffusion.cpp group on the Generation page: sd-server's
- * address and a test that asks it what model it loaded; sd-cli's program,
+ * The stable-diffusion.cpp groups on the Generation page: sd-server's
+ * addresses, a pool like ComfyUI's (reel-preferences-window-servers.c), each
+ * with a test that asks the server what model it loaded; sd-cli's program,
  * the model folder and the model files, each either found in the folder by
  * the name its publisher uses or chosen by hand; and the memory and sampling
  * settings. The folder is searched the way jobs search it
@@ -54,126 +55,33 @@ is_path_key (const char *key)
 /* ------------------------------------------------------------------------ */
 /* sd-server                                                                 */
 
-static void
-show_server_result (ReelPreferencesWindow *self, const char *result)
+/* What the server at @url loaded, as a job would find it. */
+static char *
+describe_server (const char *url, const char *detail, GCancellable *cancellable, GError **error)
 {
-  gboolean busy = self->sdcpp_test_cancellable != NULL;
+  g_autoptr (ReelSdcppServerBackend) backend = reel_sdcpp_server_backend_new (url);
+  g_autofree char *description = reel_sdcpp_server_backend_describe (backend, cancellable, error);
 
-  adw_action_row_set_subtitle (self->sdcpp_server_row, busy ? _ ("Testing…") : result);
-  gtk_widget_set_visible (GTK_WIDGET (self->sdcpp_server_spinner), busy);
-  gtk_spinner_set_spinning (self->sdcpp_server_spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sdcpp_test_button), !busy);
-}
-
-static void
-server_test_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  GError *error = NULL;
-  char   *description = reel_sdcpp_server_backend_describe (task_data, cancellable, &error);
-
-  if (description != NULL)
-    g_task_return_pointer (task, description, g_free);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-server_tested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (ReelPreferencesWindow) self = reel_preferences_window_weak_ref_finish (user_data);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *description = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *ready = NULL;
-
-  /* Cancelled: the window closed, the address changed or it was tested again. */
-  if (self == NULL || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result)))
-      || g_task_get_cancellable (G_TASK (result)) != self->sdcpp_test_cancellable)
-    return;
-  g_clear_object (&self->sdcpp_test_cancellable);
   if (description == NULL)
-    {
-      g_message ("sd-server test: %s", error->message);
-      show_server_result (self, error->message);
-      return;
-    }
+    return NULL;
   /* Translators: what sd-server runs, "Ready: wan2.2_ti2v_5B_fp16.safetensors (video as webm)" */
-  ready = g_strdup_printf (_ ("Ready: %s"), description);
-  show_server_result (self, ready);
-}
-
-static void
-cancel_server_test (ReelPreferencesWindow *self)
-{
-  if (self->sdcpp_test_cancellable != NULL)
-    g_cancellable_cancel (self->sdcpp_test_cancellable);
-  g_clear_object (&self->sdcpp_test_cancellable);
+  return g_strdup_printf (_ ("Ready: %s"), description);
 }
 
 static void
 test_server_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
-  g_autoptr (GTask) task = NULL;
-  ReelBackend *backend;
 
-  if (self->settings == NULL)
-    return;
-  /* The backend as jobs would make it now, from these settings. */
-  backend = reel_backend_create ("sd-server", self->settings, NULL, NULL);
-  g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (backend));
-
-  cancel_server_test (self);
-  self->sdcpp_test_cancellable = g_cancellable_new ();
-  show_server_result (self, NULL);
-  task = g_task_new (NULL, self->sdcpp_test_cancellable, server_tested_cb,
-                     reel_preferences_window_weak_ref_new (self));
-  g_task_set_source_tag (task, test_server_action);
-  g_task_set_task_data (task, backend, g_object_unref);
-  g_task_run_in_thread (task, server_test_thread);
+  reel_server_list_test (&self->sdcpp_servers, g_variant_get_string (parameter, NULL));
 }
 
 static void
-show_server_url (ReelPreferencesWindow *self)
+remove_server_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  g_autofree char *url = g_settings_get_string (self->settings, "sdcpp-server-url");
+  ReelPreferencesWindow *self = REEL_PREFERENCES_WINDOW (widget);
 
-  if (!gtk_widget_has_focus (GTK_WIDGET (self->sdcpp_url_row)))
-    gtk_editable_set_text (GTK_EDITABLE (self->sdcpp_url_row), url);
-}
-
-static void
-server_url_applied_cb (ReelPreferencesWindow *self)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->sdcpp_url_row));
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  if (self->settings == NULL)
-    return;
-  if (*text == '\0')
-    {
-      g_settings_reset (self->settings, "sdcpp-server-url");
-      show_server_url (self);
-      return;
-    }
-  if ((url = reel_preferences_window_check_address (text, TRUE, &error)) == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->sdcpp_url_row), "error");
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (error->message));
-      return;
-    }
-  g_settings_set_string (self->settings, "sdcpp-server-url", url);
-  gtk_editable_set_text (GTK_EDITABLE (self->sdcpp_url_row), url);
-}
-
-static void
-server_url_changed_cb (ReelPreferencesWindow *self)
-{
-  gtk_widget_remove_css_class (GTK_WIDGET (self->sdcpp_url_row), "error");
+  reel_server_list_remove (&self->sdcpp_servers, g_variant_get_string (parameter, NULL));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -411,11 +319,7 @@ static void
 settings_changed_cb (ReelPreferencesWindow *self, const char *key)
 {
   if (g_str_equal (key, "sdcpp-server-url"))
-    {
-      cancel_server_test (self);
-      show_server_result (self, _ ("Not tested yet"));
-      show_server_url (self);
-    }
+    reel_server_list_sync (&self->sdcpp_servers);
   else if (is_path_key (key))
     look_again (self);
 }
@@ -444,8 +348,7 @@ reel_preferences_window_bind_sdcpp (ReelPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  show_server_url (self);
-  show_server_result (self, _ ("Not tested yet"));
+  reel_server_list_sync (&self->sdcpp_servers);
   adw_expander_row_set_subtitle (self->sdcpp_files_row, _ ("Looking in the model folder…"));
   look_again (self);
 }
@@ -453,16 +356,24 @@ reel_preferences_window_bind_sdcpp (ReelPreferencesWindow *self)
 void
 reel_preferences_window_init_sdcpp (ReelPreferencesWindow *self)
 {
-  g_signal_connect_object (self->sdcpp_url_row, "apply", G_CALLBACK (server_url_applied_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sdcpp_url_row, "changed", G_CALLBACK (server_url_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  ReelServerList *servers = &self->sdcpp_servers;
+
+  servers->engine = "sd-server";
+  servers->key = "sdcpp-server-url";
+  servers->detail_key = NULL;
+  servers->default_url = REEL_SDCPP_SERVER_DEFAULT_URL;
+  /* "http://host:1234/sdcpp/v1" is the same server. */
+  servers->allow_path = TRUE;
+  servers->test_action = "prefs.test-sdcpp-server";
+  servers->remove_action = "prefs.remove-sdcpp-server";
+  servers->describe = describe_server;
+  reel_server_list_init (servers, self);
 }
 
 void
 reel_preferences_window_dispose_sdcpp (ReelPreferencesWindow *self)
 {
-  cancel_server_test (self);
+  reel_server_list_dispose (&self->sdcpp_servers);
   if (self->sdcpp_files_cancellable != NULL)
     g_cancellable_cancel (self->sdcpp_files_cancellable);
   g_clear_object (&self->sdcpp_files_cancellable);
@@ -489,10 +400,9 @@ reel_preferences_window_class_init_sdcpp (GtkWidgetClass *widget_class)
           G_STRUCT_OFFSET (ReelPreferencesWindow, sdcpp_files) + i * sizeof (ReelSdcppFileRow)
               + G_STRUCT_OFFSET (ReelSdcppFileRow, clear_button));
     }
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_url_row);
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_server_row);
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_server_spinner);
-  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_test_button);
+  reel_server_list_bind_template (widget_class,
+                                  G_STRUCT_OFFSET (ReelPreferencesWindow, sdcpp_servers),
+                                  "sdcpp_server_list", "sdcpp_add_row");
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_program_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow,
                                         sdcpp_program_clear_button);
@@ -509,8 +419,10 @@ reel_preferences_window_class_init_sdcpp (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_cfg_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, sdcpp_flow_shift_spin);
 
-  gtk_widget_class_install_action (widget_class, "prefs.test-sdcpp-server", NULL,
+  gtk_widget_class_install_action (widget_class, "prefs.test-sdcpp-server", "s",
                                    test_server_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-sdcpp-server", "s",
+                                   remove_server_action);
   gtk_widget_class_install_action (widget_class, "prefs.choose-sdcpp-file", "(ss)",
                                    choose_file_action);
   gtk_widget_class_install_action (widget_class, "prefs.reset-sdcpp-setting", "s",

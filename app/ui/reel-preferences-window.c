@@ -523,7 +523,7 @@ reel_preferences_window_check_address (const char *text, gboolean allow_path, GE
       while (g_str_has_suffix (path, "/"))
         path[strlen (path) - 1] = '\0';
     }
-  /* A comma would split the address in the list of ComfyUI servers. */
+  /* A comma would split the address in a list of servers. */
   if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
       || host == NULL || *host == '\0' || g_uri_get_port (uri) <= 0
       || g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL
@@ -576,9 +576,9 @@ reel_preferences_window_show_engine (ReelPreferencesWindow *self, const char *ba
   if (engine != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (engine->key_row));
   else if (g_strcmp0 (backend, "comfyui") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->comfyui_add_row));
+    gtk_widget_grab_focus (GTK_WIDGET (self->comfyui_servers.add_row));
   else if (g_strcmp0 (backend, "sd-server") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->sdcpp_url_row));
+    gtk_widget_grab_focus (GTK_WIDGET (self->sdcpp_servers.add_row));
   else if (g_strcmp0 (backend, "sd-cli") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->sdcpp_files_row));
   else

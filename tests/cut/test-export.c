@@ -803,6 +803,140 @@ test_cancel (Fixture *fixture, gconstpointer data)
   assert_no_partial_files (fixture->dir);
 }
 
+/* An export of film.mp4 with both caption sidecars and, its takes being
+ * AI-generated, a provenance sidecar; @line tells the exports apart. */
+static ReelExporter *
+new_export_with_sidecars (Fixture *fixture, const char *line)
+{
+  g_autofree char  *output = g_build_filename (fixture->dir, "film.mp4", NULL);
+  ReelCut          *cut = make_rgb_cut (fixture, "wan");
+  ReelExporter     *exporter;
+  ReelExportOptions options;
+
+  add_timed_cue (cut, 1, "ANNA", line, 0.2, 0.7);
+  reel_cut_layout (cut);
+  init_fast_options (&options, REEL_EXPORT_FORMAT_MP4);
+  options.caption_sidecars = TRUE;
+  exporter = reel_exporter_new (cut, &options, output);
+  reel_export_options_clear (&options);
+  return exporter;
+}
+
+/* The films and sidecars an export leaves, by name, with their bytes. */
+static GHashTable *
+read_film_files (const char *dir)
+{
+  const char *names[] = { "film.mp4", "film.mp4.srt", "film.mp4.vtt", "film.mp4.provenance.json" };
+  GHashTable *files
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autoptr (GError) error = NULL;
+      char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+      g_assert_no_error (error);
+      g_hash_table_insert (files, (gpointer) names[i], g_bytes_new_take (contents, length));
+    }
+  return files;
+}
+
+typedef struct
+{
+  const char *dir;
+  guint       removed;
+} Sabotage;
+
+/* Once the film is rendered and the sidecars are about to be written, its
+ * temporary disappears, so it can be neither flushed nor renamed: any
+ * failure after the sidecars, as a full disk or a refused rename. */
+static void
+remove_film_temporary_cb (ReelExporter *exporter, GParamSpec *pspec, gpointer user_data)
+{
+  Sabotage *sabotage = user_data;
+  g_auto (GStrv) names = NULL;
+
+  if (g_strcmp0 (reel_exporter_get_stage (exporter), "Writing subtitles") != 0)
+    return;
+  names = reel_fixture_list_dir (sabotage->dir);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], ".film.mp4.partial-"))
+      {
+        g_autofree char *path = g_build_filename (sabotage->dir, names[i], NULL);
+
+        g_assert_cmpint (g_unlink (path), ==, 0);
+        sabotage->removed++;
+      }
+}
+
+static gboolean
+run_export (ReelExporter *exporter, GError **error)
+{
+  GAsyncResult *result = NULL;
+  gboolean      ok;
+
+  reel_exporter_run_async (exporter, NULL, export_done_cb, &result);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the export to finish");
+  ok = reel_exporter_run_finish (exporter, result, error);
+  g_object_unref (result);
+  return ok;
+}
+
+static void
+assert_same_files (GHashTable *expected, GHashTable *found)
+{
+  GHashTableIter iter;
+  gpointer       name, bytes;
+
+  g_hash_table_iter_init (&iter, expected);
+  while (g_hash_table_iter_next (&iter, &name, &bytes))
+    if (!g_bytes_equal (bytes, g_hash_table_lookup (found, name)))
+      g_error ("%s changed", (const char *) name);
+}
+
+/* An export that fails at its very end leaves the previous export's film
+ * and sidecars as they were; one that succeeds replaces all of them. */
+static void
+test_failure_keeps_previous (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelExporter) first = new_export_with_sidecars (fixture, "The first take.");
+  g_autoptr (ReelExporter) failing = new_export_with_sidecars (fixture, "A second try.");
+  g_autoptr (ReelExporter) third = NULL;
+  g_autoptr (GHashTable) before = NULL;
+  g_autoptr (GHashTable) after = NULL;
+  g_autofree char *srt = g_build_filename (fixture->dir, "film.mp4.srt", NULL);
+  g_autofree char *contents = NULL;
+  Sabotage         sabotage = { fixture->dir, 0 };
+
+  g_assert_true (run_export (first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((GStrv) reel_exporter_get_sidecars (first)), ==, 3);
+  before = read_film_files (fixture->dir);
+
+  g_signal_connect (failing, "notify::stage", G_CALLBACK (remove_film_temporary_cb), &sabotage);
+  g_assert_false (run_export (failing, &error));
+  g_assert_cmpuint (sabotage.removed, ==, 1);
+  g_assert_error (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_NOT_WRITABLE);
+  g_clear_error (&error);
+  g_assert_null (reel_exporter_get_sidecars (failing)[0]);
+  after = read_film_files (fixture->dir);
+  assert_same_files (before, after);
+  assert_no_partial_files (fixture->dir);
+
+  third = new_export_with_sidecars (fixture, "A third, at last.");
+  g_assert_true (run_export (third, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length ((GStrv) reel_exporter_get_sidecars (third)), ==, 3);
+  g_assert_true (g_file_get_contents (srt, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "A third, at last."));
+  assert_no_partial_files (fixture->dir);
+}
+
 static void
 test_stream_copy (Fixture *fixture, gconstpointer data)
 {
@@ -1362,6 +1496,7 @@ main (int argc, char **argv)
   ADD ("/export/ai-marks", test_ai_marks, NULL);
   ADD ("/export/unwritable", test_unwritable, NULL);
   ADD ("/export/cancel", test_cancel, NULL);
+  ADD ("/export/failure-keeps-previous", test_failure_keeps_previous, NULL);
   ADD ("/export/stream-copy", test_stream_copy, NULL);
   ADD ("/export/cli", test_cli, NULL);
 #undef ADD

@@ -1693,6 +1693,17 @@ reel_fake_comfyui_count_sockets (ReelFakeComfyui *self)
   return n;
 }
 
+guint
+reel_fake_comfyui_count_open_sockets (ReelFakeComfyui *self)
+{
+  guint n;
+
+  g_rec_mutex_lock (&self->lock);
+  n = self->sockets->len;
+  g_rec_mutex_unlock (&self->lock);
+  return n;
+}
+
 GStrv
 reel_fake_comfyui_dup_socket_client_ids (ReelFakeComfyui *self)
 {

@@ -108,6 +108,8 @@ guint reel_fake_comfyui_count_prompts (ReelFakeComfyui *self);
 /* WebSocket connections the server accepted, and the client ids they gave. */
 guint reel_fake_comfyui_count_sockets (ReelFakeComfyui *self);
 GStrv reel_fake_comfyui_dup_socket_client_ids (ReelFakeComfyui *self);
+/* WebSocket connections open now: until the client closes them, or the server does. */
+guint reel_fake_comfyui_count_open_sockets (ReelFakeComfyui *self);
 /* "pending", "running", "success", "error", "interrupted", or NULL for a prompt it does not know.
  */
 char *reel_fake_comfyui_dup_prompt_status (ReelFakeComfyui *self, const char *prompt_id);

@@ -20,7 +20,8 @@
  *   FAKE_SD_CLI_PIDS     a file to write "PID GRANDCHILD" to (hang)
  *   FAKE_SD_CLI_STEP_MS  time each step takes (default 0)
  *   FAKE_SD_CLI_RUNS     a file to add a line to when it starts
- *                        ("start PID CUDA_VISIBLE_DEVICES", "-" for none)
+ *                        ("start PID keys=N CUDA_VISIBLE_DEVICES", "-" for
+ *                        none; N: how many cloud keys it could read)
  *                        and one when it ends ("end PID"), so that a test
  *                        sees which runs overlapped and on which GPU
  *   FAKE_SD_CLI_HOLD     a file: once started, it waits until this file
@@ -468,7 +469,9 @@ main (int argc, char **argv)
                   "the following arguments are required: model_path/diffusion_model");
       return 1;
     }
-  record_run ("start %d %s\n", (int) getpid (), gpu != NULL ? gpu : "-");
+  record_run ("start %d keys=%d %s\n", (int) getpid (),
+              (g_getenv ("DASHSCOPE_API_KEY") != NULL) + (g_getenv ("FAL_KEY") != NULL),
+              gpu != NULL ? gpu : "-");
   wait_for_hold ();
   status = generate (&args);
   record_run ("end %d\n", (int) getpid ());

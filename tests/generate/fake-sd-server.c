@@ -57,6 +57,8 @@ struct _ReelFakeSdServer
   guint       counter;
   guint       unknown_polls;
   char       *last_body;
+  gboolean    hold_submits;
+  GPtrArray  *held_submits; /* SoupServerMessage*, answered and paused */
 };
 
 static void
@@ -378,6 +380,15 @@ handle_submit (ReelFakeSdServer *self, SoupServerMessage *message, ReelFakeFault
 
   json = reel_fake_json (answer);
   reel_fake_reply (self->server, message, fault, -1, 202, json);
+
+  /* The job is made, and its answer waits to be let go. */
+  g_mutex_lock (&self->lock);
+  if (self->hold_submits)
+    {
+      soup_server_message_pause (message);
+      g_ptr_array_add (self->held_submits, g_object_ref (message));
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 /* Called locked: the job, or NULL after answering 404 or 410. */
@@ -529,6 +540,7 @@ reel_fake_sd_server_new (void)
   self->max_pending = 64;
   self->queue_ms = 20;
   self->run_ms = 60;
+  self->held_submits = g_ptr_array_new_with_free_func (g_object_unref);
   self->server = reel_fake_server_new (handler, self);
   return self;
 }
@@ -539,6 +551,7 @@ reel_fake_sd_server_free (ReelFakeSdServer *self)
   if (self == NULL)
     return;
   reel_fake_server_free (self->server);
+  g_ptr_array_unref (self->held_submits);
   reel_fake_faults_free (self->faults);
   g_hash_table_unref (self->by_id);
   g_ptr_array_unref (self->jobs);
@@ -615,6 +628,43 @@ reel_fake_sd_server_set_failure (ReelFakeSdServer *self, const char *message)
   g_free (self->failure);
   self->failure = g_strdup (message);
   g_mutex_unlock (&self->lock);
+}
+
+/* Server thread: the held answers go out. */
+static gboolean
+release_submits_cb (gpointer data)
+{
+  ReelFakeSdServer *self = data;
+  g_autoptr (GPtrArray) held = NULL;
+
+  g_mutex_lock (&self->lock);
+  held = g_steal_pointer (&self->held_submits);
+  self->held_submits = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < held->len; i++)
+    soup_server_message_unpause (held->pdata[i]);
+  return G_SOURCE_REMOVE;
+}
+
+void
+reel_fake_sd_server_set_hold_submits (ReelFakeSdServer *self, gboolean hold)
+{
+  g_mutex_lock (&self->lock);
+  self->hold_submits = hold;
+  g_mutex_unlock (&self->lock);
+  if (!hold)
+    g_main_context_invoke (reel_fake_server_get_context (self->server), release_submits_cb, self);
+}
+
+guint
+reel_fake_sd_server_count_held_submits (ReelFakeSdServer *self)
+{
+  guint count;
+
+  g_mutex_lock (&self->lock);
+  count = self->held_submits->len;
+  g_mutex_unlock (&self->lock);
+  return count;
 }
 
 void

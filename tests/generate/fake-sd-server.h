@@ -63,6 +63,10 @@ void reel_fake_sd_server_set_max_pending (ReelFakeSdServer *self, guint jobs);
 void reel_fake_sd_server_set_latency (ReelFakeSdServer *self, guint queue_ms, guint run_ms);
 /* Jobs queued from now on fail with @message; NULL: they succeed again. */
 void reel_fake_sd_server_set_failure (ReelFakeSdServer *self, const char *message);
+/* While @hold, a vid_gen request makes its job but its answer is held back
+ * (the connection stays open), until the hold is lifted. */
+void  reel_fake_sd_server_set_hold_submits (ReelFakeSdServer *self, gboolean hold);
+guint reel_fake_sd_server_count_held_submits (ReelFakeSdServer *self);
 /* The next @count requests of @kind get @fault (after any queued before). */
 void reel_fake_sd_server_add_fault (ReelFakeSdServer *self,
                                     ReelFakeSdRequest kind,

@@ -55,6 +55,81 @@ reel_fake_make_video (void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* A server that does not answer                                             */
+
+/* A listening socket that never accepts, its queue of connections full: the
+ * kernel then drops the SYN of every new connection, as the network does for
+ * a computer that is off, and the client retries until its timeout. */
+struct _ReelFakeBlackhole
+{
+  GSocket   *listener;
+  GPtrArray *fillers; /* GSocket*, the connections that fill its queue */
+  char      *url;
+};
+
+static GSocket *
+new_tcp_socket (void)
+{
+  g_autoptr (GError) error = NULL;
+  GSocket *socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  return socket;
+}
+
+ReelFakeBlackhole *
+reel_fake_blackhole_new (guint16 port)
+{
+  ReelFakeBlackhole *self = g_new0 (ReelFakeBlackhole, 1);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+
+  self->listener = new_tcp_socket ();
+  /* A queue of one connection (Linux counts one more than the backlog). */
+  g_socket_set_listen_backlog (self->listener, 0);
+  g_socket_bind (self->listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (self->listener, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (self->listener, &error);
+  g_assert_no_error (error);
+
+  /* The first fills the queue and waits there for ever; the second makes
+   * sure, and hangs like every connection after it. */
+  self->fillers = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < 2; i++)
+    {
+      GSocket *filler = new_tcp_socket ();
+
+      g_socket_set_blocking (filler, FALSE);
+      g_socket_connect (filler, bound, NULL, NULL);
+      g_ptr_array_add (self->fillers, filler);
+    }
+  self->url = g_strdup_printf ("http://127.0.0.1:%u",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  return self;
+}
+
+void
+reel_fake_blackhole_free (ReelFakeBlackhole *self)
+{
+  g_ptr_array_unref (self->fillers);
+  g_socket_close (self->listener, NULL);
+  g_object_unref (self->listener);
+  g_free (self->url);
+  g_free (self);
+}
+
+const char *
+reel_fake_blackhole_get_url (ReelFakeBlackhole *self)
+{
+  return self->url;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Faults                                                                    */
 
 ReelFakeFaults *

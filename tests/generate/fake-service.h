@@ -44,6 +44,18 @@ typedef enum
  * accepts, made once per process with GStreamer. */
 GBytes *reel_fake_make_video (void);
 
+/* A server powered off, as its clients see it: connections to its address
+ * are neither refused nor answered, and connecting hangs until the client
+ * gives up. @port: 0 for any free one, or the port of a fake just freed, to
+ * stand for that server gone silent. */
+typedef struct _ReelFakeBlackhole ReelFakeBlackhole;
+
+ReelFakeBlackhole *reel_fake_blackhole_new (guint16 port);
+void               reel_fake_blackhole_free (ReelFakeBlackhole *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelFakeBlackhole, reel_fake_blackhole_free)
+/* "http://127.0.0.1:PORT" */
+const char *reel_fake_blackhole_get_url (ReelFakeBlackhole *self);
+
 /* ------------------------------------------------------------------------ */
 /* For the fakes' own use                                                    */
 

@@ -1,8 +1,12 @@
 /* test-comfyui-pool.c: a pool of ComfyUI render nodes, through the scheduler
  *
+ * ReelServerPool on its own first: places on the least busy node, a cap
+ * per node, waiting for a free place (woken by a release, a rest or a
+ * cancel, not by polling), and resting nodes. Then the backend:
  * Two fake ComfyUI servers and the real scheduler: a batch is spread over
  * both, no server ever holds more than one prompt running and one waiting,
- * and when one server goes away mid-batch the others finish its shots.
+ * and when one server goes away mid-batch (stopped, or powered off so that
+ * its address answers nothing at all) the others finish its shots.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,12 +33,13 @@ static const ReelRetryPolicy fast_retries = {
 
 typedef struct
 {
-  char            *dir;
-  ReelProject     *project;
-  ReelScheduler   *scheduler;
-  ReelFakeComfyui *first;
-  ReelFakeComfyui *second;
-  gboolean         idle;
+  char               *dir;
+  ReelProject        *project;
+  ReelScheduler      *scheduler;
+  ReelFakeComfyui    *first;
+  ReelFakeComfyui    *second;
+  ReelComfyuiBackend *backend;
+  gboolean            idle;
 } Fixture;
 
 static void
@@ -52,7 +57,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *path = NULL;
   g_autofree char *urls = NULL;
   g_autoptr (GFile) file = NULL;
-  g_autoptr (ReelComfyuiBackend) backend = NULL;
+  ReelComfyuiBackend *backend;
 
   fixture->dir = reel_test_make_tmpdir ();
   path = g_build_filename (fixture->dir, "Pool.storyreel", NULL);
@@ -74,10 +79,11 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 
   urls = g_strdup_printf ("%s,%s", reel_fake_comfyui_get_url (fixture->first),
                           reel_fake_comfyui_get_url (fixture->second));
-  backend = reel_comfyui_backend_new (urls);
+  backend = fixture->backend = reel_comfyui_backend_new (urls);
   reel_comfyui_backend_set_steps (backend, 4);
   reel_comfyui_backend_set_timing (backend, 20, 100, 2000);
   reel_comfyui_backend_set_rest_time (backend, 60000);
+  reel_comfyui_backend_set_unreachable_time (backend, 1000);
 
   fixture->scheduler = reel_scheduler_new (fixture->project);
   reel_scheduler_add_backend (fixture->scheduler, REEL_BACKEND (backend));
@@ -90,6 +96,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   reel_scheduler_shutdown (fixture->scheduler);
   g_clear_object (&fixture->scheduler);
+  g_clear_object (&fixture->backend);
   g_clear_object (&fixture->project);
   g_clear_pointer (&fixture->first, reel_fake_comfyui_free);
   g_clear_pointer (&fixture->second, reel_fake_comfyui_free);
@@ -173,7 +180,8 @@ assert_all_done (Fixture *fixture)
 static void
 test_spread (Fixture *fixture, gconstpointer data)
 {
-  guint first, second;
+  ReelServerPool *pool;
+  guint           first, second;
 
   generate_all (fixture);
   wait_until (fixture, is_idle, "the batch to finish");
@@ -189,6 +197,14 @@ test_spread (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (second, >=, 2);
   g_assert_cmpuint (reel_fake_comfyui_get_peak_held (fixture->first), <=, 2);
   g_assert_cmpuint (reel_fake_comfyui_get_peak_held (fixture->second), <=, 2);
+  /* The pool counted the same. */
+  pool = reel_comfyui_backend_get_pool (fixture->backend);
+  g_assert_cmpuint (reel_server_pool_get_served (pool, reel_fake_comfyui_get_url (fixture->first)),
+                    ==, first);
+  g_assert_cmpuint (reel_server_pool_get_peak (pool, reel_fake_comfyui_get_url (fixture->first)),
+                    <=, 2);
+  g_assert_cmpuint (reel_server_pool_get_peak (pool, reel_fake_comfyui_get_url (fixture->second)),
+                    <=, 2);
 }
 
 static void
@@ -212,15 +228,246 @@ test_node_goes_away (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_fake_comfyui_get_peak_held (fixture->first), <=, 2);
 }
 
+/* ------------------------------------------------------------------------ */
+/* ReelServerPool                                                            */
+
+static const char *const two_nodes[] = { "http://a:8188", "http://b:8188", NULL };
+
+typedef struct
+{
+  ReelServerPool  *pool;
+  GHashTable      *skip;
+  GCancellable    *cancellable;
+  ReelServerPlace *place;
+  GError          *error;
+  gboolean         done;
+} Claim;
+
+static gpointer
+claim_thread (gpointer data)
+{
+  Claim *claim = data;
+
+  claim->place
+      = reel_server_pool_claim (claim->pool, claim->skip, claim->cancellable, &claim->error);
+  g_atomic_int_set (&claim->done, TRUE);
+  return NULL;
+}
+
+typedef gboolean (*Check) (gpointer data);
+
+static void
+wait_for (Check check, gpointer data, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) TIMEOUT_MS * 1000;
+  guint  tick = g_timeout_add (5, tick_cb, NULL);
+
+  while (!check (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %u ms waiting for %s", TIMEOUT_MS, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static gboolean
+claim_waits (gpointer data)
+{
+  return reel_server_pool_get_n_waiting (((Claim *) data)->pool) == 1;
+}
+
+static gboolean
+claim_done (gpointer data)
+{
+  return g_atomic_int_get (&((Claim *) data)->done);
+}
+
+/* Starts a claim in a thread and returns once it waits for a place. */
+static GThread *
+start_waiting_claim (Claim *claim)
+{
+  GThread *thread = g_thread_new ("claim", claim_thread, claim);
+
+  wait_for (claim_waits, claim, "the claim to wait for a place");
+  return thread;
+}
+
+static void
+finish_claim (Claim *claim, GThread *thread)
+{
+  wait_for (claim_done, claim, "the claim to return");
+  g_thread_join (thread);
+}
+
+/* The least busy node first, the first of equals; never more than its places. */
+static void
+test_pool_least_busy (void)
+{
+  g_autoptr (ReelServerPool) pool = reel_server_pool_new (two_nodes);
+  g_autoptr (ReelServerPlace) first = NULL;
+  g_autoptr (ReelServerPlace) second = NULL;
+  g_autoptr (ReelServerPlace) third = NULL;
+  g_autoptr (ReelServerPlace) fourth = NULL;
+  g_autoptr (ReelServerPlace) again = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpuint (reel_server_pool_get_places_per_node (pool), ==, 2);
+  first = reel_server_pool_claim (pool, NULL, NULL, &error);
+  second = reel_server_pool_claim (pool, NULL, NULL, &error);
+  third = reel_server_pool_claim (pool, NULL, NULL, &error);
+  fourth = reel_server_pool_claim (pool, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reel_server_place_get_url (first), ==, "http://a:8188");
+  g_assert_cmpstr (reel_server_place_get_url (second), ==, "http://b:8188");
+  g_assert_cmpstr (reel_server_place_get_url (third), ==, "http://a:8188");
+  g_assert_cmpstr (reel_server_place_get_url (fourth), ==, "http://b:8188");
+  g_assert_cmpuint (reel_server_pool_get_load (pool, "http://a:8188"), ==, 2);
+
+  /* A freed place is taken again at once. */
+  g_clear_pointer (&second, reel_server_place_release);
+  again = reel_server_pool_claim (pool, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reel_server_place_get_url (again), ==, "http://b:8188");
+  g_assert_cmpuint (reel_server_pool_get_peak (pool, "http://b:8188"), ==, 2);
+  g_assert_cmpuint (reel_server_pool_get_served (pool, "http://b:8188"), ==, 3);
+  g_assert_cmpuint (reel_server_pool_get_served (pool, "http://a:8188"), ==, 2);
+}
+
+/* Every place taken: a claim waits until one is freed, and a cancel ends
+ * the wait. */
+static void
+test_pool_waits_for_a_place (void)
+{
+  g_autoptr (ReelServerPool) pool = reel_server_pool_new (two_nodes);
+  g_autoptr (GPtrArray) held
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_server_place_release);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Claim    claim = { .pool = pool, .cancellable = cancellable };
+  GThread *thread;
+  char    *url;
+
+  reel_server_pool_set_places_per_node (pool, 1);
+  g_ptr_array_add (held, reel_server_pool_claim (pool, NULL, NULL, NULL));
+  g_ptr_array_add (held, reel_server_pool_claim (pool, NULL, NULL, NULL));
+
+  thread = start_waiting_claim (&claim);
+  g_assert_false (g_atomic_int_get (&claim.done));
+  /* The second node's place is freed. */
+  g_ptr_array_remove_index (held, 1);
+  finish_claim (&claim, thread);
+  g_assert_no_error (claim.error);
+  g_assert_nonnull (claim.place);
+  url = g_strdup (reel_server_place_get_url (claim.place));
+  g_assert_cmpstr (url, ==, "http://b:8188");
+  g_free (url);
+  g_ptr_array_add (held, g_steal_pointer (&claim.place));
+
+  claim.done = FALSE;
+  thread = start_waiting_claim (&claim);
+  g_cancellable_cancel (cancellable);
+  finish_claim (&claim, thread);
+  g_assert_error (claim.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (claim.place);
+  g_clear_error (&claim.error);
+  g_assert_cmpuint (reel_server_pool_get_n_waiting (pool), ==, 0);
+}
+
+/* A resting node takes no job; a claim for which every node rests or was
+ * tried has nothing to wait for; a node resting while the others are full
+ * wakes the jobs that wait. A pool of one node never rests it. */
+static void
+test_pool_rests_nodes (void)
+{
+  const char *const one_node[] = { "http://a:8188", NULL };
+  g_autoptr (ReelServerPool) pool = reel_server_pool_new (two_nodes);
+  g_autoptr (ReelServerPool) alone = reel_server_pool_new (one_node);
+  g_autoptr (GHashTable) skip = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (ReelServerPlace) place = NULL;
+  g_autoptr (ReelServerPlace) none = NULL;
+  g_autoptr (ReelServerPlace) resumed = NULL;
+  g_autoptr (GError) error = NULL;
+  Claim    claim = { .pool = pool };
+  GThread *thread;
+
+  reel_server_pool_set_places_per_node (pool, 1);
+  reel_server_pool_rest_node (pool, "http://a:8188", "a test");
+  g_assert_true (reel_server_pool_is_resting (pool, "http://a:8188"));
+  g_assert_cmpuint (reel_server_pool_count_in_rotation (pool), ==, 1);
+  place = reel_server_pool_claim (pool, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reel_server_place_get_url (place), ==, "http://b:8188");
+
+  g_hash_table_add (skip, (gpointer) "http://b:8188");
+  none = reel_server_pool_claim (pool, skip, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  /* b is full and a rests: a claim waits for b, until b rests too. */
+  thread = start_waiting_claim (&claim);
+  reel_server_pool_rest_node (pool, "http://b:8188", "a test");
+  finish_claim (&claim, thread);
+  g_assert_no_error (claim.error);
+  g_assert_null (claim.place);
+
+  /* A job resumed on a node keeps its place there, full or resting. */
+  resumed = reel_server_pool_claim_node (pool, "http://a:8188");
+  g_assert_cmpuint (reel_server_pool_get_load (pool, "http://a:8188"), ==, 1);
+
+  reel_server_pool_rest_node (alone, "http://a:8188", "a test");
+  g_assert_false (reel_server_pool_is_resting (alone, "http://a:8188"));
+  g_assert_cmpuint (reel_server_pool_count_in_rotation (alone), ==, 1);
+}
+
+/* The second server is switched off mid-batch: its port takes no
+ * connection and refuses none. Its jobs give up on it within the second the
+ * backend allows, and the first server makes their takes. */
+static void
+test_node_powered_off (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelFakeBlackhole) off = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autofree char *url = NULL;
+  ReelServerPool  *pool = reel_comfyui_backend_get_pool (fixture->backend);
+  gint64           switched_off, elapsed_ms;
+
+  generate_all (fixture);
+  wait_until (fixture, second_has_a_prompt, "the second server to get a prompt");
+
+  url = g_strdup (reel_fake_comfyui_get_url (fixture->second));
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_clear_pointer (&fixture->second, reel_fake_comfyui_free);
+  off = reel_fake_blackhole_new ((guint16) g_uri_get_port (uri));
+  g_assert_cmpstr (reel_fake_blackhole_get_url (off), ==, url);
+  switched_off = g_get_monotonic_time ();
+
+  wait_until (fixture, is_idle, "the batch to finish on the first server");
+  elapsed_ms = (g_get_monotonic_time () - switched_off) / 1000;
+  g_test_message ("the batch ended %" G_GINT64_FORMAT " ms after the server went off", elapsed_ms);
+  assert_all_done (fixture);
+  /* A second of silence per job, not the minutes of every timeout. */
+  g_assert_cmpint (elapsed_ms, <, 15000);
+  g_assert_true (reel_server_pool_is_resting (pool, url));
+  g_assert_cmpuint (reel_server_pool_get_peak (pool, reel_fake_comfyui_get_url (fixture->first)),
+                    <=, 2);
+  g_assert_cmpuint (reel_fake_comfyui_get_peak_held (fixture->first), <=, 2);
+}
+
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/server-pool/least-busy", test_pool_least_busy);
+  g_test_add_func ("/server-pool/waits-for-a-place", test_pool_waits_for_a_place);
+  g_test_add_func ("/server-pool/rests-nodes", test_pool_rests_nodes);
+
   g_test_add ("/comfyui/pool/spread", Fixture, NULL, fixture_set_up, test_spread,
               fixture_tear_down);
   g_test_add ("/comfyui/pool/node-goes-away", Fixture, NULL, fixture_set_up, test_node_goes_away,
               fixture_tear_down);
+  g_test_add ("/comfyui/pool/node-powered-off", Fixture, NULL, fixture_set_up,
+              test_node_powered_off, fixture_tear_down);
   return g_test_run ();
 }

@@ -88,6 +88,7 @@ typedef struct
   gboolean        done;
   char           *path;
   GError         *error;
+  guint           places_after_wait; /* the backend's places taken once wait() returned */
 } Run;
 
 static void
@@ -140,6 +141,18 @@ run_done_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The places the jobs of @backend hold on its servers now. */
+static guint
+count_places (ReelBackend *backend)
+{
+  ReelServerPool *pool = reel_comfyui_backend_get_pool (REEL_COMFYUI_BACKEND (backend));
+  guint           places = 0;
+
+  for (guint i = 0; i < reel_server_pool_get_n_nodes (pool); i++)
+    places += reel_server_pool_get_load (pool, reel_server_pool_get_node (pool, i));
+  return places;
+}
+
 /* The worker, as the scheduler's run_job() does it, cancel included. */
 static gpointer
 run_thread (gpointer data)
@@ -156,6 +169,7 @@ run_thread (gpointer data)
     goto out;
   if (!reel_backend_wait (run->backend, run->context, &error))
     goto out;
+  run->places_after_wait = count_places (run->backend);
   reel_job_context_downloading (run->context);
   run->path = reel_backend_fetch (run->backend, run->context, &error);
 
@@ -239,6 +253,23 @@ run_again (Fixture *fixture, const ReelJobRequest *request)
 
   run_finish (run);
   return run;
+}
+
+static gboolean
+sockets_closed (gpointer data)
+{
+  return reel_fake_comfyui_count_open_sockets (((Fixture *) data)->fake) == 0;
+}
+
+/* The job's worker has let go of its server: its socket is closed and its
+ * place free, while the job's context, which the scheduler drops later on
+ * the main thread, still lives. */
+static void
+assert_let_go (Fixture *fixture, Run *run)
+{
+  g_assert_nonnull (run->context);
+  wait_until (sockets_closed, fixture, RUN_TIMEOUT_MS, "the worker to close the job's socket");
+  g_assert_cmpuint (count_places (fixture->backend), ==, 0);
 }
 
 static ReelJobRequest *
@@ -822,6 +853,7 @@ test_node_errors (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (run->error->message, "node 8 (KSampler): Value 0 smaller than min of "
                                                  "1: steps"));
   g_assert_cmpuint (reel_fake_comfyui_count_prompts (fixture->fake), ==, 0);
+  assert_let_go (fixture, run);
 }
 
 /* A full queue is worth another try, after the server's wait. */
@@ -945,6 +977,7 @@ test_out_of_memory (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (run->error->message, "torch.OutOfMemoryError: " OOM_MESSAGE));
   g_assert_true (reel_job_context_is_remote_task_dropped (run->context));
   g_assert_false (fixture->downloading);
+  assert_let_go (fixture, run);
 }
 
 /* Stop is not cancel: the prompt stays on the server, and the next run
@@ -1047,6 +1080,7 @@ test_cancel_running (Fixture *fixture, gconstpointer data)
     g_assert_cmpuint (reel_fake_server_count (server, "POST", "/interrupt"), ==, 0);
   else
     g_assert_cmpuint (reel_fake_server_count (server, "POST", "/interrupt"), ==, 1);
+  assert_let_go (fixture, run);
 }
 
 typedef struct
@@ -1176,6 +1210,104 @@ test_no_gpu (Fixture *fixture, gconstpointer data)
   g_assert_true (any_message_contains (fixture, "has no GPU"));
   servers = reel_comfyui_backend_describe_servers (REEL_COMFYUI_BACKEND (fixture->backend), NULL);
   g_assert_nonnull (strstr (servers, "no GPU"));
+}
+
+/* The prompt is over once wait() returns: the next job may have the
+ * server's place while this one's clip downloads, and nothing is left for
+ * the main thread to close. */
+static void
+test_lets_go_in_worker (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  g_autoptr (Run) run = NULL;
+  ReelServerPool *pool = reel_comfyui_backend_get_pool (REEL_COMFYUI_BACKEND (fixture->backend));
+
+  run = run_job (fixture, request);
+  g_assert_no_error (run->error);
+  g_assert_cmpuint (run->places_after_wait, ==, 0);
+  g_assert_cmpuint (reel_server_pool_get_served (pool, reel_fake_comfyui_get_url (fixture->fake)),
+                    ==, 1);
+  assert_let_go (fixture, run);
+}
+
+/* Replaces the fixture's backend with a pool of @urls, which gives up on a
+ * server that stays silent for a second. */
+static ReelComfyuiBackend *
+use_pool (Fixture *fixture, const char *urls)
+{
+  ReelComfyuiBackend *backend = reel_comfyui_backend_new (urls);
+
+  reel_comfyui_backend_set_timing (backend, 5, 20, 200);
+  reel_comfyui_backend_set_unreachable_time (backend, 1000);
+  g_object_unref (fixture->backend);
+  fixture->backend = REEL_BACKEND (backend);
+  return backend;
+}
+
+/* A server went off without a word while it held a job's prompt: its
+ * address neither refuses nor answers. The job gives up on it within the
+ * time allowed, not after every timeout of every try, and in a pool its
+ * next try starts anew on another server. */
+static void
+test_server_powered_off (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelFakeBlackhole) off = reel_fake_blackhole_new (0);
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  g_autoptr (Run) run = NULL;
+  g_autofree char *prompt_id = g_uuid_string_random ();
+  g_autofree char *client_id = g_uuid_string_random ();
+  g_autofree char *urls = g_strdup_printf ("%s,%s", reel_fake_blackhole_get_url (off),
+                                           reel_fake_comfyui_get_url (fixture->fake));
+  g_autofree char *state
+      = g_strdup_printf ("{\"server\": \"%s\", \"prompt_id\": \"%s\", \"client_id\": \"%s\", "
+                         "\"workflow\": \"wan2.2-ti2v-5b\", \"seed\": 7, \"queued\": true}",
+                         reel_fake_blackhole_get_url (off), prompt_id, client_id);
+  ReelComfyuiBackend *backend = use_pool (fixture, urls);
+  gint64              started = g_get_monotonic_time ();
+  gint64              elapsed_ms;
+
+  run = run_start_full (fixture, request, prompt_id, state);
+  run_finish (run);
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_test_message ("gave up on the silent server after %" G_GINT64_FORMAT " ms", elapsed_ms);
+  g_assert_error (run->error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT);
+  g_assert_true (reel_job_context_is_remote_task_dropped (run->context));
+  g_assert_true (reel_server_pool_is_resting (reel_comfyui_backend_get_pool (backend),
+                                              reel_fake_blackhole_get_url (off)));
+  /* A second of silence and the requests it cut short. */
+  g_assert_cmpint (elapsed_ms, <, 5000);
+  g_assert_cmpuint (count_places (fixture->backend), ==, 0);
+
+  /* The scheduler's next try, with the prompt dropped. */
+  g_clear_pointer (&run, run_free);
+  run = run_job (fixture, request);
+  g_assert_no_error (run->error);
+  assert_file_is_video (fixture, run->path);
+  g_assert_cmpuint (reel_fake_comfyui_count_prompts (fixture->fake), ==, 1);
+}
+
+/* A moment of trouble at the server (its HTTP side answering 503) while
+ * the socket reconnects does not cost the job its prompt. */
+static void
+test_blip_keeps_prompt (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  g_autoptr (Run) run = NULL;
+
+  reel_comfyui_backend_set_unreachable_time (REEL_COMFYUI_BACKEND (fixture->backend), 5000);
+  reel_fake_comfyui_set_hold (fixture->fake, 10);
+  run = run_start (fixture, request);
+  wait_for_hold (fixture);
+  reel_fake_comfyui_add_fault (fixture->fake, REEL_FAKE_COMFYUI_HISTORY,
+                               REEL_FAKE_FAULT_UNAVAILABLE, 3);
+  reel_fake_comfyui_drop_sockets (fixture->fake);
+  reel_fake_comfyui_set_hold (fixture->fake, REEL_FAKE_COMFYUI_NO_HOLD);
+  run_finish (run);
+
+  g_assert_no_error (run->error);
+  assert_file_is_video (fixture, run->path);
+  g_assert_cmpuint (reel_fake_comfyui_count_prompts (fixture->fake), ==, 1);
+  g_assert_false (reel_job_context_is_remote_task_dropped (run->context));
 }
 
 /* Of several servers, jobs use the first that answers. */
@@ -1334,6 +1466,9 @@ main (int argc, char **argv)
   JOB ("malicious-filename", test_malicious_filename, NULL);
   JOB ("no-gpu", test_no_gpu, NULL);
   JOB ("first-reachable-server", test_first_reachable_server, NULL);
+  JOB ("lets-go-in-worker", test_lets_go_in_worker, NULL);
+  JOB ("server-powered-off", test_server_powered_off, NULL);
+  JOB ("blip-keeps-prompt", test_blip_keeps_prompt, NULL);
   JOB ("command-line", test_command_line, NULL);
 #undef JOB
 

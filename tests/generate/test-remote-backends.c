@@ -887,6 +887,31 @@ test_dashscope_test_connection (Fixture *fixture, gconstpointer data)
   assert_no_key (error->message, "an error message");
 }
 
+/* An address in clear text across a network never gets the key: the job
+ * and the connection test both fail at once and say why. */
+static void
+test_plain_http_refused (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 5);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelDashscopeBackend) remote
+      = reel_dashscope_backend_new ("http://192.0.2.10/api/v1", DASHSCOPE_KEY);
+  g_autoptr (ReelFalBackend) fal = reel_fal_backend_new ("http://192.0.2.10", FAL_KEY);
+  g_autoptr (Run) run = NULL;
+
+  g_assert_false (reel_backend_test_connection (REEL_BACKEND (remote), NULL, &error));
+  g_assert_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (error->message, "only over https"));
+  assert_no_key (error->message, "an error message");
+  g_clear_error (&error);
+
+  g_set_object (&fixture->backend, REEL_BACKEND (fal));
+  run = run_job (fixture, request);
+  g_assert_error (run->error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (run->error->message, "only over https"));
+  assert_no_key (run->error->message, "an error message");
+}
+
 /* The fake's own switches that later tests build on. */
 static void
 test_dashscope_fake_concurrency (Fixture *fixture, gconstpointer data)
@@ -1323,6 +1348,7 @@ main (int argc, char **argv)
   DASHSCOPE ("unknown-task", test_dashscope_unknown_task, NULL);
   DASHSCOPE ("wrong-key", test_dashscope_wrong_key, NULL);
   DASHSCOPE ("test-connection", test_dashscope_test_connection, NULL);
+  DASHSCOPE ("plain-http-refused", test_plain_http_refused, NULL);
   DASHSCOPE ("fake-concurrency", test_dashscope_fake_concurrency, NULL);
   DASHSCOPE ("concurrent-jobs", test_dashscope_concurrent_jobs, NULL);
 

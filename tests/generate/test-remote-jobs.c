@@ -1515,6 +1515,25 @@ test_key_never_written (Fixture *fixture, gconstpointer data)
   g_assert_false (contains_key (contents, length));
 }
 
+/* A service (or a proxy before it) that quotes the request in its error
+ * answer: the key it quotes is hidden before the error is recorded. */
+static void
+test_echoed_key_hidden (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+
+  reel_fake_dashscope_set_failure (fixture->dashscope, "InternalError",
+                                   "Request was: Authorization: Bearer " DASHSCOPE_KEY, FALSE);
+  generate (fixture, "dashscope", 0, 1);
+  wait_idle (fixture);
+
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_nonnull (job->error);
+  g_assert_nonnull (strstr (job->error, "Request was: Authorization: Bearer [hidden]"));
+  assert_no_key_anywhere (fixture);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1552,6 +1571,7 @@ main (int argc, char **argv)
   ADD ("clip-lands-while-stopping", test_clip_lands_while_stopping, NULL);
   ADD ("fal-bad-gateway-not-resubmitted", test_fal_bad_gateway_not_resubmitted, NULL);
   ADD ("lost-create-not-a-strangers", test_lost_create_not_a_strangers, NULL);
+  ADD ("echoed-key-hidden", test_echoed_key_hidden, NULL);
 #undef ADD
 
   return g_test_run ();

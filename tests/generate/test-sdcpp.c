@@ -25,7 +25,9 @@
 #include "fake-sd-clip.h"
 #include "fake-sd-server.h"
 #include "reel-job-context-private.h"
+#include "reel-project-jobs.h"
 #include "reel-project.h"
+#include "reel-scheduler.h"
 #include "reel-sdcpp-cli-backend.h"
 #include "reel-sdcpp-clip.h"
 #include "reel-sdcpp-server-backend.h"
@@ -116,6 +118,11 @@ report_cb (ReelJobContext   *context,
         reel_job_context_acknowledge (context, TRUE);
         break;
       case REEL_JOB_REPORT_RESUME_STATE:
+        if (reel_job_context_get_remote_id (context) != NULL)
+          {
+            g_free (fixture->remote_id);
+            fixture->remote_id = g_strdup (reel_job_context_get_remote_id (context));
+          }
         reel_job_context_acknowledge (context, TRUE);
         break;
       case REEL_JOB_REPORT_PROGRESS:
@@ -1125,11 +1132,12 @@ test_server_expiry (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_job_context_is_remote_task_dropped (run->context));
   g_clear_pointer (&run, run_free);
 
-  /* Ten minutes more: 404. */
+  /* Ten minutes more: 404, as for a job the server forgot when it
+   * restarted. The scheduler makes a new one. */
   reel_fake_sd_server_purge_expired (fixture->server);
   run = run_start_full (fixture, request, job_id);
   run_finish (run, RUN_TIMEOUT_MS);
-  assert_backend_error (run->error, REEL_BACKEND_ERROR_PERMANENT, "does not know this job");
+  assert_backend_error (run->error, REEL_BACKEND_ERROR_TRANSIENT, "does not know this job");
   g_assert_true (reel_job_context_is_remote_task_dropped (run->context));
   g_assert_cmpuint (reel_fake_sd_server_count_completed_answers (fixture->server, job_id), ==, 0);
 }
@@ -1175,6 +1183,39 @@ test_server_cancel_generating (Fixture *fixture, gconstpointer data)
                    "generating");
   last = g_ptr_array_index (fixture->messages, fixture->messages->len - 1);
   g_assert_cmpstr (last, ==, "sd-server will finish this clip, then it is discarded");
+}
+
+static gboolean
+create_is_held (gpointer data)
+{
+  return reel_fake_sd_server_count_held_submits (data) > 0;
+}
+
+/* The user cancels while the job's create is on its way. The server makes
+ * the job whatever happens to the request: the create is let finish, its id
+ * kept, and the job cancelled at the server, so none is left in its queue. */
+static void
+test_server_cancel_during_create (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (2.0);
+  g_autoptr (Run) run = NULL;
+  g_auto (GStrv) ids = NULL;
+  g_autofree char *status = NULL;
+
+  reel_fake_sd_server_set_latency (fixture->server, REEL_FAKE_FOREVER, 0);
+  reel_fake_sd_server_set_hold_submits (fixture->server, TRUE);
+  run = run_start (fixture, request);
+  wait_until (create_is_held, fixture->server, RUN_TIMEOUT_MS, "the server to hold the create");
+  reel_job_context_stop (run->context, TRUE);
+  reel_fake_sd_server_set_hold_submits (fixture->server, FALSE);
+  run_finish (run, STOP_TIMEOUT_MS);
+
+  g_assert_error (run->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  ids = reel_fake_sd_server_dup_job_ids (fixture->server);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  status = reel_fake_sd_server_dup_status (fixture->server, ids[0]);
+  g_assert_cmpstr (status, ==, "cancelled");
+  g_assert_cmpuint (reel_fake_sd_server_count_cancels (fixture->server, ids[0]), ==, 1);
 }
 
 static void
@@ -1541,6 +1582,185 @@ test_cli_not_ready (Fixture *fixture, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------ */
+/* A pool of sd-servers, through the scheduler                               */
+
+#define POOL_SHOTS 8
+
+static const ReelRetryPolicy fast_retries = {
+  .max_attempts = 5,
+  .base_delay = 0.01,
+  .factor = 2.0,
+  .max_delay = 0.05,
+  .jitter = 0.1,
+};
+
+typedef struct
+{
+  char                   *dir;
+  ReelProject            *project;
+  ReelScheduler          *scheduler;
+  ReelSdcppServerBackend *backend;
+  ReelFakeSdServer       *first;
+  ReelFakeSdServer       *second;
+  gboolean                idle;
+} Pool;
+
+static void
+pool_idle_cb (ReelScheduler *scheduler, Pool *pool)
+{
+  pool->idle = TRUE;
+}
+
+static void
+pool_set_up (Pool *pool, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) script_text = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *urls = NULL;
+  g_autoptr (GFile) file = NULL;
+
+  pool->dir = reel_test_make_tmpdir ();
+  path = g_build_filename (pool->dir, "Farm.storyreel", NULL);
+  file = g_file_new_for_path (path);
+  pool->project = reel_project_create (file, "Farm", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < POOL_SHOTS; i++)
+    g_string_append_printf (script_text, "Shot %u of the render farm.\n\n", i + 1);
+  g_assert_true (reel_project_set_resolution (pool->project, 160, 96, &error));
+  g_assert_true (reel_project_set_script (pool->project, script_text->str, &error));
+  g_assert_true (reel_project_break_down (pool->project, NULL, &error));
+  g_assert_no_error (error);
+
+  pool->first = reel_fake_sd_server_new ();
+  pool->second = reel_fake_sd_server_new ();
+  urls = g_strdup_printf ("%s,%s", reel_fake_sd_server_get_url (pool->first),
+                          reel_fake_sd_server_get_url (pool->second));
+  pool->backend = reel_sdcpp_server_backend_new (urls);
+  reel_sdcpp_server_backend_set_poll_interval (pool->backend, 5, 20);
+  reel_sdcpp_server_backend_set_rest_time (pool->backend, 60000);
+  reel_sdcpp_server_backend_set_unreachable_time (pool->backend, 1000);
+
+  pool->scheduler = reel_scheduler_new (pool->project);
+  reel_scheduler_add_backend (pool->scheduler, REEL_BACKEND (pool->backend));
+  reel_scheduler_set_retry_policy (pool->scheduler, &fast_retries);
+  g_signal_connect (pool->scheduler, "idle", G_CALLBACK (pool_idle_cb), pool);
+}
+
+static void
+pool_tear_down (Pool *pool, gconstpointer data)
+{
+  reel_scheduler_shutdown (pool->scheduler);
+  g_clear_object (&pool->scheduler);
+  g_clear_object (&pool->backend);
+  g_clear_object (&pool->project);
+  g_clear_pointer (&pool->first, reel_fake_sd_server_free);
+  g_clear_pointer (&pool->second, reel_fake_sd_server_free);
+  reel_test_rm_rf (pool->dir);
+  g_free (pool->dir);
+}
+
+static gboolean
+pool_is_idle (gpointer data)
+{
+  return ((Pool *) data)->idle;
+}
+
+static void
+pool_generate_all (Pool *pool)
+{
+  g_autoptr (GError) error = NULL;
+
+  pool->idle = FALSE;
+  g_assert_cmpint (reel_scheduler_generate (pool->scheduler, NULL, 0,
+                                            &(ReelGenerateOptions){ .backend = "sd-server" },
+                                            &error),
+                   >, 0);
+  g_assert_no_error (error);
+}
+
+/* Every shot has a take, and every job is done. */
+static void
+assert_pool_done (Pool *pool)
+{
+  g_autoptr (GPtrArray) jobs = reel_project_list_jobs (pool->project, FALSE);
+  GListModel *shots = reel_project_get_shots (pool->project);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+
+      if (job->state != REEL_JOB_DONE)
+        g_error ("Job %" G_GINT64_FORMAT " ended %s: %s", job->id,
+                 reel_job_state_to_string (job->state), job->error != NULL ? job->error : "");
+    }
+  g_assert_cmpuint (jobs->len, ==, POOL_SHOTS);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      g_assert_cmpint (reel_shot_get_chosen_take_id (shot), !=, 0);
+    }
+}
+
+/* Both servers work, neither holds more than one job generating and one
+ * queued: the rest wait in Storyreel's own queue. */
+static void
+test_pool_spread (Pool *pool, gconstpointer data)
+{
+  ReelServerPool *places = reel_sdcpp_server_backend_get_pool (pool->backend);
+  const char     *first_url = reel_fake_sd_server_get_url (pool->first);
+  const char     *second_url = reel_fake_sd_server_get_url (pool->second);
+  guint           first, second;
+
+  pool_generate_all (pool);
+  wait_until (pool_is_idle, pool, RUN_TIMEOUT_MS, "the batch to finish");
+  assert_pool_done (pool);
+
+  first = reel_fake_sd_server_count_submits (pool->first);
+  second = reel_fake_sd_server_count_submits (pool->second);
+  g_test_message ("first server: %u jobs, second: %u", first, second);
+  g_assert_cmpuint (first + second, ==, POOL_SHOTS);
+  g_assert_cmpuint (first, >=, 2);
+  g_assert_cmpuint (second, >=, 2);
+  g_assert_cmpuint (reel_server_pool_get_served (places, first_url), ==, first);
+  g_assert_cmpuint (reel_server_pool_get_peak (places, first_url), <=, 2);
+  g_assert_cmpuint (reel_server_pool_get_peak (places, second_url), <=, 2);
+}
+
+static gboolean
+second_has_a_job (gpointer data)
+{
+  return reel_fake_sd_server_count_submits (((Pool *) data)->second) >= 1;
+}
+
+/* The second server goes away mid-batch with its jobs: they are made again
+ * on the first. */
+static void
+test_pool_node_goes_away (Pool *pool, gconstpointer data)
+{
+  g_autofree char *second_url = g_strdup (reel_fake_sd_server_get_url (pool->second));
+  ReelServerPool  *places = reel_sdcpp_server_backend_get_pool (pool->backend);
+  guint            served_by_second;
+
+  /* Slow enough that jobs wait in the servers' queues. */
+  reel_fake_sd_server_set_latency (pool->first, 20, 40);
+  reel_fake_sd_server_set_latency (pool->second, 20, 40);
+  pool_generate_all (pool);
+  wait_until (second_has_a_job, pool, RUN_TIMEOUT_MS, "the second server to get a job");
+  served_by_second = reel_fake_sd_server_count_submits (pool->second);
+  g_clear_pointer (&pool->second, reel_fake_sd_server_free);
+
+  wait_until (pool_is_idle, pool, RUN_TIMEOUT_MS, "the batch to finish on the first server");
+  assert_pool_done (pool);
+  g_test_message ("the second server had %u jobs when it went away", served_by_second);
+  g_assert_cmpuint (reel_fake_sd_server_count_submits (pool->first), >=,
+                    POOL_SHOTS - served_by_second);
+  g_assert_true (reel_server_pool_is_resting (places, second_url));
+  g_assert_cmpuint (reel_server_pool_get_peak (places, reel_fake_sd_server_get_url (pool->first)),
+                    <=, 2);
+}
+
+/* ------------------------------------------------------------------------ */
 /* The command line                                                          */
 
 static const char script[] = "INT. LIGHTHOUSE - NIGHT\n\n"
@@ -1570,7 +1790,8 @@ make_project (Fixture *fixture)
   return g_steal_pointer (&path);
 }
 
-/* storyreel backends, generate --backend sd-cli and --backend sd-server. */
+/* storyreel backends, generate --backend sd-cli and --backend sd-server,
+ * with one server and with two. */
 static void
 test_command_line (Fixture *fixture, gconstpointer data)
 {
@@ -1631,6 +1852,25 @@ test_command_line (Fixture *fixture, gconstpointer data)
     g_clear_pointer (&err, g_free);
   }
 
+  /* Two servers: the shots are spread over both. The first takes its time,
+   * so the second job finds it busy. */
+  {
+    g_autoptr (ReelFakeSdServer) second = reel_fake_sd_server_new ();
+    g_autofree char *both = g_strdup_printf ("%s,%s", reel_fake_sd_server_get_url (fixture->server),
+                                             reel_fake_sd_server_get_url (second));
+    const char *const argv[] = { binary,       "generate", project,   "--backend", "sd-server",
+                                 "--endpoint", both,       "--shots", "1,2",       NULL };
+
+    reel_fake_sd_server_set_latency (fixture->server, 0, 300);
+    if (reel_test_spawn (argv, NULL, &out, &err) != 0)
+      g_error ("storyreel generate --backend sd-server with two servers failed:\n%s", err);
+    g_assert_nonnull (strstr (err, "2 takes done"));
+    g_assert_cmpuint (reel_fake_sd_server_count_submits (fixture->server), ==, 2);
+    g_assert_cmpuint (reel_fake_sd_server_count_submits (second), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* What the engines made is in the plan. */
   {
     const char *const argv[] = { binary, "inspect", project, "--json", NULL };
@@ -1663,6 +1903,7 @@ main (int argc, char **argv)
   ADD ("/sdcpp/server/cancel-queued", server_set_up, test_server_cancel_queued);
   ADD ("/sdcpp/server/cancel-generating", server_set_up, test_server_cancel_generating);
   ADD ("/sdcpp/server/unreachable", server_set_up, test_server_unreachable);
+  ADD ("/sdcpp/server/cancel-during-create", server_set_up, test_server_cancel_during_create);
   ADD ("/sdcpp/server/loras", server_set_up, test_server_loras);
   ADD ("/sdcpp/cli/success", cli_set_up, test_cli_success);
   ADD ("/sdcpp/cli/two-passes", cli_set_up, test_cli_two_passes);
@@ -1675,6 +1916,10 @@ main (int argc, char **argv)
   ADD ("/sdcpp/cli/not-ready", cli_set_up, test_cli_not_ready);
   ADD ("/sdcpp/command-line", fixture_set_up, test_command_line);
 #undef ADD
+  g_test_add ("/sdcpp/server/pool/spread", Pool, NULL, pool_set_up, test_pool_spread,
+              pool_tear_down);
+  g_test_add ("/sdcpp/server/pool/node-goes-away", Pool, NULL, pool_set_up,
+              test_pool_node_goes_away, pool_tear_down);
 
   return g_test_run ();
 }

@@ -4,6 +4,8 @@
  */
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "reel-project.h"
@@ -327,6 +329,126 @@ test_migrate_v1 (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 3);
 }
 
+/* A version 1 project whose last change, a new title, was committed but is
+ * still only in its -wal file, as a crash leaves it. */
+static void
+make_v1_with_change_in_wal (const char *path)
+{
+  g_autofree char *sql_path = reel_test_source_path ("tests/project/schema-v1.sql");
+  g_autofree char *sql = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *main_only = g_strconcat (path, ".main-only", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *title = NULL;
+  gsize            length;
+  sqlite3         *db = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  exec_sql (path, sql);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  /* Closing would otherwise move the change into the main file. */
+  g_assert_cmpint (sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode = WAL;"
+                                 "UPDATE project SET title = 'The Lighthouse, Relit'",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  /* The main file alone still has the old title. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (main_only, contents, length, NULL));
+  title = query_text (main_only, "SELECT title FROM project");
+  g_assert_cmpstr (title, ==, "The Old Lighthouse");
+  g_unlink (main_only);
+}
+
+/* The backup kept before a migration is a whole database of the version it
+ * was, holding everything that was committed. */
+static void
+assert_backup_complete (const char *backup)
+{
+  g_autofree char *backup_wal = g_strconcat (backup, "-wal", NULL);
+  sqlite3         *db = NULL;
+  sqlite3_stmt    *stmt = NULL;
+  int              rc;
+
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  /* It stands alone: nothing of it is in a -wal file beside it. */
+  g_assert_false (g_file_test (backup_wal, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT title, (SELECT user_version FROM pragma_user_version), "
+                           "(SELECT integrity_check FROM pragma_integrity_check) FROM project",
+                           -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    g_error ("The backup cannot be read: %s", sqlite3_errmsg (db));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "The Lighthouse, Relit");
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 1);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+assert_no_temporaries (const char *dir)
+{
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (strstr (name, ".saving-") != NULL)
+      g_error ("A temporary was left behind: %s", name);
+}
+
+/* A crash before the migration loses nothing: the backup taken first holds
+ * the changes that were only in the -wal file. */
+static void
+test_migrate_backup_holds_wal (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *backup = g_strconcat (fixture->path, ".v1-backup", NULL);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+
+  make_v1_with_change_in_wal (fixture->path);
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (reel_project_get_title (project), ==, "The Lighthouse, Relit");
+
+  assert_backup_complete (backup);
+  assert_no_temporaries (fixture->dir);
+}
+
+/* What a crash in the middle of an earlier backup left, the backup cut
+ * short under its final name and a temporary, does not count as a backup:
+ * the next migration keeps a whole one. */
+static void
+test_migrate_backup_after_crash (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *backup = g_strconcat (fixture->path, ".v1-backup", NULL);
+  g_autofree char *temporary
+      = g_strdup_printf ("%s.v1-backup.saving-%d", fixture->path, (int) getpid ());
+  g_autofree char *contents = NULL;
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+
+  make_v1_with_change_in_wal (fixture->path);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
+  g_assert_true (g_file_set_contents (backup, contents, 1024, NULL));
+  g_assert_true (g_file_set_contents (temporary, contents, 2048, NULL));
+
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+
+  assert_backup_complete (backup);
+  assert_no_temporaries (fixture->dir);
+}
+
 static void
 test_save_copy (Fixture *fixture, gconstpointer data)
 {
@@ -371,6 +493,8 @@ main (int argc, char **argv)
   ADD ("/project/refuse/truncated", test_refuse_truncated);
   ADD ("/project/refuse/newer", test_refuse_newer);
   ADD ("/project/migrate-v1", test_migrate_v1);
+  ADD ("/project/migrate/backup-holds-wal", test_migrate_backup_holds_wal);
+  ADD ("/project/migrate/backup-after-crash", test_migrate_backup_after_crash);
   ADD ("/project/save-copy", test_save_copy);
 #undef ADD
 

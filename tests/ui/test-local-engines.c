@@ -1,8 +1,9 @@
 /* test-local-engines.c: Preferences for the local engines, in a real window
  *
  * The ComfyUI servers are loopback fakes (tests/generate/fake-comfyui.h),
- * and so is sd-server (fake-sd-server.h): a test adds them the way a user
- * does, in the Add Server row, presses Test, and reads what the rows say.
+ * and so are the sd-servers (fake-sd-server.h): a test adds them the way a
+ * user does, in the engine's Add row, presses Test, and reads what the rows
+ * say.
  * Imported workflows go to the user's data folder, which main() points at a
  * temporary one before anything asks for it; sd-cli's model folder is a
  * temporary one with files named as their publishers name them.
@@ -497,36 +498,74 @@ test_sdcpp_files (void)
   reel_test_rm_rf (models);
 }
 
-static void
-test_sdcpp_server (void)
-{
-  ReelFakeSdServer *server = reel_fake_sd_server_new ();
-  g_autofree char  *url = g_strdup (reel_fake_sd_server_get_url (server));
-  GtkWidget        *preferences = open_preferences ();
-  GtkWidget        *status = get_row (preferences, ADW_TYPE_ACTION_ROW, "sd-server");
-  g_autofree char  *value = NULL;
+#define ADD_SD_SERVER "Add sd-_server (http://HOST:PORT)"
+#define SD_TEST_ACTION "prefs.test-sdcpp-server"
+#define SD_REMOVE_ACTION "prefs.remove-sdcpp-server"
 
-  enter (preferences, "sd-server _Address", "ftp://somewhere");
+/* sd-server's addresses are a list like ComfyUI's, rows and all. */
+static void
+test_sdcpp_servers (void)
+{
+  ReelFakeSdServer *first = reel_fake_sd_server_new ();
+  g_autoptr (ReelFakeSdServer) second = reel_fake_sd_server_new ();
+  g_autofree char *first_url = g_strdup (reel_fake_sd_server_get_url (first));
+  const char      *second_url = reel_fake_sd_server_get_url (second);
+  g_autofree char *both = g_strdup_printf ("%s,%s", first_url, second_url);
+  GtkWidget       *preferences = open_preferences ();
+  GtkWidget       *usual;
+  g_autofree char *value = NULL;
+
+  /* The usual address is listed, and may be removed; with none listed,
+   * jobs go to it, and its row has no Remove. */
+  usual = get_row (preferences, ADW_TYPE_ACTION_ROW, "http://127.0.0.1:1234");
+  press (usual, SD_REMOVE_ACTION);
   value = setting ("sdcpp-server-url");
-  g_assert_cmpstr (value, ==, "http://127.0.0.1:1234");
+  g_assert_cmpstr (value, ==, "");
+  g_clear_pointer (&value, g_free);
+  wait_for_subtitle (preferences, ADW_TYPE_ACTION_ROW, "http://127.0.0.1:1234",
+                     "No server is listed");
+
+  /* What is not an address is refused, and nothing is saved. */
+  enter (preferences, ADD_SD_SERVER, "ftp://somewhere");
+  g_assert_true (
+      gtk_widget_has_css_class (get_row (preferences, ADW_TYPE_ENTRY_ROW, ADD_SD_SERVER), "error"));
+  value = setting ("sdcpp-server-url");
+  g_assert_cmpstr (value, ==, "");
   g_clear_pointer (&value, g_free);
 
-  enter (preferences, "sd-server _Address", url);
+  /* Two servers, each a row, both in the setting; ComfyUI's list is not
+   * touched. */
+  enter (preferences, ADD_SD_SERVER, first_url);
+  enter (preferences, ADD_SD_SERVER, second_url);
   value = setting ("sdcpp-server-url");
-  g_assert_cmpstr (value, ==, url);
+  g_assert_cmpstr (value, ==, both);
+  g_clear_pointer (&value, g_free);
+  g_assert_null (find_row (preferences, ADW_TYPE_ACTION_ROW, "http://127.0.0.1:1234"));
+  value = setting ("comfyui-url");
+  g_assert_cmpstr (value, ==, "http://127.0.0.1:8188");
+  g_clear_pointer (&value, g_free);
 
-  /* It says what model the server loaded. */
-  press (status, "prefs.test-sdcpp-server");
-  wait_for_subtitle (preferences, ADW_TYPE_ACTION_ROW, "sd-server",
+  /* A test says what model the server loaded. */
+  press (get_row (preferences, ADW_TYPE_ACTION_ROW, first_url), SD_TEST_ACTION);
+  wait_for_subtitle (preferences, ADW_TYPE_ACTION_ROW, first_url,
                      "Ready: wan2.2_ti2v_5B_fp16.safetensors");
+  g_assert_cmpstr (subtitle (get_row (preferences, ADW_TYPE_ACTION_ROW, second_url)), ==,
+                   "Not tested yet");
 
-  /* One that does not answer says why. */
-  reel_fake_sd_server_free (server);
-  press (status, "prefs.test-sdcpp-server");
-  wait_for_subtitle (preferences, ADW_TYPE_ACTION_ROW, "sd-server", "sd-server");
-  g_assert_null (strstr (subtitle (status), "Ready"));
-  g_assert_null (strstr (subtitle (status), "Testing"));
+  /* One that stopped says it cannot be reached. */
+  reel_fake_sd_server_free (first);
+  press (get_row (preferences, ADW_TYPE_ACTION_ROW, first_url), SD_TEST_ACTION);
+  wait_for_subtitle (preferences, ADW_TYPE_ACTION_ROW, first_url, "not reachable");
+  g_assert_null (
+      strstr (subtitle (get_row (preferences, ADW_TYPE_ACTION_ROW, first_url)), "Ready"));
 
+  /* Remove takes a server out of the list. */
+  press (get_row (preferences, ADW_TYPE_ACTION_ROW, first_url), SD_REMOVE_ACTION);
+  value = setting ("sdcpp-server-url");
+  g_assert_cmpstr (value, ==, second_url);
+  g_assert_null (find_row (preferences, ADW_TYPE_ACTION_ROW, first_url));
+
+  save_group_png (preferences, "stable-diffusion.cpp Servers", "preferences-sdcpp-servers.png");
   close_preferences (preferences);
   reset_settings ();
 }
@@ -537,15 +576,15 @@ static void
 test_close_while_testing (void)
 {
   g_autoptr (ReelFakeSdServer) server = reel_fake_sd_server_new ();
-  GtkWidget *preferences;
+  const char *url = reel_fake_sd_server_get_url (server);
+  GtkWidget  *preferences;
 
   reel_fake_sd_server_add_fault (server, REEL_FAKE_SD_CAPABILITIES, REEL_FAKE_FAULT_HANG,
                                  REEL_FAKE_FAULT_FOREVER);
-  g_settings_set_string (settings (), "sdcpp-server-url", reel_fake_sd_server_get_url (server));
+  g_settings_set_string (settings (), "sdcpp-server-url", url);
   preferences = open_preferences ();
-  press (get_row (preferences, ADW_TYPE_ACTION_ROW, "sd-server"), "prefs.test-sdcpp-server");
-  g_assert_cmpstr (subtitle (get_row (preferences, ADW_TYPE_ACTION_ROW, "sd-server")), ==,
-                   "Testing…");
+  press (get_row (preferences, ADW_TYPE_ACTION_ROW, url), SD_TEST_ACTION);
+  g_assert_cmpstr (subtitle (get_row (preferences, ADW_TYPE_ACTION_ROW, url)), ==, "Testing…");
   close_preferences (preferences);
   reset_settings ();
 }
@@ -566,7 +605,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/local/comfyui-servers", test_comfyui_servers);
   g_test_add_func ("/ui/local/import-workflow", test_import_workflow);
   g_test_add_func ("/ui/local/sdcpp-files", test_sdcpp_files);
-  g_test_add_func ("/ui/local/sdcpp-server", test_sdcpp_server);
+  g_test_add_func ("/ui/local/sdcpp-servers", test_sdcpp_servers);
   g_test_add_func ("/ui/local/close-while-testing", test_close_while_testing);
 
   status = g_test_run ();

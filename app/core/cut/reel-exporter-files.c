@@ -1,9 +1,12 @@
 /* reel-exporter-files.c: the files a film export writes
  *
  * The film is written to a hidden temporary beside the destination,
- * reserved before any work starts, and renamed into place only once its
- * sidecars (SRT, WebVTT, provenance JSON) are written. The film's tags and
- * the provenance sidecar both mark AI-generated work.
+ * reserved before any work starts. Its sidecars (SRT, WebVTT, provenance
+ * JSON) are written to temporaries too, and all of them are flushed to the
+ * disk and renamed into place only once every one is complete, the film
+ * first: until then the previous export's film and sidecars stay untouched,
+ * and a failure removes only the temporaries. The film's tags and the
+ * provenance sidecar both mark AI-generated work.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,9 +19,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "reel-captions.h"
+#include "reel-durable.h"
 #include "reel-exporter-private.h"
 
 /* Bytes written into the reserved file before rendering, so a full disk is
@@ -66,24 +71,39 @@ write_all (int fd, const char *data, gsize size)
   return TRUE;
 }
 
+/* Creates ".NAME@suffix.partial-XXXXXX" beside @output_path; returns its fd
+ * and sets *path, or fails with -1. */
+static int
+create_temporary (const char *output_path, const char *suffix, char **path, GError **error)
+{
+  g_autofree char *folder = g_path_get_dirname (output_path);
+  g_autofree char *basename = g_path_get_basename (output_path);
+  g_autofree char *name = g_strdup_printf (".%s%s.partial-XXXXXX", basename, suffix);
+  int              fd;
+
+  *path = g_build_filename (folder, name, NULL);
+  fd = g_mkstemp_full (*path, O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      set_write_error (error, errno, folder);
+      g_clear_pointer (path, g_free);
+    }
+  return fd;
+}
+
 /* Creates the hidden temporary beside the destination, and writes a little
  * into it so that a read-only or full location fails now. */
 char *
 reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GError **error)
 {
   g_autofree char *folder = g_path_get_dirname (output_path);
-  g_autofree char *basename = g_path_get_basename (output_path);
-  g_autofree char *name = g_strdup_printf (".%s%s.partial-XXXXXX", basename, suffix);
-  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *path = NULL;
   g_autofree char *zeros = NULL;
   int              fd;
 
-  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0644);
+  fd = create_temporary (output_path, suffix, &path, error);
   if (fd < 0)
-    {
-      set_write_error (error, errno, folder);
-      return NULL;
-    }
+    return NULL;
 
   zeros = g_malloc0 (SPACE_PROBE_BYTES);
   if (!write_all (fd, zeros, SPACE_PROBE_BYTES) || fsync (fd) != 0 || ftruncate (fd, 0) != 0)
@@ -99,7 +119,8 @@ reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GE
   return g_steal_pointer (&path);
 }
 
-/* Removes what a failed export wrote: the temporaries and any sidecar. */
+/* Removes what a failed export wrote: its temporaries, and nothing of a
+ * previous export under the names it was to take. */
 void
 reel_exporter_discard_files (ReelExporter *self)
 {
@@ -108,10 +129,6 @@ reel_exporter_discard_files (ReelExporter *self)
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     if (paths[i] != NULL && g_unlink (paths[i]) != 0 && errno != ENOENT)
       g_debug ("Cannot remove %s: %s", paths[i], g_strerror (errno));
-  for (guint i = 0; i + 1 < self->sidecars->len; i++)
-    g_unlink (g_ptr_array_index (self->sidecars, i));
-  g_ptr_array_set_size (self->sidecars, 0);
-  g_ptr_array_add (self->sidecars, NULL);
 }
 
 /* Tags */
@@ -176,18 +193,60 @@ reel_exporter_apply_tags (ReelExporter *self, GstElement *muxer)
 
 /* Sidecars and the rename into place */
 
-/* FILM.mp4.srt for FILM.mp4: named after the whole file, so the sidecars of
- * FILM.webm exported into the same folder do not replace them. */
-static char *
-sidecar_path (ReelExporter *self, const char *extension)
+/* What the last stage writes, in a worker thread. */
+typedef struct
 {
-  return g_strconcat (self->output_path, extension, NULL);
+  char      *output_path;
+  char      *film;        /* the temporary film; NULL once renamed into place */
+  GPtrArray *temporaries; /* the sidecars as written; NULL once renamed */
+  GPtrArray *paths;       /* the names they take, in the same order */
+} FilmFiles;
+
+/* Whatever was not renamed into place goes: the temporary sidecars. The
+ * temporary film is the exporter's, removed by reel_exporter_discard_files(). */
+static void
+film_files_free (FilmFiles *files)
+{
+  for (guint i = 0; i < files->temporaries->len; i++)
+    {
+      const char *temporary = g_ptr_array_index (files->temporaries, i);
+
+      if (temporary != NULL && g_unlink (temporary) != 0)
+        g_debug ("Cannot remove %s: %s", temporary, g_strerror (errno));
+    }
+  g_ptr_array_unref (files->temporaries);
+  g_ptr_array_unref (files->paths);
+  g_free (files->output_path);
+  g_free (files->film);
+  g_free (files);
 }
 
-static void
-add_sidecar (ReelExporter *self, char *path)
+/* Writes @contents, flushed to the disk, to a temporary beside the film
+ * that becomes FILM@extension: FILM.mp4.srt for FILM.mp4, named after the
+ * whole file, so the sidecars of FILM.webm exported into the same folder
+ * do not replace them. */
+static gboolean
+add_sidecar (FilmFiles *files, const char *extension, const char *contents, GError **error)
 {
-  g_ptr_array_insert (self->sidecars, self->sidecars->len - 1, path);
+  g_autofree char *temporary = NULL;
+  int              fd = create_temporary (files->output_path, extension, &temporary, error);
+
+  if (fd < 0)
+    return FALSE;
+  if (!write_all (fd, contents, strlen (contents)) || fsync (fd) != 0)
+    {
+      int              saved_errno = errno;
+      g_autofree char *folder = g_path_get_dirname (files->output_path);
+
+      close (fd);
+      g_unlink (temporary);
+      set_write_error (error, saved_errno, folder);
+      return FALSE;
+    }
+  close (fd);
+  g_ptr_array_add (files->temporaries, g_steal_pointer (&temporary));
+  g_ptr_array_add (files->paths, g_strconcat (files->output_path, extension, NULL));
+  return TRUE;
 }
 
 static void
@@ -271,54 +330,110 @@ provenance_to_json (ReelExporter *self)
 }
 
 static gboolean
-write_sidecars (ReelExporter *self, GError **error)
+write_sidecars (ReelExporter *self, FilmFiles *files, GError **error)
 {
   if (self->options.caption_sidecars && self->cut->cues->len > 0)
     {
-      g_autofree char *srt = sidecar_path (self, ".srt");
-      g_autofree char *vtt = sidecar_path (self, ".vtt");
+      g_autofree char *srt = reel_captions_to_srt (self->cut);
+      g_autofree char *vtt = reel_captions_to_webvtt (self->cut);
 
-      if (!reel_captions_write_srt (self->cut, srt, error))
+      if (!add_sidecar (files, ".srt", srt, error) || !add_sidecar (files, ".vtt", vtt, error))
         return FALSE;
-      add_sidecar (self, g_steal_pointer (&srt));
-      if (!reel_captions_write_webvtt (self->cut, vtt, error))
-        return FALSE;
-      add_sidecar (self, g_steal_pointer (&vtt));
     }
 
   if (reel_cut_has_ai_generated (self->cut))
     {
-      g_autofree char *path = sidecar_path (self, ".provenance.json");
       g_autofree char *json = provenance_to_json (self);
 
-      if (!g_file_set_contents (path, json, -1, error))
+      if (!add_sidecar (files, ".provenance.json", json, error))
         return FALSE;
-      add_sidecar (self, g_steal_pointer (&path));
     }
   return TRUE;
 }
 
+/* The film first: a failure before it is in place leaves the previous
+ * export whole. Each file reached the disk before its rename, and the
+ * renames reach it at the end. */
+static gboolean
+move_into_place (FilmFiles *files, GError **error)
+{
+  g_autofree char *folder = g_path_get_dirname (files->output_path);
+
+  if (!reel_durable_sync_file (files->film) || g_rename (files->film, files->output_path) != 0)
+    {
+      set_write_error (error, errno, folder);
+      return FALSE;
+    }
+  g_clear_pointer (&files->film, g_free);
+
+  for (guint i = 0; i < files->temporaries->len; i++)
+    {
+      if (g_rename (g_ptr_array_index (files->temporaries, i), g_ptr_array_index (files->paths, i))
+          != 0)
+        {
+          set_write_error (error, errno, folder);
+          reel_durable_sync_folder (folder);
+          return FALSE;
+        }
+      g_clear_pointer (&g_ptr_array_index (files->temporaries, i), g_free);
+    }
+  reel_durable_sync_folder (folder);
+  return TRUE;
+}
+
+static void
+write_film_files_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  ReelExporter *self = source_object;
+  FilmFiles    *files = task_data;
+  GError       *error = NULL;
+
+  /* A cancel still counts until the film replaces anything. */
+  if (!write_sidecars (self, files, &error)
+      || g_cancellable_set_error_if_cancelled (self->cancellable, &error)
+      || !move_into_place (files, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+film_files_written_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReelExporter *self = REEL_EXPORTER (source);
+  FilmFiles    *files = g_task_get_task_data (G_TASK (result));
+  GError       *error = NULL;
+
+  if (files->film == NULL)
+    g_clear_pointer (&self->reserved_path, g_free);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      reel_exporter_fail (self, error);
+      return;
+    }
+  for (guint i = 0; i < files->paths->len; i++)
+    g_ptr_array_insert (self->sidecars, self->sidecars->len - 1,
+                        g_strdup (g_ptr_array_index (files->paths, i)));
+  reel_exporter_succeed (self);
+}
+
+/* Flushing a film of gigabytes to the disk takes a while: off the main
+ * thread, with the pipeline stopped, so nothing else touches the files. */
 void
 reel_exporter_finish_film (ReelExporter *self)
 {
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = g_task_new (self, NULL, film_files_written_cb, NULL);
+  FilmFiles *files = g_new0 (FilmFiles, 1);
 
   reel_exporter_set_stage (self, N_ ("Writing subtitles"), 1.0);
-  if (!write_sidecars (self, &error))
-    {
-      reel_exporter_fail (self, g_steal_pointer (&error));
-      return;
-    }
-
-  if (g_rename (self->reserved_path, self->output_path) != 0)
-    {
-      int              saved_errno = errno;
-      g_autofree char *folder = g_path_get_dirname (self->output_path);
-
-      set_write_error (&error, saved_errno, folder);
-      reel_exporter_fail (self, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&self->reserved_path, g_free);
-  reel_exporter_succeed (self);
+  files->output_path = g_strdup (self->output_path);
+  files->film = g_strdup (self->reserved_path);
+  files->temporaries = g_ptr_array_new_with_free_func (g_free);
+  files->paths = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_source_tag (task, reel_exporter_finish_film);
+  g_task_set_task_data (task, files, (GDestroyNotify) film_files_free);
+  g_task_run_in_thread (task, write_film_files_thread);
 }

@@ -33,7 +33,7 @@ struct _ReelExporter
   const char *stage; /* untranslated, N_() */
   gboolean    stream_copied;
   char       *video_encoder; /* the factory of the video encoder in use */
-  GPtrArray  *sidecars;      /* NULL-terminated paths */
+  GPtrArray  *sidecars;      /* NULL-terminated paths, once they are in place */
 
   GMainContext *context;
   GTask        *task;

@@ -12,8 +12,9 @@
  *     forces a re-encode, join the takes' H.264 streams unchanged
  *     (reel-exporter-copy.c);
  *  4. for soft subtitles, remux the film with a text track (no re-encoding);
- *  5. write the sidecars (SRT, WebVTT, provenance JSON) and rename the film
- *     into place (reel-exporter-files.c).
+ *  5. in a worker thread: write the sidecars (SRT, WebVTT, provenance JSON)
+ *     to temporaries, flush every file to the disk and rename them into
+ *     place, the film first (reel-exporter-files.c).
  *
  * Progress comes from polling the pipeline's position, as Pitivi does
  * (reel-exporter-pipeline.c). This file holds the object, the public API and

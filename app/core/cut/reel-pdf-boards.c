@@ -19,6 +19,7 @@
 #include <pango/pangocairo.h>
 
 #include "reel-animatic.h"
+#include "reel-durable.h"
 #include "reel-interchange-private.h"
 #include "reel-media-store.h"
 #include "reel-pdf-boards.h"
@@ -827,14 +828,12 @@ reel_pdf_boards_write (const ReelCut *cut,
     return FALSE;
 
   status = write_pdf (cut, columns, rows, cancellable, &fd, &drawn, &local_error);
-  if (drawn && status == CAIRO_STATUS_SUCCESS && fsync (fd) != 0)
-    status = CAIRO_STATUS_WRITE_ERROR;
   if (close (fd) != 0 && status == CAIRO_STATUS_SUCCESS)
     status = CAIRO_STATUS_WRITE_ERROR;
 
   if (drawn && status == CAIRO_STATUS_SUCCESS)
     {
-      if (g_rename (temp_path, path) == 0)
+      if (reel_durable_rename (temp_path, path))
         return TRUE;
       saved_errno = errno;
     }

@@ -29,6 +29,7 @@
 #include "reel-comfyui-workflow.h"
 #include "reel-local-gpu.h"
 #include "reel-remote.h"
+#include "reel-server-pool.h"
 #include "reel-web-socket.h"
 
 #define SOCKET_CONNECT_TIMEOUT_MS 10000
@@ -36,8 +37,14 @@
  * times in all, before the job follows the history instead. */
 #define MAX_SOCKET_FAILURES 3
 #define MAX_SOCKET_OPENINGS 12
-/* Look-ups that fail with a network error in a row before the job fails. */
+/* Look-ups that fail in a row before the job gives up on its server, unless
+ * the time the server may stay silent is over first. */
 #define MAX_LOOKUP_ERRORS 8
+/* The most a look-up may take to connect, and to stall once connected: the
+ * answers are small, and a server that takes longer is in trouble. */
+#define LOOKUP_TIMEOUT_S 5
+/* What a request that sends a workflow or an image may stall for. */
+#define SUBMIT_STALL_S 30
 #define LOG_LINES 8
 /* Progress shown before the server starts, and the most shown before the
  * clip is on disk. */
@@ -50,40 +57,28 @@ struct _ReelComfyuiBackend
   GObject parent_instance;
 
   GPtrArray           *servers; /* ReelComfyuiServer*, in order of preference */
+  ReelServerPool      *pool;    /* their places, by address */
   char                *workflow;
   ReelComfyuiWorkflow *text_to_video;
   ReelComfyuiWorkflow *image_to_video;
   char                *workflow_problem;
   GStrv                workflow_names;
   guint                steps;
-  guint                max_parallel_jobs;
   guint                poll_min_ms;
   guint                poll_max_ms;
   guint                silence_ms;
-
-  /* The pool: the jobs each server holds, and the servers out of rotation. */
-  GMutex      pool_lock;
-  GHashTable *loads; /* url → NodeLoad* */
-  guint       rest_ms;
+  guint                unreachable_ms;
 
   ReelGpuSlots *gpu_slots; /* this computer's, or NULL */
 };
 
-/* A render node's share of the work. */
-typedef struct
-{
-  guint  in_flight;  /* jobs queued or running on it */
-  gint64 down_until; /* monotonic µs: out of rotation until then */
-} NodeLoad;
-
 /* What a job keeps between submit(), wait() and fetch(). */
 typedef struct
 {
-  ReelWebSocket      *socket;
-  JsonObject         *history; /* the finished prompt's history entry */
-  ReelComfyuiBackend *pool;    /* holds a place on @node while the job lives */
-  char               *node;
-  ReelGpuLease       *gpu; /* a share of @node's GPU, when @node is on this computer */
+  ReelWebSocket   *socket;
+  JsonObject      *history; /* the finished prompt's history entry */
+  ReelServerPlace *place;   /* the job's place on its server */
+  ReelGpuLease    *gpu;     /* a share of its server's GPU, when that is on this computer */
 } JobData;
 
 static void backend_iface_init (ReelBackendInterface *iface);
@@ -93,14 +88,29 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ReelComfyuiBackend,
                                G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (REEL_TYPE_BACKEND, backend_iface_init))
 
-static void release_node (JobData *data);
+/* Gives back the job's place on its server and its share of the GPU, then
+ * closes its socket. The worker does this as soon as the prompt is over (at
+ * the end of wait(), or when submit() or wait() fails): the next job may use
+ * the server while this one's clip downloads, and the context's last
+ * reference, which may be dropped on the main thread, frees only memory. The
+ * socket closes last, as closing waits a moment for the server to agree. */
+static void
+release_job (JobData *data)
+{
+  g_clear_pointer (&data->place, reel_server_place_release);
+  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
+  if (data->socket != NULL)
+    reel_web_socket_close (data->socket);
+  g_clear_object (&data->socket);
+}
 
 static void
 job_data_free (JobData *data)
 {
-  release_node (data);
-  if (data->socket != NULL)
-    reel_web_socket_close (data->socket);
+  /* Released by the worker already; these only guard against a path that
+   * forgot to, and none of them waits. */
+  g_clear_pointer (&data->place, reel_server_place_release);
+  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
   g_clear_object (&data->socket);
   g_clear_pointer (&data->history, json_object_unref);
   g_free (data);
@@ -142,16 +152,26 @@ server_for_url (ReelComfyuiBackend *self, const char *url)
   return g_steal_pointer (&probe);
 }
 
-/* A client for short questions, bound to @cancellable, that gives up on an
- * unreachable server quickly. */
+/* A client for a job's requests to its server, bound to @cancellable. A
+ * server that takes no connection within a few seconds (or the time a
+ * server may stay silent, if shorter) is off, and one that sends nothing
+ * for @stall_s has hung. */
 static ReelHttpClient *
-quick_client (GCancellable *cancellable)
+new_client (ReelComfyuiBackend *self, GCancellable *cancellable, guint stall_s)
 {
   ReelHttpClient *client = reel_http_client_new ();
+  guint           connect_s = CLAMP ((self->unreachable_ms + 999) / 1000, 1, LOOKUP_TIMEOUT_S);
 
   reel_http_client_set_cancellable (client, cancellable);
-  reel_http_client_set_timeouts (client, 5, 10);
+  reel_http_client_set_timeouts (client, connect_s, stall_s);
   return client;
+}
+
+/* For short questions, whose answers come at once. */
+static ReelHttpClient *
+quick_client (ReelComfyuiBackend *self, GCancellable *cancellable)
+{
+  return new_client (self, cancellable, 2 * LOOKUP_TIMEOUT_S);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -161,60 +181,13 @@ quick_client (GCancellable *cancellable)
  * keeps its GPU busy between shots); a server that does not answer rests out
  * of rotation for a while and its jobs go to the others. */
 
-static NodeLoad *
-node_load (ReelComfyuiBackend *self, const char *url)
-{
-  NodeLoad *load = g_hash_table_lookup (self->loads, url);
-
-  if (load == NULL)
-    {
-      load = g_new0 (NodeLoad, 1);
-      g_hash_table_insert (self->loads, g_strdup (url), load);
-    }
-  return load;
-}
-
-static gboolean
-node_is_down (NodeLoad *load, gint64 now)
-{
-  return load->down_until > now;
-}
-
+/* A job resumed after a restart, or one that found its lost prompt, holds
+ * its place on its server too, whatever that server's load. */
 static void
 claim_node (ReelComfyuiBackend *self, JobData *data, const char *url)
 {
-  if (data->node != NULL)
-    return;
-  g_mutex_lock (&self->pool_lock);
-  node_load (self, url)->in_flight++;
-  g_mutex_unlock (&self->pool_lock);
-  data->pool = g_object_ref (self);
-  data->node = g_strdup (url);
-}
-
-static void
-release_node (JobData *data)
-{
-  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
-  if (data->node == NULL)
-    return;
-  g_mutex_lock (&data->pool->pool_lock);
-  {
-    NodeLoad *load = node_load (data->pool, data->node);
-    load->in_flight = load->in_flight > 0 ? load->in_flight - 1 : 0;
-  }
-  g_mutex_unlock (&data->pool->pool_lock);
-  g_clear_pointer (&data->node, g_free);
-  g_clear_object (&data->pool);
-}
-
-static void
-rest_node (ReelComfyuiBackend *self, const char *url, const char *why)
-{
-  g_mutex_lock (&self->pool_lock);
-  node_load (self, url)->down_until = g_get_monotonic_time () + (gint64) self->rest_ms * 1000;
-  g_mutex_unlock (&self->pool_lock);
-  g_message ("%s is out of rotation for %u s: %s", url, self->rest_ms / 1000, why);
+  if (data->place == NULL)
+    data->place = reel_server_pool_claim_node (self->pool, url);
 }
 
 /* The GPU of a server on this computer, by its place among the servers
@@ -246,143 +219,76 @@ static gboolean
 hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
 {
   JobData         *data = job_data (context);
+  const char      *node = data->place != NULL ? reel_server_place_get_url (data->place) : NULL;
   g_autofree char *holder = NULL;
 
-  if (data->gpu != NULL || data->node == NULL || self->gpu_slots == NULL
-      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0
-      || !reel_local_gpu_is_local_url (data->node))
+  if (data->gpu != NULL || node == NULL || self->gpu_slots == NULL
+      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0 || !reel_local_gpu_is_local_url (node))
     return TRUE;
   /* Translators: who has a GPU, for "Waiting for the GPU (used by ComfyUI at
    * http://127.0.0.1:8188)" */
-  holder = g_strdup_printf (_ ("ComfyUI at %s"), data->node);
-  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, data->node),
-                                             context, holder, error);
+  holder = g_strdup_printf (_ ("ComfyUI at %s"), node);
+  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, node), context,
+                                             holder, error);
   return data->gpu != NULL;
 }
 
-/* The least busy server in rotation that @tried does not hold, with a place
- * taken on it; NULL when every server was tried or rests. *@all_busy says
- * that some server is in rotation but none has a place free. */
-static ReelComfyuiServer *
-claim_least_busy (ReelComfyuiBackend *self, JobData *data, GHashTable *tried, gboolean *all_busy)
-{
-  ReelComfyuiServer *best = NULL;
-  guint              best_load = G_MAXUINT;
-  gint64             now = g_get_monotonic_time ();
-
-  *all_busy = FALSE;
-  g_mutex_lock (&self->pool_lock);
-  for (guint i = 0; i < self->servers->len; i++)
-    {
-      ReelComfyuiServer *server = self->servers->pdata[i];
-      const char        *url = reel_comfyui_server_get_url (server);
-      NodeLoad          *load = node_load (self, url);
-
-      if (g_hash_table_contains (tried, url) || node_is_down (load, now))
-        continue;
-      if (load->in_flight >= self->max_parallel_jobs)
-        {
-          *all_busy = TRUE;
-          continue;
-        }
-      if (load->in_flight < best_load)
-        {
-          best = server;
-          best_load = load->in_flight;
-        }
-    }
-  if (best != NULL)
-    {
-      node_load (self, reel_comfyui_server_get_url (best))->in_flight++;
-      *all_busy = FALSE;
-    }
-  g_mutex_unlock (&self->pool_lock);
-
-  if (best == NULL)
-    return NULL;
-  data->pool = g_object_ref (self);
-  data->node = g_strdup (reel_comfyui_server_get_url (best));
-  return g_object_ref (best);
-}
-
-/* The server for a new job: the least busy one that answers. */
+/* The server for a new job: the least busy one that answers, with a place
+ * taken on it. A job that finds every place taken waits for one. */
 static ReelComfyuiServer *
 choose_server (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
 {
   GCancellable *cancellable = reel_job_context_get_cancellable (context);
   JobData      *data = job_data (context);
-  g_autoptr (ReelHttpClient) client = quick_client (cancellable);
-  g_autoptr (GHashTable) tried = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (ReelHttpClient) client = quick_client (self, cancellable);
+  g_autoptr (GHashTable) tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GString) reasons = g_string_new (NULL);
-  GError *first_error = NULL;
+  g_autoptr (GError) first_error = NULL;
 
-  release_node (data);
+  g_clear_pointer (&data->place, reel_server_place_release);
   for (;;)
     {
+      g_autoptr (ReelServerPlace) place = NULL;
       g_autoptr (ReelComfyuiServer) server = NULL;
       g_autoptr (GError) probe_error = NULL;
-      gboolean all_busy;
+      GError *claim_error = NULL;
 
-      server = claim_least_busy (self, data, tried, &all_busy);
-      /* A server went out of rotation after the scheduler counted it: this
-       * job waits for a place rather than crowding a server's queue. */
-      if (server == NULL && all_busy)
+      place = reel_server_pool_claim (self->pool, tried, cancellable, &claim_error);
+      if (claim_error != NULL)
         {
-          if (!reel_job_context_wait (context, 50))
-            {
-              stopped (context, error);
-              return NULL;
-            }
-          continue;
+          g_propagate_error (error, claim_error);
+          return NULL;
         }
-      if (server == NULL)
+      if (place == NULL)
         break;
+      server = server_for_url (self, reel_server_place_get_url (place));
       if (reel_comfyui_server_probe (server, client, &probe_error))
         {
-          g_clear_error (&first_error);
+          data->place = g_steal_pointer (&place);
           return g_steal_pointer (&server);
         }
-      release_node (data);
       if (g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_clear_error (&first_error);
           g_propagate_error (error, g_steal_pointer (&probe_error));
           return NULL;
         }
-      g_hash_table_add (tried, (gpointer) reel_comfyui_server_get_url (server));
-      if (self->servers->len > 1)
-        rest_node (self, reel_comfyui_server_get_url (server), probe_error->message);
-      if (first_error == NULL)
-        first_error = g_error_copy (probe_error);
+      g_hash_table_add (tried, g_strdup (reel_server_place_get_url (place)));
+      reel_server_pool_rest_node (self->pool, reel_server_place_get_url (place),
+                                  probe_error->message);
       g_string_append_printf (reasons, "\n%s", probe_error->message);
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&probe_error);
     }
 
   if (self->servers->len == 1 && first_error != NULL)
     {
-      g_propagate_error (error, first_error);
+      g_propagate_error (error, g_steal_pointer (&first_error));
       return NULL;
     }
-  g_clear_error (&first_error);
   g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                _ ("No ComfyUI server answered:%s"),
                reasons->len > 0 ? reasons->str : _ (" every server is resting after a failure"));
   return NULL;
-}
-
-/* How many servers are in rotation. */
-static guint
-count_nodes_up (ReelComfyuiBackend *self)
-{
-  gint64 now = g_get_monotonic_time ();
-  guint  up = 0;
-
-  g_mutex_lock (&self->pool_lock);
-  for (guint i = 0; i < self->servers->len; i++)
-    if (!node_is_down (node_load (self, reel_comfyui_server_get_url (self->servers->pdata[i])),
-                       now))
-      up++;
-  g_mutex_unlock (&self->pool_lock);
-  return up;
 }
 
 /* The variants of the workflow @request names, or of the backend's. */
@@ -557,6 +463,8 @@ adopt_lost_prompt (ReelComfyuiBackend *self,
                    GError            **error)
 {
   g_autoptr (ReelComfyuiServer) server = server_for_url (self, state->server);
+  g_autoptr (ReelHttpClient) client
+      = quick_client (self, reel_job_context_get_cancellable (context));
   g_autoptr (JsonObject) history = NULL;
   g_autofree char       *saved = NULL;
   ReelComfyuiPromptState where;
@@ -567,8 +475,8 @@ adopt_lost_prompt (ReelComfyuiBackend *self,
   {
     g_autoptr (GError) find_error = NULL;
 
-    if (!reel_comfyui_server_find_prompt (server, reel_job_context_get_http_client (context),
-                                          state->prompt_id, &where, &ahead, &history, &find_error))
+    if (!reel_comfyui_server_find_prompt (server, client, state->prompt_id, &where, &ahead,
+                                          &history, &find_error))
       {
         /* Its server is gone from a pool that has others: the prompt is out
          * of reach, and the job starts again elsewhere. */
@@ -576,7 +484,7 @@ adopt_lost_prompt (ReelComfyuiBackend *self,
             && g_error_matches (find_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
             && !stopped (context, NULL))
           {
-            rest_node (self, state->server, find_error->message);
+            reel_server_pool_rest_node (self->pool, state->server, find_error->message);
             return TRUE;
           }
         g_propagate_error (error, g_steal_pointer (&find_error));
@@ -601,7 +509,10 @@ adopt_lost_prompt (ReelComfyuiBackend *self,
 /* Opens the job's socket; a failure only means the first events are
  * missed, and wait() tries again. */
 static void
-open_socket (ReelComfyuiServer *server, ReelJobContext *context, const char *client_id)
+open_socket (ReelComfyuiBackend *self,
+             ReelComfyuiServer  *server,
+             ReelJobContext     *context,
+             const char         *client_id)
 {
   JobData         *data = job_data (context);
   g_autofree char *url = reel_comfyui_server_socket_url (server, client_id);
@@ -609,47 +520,24 @@ open_socket (ReelComfyuiServer *server, ReelJobContext *context, const char *cli
 
   if (data->socket == NULL)
     data->socket = reel_web_socket_new (reel_job_context_get_cancellable (context));
-  if (!reel_web_socket_connect (data->socket, url, SOCKET_CONNECT_TIMEOUT_MS, &error))
+  if (!reel_web_socket_connect (data->socket, url,
+                                MIN (SOCKET_CONNECT_TIMEOUT_MS, self->unreachable_ms), &error))
     g_debug ("No WebSocket to %s yet: %s", reel_comfyui_server_get_url (server), error->message);
 }
 
-static gboolean
-submit (ReelBackend *backend, ReelJobContext *context, GError **error)
+/* A server for the job that answers and has what @workflow needs. */
+static ReelComfyuiServer *
+prepare_server (ReelComfyuiBackend  *self,
+                ReelJobContext      *context,
+                ReelHttpClient      *client,
+                ReelComfyuiWorkflow *workflow,
+                GError             **error)
 {
-  ReelComfyuiBackend   *self = REEL_COMFYUI_BACKEND (backend);
-  const ReelJobRequest *request = reel_job_context_get_request (context);
-  ReelHttpClient       *client = reel_job_context_get_http_client (context);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (ReelComfyuiWorkflow) workflow = NULL;
-  g_autoptr (ReelComfyuiServer) server = NULL;
-  g_autoptr (JsonObject) graph = NULL;
-  g_autofree char     *prompt_id = NULL;
-  g_autofree char     *client_id = NULL;
-  g_autofree char     *image_name = NULL;
-  g_autofree char     *sending = NULL;
-  g_autofree char     *saved = NULL;
-  g_autofree char     *queued_id = NULL;
-  ReelComfyuiJobValues values;
-  State                earlier, state;
-  double               retry_after = -1;
-  GError              *queue_error = NULL;
+  g_autoptr (ReelComfyuiServer) server = choose_server (self, context, error);
 
-  if (read_state (context, parser, &earlier))
-    {
-      gboolean adopted;
-
-      if (!adopt_lost_prompt (self, context, &earlier, &adopted, error))
-        return FALSE;
-      if (adopted)
-        return TRUE;
-    }
-
-  if ((workflow = workflow_for_request (self, request, error)) == NULL)
-    return FALSE;
-  if ((server = choose_server (self, context, error)) == NULL || !hold_gpu (self, context, error))
-    return FALSE;
-  if (!reel_comfyui_server_check_workflow (server, client, workflow, error))
-    return FALSE;
+  if (server == NULL || !hold_gpu (self, context, error)
+      || !reel_comfyui_server_check_workflow (server, client, workflow, error))
+    return NULL;
   if (!reel_comfyui_server_has_gpu (server))
     {
       g_autofree char *warning = g_strdup_printf (
@@ -657,26 +545,114 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
           reel_comfyui_server_get_label (server));
       reel_job_context_progress (context, 0, warning);
     }
+  return g_steal_pointer (&server);
+}
 
-  reel_comfyui_workflow_plan (workflow, request, self->steps, &values);
+/* The graph of @workflow filled from the job, its board image uploaded. */
+static JsonObject *
+prepare_graph (ReelComfyuiBackend   *self,
+               ReelJobContext       *context,
+               ReelHttpClient       *client,
+               ReelComfyuiServer    *server,
+               ReelComfyuiWorkflow  *workflow,
+               ReelComfyuiJobValues *values,
+               GError              **error)
+{
+  const ReelJobRequest *request = reel_job_context_get_request (context);
+  g_autofree char      *image_name = NULL;
+  JsonObject           *graph;
+
+  reel_comfyui_workflow_plan (workflow, request, self->steps, values);
   if (reel_comfyui_workflow_is_image_to_video (workflow))
     {
       image_name = reel_comfyui_server_upload_image (server, client, request->start_image, error);
       if (image_name == NULL)
-        return FALSE;
-      values.start_image = image_name;
+        return NULL;
+      values->start_image = image_name;
     }
-  graph = reel_comfyui_workflow_fill (workflow, &values);
+  graph = reel_comfyui_workflow_fill (workflow, values);
+  values->start_image = NULL;
+  return graph;
+}
+
+/* Sends the prompt that @state names, saved first as not queued yet, then
+ * as queued under the id the server gave it. */
+static gboolean
+queue_prompt (ReelComfyuiBackend *self,
+              ReelJobContext     *context,
+              ReelHttpClient     *client,
+              ReelComfyuiServer  *server,
+              JsonObject         *graph,
+              State              *state,
+              GError            **error)
+{
+  g_autofree char *sending = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *queued_id = NULL;
+  double           retry_after = -1;
+  GError          *queue_error = NULL;
+
+  /* Listening before the prompt is queued: its first events come at once. */
+  open_socket (self, server, context, state->client_id);
+
+  /* Durable before the request leaves: a restart after a lost reply finds
+   * the prompt by its id instead of queueing it twice. */
+  sending = state_json (state, graph);
+  if (!reel_job_context_save_resume_state (context, NULL, sending))
+    return !stopped (context, error);
+
+  queued_id = reel_comfyui_server_queue_prompt (server, client, graph, state->prompt_id,
+                                                state->client_id, &retry_after, &queue_error);
+  if (queued_id == NULL)
+    {
+      if (retry_after >= 0)
+        reel_job_context_set_retry_after (context, retry_after);
+      g_propagate_error (error, queue_error);
+      return FALSE;
+    }
+  /* Servers before 0.3.45 choose the id themselves. */
+  if (g_strcmp0 (queued_id, state->prompt_id) != 0)
+    g_debug ("%s queued the prompt as %s", state->server, queued_id);
+
+  state->prompt_id = queued_id;
+  state->queued = TRUE;
+  saved = state_json (state, graph);
+  if (!reel_job_context_save_resume_state (context, queued_id, saved))
+    return !stopped (context, error);
+  return TRUE;
+}
+
+/* A new prompt on the least busy server; @earlier: what a lost try left. */
+static gboolean
+submit_prompt (ReelComfyuiBackend *self,
+               ReelJobContext     *context,
+               const State        *earlier,
+               GError            **error)
+{
+  /* The job's own client may wait long to connect: it is also for downloads. */
+  g_autoptr (ReelHttpClient) client
+      = new_client (self, reel_job_context_get_cancellable (context), SUBMIT_STALL_S);
+  g_autoptr (ReelComfyuiWorkflow) workflow = NULL;
+  g_autoptr (ReelComfyuiServer) server = NULL;
+  g_autoptr (JsonObject) graph = NULL;
+  g_autofree char     *prompt_id = NULL;
+  g_autofree char     *client_id = NULL;
+  ReelComfyuiJobValues values;
+  State                state;
+
+  if ((workflow = workflow_for_request (self, reel_job_context_get_request (context), error))
+          == NULL
+      || (server = prepare_server (self, context, client, workflow, error)) == NULL
+      || (graph = prepare_graph (self, context, client, server, workflow, &values, error)) == NULL)
+    return FALSE;
 
   /* The same ids as the lost try: the server knows at most one of them. */
-  if (earlier.prompt_id != NULL
-      && g_strcmp0 (earlier.server, reel_comfyui_server_get_url (server)) == 0)
-    prompt_id = g_strdup (earlier.prompt_id);
+  if (earlier->prompt_id != NULL
+      && g_strcmp0 (earlier->server, reel_comfyui_server_get_url (server)) == 0)
+    prompt_id = g_strdup (earlier->prompt_id);
   else
     prompt_id = g_uuid_string_random ();
-  client_id = g_strdup (earlier.client_id);
-  if (client_id == NULL)
-    client_id = g_uuid_string_random ();
+  client_id = earlier->client_id != NULL ? g_strdup (earlier->client_id) : g_uuid_string_random ();
 
   state = (State){
     .server = reel_comfyui_server_get_url (server),
@@ -686,38 +662,35 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
     .seed = values.seed,
     .queued = FALSE,
   };
-
-  /* Listening before the prompt is queued: its first events come at once. */
-  open_socket (server, context, client_id);
-
-  /* Durable before the request leaves: a restart after a lost reply finds
-   * the prompt by its id instead of queueing it twice. */
-  sending = state_json (&state, graph);
-  if (!reel_job_context_save_resume_state (context, NULL, sending))
-    return !stopped (context, error);
-
   g_debug ("Queueing %s for job %" G_GINT64_FORMAT " on %s as %s (%ux%u, %u frames at %u fps)",
            state.workflow, reel_job_context_get_job_id (context), state.server, prompt_id,
            values.width, values.height, values.frames, values.fps);
-  queued_id = reel_comfyui_server_queue_prompt (server, client, graph, prompt_id, client_id,
-                                                &retry_after, &queue_error);
-  if (queued_id == NULL)
+  return queue_prompt (self, context, client, server, graph, &state, error);
+}
+
+static gboolean
+submit (ReelBackend *backend, ReelJobContext *context, GError **error)
+{
+  ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (backend);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  State    earlier;
+  gboolean adopted = FALSE;
+
+  /* A state that names no prompt (an older one) may still give a client id. */
+  if (read_state (context, parser, &earlier)
+      && !adopt_lost_prompt (self, context, &earlier, &adopted, error))
     {
-      if (retry_after >= 0)
-        reel_job_context_set_retry_after (context, retry_after);
-      g_propagate_error (error, queue_error);
+      release_job (job_data (context));
       return FALSE;
     }
-  /* Servers before 0.3.45 choose the id themselves. */
-  if (g_strcmp0 (queued_id, prompt_id) != 0)
-    g_debug ("%s queued the prompt as %s", state.server, queued_id);
+  if (adopted)
+    return TRUE;
 
-  state.prompt_id = queued_id;
-  state.queued = TRUE;
-  saved = state_json (&state, graph);
-  if (!reel_job_context_save_resume_state (context, queued_id, saved))
-    return !stopped (context, error);
-  return TRUE;
+  if (submit_prompt (self, context, &earlier, error))
+    return TRUE;
+  /* No wait() follows. */
+  release_job (job_data (context));
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -728,7 +701,8 @@ typedef struct
   ReelComfyuiBackend *self;
   ReelJobContext     *context;
   ReelComfyuiServer  *server;
-  ReelHttpClient     *client;
+  ReelHttpClient     *client;        /* the job's, for the server's log */
+  ReelHttpClient     *lookup_client; /* for look-ups, with timeouts of their own */
   JobData            *data;
   State               state;
 
@@ -741,13 +715,20 @@ typedef struct
   gboolean    started;
   gboolean    polling; /* the socket gave up: no step-by-step progress */
   double      reported;
-  guint       lookup_errors;
+
+  /* The server not answering: since when (monotonic µs; 0 while it
+   * answers), how many look-ups failed in a row, and whether the job gave
+   * up on it. */
+  gint64   silent_since;
+  guint    lookup_errors;
+  gboolean unreachable;
 } Watch;
 
 static void
 watch_clear (Watch *watch)
 {
   g_clear_object (&watch->server);
+  g_clear_object (&watch->lookup_client);
   g_clear_pointer (&watch->weights, g_hash_table_unref);
   g_clear_pointer (&watch->fraction, g_hash_table_unref);
   g_clear_pointer (&watch->finished, g_hash_table_unref);
@@ -762,6 +743,7 @@ watch_init (Watch *watch, ReelComfyuiBackend *self, ReelJobContext *context)
   watch->self = self;
   watch->context = context;
   watch->client = reel_job_context_get_http_client (context);
+  watch->lookup_client = quick_client (self, reel_job_context_get_cancellable (context));
   watch->data = job_data (context);
   watch->server = server_for_url (self, watch->state.server);
   watch->weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -781,6 +763,47 @@ watch_init (Watch *watch, ReelComfyuiBackend *self, ReelJobContext *context)
           watch->total_steps += steps;
         }
     }
+}
+
+/* How much longer the server may stay silent before the job gives up on
+ * it, in milliseconds; all of it while it answers. */
+static guint
+patience_left (Watch *watch)
+{
+  gint64 silent_ms;
+
+  if (watch->silent_since == 0)
+    return watch->self->unreachable_ms;
+  silent_ms = (g_get_monotonic_time () - watch->silent_since) / 1000;
+  return silent_ms >= watch->self->unreachable_ms ? 0
+                                                  : watch->self->unreachable_ms - (guint) silent_ms;
+}
+
+/* A request to the server failed after starting at @since. TRUE when the
+ * job should keep trying: a server restarting, or a moment of network
+ * trouble, is normal. A server that stays silent the whole time, or fails
+ * every look-up in a row, has gone away. */
+static gboolean
+bear_silence (Watch *watch, gint64 since, const char *what, const GError *error)
+{
+  if (watch->silent_since == 0)
+    watch->silent_since = since;
+  if (patience_left (watch) > 0 && watch->lookup_errors < MAX_LOOKUP_ERRORS)
+    {
+      g_debug ("%s on %s failed (%u): %s", what, reel_comfyui_server_get_url (watch->server),
+               watch->lookup_errors, error->message);
+      return TRUE;
+    }
+  watch->unreachable = TRUE;
+  return FALSE;
+}
+
+static void
+server_answered (Watch *watch)
+{
+  watch->silent_since = 0;
+  watch->lookup_errors = 0;
+  watch->unreachable = FALSE;
 }
 
 static const char *
@@ -978,23 +1001,24 @@ look_up (Watch *watch, gboolean *finished, GError **error)
   g_autoptr (JsonObject) history = NULL;
   ReelComfyuiPromptState where;
   guint                  ahead;
+  gint64                 asked = g_get_monotonic_time ();
+  guint timeout_s = CLAMP ((patience_left (watch) + 999) / 1000, 1, LOOKUP_TIMEOUT_S);
 
   *finished = FALSE;
-  if (!reel_comfyui_server_find_prompt (watch->server, watch->client, watch->state.prompt_id,
+  /* A server that has been silent a while gets no more than the time left. */
+  reel_http_client_set_timeouts (watch->lookup_client, timeout_s, timeout_s);
+  if (!reel_comfyui_server_find_prompt (watch->server, watch->lookup_client, watch->state.prompt_id,
                                         &where, &ahead, &history, &local_error))
     {
-      /* A server restarting, or a moment of network trouble, is normal. */
+      watch->lookup_errors++;
       if (g_error_matches (local_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
-          && ++watch->lookup_errors < MAX_LOOKUP_ERRORS)
-        {
-          g_debug ("Looking up prompt %s failed (%u): %s", watch->state.prompt_id,
-                   watch->lookup_errors, local_error->message);
-          return TRUE;
-        }
+          && !stopped (watch->context, NULL)
+          && bear_silence (watch, asked, "Looking up the prompt", local_error))
+        return TRUE;
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  watch->lookup_errors = 0;
+  server_answered (watch);
 
   switch (where)
     {
@@ -1060,6 +1084,105 @@ report_running (Watch *watch)
   report_progress (watch, message);
 }
 
+static void
+on_cached (Watch *watch, JsonObject *data)
+{
+  JsonArray *nodes = reel_json_get_array (data, "nodes");
+
+  for (guint i = 0; nodes != NULL && i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *id = json_array_get_element (nodes, i);
+
+      if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
+        finish_node (watch, json_node_get_string (id));
+    }
+}
+
+/* The node now running; with none, this client's prompt has ended and the
+ * history says how (the "executing" a reconnected socket gets has neither
+ * node nor prompt id). */
+static MessageOutcome
+on_executing (Watch *watch, JsonObject *data, gboolean has_prompt_id)
+{
+  const char *node = reel_json_get_string (data, "node");
+
+  if (node == NULL)
+    return has_prompt_id ? MESSAGE_LOOK_UP : MESSAGE_CONTINUE;
+  watch->started = TRUE;
+  if (g_strcmp0 (node, watch->current_node) != 0)
+    {
+      finish_node (watch, watch->current_node);
+      g_free (watch->current_node);
+      watch->current_node = g_strdup (node);
+    }
+  report_running (watch);
+  return MESSAGE_CONTINUE;
+}
+
+static void
+on_progress (Watch *watch, JsonObject *data)
+{
+  const char *node = reel_json_get_string (data, "node");
+
+  node_progress (watch, node != NULL ? node : watch->current_node,
+                 reel_json_get_number (data, "value", 0), reel_json_get_number (data, "max", 0));
+}
+
+static void
+on_progress_state (Watch *watch, JsonObject *data)
+{
+  JsonObject *nodes = reel_json_get_object (data, "nodes");
+  g_autoptr (GList) ids = nodes != NULL ? json_object_get_members (nodes) : NULL;
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      JsonObject *state = reel_json_get_object (nodes, l->data);
+      const char *name = reel_json_get_string (state, "state");
+
+      if (g_strcmp0 (name, "finished") == 0)
+        finish_node (watch, l->data);
+      else if (g_strcmp0 (name, "running") == 0)
+        node_progress (watch, l->data, reel_json_get_number (state, "value", 0),
+                       reel_json_get_number (state, "max", 0));
+    }
+}
+
+/* One event of this job's prompt. */
+static MessageOutcome
+handle_event (
+    Watch *watch, const char *type, JsonObject *data, gboolean has_prompt_id, GError **error)
+{
+  if (g_strcmp0 (type, "executing") == 0)
+    return on_executing (watch, data, has_prompt_id);
+  if (g_strcmp0 (type, "execution_error") == 0)
+    {
+      g_propagate_error (error, execution_error (watch, data));
+      return MESSAGE_FAILED;
+    }
+  if (g_strcmp0 (type, "execution_interrupted") == 0)
+    {
+      g_propagate_error (error, interrupted_error (watch));
+      return MESSAGE_FAILED;
+    }
+
+  if (g_strcmp0 (type, "execution_start") == 0)
+    watch->started = TRUE;
+  else if (g_strcmp0 (type, "execution_cached") == 0)
+    on_cached (watch, data);
+  else if (g_strcmp0 (type, "progress") == 0)
+    on_progress (watch, data);
+  else if (g_strcmp0 (type, "progress_state") == 0)
+    on_progress_state (watch, data);
+  else if (g_strcmp0 (type, "executed") == 0)
+    finish_node (watch, reel_json_get_string (data, "node"));
+  else
+    /* execution_success comes before the history is written; the
+     * "executing" with no node that follows it ends the wait. */
+    return MESSAGE_CONTINUE;
+  report_running (watch);
+  return MESSAGE_CONTINUE;
+}
+
 static MessageOutcome
 handle_message (Watch *watch, GBytes *bytes, GError **error)
 {
@@ -1068,7 +1191,7 @@ handle_message (Watch *watch, GBytes *bytes, GError **error)
   const char *text = g_bytes_get_data (bytes, &length);
   JsonNode   *root;
   JsonObject *message, *data;
-  const char *type, *prompt_id, *node;
+  const char *type, *prompt_id;
 
   if (length == 0 || !json_parser_load_from_data (parser, text, (gssize) length, NULL)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -1083,83 +1206,7 @@ handle_message (Watch *watch, GBytes *bytes, GError **error)
     return MESSAGE_CONTINUE;
   if (prompt_id == NULL && g_strcmp0 (type, "executing") != 0)
     return MESSAGE_CONTINUE;
-
-  if (g_strcmp0 (type, "execution_start") == 0)
-    {
-      watch->started = TRUE;
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "execution_cached") == 0)
-    {
-      JsonArray *nodes = reel_json_get_array (data, "nodes");
-
-      for (guint i = 0; nodes != NULL && i < json_array_get_length (nodes); i++)
-        {
-          JsonNode *id = json_array_get_element (nodes, i);
-
-          if (JSON_NODE_HOLDS_VALUE (id) && json_node_get_value_type (id) == G_TYPE_STRING)
-            finish_node (watch, json_node_get_string (id));
-        }
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "executing") == 0)
-    {
-      node = reel_json_get_string (data, "node");
-      if (node == NULL)
-        return prompt_id != NULL ? MESSAGE_LOOK_UP : MESSAGE_CONTINUE;
-      watch->started = TRUE;
-      if (g_strcmp0 (node, watch->current_node) != 0)
-        {
-          finish_node (watch, watch->current_node);
-          g_free (watch->current_node);
-          watch->current_node = g_strdup (node);
-        }
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "progress") == 0)
-    {
-      node = reel_json_get_string (data, "node");
-      node_progress (watch, node != NULL ? node : watch->current_node,
-                     reel_json_get_number (data, "value", 0),
-                     reel_json_get_number (data, "max", 0));
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "progress_state") == 0)
-    {
-      JsonObject *nodes = reel_json_get_object (data, "nodes");
-      g_autoptr (GList) ids = nodes != NULL ? json_object_get_members (nodes) : NULL;
-
-      for (GList *l = ids; l != NULL; l = l->next)
-        {
-          JsonObject *state = reel_json_get_object (nodes, l->data);
-          const char *name = reel_json_get_string (state, "state");
-
-          if (g_strcmp0 (name, "finished") == 0)
-            finish_node (watch, l->data);
-          else if (g_strcmp0 (name, "running") == 0)
-            node_progress (watch, l->data, reel_json_get_number (state, "value", 0),
-                           reel_json_get_number (state, "max", 0));
-        }
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "executed") == 0)
-    {
-      finish_node (watch, reel_json_get_string (data, "node"));
-      report_running (watch);
-    }
-  else if (g_strcmp0 (type, "execution_error") == 0)
-    {
-      g_propagate_error (error, execution_error (watch, data));
-      return MESSAGE_FAILED;
-    }
-  else if (g_strcmp0 (type, "execution_interrupted") == 0)
-    {
-      g_propagate_error (error, interrupted_error (watch));
-      return MESSAGE_FAILED;
-    }
-  /* execution_success comes before the history is written; the "executing"
-   * with no node that follows it ends the wait. */
-  return MESSAGE_CONTINUE;
+  return handle_event (watch, type, data, prompt_id != NULL, error);
 }
 
 /* When the socket will not stay up: the prompt's history, now and then. */
@@ -1183,108 +1230,154 @@ poll_until_finished (Watch *watch, GError **error)
     }
 }
 
-static gboolean
-follow (Watch *watch, GError **error)
+/* What follow() does next. */
+typedef enum
 {
-  JobData *data = watch->data;
-  guint    failures = 0, openings = 0;
-  gboolean finished = FALSE;
+  FOLLOW_ON,
+  FOLLOW_DONE,   /* the prompt finished with its outputs */
+  FOLLOW_FAILED, /* or the job failed, or it was stopped: see the error */
+  FOLLOW_POLL,   /* the socket gave up: the history is polled instead */
+} FollowStep;
 
-  /* Where it stands now: after a restart, or events missed before the
-   * socket was up. */
+static FollowStep
+step_after_look_up (Watch *watch, GError **error)
+{
+  gboolean finished;
+
   if (!look_up (watch, &finished, error))
-    return FALSE;
+    return FOLLOW_FAILED;
+  return finished ? FOLLOW_DONE : FOLLOW_ON;
+}
 
-  while (!finished)
+/* (Re)opens the socket with the prompt's client id, so the server sends
+ * this prompt's events to it; then asks what happened while it was down. */
+static FollowStep
+reconnect (Watch *watch, guint *failures, guint *openings, GError **error)
+{
+  JobData         *data = watch->data;
+  g_autofree char *url = NULL;
+  g_autoptr (GError) socket_error = NULL;
+  gint64 started;
+  guint  timeout_ms;
+
+  if (*failures >= MAX_SOCKET_FAILURES || *openings >= MAX_SOCKET_OPENINGS)
+    return FOLLOW_POLL;
+  if (*failures > 0
+      && !reel_job_context_wait (watch->context, watch->self->poll_min_ms << (*failures - 1)))
+    return stopped (watch->context, error) ? FOLLOW_FAILED : FOLLOW_DONE;
+
+  if (data->socket == NULL)
+    data->socket = reel_web_socket_new (reel_job_context_get_cancellable (watch->context));
+  url = reel_comfyui_server_socket_url (watch->server, watch->state.client_id);
+  (*openings)++;
+  started = g_get_monotonic_time ();
+  /* A server that has been silent a while gets no more than the time left. */
+  timeout_ms = CLAMP (patience_left (watch), 100, SOCKET_CONNECT_TIMEOUT_MS);
+  if (!reel_web_socket_connect (data->socket, url, timeout_ms, &socket_error))
     {
-      g_autoptr (GError) socket_error = NULL;
-      g_autoptr (GBytes) bytes = NULL;
-      ReelWebSocketMessageType type;
+      if (stopped (watch->context, error))
+        return FOLLOW_FAILED;
+      g_debug ("Reconnecting to %s failed (%u): %s", url, *failures + 1, socket_error->message);
+      (*failures)++;
+      /* The server may answer a look-up all the same (a proxy that refuses
+       * sockets), and the prompt may have finished meanwhile. */
+      if (watch->silent_since == 0)
+        watch->silent_since = started;
+    }
+  /* Whatever happened while it was down. */
+  return step_after_look_up (watch, error);
+}
 
-      if (data->socket == NULL || !reel_web_socket_is_open (data->socket))
+/* Takes the socket's next message. */
+static FollowStep
+receive (Watch *watch, guint *failures, GError **error)
+{
+  g_autoptr (GError) socket_error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  ReelWebSocketMessageType type;
+  FollowStep               step;
+
+  bytes = reel_web_socket_receive (watch->data->socket, watch->self->silence_ms, &type,
+                                   &socket_error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (socket_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return stopped (watch->context, error) ? FOLLOW_FAILED : FOLLOW_DONE;
+      if (!g_error_matches (socket_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         {
-          g_autofree char *url = NULL;
-
-          if (failures >= MAX_SOCKET_FAILURES || openings >= MAX_SOCKET_OPENINGS)
-            return poll_until_finished (watch, error);
-          if (failures > 0
-              && !reel_job_context_wait (watch->context,
-                                         watch->self->poll_min_ms << (failures - 1)))
-            return !stopped (watch->context, error);
-
-          if (data->socket == NULL)
-            data->socket = reel_web_socket_new (reel_job_context_get_cancellable (watch->context));
-          /* The same client id: the server sends this prompt's events to it. */
-          url = reel_comfyui_server_socket_url (watch->server, watch->state.client_id);
-          openings++;
-          if (!reel_web_socket_connect (data->socket, url, SOCKET_CONNECT_TIMEOUT_MS,
-                                        &socket_error))
-            {
-              if (stopped (watch->context, NULL))
-                return !stopped (watch->context, error);
-              g_debug ("Reconnecting to %s failed (%u): %s", url, failures + 1,
-                       socket_error->message);
-              failures++;
-              continue;
-            }
-          /* Whatever happened while it was down. */
-          if (!look_up (watch, &finished, error))
-            return FALSE;
-          continue;
-        }
-
-      bytes = reel_web_socket_receive (data->socket, watch->self->silence_ms, &type, &socket_error);
-      if (bytes == NULL)
-        {
-          if (g_error_matches (socket_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            return !stopped (watch->context, error);
-          if (g_error_matches (socket_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-            {
-              /* A silent socket may have lost a message. */
-              if (!look_up (watch, &finished, error))
-                return FALSE;
-              continue;
-            }
           /* Reconnected at once: only connections that fail count. */
           g_debug ("The WebSocket of prompt %s dropped: %s", watch->state.prompt_id,
                    socket_error->message);
-          continue;
+          return FOLLOW_ON;
         }
-      failures = 0;
-      if (type == REEL_WEB_SOCKET_BINARY)
-        continue;
-
-      switch (handle_message (watch, bytes, error))
-        {
-          case MESSAGE_FAILED:
-            return FALSE;
-          case MESSAGE_LOOK_UP:
-            if (!look_up (watch, &finished, error))
-              return FALSE;
-            break;
-          case MESSAGE_CONTINUE:
-          default:
-            break;
-        }
+      /* A silent socket may have lost a message, or its server. One that
+       * does not answer a look-up either is closed: a connection to a
+       * server that went away without a word never says so itself. */
+      step = step_after_look_up (watch, error);
+      if (step == FOLLOW_ON && watch->silent_since != 0)
+        reel_web_socket_close (watch->data->socket);
+      return step;
     }
-  return TRUE;
+  *failures = 0;
+  server_answered (watch);
+  if (type == REEL_WEB_SOCKET_BINARY)
+    return FOLLOW_ON;
+
+  switch (handle_message (watch, bytes, error))
+    {
+      case MESSAGE_FAILED:
+        return FOLLOW_FAILED;
+      case MESSAGE_LOOK_UP:
+        return step_after_look_up (watch, error);
+      case MESSAGE_CONTINUE:
+      default:
+        return FOLLOW_ON;
+    }
+}
+
+static gboolean
+follow (Watch *watch, GError **error)
+{
+  guint      failures = 0, openings = 0;
+  FollowStep step;
+
+  /* Where it stands now: after a restart, or events missed before the
+   * socket was up. */
+  step = step_after_look_up (watch, error);
+  while (step == FOLLOW_ON)
+    {
+      if (watch->data->socket == NULL || !reel_web_socket_is_open (watch->data->socket))
+        step = reconnect (watch, &failures, &openings, error);
+      else
+        step = receive (watch, &failures, error);
+    }
+  if (step == FOLLOW_POLL)
+    return poll_until_finished (watch, error);
+  return step == FOLLOW_DONE;
 }
 
 /* The prompt could not be followed to its end. A server that no longer
- * answers goes out of rotation, and the job starts anew elsewhere: its
- * prompt is lost or out of reach. */
+ * answers goes out of rotation, and in a pool the job starts anew on
+ * another server: its prompt is lost or out of reach. With one server the
+ * job keeps its prompt, to look it up again on the next try. */
 static void
-give_up_on_node (ReelComfyuiBackend *self, ReelJobContext *context, ReelComfyuiServer *server)
+give_up_on_node (Watch *watch)
 {
-  g_autoptr (ReelHttpClient) client = quick_client (reel_job_context_get_cancellable (context));
+  ReelComfyuiBackend *self = watch->self;
+  const char         *url = reel_comfyui_server_get_url (watch->server);
   g_autoptr (GError) probe_error = NULL;
 
-  if (server == NULL || reel_comfyui_server_probe (server, client, &probe_error)
-      || g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (self->servers->len > 1)
-    rest_node (self, reel_comfyui_server_get_url (server), probe_error->message);
-  reel_job_context_drop_remote_task (context);
+  if (!watch->unreachable)
+    {
+      if (reel_comfyui_server_probe (watch->server, watch->lookup_client, &probe_error)
+          || g_error_matches (probe_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      reel_server_pool_rest_node (self->pool, url, probe_error->message);
+    }
+  else
+    reel_server_pool_rest_node (self->pool, url, "it did not answer");
+  if (reel_server_pool_get_n_nodes (self->pool) > 1)
+    reel_job_context_drop_remote_task (watch->context);
 }
 
 static gboolean
@@ -1293,24 +1386,29 @@ wait_for_prompt (ReelBackend *backend, ReelJobContext *context, GError **error)
   ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (backend);
   g_autoptr (JsonParser) parser = json_parser_new ();
   Watch    watch = { 0 };
-  gboolean done;
+  gboolean done = FALSE;
 
   if (!read_state (context, parser, &watch.state) || !watch.state.queued)
     {
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                            _ ("The prompt was not queued yet."));
+      release_job (job_data (context));
       return FALSE;
     }
   /* A job resumed after a restart holds its place on its server too. */
   claim_node (self, job_data (context), watch.state.server);
-  if (!hold_gpu (self, context, error))
-    return FALSE;
-  watch_init (&watch, self, context);
-  done = follow (&watch, error);
-  if (!done && error != NULL && *error != NULL
-      && g_error_matches (*error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT))
-    give_up_on_node (self, context, watch.server);
-  watch_clear (&watch);
+  if (hold_gpu (self, context, error))
+    {
+      watch_init (&watch, self, context);
+      done = follow (&watch, error);
+      if (!done && error != NULL && *error != NULL
+          && g_error_matches (*error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT))
+        give_up_on_node (&watch);
+      watch_clear (&watch);
+    }
+  /* The prompt is over, one way or another: what is left is fetch(), from
+   * the history it keeps. */
+  release_job (job_data (context));
   return done;
 }
 
@@ -1410,6 +1508,8 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
   State             state;
   ReelServiceReport report = { .seed = -1, .billed_seconds = -1, .cost = -1 };
 
+  /* wait() let go of the server already; a download needs no place on it. */
+  release_job (data);
   if (!read_state (context, parser, &state) || data->history == NULL)
     {
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
@@ -1461,7 +1561,7 @@ cancel (ReelBackend *backend, ReelJobContext *context)
     return;
 
   /* The job's own client is cancelled by now. */
-  client = quick_client (NULL);
+  client = quick_client (self, NULL);
   server = server_for_url (self, state.server);
   reel_comfyui_server_cancel_prompt (server, client, state.prompt_id);
 }
@@ -1492,7 +1592,7 @@ static gboolean
 test_connection (ReelBackend *backend, GCancellable *cancellable, GError **error)
 {
   ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (backend);
-  g_autoptr (ReelHttpClient) client = quick_client (cancellable);
+  g_autoptr (ReelHttpClient) client = quick_client (self, cancellable);
   g_autoptr (GString) reasons = g_string_new (NULL);
 
   /* Every server is tested: the pool works if one of them does. */
@@ -1520,7 +1620,7 @@ test_connection (ReelBackend *backend, GCancellable *cancellable, GError **error
 char *
 reel_comfyui_backend_describe_servers (ReelComfyuiBackend *self, GCancellable *cancellable)
 {
-  g_autoptr (ReelHttpClient) client = quick_client (cancellable);
+  g_autoptr (ReelHttpClient) client = quick_client (self, cancellable);
   g_autoptr (GString) text = g_string_new (NULL);
 
   g_return_val_if_fail (REEL_IS_COMFYUI_BACKEND (self), NULL);
@@ -1598,7 +1698,8 @@ get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
   caps->min_fps = 1;
   caps->max_fps = 120;
   /* Each server in rotation takes its share; the pool is as wide as they are. */
-  caps->max_parallel_jobs = self->max_parallel_jobs * MAX (count_nodes_up (self), 1);
+  caps->max_parallel_jobs = reel_server_pool_get_places_per_node (self->pool)
+                            * MAX (reel_server_pool_count_in_rotation (self->pool), 1);
   caps->features |= REEL_BACKEND_SERVER_POOL;
   caps->currency = NULL;
 }
@@ -1640,8 +1741,7 @@ reel_comfyui_backend_finalize (GObject *object)
   ReelComfyuiBackend *self = REEL_COMFYUI_BACKEND (object);
 
   g_ptr_array_unref (self->servers);
-  g_hash_table_unref (self->loads);
-  g_mutex_clear (&self->pool_lock);
+  g_clear_object (&self->pool);
   g_free (self->workflow);
   g_clear_object (&self->text_to_video);
   g_clear_object (&self->image_to_video);
@@ -1662,18 +1762,14 @@ static void
 reel_comfyui_backend_init (ReelComfyuiBackend *self)
 {
   self->servers = g_ptr_array_new_with_free_func (g_object_unref);
-  self->loads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_mutex_init (&self->pool_lock);
-  /* Long enough not to knock on a dead server for every job, short enough
-   * that a restarted one is back in rotation for the next batch. */
-  self->rest_ms = 30000;
   self->workflow_names = reel_comfyui_workflow_list_names ();
-  /* One prompt running and one waiting: the GPU never idles between jobs,
-   * and Storyreel's own queue keeps the rest, where it can reorder them. */
-  self->max_parallel_jobs = 2;
   self->poll_min_ms = 1000;
   self->poll_max_ms = 5000;
   self->silence_ms = 15000;
+  /* A server powered off answers nothing, not even a refusal: its jobs go
+   * to the others well within a minute, while a restart of the network or
+   * of a busy server's HTTP side within this time keeps the prompt. */
+  self->unreachable_ms = 20000;
 }
 
 ReelComfyuiBackend *
@@ -1690,6 +1786,18 @@ reel_comfyui_backend_new (const char *urls)
     }
   if (self->servers->len == 0)
     g_ptr_array_add (self->servers, reel_comfyui_server_new (REEL_COMFYUI_DEFAULT_URL));
+  {
+    g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto (GStrv) nodes = NULL;
+
+    for (guint i = 0; i < self->servers->len; i++)
+      g_strv_builder_add (builder, reel_comfyui_server_get_url (self->servers->pdata[i]));
+    nodes = g_strv_builder_end (builder);
+    /* One prompt running and one waiting: the GPU never idles between
+     * jobs, and Storyreel's own queue keeps the rest, where it can reorder
+     * them. */
+    self->pool = reel_server_pool_new ((const char *const *) nodes);
+  }
 
   reel_comfyui_backend_set_workflow (self, NULL, NULL);
   return self;
@@ -1729,7 +1837,7 @@ void
 reel_comfyui_backend_set_max_parallel_jobs (ReelComfyuiBackend *self, guint jobs)
 {
   g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
-  self->max_parallel_jobs = MAX (jobs, 1);
+  reel_server_pool_set_places_per_node (self->pool, jobs);
 }
 
 void
@@ -1748,7 +1856,21 @@ void
 reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds)
 {
   g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
-  self->rest_ms = MAX (milliseconds, 1);
+  reel_server_pool_set_rest_time (self->pool, milliseconds);
+}
+
+void
+reel_comfyui_backend_set_unreachable_time (ReelComfyuiBackend *self, guint milliseconds)
+{
+  g_return_if_fail (REEL_IS_COMFYUI_BACKEND (self));
+  self->unreachable_ms = MAX (milliseconds, 1);
+}
+
+ReelServerPool *
+reel_comfyui_backend_get_pool (ReelComfyuiBackend *self)
+{
+  g_return_val_if_fail (REEL_IS_COMFYUI_BACKEND (self), NULL);
+  return self->pool;
 }
 
 void

@@ -23,9 +23,12 @@
  * least busy server that answers, each server holding at most its share of
  * jobs (one running and one waiting, so its GPU stays busy and its model
  * loaded between shots, and Storyreel's own queue keeps the rest, where it
- * can reorder or cancel them cheaply). A server that does not answer rests
- * out of rotation and its jobs start again on the others. Everything about
- * one server is in ReelComfyuiServer.
+ * can reorder or cancel them cheaply; see ReelServerPool). A server that
+ * does not answer rests out of rotation and its jobs start again on the
+ * others: one that refuses connections at once, and one powered off, which
+ * answers nothing at all, once it has been silent for the unreachable time.
+ * A job lets go of its server as soon as its prompt is over, before its clip
+ * downloads. Everything about one server is in ReelComfyuiServer.
  *
  * A server on this computer (127.0.0.1, ::1, localhost) shares its GPU with
  * the other local backends: while Storyreel's jobs are on it, they hold one
@@ -38,6 +41,7 @@
 
 #include "reel-backend.h"
 #include "reel-gpu-slots.h"
+#include "reel-server-pool.h"
 
 G_BEGIN_DECLS
 
@@ -75,6 +79,12 @@ void reel_comfyui_backend_set_gpu_slots (ReelComfyuiBackend *self, ReelGpuSlots 
 
 /* How long a server that did not answer stays out of rotation (default 30 s). */
 void reel_comfyui_backend_set_rest_time (ReelComfyuiBackend *self, guint milliseconds);
+/* How long a job's server may leave every request unanswered (a computer
+ * powered off refuses nothing) before the job gives up on it and, in a
+ * pool, starts again on another (default 20 s). Tests shorten it. */
+void reel_comfyui_backend_set_unreachable_time (ReelComfyuiBackend *self, guint milliseconds);
+/* The servers' places, for tests. */
+ReelServerPool *reel_comfyui_backend_get_pool (ReelComfyuiBackend *self);
 
 /* One line per server, for people: whether it answers, its version and GPU,
  * and whether it has what the workflow needs (or what is missing). Blocks. */

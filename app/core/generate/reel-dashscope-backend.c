@@ -319,6 +319,8 @@ send_request (ReelDashscopeBackend *self,
   g_autoptr (GError) net_error = NULL;
   ReelHttpResponse *response;
 
+  if (!reel_remote_check_secure_url (url, SERVICE_NAME, error))
+    return NULL;
   response = reel_http_client_request (client, method, url, headers, bytes, &net_error);
   if (response == NULL)
     g_propagate_error (error, reel_remote_error_from_net (net_error, SERVICE_NAME));
@@ -1275,7 +1277,7 @@ test_connection (ReelBackend *backend, GCancellable *cancellable, GError **error
   g_autoptr (GError) net_error = NULL;
   const char *headers[2] = { NULL, NULL };
 
-  if (!check_key (self, error))
+  if (!check_key (self, error) || !reel_remote_check_secure_url (url, SERVICE_NAME, error))
     return FALSE;
   reel_http_client_set_cancellable (client, cancellable);
   reel_http_client_add_secret (client, self->api_key);

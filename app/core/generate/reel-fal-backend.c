@@ -172,6 +172,8 @@ send_request (ReelFalBackend *self,
   g_autoptr (GError) net_error = NULL;
   ReelHttpResponse *response;
 
+  if (!reel_remote_check_secure_url (url, SERVICE_NAME, error))
+    return NULL;
   reel_http_client_add_secret (client, self->api_key);
   response = reel_http_client_request (client, method, url, headers, bytes, &net_error);
   if (response == NULL)
@@ -707,6 +709,7 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autoptr (ReelHttpClient) client = NULL;
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *redacted = NULL;
 
   /* A job that Storyreel stopped (quit, project closed) resumes its request
    * next time: only the user's cancel gives it up. */
@@ -719,8 +722,10 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   client = reel_http_client_new ();
   reel_http_client_set_timeouts (client, 10, 10);
   response = send_request (self, client, "PUT", cancel_url, NULL, &error);
-  g_debug ("Cancelling %s: %s", reel_json_get_string (state, "request_id"),
-           response != NULL ? reel_http_response_get_text (response) : error->message);
+  /* The answer is the service's text: it could echo what was sent. */
+  redacted = reel_http_client_redact (
+      client, response != NULL ? reel_http_response_get_text (response) : error->message);
+  g_debug ("Cancelling %s: %s", reel_json_get_string (state, "request_id"), redacted);
 }
 
 static gboolean

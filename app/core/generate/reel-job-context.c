@@ -391,10 +391,27 @@ reel_job_context_acknowledge (ReelJobContext *self, gboolean committed)
   g_mutex_unlock (&self->mutex);
 }
 
+/* One client per worker thread: its libcurl handle keeps connections open
+ * from one job to the next. */
+static GPrivate thread_http_client = G_PRIVATE_INIT (g_object_unref);
+
+/* What a backend says comes partly from the service, which could echo the
+ * key it was sent: the worker's client knows the keys and hides them. */
+static char *
+redact (const char *text)
+{
+  ReelHttpClient *client = g_private_get (&thread_http_client);
+
+  if (text == NULL)
+    return NULL;
+  return client != NULL ? reel_http_client_redact (client, text) : g_strdup (text);
+}
+
 void
 reel_job_context_progress (ReelJobContext *self, double fraction, const char *message)
 {
-  gint64 now = g_get_monotonic_time ();
+  g_autofree char *redacted = NULL;
+  gint64           now = g_get_monotonic_time ();
 
   /* What a backend says after the job was stopped (a cancel the service
    * could not honour) is its last word: never dropped. */
@@ -403,7 +420,21 @@ reel_job_context_progress (ReelJobContext *self, double fraction, const char *me
     return;
   self->last_progress = now;
 
-  post_report (self, REEL_JOB_REPORT_PROGRESS, message, fraction);
+  redacted = redact (message);
+  post_report (self, REEL_JOB_REPORT_PROGRESS, redacted, fraction);
+}
+
+void
+reel_job_context_redact_error (ReelJobContext *self, GError *error)
+{
+  g_autofree char *redacted = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  if (error == NULL || (redacted = redact (error->message)) == NULL)
+    return;
+  g_free (error->message);
+  error->message = g_steal_pointer (&redacted);
 }
 
 void
@@ -430,10 +461,6 @@ reel_job_context_get_result_path (ReelJobContext *self)
 {
   return self->result_path;
 }
-
-/* One client per worker thread: its libcurl handle keeps connections open
- * from one job to the next. */
-static GPrivate thread_http_client = G_PRIVATE_INIT (g_object_unref);
 
 ReelHttpClient *
 reel_job_context_get_http_client (ReelJobContext *self)

@@ -79,7 +79,12 @@ void reel_job_context_report_charge (ReelJobContext *self,
                                      double          cost,
                                      const char     *currency,
                                      const char     *usage);
-/* @fraction from 0 to 1, or a negative value when unknown. */
+/* Hides the keys this worker's HTTP client was given in @error's message,
+ * which may quote a service's answer. Called by the scheduler on the
+ * worker thread, for the error every job ends with. */
+void reel_job_context_redact_error (ReelJobContext *self, GError *error);
+/* @fraction from 0 to 1, or a negative value when unknown. The message is
+ * redacted like errors are. */
 void reel_job_context_progress (ReelJobContext *self, double fraction, const char *message);
 /* The result is ready and is being fetched. */
 void reel_job_context_downloading (ReelJobContext *self);

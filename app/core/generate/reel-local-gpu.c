@@ -8,21 +8,13 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-http-client.h"
 #include "reel-local-gpu.h"
 
 gboolean
 reel_local_gpu_is_local_url (const char *url)
 {
-  g_autoptr (GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
-  g_autoptr (GInetAddress) address = NULL;
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
-
-  if (host == NULL || *host == '\0')
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
+  return reel_http_url_is_loopback (url);
 }
 
 /* Who holds the GPUs a job waits for, or NULL when one of them is free:

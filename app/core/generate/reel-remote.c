@@ -191,3 +191,16 @@ reel_remote_image_data_uri (const char *path, gsize max_bytes, GError **error)
   base64 = g_base64_encode ((const guchar *) contents, length);
   return g_strdup_printf ("data:%s;base64,%s", mime, base64);
 }
+
+gboolean
+reel_remote_check_secure_url (const char *url, const char *service, GError **error)
+{
+  if (reel_http_url_may_carry_secret (url))
+    return TRUE;
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+               /* Translators: "Storyreel sends the fal.ai key only over https, …" */
+               _ ("Storyreel sends the %s key only over https, and %s is not: change the "
+                  "service’s address to one starting with https://."),
+               service, url);
+  return FALSE;
+}

@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  * and disk errors pass through unchanged. */
 GError *reel_remote_error_from_net (const GError *error, const char *service);
 
+/* Fails with a PERMANENT error unless @url may carry the API key: https,
+ * or this computer. A key never crosses a network in clear text. */
+gboolean reel_remote_check_secure_url (const char *url, const char *service, GError **error);
+
 /* The answer's body as a JSON object, or NULL with a TRANSIENT error naming
  * @service when it is not one (garbage, truncated). @parser keeps the
  * object alive. */

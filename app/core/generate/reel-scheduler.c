@@ -416,6 +416,7 @@ out:
           g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _ ("Cancelled"));
         }
     }
+  reel_job_context_redact_error (context, error);
   outcome->error = error;
 
   /* Always through the main loop, never run here: g_main_context_invoke()

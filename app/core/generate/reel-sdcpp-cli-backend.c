@@ -24,6 +24,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "reel-api-keys.h"
+#include "reel-backend-setup.h"
 #include "reel-local-gpu.h"
 #include "reel-sdcpp-cli-backend.h"
 #include "reel-sdcpp-clip.h"
@@ -416,6 +418,11 @@ spawn (ReelSdcppCliBackend *self,
 
   g_subprocess_launcher_set_cwd (launcher, workdir);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  /* The cloud services' keys are Storyreel's to send, not a third-party
+   * program's to read. */
+  for (const char *const *name = reel_backend_list_names (); *name != NULL; name++)
+    if (reel_api_key_get_env_var (*name) != NULL)
+      g_subprocess_launcher_unsetenv (launcher, reel_api_key_get_env_var (*name));
   for (guint i = 0; self->environment != NULL && self->environment[i] != NULL; i++)
     {
       g_auto (GStrv) pair = g_strsplit (self->environment[i], "=", 2);

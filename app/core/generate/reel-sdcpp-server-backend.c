@@ -16,6 +16,10 @@
  *   POST /sdcpp/v1/jobs/{id}/cancel → 200 while queued (or finished), 409
  *     while generating ("cannot be interrupted yet"), 404, 410
  *
+ * A job's resume state names its server and its job: {"server", "job_id"}.
+ * A job with a remote id and no state (from before there was a pool) is on
+ * the first server.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-generate"
@@ -30,14 +34,20 @@
 #include "reel-local-gpu.h"
 #include "reel-remote.h"
 #include "reel-sdcpp-clip.h"
+#include "reel-server-pool.h"
 #include "reel-sdcpp-server-backend.h"
 #include "reel-sdcpp.h"
 
 #define SERVICE_NAME "sd-server"
 #define API_PATH "/sdcpp/v1"
-/* A poll that fails for want of an answer is tried this many times in a row
- * before the job fails (and is retried by the scheduler with the same id). */
+/* A poll that fails for want of an answer is tried this many times in a row,
+ * and for at most the unreachable time, before the job gives up on its
+ * server (and is retried by the scheduler: with the same id on a server of
+ * its own, with a new job elsewhere in a pool). */
 #define MAX_POLL_ERRORS 8
+/* The most a short request may take to connect, and to stall once
+ * connected. */
+#define QUICK_TIMEOUT_S 5
 /* A full queue sends no Retry-After; a Wan clip takes minutes. */
 #define QUEUE_FULL_RETRY_S 30.0
 /* The whole clip comes base64-encoded in one answer. */
@@ -54,14 +64,16 @@ struct _ReelSdcppServerBackend
 {
   GObject parent_instance;
 
-  char      *url; /* without a trailing slash or the API path */
-  guint      steps;
-  double     cfg_scale;
-  double     flow_shift;
-  guint      short_side;
-  GPtrArray *loras; /* ReelSdcppLora* */
-  guint      poll_min_ms;
-  guint      poll_max_ms;
+  GStrv           urls; /* the servers, each without a trailing slash or the API path */
+  ReelServerPool *pool; /* their places */
+  guint           unreachable_ms;
+  guint           steps;
+  double          cfg_scale;
+  double          flow_shift;
+  guint           short_side;
+  GPtrArray      *loras; /* ReelSdcppLora* */
+  guint           poll_min_ms;
+  guint           poll_max_ms;
 
   ReelGpuSlots *gpu_slots; /* this computer's, or NULL */
 };
@@ -89,8 +101,9 @@ typedef struct
 /* What a job keeps from submit() to fetch(). */
 typedef struct
 {
-  ReelGpuLease *gpu;  /* a share of the server's GPU, when it runs on this computer */
-  Clip         *clip; /* once the job is done */
+  ReelServerPlace *place; /* the job's place on its server */
+  ReelGpuLease    *gpu;   /* a share of the server's GPU, when it runs on this computer */
+  Clip            *clip;  /* once the job is done */
 } JobData;
 
 static void backend_iface_init (ReelBackendInterface *iface);
@@ -118,10 +131,20 @@ clip_free (Clip *clip)
   g_free (clip);
 }
 
+/* Gives back the job's place on its server and its share of the GPU, in
+ * the worker, as soon as the server has done its part (or failed): the
+ * next job may use the server while this one's clip is converted. */
+static void
+release_job (JobData *data)
+{
+  g_clear_pointer (&data->place, reel_server_place_release);
+  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
+}
+
 static void
 job_data_free (JobData *data)
 {
-  g_clear_pointer (&data->gpu, reel_gpu_lease_release);
+  release_job (data);
   g_clear_pointer (&data->clip, clip_free);
   g_free (data);
 }
@@ -143,13 +166,13 @@ job_data (ReelJobContext *context)
 /* Requests                                                                  */
 
 static char *
-api_url (ReelSdcppServerBackend *self, const char *path)
+api_url (const char *server, const char *path)
 {
-  return g_strconcat (self->url, API_PATH, path, NULL);
+  return g_strconcat (server, API_PATH, path, NULL);
 }
 
 static GError *
-unreachable_error (ReelSdcppServerBackend *self, const GError *net_error)
+unreachable_error (const char *server, const GError *net_error)
 {
   if (net_error->domain != REEL_NET_ERROR)
     return g_error_copy (net_error);
@@ -158,19 +181,19 @@ unreachable_error (ReelSdcppServerBackend *self, const GError *net_error)
                                                               : REEL_BACKEND_ERROR_PERMANENT,
                       _ ("sd-server is not reachable at %s: %s. Start it, or check its address "
                          "in Preferences."),
-                      self->url, net_error->message);
+                      server, net_error->message);
 }
 
 static ReelHttpResponse *
-send_request (ReelSdcppServerBackend *self,
-              ReelHttpClient         *client,
-              const char             *method,
-              const char             *path,
-              const char             *body,
-              GError                **error)
+send_request (ReelHttpClient *client,
+              const char     *server,
+              const char     *method,
+              const char     *path,
+              const char     *body,
+              GError        **error)
 {
   const char      *headers[] = { "Content-Type: application/json", NULL };
-  g_autofree char *url = api_url (self, path);
+  g_autofree char *url = api_url (server, path);
   g_autoptr (GBytes) bytes = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
   g_autoptr (GError) net_error = NULL;
   ReelHttpResponse *response;
@@ -178,8 +201,23 @@ send_request (ReelSdcppServerBackend *self,
   response = reel_http_client_request (client, method, url, body != NULL ? headers : NULL, bytes,
                                        &net_error);
   if (response == NULL)
-    g_propagate_error (error, unreachable_error (self, net_error));
+    g_propagate_error (error, unreachable_error (server, net_error));
   return response;
+}
+
+/* A client for short requests to a server, bound to @cancellable (or to
+ * nothing), that gives up on a server that does not answer within a few
+ * seconds. Answers that carry a clip may be large, never slow. */
+static ReelHttpClient *
+quick_client (ReelSdcppServerBackend *self, GCancellable *cancellable)
+{
+  ReelHttpClient *client = reel_http_client_new ();
+  guint           connect_s = CLAMP ((self->unreachable_ms + 999) / 1000, 1, QUICK_TIMEOUT_S);
+
+  reel_http_client_set_cancellable (client, cancellable);
+  reel_http_client_set_timeouts (client, connect_s, 2 * QUICK_TIMEOUT_S);
+  reel_http_client_set_max_response_size (client, MAX_ANSWER_BYTES);
+  return client;
 }
 
 /* The server's own words in an error answer: {"error": "…", "message": "…"}. */
@@ -262,15 +300,12 @@ array_to_text (JsonArray *array)
 }
 
 static gboolean
-read_capabilities (ReelSdcppServerBackend *self,
-                   ReelHttpClient         *client,
-                   Capabilities           *caps,
-                   GError                **error)
+read_capabilities (ReelHttpClient *client, const char *server, Capabilities *caps, GError **error)
 {
   g_autoptr (ReelHttpResponse) response = NULL;
   JsonObject *by_mode;
 
-  response = send_request (self, client, "GET", "/capabilities", NULL, error);
+  response = send_request (client, server, "GET", "/capabilities", NULL, error);
   if (response == NULL)
     return FALSE;
   if (response->status == 404)
@@ -278,7 +313,7 @@ read_capabilities (ReelSdcppServerBackend *self,
       g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                    _ ("The server at %s has no stable-diffusion.cpp video API (%s): update "
                       "sd-server to a build from April 2026 or later."),
-                   self->url, API_PATH);
+                   server, API_PATH);
       return FALSE;
     }
   if (response->status != 200)
@@ -300,7 +335,7 @@ read_capabilities (ReelSdcppServerBackend *self,
 }
 
 static gboolean
-check_video (ReelSdcppServerBackend *self, Capabilities *caps, GError **error)
+check_video (Capabilities *caps, GError **error)
 {
   if (caps->vid_gen)
     return TRUE;
@@ -488,19 +523,32 @@ create_body (ReelSdcppServerBackend *self,
   return json_to_string (root, FALSE);
 }
 
-static ReelHttpClient *
-client_for (ReelJobContext *context)
-{
-  ReelHttpClient *client = reel_job_context_get_http_client (context);
-
-  reel_http_client_set_max_response_size (client, MAX_ANSWER_BYTES);
-  return client;
-}
-
 static gboolean
 stopped (ReelJobContext *context, GError **error)
 {
   return g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The servers                                                               */
+
+/* The GPU of a server on this computer, by its place among the servers
+ * here: like any CUDA program, sd-server uses the first GPU unless told
+ * otherwise, and a second one on a computer with two GPUs the other. */
+static guint
+local_gpu_index (ReelSdcppServerBackend *self, const char *server)
+{
+  guint n_gpus = reel_gpu_slots_get_n_gpus (self->gpu_slots);
+  guint before = 0;
+
+  for (guint i = 0; self->urls[i] != NULL; i++)
+    {
+      if (g_str_equal (self->urls[i], server))
+        return n_gpus > 0 ? before % n_gpus : 0;
+      if (reel_local_gpu_is_local_url (self->urls[i]))
+        before++;
+    }
+  return 0;
 }
 
 /* A server on this computer shares its GPU with the other local engines:
@@ -511,66 +559,192 @@ static gboolean
 hold_gpu (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
 {
   JobData         *data = job_data (context);
+  const char      *server = data->place != NULL ? reel_server_place_get_url (data->place) : NULL;
   g_autofree char *holder = NULL;
 
-  if (data->gpu != NULL || self->gpu_slots == NULL
-      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0
-      || !reel_local_gpu_is_local_url (self->url))
+  if (data->gpu != NULL || server == NULL || self->gpu_slots == NULL
+      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0 || !reel_local_gpu_is_local_url (server))
     return TRUE;
   /* Translators: who has a GPU, for "Waiting for the GPU (used by sd-server
    * at http://127.0.0.1:1234)" */
-  holder = g_strdup_printf (_ ("sd-server at %s"), self->url);
-  /* Like any CUDA program, sd-server uses the first GPU unless told otherwise. */
-  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, 0, context, holder, error);
+  holder = g_strdup_printf (_ ("sd-server at %s"), server);
+  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, server),
+                                             context, holder, error);
   return data->gpu != NULL;
+}
+
+/* The server for a new job: the least busy one that says what it runs,
+ * with a place taken on it and its capabilities in @caps. A job that finds
+ * every place taken waits for one. */
+static const char *
+choose_server (ReelSdcppServerBackend *self,
+               ReelJobContext         *context,
+               Capabilities           *caps,
+               GError                **error)
+{
+  GCancellable *cancellable = reel_job_context_get_cancellable (context);
+  JobData      *data = job_data (context);
+  g_autoptr (ReelHttpClient) client = quick_client (self, cancellable);
+  g_autoptr (GHashTable) tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  g_autoptr (GError) first_error = NULL;
+
+  g_clear_pointer (&data->place, reel_server_place_release);
+  for (;;)
+    {
+      g_autoptr (ReelServerPlace) place = NULL;
+      g_autoptr (GError) caps_error = NULL;
+      GError     *claim_error = NULL;
+      const char *server;
+
+      place = reel_server_pool_claim (self->pool, tried, cancellable, &claim_error);
+      if (claim_error != NULL)
+        {
+          g_propagate_error (error, claim_error);
+          return NULL;
+        }
+      if (place == NULL)
+        break;
+      server = reel_server_place_get_url (place);
+      capabilities_clear (caps);
+      *caps = (Capabilities){ 0 };
+      if (read_capabilities (client, server, caps, &caps_error))
+        {
+          data->place = g_steal_pointer (&place);
+          return reel_server_place_get_url (data->place);
+        }
+      /* A server that answers but cannot take the job says why. */
+      if (!g_error_matches (caps_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
+          || stopped (context, NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&caps_error));
+          return NULL;
+        }
+      g_hash_table_add (tried, g_strdup (server));
+      reel_server_pool_rest_node (self->pool, server, caps_error->message);
+      g_string_append_printf (reasons, "\n%s", caps_error->message);
+      if (first_error == NULL)
+        first_error = g_steal_pointer (&caps_error);
+    }
+
+  if (g_strv_length (self->urls) == 1 && first_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return NULL;
+    }
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+               _ ("No sd-server answered:%s"),
+               reasons->len > 0 ? reasons->str : _ (" every server is resting after a failure"));
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The resume state                                                          */
+
+static char *
+state_json (const char *server, const char *job_id)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "server", server);
+  add_string (builder, "job_id", job_id);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* The server that has the job's job: the saved one, or the first server for
+ * a job saved with its id alone. */
+static char *
+dup_job_server (ReelSdcppServerBackend *self, ReelJobContext *context)
+{
+  const char *text = reel_job_context_get_resume_state (context);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode   *root;
+  const char *server = NULL;
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    server = reel_json_get_string (json_node_get_object (root), "server");
+  return g_strdup (server != NULL ? server : self->urls[0]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Submit                                                                    */
+
+/* POST /vid_gen. The request is not cut short when the job is cancelled
+ * meanwhile: the server may have made the job already, and only its id lets
+ * cancel() take it off the queue. Short timeouts of its own bound it. */
+static char *
+create_job (ReelJobContext *context, const char *server, const char *body, GError **error)
+{
+  g_autoptr (ReelHttpClient) client = reel_http_client_new ();
+  g_autoptr (ReelHttpResponse) response = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *job_id;
+
+  /* Not sent yet: nothing to take back. */
+  if (stopped (context, error))
+    return NULL;
+  reel_http_client_set_timeouts (client, QUICK_TIMEOUT_S, 2 * QUICK_TIMEOUT_S);
+  response = send_request (client, server, "POST", "/vid_gen", body, error);
+  if (response == NULL)
+    return NULL;
+  if (response->status != 202 && response->status != 200)
+    {
+      g_propagate_error (error, error_from_answer (response, context));
+      return NULL;
+    }
+  job_id = reel_json_get_string (reel_remote_parse_object (response, parser, SERVICE_NAME, error),
+                                 "id");
+  if (job_id == NULL && error != NULL && *error == NULL)
+    g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                 _ ("%s answered with something Storyreel cannot read."), SERVICE_NAME);
+  return g_strdup (job_id);
+}
+
+static gboolean
+submit_job (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
+{
+  const ReelJobRequest *request = reel_job_context_get_request (context);
+  g_auto (Capabilities) caps = { 0 };
+  g_autofree char *body = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *state = NULL;
+  const char      *server;
+  const char      *format;
+
+  reel_job_context_progress (context, 0, _ ("Asking sd-server what it runs"));
+  if ((server = choose_server (self, context, &caps, error)) == NULL
+      || !hold_gpu (self, context, error) || !check_video (&caps, error)
+      || (format = choose_format (&caps, error)) == NULL
+      || (body = create_body (self, request, &caps, format, error)) == NULL)
+    return FALSE;
+
+  g_debug ("Queueing job %" G_GINT64_FORMAT " on %s (%s, %s)",
+           reel_job_context_get_job_id (context), server, caps.model != NULL ? caps.model : "?",
+           format);
+  /* A lost answer is not looked for: the server has no job list, and a
+   * second job costs only the GPU's time. */
+  if ((job_id = create_job (context, server, body, error)) == NULL)
+    return FALSE;
+  /* Saved even when the job was cancelled meanwhile: cancel() needs it. */
+  state = state_json (server, job_id);
+  if (!reel_job_context_save_resume_state (context, job_id, state))
+    return !stopped (context, error);
+  return TRUE;
 }
 
 static gboolean
 submit (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
-  ReelSdcppServerBackend *self = REEL_SDCPP_SERVER_BACKEND (backend);
-  const ReelJobRequest   *request = reel_job_context_get_request (context);
-  ReelHttpClient         *client = client_for (context);
-  g_auto (Capabilities) caps = { 0 };
-  g_autoptr (ReelHttpResponse) response = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *body = NULL;
-  const char      *format;
-  const char      *job_id;
-
-  if (!hold_gpu (self, context, error))
-    return FALSE;
-  reel_job_context_progress (context, 0, _ ("Asking sd-server what it runs"));
-  if (!read_capabilities (self, client, &caps, error) || !check_video (self, &caps, error)
-      || (format = choose_format (&caps, error)) == NULL)
-    return FALSE;
-  if ((body = create_body (self, request, &caps, format, error)) == NULL)
-    return FALSE;
-
-  g_debug ("Queueing job %" G_GINT64_FORMAT " on sd-server (%s, %s)",
-           reel_job_context_get_job_id (context), caps.model != NULL ? caps.model : "?", format);
-  /* A lost answer is not looked for: the server has no job list, and a
-   * second job costs only the GPU's time. */
-  response = send_request (self, client, "POST", "/vid_gen", body, error);
-  if (response == NULL)
-    return FALSE;
-  if (response->status != 202 && response->status != 200)
-    {
-      g_propagate_error (error, error_from_answer (response, context));
-      return FALSE;
-    }
-  job_id = reel_json_get_string (reel_remote_parse_object (response, parser, SERVICE_NAME, error),
-                                 "id");
-  if (job_id == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-                     _ ("%s answered with something Storyreel cannot read."), SERVICE_NAME);
-      return FALSE;
-    }
-  if (!reel_job_context_submitted (context, job_id))
-    return !stopped (context, error);
-  return TRUE;
+  if (submit_job (REEL_SDCPP_SERVER_BACKEND (backend), context, error))
+    return TRUE;
+  /* No wait() follows. */
+  release_job (job_data (context));
+  return FALSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -672,110 +846,202 @@ report_waiting (ReelJobContext *context, JsonObject *job, const char *status, gi
                                _ ("sd-server is generating the clip"));
 }
 
+/* A job being polled on its server. */
+typedef struct
+{
+  ReelSdcppServerBackend *self;
+  ReelJobContext         *context;
+  ReelHttpClient         *client;
+  char                   *server;
+  char                   *path; /* /jobs/{id} */
+  gint64                  started;
+  /* The server not answering: since when (monotonic µs; 0 while it
+   * answers), and how many polls failed in a row. */
+  gint64 silent_since;
+  guint  errors_in_row;
+} Poll;
+
+static void
+poll_clear (Poll *poll)
+{
+  g_clear_object (&poll->client);
+  g_clear_pointer (&poll->server, g_free);
+  g_clear_pointer (&poll->path, g_free);
+}
+
+/* A poll failed for want of an answer. TRUE when the job should keep
+ * polling: a busy server answers late now and then, and the job is still
+ * there. One that stays silent for the unreachable time, or fails every
+ * poll in a row, has gone away. */
+static gboolean
+bear_silence (Poll *poll, gint64 asked, const GError *error)
+{
+  gint64 silent_ms;
+
+  if (poll->silent_since == 0)
+    poll->silent_since = asked;
+  silent_ms = (g_get_monotonic_time () - poll->silent_since) / 1000;
+  if (++poll->errors_in_row < MAX_POLL_ERRORS && silent_ms < poll->self->unreachable_ms)
+    {
+      g_debug ("Polling %s%s failed (%u): %s", poll->server, poll->path, poll->errors_in_row,
+               error->message);
+      return TRUE;
+    }
+  /* In a pool the job starts anew on another server. Alone, the job keeps
+   * its id, to be polled again on the next try. */
+  reel_server_pool_rest_node (poll->self->pool, poll->server, error->message);
+  if (reel_server_pool_get_n_nodes (poll->self->pool) > 1)
+    reel_job_context_drop_remote_task (poll->context);
+  return FALSE;
+}
+
+/* The job is gone from its server: the clip expired (410), or the server
+ * forgot the job (404). NULL when it is there. */
+static GError *
+job_gone_error (Poll *poll, ReelHttpResponse *response)
+{
+  if (response->status == 410)
+    {
+      reel_job_context_drop_remote_task (poll->context);
+      return g_error_new_literal (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                                  _ ("sd-server has discarded the finished clip: it keeps clips "
+                                     "for ten minutes. Generate the shot again."));
+    }
+  if (response->status == 404)
+    {
+      /* Its jobs live in memory only: after a restart the scheduler makes
+       * a new one. */
+      reel_job_context_drop_remote_task (poll->context);
+      return g_error_new_literal (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                                  _ ("sd-server does not know this job: it was restarted, or the "
+                                     "clip expired. Storyreel will make the clip again."));
+    }
+  return NULL;
+}
+
+/* The job's state from @response, or an error. */
+static GError *
+read_job (Poll *poll, ReelHttpResponse *response, JsonParser *parser, JsonObject **job)
+{
+  GError *error = NULL;
+
+  *job = NULL;
+  if (response->status != 200)
+    return error_from_answer (response, poll->context);
+  *job = reel_remote_parse_object (response, parser, SERVICE_NAME, &error);
+  if (error == NULL && reel_json_get_string (*job, "status") == NULL)
+    error = g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                         _ ("%s answered with something Storyreel cannot read."), SERVICE_NAME);
+  return error;
+}
+
 /* One poll. TRUE when the job reached an end (@done, or an error). */
 static gboolean
-poll_once (ReelSdcppServerBackend *self,
-           ReelJobContext         *context,
-           const char             *path,
-           gint64                  started,
-           guint                  *errors_in_row,
-           gboolean               *done,
-           GError                **error)
+poll_once (Poll *poll, gboolean *done, GError **error)
 {
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local_error = NULL;
   JsonObject *job = NULL;
-  const char *status = NULL;
+  const char *status;
+  gint64      asked = g_get_monotonic_time ();
 
   *done = FALSE;
-  response = send_request (self, client_for (context), "GET", path, NULL, &local_error);
-  if (response != NULL && response->status == 410)
+  response = send_request (poll->client, poll->server, "GET", poll->path, NULL, &local_error);
+  if (response == NULL)
     {
-      reel_job_context_drop_remote_task (context);
-      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                   _ ("sd-server has discarded the finished clip: it keeps clips for ten "
-                      "minutes. Generate the shot again."));
-      return TRUE;
-    }
-  if (response != NULL && response->status == 404)
-    {
-      reel_job_context_drop_remote_task (context);
-      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                   _ ("sd-server does not know this job: it was restarted, or the clip expired. "
-                      "Generate the shot again."));
-      return TRUE;
-    }
-  if (response != NULL && response->status != 200)
-    local_error = error_from_answer (response, context);
-  else if (response != NULL)
-    job = reel_remote_parse_object (response, parser, SERVICE_NAME, &local_error);
-  status = reel_json_get_string (job, "status");
-  if (local_error == NULL && status == NULL)
-    g_set_error (&local_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
-                 _ ("%s answered with something Storyreel cannot read."), SERVICE_NAME);
-
-  if (local_error != NULL)
-    {
-      /* A busy server answers late now and then; the job is still there. */
       if (g_error_matches (local_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
-          && ++*errors_in_row < MAX_POLL_ERRORS)
+          && !stopped (poll->context, NULL) && bear_silence (poll, asked, local_error))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return TRUE;
+    }
+  poll->silent_since = 0;
+  if ((local_error = job_gone_error (poll, response)) != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return TRUE;
+    }
+  if ((local_error = read_job (poll, response, parser, &job)) != NULL)
+    {
+      /* A busy server answers badly now and then; the job is still there. */
+      if (g_error_matches (local_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
+          && ++poll->errors_in_row < MAX_POLL_ERRORS)
         {
-          g_debug ("Polling %s failed (%u): %s", path, *errors_in_row, local_error->message);
+          g_debug ("Polling %s%s failed (%u): %s", poll->server, poll->path, poll->errors_in_row,
+                   local_error->message);
           return FALSE;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
-  *errors_in_row = 0;
+  poll->errors_in_row = 0;
 
+  status = reel_json_get_string (job, "status");
   if (g_strcmp0 (status, "completed") == 0)
     {
-      *done = take_result (context, job, error);
+      *done = take_result (poll->context, job, error);
       return TRUE;
     }
   if (g_strcmp0 (status, "failed") == 0 || g_strcmp0 (status, "cancelled") == 0)
     {
-      g_propagate_error (error, failed_job_error (context, job, status));
+      g_propagate_error (error, failed_job_error (poll->context, job, status));
       return TRUE;
     }
-  report_waiting (context, job, status, started);
+  report_waiting (poll->context, job, status, poll->started);
   return FALSE;
+}
+
+static gboolean
+poll_until_done (ReelSdcppServerBackend *self, Poll *poll, GError **error)
+{
+  guint interval = self->poll_min_ms;
+
+  for (;;)
+    {
+      gboolean done;
+
+      if (poll_once (poll, &done, error))
+        return done;
+      if (!reel_job_context_wait (poll->context, interval))
+        return !stopped (poll->context, error);
+      interval = MIN (interval * 3 / 2 + 1, self->poll_max_ms);
+    }
 }
 
 static gboolean
 wait_for_job (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
   ReelSdcppServerBackend *self = REEL_SDCPP_SERVER_BACKEND (backend);
+  JobData                *data = job_data (context);
   const char             *job_id = reel_job_context_get_remote_id (context);
   g_autofree char        *escaped = NULL;
-  g_autofree char        *path = NULL;
-  gint64                  started = g_get_monotonic_time ();
-  guint                   interval = self->poll_min_ms;
-  guint                   errors_in_row = 0;
+  Poll                    poll = { self, context };
+  gboolean                done = FALSE;
 
   if (job_id == NULL)
     {
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                            _ ("The job was not queued yet."));
+      release_job (data);
       return FALSE;
     }
 
-  /* A job resumed after a restart holds the GPU too. */
-  if (!hold_gpu (self, context, error))
-    return FALSE;
+  poll.server = dup_job_server (self, context);
   escaped = g_uri_escape_string (job_id, NULL, TRUE);
-  path = g_strdup_printf ("/jobs/%s", escaped);
-  for (;;)
-    {
-      gboolean done;
-
-      if (poll_once (self, context, path, started, &errors_in_row, &done, error))
-        return done;
-      if (!reel_job_context_wait (context, interval))
-        return !stopped (context, error);
-      interval = MIN (interval * 3 / 2 + 1, self->poll_max_ms);
-    }
+  poll.path = g_strdup_printf ("/jobs/%s", escaped);
+  poll.client = quick_client (self, reel_job_context_get_cancellable (context));
+  poll.started = g_get_monotonic_time ();
+  /* A job resumed after a restart holds its place and the GPU too. */
+  if (data->place == NULL)
+    data->place = reel_server_pool_claim_node (self->pool, poll.server);
+  if (hold_gpu (self, context, error))
+    done = poll_until_done (self, &poll, error);
+  poll_clear (&poll);
+  /* The server's part is over, one way or another: fetch() converts the
+   * clip it sent. */
+  release_job (data);
+  return done;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -790,6 +1056,8 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
   g_autofree char      *usage = NULL;
   ReelServiceReport     report = { .seed = request->seed, .billed_seconds = -1, .cost = -1 };
 
+  /* wait() let go of the server already: the clip is here. */
+  release_job (job_data (context));
   if (clip == NULL)
     {
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
@@ -828,18 +1096,19 @@ cancel (ReelBackend *backend, ReelJobContext *context)
   g_autoptr (GError) error = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *server = NULL;
 
   /* A job that Storyreel stopped (quit, project closed) is picked up again
    * next time: only the user's cancel gives it up. */
   if (job_id == NULL || !reel_job_context_is_cancelled_by_user (context))
     return;
 
-  /* The job's own client is cancelled by now. */
-  client = reel_http_client_new ();
-  reel_http_client_set_timeouts (client, 10, 10);
+  /* The job's own cancellable has fired by now. */
+  client = quick_client (self, NULL);
+  server = dup_job_server (self, context);
   escaped = g_uri_escape_string (job_id, NULL, TRUE);
   path = g_strdup_printf ("/jobs/%s/cancel", escaped);
-  response = send_request (self, client, "POST", path, NULL, &error);
+  response = send_request (client, server, "POST", path, NULL, &error);
   if (response != NULL && response->status == 409)
     /* Not an error: the server cannot stop a job it is generating yet. */
     reel_job_context_progress (context, -1,
@@ -854,26 +1123,70 @@ cancel (ReelBackend *backend, ReelJobContext *context)
 /* ------------------------------------------------------------------------ */
 /* The rest of the interface                                                 */
 
-char *
-reel_sdcpp_server_backend_describe (ReelSdcppServerBackend *self,
-                                    GCancellable           *cancellable,
-                                    GError                **error)
+/* What one server runs, for people. */
+static char *
+describe_server (ReelHttpClient *client, const char *server, GError **error)
 {
-  g_autoptr (ReelHttpClient) client = reel_http_client_new ();
   g_auto (Capabilities) caps = { 0 };
   g_autofree char *formats = NULL;
 
-  g_return_val_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self), NULL);
-
-  reel_http_client_set_cancellable (client, cancellable);
-  reel_http_client_set_timeouts (client, 5, 10);
-  if (!read_capabilities (self, client, &caps, error) || !check_video (self, &caps, error))
+  if (!read_capabilities (client, server, &caps, error) || !check_video (&caps, error))
     return NULL;
   formats = array_to_text (caps.formats);
   /* Translators: "wan2.2_ti2v_5B_fp16.safetensors (video as webm, avi)" */
   return g_strdup_printf (_ ("%s (video as %s)"),
                           caps.model != NULL && *caps.model != '\0' ? caps.model : _ ("unknown"),
                           *formats != '\0' ? formats : _ ("none"));
+}
+
+char *
+reel_sdcpp_server_backend_describe (ReelSdcppServerBackend *self,
+                                    GCancellable           *cancellable,
+                                    GError                **error)
+{
+  g_autoptr (ReelHttpClient) client = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) reasons = g_string_new (NULL);
+  gboolean answered = FALSE;
+
+  g_return_val_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self), NULL);
+
+  client = quick_client (self, cancellable);
+  if (self->urls[1] == NULL)
+    return describe_server (client, self->urls[0], error);
+
+  /* Every server is asked: the pool works if one of them does. */
+  for (guint i = 0; self->urls[i] != NULL; i++)
+    {
+      g_autoptr (GError) server_error = NULL;
+      g_autofree char *description = describe_server (client, self->urls[i], &server_error);
+
+      if (g_error_matches (server_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&server_error));
+          return NULL;
+        }
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, "%s: %s", self->urls[i],
+                              description != NULL ? description : server_error->message);
+      if (description != NULL)
+        answered = TRUE;
+      else
+        g_string_append_printf (reasons, "\n%s", server_error->message);
+    }
+  if (answered)
+    return g_string_free (g_steal_pointer (&text), FALSE);
+  g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+               _ ("No sd-server answered:%s"), reasons->str);
+  return NULL;
+}
+
+const char *const *
+reel_sdcpp_server_backend_get_urls (ReelSdcppServerBackend *self)
+{
+  g_return_val_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self), NULL);
+  return (const char *const *) self->urls;
 }
 
 static gboolean
@@ -889,18 +1202,23 @@ static gboolean
 check_ready (ReelBackend *backend, char **reason)
 {
   ReelSdcppServerBackend *self = REEL_SDCPP_SERVER_BACKEND (backend);
-  g_autoptr (GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
 
-  /* Whether it answers is test_connection()'s: this runs on the main thread. */
-  if (uri != NULL
-      && (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0
-          || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0))
-    return TRUE;
-  if (reason != NULL)
-    *reason = g_strdup_printf (_ ("“%s” is not an sd-server address like %s: set it in "
-                                  "Preferences, or pass --endpoint URL"),
-                               self->url, REEL_SDCPP_SERVER_DEFAULT_URL);
-  return FALSE;
+  /* Whether they answer is test_connection()'s: this runs on the main thread. */
+  for (guint i = 0; self->urls[i] != NULL; i++)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (self->urls[i], G_URI_FLAGS_NONE, NULL);
+
+      if (uri != NULL
+          && (g_strcmp0 (g_uri_get_scheme (uri), "http") == 0
+              || g_strcmp0 (g_uri_get_scheme (uri), "https") == 0))
+        continue;
+      if (reason != NULL)
+        *reason = g_strdup_printf (_ ("“%s” is not an sd-server address like %s: set it in "
+                                      "Preferences, or pass --endpoint URL"),
+                                   self->urls[i], REEL_SDCPP_SERVER_DEFAULT_URL);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static const char *
@@ -918,7 +1236,10 @@ get_display_name (ReelBackend *backend)
 static void
 get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
 {
-  caps->features = REEL_BACKEND_TEXT_TO_VIDEO | REEL_BACKEND_IMAGE_TO_VIDEO | REEL_BACKEND_REMOTE;
+  ReelSdcppServerBackend *self = REEL_SDCPP_SERVER_BACKEND (backend);
+
+  caps->features = REEL_BACKEND_TEXT_TO_VIDEO | REEL_BACKEND_IMAGE_TO_VIDEO | REEL_BACKEND_REMOTE
+                   | REEL_BACKEND_SERVER_POOL;
   /* Any project size: the clip is made at the short side set in
    * Preferences, and the cut scales it. */
   caps->max_width = 7680;
@@ -927,9 +1248,11 @@ get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
   caps->max_duration = 10;
   caps->min_fps = 1;
   caps->max_fps = 120;
-  /* One generating and one waiting in the server's queue: no gap between
-   * clips, and a queued job can still be cancelled. */
-  caps->max_parallel_jobs = 2;
+  /* One generating and one waiting in each server's queue: no gap between
+   * clips, and a queued job can still be cancelled. The pool is as wide as
+   * the servers in rotation. */
+  caps->max_parallel_jobs = reel_server_pool_get_places_per_node (self->pool)
+                            * MAX (reel_server_pool_count_in_rotation (self->pool), 1);
   caps->currency = NULL;
 }
 
@@ -955,7 +1278,8 @@ reel_sdcpp_server_backend_finalize (GObject *object)
 {
   ReelSdcppServerBackend *self = REEL_SDCPP_SERVER_BACKEND (object);
 
-  g_free (self->url);
+  g_strfreev (self->urls);
+  g_clear_object (&self->pool);
   g_clear_pointer (&self->loras, g_ptr_array_unref);
   g_clear_object (&self->gpu_slots);
 
@@ -974,31 +1298,47 @@ reel_sdcpp_server_backend_init (ReelSdcppServerBackend *self)
   self->short_side = 480;
   self->poll_min_ms = 1000;
   self->poll_max_ms = 3000;
+  /* As for ComfyUI: a server powered off answers nothing, not even a
+   * refusal, and its jobs go to the others well within a minute. */
+  self->unreachable_ms = 20000;
 }
 
-ReelSdcppServerBackend *
-reel_sdcpp_server_backend_new (const char *url)
+/* "http://host:1234/", "http://host:1234/sdcpp/v1" and "…/sdcpp/v1/" are
+ * the same server. */
+static char *
+normalize_url (const char *url)
 {
-  ReelSdcppServerBackend *self = g_object_new (REEL_TYPE_SDCPP_SERVER_BACKEND, NULL);
-  g_autofree char        *base
-      = g_strstrip (g_strdup (url != NULL && *url != '\0' ? url : REEL_SDCPP_SERVER_DEFAULT_URL));
+  char *base = g_strstrip (g_strdup (url));
 
-  /* "http://host:1234/", "http://host:1234/sdcpp/v1" and "…/sdcpp/v1/" are the same server. */
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
   if (g_str_has_suffix (base, API_PATH))
     base[strlen (base) - strlen (API_PATH)] = '\0';
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
-  self->url = g_steal_pointer (&base);
-  return self;
+  return base;
 }
 
-const char *
-reel_sdcpp_server_backend_get_url (ReelSdcppServerBackend *self)
+ReelSdcppServerBackend *
+reel_sdcpp_server_backend_new (const char *urls)
 {
-  g_return_val_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self), NULL);
-  return self->url;
+  ReelSdcppServerBackend *self = g_object_new (REEL_TYPE_SDCPP_SERVER_BACKEND, NULL);
+  g_auto (GStrv) parts = g_strsplit (urls != NULL ? urls : "", ",", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autofree char *url = normalize_url (parts[i]);
+
+      if (*url != '\0' && g_hash_table_add (seen, g_strdup (url)))
+        g_strv_builder_add (builder, url);
+    }
+  if (g_hash_table_size (seen) == 0)
+    g_strv_builder_add (builder, REEL_SDCPP_SERVER_DEFAULT_URL);
+  self->urls = g_strv_builder_end (builder);
+  self->pool = reel_server_pool_new ((const char *const *) self->urls);
+  return self;
 }
 
 void
@@ -1037,6 +1377,27 @@ reel_sdcpp_server_backend_set_poll_interval (ReelSdcppServerBackend *self,
   g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self));
   self->poll_min_ms = MAX (min_ms, 1);
   self->poll_max_ms = MAX (max_ms, self->poll_min_ms);
+}
+
+void
+reel_sdcpp_server_backend_set_unreachable_time (ReelSdcppServerBackend *self, guint milliseconds)
+{
+  g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self));
+  self->unreachable_ms = MAX (milliseconds, 1);
+}
+
+void
+reel_sdcpp_server_backend_set_rest_time (ReelSdcppServerBackend *self, guint milliseconds)
+{
+  g_return_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self));
+  reel_server_pool_set_rest_time (self->pool, milliseconds);
+}
+
+ReelServerPool *
+reel_sdcpp_server_backend_get_pool (ReelSdcppServerBackend *self)
+{
+  g_return_val_if_fail (REEL_IS_SDCPP_SERVER_BACKEND (self), NULL);
+  return self->pool;
 }
 
 void

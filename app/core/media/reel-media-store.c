@@ -17,6 +17,7 @@
 #include <gio/gunixoutputstream.h>
 #include <gst/gst.h>
 
+#include "reel-durable.h"
 #include "reel-media-store-private.h"
 
 #define TEMP_DIR_NAME ".tmp"
@@ -433,6 +434,16 @@ existing_file_is_intact (ReelMediaStore *self, const char *relative_path, const 
   return FALSE;
 }
 
+/* The file is on the disk already; its new name must get there too, and so
+ * must the shard folder's, when that folder was made for it. */
+static void
+flush_new_name (ReelMediaStore *self, const char *folder, gboolean new_folder)
+{
+  reel_durable_sync_folder (folder);
+  if (new_folder)
+    reel_durable_sync_folder (self->path);
+}
+
 /* Moves the verified @temp_path to @final_path unless an intact copy is
  * there already: a verified file is never overwritten. */
 static gboolean
@@ -445,6 +456,7 @@ publish (ReelMediaStore *self,
          GError        **error)
 {
   g_autofree char *parent = g_path_get_dirname (final_path);
+  gboolean         new_folder = !g_file_test (parent, G_FILE_TEST_IS_DIR);
   int              saved_errno;
 
   if (g_mkdir_with_parents (parent, 0755) != 0)
@@ -460,6 +472,7 @@ publish (ReelMediaStore *self,
    * other processes. */
   if (link (temp_path, final_path) == 0)
     {
+      flush_new_name (self, parent, new_folder);
       g_unlink (temp_path);
       return TRUE;
     }
@@ -494,6 +507,7 @@ publish (ReelMediaStore *self,
     }
 
   g_mutex_unlock (&self->publish_lock);
+  flush_new_name (self, parent, new_folder);
   return TRUE;
 }
 

@@ -167,6 +167,32 @@ reel_http_parse_retry_after (const char *value, gint64 now_unix)
 }
 
 gboolean
+reel_http_url_is_loopback (const char *url)
+{
+  g_autoptr (GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+gboolean
+reel_http_url_may_carry_secret (const char *url)
+{
+  g_autoptr (GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0
+         || reel_http_url_is_loopback (url);
+}
+
+gboolean
 reel_net_error_is_transient (const GError *error)
 {
   return error != NULL && error->domain == REEL_NET_ERROR

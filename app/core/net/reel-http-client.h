@@ -60,6 +60,12 @@ gint64 reel_http_parse_retry_after (const char *value, gint64 now_unix);
 /* Whether @error says the same request might succeed later. */
 gboolean reel_net_error_is_transient (const GError *error);
 
+/* Whether @url names this computer (localhost or a loopback address). */
+gboolean reel_http_url_is_loopback (const char *url);
+/* Whether a key may be sent to @url: over https, or to this computer
+ * (a test's fake, a local proxy); never in clear text across a network. */
+gboolean reel_http_url_may_carry_secret (const char *url);
+
 #define REEL_TYPE_HTTP_CLIENT (reel_http_client_get_type ())
 G_DECLARE_FINAL_TYPE (ReelHttpClient, reel_http_client, REEL, HTTP_CLIENT, GObject)
 

@@ -1,4 +1,10 @@
-/* reel-project-copy.c: Save a Copy
+/* reel-project-copy.c: Save a Copy, and snapshots of the database
+ *
+ * Both copy the database with SQLite's online backup, which reads through
+ * the open connection and so includes changes still in the -wal file, into
+ * a temporary beside the destination, renamed into place only once it is
+ * complete and on the disk: a copy is never found half-written under its
+ * final name.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,10 +17,11 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "reel-durable.h"
 #include "reel-project-private.h"
 
 static gboolean
-backup_database (ReelProject *self, const char *dest_path, GError **error)
+backup_database (sqlite3 *db, const char *dest_path, GError **error)
 {
   sqlite3        *dest = NULL;
   sqlite3_backup *backup;
@@ -23,7 +30,7 @@ backup_database (ReelProject *self, const char *dest_path, GError **error)
   rc = sqlite3_open_v2 (dest_path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc == SQLITE_OK)
     {
-      backup = sqlite3_backup_init (dest, "main", self->db, "main");
+      backup = sqlite3_backup_init (dest, "main", db, "main");
       if (backup != NULL)
         {
           sqlite3_backup_step (backup, -1);
@@ -40,12 +47,65 @@ backup_database (ReelProject *self, const char *dest_path, GError **error)
   return rc == SQLITE_OK;
 }
 
+/* Named after this process, so that two saving the same copy at once never
+ * write into each other's temporary. */
+static char *
+temporary_path_for (const char *dest_path)
+{
+  return g_strdup_printf ("%s.saving-%d", dest_path, (int) getpid ());
+}
+
+static void
+set_save_error (GError **error, int saved_errno)
+{
+  g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_IO,
+               _ ("The copy could not be saved: %s"), g_strerror (saved_errno));
+}
+
+gboolean
+reel_project_snapshot (sqlite3 *db, const char *dest_path, GError **error)
+{
+  g_autofree char *tmp_path = temporary_path_for (dest_path);
+
+  g_unlink (tmp_path);
+  if (!backup_database (db, tmp_path, error))
+    {
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  if (!reel_durable_rename (tmp_path, dest_path))
+    {
+      set_save_error (error, errno);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A copied file reaches the disk before the database that refers to it is
+ * renamed into place. */
+static gboolean
+copy_file (GFile *source, GFile *dest, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *path = g_file_get_path (dest);
+
+  if (!g_file_copy (source, dest, G_FILE_COPY_NONE, cancellable, NULL, NULL, error))
+    return FALSE;
+  if (path != NULL && !reel_durable_sync_file (path))
+    {
+      set_save_error (error, errno);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 copy_tree (GFile *source, GFile *dest, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GFileEnumerator) enumerator = NULL;
   g_autoptr (GError) local_error = NULL;
-  GFileInfo *info;
+  g_autofree char *folder = NULL;
+  GFileInfo       *info;
 
   if (!g_file_make_directory_with_parents (dest, cancellable, &local_error)
       && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
@@ -75,11 +135,16 @@ copy_tree (GFile *source, GFile *dest, GCancellable *cancellable, GError **error
             return FALSE;
         }
       else if (!g_file_query_exists (target, cancellable)
-               && !g_file_copy (child, target, G_FILE_COPY_NONE, cancellable, NULL, NULL, error))
+               && !copy_file (child, target, cancellable, error))
         return FALSE;
     }
+  if (error != NULL && *error != NULL)
+    return FALSE;
 
-  return error == NULL || *error == NULL;
+  folder = g_file_get_path (dest);
+  if (folder != NULL)
+    reel_durable_sync_folder (folder);
+  return TRUE;
 }
 
 typedef struct
@@ -125,12 +190,12 @@ save_copy_prepare (ReelProject *self, GFile *dest, GError **error)
 
   copy = g_new0 (SaveCopy, 1);
   copy->dest_path = g_steal_pointer (&dest_path);
-  copy->tmp_path = g_strdup_printf ("%s.saving-%d", copy->dest_path, (int) getpid ());
+  copy->tmp_path = temporary_path_for (copy->dest_path);
   copy->media_source = g_object_ref (self->media_dir);
   copy->media_dest = reel_project_media_dir_for (dest);
 
   g_unlink (copy->tmp_path);
-  if (!backup_database (self, copy->tmp_path, error))
+  if (!backup_database (self->db, copy->tmp_path, error))
     {
       save_copy_free (copy);
       return NULL;
@@ -148,11 +213,9 @@ save_copy_finish_files (SaveCopy *copy, GCancellable *cancellable, GError **erro
       && !copy_tree (copy->media_source, copy->media_dest, cancellable, error))
     return FALSE;
 
-  if (g_rename (copy->tmp_path, copy->dest_path) != 0)
+  if (!reel_durable_rename (copy->tmp_path, copy->dest_path))
     {
-      int saved_errno = errno;
-      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_IO,
-                   _ ("The copy could not be saved: %s"), g_strerror (saved_errno));
+      set_save_error (error, errno);
       return FALSE;
     }
 

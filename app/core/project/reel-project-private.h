@@ -13,7 +13,7 @@
  *   reel-project-characters.c  the cast
  *   reel-project-takes.c       takes and board images
  *   reel-project-jobs.c        generation jobs
- *   reel-project-copy.c        Save a Copy
+ *   reel-project-copy.c        Save a Copy, and snapshots of the database
  *   reel-project-import.c      media files imported as takes or music
  *   reel-project-json.c        inspect output
  *   reel-project-cut.c         the cut's edits
@@ -92,6 +92,12 @@ GFile *reel_project_media_dir_for (GFile *file);
 void   reel_project_notify_title (ReelProject *self);
 /* Notifies can-undo and can-redo where they differ from the values before a change. */
 void reel_project_notify_history (ReelProject *self, gboolean could_undo, gboolean could_redo);
+
+/* Writes what @db holds, changes still in its -wal file included, as a
+ * database of its own at @dest_path, through a temporary renamed into place
+ * once complete and on the disk: a crash never leaves a partial copy under
+ * @dest_path. */
+gboolean reel_project_snapshot (sqlite3 *db, const char *dest_path, GError **error);
 
 /* Undo log */
 gboolean reel_project_undo_install (ReelProject *self, GError **error);

@@ -335,18 +335,28 @@ open_connection (ReelProject *self, const char *path, int flags, GError **error)
                         error);
 }
 
-/* Keeps a copy of a file about to be migrated, so an upgrade never loses the original. */
+/* Keeps a copy of a file about to be migrated, so an upgrade never loses the
+ * original. The copy is taken through the open connection, so it holds what
+ * a crash left in the -wal file too. Any older copy of this version is
+ * replaced: the file about to be migrated is the newest state of it, and a
+ * copy cut short by a crash (before copies were renamed into place) must
+ * not stand for it. */
 static gboolean
-backup_before_migration (const char *path, int version, GError **error)
+backup_before_migration (ReelProject *self, const char *path, int version, GError **error)
 {
   g_autofree char *backup_path = g_strdup_printf ("%s.v%d-backup", path, version);
-  g_autoptr (GFile) source = g_file_new_for_path (path);
-  g_autoptr (GFile) backup = g_file_new_for_path (backup_path);
 
-  if (g_file_query_exists (backup, NULL))
-    return TRUE;
+  if (!reel_project_snapshot (self->db, backup_path, error))
+    {
+      g_autofree char *basename = g_filename_display_basename (path);
 
-  return g_file_copy (source, backup, G_FILE_COPY_NONE, NULL, NULL, NULL, error);
+      g_prefix_error (error,
+                      _ ("“%s” was not upgraded, because a copy of it could not be kept "
+                         "first: "),
+                      basename);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -391,7 +401,7 @@ reel_project_open (GFile *file, GError **error)
     {
       g_message ("Upgrading %s from schema version %d to %d", path, version,
                  REEL_PROJECT_SCHEMA_VERSION);
-      if (!backup_before_migration (path, version, error)
+      if (!backup_before_migration (self, path, version, error)
           || !reel_project_schema_migrate (self->db, version, error))
         return NULL;
     }
