@@ -1112,6 +1112,64 @@ test_lost_create_not_a_strangers (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
 }
 
+/* Moves the note of job @job_id's lost create @seconds into the past. */
+static void
+age_create_note (Fixture *fixture, gint64 job_id, gint64 seconds)
+{
+  g_autoptr (ReelJobRecord) job = reel_project_get_job (fixture->project, job_id);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *state;
+  gint64      since;
+
+  g_assert_true (json_parser_load_from_data (parser, job->resume, -1, &error));
+  state = json_node_get_object (json_parser_get_root (parser));
+  since = json_object_get_int_member (state, "creating_since");
+  g_assert_cmpint (since, >, 0);
+  json_object_set_int_member (state, "creating_since", since - seconds);
+  g_free (job->resume);
+  job->resume = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_true (reel_project_update_job (fixture->project, job, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_lost_create_not_a_later_twin (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *twin = NULL;
+
+  /* The create's reply never comes, and Model Studio made nothing; then
+   * Storyreel quits, and is started an hour later. Just before, the same
+   * prompt was sent from a copy of the project: the same model, the same
+   * prompt, but long after the lost create. */
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_HANG, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_for_requests (dashscope_server (fixture), "POST", CREATE_PATH, 1);
+  stop_scheduler (fixture);
+  job = only_job_of (fixture, shot (fixture, 0));
+  age_create_note (fixture, job->id, 3600);
+  request = reel_job_request_new_from_json (job->request, &error);
+  g_assert_no_error (error);
+  twin = reel_fake_dashscope_create_task (fixture->dashscope, MODEL, request->prompt);
+  fixture->scheduler = make_scheduler (fixture);
+
+  /* The twin was made too late to be the lost create's task: the job makes
+   * its own. */
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  wait_idle (fixture);
+  g_clear_pointer (&job, reel_job_record_free);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_nonnull (job->remote_id);
+  g_assert_cmpstr (job->remote_id, !=, twin);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, twin), ==, 0);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Retries                                                                   */
 
@@ -1571,6 +1629,7 @@ main (int argc, char **argv)
   ADD ("clip-lands-while-stopping", test_clip_lands_while_stopping, NULL);
   ADD ("fal-bad-gateway-not-resubmitted", test_fal_bad_gateway_not_resubmitted, NULL);
   ADD ("lost-create-not-a-strangers", test_lost_create_not_a_strangers, NULL);
+  ADD ("lost-create-not-a-later-twin", test_lost_create_not_a_later_twin, NULL);
   ADD ("echoed-key-hidden", test_echoed_key_hidden, NULL);
 #undef ADD
 

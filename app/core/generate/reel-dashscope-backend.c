@@ -37,6 +37,11 @@
 #define MAX_IMAGE_BYTES (10 * 1000 * 1000)
 /* How long a lost create waits for a task to say whether it is its own. */
 #define LOST_TASK_WAIT_S (20 * 60)
+/* The window around a lost create's note in which its task can have been
+ * submitted: the clocks of Storyreel and the service may differ by a
+ * minute, and a create that hangs is given up long before five. */
+#define LOST_TASK_EARLIEST_S 60
+#define LOST_TASK_LATEST_S (5 * 60)
 
 typedef enum
 {
@@ -629,6 +634,15 @@ dup_task_prompt (ReelDashscopeBackend *self,
   return g_strdup (prompt != NULL ? prompt : "");
 }
 
+/* Whether a task submitted at @submitted (0: not said yet) may be the one
+ * a create sent at @since made. */
+static gboolean
+in_create_window (gint64 submitted, gint64 since)
+{
+  return submitted == 0
+         || (submitted >= since - LOST_TASK_EARLIEST_S && submitted <= since + LOST_TASK_LATEST_S);
+}
+
 /* A task of the right model that a lost create may have made. */
 typedef struct
 {
@@ -652,9 +666,9 @@ compare_candidates (gconstpointer a, gconstpointer b)
   return ca->submitted < cb->submitted ? -1 : ca->submitted > cb->submitted;
 }
 
-/* The account's tasks of @model made since the job noted its create (a
- * minute's grace for clocks that differ), that no other job of this
- * project knows, earliest first. */
+/* The account's tasks of @model made around the time the job noted its
+ * create (see in_create_window()), that no other job of this project
+ * knows, earliest first. */
 static GPtrArray *
 list_candidates (ReelDashscopeBackend *self,
                  ReelJobContext       *context,
@@ -662,8 +676,10 @@ list_candidates (ReelDashscopeBackend *self,
                  gint64                since,
                  GError              **error)
 {
-  g_autofree char *start = format_service_time (since - 120);
-  g_autofree char *end = format_service_time (g_get_real_time () / G_USEC_PER_SEC + 120);
+  g_autofree char *start = format_service_time (since - 2 * LOST_TASK_EARLIEST_S);
+  g_autofree char *end
+      = format_service_time (MIN (since + LOST_TASK_LATEST_S, g_get_real_time () / G_USEC_PER_SEC)
+                             + 2 * LOST_TASK_EARLIEST_S);
   g_autofree char *escaped = g_uri_escape_string (model, NULL, TRUE);
   g_autofree char *path = g_strdup_printf (
       "/tasks?start_time=%s&end_time=%s&model_name=%s&page_no=1&page_size=50", start, end, escaped);
@@ -697,7 +713,7 @@ list_candidates (ReelDashscopeBackend *self,
 
       if (task_id == NULL || reel_job_context_is_known_remote_id (context, task_id)
           || (task_model != NULL && g_strcmp0 (task_model, model) != 0)
-          || (submitted != 0 && submitted < since - 60))
+          || !in_create_window (submitted, since))
         continue;
       candidate = g_new0 (Candidate, 1);
       candidate->task_id = g_strdup (task_id);
@@ -727,14 +743,13 @@ judge_candidate (ReelDashscopeBackend *self,
 {
   const char      *wanted = reel_job_context_get_request (context)->prompt;
   gint64           submitted = 0;
-  g_autofree char *prompt
-      = dup_task_prompt (self, context, candidate->task_id, &submitted, error);
+  g_autofree char *prompt = dup_task_prompt (self, context, candidate->task_id, &submitted, error);
 
   if (error != NULL && *error != NULL)
     return VERDICT_ERROR;
   if (candidate->submitted == 0)
     candidate->submitted = submitted;
-  if (candidate->submitted != 0 && candidate->submitted < since - 60)
+  if (!in_create_window (candidate->submitted, since))
     return VERDICT_NOT_OURS;
   if (prompt == NULL)
     return VERDICT_UNDECIDED;
