@@ -786,58 +786,135 @@ wait_for_job_state (Fixture *fixture, gint64 job_id, ReelJobState state)
   wait_until (job_reached_state, &wanted, TIMEOUT_MS, what);
 }
 
+/* The user deletes the shot of a job whose task the service has: a
+ * cancel would not stop a task that runs already, which would finish and
+ * bill unrecorded. The job goes on, and its charge is recorded. */
 static void
-test_shot_deleted_cancels (Fixture *fixture, gconstpointer data)
+test_shot_deleted_task_kept (Fixture *fixture, gconstpointer data)
 {
   const char *backend = data;
   g_autoptr (ReelJobRecord) job = NULL;
   g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *task_id = NULL;
-  gint64           job_id;
+  const ReelLedgerEntry *entry;
 
   hold_tasks (fixture, backend, TRUE);
   generate (fixture, backend, 0, 1);
   wait_for_tasks_committed (fixture, 1);
   job = only_job_of (fixture, shot (fixture, 0));
-  job_id = job->id;
-  task_id = g_strdup (job->remote_id);
 
-  /* The user deletes the shot: its job is still on record, shot-less. */
   g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
   g_assert_no_error (error);
-  after = reel_project_get_job (fixture->project, job_id);
+  after = reel_project_get_job (fixture->project, job->id);
   g_assert_nonnull (after);
   g_assert_cmpint (after->shot_id, ==, 0);
 
-  /* What it was for is gone: it is cancelled, as the user's Cancel would,
-   * and the service hears so. */
-  wait_for_job_state (fixture, job_id, REEL_JOB_CANCELLED);
-  wait_until (one_cancel_arrived, fixture, TIMEOUT_MS, "the cancel request");
-  wait_idle (fixture);
-  g_assert_cmpuint (count_cancel_requests (fixture), ==, 1);
-  if (g_strcmp0 (backend, "fal") == 0)
-    g_assert_cmpuint (reel_fake_fal_count_cancels (fixture->fal, task_id), ==, 1);
-  else
-    g_assert_cmpuint (reel_fake_dashscope_count_cancels (fixture->dashscope, task_id), ==, 1);
-
-  /* Undo brings the shot back, not the job; Retry makes the clip anew, and
-   * the job is the shot's again. */
   hold_tasks (fixture, backend, FALSE);
+  wait_idle (fixture);
+  g_clear_pointer (&after, reel_job_record_free);
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->state, ==, REEL_JOB_FAILED);
+  g_assert_nonnull (strstr (after->error, "media folder"));
+  g_assert_cmpuint (count_cancel_requests (fixture), ==, 0);
+  g_assert_cmpuint (count_tasks (fixture, backend), ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  entry = g_ptr_array_index (ledger, 0);
+  g_assert_cmpint (entry->job_id, ==, job->id);
+  g_assert_cmpint (entry->take_id, ==, 0);
+  g_assert_cmpfloat (entry->amount, >, 0);
+}
+
+/* The shot is deleted while Storyreel is closed (from the command line,
+ * say): the next start resumes the shot-less job, and records its charge. */
+static void
+test_shot_deleted_while_closed (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hold_tasks (fixture, "fal", TRUE);
+  generate (fixture, "fal", 0, 1);
+  wait_for_tasks_committed (fixture, 1);
+  job = only_job_of (fixture, shot (fixture, 0));
+  stop_scheduler (fixture);
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+
+  hold_tasks (fixture, "fal", FALSE);
+  fixture->scheduler = make_scheduler (fixture);
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  wait_idle (fixture);
+
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (after->shot_id, ==, 0);
+  g_assert_cmpuint (reel_fake_fal_count_submits (fixture->fal), ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  g_assert_cmpint (((ReelLedgerEntry *) ledger->pdata[0])->job_id, ==, job->id);
+}
+
+/* Deleted by mistake and brought back by Undo before the clip arrives:
+ * the clip is the shot's take, paid for once. */
+static void
+test_shot_deleted_then_undone (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hold_tasks (fixture, "dashscope", TRUE);
+  generate (fixture, "dashscope", 0, 1);
+  wait_for_tasks_committed (fixture, 1);
+  job = only_job_of (fixture, shot (fixture, 0));
+
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
   g_assert_true (reel_project_undo (fixture->project, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (reel_project_lookup_shot (fixture->project, shot (fixture, 0)));
-  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job_id, &error));
-  g_assert_no_error (error);
+  hold_tasks (fixture, "dashscope", FALSE);
   wait_idle (fixture);
 
-  g_clear_pointer (&after, reel_job_record_free);
   after = only_job_of (fixture, shot (fixture, 0));
-  g_assert_cmpint (after->id, ==, job_id);
+  g_assert_cmpint (after->id, ==, job->id);
   g_assert_cmpint (after->state, ==, REEL_JOB_DONE);
-  g_assert_cmpstr (after->remote_id, !=, task_id);
   g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
-  g_assert_cmpuint (count_tasks (fixture, backend), ==, 2);
+  g_assert_cmpuint (count_tasks (fixture, "dashscope"), ==, 1);
+  g_assert_cmpuint (count_cancel_requests (fixture), ==, 0);
+}
+
+/* A job that has asked the service for nothing yet (it waits out a
+ * throttle) is cancelled with its shot, and stays on record. */
+static void
+test_shot_deleted_before_sent (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reel_fake_dashscope_set_retry_after (fixture->dashscope, 30);
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_THROTTLE, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_until (requeued, fixture, TIMEOUT_MS, "the throttled job to be queued again");
+  job = only_job_of (fixture, shot (fixture, 0));
+
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+  wait_for_job_state (fixture, job->id, REEL_JOB_CANCELLED);
+  wait_idle (fixture);
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->shot_id, ==, 0);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 0);
+  g_assert_cmpuint (count_tasks (fixture, "dashscope"), ==, 0);
+
+  /* Retry cannot make a clip for a shot that is gone. */
+  g_assert_false (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND);
 }
 
 static void
@@ -1622,8 +1699,11 @@ main (int argc, char **argv)
   ADD ("refused-not-retried/after-run", test_refused_not_retried, GINT_TO_POINTER (FALSE));
   ADD ("budget", test_budget, NULL);
   ADD ("key-never-written", test_key_never_written, NULL);
-  ADD ("shot-deleted-cancels/dashscope", test_shot_deleted_cancels, "dashscope");
-  ADD ("shot-deleted-cancels/fal", test_shot_deleted_cancels, "fal");
+  ADD ("shot-deleted-task-kept/dashscope", test_shot_deleted_task_kept, "dashscope");
+  ADD ("shot-deleted-task-kept/fal", test_shot_deleted_task_kept, "fal");
+  ADD ("shot-deleted-while-closed", test_shot_deleted_while_closed, NULL);
+  ADD ("shot-deleted-then-undone", test_shot_deleted_then_undone, NULL);
+  ADD ("shot-deleted-before-sent", test_shot_deleted_before_sent, NULL);
   ADD ("shot-deleted-while-downloading", test_shot_deleted_while_downloading, NULL);
   ADD ("retry-resumes-kept-task", test_retry_resumes_kept_task, NULL);
   ADD ("clip-lands-while-stopping", test_clip_lands_while_stopping, NULL);

@@ -1783,10 +1783,32 @@ reel_scheduler_cancel_all (ReelScheduler *self)
     }
 }
 
-/* The user removed what these jobs were for: each is cancelled as the
- * user's Cancel would, the service included. Undo can bring the shot back,
- * not the cancel (Retry can). A job whose clip is being downloaded is paid
- * for already: it goes on, and its cost is recorded without a take. */
+/* Whether @job's service may charge for a request it was sent. Such a
+ * job is not cancelled when its shot goes: a cancel stops a task only
+ * while it waits in the service's queue, and one that runs already
+ * finishes and bills all the same, where nobody would record it. */
+static gboolean
+job_may_be_charged (ReelScheduler *self, ReelJobRecord *job)
+{
+  ReelBackend *backend = g_hash_table_lookup (self->backends, job->backend);
+  g_autoptr (ReelJobRequest) request = NULL;
+
+  /* A running job with a note may have a create on its way; a queued one
+   * without a task has none (a cancel asks the service about a lost one). */
+  if (job->remote_id == NULL
+      && (job->resume == NULL || !g_hash_table_contains (self->running, &job->id)))
+    return FALSE;
+  if (backend == NULL || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL)
+    return TRUE;
+  /* An unknown price (-1) may be a charge. */
+  return reel_backend_estimate_cost (backend, request) != 0;
+}
+
+/* The user removed what these jobs were for. One that has not asked a
+ * service for anything, or asked a free one, is cancelled as the user's
+ * Cancel would. One that may be charged goes on: its cost is recorded
+ * without a take, its clip kept in the media store, or, if Undo brings
+ * the shot back before the clip arrives, the clip is the shot's take. */
 static void
 cancel_jobs_of_deleted_shots (ReelScheduler *self)
 {
@@ -1799,8 +1821,8 @@ cancel_jobs_of_deleted_shots (ReelScheduler *self)
     {
       ReelJobRecord *job = value;
 
-      if (job->state != REEL_JOB_DOWNLOADING
-          && reel_project_lookup_shot (self->project, job->shot_id) == NULL)
+      if (reel_project_lookup_shot (self->project, job->shot_id) == NULL
+          && !job_may_be_charged (self, job))
         g_array_append_val (orphans, job->id);
     }
 
