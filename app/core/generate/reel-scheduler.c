@@ -27,13 +27,14 @@ struct _ReelScheduler
   GMainContext   *main_context;
   ReelRetryPolicy retry_policy;
 
-  GHashTable *backends;  /* name → ReelBackend* */
-  GHashTable *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
-  GHashTable *pools;     /* name → GThreadPool* */
-  GHashTable *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
-  GHashTable *running;   /* gint64* id → ReelJobContext* */
-  GHashTable *searching; /* gint64* ids of running jobs looking for a lost create's task */
-  GHashTable *batches;   /* gint64* batch → Batch* */
+  GHashTable  *backends;  /* name → ReelBackend* */
+  GHashTable  *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
+  GHashTable  *pools;     /* name → GThreadPool* */
+  GHashTable  *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
+  GHashTable  *running;   /* gint64* id → ReelJobContext* */
+  GHashTable  *searching; /* gint64* ids of running jobs looking for a lost create's task */
+  GHashTable  *batches;   /* gint64* batch → Batch* */
+  GAsyncQueue *outcomes;  /* Outcome*, handed back by workers, not yet delivered */
 
   guint    schedule_source;
   guint    retry_source;
@@ -111,6 +112,7 @@ reel_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_pointer (&self->searching, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
+  g_clear_pointer (&self->outcomes, g_async_queue_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->project);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -164,6 +166,7 @@ reel_scheduler_init (ReelScheduler *self)
                                          (GDestroyNotify) reel_job_context_unref);
   self->batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->searching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->outcomes = g_async_queue_new ();
   self->main_context = g_main_context_ref_thread_default ();
 }
 
@@ -316,13 +319,6 @@ classify_error (const GError *error)
 
 static void outcome_deliver (Outcome *outcome);
 
-static gboolean
-outcome_deliver_cb (gpointer user_data)
-{
-  outcome_deliver (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 outcome_free (Outcome *outcome)
 {
@@ -333,6 +329,26 @@ outcome_free (Outcome *outcome)
   g_clear_pointer (&outcome->thumbnail, reel_media_info_free);
   g_clear_error (&outcome->error);
   g_free (outcome);
+}
+
+/* Main thread: what the workers handed back so far. */
+static void
+deliver_outcomes (ReelScheduler *self)
+{
+  Outcome *outcome;
+
+  while ((outcome = g_async_queue_try_pop (self->outcomes)) != NULL)
+    {
+      outcome_deliver (outcome);
+      outcome_free (outcome);
+    }
+}
+
+static gboolean
+deliver_outcomes_cb (gpointer user_data)
+{
+  deliver_outcomes (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 /* The media store names the file it refused, and a backend's result has
@@ -419,17 +435,20 @@ out:
   reel_job_context_redact_error (context, error);
   outcome->error = error;
 
-  /* Always through the main loop, never run here: g_main_context_invoke()
+  /* Always through the main thread, never run here: g_main_context_invoke()
    * would call it in this thread whenever the main thread is not iterating
    * the context (say, while it waits for the workers at shutdown), and the
-   * scheduler and the project belong to the main thread. */
+   * scheduler and the project belong to the main thread. The queue lets
+   * shutdown take what the main loop has not delivered yet. */
   {
     g_autoptr (GSource) source = g_idle_source_new ();
+    ReelScheduler *scheduler = outcome->scheduler;
 
     g_source_set_priority (source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (source, outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+    g_source_set_callback (source, deliver_outcomes_cb, g_object_ref (scheduler), g_object_unref);
     g_source_set_static_name (source, "[storyreel] job outcome");
-    g_source_attach (source, outcome->scheduler->main_context);
+    g_async_queue_push (scheduler->outcomes, outcome);
+    g_source_attach (source, scheduler->main_context);
   }
 }
 
@@ -1925,9 +1944,12 @@ reel_scheduler_shutdown (ReelScheduler *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     reel_job_context_stop (value, FALSE);
 
-  /* Waits for the workers; their outcomes, delivered later or never, are
-   * dropped (see outcome_deliver()). */
+  /* Waits for the workers. A clip one of them finished meanwhile is
+   * recorded now, as the main loop may not run again before the process
+   * ends; any other outcome is left to the next start, which resumes the
+   * job from the file (see outcome_deliver()). */
   g_hash_table_remove_all (self->pools);
+  deliver_outcomes (self);
 }
 
 guint
