@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <string.h>
+#include <utime.h>
 
 #include "fake-dashscope.h"
 #include "fake-fal.h"
@@ -1251,6 +1252,34 @@ test_lost_create_not_a_later_twin (Fixture *fixture, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Temporaries left behind                                                   */
+
+/* A download another process is writing into the media store right now
+ * (another window on the same project, a command-line run) is not a
+ * temporary left by a crash: resuming the jobs leaves it. */
+static void
+test_resume_keeps_fresh_temporaries (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *media = g_file_get_path (reel_project_get_media_dir (fixture->project));
+  g_autofree char *temp_dir = g_build_filename (media, ".tmp", NULL);
+  g_autofree char *fresh = g_build_filename (temp_dir, "download-in-progress", NULL);
+  g_autofree char *stale = g_build_filename (temp_dir, "left-by-a-crash", NULL);
+  struct utimbuf   yesterday;
+
+  g_assert_cmpint (g_mkdir_with_parents (temp_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (fresh, "half a clip", -1, NULL));
+  g_assert_true (g_file_set_contents (stale, "half a clip", -1, NULL));
+  yesterday.actime = yesterday.modtime = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
+  g_assert_cmpint (g_utime (stale, &yesterday), ==, 0);
+
+  restart_scheduler (fixture);
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, NULL), ==, 0);
+
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+}
+
+/* ------------------------------------------------------------------------ */
 /* Retries                                                                   */
 
 static void
@@ -1713,6 +1742,7 @@ main (int argc, char **argv)
   ADD ("fal-bad-gateway-not-resubmitted", test_fal_bad_gateway_not_resubmitted, NULL);
   ADD ("lost-create-not-a-strangers", test_lost_create_not_a_strangers, NULL);
   ADD ("lost-create-not-a-later-twin", test_lost_create_not_a_later_twin, NULL);
+  ADD ("resume-keeps-fresh-temporaries", test_resume_keeps_fresh_temporaries, NULL);
   ADD ("echoed-key-hidden", test_echoed_key_hidden, NULL);
 #undef ADD
 
