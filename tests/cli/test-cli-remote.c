@@ -424,6 +424,30 @@ fal_server (Fixture *fixture)
 /* ------------------------------------------------------------------------ */
 /* Killed and run again: one create per shot                                 */
 
+/* Makes the task each job's lost create made, from the prompt it sent: a
+ * task of another prompt is not the job's. */
+static void
+make_lost_tasks (Fixture *fixture)
+{
+  g_autoptr (ReelProject) project = open_project (fixture);
+  g_autoptr (GPtrArray) jobs = reel_project_list_jobs (project, FALSE);
+
+  g_assert_cmpuint (jobs->len, ==, N_SHOTS);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) error = NULL;
+      JsonObject *request;
+
+      g_assert_true (json_parser_load_from_data (parser, job->request, -1, &error));
+      g_assert_no_error (error);
+      request = json_node_get_object (json_parser_get_root (parser));
+      g_free (reel_fake_dashscope_create_task (fixture->dashscope, MODEL,
+                                               json_object_get_string_member (request, "prompt")));
+    }
+}
+
 static void
 test_killed_before_create_reply (Fixture *fixture, gconstpointer data)
 {
@@ -433,14 +457,13 @@ test_killed_before_create_reply (Fixture *fixture, gconstpointer data)
 
   /* Both creates reach the service and their replies never come back. The
    * fake's hung create makes no task, so the test makes the two tasks the
-   * service would have made, as it would, before the kill. */
+   * service would have made, from each shot's prompt. */
   reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
                                  REEL_FAKE_FAULT_HANG, N_SHOTS);
   child = child_spawn (fixture, dashscope_env, (const char *const *) args);
   wait_for_requests (child, dashscope_server (fixture), "POST", CREATE_PATH, N_SHOTS);
-  for (guint i = 0; i < N_SHOTS; i++)
-    g_free (reel_fake_dashscope_create_task (fixture->dashscope, MODEL, "A lighthouse at night"));
   child_kill (child, SIGKILL);
+  make_lost_tasks (fixture);
 
   /* The next run finds the tasks in the service's list instead of
    * creating others, and finishes them. */

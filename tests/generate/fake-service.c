@@ -215,6 +215,7 @@ reel_fake_fault_refuses (ReelFakeFault fault)
       case REEL_FAKE_FAULT_TRUNCATED:
       case REEL_FAKE_FAULT_GARBAGE:
       case REEL_FAKE_FAULT_EMPTY:
+      case REEL_FAKE_FAULT_BAD_GATEWAY:
       default:
         return FALSE;
     }
@@ -315,6 +316,16 @@ reel_fake_reply (ReelFakeServer    *server,
         return;
       case REEL_FAKE_FAULT_EMPTY:
         reel_fake_server_reply_json (message, 200, "{}");
+        return;
+      case REEL_FAKE_FAULT_BAD_GATEWAY:
+        {
+          const char *page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 "
+                             "Bad Gateway</h1></body></html>";
+
+          soup_server_message_set_status (message, 502, NULL);
+          soup_server_message_set_response (message, "text/html", SOUP_MEMORY_COPY, page,
+                                            strlen (page));
+        }
         return;
       case REEL_FAKE_FAULT_NONE:
       default:

@@ -32,6 +32,7 @@ typedef enum
   REEL_FAKE_FAULT_TRUNCATED,   /* a complete 200 whose JSON breaks off half-way */
   REEL_FAKE_FAULT_GARBAGE,     /* a 200 with an HTML page from a proxy */
   REEL_FAKE_FAULT_EMPTY,       /* a 200 with "{}": JSON, but none of the expected members */
+  REEL_FAKE_FAULT_BAD_GATEWAY, /* a gateway's 502 page: the work was done behind it */
 } ReelFakeFault;
 
 /* A count that never runs out. */

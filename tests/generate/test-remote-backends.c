@@ -144,6 +144,8 @@ typedef struct
   char      *remote_id;
   char      *state;
   GPtrArray *states;
+  /* Resume states holding this text are not saved (a busy project file). */
+  const char *refuse_state_with;
 } Fixture;
 
 typedef struct
@@ -174,6 +176,11 @@ report_cb (ReelJobContext   *context,
         reel_job_context_acknowledge (context, TRUE);
         break;
       case REEL_JOB_REPORT_RESUME_STATE:
+        if (fixture->refuse_state_with != NULL && strstr (text, fixture->refuse_state_with) != NULL)
+          {
+            reel_job_context_acknowledge (context, FALSE);
+            break;
+          }
         if (reel_job_context_get_remote_id (context) != NULL)
           {
             g_free (fixture->remote_id);
@@ -1246,6 +1253,58 @@ test_fal_test_connection (Fixture *fixture, gconstpointer data)
   assert_no_key (error->message, "an error message");
 }
 
+/* ------------------------------------------------------------------------ */
+/* Resume states the project file did not take                               */
+
+static guint
+count_submissions (Fixture *fixture)
+{
+  return fixture->fal != NULL
+             ? reel_fake_server_count (reel_fake_fal_get_server (fixture->fal), "POST", NULL)
+             : reel_fake_server_count (reel_fake_dashscope_get_server (fixture->dashscope), "POST",
+                                       NULL);
+}
+
+/* The note that a create is about to leave is not saved (the project file
+ * is busy, or its disk full), and nobody stopped the job: the create is not
+ * sent, as a restart could not know of it, and the job fails for now. */
+static void
+test_unsaved_create_note (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  g_autoptr (Run) run = NULL;
+
+  fixture->refuse_state_with = "creating_since";
+  run = run_job (fixture, request);
+  g_assert_error (run->error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT);
+  g_assert_nonnull (strstr (run->error->message, "could not save"));
+  g_assert_cmpuint (count_submissions (fixture), ==, 0);
+}
+
+/* The task's id is not saved: the job does not go on as if it were. */
+static void
+test_unsaved_task_id (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRequest) request = make_request (1280, 720, 3);
+  g_autoptr (Run) run = NULL;
+
+  fixture->refuse_state_with = fixture->fal != NULL ? "request_id" : "task_id";
+  run = run_job (fixture, request);
+  g_assert_error (run->error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT);
+  g_assert_nonnull (strstr (run->error->message, "could not save"));
+  g_assert_cmpuint (count_submissions (fixture), ==, 1);
+  if (fixture->fal != NULL)
+    {
+      g_assert_cmpuint (reel_fake_fal_count_status_polls (fixture->fal, NULL), ==, 0);
+      g_assert_cmpuint (reel_fake_fal_count_downloads (fixture->fal, NULL), ==, 0);
+    }
+  else
+    {
+      g_assert_cmpuint (reel_fake_dashscope_count_polls (fixture->dashscope, NULL), ==, 0);
+      g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, NULL), ==, 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1260,6 +1319,10 @@ main (int argc, char **argv)
   g_test_add ("/remote/fal/" path, Fixture, data, fal_set_up, func, fixture_tear_down)
 
   DASHSCOPE ("happy-path", test_dashscope_happy_path, NULL);
+  DASHSCOPE ("unsaved-create-note", test_unsaved_create_note, NULL);
+  DASHSCOPE ("unsaved-task-id", test_unsaved_task_id, NULL);
+  FAL ("unsaved-create-note", test_unsaved_create_note, NULL);
+  FAL ("unsaved-task-id", test_unsaved_task_id, NULL);
   DASHSCOPE ("retry-after", test_dashscope_retry_after, NULL);
   DASHSCOPE ("server-errors", test_dashscope_server_errors, NULL);
   DASHSCOPE ("stopped-while-hung", test_dashscope_stopped_while_hung, NULL);

@@ -11,8 +11,10 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <string.h>
+#include <utime.h>
 
 #include "fake-dashscope.h"
 #include "fake-fal.h"
@@ -415,6 +417,30 @@ wait_for_tasks_committed (Fixture *fixture, guint n)
 
 typedef struct
 {
+  Fixture *fixture;
+  guint    index;
+} OneShot;
+
+static gboolean
+task_of_shot_committed (gpointer data)
+{
+  OneShot *one = data;
+  g_autoptr (ReelJobRecord) job = only_job_of (one->fixture, shot (one->fixture, one->index));
+
+  return job->remote_id != NULL;
+}
+
+/* Waits until the job of shot @index has its task id committed. */
+static void
+wait_for_task_of_shot (Fixture *fixture, guint index)
+{
+  OneShot one = { fixture, index };
+
+  wait_until (task_of_shot_committed, &one, TIMEOUT_MS, "the task id of a job to be committed");
+}
+
+typedef struct
+{
   ReelFakeServer *server;
   const char     *method;
   const char     *path_prefix;
@@ -730,6 +756,527 @@ test_cancel_waiting_for_retry (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_fake_dashscope_count_cancels (fixture->dashscope, task_id), ==, 1);
   status = reel_fake_dashscope_dup_task_status (fixture->dashscope, task_id);
   g_assert_cmpstr (status, ==, "CANCELED");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Shots deleted while they are generated                                    */
+
+typedef struct
+{
+  Fixture *fixture;
+  gint64   job_id;
+  guint    state;
+} JobState;
+
+static gboolean
+job_reached_state (gpointer data)
+{
+  JobState *wanted = data;
+  g_autoptr (ReelJobRecord) job = reel_project_get_job (wanted->fixture->project, wanted->job_id);
+
+  return job != NULL && job->state == wanted->state;
+}
+
+static void
+wait_for_job_state (Fixture *fixture, gint64 job_id, ReelJobState state)
+{
+  JobState         wanted = { fixture, job_id, state };
+  g_autofree char *what = g_strdup_printf ("job %" G_GINT64_FORMAT " to be %s", job_id,
+                                           reel_job_state_to_string (state));
+
+  wait_until (job_reached_state, &wanted, TIMEOUT_MS, what);
+}
+
+/* The user deletes the shot of a job whose task the service has: a
+ * cancel would not stop a task that runs already, which would finish and
+ * bill unrecorded. The job goes on, and its charge is recorded. */
+static void
+test_shot_deleted_task_kept (Fixture *fixture, gconstpointer data)
+{
+  const char *backend = data;
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (GError) error = NULL;
+  const ReelLedgerEntry *entry;
+
+  hold_tasks (fixture, backend, TRUE);
+  generate (fixture, backend, 0, 1);
+  wait_for_tasks_committed (fixture, 1);
+  job = only_job_of (fixture, shot (fixture, 0));
+
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (after->shot_id, ==, 0);
+
+  hold_tasks (fixture, backend, FALSE);
+  wait_idle (fixture);
+  g_clear_pointer (&after, reel_job_record_free);
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->state, ==, REEL_JOB_FAILED);
+  g_assert_nonnull (strstr (after->error, "media folder"));
+  g_assert_cmpuint (count_cancel_requests (fixture), ==, 0);
+  g_assert_cmpuint (count_tasks (fixture, backend), ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  entry = g_ptr_array_index (ledger, 0);
+  g_assert_cmpint (entry->job_id, ==, job->id);
+  g_assert_cmpint (entry->take_id, ==, 0);
+  g_assert_cmpfloat (entry->amount, >, 0);
+}
+
+/* The shot is deleted while Storyreel is closed (from the command line,
+ * say): the next start resumes the shot-less job, and records its charge. */
+static void
+test_shot_deleted_while_closed (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hold_tasks (fixture, "fal", TRUE);
+  generate (fixture, "fal", 0, 1);
+  wait_for_tasks_committed (fixture, 1);
+  job = only_job_of (fixture, shot (fixture, 0));
+  stop_scheduler (fixture);
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+
+  hold_tasks (fixture, "fal", FALSE);
+  fixture->scheduler = make_scheduler (fixture);
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  wait_idle (fixture);
+
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (after->shot_id, ==, 0);
+  g_assert_cmpuint (reel_fake_fal_count_submits (fixture->fal), ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  g_assert_cmpint (((ReelLedgerEntry *) ledger->pdata[0])->job_id, ==, job->id);
+}
+
+/* Deleted by mistake and brought back by Undo before the clip arrives:
+ * the clip is the shot's take, paid for once. */
+static void
+test_shot_deleted_then_undone (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hold_tasks (fixture, "dashscope", TRUE);
+  generate (fixture, "dashscope", 0, 1);
+  wait_for_tasks_committed (fixture, 1);
+  job = only_job_of (fixture, shot (fixture, 0));
+
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+  g_assert_true (reel_project_undo (fixture->project, &error));
+  g_assert_no_error (error);
+  hold_tasks (fixture, "dashscope", FALSE);
+  wait_idle (fixture);
+
+  after = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (after->id, ==, job->id);
+  g_assert_cmpint (after->state, ==, REEL_JOB_DONE);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+  g_assert_cmpuint (count_tasks (fixture, "dashscope"), ==, 1);
+  g_assert_cmpuint (count_cancel_requests (fixture), ==, 0);
+}
+
+/* A job that has asked the service for nothing yet (it waits out a
+ * throttle) is cancelled with its shot, and stays on record. */
+static void
+test_shot_deleted_before_sent (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRecord) after = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reel_fake_dashscope_set_retry_after (fixture->dashscope, 30);
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_THROTTLE, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_until (requeued, fixture, TIMEOUT_MS, "the throttled job to be queued again");
+  job = only_job_of (fixture, shot (fixture, 0));
+
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+  wait_for_job_state (fixture, job->id, REEL_JOB_CANCELLED);
+  wait_idle (fixture);
+  after = reel_project_get_job (fixture->project, job->id);
+  g_assert_cmpint (after->shot_id, ==, 0);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 0);
+  g_assert_cmpuint (count_tasks (fixture, "dashscope"), ==, 0);
+
+  /* Retry cannot make a clip for a shot that is gone. */
+  g_assert_false (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  g_assert_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND);
+}
+
+static void
+delete_shot_when_downloading_cb (ReelScheduler *scheduler,
+                                 gint64         job_id,
+                                 guint          state,
+                                 Fixture       *fixture)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (state != REEL_JOB_DOWNLOADING
+      || reel_project_lookup_shot (fixture->project, shot (fixture, 0)) == NULL)
+    return;
+  g_assert_true (reel_project_delete_shot (fixture->project, shot (fixture, 0), &error));
+  g_assert_no_error (error);
+}
+
+/* The clips in the media store, thumbnails and temporaries left out. */
+static void
+collect_clips (const char *dir, GPtrArray *clips)
+{
+  g_autoptr (GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_equal (name, ".tmp"))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        collect_clips (path, clips);
+      else if (g_str_has_suffix (name, ".mp4"))
+        g_ptr_array_add (clips, g_steal_pointer (&path));
+    }
+}
+
+static GPtrArray *
+list_clips (Fixture *fixture)
+{
+  g_autofree char *media = g_file_get_path (reel_project_get_media_dir (fixture->project));
+  GPtrArray       *clips = g_ptr_array_new_with_free_func (g_free);
+
+  collect_clips (media, clips);
+  return clips;
+}
+
+static void
+test_shot_deleted_while_downloading (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (GPtrArray) clips = NULL;
+  const ReelLedgerEntry *entry;
+  g_autofree char       *name = NULL;
+  gint64                 job_id;
+
+  /* The clip is made and paid for; the user deletes the shot while it is
+   * downloaded. */
+  g_signal_connect (fixture->scheduler, "job-changed", G_CALLBACK (delete_shot_when_downloading_cb),
+                    fixture);
+  generate (fixture, "dashscope", 0, 1);
+  wait_idle (fixture);
+  g_assert_null (reel_project_lookup_shot (fixture->project, shot (fixture, 0)));
+
+  /* The clip is kept, and what it cost is in the ledger. */
+  clips = list_clips (fixture);
+  g_assert_cmpuint (clips->len, ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  entry = g_ptr_array_index (ledger, 0);
+  job_id = entry->job_id;
+  g_assert_cmpint (entry->take_id, ==, 0);
+  g_assert_cmpstr (entry->backend, ==, "dashscope");
+  g_assert_cmpfloat_with_epsilon (entry->amount, SHOT_SECONDS * PRICE_PER_SECOND, 1e-9);
+  g_assert_cmpfloat_with_epsilon (reel_project_get_spent (fixture->project, "USD"),
+                                  SHOT_SECONDS * PRICE_PER_SECOND, 1e-9);
+  g_assert_nonnull (entry->usage);
+
+  /* The job says where the clip is, and the service made one task only. */
+  job = reel_project_get_job (fixture->project, job_id);
+  g_assert_nonnull (job);
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (job->take_id, ==, 0);
+  name = g_path_get_basename (g_ptr_array_index (clips, 0));
+  g_assert_nonnull (strstr (job->error, name));
+  g_assert_nonnull (strstr (entry->note, name));
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+  g_assert_cmpuint (reel_fake_dashscope_count_cancels (fixture->dashscope, NULL), ==, 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A kept task is resumed                                                    */
+
+static void
+test_retry_resumes_kept_task (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *media = g_file_get_path (reel_project_get_media_dir (fixture->project));
+  g_autofree char *blocker = g_build_filename (media, ".tmp", NULL);
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *task_id = NULL;
+
+  /* The clip is made, and cannot be stored: the media store's folder for
+   * downloads cannot be made (a full or broken disk would do the same). */
+  g_assert_cmpint (g_mkdir_with_parents (media, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (blocker, "not a folder", -1, NULL));
+  generate (fixture, "dashscope", 0, 1);
+  wait_idle (fixture);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_PERMANENT);
+  g_assert_nonnull (job->remote_id);
+  task_id = g_strdup (job->remote_id);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+
+  /* Once the disk is fixed, Retry fetches the finished clip: nothing is
+   * paid twice. */
+  g_assert_cmpint (g_unlink (blocker), ==, 0);
+  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  g_clear_pointer (&job, reel_job_record_free);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_cmpstr (job->remote_id, ==, task_id);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+  g_assert_cmpuint (reel_fake_server_count (dashscope_server (fixture), "POST", CREATE_PATH), ==,
+                    1);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, task_id), ==, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* A clip that lands while Storyreel stops                                   */
+
+typedef struct
+{
+  Fixture      *fixture;
+  GMainContext *context; /* the scheduler's */
+  gboolean      downloading;
+} Landing;
+
+static void
+downloading_cb (ReelScheduler *scheduler, gint64 job_id, guint state, Landing *landing)
+{
+  if (state == REEL_JOB_DOWNLOADING)
+    landing->downloading = TRUE;
+}
+
+/* Lets the scheduler's reports in (it acknowledges a worker's task id
+ * there) until its worker downloads. */
+static gboolean
+worker_downloading (gpointer data)
+{
+  Landing *landing = data;
+
+  while (!landing->downloading && g_main_context_iteration (landing->context, FALSE))
+    ;
+  return landing->downloading;
+}
+
+/* The clip is in the media store; what the worker then sends to the
+ * scheduler's context is left there, undelivered. */
+static gboolean
+clip_stored (gpointer data)
+{
+  g_autoptr (GPtrArray) clips = list_clips (((Landing *) data)->fixture);
+
+  return clips->len > 0;
+}
+
+static void
+test_clip_lands_while_stopping (Fixture *fixture, gconstpointer data)
+{
+  Landing landing = { fixture, g_main_context_new (), FALSE };
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GPtrArray) ledger = NULL;
+
+  /* A scheduler whose reports and outcomes arrive in a context of their
+   * own, so that the test decides when they are delivered. */
+  stop_scheduler (fixture);
+  g_main_context_push_thread_default (landing.context);
+  fixture->scheduler = make_scheduler (fixture);
+  g_main_context_pop_thread_default (landing.context);
+  g_signal_connect (fixture->scheduler, "job-changed", G_CALLBACK (downloading_cb), &landing);
+
+  generate (fixture, "dashscope", 0, 1);
+  wait_until (worker_downloading, &landing, TIMEOUT_MS, "the worker to download the clip");
+  wait_until (clip_stored, &landing, TIMEOUT_MS, "the clip to be in the media store");
+
+  /* Storyreel stops just as the worker hands the clip over, and its main
+   * loop does not run again: the clip is recorded all the same, and
+   * nothing is left for the next start to fetch. */
+  reel_scheduler_shutdown (fixture->scheduler);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+  ledger = reel_project_list_ledger (fixture->project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+
+  /* What the main loop would have delivered has nothing left to do. */
+  while (g_main_context_iteration (landing.context, FALSE))
+    ;
+  g_clear_object (&fixture->scheduler);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+
+  fixture->scheduler = make_scheduler (fixture);
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, NULL), ==, 0);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, NULL), ==, 1);
+  g_main_context_unref (landing.context);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Requests that may have been queued                                        */
+
+static void
+test_fal_bad_gateway_not_resubmitted (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* fal queues the request, and a gateway answers 502. */
+  reel_fake_fal_add_fault (fixture->fal, REEL_FAKE_FAL_SUBMIT, REEL_FAKE_FAULT_BAD_GATEWAY, 1);
+  generate (fixture, "fal", 0, 1);
+  wait_idle (fixture);
+
+  /* Not sent again: the user is told to look on fal.ai first. */
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_PERMANENT);
+  g_assert_cmpuint (job->attempts, ==, 1);
+  g_assert_nonnull (strstr (job->error, "dashboard"));
+  g_assert_cmpuint (reel_fake_fal_count_submits (fixture->fal), ==, 1);
+  g_assert_cmpuint (reel_fake_server_count (fal_server (fixture), "POST", NULL), ==, 1);
+
+  /* Their Retry is the one decision to submit again. */
+  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  g_assert_no_error (error);
+  wait_idle (fixture);
+  g_clear_pointer (&job, reel_job_record_free);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_cmpuint (reel_fake_fal_count_submits (fixture->fal), ==, 2);
+}
+
+static void
+test_lost_create_not_a_strangers (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stranger = NULL;
+
+  /* The create's reply never comes, and Model Studio made nothing; then
+   * Storyreel quits. Meanwhile another program on the same account makes a
+   * task of the same model. */
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_HANG, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_for_requests (dashscope_server (fixture), "POST", CREATE_PATH, 1);
+  stranger = reel_fake_dashscope_create_task (fixture->dashscope, MODEL, "Somebody else's clip");
+  restart_scheduler (fixture);
+
+  /* The next start does not take the stranger's task for the lost one: it
+   * makes its own. */
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  wait_idle (fixture);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_nonnull (job->remote_id);
+  g_assert_cmpstr (job->remote_id, !=, stranger);
+  g_assert_cmpuint (reel_fake_dashscope_count_creates (fixture->dashscope), ==, 1);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, stranger), ==, 0);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+}
+
+/* Moves the note of job @job_id's lost create @seconds into the past. */
+static void
+age_create_note (Fixture *fixture, gint64 job_id, gint64 seconds)
+{
+  g_autoptr (ReelJobRecord) job = reel_project_get_job (fixture->project, job_id);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *state;
+  gint64      since;
+
+  g_assert_true (json_parser_load_from_data (parser, job->resume, -1, &error));
+  state = json_node_get_object (json_parser_get_root (parser));
+  since = json_object_get_int_member (state, "creating_since");
+  g_assert_cmpint (since, >, 0);
+  json_object_set_int_member (state, "creating_since", since - seconds);
+  g_free (job->resume);
+  job->resume = json_to_string (json_parser_get_root (parser), FALSE);
+  g_assert_true (reel_project_update_job (fixture->project, job, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_lost_create_not_a_later_twin (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *twin = NULL;
+
+  /* The create's reply never comes, and Model Studio made nothing; then
+   * Storyreel quits, and is started an hour later. Just before, the same
+   * prompt was sent from a copy of the project: the same model, the same
+   * prompt, but long after the lost create. */
+  reel_fake_dashscope_add_fault (fixture->dashscope, REEL_FAKE_DASHSCOPE_CREATE,
+                                 REEL_FAKE_FAULT_HANG, 1);
+  generate (fixture, "dashscope", 0, 1);
+  wait_for_requests (dashscope_server (fixture), "POST", CREATE_PATH, 1);
+  stop_scheduler (fixture);
+  job = only_job_of (fixture, shot (fixture, 0));
+  age_create_note (fixture, job->id, 3600);
+  request = reel_job_request_new_from_json (job->request, &error);
+  g_assert_no_error (error);
+  twin = reel_fake_dashscope_create_task (fixture->dashscope, MODEL, request->prompt);
+  fixture->scheduler = make_scheduler (fixture);
+
+  /* The twin was made too late to be the lost create's task: the job makes
+   * its own. */
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  wait_idle (fixture);
+  g_clear_pointer (&job, reel_job_record_free);
+  job = only_job_of (fixture, shot (fixture, 0));
+  g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
+  g_assert_nonnull (job->remote_id);
+  g_assert_cmpstr (job->remote_id, !=, twin);
+  g_assert_cmpuint (reel_fake_dashscope_count_downloads (fixture->dashscope, twin), ==, 0);
+  g_assert_cmpuint (count_takes (fixture, shot (fixture, 0)), ==, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Temporaries left behind                                                   */
+
+/* A download another process is writing into the media store right now
+ * (another window on the same project, a command-line run) is not a
+ * temporary left by a crash: resuming the jobs leaves it. */
+static void
+test_resume_keeps_fresh_temporaries (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *media = g_file_get_path (reel_project_get_media_dir (fixture->project));
+  g_autofree char *temp_dir = g_build_filename (media, ".tmp", NULL);
+  g_autofree char *fresh = g_build_filename (temp_dir, "download-in-progress", NULL);
+  g_autofree char *stale = g_build_filename (temp_dir, "left-by-a-crash", NULL);
+  struct utimbuf   yesterday;
+
+  g_assert_cmpint (g_mkdir_with_parents (temp_dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (fresh, "half a clip", -1, NULL));
+  g_assert_true (g_file_set_contents (stale, "half a clip", -1, NULL));
+  yesterday.actime = yesterday.modtime = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
+  g_assert_cmpint (g_utime (stale, &yesterday), ==, 0);
+
+  restart_scheduler (fixture);
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, NULL), ==, 0);
+
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1106,7 +1653,7 @@ test_key_never_written (Fixture *fixture, gconstpointer data)
   wait_idle (fixture);
   hold_tasks (fixture, "fal", TRUE);
   generate (fixture, "fal", 3, 1);
-  wait_for_tasks_committed (fixture, 4);
+  wait_for_task_of_shot (fixture, 3);
   restart_scheduler (fixture);
   reel_scheduler_resume_unfinished_jobs (fixture->scheduler, NULL);
   reel_scheduler_cancel_all (fixture->scheduler);
@@ -1184,6 +1731,18 @@ main (int argc, char **argv)
   ADD ("refused-not-retried/after-run", test_refused_not_retried, GINT_TO_POINTER (FALSE));
   ADD ("budget", test_budget, NULL);
   ADD ("key-never-written", test_key_never_written, NULL);
+  ADD ("shot-deleted-task-kept/dashscope", test_shot_deleted_task_kept, "dashscope");
+  ADD ("shot-deleted-task-kept/fal", test_shot_deleted_task_kept, "fal");
+  ADD ("shot-deleted-while-closed", test_shot_deleted_while_closed, NULL);
+  ADD ("shot-deleted-then-undone", test_shot_deleted_then_undone, NULL);
+  ADD ("shot-deleted-before-sent", test_shot_deleted_before_sent, NULL);
+  ADD ("shot-deleted-while-downloading", test_shot_deleted_while_downloading, NULL);
+  ADD ("retry-resumes-kept-task", test_retry_resumes_kept_task, NULL);
+  ADD ("clip-lands-while-stopping", test_clip_lands_while_stopping, NULL);
+  ADD ("fal-bad-gateway-not-resubmitted", test_fal_bad_gateway_not_resubmitted, NULL);
+  ADD ("lost-create-not-a-strangers", test_lost_create_not_a_strangers, NULL);
+  ADD ("lost-create-not-a-later-twin", test_lost_create_not_a_later_twin, NULL);
+  ADD ("resume-keeps-fresh-temporaries", test_resume_keeps_fresh_temporaries, NULL);
   ADD ("echoed-key-hidden", test_echoed_key_hidden, NULL);
 #undef ADD
 

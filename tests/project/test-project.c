@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "reel-project-jobs.h"
+#include "reel-project-ledger.h"
 #include "reel-project.h"
 #include "reel-test-utils.h"
 
@@ -329,6 +331,128 @@ test_migrate_v1 (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (reel_project_get_shots (project)), ==, 3);
 }
 
+static gint64
+query_int (const char *path, const char *sql)
+{
+  g_autofree char *text = query_text (path, sql);
+
+  g_assert_nonnull (text);
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* Version 3 deleted a shot's jobs with it; version 4 keeps them, shot-less.
+ * The jobs table is rebuilt for that, and must come through whole: its
+ * rows with their ids, and its sequence, so that no job id is given twice
+ * (takes and the ledger name them). */
+static void
+test_migrate_v3 (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *sql_path = reel_test_source_path ("tests/project/schema-v3.sql");
+  g_autofree char *sql = NULL;
+  g_autofree char *backup = g_strconcat (fixture->path, ".v3-backup", NULL);
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (ReelJobRecord) done = NULL;
+  g_autoptr (ReelJobRecord) running = NULL;
+  g_autoptr (ReelJobRecord) orphan = NULL;
+  g_autoptr (ReelJobRecord) queued = reel_job_record_new ();
+  g_autoptr (GPtrArray) new_jobs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (ReelTake) take = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  exec_sql (fixture->path, sql);
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+
+  /* Every job is there as it was. */
+  done = reel_project_get_job (project, 7);
+  g_assert_nonnull (done);
+  g_assert_cmpint (done->shot_id, ==, 21);
+  g_assert_cmpint (done->state, ==, REEL_JOB_DONE);
+  g_assert_cmpint (done->take_id, ==, 4);
+  g_assert_cmpstr (done->remote_id, ==, "task-ferry-leaves");
+  running = reel_project_get_job (project, 12);
+  g_assert_nonnull (running);
+  g_assert_cmpint (running->shot_id, ==, 22);
+  g_assert_cmpint (running->state, ==, REEL_JOB_RUNNING);
+  g_assert_cmpstr (running->resume, ==, "{\"request_id\":\"request-ferry-sinks\"}");
+  take = reel_project_get_take (project, 4);
+  g_assert_nonnull (take);
+  g_assert_cmpint (take->job_id, ==, 7);
+
+  /* Jobs 13 to 15 were cleared before: the next job is 16. */
+  queued->shot_id = 21;
+  queued->backend = g_strdup ("animatic");
+  g_ptr_array_add (new_jobs, queued);
+  g_assert_true (reel_project_queue_jobs (project, new_jobs, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (queued->id, ==, 16);
+
+  /* Deleting the shot of a running job keeps the job, and its charges. */
+  g_assert_true (reel_project_delete_shot (project, 22, &error));
+  g_assert_no_error (error);
+  orphan = reel_project_get_job (project, 12);
+  g_assert_nonnull (orphan);
+  g_assert_cmpint (orphan->shot_id, ==, 0);
+  g_assert_cmpstr (orphan->remote_id, ==, "request-ferry-sinks");
+  g_assert_true (reel_project_delete_shot (project, 21, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&done, reel_job_record_free);
+  done = reel_project_get_job (project, 7);
+  g_assert_nonnull (done);
+  ledger = reel_project_list_ledger (project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  g_assert_cmpint (((ReelLedgerEntry *) ledger->pdata[0])->job_id, ==, 7);
+
+  g_clear_object (&project);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   REEL_PROJECT_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "SELECT seq FROM sqlite_sequence WHERE name = 'jobs'"),
+                   ==, 16);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM pragma_foreign_key_check"), ==,
+                   0);
+  project = open_project (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (project);
+}
+
+/* A board image a service was paid for is a charge like a clip. */
+static void
+test_paid_board_image_charged (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autoptr (GPtrArray) ledger = NULL;
+  g_autoptr (GError) error = NULL;
+  ReelTake         take = { 0 };
+  ReelLedgerEntry *entry;
+  g_autoptr (ReelShot) shot = NULL;
+
+  g_assert_true (reel_project_set_script (project, "EXT. FIELD - DAY\n\nA kite rises.\n", &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  shot = g_list_model_get_item (reel_project_get_shots (project), 0);
+
+  take.shot_id = reel_shot_get_id (shot);
+  take.kind = (char *) "image";
+  take.backend = (char *) "fal";
+  take.media = (char *) "boards/kite.png";
+  take.cost = 0.04;
+  take.currency = (char *) "USD";
+  g_assert_true (reel_project_add_take (project, &take, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (reel_shot_get_board_image (shot), ==, "boards/kite.png");
+  ledger = reel_project_list_ledger (project);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  entry = g_ptr_array_index (ledger, 0);
+  g_assert_cmpint (entry->take_id, ==, take.id);
+  g_assert_cmpfloat_with_epsilon (entry->amount, 0.04, 1e-9);
+  g_assert_cmpfloat_with_epsilon (reel_project_get_spent (project, "USD"), 0.04, 1e-9);
+}
+
 /* A version 1 project whose last change, a new title, was committed but is
  * still only in its -wal file, as a crash leaves it. */
 static void
@@ -493,6 +617,8 @@ main (int argc, char **argv)
   ADD ("/project/refuse/truncated", test_refuse_truncated);
   ADD ("/project/refuse/newer", test_refuse_newer);
   ADD ("/project/migrate-v1", test_migrate_v1);
+  ADD ("/project/migrate-v3", test_migrate_v3);
+  ADD ("/project/paid-board-image-charged", test_paid_board_image_charged);
   ADD ("/project/migrate/backup-holds-wal", test_migrate_backup_holds_wal);
   ADD ("/project/migrate/backup-after-crash", test_migrate_backup_after_crash);
   ADD ("/project/save-copy", test_save_copy);

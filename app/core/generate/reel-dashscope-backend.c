@@ -35,6 +35,13 @@
  * within one minute". */
 #define THROTTLED_RETRY_S 20.0
 #define MAX_IMAGE_BYTES (10 * 1000 * 1000)
+/* How long a lost create waits for a task to say whether it is its own. */
+#define LOST_TASK_WAIT_S (20 * 60)
+/* The window around a lost create's note in which its task can have been
+ * submitted: the clocks of Storyreel and the service may differ by a
+ * minute, and a create that hangs is given up long before five. */
+#define LOST_TASK_EARLIEST_S 60
+#define LOST_TASK_LATEST_S (5 * 60)
 
 typedef enum
 {
@@ -556,39 +563,143 @@ find_task_list (JsonObject *root)
   return NULL;
 }
 
-/* A create whose reply never came may still have made a task. Looks for it
- * among the account's tasks of the same model created since: a task that no
- * other job of this project knows is ours. */
-static char *
-find_lost_task (ReelDashscopeBackend *self,
-                ReelJobContext       *context,
-                const char           *model,
-                gint64                since,
-                GError              **error)
+static gboolean
+stopped (ReelJobContext *context, GError **error)
 {
-  g_autofree char *start = format_service_time (since - 120);
-  g_autofree char *end = format_service_time (g_get_real_time () / G_USEC_PER_SEC + 120);
+  return g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error);
+}
+
+/* Keeps the account within its query limit, whatever the number of workers. */
+static gboolean
+wait_for_query_slot (ReelDashscopeBackend *self, ReelJobContext *context)
+{
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 oldest;
+
+      g_mutex_lock (&self->query_lock);
+      oldest = self->query_times[self->query_next];
+      if (now - oldest >= G_USEC_PER_SEC)
+        {
+          self->query_times[self->query_next] = now;
+          self->query_next = (self->query_next + 1) % QUERIES_PER_SECOND;
+          g_mutex_unlock (&self->query_lock);
+          return TRUE;
+        }
+      g_mutex_unlock (&self->query_lock);
+      if (!reel_job_context_wait (context, (guint) ((G_USEC_PER_SEC - (now - oldest)) / 1000) + 1))
+        return FALSE;
+    }
+}
+
+/* The prompt of task @task_id as the service tells it (orig_prompt, once
+ * the task has finished), and when it was submitted. NULL without an
+ * error while the task is still queued or running and does not say. */
+static char *
+dup_task_prompt (ReelDashscopeBackend *self,
+                 ReelJobContext       *context,
+                 const char           *task_id,
+                 gint64               *submitted,
+                 GError              **error)
+{
+  g_autofree char *path = g_strdup_printf ("/tasks/%s", task_id);
+  g_autofree char *url = service_url (self, path);
+  g_autoptr (ReelHttpResponse) response = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *output;
+  const char *status, *prompt;
+
+  if (!wait_for_query_slot (self, context))
+    {
+      stopped (context, error);
+      return NULL;
+    }
+  response = send_request (self, client_for (self, context), "GET", url, NULL, FALSE, error);
+  if (response != NULL && response->status != 200)
+    g_propagate_error (error, error_from_answer (response, context));
+  if (response == NULL || response->status != 200)
+    return NULL;
+  output = reel_json_get_object (reel_remote_parse_object (response, parser, SERVICE_NAME, error),
+                                 "output");
+  if (output == NULL)
+    return NULL;
+
+  status = reel_json_get_string (output, "task_status");
+  prompt = reel_json_get_string (output, "orig_prompt");
+  *submitted = parse_service_time (reel_json_get_string (output, "submit_time"));
+  if (prompt == NULL && (g_strcmp0 (status, "PENDING") == 0 || g_strcmp0 (status, "RUNNING") == 0))
+    return NULL;
+  /* A finished task that names no prompt was made without one. */
+  return g_strdup (prompt != NULL ? prompt : "");
+}
+
+/* Whether a task submitted at @submitted (0: not said yet) may be the one
+ * a create sent at @since made. */
+static gboolean
+in_create_window (gint64 submitted, gint64 since)
+{
+  return submitted == 0
+         || (submitted >= since - LOST_TASK_EARLIEST_S && submitted <= since + LOST_TASK_LATEST_S);
+}
+
+/* A task of the right model that a lost create may have made. */
+typedef struct
+{
+  char  *task_id;
+  gint64 submitted; /* 0: not said yet */
+} Candidate;
+
+static void
+candidate_free (Candidate *candidate)
+{
+  g_free (candidate->task_id);
+  g_free (candidate);
+}
+
+static gint
+compare_candidates (gconstpointer a, gconstpointer b)
+{
+  const Candidate *ca = *(Candidate **) a;
+  const Candidate *cb = *(Candidate **) b;
+
+  return ca->submitted < cb->submitted ? -1 : ca->submitted > cb->submitted;
+}
+
+/* The account's tasks of @model made around the time the job noted its
+ * create (see in_create_window()), that no other job of this project
+ * knows, earliest first. */
+static GPtrArray *
+list_candidates (ReelDashscopeBackend *self,
+                 ReelJobContext       *context,
+                 const char           *model,
+                 gint64                since,
+                 GError              **error)
+{
+  g_autofree char *start = format_service_time (since - 2 * LOST_TASK_EARLIEST_S);
+  g_autofree char *end
+      = format_service_time (MIN (since + LOST_TASK_LATEST_S, g_get_real_time () / G_USEC_PER_SEC)
+                             + 2 * LOST_TASK_EARLIEST_S);
   g_autofree char *escaped = g_uri_escape_string (model, NULL, TRUE);
   g_autofree char *path = g_strdup_printf (
       "/tasks?start_time=%s&end_time=%s&model_name=%s&page_no=1&page_size=50", start, end, escaped);
   g_autofree char *url = service_url (self, path);
   g_autoptr (ReelHttpResponse) response = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *root;
+  GPtrArray  *candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  JsonObject *root = NULL;
   JsonArray  *tasks;
-  const char *found = NULL;
-  gint64      found_time = G_MAXINT64;
 
   response = send_request (self, client_for (self, context), "GET", url, NULL, FALSE, error);
-  if (response == NULL)
-    return NULL;
-  if (response->status != 200)
+  if (response != NULL && response->status != 200)
+    g_propagate_error (error, error_from_answer (response, context));
+  else if (response != NULL)
+    root = reel_remote_parse_object (response, parser, SERVICE_NAME, error);
+  if (root == NULL)
     {
-      g_propagate_error (error, error_from_answer (response, context));
+      g_ptr_array_unref (candidates);
       return NULL;
     }
-  if ((root = reel_remote_parse_object (response, parser, SERVICE_NAME, error)) == NULL)
-    return NULL;
 
   tasks = find_task_list (root);
   for (guint i = 0; tasks != NULL && i < json_array_get_length (tasks); i++)
@@ -598,24 +709,106 @@ find_lost_task (ReelDashscopeBackend *self,
       const char *task_id = reel_json_get_string (task, "task_id");
       const char *task_model = reel_json_get_string (task, "model_name");
       gint64      submitted = parse_service_time (reel_json_get_string (task, "submit_time"));
+      Candidate  *candidate;
 
-      if (task_id == NULL || reel_job_context_is_known_remote_id (context, task_id))
+      if (task_id == NULL || reel_job_context_is_known_remote_id (context, task_id)
+          || (task_model != NULL && g_strcmp0 (task_model, model) != 0)
+          || !in_create_window (submitted, since))
         continue;
-      if (task_model != NULL && g_strcmp0 (task_model, model) != 0)
-        continue;
-      if (submitted != 0 && submitted < since - 60)
-        continue;
-      /* The earliest unknown task after the create was sent is the best guess. */
-      if (found == NULL || (submitted != 0 && submitted < found_time))
+      candidate = g_new0 (Candidate, 1);
+      candidate->task_id = g_strdup (task_id);
+      candidate->submitted = submitted;
+      g_ptr_array_add (candidates, candidate);
+    }
+  g_ptr_array_sort (candidates, compare_candidates);
+  return candidates;
+}
+
+typedef enum
+{
+  VERDICT_OURS,
+  VERDICT_NOT_OURS,
+  VERDICT_UNDECIDED, /* still queued or running, and it does not say its prompt */
+  VERDICT_ERROR,
+} Verdict;
+
+/* Another program or project on the same account may have made a task of
+ * the same model meanwhile: only one made from this job's prompt is ours. */
+static Verdict
+judge_candidate (ReelDashscopeBackend *self,
+                 ReelJobContext       *context,
+                 Candidate            *candidate,
+                 gint64                since,
+                 GError              **error)
+{
+  const char      *wanted = reel_job_context_get_request (context)->prompt;
+  gint64           submitted = 0;
+  g_autofree char *prompt = dup_task_prompt (self, context, candidate->task_id, &submitted, error);
+
+  if (error != NULL && *error != NULL)
+    return VERDICT_ERROR;
+  if (candidate->submitted == 0)
+    candidate->submitted = submitted;
+  if (!in_create_window (candidate->submitted, since))
+    return VERDICT_NOT_OURS;
+  if (prompt == NULL)
+    return VERDICT_UNDECIDED;
+  return g_strcmp0 (prompt, wanted != NULL ? wanted : "") == 0 ? VERDICT_OURS : VERDICT_NOT_OURS;
+}
+
+/* A create whose reply never came may still have made a task: the earliest
+ * candidate with this job's prompt. A candidate that cannot tell yet is
+ * waited for, within reason: it is most likely ours, and creating another
+ * would pay twice. */
+static char *
+find_lost_task (ReelDashscopeBackend *self,
+                ReelJobContext       *context,
+                const char           *model,
+                gint64                since,
+                GError              **error)
+{
+  g_autoptr (GPtrArray) candidates = list_candidates (self, context, model, since, error);
+  gint64 deadline = g_get_monotonic_time () + LOST_TASK_WAIT_S * G_USEC_PER_SEC;
+
+  while (candidates != NULL && candidates->len > 0)
+    {
+      for (guint i = 0; i < candidates->len;)
         {
-          found = task_id;
-          found_time = submitted != 0 ? submitted : found_time;
+          Candidate *candidate = g_ptr_array_index (candidates, i);
+
+          switch (judge_candidate (self, context, candidate, since, error))
+            {
+              case VERDICT_OURS:
+                return g_strdup (candidate->task_id);
+              case VERDICT_NOT_OURS:
+                g_ptr_array_remove_index (candidates, i);
+                break;
+              case VERDICT_ERROR:
+                return NULL;
+              case VERDICT_UNDECIDED:
+              default:
+                i++;
+                break;
+            }
+        }
+      if (candidates->len == 0)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                               _ ("Model Studio cannot tell yet whether a task it is making came "
+                                  "from this shot’s lost request."));
+          return NULL;
+        }
+      reel_job_context_progress (context, 0.01,
+                                 _ ("Looking for the task of a request whose reply was lost"));
+      if (!reel_job_context_wait (context, self->poll_max_ms))
+        {
+          stopped (context, error);
+          return NULL;
         }
     }
-
-  g_debug ("Lost create of job %" G_GINT64_FORMAT ": %s", reel_job_context_get_job_id (context),
-           found != NULL ? found : "no task was made");
-  return g_strdup (found);
+  return NULL;
 }
 
 static JsonObject *
@@ -628,12 +821,6 @@ parse_resume_state (ReelJobContext *context, JsonParser *parser)
       || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   return json_node_get_object (root);
-}
-
-static gboolean
-stopped (ReelJobContext *context, GError **error)
-{
-  return g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error);
 }
 
 /* Adopts the task of an earlier create whose reply was lost, if there is one. */
@@ -658,10 +845,15 @@ reconcile (ReelDashscopeBackend *self,
     g_autoptr (GError) lookup_error = NULL;
 
     task_id = find_lost_task (self, context, model, since, &lookup_error);
+    if (lookup_error != NULL && stopped (context, error))
+      return FALSE;
     if (lookup_error != NULL)
       {
         /* Still unknown: creating again might pay twice. A transient failure
-         * is tried again later; otherwise the user decides. */
+         * is tried again later; otherwise the user decides, and their Retry
+         * makes a new task. */
+        if (!g_error_matches (lookup_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT))
+          reel_job_context_drop_remote_task (context);
         g_set_error (
             error, REEL_BACKEND_ERROR,
             g_error_matches (lookup_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
@@ -672,13 +864,15 @@ reconcile (ReelDashscopeBackend *self,
             lookup_error->message);
         return FALSE;
       }
+    g_debug ("Lost create of job %" G_GINT64_FORMAT ": %s", reel_job_context_get_job_id (context),
+             task_id != NULL ? task_id : "no task of its own was made");
     if (task_id == NULL)
       return TRUE;
   }
 
   saved = resume_state (task_id, model, 0);
   if (!reel_job_context_save_resume_state (context, task_id, saved))
-    return !stopped (context, error);
+    return reel_remote_state_not_saved (context, error);
   *adopted = TRUE;
   return TRUE;
 }
@@ -714,7 +908,7 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
    * looks for the task instead of paying for a second one. */
   creating = resume_state (NULL, plan.model, g_get_real_time () / G_USEC_PER_SEC);
   if (!reel_job_context_save_resume_state (context, NULL, creating))
-    return !stopped (context, error);
+    return reel_remote_state_not_saved (context, error);
 
   url = service_url (self, plan.kind == KIND_KF2V ? "/services/aigc/image2video/video-synthesis"
                                                   : "/services/aigc/video-generation/"
@@ -752,9 +946,11 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
       return FALSE;
     }
 
+  /* Unsaved, the task id stays with the scheduler for the next attempt of
+   * this run, and a restart finds the task by its create note. */
   saved = resume_state (task_id, plan.model, 0);
   if (!reel_job_context_save_resume_state (context, task_id, saved))
-    return !stopped (context, error);
+    return reel_remote_state_not_saved (context, error);
   return TRUE;
 }
 
@@ -767,30 +963,6 @@ task_id_of (ReelJobContext *context, JsonParser *parser)
   const char *task_id = reel_json_get_string (parse_resume_state (context, parser), "task_id");
 
   return task_id != NULL ? task_id : reel_job_context_get_remote_id (context);
-}
-
-/* Keeps the account within its query limit, whatever the number of workers. */
-static gboolean
-wait_for_query_slot (ReelDashscopeBackend *self, ReelJobContext *context)
-{
-  for (;;)
-    {
-      gint64 now = g_get_monotonic_time ();
-      gint64 oldest;
-
-      g_mutex_lock (&self->query_lock);
-      oldest = self->query_times[self->query_next];
-      if (now - oldest >= G_USEC_PER_SEC)
-        {
-          self->query_times[self->query_next] = now;
-          self->query_next = (self->query_next + 1) % QUERIES_PER_SECOND;
-          g_mutex_unlock (&self->query_lock);
-          return TRUE;
-        }
-      g_mutex_unlock (&self->query_lock);
-      if (!reel_job_context_wait (context, (guint) ((G_USEC_PER_SEC - (now - oldest)) / 1000) + 1))
-        return FALSE;
-    }
 }
 
 static GError *
@@ -819,12 +991,12 @@ failed_task_error (ReelDashscopeBackend *self,
           reel_price_table_get_currency (self->prices, price_table (self)), usage_text);
     }
 
+  /* Whatever the reason, this task is over: a retry makes a new one. */
+  reel_job_context_drop_remote_task (context);
   if (g_strcmp0 (code, "DataInspectionFailed") == 0)
     return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_REFUSED,
                         _ ("Model Studio refused the shot’s content: %s"),
                         message != NULL ? message : code);
-  /* Whatever the reason, this task is over: a retry makes a new one. */
-  reel_job_context_drop_remote_task (context);
   if (code != NULL && g_str_has_prefix (code, "InternalError"))
     return g_error_new (REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                         _ ("Model Studio failed to make the clip: %s (%s)"),
@@ -880,6 +1052,7 @@ poll_once (ReelDashscopeBackend *self,
           g_debug ("Polling %s failed (%u): %s", url, *server_errors, local_error->message);
           return FALSE;
         }
+      reel_remote_drop_task_if_over (context, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
@@ -1041,9 +1214,13 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
       return NULL;
     }
 
+  /* An expired link is the end of the task: a Retry makes a new one. A
+   * failed download (the network, a full disk) keeps it, and a Retry
+   * downloads it again while the link lives. */
   expires = link_expiry (video_url);
   if (expires != 0 && expires < g_get_real_time () / G_USEC_PER_SEC)
     {
+      reel_job_context_drop_remote_task (context);
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("The link to the finished clip has expired: Model Studio keeps it "
                               "for 24 hours. Generate the shot again."));
@@ -1057,9 +1234,12 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
                                   NULL, NULL, &net_error))
     {
       if (g_error_matches (net_error, REEL_NET_ERROR, REEL_NET_ERROR_AUTH))
-        g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                             _ ("The link to the finished clip has expired: Model Studio keeps "
-                                "it for 24 hours. Generate the shot again."));
+        {
+          reel_job_context_drop_remote_task (context);
+          g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                               _ ("The link to the finished clip has expired: Model Studio "
+                                  "keeps it for 24 hours. Generate the shot again."));
+        }
       else
         g_propagate_error (error, reel_remote_error_from_net (net_error, SERVICE_NAME));
       return NULL;

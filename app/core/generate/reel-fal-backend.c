@@ -350,6 +350,67 @@ state_json (JsonObject *submitted, const char *model, gboolean creating)
   return json_to_string (root, FALSE);
 }
 
+/* Sends the submit; the queue's answer, or NULL. Only a refusal (4xx)
+ * proves that nothing was queued, and clears the note written before the
+ * request left; after any other failure the request may exist. */
+static JsonObject *
+post_submit (ReelFalBackend *self,
+             ReelJobContext *context,
+             const Plan     *plan,
+             const char     *body,
+             JsonParser     *parser,
+             GError        **error)
+{
+  g_autofree char *url = g_strdup_printf ("%s/%s", self->base_url, plan->model);
+  g_autoptr (ReelHttpResponse) response = NULL;
+  JsonObject *answer;
+
+  g_debug ("Submitting job %" G_GINT64_FORMAT " to %s (%u frames at %u fps, %s)",
+           reel_job_context_get_job_id (context), plan->model, plan->frames, plan->fps,
+           plan->resolution);
+  response
+      = send_request (self, reel_job_context_get_http_client (context), "POST", url, body, error);
+  if (response == NULL)
+    return NULL;
+  if (response->status >= 400 && response->status < 500)
+    {
+      g_autofree char *cleared = state_json (NULL, plan->model, FALSE);
+
+      reel_job_context_save_resume_state (context, NULL, cleared);
+      g_propagate_error (error, error_from_answer (response, context));
+      return NULL;
+    }
+
+  /* A gateway's 502 or 504 may come after fal queued the request, and fal
+   * cannot be asked about it: sending it again could pay twice, so the user
+   * decides, and their Retry sends a new one. */
+  if (response->status < 200 || response->status >= 300)
+    {
+      reel_job_context_drop_remote_task (context);
+      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                   _ ("fal.ai answered with error %u after Storyreel sent the request, so it may "
+                      "have been queued and charged all the same. It was not sent again, to "
+                      "avoid paying twice: check your requests on fal.ai’s dashboard before you "
+                      "Retry."),
+                   response->status);
+      return NULL;
+    }
+
+  /* Unreadable, the answer still means the request was queued: the note
+   * stays, and the next try says the reply was lost. */
+  answer = reel_remote_parse_object (response, parser, SERVICE_NAME, error);
+  if (answer == NULL || reel_json_get_string (answer, "request_id") == NULL
+      || !check_same_origin (self, reel_json_get_string (answer, "status_url"), error)
+      || !check_same_origin (self, reel_json_get_string (answer, "response_url"), error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                             _ ("fal.ai answered with something Storyreel cannot read."));
+      return NULL;
+    }
+  return answer;
+}
+
 static gboolean
 submit (ReelBackend *backend, ReelJobContext *context, GError **error)
 {
@@ -357,9 +418,7 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
   const ReelJobRequest *request = reel_job_context_get_request (context);
   g_autoptr (JsonParser) state_parser = json_parser_new ();
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (ReelHttpResponse) response = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *url = NULL;
   g_autofree char *creating = NULL;
   g_autofree char *saved = NULL;
   JsonObject      *state, *answer;
@@ -374,6 +433,8 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
     return TRUE;
   if (reel_json_get_number (state, "creating_since", 0) > 0)
     {
+      /* Only the user can tell: their Retry sends a new request. */
+      reel_job_context_drop_remote_task (context);
       g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
                            _ ("The reply to Storyreel’s request to fal.ai was lost, so it cannot "
                               "tell whether fal.ai is making the clip. It was not sent again, to "
@@ -385,43 +446,18 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
   if ((body = submit_body (request, &plan, error)) == NULL)
     return FALSE;
 
+  /* Durable before the request leaves, or the request does not leave. */
   creating = state_json (NULL, plan.model, TRUE);
   if (!reel_job_context_save_resume_state (context, NULL, creating))
-    return !stopped (context, error);
+    return reel_remote_state_not_saved (context, error);
 
-  url = g_strdup_printf ("%s/%s", self->base_url, plan.model);
-  g_debug ("Submitting job %" G_GINT64_FORMAT " to %s (%u frames at %u fps, %s)",
-           reel_job_context_get_job_id (context), plan.model, plan.frames, plan.fps,
-           plan.resolution);
-  response
-      = send_request (self, reel_job_context_get_http_client (context), "POST", url, body, error);
-  if (response == NULL)
+  if ((answer = post_submit (self, context, &plan, body, parser, error)) == NULL)
     return FALSE;
-  if (response->status < 200 || response->status >= 300)
-    {
-      g_autofree char *cleared = state_json (NULL, plan.model, FALSE);
-
-      /* An error answer means nothing was queued: a later try may submit. */
-      reel_job_context_save_resume_state (context, NULL, cleared);
-      g_propagate_error (error, error_from_answer (response, context));
-      return FALSE;
-    }
-
-  answer = reel_remote_parse_object (response, parser, SERVICE_NAME, error);
-  if (answer == NULL || reel_json_get_string (answer, "request_id") == NULL
-      || !check_same_origin (self, reel_json_get_string (answer, "status_url"), error)
-      || !check_same_origin (self, reel_json_get_string (answer, "response_url"), error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                             _ ("fal.ai answered with something Storyreel cannot read."));
-      return FALSE;
-    }
 
   saved = state_json (answer, plan.model, FALSE);
   if (!reel_job_context_save_resume_state (context, reel_json_get_string (answer, "request_id"),
                                            saved))
-    return !stopped (context, error);
+    return reel_remote_state_not_saved (context, error);
   return TRUE;
 }
 
@@ -491,6 +527,7 @@ poll_once (ReelFalBackend *self,
       if (g_error_matches (local_error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT)
           && ++*server_errors < MAX_POLL_ERRORS)
         return FALSE;
+      reel_remote_drop_task_if_over (context, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return TRUE;
     }
@@ -554,6 +591,8 @@ wait_for_request (ReelBackend *backend, ReelJobContext *context, GError **error)
       if (error != NULL && *error == NULL)
         g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
                              _ ("The request was not submitted yet."));
+      else if (error != NULL)
+        reel_remote_drop_task_if_over (context, *error);
       return FALSE;
     }
 
@@ -631,13 +670,15 @@ fetch (ReelBackend *backend, ReelJobContext *context, GError **error)
   g_autofree char *path = NULL;
 
   result = get_result (self, context, reel_json_get_string (state, "response_url"), parser, error);
-  if (result == NULL)
-    return NULL;
   video_url = reel_json_get_string (reel_json_get_object (result, "video"), "url");
+  if (result != NULL && video_url == NULL)
+    g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                         _ ("fal.ai finished the request but gave no video."));
   if (video_url == NULL)
     {
-      g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
-                           _ ("fal.ai finished the request but gave no video."));
+      /* A refused or unusable result is final; a download that failed (a
+       * full disk, a dropped link) is not, and a Retry downloads it again. */
+      reel_remote_drop_task_if_over (context, error != NULL ? *error : NULL);
       return NULL;
     }
 

@@ -138,6 +138,24 @@ reel_json_object_to_string (JsonObject *object)
   return json_to_string (node, FALSE);
 }
 
+gboolean
+reel_remote_state_not_saved (ReelJobContext *context, GError **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (reel_job_context_get_cancellable (context), error))
+    g_set_error_literal (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_TRANSIENT,
+                         _ ("Storyreel could not save the job’s progress in the project file, so "
+                            "it stopped there and tries again shortly."));
+  return FALSE;
+}
+
+void
+reel_remote_drop_task_if_over (ReelJobContext *context, const GError *error)
+{
+  if (g_error_matches (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT)
+      || g_error_matches (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_REFUSED))
+    reel_job_context_drop_remote_task (context);
+}
+
 char *
 reel_remote_image_data_uri (const char *path, gsize max_bytes, GError **error)
 {

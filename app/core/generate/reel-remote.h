@@ -42,6 +42,18 @@ double reel_json_get_number (JsonObject *object, const char *member, double fall
 char *reel_json_member_to_string (JsonObject *object, const char *member);
 char *reel_json_object_to_string (JsonObject *object);
 
+/* What a backend answers when reel_job_context_save_resume_state() was not
+ * committed: a cancel when the job was stopped, else a TRANSIENT error (the
+ * project file was busy, or its disk full). Always FALSE. A request whose
+ * note was not saved must not be sent at all. */
+gboolean reel_remote_state_not_saved (ReelJobContext *context, GError **error);
+
+/* Tells the scheduler to forget the job's task when @error is the service
+ * saying the task is unusable (PERMANENT or REFUSED about that task): a
+ * Retry then makes a new one. Other failures (the network, the disk, a
+ * key) keep the task, which a Retry resumes for nothing. */
+void reel_remote_drop_task_if_over (ReelJobContext *context, const GError *error);
+
 /* A still image as "data:image/png;base64,…", for services that take images
  * inline. Images over @max_bytes are refused with a PERMANENT error. */
 char *reel_remote_image_data_uri (const char *path, gsize max_bytes, GError **error);

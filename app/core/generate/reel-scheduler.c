@@ -27,16 +27,18 @@ struct _ReelScheduler
   GMainContext   *main_context;
   ReelRetryPolicy retry_policy;
 
-  GHashTable *backends;  /* name → ReelBackend* */
-  GHashTable *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
-  GHashTable *pools;     /* name → GThreadPool* */
-  GHashTable *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
-  GHashTable *running;   /* gint64* id → ReelJobContext* */
-  GHashTable *searching; /* gint64* ids of running jobs looking for a lost create's task */
-  GHashTable *batches;   /* gint64* batch → Batch* */
+  GHashTable  *backends;  /* name → ReelBackend* */
+  GHashTable  *limits;    /* name → GUINT_TO_POINTER (limit), user overrides */
+  GHashTable  *pools;     /* name → GThreadPool* */
+  GHashTable  *jobs;      /* gint64* id → ReelJobRecord*, unfinished jobs */
+  GHashTable  *running;   /* gint64* id → ReelJobContext* */
+  GHashTable  *searching; /* gint64* ids of running jobs looking for a lost create's task */
+  GHashTable  *batches;   /* gint64* batch → Batch* */
+  GAsyncQueue *outcomes;  /* Outcome*, handed back by workers, not yet delivered */
 
   guint    schedule_source;
   guint    retry_source;
+  guint    orphans_source;
   gboolean shutting_down;
 };
 
@@ -72,6 +74,8 @@ enum
 static guint signals[N_SIGNALS];
 
 static void schedule (ReelScheduler *self);
+static void project_changed_cb (ReelScheduler *self, ReelChangeFlags flags);
+static void cancel_jobs_of_deleted_shots (ReelScheduler *self);
 
 static gint64 *
 id_key (gint64 id)
@@ -108,6 +112,7 @@ reel_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_pointer (&self->searching, g_hash_table_unref);
   g_clear_pointer (&self->batches, g_hash_table_unref);
+  g_clear_pointer (&self->outcomes, g_async_queue_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->project);
   g_clear_pointer (&self->main_context, g_main_context_unref);
@@ -161,6 +166,7 @@ reel_scheduler_init (ReelScheduler *self)
                                          (GDestroyNotify) reel_job_context_unref);
   self->batches = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->searching = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->outcomes = g_async_queue_new ();
   self->main_context = g_main_context_ref_thread_default ();
 }
 
@@ -174,6 +180,8 @@ reel_scheduler_new (ReelProject *project)
   self = g_object_new (REEL_TYPE_SCHEDULER, NULL);
   self->project = g_object_ref (project);
   self->store = reel_media_store_new (reel_project_get_media_dir (project));
+  g_signal_connect_object (project, "changed", G_CALLBACK (project_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -311,13 +319,6 @@ classify_error (const GError *error)
 
 static void outcome_deliver (Outcome *outcome);
 
-static gboolean
-outcome_deliver_cb (gpointer user_data)
-{
-  outcome_deliver (user_data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 outcome_free (Outcome *outcome)
 {
@@ -328,6 +329,26 @@ outcome_free (Outcome *outcome)
   g_clear_pointer (&outcome->thumbnail, reel_media_info_free);
   g_clear_error (&outcome->error);
   g_free (outcome);
+}
+
+/* Main thread: what the workers handed back so far. */
+static void
+deliver_outcomes (ReelScheduler *self)
+{
+  Outcome *outcome;
+
+  while ((outcome = g_async_queue_try_pop (self->outcomes)) != NULL)
+    {
+      outcome_deliver (outcome);
+      outcome_free (outcome);
+    }
+}
+
+static gboolean
+deliver_outcomes_cb (gpointer user_data)
+{
+  deliver_outcomes (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 /* The media store names the file it refused, and a backend's result has
@@ -414,17 +435,20 @@ out:
   reel_job_context_redact_error (context, error);
   outcome->error = error;
 
-  /* Always through the main loop, never run here: g_main_context_invoke()
+  /* Always through the main thread, never run here: g_main_context_invoke()
    * would call it in this thread whenever the main thread is not iterating
    * the context (say, while it waits for the workers at shutdown), and the
-   * scheduler and the project belong to the main thread. */
+   * scheduler and the project belong to the main thread. The queue lets
+   * shutdown take what the main loop has not delivered yet. */
   {
     g_autoptr (GSource) source = g_idle_source_new ();
+    ReelScheduler *scheduler = outcome->scheduler;
 
     g_source_set_priority (source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (source, outcome_deliver_cb, outcome, (GDestroyNotify) outcome_free);
+    g_source_set_callback (source, deliver_outcomes_cb, g_object_ref (scheduler), g_object_unref);
     g_source_set_static_name (source, "[storyreel] job outcome");
-    g_source_attach (source, outcome->scheduler->main_context);
+    g_async_queue_push (scheduler->outcomes, outcome);
+    g_source_attach (source, scheduler->main_context);
   }
 }
 
@@ -479,6 +503,43 @@ task_known (ReelScheduler *self, ReelJobRecord *job)
 }
 
 static void
+record_resume_state (ReelScheduler  *self,
+                     ReelJobRecord  *job,
+                     ReelJobContext *context,
+                     const char     *state)
+{
+  const char      *remote_id = reel_job_context_get_remote_id (context);
+  g_autofree char *previous = g_steal_pointer (&job->resume);
+  gboolean         committed;
+
+  job->resume = g_strdup (state);
+  if (remote_id != NULL && g_strcmp0 (remote_id, job->remote_id) != 0)
+    {
+      g_free (job->remote_id);
+      job->remote_id = g_strdup (remote_id);
+      job->state = REEL_JOB_RUNNING;
+      g_debug ("Job %" G_GINT64_FORMAT " submitted as %s", job->id, remote_id);
+    }
+
+  /* Durable before the worker goes on: a crash after this resumes from this
+   * state, and never pays for a second task. */
+  committed = write_job (self, job);
+  /* Unsaved, a note written before a request leaves is not true: the worker
+   * does not send the request, and the next attempt must not look for what
+   * was never made. A state that names a task stays, saved or not: the task
+   * exists, and the next attempt of this run resumes it. */
+  if (!committed && remote_id == NULL)
+    {
+      g_free (job->resume);
+      job->resume = g_steal_pointer (&previous);
+    }
+  reel_job_context_acknowledge (context, committed);
+  g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
+  if (job->remote_id != NULL)
+    task_known (self, job);
+}
+
+static void
 job_report (ReelJobContext   *context,
             ReelJobReportKind kind,
             const char       *text,
@@ -501,25 +562,7 @@ job_report (ReelJobContext   *context,
   switch (kind)
     {
       case REEL_JOB_REPORT_RESUME_STATE:
-        {
-          const char *remote_id = reel_job_context_get_remote_id (context);
-
-          g_free (job->resume);
-          job->resume = g_strdup (text);
-          if (remote_id != NULL && g_strcmp0 (remote_id, job->remote_id) != 0)
-            {
-              g_free (job->remote_id);
-              job->remote_id = g_strdup (remote_id);
-              job->state = REEL_JOB_RUNNING;
-              g_debug ("Job %" G_GINT64_FORMAT " submitted as %s", id, remote_id);
-            }
-          /* Durable before the worker goes on: a crash after this resumes
-           * from this state, and never pays for a second task. */
-          reel_job_context_acknowledge (context, write_job (self, job));
-          g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
-          if (job->remote_id != NULL)
-            task_known (self, job);
-        }
+        record_resume_state (self, job, context, text);
         break;
 
       case REEL_JOB_REPORT_SUBMITTED:
@@ -631,23 +674,51 @@ take_for_outcome (ReelJobRecord *job, Outcome *outcome, GError **error)
   return reel_take_new_for_media (&template, outcome->media, outcome->thumbnail, NULL, error);
 }
 
+/* The job's row went from the file while it ran (cleared in another
+ * window, say): the take has nowhere to go, but the charge must. */
+static void
+record_result_of_lost_job (ReelScheduler *self, ReelJobRecord *job, ReelTake *take)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *note = NULL;
+
+  if (take->cost <= 0)
+    return;
+  note = g_strdup_printf (_ ("The job was removed from the project before its clip arrived. The "
+                             "clip is kept in the project’s media folder as %s."),
+                          take->media);
+  if (!reel_project_record_charge (self->project, job->id, job->backend, take->cost, take->currency,
+                                   note, take->usage, &error))
+    g_warning ("Could not record the charge of job %" G_GINT64_FORMAT ": %s", job->id,
+               error->message);
+}
+
 static void
 record_success (ReelScheduler *self, ReelJobRecord *job, ReelTake *take)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) in_file = NULL;
 
-  if (reel_project_finish_job (self->project, job, take, &error))
+  if (!reel_project_finish_job (self->project, job, take, &error))
     {
-      g_debug ("Job %" G_GINT64_FORMAT " made take %" G_GINT64_FORMAT " (%s)", job->id, take->id,
-               take->media);
-      g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) REEL_JOB_DONE);
-      count_in_batch (self, job, TRUE);
-    }
-  else
-    {
+      /* Still unfinished in the file when the write failed: the next start
+       * fetches the result again. Gone from the file: only the charge is left
+       * to record. Recorded already: nothing is. */
       g_message ("Result of job %" G_GINT64_FORMAT " not recorded: %s", job->id, error->message);
+      if (g_error_matches (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND)
+          && (in_file = reel_project_get_job (self->project, job->id)) == NULL)
+        record_result_of_lost_job (self, job, take);
       count_in_batch (self, job, FALSE);
+      return;
     }
+
+  if (job->state == REEL_JOB_DONE)
+    g_debug ("Job %" G_GINT64_FORMAT " made take %" G_GINT64_FORMAT " (%s)", job->id, take->id,
+             take->media);
+  else
+    g_message ("Job %" G_GINT64_FORMAT " ended without a take: %s", job->id, job->error);
+  g_signal_emit (self, signals[JOB_CHANGED], 0, job->id, (guint) job->state);
+  count_in_batch (self, job, job->state == REEL_JOB_DONE);
 }
 
 static void
@@ -709,6 +780,33 @@ record_charge (ReelScheduler *self, ReelJobRecord *job, Outcome *outcome)
                error->message);
 }
 
+/* Stopping waits for the workers, and one may have finished its clip just
+ * then: it is in the media store, and the link to it may not outlive the
+ * next start. The project is still open (the scheduler holds it), so the
+ * take is recorded now; if that fails, the job keeps its task in the file
+ * and the next start fetches the clip again. Nothing else is recorded: the
+ * next scheduler resumes the job from the file. */
+static void
+record_stopped_outcome (ReelScheduler *self, Outcome *outcome)
+{
+  gint64         id = reel_job_context_get_job_id (outcome->context);
+  ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
+  g_autoptr (ReelTake) take = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (job == NULL || outcome->error != NULL || outcome->media == NULL)
+    return;
+  if ((take = take_for_outcome (job, outcome, &error)) == NULL
+      || !reel_project_finish_job (self->project, job, take, &error))
+    {
+      g_message ("Result of job %" G_GINT64_FORMAT " not recorded while stopping: %s", id,
+                 error->message);
+      return;
+    }
+  g_debug ("Job %" G_GINT64_FORMAT " recorded while stopping", id);
+  g_hash_table_remove (self->jobs, &id);
+}
+
 static void
 outcome_deliver (Outcome *outcome)
 {
@@ -719,7 +817,10 @@ outcome_deliver (Outcome *outcome)
   g_autoptr (ReelTake) take = NULL;
 
   if (self->shutting_down)
-    return;
+    {
+      record_stopped_outcome (self, outcome);
+      return;
+    }
   g_hash_table_remove (self->running, &id);
   g_hash_table_remove (self->searching, &id);
 
@@ -729,7 +830,8 @@ outcome_deliver (Outcome *outcome)
   record_charge (self, job, outcome);
   if (reel_job_context_is_remote_task_dropped (outcome->context))
     {
-      /* The task failed at the service: the next attempt makes a new one. */
+      /* The service said the task is over: the next attempt makes a new one.
+       * Any other failure (a full disk, say) keeps it, to be resumed. */
       g_clear_pointer (&job->remote_id, g_free);
       g_clear_pointer (&job->resume, g_free);
     }
@@ -1154,17 +1256,41 @@ fail_without_backend (ReelScheduler *self, GPtrArray *broken)
     }
 }
 
+/* Jobs whose rows went from the file (cleared in another window, say) can
+ * never be recorded: this scheduler lets them go. */
+static void
+forget_removed_jobs (ReelScheduler *self, GArray *ids)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr (ReelJobRecord) in_file = reel_project_get_job (self->project, id);
+      ReelJobRecord *job = g_hash_table_lookup (self->jobs, &id);
+
+      if (in_file != NULL || job == NULL)
+        continue;
+      g_message ("Job %" G_GINT64_FORMAT " is no longer in the project", id);
+      count_in_batch (self, job, FALSE);
+      g_hash_table_remove (self->jobs, &id);
+    }
+}
+
 /* One transaction for the whole pass: each job is durable as started
  * before its worker begins. When that fails they all go back to the queue. */
 static gboolean
 record_started (ReelScheduler *self, GPtrArray *starting)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = NULL;
 
   if (starting->len == 0 || reel_project_update_jobs (self->project, starting, &error))
     return TRUE;
 
-  g_warning ("Could not start jobs: %s", error->message);
+  if (g_error_matches (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND))
+    g_message ("Could not start jobs: %s", error->message);
+  else
+    g_warning ("Could not start jobs: %s", error->message);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), starting->len);
   for (guint i = 0; i < starting->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (starting, i);
@@ -1172,6 +1298,14 @@ record_started (ReelScheduler *self, GPtrArray *starting)
       job->attempts--;
       job->state = REEL_JOB_QUEUED;
       g_hash_table_remove (self->searching, &job->id);
+      g_array_append_val (ids, job->id);
+    }
+  /* A row that is gone fails the whole pass; without it the rest may start. */
+  if (g_error_matches (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND))
+    {
+      forget_removed_jobs (self, ids);
+      schedule (self);
+      check_idle (self);
     }
   return FALSE;
 }
@@ -1282,6 +1416,19 @@ request_for_shot (ReelScheduler *self, ReelShot *shot, const char *model, gint64
     g_ptr_array_add (request->captions, reel_caption_copy (g_ptr_array_index (captions, i)));
 
   return request;
+}
+
+/* A job whose shot was deleted has no shot in the file (ON DELETE SET
+ * NULL); its request still names it, for when Undo brings the shot back. */
+static void
+recover_shot_id (ReelJobRecord *job)
+{
+  g_autoptr (ReelJobRequest) request = NULL;
+
+  if (job->shot_id != 0 || job->request == NULL
+      || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL)
+    return;
+  job->shot_id = request->shot_id;
 }
 
 static gboolean
@@ -1529,8 +1676,10 @@ reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error)
 
   g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
 
-  /* Temporaries of workers killed mid-write are garbage now. */
-  reel_media_store_remove_stale_temporaries (self->store, 0);
+  /* Temporaries of workers killed mid-write are garbage. A fresh one may be
+   * another's at work on the same media store (an import, another window,
+   * a command-line run): only those untouched for an hour go. */
+  reel_media_store_remove_stale_temporaries (self->store, G_TIME_SPAN_HOUR);
 
   unfinished = reel_project_list_jobs (self->project, TRUE);
   for (guint i = 0; i < unfinished->len; i++)
@@ -1539,6 +1688,7 @@ reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error)
 
       if (g_hash_table_contains (self->jobs, &job->id))
         continue;
+      recover_shot_id (job);
 
       /* A job that was running when the last process died starts again from
        * the queue; one with a remote id resumes polling, never resubmits. */
@@ -1556,6 +1706,8 @@ reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error)
   if (adopt->len > 0)
     g_message ("Resuming %u unfinished jobs", adopt->len);
   adopt_jobs (self, adopt);
+  /* Shots deleted while no scheduler watched (by a command-line run, say). */
+  cancel_jobs_of_deleted_shots (self);
   schedule (self);
   return adopt->len;
 }
@@ -1650,6 +1802,77 @@ reel_scheduler_cancel_all (ReelScheduler *self)
     }
 }
 
+/* Whether @job's service may charge for a request it was sent. Such a
+ * job is not cancelled when its shot goes: a cancel stops a task only
+ * while it waits in the service's queue, and one that runs already
+ * finishes and bills all the same, where nobody would record it. */
+static gboolean
+job_may_be_charged (ReelScheduler *self, ReelJobRecord *job)
+{
+  ReelBackend *backend = g_hash_table_lookup (self->backends, job->backend);
+  g_autoptr (ReelJobRequest) request = NULL;
+
+  /* A running job with a note may have a create on its way; a queued one
+   * without a task has none (a cancel asks the service about a lost one). */
+  if (job->remote_id == NULL
+      && (job->resume == NULL || !g_hash_table_contains (self->running, &job->id)))
+    return FALSE;
+  if (backend == NULL || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL)
+    return TRUE;
+  /* An unknown price (-1) may be a charge. */
+  return reel_backend_estimate_cost (backend, request) != 0;
+}
+
+/* The user removed what these jobs were for. One that has not asked a
+ * service for anything, or asked a free one, is cancelled as the user's
+ * Cancel would. One that may be charged goes on: its cost is recorded
+ * without a take, its clip kept in the media store, or, if Undo brings
+ * the shot back before the clip arrives, the clip is the shot's take. */
+static void
+cancel_jobs_of_deleted_shots (ReelScheduler *self)
+{
+  g_autoptr (GArray) orphans = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ReelJobRecord *job = value;
+
+      if (reel_project_lookup_shot (self->project, job->shot_id) == NULL
+          && !job_may_be_charged (self, job))
+        g_array_append_val (orphans, job->id);
+    }
+
+  for (guint i = 0; i < orphans->len; i++)
+    {
+      g_debug ("Cancelling job %" G_GINT64_FORMAT ": its shot was deleted",
+               g_array_index (orphans, gint64, i));
+      reel_scheduler_cancel_job (self, g_array_index (orphans, gint64, i), NULL);
+    }
+}
+
+static gboolean
+cancel_orphans_cb (gpointer user_data)
+{
+  ReelScheduler *self = user_data;
+
+  self->orphans_source = 0;
+  cancel_jobs_of_deleted_shots (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the edit that deleted shots is committed, and outside its change
+ * notification, whose other handlers have yet to see it. */
+static void
+project_changed_cb (ReelScheduler *self, ReelChangeFlags flags)
+{
+  if ((flags & REEL_CHANGE_PLAN) && self->orphans_source == 0 && !self->shutting_down
+      && g_hash_table_size (self->jobs) > 0)
+    self->orphans_source = g_idle_add_full (G_PRIORITY_DEFAULT, cancel_orphans_cb, self, NULL);
+}
+
 gboolean
 reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
 {
@@ -1666,11 +1889,20 @@ reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
                    _ ("Only failed or cancelled jobs can be tried again."));
       return FALSE;
     }
+  recover_shot_id (job);
+  if (reel_project_lookup_shot (self->project, job->shot_id) == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("The shot of this job was deleted, so it cannot be tried again. Undo the "
+                      "deletion first."));
+      return FALSE;
+    }
 
-  /* After a transient failure the remote task may still deliver: polling it
-   * again costs nothing. After any other failure, or a cancel, it is gone,
-   * and the retry makes a new one. */
-  if (job->error_kind != REEL_FAILURE_TRANSIENT)
+  /* The user's cancel gave the task up: the retry makes a new one. After a
+   * failure the task is kept unless its backend said it is over (see
+   * outcome_deliver()): a finished clip that could not be stored (a full
+   * disk) is fetched again for nothing, where a new task is paid again. */
+  if (job->state == REEL_JOB_CANCELLED)
     {
       g_clear_pointer (&job->remote_id, g_free);
       g_clear_pointer (&job->resume, g_free);
@@ -1704,15 +1936,20 @@ reel_scheduler_shutdown (ReelScheduler *self)
 
   g_clear_handle_id (&self->schedule_source, g_source_remove);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->orphans_source, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->project, self);
 
   /* Stopped, not cancelled: remote tasks keep running and are resumed next time. */
   g_hash_table_iter_init (&iter, self->running);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     reel_job_context_stop (value, FALSE);
 
-  /* Waits for the workers; their outcomes, delivered later or never, are
-   * dropped (see outcome_deliver()). */
+  /* Waits for the workers. A clip one of them finished meanwhile is
+   * recorded now, as the main loop may not run again before the process
+   * ends; any other outcome is left to the next start, which resumes the
+   * job from the file (see outcome_deliver()). */
   g_hash_table_remove_all (self->pools);
+  deliver_outcomes (self);
 }
 
 guint

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "reel-project-jobs.h"
 #include "reel-project-private.h"
@@ -298,10 +299,26 @@ write_job (ReelProject *self, sqlite3_stmt *update, ReelJobRecord *job, GError *
   sqlite3_bind_int64 (update, 10, job->next_attempt_at);
   sqlite3_bind_int64 (update, 11, job->updated);
   sqlite3_bind_text (update, 12, job->resume, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (update, 13, job->id);
-  return reel_sql_step_done (self->db, update, error);
+  sqlite3_bind_int64 (update, 13, job->shot_id);
+  sqlite3_bind_int64 (update, 14, job->id);
+  if (!reel_sql_step_done (self->db, update, error))
+    return FALSE;
+
+  /* No row: the job was removed from the file behind the caller's back. Nothing
+   * was recorded, and whoever waits on this write (a worker with a task id)
+   * must not hear otherwise. */
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("Job %" PRId64 " is no longer in the project."), job->id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
+/* A job whose shot was deleted keeps its row with no shot (ON DELETE SET
+ * NULL); when Undo brings the shot back, the next write links them again.
+ * Shot ids are never reused, so an id that exists is the job's own shot. */
 static sqlite3_stmt *
 prepare_job_update (ReelProject *self, GError **error)
 {
@@ -309,7 +326,8 @@ prepare_job_update (ReelProject *self, GError **error)
                            "UPDATE jobs SET state = ?, priority = ?, attempts = ?, remote_id = ?,"
                            " progress = ?, message = ?, error_kind = nullif(?, ''), error = ?,"
                            " take_id = nullif(?, 0), next_attempt_at = ?, updated = ?,"
-                           " resume = ? WHERE id = ?",
+                           " resume = ?, shot_id = (SELECT id FROM shots WHERE id = ?)"
+                           " WHERE id = ?",
                            error);
 }
 
@@ -349,46 +367,84 @@ reel_project_update_job (ReelProject *self, const ReelJobRecord *job, GError **e
   return reel_project_update_jobs (self, jobs, error);
 }
 
+/* Whether @job is still in the file and has no result yet. */
+static gboolean
+job_awaits_result (ReelProject *self, const ReelJobRecord *job, GError **error)
+{
+  g_autoptr (sqlite3_stmt) query
+      = reel_sql_prepare (self->db, "SELECT 1 FROM jobs WHERE id = ? AND state != 'done'", error);
+
+  if (query == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (query, 1, job->id);
+  if (sqlite3_step (query) == SQLITE_ROW)
+    return TRUE;
+  g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+               _ ("The result of job %" PRId64 " was already recorded, or the job was removed."),
+               job->id);
+  return FALSE;
+}
+
+/* The shot was deleted while its job ran. The service was paid all the
+ * same: the charge goes into the ledger, the clip stays in the media store
+ * (nothing removes it), and the job fails saying where the clip is. Its
+ * task has given all it had, so it is forgotten. */
+static gboolean
+record_result_without_shot (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error)
+{
+  g_autofree char *note
+      = g_strdup_printf (_ ("The shot was deleted before its clip arrived. The clip is kept in "
+                            "the project’s media folder as %s: import it as a take if you need "
+                            "it."),
+                         take->media);
+
+  take->id = 0;
+  if (take->cost > 0
+      && !reel_project_insert_ledger_row (self, job->id, 0, take->backend, take->cost,
+                                          take->currency, note, take->usage, 0, error))
+    return FALSE;
+
+  job->state = REEL_JOB_FAILED;
+  job->take_id = 0;
+  job->error_kind = REEL_FAILURE_PERMANENT;
+  g_free (job->error);
+  job->error = g_steal_pointer (&note);
+  g_clear_pointer (&job->remote_id, g_free);
+  g_clear_pointer (&job->resume, g_free);
+  return TRUE;
+}
+
+static gboolean
+record_result (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error)
+{
+  take->job_id = job->id;
+  take->shot_id = job->shot_id;
+  if (job->shot_id == 0 || reel_project_lookup_shot (self, job->shot_id) == NULL)
+    return record_result_without_shot (self, job, take, error);
+
+  reel_project_mark_shot_dirty (self, job->shot_id);
+  if (!reel_project_add_take_in_transaction (self, take, error))
+    return FALSE;
+  job->state = REEL_JOB_DONE;
+  job->take_id = take->id;
+  g_clear_pointer (&job->error, g_free);
+  job->error_kind = REEL_FAILURE_NONE;
+  return TRUE;
+}
+
 gboolean
 reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error)
 {
   g_autoptr (sqlite3_stmt) update = NULL;
-  g_autoptr (sqlite3_stmt) still_there = NULL;
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
 
-  if (!(update = prepare_job_update (self, error))
-      || !(still_there = reel_sql_prepare (
-               self->db, "SELECT 1 FROM jobs WHERE id = ? AND state != 'done'", error))
-      || !reel_project_begin_system_edit (self, error))
+  if (!(update = prepare_job_update (self, error)) || !reel_project_begin_system_edit (self, error))
     return FALSE;
 
-  /* The shot (and with it the job) may have been deleted meanwhile, or the
-   * result recorded already: then there is nothing to record. */
-  sqlite3_bind_int64 (still_there, 1, job->id);
-  if (sqlite3_step (still_there) != SQLITE_ROW)
-    {
-      reel_project_rollback_edit (self);
-      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                   _ ("The shot of this job was deleted, so its result was not kept."));
-      return FALSE;
-    }
-
-  take->job_id = job->id;
-  take->shot_id = job->shot_id;
-  reel_project_mark_shot_dirty (self, job->shot_id);
-  if (!reel_project_add_take_in_transaction (self, take, error))
-    {
-      reel_project_rollback_edit (self);
-      return FALSE;
-    }
-
-  job->state = REEL_JOB_DONE;
   job->progress = 1.0;
-  job->take_id = take->id;
-  g_clear_pointer (&job->error, g_free);
-  job->error_kind = REEL_FAILURE_NONE;
-  if (!write_job (self, update, job, error))
+  if (!job_awaits_result (self, job, error) || !record_result (self, job, take, error)
+      || !write_job (self, update, job, error))
     {
       reel_project_rollback_edit (self);
       return FALSE;

@@ -85,7 +85,11 @@ ReelJobRecord *reel_project_get_job (ReelProject *self, gint64 job_id);
 gboolean reel_project_update_jobs (ReelProject *self, GPtrArray *jobs, GError **error);
 gboolean reel_project_update_job (ReelProject *self, const ReelJobRecord *job, GError **error);
 /* Records the take and marks the job done in one transaction: a result is
- * never recorded twice, and never lost once the job says done. */
+ * never recorded twice, and never lost once the job says done. When the
+ * job's shot was deleted meanwhile, there is no take (@take's id stays 0):
+ * its cost goes into the ledger, and the job fails naming the clip, which
+ * the media store keeps. Fails with NOT_FOUND when the job is gone from
+ * the file or its result was recorded already. */
 gboolean
 reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error);
 /* Removes finished jobs from the list (their takes stay). */

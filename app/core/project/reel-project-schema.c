@@ -6,7 +6,9 @@
  * music, markers and the spending ledger. Version 3 adds what remote
  * generation needs: a job's resume state, what the service reported about a
  * take (the prompt it used, its usage, the seconds it billed), the usage
- * behind a ledger entry, and a project budget.
+ * behind a ledger entry, and a project budget. Version 4 keeps a job when
+ * its shot is deleted (jobs.shot_id becomes NULL rather than the row going):
+ * a paid task whose shot is gone still has a row to record its charge on.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -124,6 +126,49 @@ static const char schema_v2_tables[]
       "  created INTEGER NOT NULL DEFAULT 0"
       ");";
 
+/* Everything version 4 changes in version 3, shared by creation and migration:
+ * the jobs table is rebuilt, as SQLite cannot change a foreign key, with its
+ * ids and its AUTOINCREMENT sequence kept (takes and the ledger name job
+ * ids, which must never be reused). */
+static const char schema_v4_jobs[]
+    = "CREATE TEMP TABLE jobs_sequence AS SELECT seq FROM sqlite_sequence WHERE name = 'jobs';"
+      "CREATE TABLE jobs_v4 ("
+      "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      "  shot_id INTEGER REFERENCES shots (id) ON DELETE SET NULL,"
+      "  batch_id INTEGER,"
+      "  backend TEXT NOT NULL,"
+      "  model TEXT,"
+      "  state TEXT NOT NULL DEFAULT 'queued',"
+      "  priority INTEGER NOT NULL DEFAULT 0,"
+      "  attempts INTEGER NOT NULL DEFAULT 0,"
+      "  max_attempts INTEGER NOT NULL DEFAULT 5,"
+      "  remote_id TEXT,"
+      "  progress REAL NOT NULL DEFAULT 0,"
+      "  message TEXT,"
+      "  error_kind TEXT,"
+      "  error TEXT,"
+      "  seed INTEGER,"
+      "  variant INTEGER NOT NULL DEFAULT 0,"
+      "  request TEXT,"
+      "  take_id INTEGER,"
+      "  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+      "  created INTEGER NOT NULL DEFAULT 0,"
+      "  updated INTEGER NOT NULL DEFAULT 0,"
+      "  resume TEXT"
+      ");"
+      "INSERT INTO jobs_v4 SELECT id, shot_id, batch_id, backend, model, state, priority,"
+      "  attempts, max_attempts, remote_id, progress, message, error_kind, error, seed, variant,"
+      "  request, take_id, next_attempt_at, created, updated, resume FROM jobs;"
+      "DROP TABLE jobs;"
+      "ALTER TABLE jobs_v4 RENAME TO jobs;"
+      "DELETE FROM sqlite_sequence WHERE name = 'jobs';"
+      "INSERT INTO sqlite_sequence (name, seq)"
+      "  SELECT 'jobs', max(ifnull((SELECT seq FROM temp.jobs_sequence), 0),"
+      "                      ifnull((SELECT max(id) FROM jobs), 0));"
+      "DROP TABLE temp.jobs_sequence;"
+      "CREATE INDEX jobs_by_state ON jobs (state);"
+      "CREATE INDEX jobs_by_shot ON jobs (shot_id);";
+
 /* Everything version 3 adds to version 2, shared by creation and migration. */
 static const char schema_v3_additions[]
     = "ALTER TABLE jobs ADD COLUMN resume TEXT;" /* JSON the backend resumes from */
@@ -180,8 +225,8 @@ reel_project_schema_create (sqlite3 *db, GError **error)
 
   if (reel_sql_exec (db, schema_v2_settings_and_plan, error)
       && reel_sql_exec (db, schema_v2_tables, error)
-      && reel_sql_exec (db, schema_v3_additions, error) && reel_sql_exec (db, pragmas, error)
-      && reel_sql_exec (db, "COMMIT", error))
+      && reel_sql_exec (db, schema_v3_additions, error) && reel_sql_exec (db, schema_v4_jobs, error)
+      && reel_sql_exec (db, pragmas, error) && reel_sql_exec (db, "COMMIT", error))
     return TRUE;
 
   reel_sql_exec (db, "ROLLBACK", NULL);
@@ -297,12 +342,20 @@ migrate_v2_to_v3 (sqlite3 *db, GError **error)
   return reel_sql_exec (db, schema_v3_additions, error);
 }
 
+static gboolean
+migrate_v3_to_v4 (sqlite3 *db, GError **error)
+{
+  g_debug ("Migrating project schema from version 3 to 4");
+  return reel_sql_exec (db, schema_v4_jobs, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[i] takes a file from version i + 1 to version i + 2. */
 static const MigrationFunc migrations[] = {
   migrate_v1_to_v2,
   migrate_v2_to_v3,
+  migrate_v3_to_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == REEL_PROJECT_SCHEMA_VERSION - 1);

@@ -313,21 +313,16 @@ record_cost (ReelProject *self, const ReelTake *take, GError **error)
 gboolean
 reel_project_add_take_in_transaction (ReelProject *self, ReelTake *take, GError **error)
 {
-  if (!insert_take_row (self, take, error))
+  /* Paid once, recorded once: the ledger row commits with the take, a
+   * still's as much as a clip's. */
+  if (!insert_take_row (self, take, error) || !record_cost (self, take, error))
     return FALSE;
 
   /* A still image is the shot's board, not a clip for the cut. */
   if (g_strcmp0 (take->kind, "image") == 0)
     return set_board_media (self, take, error);
 
-  if (!choose_if_first (self, take, error))
-    return FALSE;
-
-  /* Paid once, recorded once: the ledger row commits with the take. */
-  if (take->cost > 0)
-    return record_cost (self, take, error);
-
-  return TRUE;
+  return choose_if_first (self, take, error);
 }
 
 gboolean

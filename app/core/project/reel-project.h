@@ -48,7 +48,7 @@ typedef enum
 } ReelChangeFlags;
 
 /* The schema version this build writes. Older files are migrated forward. */
-#define REEL_PROJECT_SCHEMA_VERSION 3
+#define REEL_PROJECT_SCHEMA_VERSION 4
 /* PRAGMA application_id of every Storyreel project: "REEL". */
 #define REEL_PROJECT_APPLICATION_ID 0x5245454c
 

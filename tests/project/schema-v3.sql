@@ -1,0 +1,35 @@
+-- A Storyreel project as version 3 of the file format wrote it: two shots, a
+-- finished job and a running one, and jobs 13 to 15 cleared (the sequence is ahead).
+PRAGMA application_id = 1380271436;
+PRAGMA user_version = 3;
+CREATE TABLE project (  id INTEGER PRIMARY KEY CHECK (id = 1),  title TEXT NOT NULL DEFAULT '',  width INTEGER NOT NULL DEFAULT 1280,  height INTEGER NOT NULL DEFAULT 720,  fps INTEGER NOT NULL DEFAULT 24,  default_shot_duration REAL NOT NULL DEFAULT 4.0,  language TEXT NOT NULL DEFAULT 'en',  script TEXT NOT NULL DEFAULT '', budget REAL, budget_currency TEXT);
+INSERT INTO project VALUES(1,'The Night Ferry',1280,720,24,4.0,'en',replace('INT. FERRY - NIGHT\n\nThe ferry leaves.\n\nThe ferry sinks.\n','\n',char(10)),NULL,NULL);
+CREATE TABLE scenes (  id INTEGER PRIMARY KEY AUTOINCREMENT,  position INTEGER NOT NULL DEFAULT 0,  number TEXT,  heading TEXT NOT NULL DEFAULT '');
+INSERT INTO scenes VALUES(3,0,'1','INT. FERRY - NIGHT');
+CREATE TABLE shots (  id INTEGER PRIMARY KEY AUTOINCREMENT,  scene_id INTEGER NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,  position INTEGER NOT NULL DEFAULT 0,  text TEXT NOT NULL DEFAULT '',  duration REAL NOT NULL DEFAULT 4.0,  duration_set INTEGER NOT NULL DEFAULT 0,  camera TEXT NOT NULL DEFAULT 'static',  camera_set INTEGER NOT NULL DEFAULT 0,  prompt TEXT,  chosen_take_id INTEGER REFERENCES takes (id) ON DELETE SET NULL,  board_media TEXT);
+INSERT INTO shots VALUES(21,3,0,'The ferry leaves.',5.0,1,'static',0,NULL,4,NULL);
+INSERT INTO shots VALUES(22,3,1,'The ferry sinks.',5.0,1,'static',0,NULL,NULL,NULL);
+CREATE TABLE captions (  id INTEGER PRIMARY KEY AUTOINCREMENT,  shot_id INTEGER NOT NULL REFERENCES shots (id) ON DELETE CASCADE,  position INTEGER NOT NULL DEFAULT 0,  speaker TEXT,  text TEXT NOT NULL DEFAULT '',  parenthetical INTEGER NOT NULL DEFAULT 0,  cue_start REAL,  cue_duration REAL);
+CREATE TABLE characters (  id INTEGER PRIMARY KEY AUTOINCREMENT,  name TEXT NOT NULL UNIQUE,  description TEXT NOT NULL DEFAULT '');
+CREATE TABLE styles (  id INTEGER PRIMARY KEY AUTOINCREMENT,  name TEXT NOT NULL UNIQUE,  prompt TEXT NOT NULL DEFAULT '');
+CREATE TABLE takes (  id INTEGER PRIMARY KEY AUTOINCREMENT,  shot_id INTEGER NOT NULL REFERENCES shots (id) ON DELETE CASCADE,  job_id INTEGER,  kind TEXT NOT NULL DEFAULT 'video',  backend TEXT NOT NULL,  model TEXT,  prompt TEXT,  seed INTEGER,  params TEXT,  duration REAL,  width INTEGER,  height INTEGER,  fps REAL,  media TEXT,  media_sha256 TEXT,  thumbnail TEXT,  cost REAL NOT NULL DEFAULT 0,  currency TEXT,  created INTEGER NOT NULL DEFAULT 0, actual_prompt TEXT, usage TEXT, billed_seconds REAL);
+INSERT INTO takes VALUES(4,21,7,'video','dashscope','wan2.2-t2v-plus',NULL,NULL,NULL,NULL,NULL,NULL,NULL,'clips/ferry-leaves.mp4',NULL,NULL,0.5,'USD',1700000100,NULL,NULL,NULL);
+CREATE TABLE jobs (  id INTEGER PRIMARY KEY AUTOINCREMENT,  shot_id INTEGER REFERENCES shots (id) ON DELETE CASCADE,  batch_id INTEGER,  backend TEXT NOT NULL,  model TEXT,  state TEXT NOT NULL DEFAULT 'queued',  priority INTEGER NOT NULL DEFAULT 0,  attempts INTEGER NOT NULL DEFAULT 0,  max_attempts INTEGER NOT NULL DEFAULT 5,  remote_id TEXT,  progress REAL NOT NULL DEFAULT 0,  message TEXT,  error_kind TEXT,  error TEXT,  seed INTEGER,  variant INTEGER NOT NULL DEFAULT 0,  request TEXT,  take_id INTEGER,  next_attempt_at INTEGER NOT NULL DEFAULT 0,  created INTEGER NOT NULL DEFAULT 0,  updated INTEGER NOT NULL DEFAULT 0, resume TEXT);
+INSERT INTO jobs VALUES(7,21,NULL,'dashscope','wan2.2-t2v-plus','done',0,1,5,'task-ferry-leaves',1.0,NULL,NULL,NULL,NULL,0,NULL,4,0,1700000000,1700000100,NULL);
+INSERT INTO jobs VALUES(12,22,NULL,'fal','fal-ai/wan/v2.2-a14b/text-to-video','running',0,1,5,'request-ferry-sinks',0.4,NULL,NULL,NULL,NULL,0,NULL,NULL,0,1700000200,1700000300,'{"request_id":"request-ferry-sinks"}');
+CREATE TABLE cut_items (  shot_id INTEGER PRIMARY KEY REFERENCES shots (id) ON DELETE CASCADE,  trim_in REAL NOT NULL DEFAULT 0,  trim_out REAL NOT NULL DEFAULT 0,  transition TEXT NOT NULL DEFAULT 'cut',  transition_duration REAL NOT NULL DEFAULT 0.5);
+CREATE TABLE music_tracks (  id INTEGER PRIMARY KEY AUTOINCREMENT,  position INTEGER NOT NULL DEFAULT 0,  name TEXT NOT NULL DEFAULT '',  media TEXT NOT NULL,  media_sha256 TEXT,  start_offset REAL NOT NULL DEFAULT 0,  volume REAL NOT NULL DEFAULT 1,  fade_in REAL NOT NULL DEFAULT 0,  fade_out REAL NOT NULL DEFAULT 0);
+CREATE TABLE markers (  id INTEGER PRIMARY KEY AUTOINCREMENT,  time REAL NOT NULL,  comment TEXT NOT NULL DEFAULT '',  shot_id INTEGER REFERENCES shots (id) ON DELETE SET NULL);
+CREATE TABLE ledger (  id INTEGER PRIMARY KEY AUTOINCREMENT,  job_id INTEGER,  take_id INTEGER,  backend TEXT NOT NULL,  amount REAL NOT NULL DEFAULT 0,  currency TEXT,  note TEXT,  created INTEGER NOT NULL DEFAULT 0, usage TEXT);
+INSERT INTO ledger VALUES(2,7,4,'dashscope',0.5,'USD',NULL,1700000100,NULL);
+DELETE FROM sqlite_sequence;
+INSERT INTO sqlite_sequence VALUES('scenes',3);
+INSERT INTO sqlite_sequence VALUES('shots',22);
+INSERT INTO sqlite_sequence VALUES('takes',4);
+INSERT INTO sqlite_sequence VALUES('jobs',15);
+INSERT INTO sqlite_sequence VALUES('ledger',2);
+CREATE INDEX shots_by_scene ON shots (scene_id, position);
+CREATE INDEX captions_by_shot ON captions (shot_id, position);
+CREATE INDEX takes_by_shot ON takes (shot_id);
+CREATE INDEX jobs_by_state ON jobs (state);
+CREATE INDEX jobs_by_shot ON jobs (shot_id);
