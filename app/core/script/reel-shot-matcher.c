@@ -335,7 +335,7 @@ static void
 align_range (Matcher *m, guint o0, guint o1, guint n0, guint n1, guint depth)
 {
   g_autoptr (GArray) anchors = NULL;
-  guint next_old = o0, next_new = n0;
+  guint next_old, next_new;
 
   link_common_ends (m, &o0, &o1, &n0, &n1);
   if ((guint64) (o1 - o0 + 1) * (n1 - n0 + 1) <= MAX_LCS_CELLS)
