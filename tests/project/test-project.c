@@ -1,4 +1,4 @@
-/* test-project.c: opening, creating, refusing and migrating project files
+/* test-project.c: opening, creating, refusing and migrating project files; large re-breakdowns
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -601,6 +601,64 @@ test_save_copy (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (original_json, ==, copy_json);
 }
 
+/* A previs-sized script, four shots a scene; @edited changes one word in every shot and swaps
+ * scene 5 with scene 400. */
+static char *
+large_script (guint n_scenes, gboolean edited)
+{
+  static const char *const words[] = { "lamp", "window", "river", "engine", "orchard", "ladder" };
+  GString                 *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_scenes; i++)
+    {
+      guint scene = !edited ? i : i == 5 ? 400 : i == 400 ? 5 : i;
+
+      g_string_append_printf (text, "INT. ROOM %u - DAY\n\n", scene);
+      for (guint k = 0; k < 4; k++)
+        g_string_append_printf (text, "Mara %s the %s number %u near the %s of hall %u.\n\n",
+                                edited ? "drops" : "lifts", words[(scene + k) % 6], scene * 4 + k,
+                                words[(scene * 4 + k) % 5], scene);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_rebreakdown_large (Fixture *fixture, gconstpointer data)
+{
+  const guint n_scenes = 500;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = create_project (fixture->path);
+  g_autofree char    *original = large_script (n_scenes, FALSE);
+  g_autofree char    *edited = large_script (n_scenes, TRUE);
+  g_autofree gint64  *ids = g_new (gint64, n_scenes * 4); /* by original shot */
+  GListModel         *shots = reel_project_get_shots (project);
+  ReelBreakdownReport report = { 0 };
+
+  g_assert_true (reel_project_set_script (project, original, &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, n_scenes * 4);
+  for (guint i = 0; i < n_scenes * 4; i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      ids[i] = reel_shot_get_id (shot);
+    }
+
+  /* Every shot edited, two scenes far apart swapped: each shot keeps its id, and so its takes. */
+  g_assert_true (reel_project_set_script (project, edited, &error));
+  g_assert_true (reel_project_break_down (project, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.changed, ==, n_scenes * 4);
+  g_assert_cmpuint (report.added + report.removed + report.unchanged, ==, 0);
+  for (guint i = 0; i < n_scenes * 4; i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      guint scene = i / 4 == 5 ? 400 : i / 4 == 400 ? 5 : i / 4;
+
+      g_assert_cmpint (reel_shot_get_id (shot), ==, ids[scene * 4 + i % 4]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -622,6 +680,7 @@ main (int argc, char **argv)
   ADD ("/project/migrate/backup-holds-wal", test_migrate_backup_holds_wal);
   ADD ("/project/migrate/backup-after-crash", test_migrate_backup_after_crash);
   ADD ("/project/save-copy", test_save_copy);
+  ADD ("/project/rebreakdown-large", test_rebreakdown_large);
 #undef ADD
 
   return g_test_run ();

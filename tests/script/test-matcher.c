@@ -195,6 +195,187 @@ test_similarity (void)
                      REEL_SHOT_MATCHER_MIN_SIMILARITY);
 }
 
+/* A script the size of a feature's previs: long enough that the matcher can no longer compare
+ * every shot with every other one. */
+#define LARGE_SCRIPT 5000
+
+/* A sentence of pseudo-words, as varied as a real script's action lines. */
+static char *
+make_sentence (GRand *rand)
+{
+  static const char *const syllables[]
+      = { "ka",  "lo",  "mer", "ti", "san", "dor", "ve", "lin", "ra",  "po", "shu", "en",
+          "bri", "tal", "mo",  "ne", "gar", "cu",  "fi", "ost", "pel", "ya", "wen", "tru" };
+  GString *text = g_string_new (NULL);
+  guint    n_words = g_rand_int_range (rand, 8, 13);
+
+  for (guint w = 0; w < n_words; w++)
+    {
+      if (w > 0)
+        g_string_append_c (text, ' ');
+      for (guint k = g_rand_int_range (rand, 1, 4); k > 0; k--)
+        g_string_append (text, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
+    }
+  g_string_append_c (text, '.');
+  return g_string_free (text, FALSE);
+}
+
+/* @text with its second word replaced by one that differs. */
+static char *
+change_one_word (const char *text)
+{
+  g_auto (GStrv) words = g_strsplit (text, " ", -1);
+
+  g_free (words[1]);
+  words[1] = g_strdup ("quibbled");
+  return g_strjoinv (" ", words);
+}
+
+static GPtrArray *
+make_script (guint n_shots)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (2024);
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_shots; i++)
+    g_ptr_array_add (texts, make_sentence (rand));
+  return texts;
+}
+
+/* The scene of each shot: four shots a scene. */
+static GPtrArray *
+make_headings (guint n_shots)
+{
+  GPtrArray *headings = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < n_shots; i++)
+    g_ptr_array_add (headings, g_strdup_printf ("INT. ROOM %u - DAY", i / 4));
+  return headings;
+}
+
+/* Swaps the four-shot scenes @a and @b, as a writer moving a scene would. */
+static void
+swap_scenes (GPtrArray *shots, guint a, guint b)
+{
+  for (guint k = 0; k < 4; k++)
+    {
+      gpointer shot = shots->pdata[a * 4 + k];
+
+      shots->pdata[a * 4 + k] = shots->pdata[b * 4 + k];
+      shots->pdata[b * 4 + k] = shot;
+    }
+}
+
+static GArray *
+match_arrays (GPtrArray *old_texts,
+              GPtrArray *old_headings,
+              GPtrArray *new_texts,
+              GPtrArray *new_headings)
+{
+  return reel_shot_matcher_match (
+      (const char *const *) old_texts->pdata,
+      old_headings != NULL ? (const char *const *) old_headings->pdata : NULL, old_texts->len,
+      (const char *const *) new_texts->pdata,
+      new_headings != NULL ? (const char *const *) new_headings->pdata : NULL, new_texts->len);
+}
+
+static void
+test_large_every_shot_edited (void)
+{
+  /* Every shot changed by one word, and scenes swapped near and far: every shot keeps its
+   * identity, though no text is left unchanged to anchor on. */
+  g_autoptr (GPtrArray) old_texts = make_script (LARGE_SCRIPT);
+  g_autoptr (GPtrArray) old_headings = make_headings (LARGE_SCRIPT);
+  g_autoptr (GPtrArray) new_texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) new_headings = make_headings (LARGE_SCRIPT);
+  g_autoptr (GPtrArray) origin = g_ptr_array_new (); /* the old index of each new shot */
+  g_autoptr (GArray) matches = NULL;
+
+  for (guint i = 0; i < LARGE_SCRIPT; i++)
+    {
+      g_ptr_array_add (new_texts, change_one_word (g_ptr_array_index (old_texts, i)));
+      g_ptr_array_add (origin, GUINT_TO_POINTER (i));
+    }
+  for (guint scene = 3; scene + 700 < LARGE_SCRIPT / 4; scene += 150)
+    {
+      swap_scenes (new_texts, scene, scene + 700);
+      swap_scenes (new_headings, scene, scene + 700);
+      swap_scenes (origin, scene, scene + 700);
+    }
+
+  matches = match_arrays (old_texts, old_headings, new_texts, new_headings);
+  for (guint j = 0; j < LARGE_SCRIPT; j++)
+    {
+      const ReelShotMatch *match = &g_array_index (matches, ReelShotMatch, j);
+
+      g_assert_cmpint (match->old_index, ==, GPOINTER_TO_INT (g_ptr_array_index (origin, j)));
+      g_assert_false (match->exact);
+    }
+}
+
+static void
+test_large_moved_far (void)
+{
+  /* An unchanged shot moved from the start to the end of a long script keeps its identity, and
+   * so does one edited and moved; the rest keep theirs around an inserted and a removed shot. */
+  g_autoptr (GPtrArray) old_texts = make_script (LARGE_SCRIPT);
+  g_autoptr (GPtrArray) new_texts = g_ptr_array_new ();
+  g_autoptr (GPtrArray) origin = g_ptr_array_new ();
+  g_autofree char *edited = change_one_word (g_ptr_array_index (old_texts, 20));
+  g_autoptr (GArray) matches = NULL;
+
+  for (guint i = 0; i < LARGE_SCRIPT; i++)
+    {
+      if (i == 7 || i == 20 || i == 4000)
+        continue;
+      if (i == 1000)
+        {
+          g_ptr_array_add (new_texts, (gpointer) "A completely new shot of a rainbow.");
+          g_ptr_array_add (origin, GINT_TO_POINTER (-1));
+        }
+      g_ptr_array_add (new_texts, g_ptr_array_index (old_texts, i));
+      g_ptr_array_add (origin, GINT_TO_POINTER (i));
+    }
+  g_ptr_array_insert (new_texts, 3000, edited);
+  g_ptr_array_insert (origin, 3000, GINT_TO_POINTER (20));
+  g_ptr_array_add (new_texts, g_ptr_array_index (old_texts, 7));
+  g_ptr_array_add (origin, GINT_TO_POINTER (7));
+
+  matches = match_arrays (old_texts, NULL, new_texts, NULL);
+  for (guint j = 0; j < new_texts->len; j++)
+    {
+      const ReelShotMatch *match = &g_array_index (matches, ReelShotMatch, j);
+
+      g_assert_cmpint (match->old_index, ==, GPOINTER_TO_INT (g_ptr_array_index (origin, j)));
+      g_assert_true (match->exact == (match->old_index >= 0 && match->old_index != 20));
+    }
+}
+
+static void
+test_large_repeated_lines (void)
+{
+  /* "She nods." after every shot of a long script, and the first ten shots cut: each copy stays
+   * with the shot before it. */
+  g_autoptr (GPtrArray) old_texts = make_script (LARGE_SCRIPT);
+  g_autoptr (GArray) matches = NULL;
+  guint cut = 20;
+
+  for (guint i = 1; i < old_texts->len; i += 2)
+    {
+      g_free (old_texts->pdata[i]);
+      old_texts->pdata[i] = g_strdup ("She nods.");
+    }
+
+  matches = reel_shot_matcher_match ((const char *const *) old_texts->pdata, NULL, old_texts->len,
+                                     (const char *const *) old_texts->pdata + cut, NULL,
+                                     old_texts->len - cut);
+  for (guint j = 0; j < matches->len; j++)
+    {
+      g_assert_cmpint (g_array_index (matches, ReelShotMatch, j).old_index, ==, j + cut);
+      g_assert_true (g_array_index (matches, ReelShotMatch, j).exact);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -211,6 +392,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/matcher/headings-break-ties", test_headings_break_ties);
   g_test_add_func ("/matcher/empty-sides", test_empty_sides);
   g_test_add_func ("/matcher/similarity", test_similarity);
+  g_test_add_func ("/matcher/large-every-shot-edited", test_large_every_shot_edited);
+  g_test_add_func ("/matcher/large-moved-far", test_large_moved_far);
+  g_test_add_func ("/matcher/large-repeated-lines", test_large_repeated_lines);
 
   return g_test_run ();
 }

@@ -11,9 +11,23 @@
 
 #include "reel-shot-matcher.h"
 
-/* Above this many cells the alignment table would be too big; moved-shot matching still finds
- * unchanged shots then, only without preferring the original order. */
-#define MAX_LCS_CELLS (16u * 1024u * 1024u)
+/* The exact alignment of unchanged shots is quadratic, so it only ever runs on a table this big
+ * (4 MB): over a whole script of up to about 1,000 shots, else within the gaps between anchors. */
+#define MAX_LCS_CELLS (1024u * 1024u)
+/* How many times a gap too big to align is cut again at its own unique texts; each cut is linear
+ * in the gap, and a gap still too big after that goes to moved-shot matching. */
+#define MAX_ANCHOR_DEPTH 4
+/* A text repeated more often than this (a "She nods." in every scene) is looked for only among
+ * its nearest copies, so that thousands of copies do not make moved-shot matching quadratic. */
+#define MAX_SAME_TEXT_CANDIDATES 64
+/* Left-over shots compared all against all, as the edited-shot matching always did; beyond this
+ * many pairs only likely pairs are compared (see find_candidates()). */
+#define MAX_ALL_PAIRS (256u * 1024u)
+/* Likely pairs: this many left-over old shots on each side of where a new shot is expected… */
+#define BAND_WIDTH 16
+/* …and the pairs that share a run of this many characters that few texts have. */
+#define SHINGLE_LENGTH 4
+#define MAX_SHINGLE_POSTINGS 8
 
 /* Sorted character bigrams of a text, case-folded, white space dropped. */
 typedef struct
@@ -35,6 +49,14 @@ static int
 compare_guint64 (const void *a, const void *b)
 {
   guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static int
+compare_guint32 (const void *a, const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
 
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -151,51 +173,37 @@ link (Matcher *m, guint old_index, guint new_index, gboolean exact)
   m->old_used_by[old_index] = (int) new_index;
 }
 
-/* Unchanged shots that kept their order: a longest common subsequence over the part between
- * the common prefix and suffix, where a pair in the same scene weighs a little more. */
+/* Unchanged shots that kept their order, between @o0..@o1 and @n0..@n1: a longest common
+ * subsequence where a pair in the same scene weighs a little more. The caller keeps the table
+ * within MAX_LCS_CELLS. */
 static void
-match_in_order (Matcher *m)
+align_by_lcs (Matcher *m, guint o0, guint o1, guint n0, guint n1)
 {
-  guint  prefix = 0, suffix = 0, rows, cols;
+  guint  rows = o1 - o0, cols = n1 - n0;
   guint *table;
 
-  while (prefix < m->n_old && prefix < m->n_new && same_shot (m, prefix, prefix))
-    {
-      link (m, prefix, prefix, TRUE);
-      prefix++;
-    }
-
-  while (suffix < m->n_old - prefix && suffix < m->n_new - prefix
-         && same_shot (m, m->n_old - 1 - suffix, m->n_new - 1 - suffix))
-    {
-      link (m, m->n_old - 1 - suffix, m->n_new - 1 - suffix, TRUE);
-      suffix++;
-    }
-
-  rows = m->n_old - prefix - suffix;
-  cols = m->n_new - prefix - suffix;
-  if (rows == 0 || cols == 0 || (guint64) (rows + 1) * (cols + 1) > MAX_LCS_CELLS)
+  if (rows == 0 || cols == 0)
     return;
 
   table = g_new0 (guint, (gsize) (rows + 1) * (cols + 1));
 #define CELL(r, c) table[(gsize) (r) * (cols + 1) + (c)]
+#define WEIGHT(r, c) (2 + same_heading (m, o0 + (r), n0 + (c)))
 
   for (guint r = rows; r-- > 0;)
     for (guint c = cols; c-- > 0;)
       {
         guint best = MAX (CELL (r + 1, c), CELL (r, c + 1));
 
-        if (same_text (m, prefix + r, prefix + c))
-          best = MAX (best, CELL (r + 1, c + 1) + 2 + same_heading (m, prefix + r, prefix + c));
+        if (same_text (m, o0 + r, n0 + c))
+          best = MAX (best, CELL (r + 1, c + 1) + WEIGHT (r, c));
         CELL (r, c) = best;
       }
 
   for (guint r = 0, c = 0; r < rows && c < cols;)
     {
-      if (same_text (m, prefix + r, prefix + c)
-          && CELL (r, c) == CELL (r + 1, c + 1) + 2 + same_heading (m, prefix + r, prefix + c))
+      if (same_text (m, o0 + r, n0 + c) && CELL (r, c) == CELL (r + 1, c + 1) + WEIGHT (r, c))
         {
-          link (m, prefix + r, prefix + c, TRUE);
+          link (m, o0 + r, n0 + c, TRUE);
           r++;
           c++;
         }
@@ -205,14 +213,222 @@ match_in_order (Matcher *m)
         c++;
     }
 
+#undef WEIGHT
 #undef CELL
   g_free (table);
+}
+
+typedef struct
+{
+  guint old_count;
+  guint new_count;
+  guint old_index;
+  guint new_index;
+} TextCount;
+
+/* Pairs of texts that occur exactly once on each side of the range, in new order. */
+static GArray *
+unique_pairs (Matcher *m, guint o0, guint o1, guint n0, guint n1)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (TextCount));
+
+  for (guint i = o0; i < o1; i++)
+    {
+      TextCount *count = g_hash_table_lookup (counts, text_at (m->old_texts, i));
+
+      if (count == NULL)
+        {
+          count = g_new0 (TextCount, 1);
+          g_hash_table_insert (counts, (gpointer) text_at (m->old_texts, i), count);
+        }
+      count->old_count++;
+      count->old_index = i;
+    }
+
+  for (guint j = n0; j < n1; j++)
+    {
+      TextCount *count = g_hash_table_lookup (counts, text_at (m->new_texts, j));
+
+      if (count != NULL)
+        {
+          count->new_count++;
+          count->new_index = j;
+        }
+    }
+
+  for (guint j = n0; j < n1; j++)
+    {
+      TextCount *count = g_hash_table_lookup (counts, text_at (m->new_texts, j));
+
+      if (count != NULL && count->old_count == 1 && count->new_count == 1)
+        g_array_append_val (pairs, *count);
+    }
+  return pairs;
+}
+
+/* Keeps the longest run of @pairs (in new order) whose old indices increase too, as patience
+ * diff does: the unique texts that kept their order. O(k log k). */
+static void
+keep_increasing (GArray *pairs)
+{
+  g_autofree guint     *tails = g_new (guint, MAX (pairs->len, 1)); /* pair index ending a run */
+  g_autofree int       *previous = g_new (int, MAX (pairs->len, 1));
+  g_autofree TextCount *kept = NULL;
+  guint                 length = 0;
+  int                   k;
+
+#define OLD_AT(p) g_array_index (pairs, TextCount, (p)).old_index
+  for (guint p = 0; p < pairs->len; p++)
+    {
+      guint lo = 0, hi = length;
+
+      while (lo < hi)
+        {
+          guint mid = (lo + hi) / 2;
+
+          if (OLD_AT (tails[mid]) < OLD_AT (p))
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      previous[p] = lo > 0 ? (int) tails[lo - 1] : -1;
+      tails[lo] = p;
+      length = MAX (length, lo + 1);
+    }
+#undef OLD_AT
+
+  kept = g_new (TextCount, MAX (length, 1));
+  k = length > 0 ? (int) tails[length - 1] : -1;
+  for (guint n = length; n-- > 0; k = previous[k])
+    kept[n] = g_array_index (pairs, TextCount, k);
+  g_array_set_size (pairs, 0);
+  g_array_append_vals (pairs, kept, length);
+}
+
+static void align_range (Matcher *m, guint o0, guint o1, guint n0, guint n1, guint depth);
+
+/* Unchanged shots at either end of the range; narrows it to what lies between. */
+static void
+link_common_ends (Matcher *m, guint *o0, guint *o1, guint *n0, guint *n1)
+{
+  while (*o0 < *o1 && *n0 < *n1 && same_shot (m, *o0, *n0))
+    {
+      link (m, *o0, *n0, TRUE);
+      (*o0)++;
+      (*n0)++;
+    }
+
+  while (*o0 < *o1 && *n0 < *n1 && same_shot (m, *o1 - 1, *n1 - 1))
+    {
+      link (m, *o1 - 1, *n1 - 1, TRUE);
+      (*o1)--;
+      (*n1)--;
+    }
+}
+
+/* Unchanged shots that kept their order, in time and memory close to linear: a range small
+ * enough is aligned exactly, as it always was; a bigger one is cut at the unique unchanged
+ * texts that kept their order, and each gap between them aligned the same way. A gap with no
+ * such anchor within MAX_ANCHOR_DEPTH cuts is left to match_moved(). */
+static void
+align_range (Matcher *m, guint o0, guint o1, guint n0, guint n1, guint depth)
+{
+  g_autoptr (GArray) anchors = NULL;
+  guint next_old, next_new;
+
+  link_common_ends (m, &o0, &o1, &n0, &n1);
+  if ((guint64) (o1 - o0 + 1) * (n1 - n0 + 1) <= MAX_LCS_CELLS)
+    {
+      align_by_lcs (m, o0, o1, n0, n1);
+      return;
+    }
+  if (depth >= MAX_ANCHOR_DEPTH)
+    return;
+
+  anchors = unique_pairs (m, o0, o1, n0, n1);
+  keep_increasing (anchors);
+  if (anchors->len == 0)
+    return;
+
+  next_old = o0;
+  next_new = n0;
+  for (guint k = 0; k < anchors->len; k++)
+    {
+      const TextCount *anchor = &g_array_index (anchors, TextCount, k);
+
+      link (m, anchor->old_index, anchor->new_index, TRUE);
+      align_range (m, next_old, anchor->old_index, next_new, anchor->new_index, depth + 1);
+      next_old = anchor->old_index + 1;
+      next_new = anchor->new_index + 1;
+    }
+  align_range (m, next_old, o1, next_new, n1, depth + 1);
+}
+
+static void
+match_in_order (Matcher *m)
+{
+  align_range (m, 0, m->n_old, 0, m->n_new, 0);
 }
 
 static guint
 distance (guint a, guint b)
 {
   return a > b ? a - b : b - a;
+}
+
+/* Which of two old shots with the same text suits new shot @j better: one in the same scene, then
+ * the nearer one, then the earlier one. */
+static gboolean
+better_copy (const Matcher *m, guint i, int best, guint j)
+{
+  gboolean here = same_heading (m, i, j), best_here;
+
+  if (best < 0)
+    return TRUE;
+  best_here = same_heading (m, best, j);
+  if (here != best_here)
+    return here;
+  if (distance (i, j) != distance (best, j))
+    return distance (i, j) < distance (best, j);
+  return i < (guint) best;
+}
+
+/* The best unused old shot among @indices (ascending), looking at the copies nearest @j first
+ * and at no more than MAX_SAME_TEXT_CANDIDATES of them. */
+static int
+nearest_unused_copy (const Matcher *m, GArray *indices, guint j)
+{
+  const guint *at = (const guint *) (gpointer) indices->data;
+  guint        lo = 0, hi = indices->len, left, right;
+  int          best = -1;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (at[mid] < j)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  left = lo;
+  right = lo;
+  for (guint seen = 0; seen < MAX_SAME_TEXT_CANDIDATES && (left > 0 || right < indices->len);
+       seen++)
+    {
+      guint i;
+
+      if (right >= indices->len
+          || (left > 0 && distance (at[left - 1], j) <= distance (at[right], j)))
+        i = at[--left];
+      else
+        i = at[right++];
+      if (m->old_used_by[i] < 0 && better_copy (m, i, best, j))
+        best = (int) i;
+    }
+  return best;
 }
 
 /* Unchanged shots that moved: the nearest unused old shot with the same text, preferring one in
@@ -242,28 +458,13 @@ match_moved (Matcher *m)
   for (guint j = 0; j < m->n_new; j++)
     {
       GArray *indices;
-      int     best = -1;
+      int     best;
 
       if (m->matches[j].old_index >= 0)
         continue;
 
       indices = g_hash_table_lookup (by_text, text_at (m->new_texts, j));
-      if (indices == NULL)
-        continue;
-
-      for (guint k = 0; k < indices->len; k++)
-        {
-          guint i = g_array_index (indices, guint, k);
-
-          if (m->old_used_by[i] >= 0)
-            continue;
-          if (best < 0 || (same_heading (m, i, j) && !same_heading (m, best, j))
-              || (same_heading (m, i, j) == same_heading (m, best, j)
-                  && distance (i, j) < distance (best, j)))
-            best = (int) i;
-        }
-
-      if (best >= 0)
+      if (indices != NULL && (best = nearest_unused_copy (m, indices, j)) >= 0)
         link (m, best, j, TRUE);
     }
 }
@@ -295,52 +496,77 @@ compare_candidates (const void *a, const void *b)
   return x->new_index < y->new_index ? -1 : x->new_index > y->new_index ? 1 : 0;
 }
 
-/* Lightly edited shots: the most similar pairs first. */
-static void
-match_edited (Matcher *m)
+/* The shots left over after the exact matches, with their bigram profiles. */
+typedef struct
 {
-  g_autoptr (GArray) old_left = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  GArray  *old_left; /* guint: old index, ascending */
+  GArray  *new_left; /* guint: new index, ascending */
   Profile *old_profiles;
+  Profile *new_profiles;
+} Leftovers;
 
+static void
+leftovers_clear (Leftovers *left)
+{
+  for (guint k = 0; left->old_profiles != NULL && k < left->old_left->len; k++)
+    profile_clear (&left->old_profiles[k]);
+  for (guint k = 0; left->new_profiles != NULL && k < left->new_left->len; k++)
+    profile_clear (&left->new_profiles[k]);
+  g_clear_pointer (&left->old_profiles, g_free);
+  g_clear_pointer (&left->new_profiles, g_free);
+  g_clear_pointer (&left->old_left, g_array_unref);
+  g_clear_pointer (&left->new_left, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Leftovers, leftovers_clear)
+
+#define OLD_LEFT(left, k) g_array_index ((left)->old_left, guint, (k))
+#define NEW_LEFT(left, k) g_array_index ((left)->new_left, guint, (k))
+
+static void
+leftovers_init (Leftovers *left, const Matcher *m)
+{
+  left->old_left = g_array_new (FALSE, FALSE, sizeof (guint));
+  left->new_left = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < m->n_old; i++)
     if (m->old_used_by[i] < 0)
-      g_array_append_val (old_left, i);
+      g_array_append_val (left->old_left, i);
+  for (guint j = 0; j < m->n_new; j++)
+    if (m->matches[j].old_index < 0)
+      g_array_append_val (left->new_left, j);
 
-  if (old_left->len == 0)
+  left->old_profiles = g_new0 (Profile, MAX (left->old_left->len, 1));
+  left->new_profiles = g_new0 (Profile, MAX (left->new_left->len, 1));
+  for (guint k = 0; k < left->old_left->len; k++)
+    profile_init (&left->old_profiles[k], text_at (m->old_texts, OLD_LEFT (left, k)));
+  for (guint k = 0; k < left->new_left->len; k++)
+    profile_init (&left->new_profiles[k], text_at (m->new_texts, NEW_LEFT (left, k)));
+}
+
+/* Scores left-over old shot @ko against left-over new shot @kn. */
+static void
+consider_pair (const Matcher *m, const Leftovers *left, guint ko, guint kn, GArray *candidates)
+{
+  guint  i = OLD_LEFT (left, ko), j = NEW_LEFT (left, kn);
+  double score;
+
+  if (m->old_used_by[i] >= 0 || m->matches[j].old_index >= 0)
     return;
 
-  old_profiles = g_new0 (Profile, old_left->len);
-  for (guint k = 0; k < old_left->len; k++)
-    profile_init (&old_profiles[k], text_at (m->old_texts, g_array_index (old_left, guint, k)));
-
-  for (guint j = 0; j < m->n_new; j++)
+  score = profile_similarity (&left->old_profiles[ko], &left->new_profiles[kn]);
+  if (score >= REEL_SHOT_MATCHER_MIN_SIMILARITY)
     {
-      Profile profile = { 0 };
+      Candidate candidate = { i, j, score, same_heading (m, i, j) };
 
-      if (m->matches[j].old_index >= 0)
-        continue;
-
-      profile_init (&profile, text_at (m->new_texts, j));
-      for (guint k = 0; k < old_left->len; k++)
-        {
-          double score = profile_similarity (&old_profiles[k], &profile);
-
-          if (score >= REEL_SHOT_MATCHER_MIN_SIMILARITY)
-            {
-              guint     i = g_array_index (old_left, guint, k);
-              Candidate candidate = { i, j, score, same_heading (m, i, j) };
-
-              g_array_append_val (candidates, candidate);
-            }
-        }
-      profile_clear (&profile);
+      g_array_append_val (candidates, candidate);
     }
+}
 
-  for (guint k = 0; k < old_left->len; k++)
-    profile_clear (&old_profiles[k]);
-  g_free (old_profiles);
-
+/* The most similar pairs first, each shot once. */
+static void
+link_best_candidates (Matcher *m, GArray *candidates)
+{
+  /* g_array_sort() is stable, so equal candidates keep the order they were found in. */
   g_array_sort (candidates, compare_candidates);
   for (guint k = 0; k < candidates->len; k++)
     {
@@ -350,6 +576,205 @@ match_edited (Matcher *m)
           && m->matches[candidate->new_index].old_index < 0)
         link (m, candidate->old_index, candidate->new_index, FALSE);
     }
+}
+
+/* Where in the old shots new shot @j is expected: between the old shots of the matched new shots
+ * before and after it, in proportion. */
+static double
+expected_old_position (const Matcher *m, guint j, int before, int after)
+{
+  double old_before = before >= 0 ? m->matches[before].old_index : -1;
+  double old_after = after < (int) m->n_new ? m->matches[after].old_index : m->n_old;
+
+  if (old_after <= old_before)
+    return old_before + (j - before);
+  return old_before + (j - before) * (old_after - old_before) / (after - before);
+}
+
+static guint
+lower_bound (GArray *sorted, double value)
+{
+  guint lo = 0, hi = sorted->len;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (sorted, guint, mid) < value)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Pairs (new << 32 | old, in left-over positions) of each unmatched new shot with the BAND_WIDTH
+ * unmatched old shots on either side of where it is expected: edited shots mostly stay in their
+ * gap between matched shots, and in their place within it. */
+static void
+add_band_pairs (const Matcher *m, const Leftovers *left, GArray *pairs)
+{
+  g_autoptr (GArray) old_free = g_array_new (FALSE, FALSE, sizeof (guint)); /* ko by old index */
+  g_autofree int *after = g_new (int, m->n_new + 1);
+  int             before = -1;
+
+  for (guint ko = 0; ko < left->old_left->len; ko++)
+    if (m->old_used_by[OLD_LEFT (left, ko)] < 0)
+      g_array_append_val (old_free, OLD_LEFT (left, ko));
+
+  after[m->n_new] = (int) m->n_new;
+  for (guint j = m->n_new; j-- > 0;)
+    after[j] = m->matches[j].old_index >= 0 ? (int) j : after[j + 1];
+
+  for (guint kn = 0, j = 0; kn < left->new_left->len; kn++)
+    {
+      guint  jn = NEW_LEFT (left, kn), start, end;
+      double expected;
+
+      for (; j < jn; j++)
+        if (m->matches[j].old_index >= 0)
+          before = (int) j;
+      if (m->matches[jn].old_index >= 0)
+        continue;
+
+      expected = expected_old_position (m, jn, before, after[jn]);
+      start = lower_bound (old_free, expected);
+      end = MIN (start + BAND_WIDTH, old_free->len);
+      start = start > BAND_WIDTH ? start - BAND_WIDTH : 0;
+      for (guint f = start; f < end; f++)
+        {
+          guint   ko = lower_bound (left->old_left, g_array_index (old_free, guint, f));
+          guint64 pair = ((guint64) kn << 32) | ko;
+
+          g_array_append_val (pairs, pair);
+        }
+    }
+}
+
+/* Hashes of the runs of SHINGLE_LENGTH characters of a profile's text, each once, appended to
+ * @entries as hash << 32 | @owner. */
+static void
+add_shingles (const Profile *profile, guint32 owner, GArray *entries)
+{
+  g_autofree gunichar *chars = NULL;
+  g_autofree guint32  *hashes = NULL;
+  glong                n_chars = 0;
+  guint                n_hashes, n_unique = 0;
+
+  chars = g_utf8_to_ucs4_fast (profile->folded, -1, &n_chars);
+  n_hashes = n_chars >= SHINGLE_LENGTH ? (guint) (n_chars - SHINGLE_LENGTH + 1) : 1;
+  hashes = g_new (guint32, n_hashes);
+  for (guint i = 0; i < n_hashes; i++)
+    {
+      guint32 hash = 2166136261u; /* FNV-1a */
+
+      for (glong c = i; c < MIN (n_chars, (glong) (i + SHINGLE_LENGTH)); c++)
+        hash = (hash ^ chars[c]) * 16777619u;
+      hashes[i] = hash;
+    }
+
+  qsort (hashes, n_hashes, sizeof (guint32), compare_guint32);
+  for (guint i = 0; i < n_hashes; i++)
+    if (i == 0 || hashes[i] != hashes[i - 1])
+      hashes[n_unique++] = hashes[i];
+  for (guint i = 0; i < n_unique; i++)
+    {
+      guint64 entry = ((guint64) hashes[i] << 32) | owner;
+
+      g_array_append_val (entries, entry);
+    }
+}
+
+#define NEW_OWNER 0x80000000u
+
+/* Pairs (new << 32 | old, in left-over positions) that share a run of characters found in at
+ * most MAX_SHINGLE_POSTINGS texts on either side: a shot edited and moved far away still shares
+ * most of its rare runs with what it was. Each text pairs with a bounded number of others, so
+ * this stays linear. */
+static void
+add_shingle_pairs (const Leftovers *left, GArray *pairs)
+{
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (guint64));
+  const guint64 *at;
+
+  for (guint ko = 0; ko < left->old_left->len; ko++)
+    add_shingles (&left->old_profiles[ko], ko, entries);
+  for (guint kn = 0; kn < left->new_left->len; kn++)
+    add_shingles (&left->new_profiles[kn], NEW_OWNER | kn, entries);
+  g_array_sort (entries, compare_guint64);
+
+  at = (const guint64 *) (gpointer) entries->data;
+  for (guint start = 0, end; start < entries->len; start = end)
+    {
+      guint first_new = start;
+
+      for (end = start; end < entries->len && at[end] >> 32 == at[start] >> 32; end++)
+        if (((guint32) at[end] & NEW_OWNER) == 0)
+          first_new = end + 1;
+
+      /* Old owners sort before new ones within a run. */
+      if (first_new == start || first_new == end || first_new - start > MAX_SHINGLE_POSTINGS
+          || end - first_new > MAX_SHINGLE_POSTINGS)
+        continue;
+      for (guint n = first_new; n < end; n++)
+        for (guint o = start; o < first_new; o++)
+          {
+            guint64 pair = ((guint64) ((guint32) at[n] & ~NEW_OWNER) << 32) | (guint32) at[o];
+
+            g_array_append_val (pairs, pair);
+          }
+    }
+}
+
+/* Scores the likely pairs, each once, and links the best. */
+static void
+link_likely_pairs (Matcher *m, const Leftovers *left, GArray *pairs)
+{
+  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  const guint64 *at;
+
+  g_array_sort (pairs, compare_guint64);
+  at = (const guint64 *) (gpointer) pairs->data;
+  for (guint k = 0; k < pairs->len; k++)
+    if (k == 0 || at[k] != at[k - 1])
+      consider_pair (m, left, (guint32) at[k], at[k] >> 32, candidates);
+  link_best_candidates (m, candidates);
+}
+
+/* Lightly edited shots: the most similar pairs first. Few enough left-over shots are compared
+ * all against all; more are compared only in likely pairs, in two rounds so that the edited
+ * shots matched in the first one place the rest better in the second. */
+static void
+match_edited (Matcher *m)
+{
+  g_auto (Leftovers) left = { 0 };
+
+  leftovers_init (&left, m);
+  if (left.old_left->len == 0 || left.new_left->len == 0)
+    return;
+
+  if ((guint64) left.old_left->len * left.new_left->len <= MAX_ALL_PAIRS)
+    {
+      g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+
+      for (guint kn = 0; kn < left.new_left->len; kn++)
+        for (guint ko = 0; ko < left.old_left->len; ko++)
+          consider_pair (m, &left, ko, kn, candidates);
+      link_best_candidates (m, candidates);
+      return;
+    }
+
+  {
+    g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+    add_shingle_pairs (&left, pairs);
+    add_band_pairs (m, &left, pairs);
+    link_likely_pairs (m, &left, pairs);
+
+    g_array_set_size (pairs, 0);
+    add_band_pairs (m, &left, pairs);
+    link_likely_pairs (m, &left, pairs);
+  }
 }
 
 GArray *

@@ -18,10 +18,12 @@ typedef struct
 } ReelShotMatch;
 
 /* (transfer full) (element-type ReelShotMatch): one entry per new shot. Unchanged shots are
- * matched first, in order (longest common subsequence), then moved ones, then lightly edited
- * ones (similarity >= REEL_SHOT_MATCHER_MIN_SIMILARITY); each old shot is used at most once.
- * The headings (either array may be NULL) break ties between equal candidates: a shot that
- * stays in its scene is preferred. */
+ * matched first, in order (longest common subsequence, within the gaps between texts unique on
+ * both sides in a long script), then moved ones, then lightly edited ones (similarity >=
+ * REEL_SHOT_MATCHER_MIN_SIMILARITY; in a long script only likely pairs are scored); each old shot
+ * is used at most once. Time and memory grow close to linearly with the number of shots. The
+ * headings (either array may be NULL) break ties between equal candidates: a shot that stays in
+ * its scene is preferred. */
 GArray *reel_shot_matcher_match (const char *const *old_texts,
                                  const char *const *old_headings,
                                  guint              n_old,
