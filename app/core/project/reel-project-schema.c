@@ -8,7 +8,8 @@
  * take (the prompt it used, its usage, the seconds it billed), the usage
  * behind a ledger entry, and a project budget. Version 4 keeps a job when
  * its shot is deleted (jobs.shot_id becomes NULL rather than the row going):
- * a paid task whose shot is gone still has a row to record its charge on.
+ * a paid task whose shot is gone still has a row to record its charge on,
+ * and indexes the foreign keys that deleting shots and takes looks up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -167,7 +168,12 @@ static const char schema_v4_jobs[]
       "                      ifnull((SELECT max(id) FROM jobs), 0));"
       "DROP TABLE temp.jobs_sequence;"
       "CREATE INDEX jobs_by_state ON jobs (state);"
-      "CREATE INDEX jobs_by_shot ON jobs (shot_id);";
+      "CREATE INDEX jobs_by_shot ON jobs (shot_id);"
+      /* Deleting a take or a shot looks these up row by row: without an
+       * index, deleting the shots of a long script scans every shot for each
+       * of their takes. */
+      "CREATE INDEX shots_by_chosen_take ON shots (chosen_take_id);"
+      "CREATE INDEX markers_by_shot ON markers (shot_id);";
 
 /* Everything version 3 adds to version 2, shared by creation and migration. */
 static const char schema_v3_additions[]
