@@ -61,6 +61,9 @@ show_status (ReelPreferencesWindow *self, ReelEngineRows *engine)
 /* An answer of the keyring or of a test, for the engine it was asked for. */
 typedef struct
 {
+  /* Not a reference: the window's dispose cancels every call, and a call
+   * that owned the window could finalise it after its transient parent,
+   * from a callback, once both were closed. */
   ReelPreferencesWindow *self;
   ReelEngineIndex        index;
   GCancellable          *cancellable;
@@ -83,7 +86,7 @@ engine_call_new (ReelPreferencesWindow *self, ReelEngineRows *engine)
   engine->cancellable = g_cancellable_new ();
   engine->busy++;
 
-  call->self = g_object_ref (self);
+  call->self = self;
   call->index = (ReelEngineIndex) (engine - self->engines);
   call->cancellable = g_object_ref (engine->cancellable);
   return call;
@@ -92,7 +95,6 @@ engine_call_new (ReelPreferencesWindow *self, ReelEngineRows *engine)
 static void
 engine_call_free (EngineCall *call)
 {
-  g_object_unref (call->self);
   g_object_unref (call->cancellable);
   g_free (call);
 }
@@ -100,7 +102,8 @@ engine_call_free (EngineCall *call)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EngineCall, engine_call_free)
 
 /* The engine of @call, or NULL when the call was cancelled or replaced (the
- * window may be gone). Ends the call's busy state. */
+ * window may be gone: look at nothing else before this). Ends the call's busy
+ * state. */
 static ReelEngineRows *
 engine_call_finish (EngineCall *call)
 {

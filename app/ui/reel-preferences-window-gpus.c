@@ -109,16 +109,27 @@ show_report (ReelPreferencesWindow *self, ReelGpuReport *report)
     }
 }
 
+/* A query in flight. It does not own the window, whose dispose cancels it:
+ * a callback dropping the last reference would finalise the window after
+ * its transient parent. */
+typedef struct
+{
+  ReelPreferencesWindow *self;
+  GCancellable          *cancellable;
+} GpuQuery;
+
 static void
 query_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (ReelPreferencesWindow) self = user_data;
+  g_autofree GpuQuery *in_flight = user_data;
+  g_autoptr (GCancellable) cancellable = in_flight->cancellable;
   g_autoptr (ReelGpuReport) report = NULL;
   g_autoptr (GError) error = NULL;
+  ReelPreferencesWindow *self = in_flight->self;
 
   report = reel_gpu_probe_query_finish (REEL_GPU_PROBE (source), result, &error);
   /* Cancelled: the window closed, or a new query replaced this one. */
-  if (report == NULL)
+  if (report == NULL || g_cancellable_is_cancelled (cancellable))
     return;
   g_clear_object (&self->gpu_cancellable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.refresh-gpus", TRUE);
@@ -135,8 +146,13 @@ query (ReelPreferencesWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.refresh-gpus", FALSE);
   show_looking (self);
-  reel_gpu_probe_query_async (self->gpu_probe, self->gpu_cancellable, query_done_cb,
-                              g_object_ref (self));
+  {
+    GpuQuery *in_flight = g_new0 (GpuQuery, 1);
+
+    in_flight->self = self;
+    in_flight->cancellable = g_object_ref (self->gpu_cancellable);
+    reel_gpu_probe_query_async (self->gpu_probe, self->gpu_cancellable, query_done_cb, in_flight);
+  }
 }
 
 /* Free memory changes as other programs run: ask the driver again. */
