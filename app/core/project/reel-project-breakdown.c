@@ -16,6 +16,7 @@
 #include "reel-project-private.h"
 #include "reel-segmenter.h"
 #include "reel-shot-matcher.h"
+#include "reel-shot-reader.h"
 
 typedef struct
 {
@@ -440,8 +441,15 @@ gboolean
 reel_project_break_down (ReelProject *self, ReelBreakdownReport *report, GError **error)
 {
   g_autoptr (ReelPlan) plan = NULL;
+  g_autoptr (ReelShotReader) reader = NULL;
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  /* Read afresh each time, so that words a user adds to their vocabulary count at the next
+   * breakdown. */
+  reader = reel_shot_reader_new (error);
+  if (reader == NULL)
+    return FALSE;
 
   {
     g_autoptr (GPtrArray) characters = reel_project_list_characters (self);
@@ -455,6 +463,8 @@ reel_project_break_down (ReelProject *self, ReelBreakdownReport *report, GError 
   }
   if (plan == NULL)
     return FALSE;
+  /* Camera words set the shot's move; a move set by hand survives (see prepare_statements). */
+  reel_shot_reader_guess_plan_cameras (reader, plan);
 
   return reel_project_apply_plan (self, plan, report, error);
 }

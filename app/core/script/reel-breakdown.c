@@ -24,108 +24,6 @@ reel_script_error_quark (void)
 /* Plain text is split only where a paragraph is far longer than a shot. */
 #define PLAIN_TEXT_SPLIT_FACTOR 2
 
-/* Camera words */
-
-typedef struct
-{
-  const char    *pattern;
-  ReelCameraMove move;
-  /* English camera words are a direction only in capitals, as screenplays write them, or in a
-   * line that mentions the camera: "She pulls out a map" moves no camera. */
-  gboolean english;
-} CameraRule;
-
-#define ZH_CAMERA "(?:镜头|摄像机|摄影机)[^，。！？；,.!?;\\s]{0,4}?"
-#define ZH_CLAUSE "(?:^|[\\s，。！？；：、,.!?;:（(])"
-/* "左摇右晃" sways, "摇头" shakes a head: neither moves the camera. */
-#define ZH_NOT_BODY "(?![摇头晃左右])"
-
-static const CameraRule camera_rules[] = {
-  { "\\bPAN(?:S|NING)?\\s+(?:TO\\s+THE\\s+)?LEFT\\b", REEL_CAMERA_PAN_LEFT, TRUE },
-  { "\\bPAN(?:S|NING)?\\s+(?:TO\\s+THE\\s+)?RIGHT\\b", REEL_CAMERA_PAN_RIGHT, TRUE },
-  { "\\bTILT(?:S|ING)?\\s+UP\\b", REEL_CAMERA_TILT_UP, TRUE },
-  { "\\bTILT(?:S|ING)?\\s+DOWN\\b", REEL_CAMERA_TILT_DOWN, TRUE },
-  { "\\b(?:PUSH(?:ES|ING)?|DOLL(?:Y|IES|YING)|ZOOM(?:S|ING)?|TRACK(?:S|ING)?)\\s+IN\\b",
-    REEL_CAMERA_PUSH_IN, TRUE },
-  { "\\b(?:PULL(?:S|ING)?|DOLL(?:Y|IES|YING)|ZOOM(?:S|ING)?|TRACK(?:S|ING)?)\\s+(?:OUT|BACK)\\b",
-    REEL_CAMERA_PULL_OUT, TRUE },
-  { "推镜|" ZH_CAMERA "推(?:进|近|向)", REEL_CAMERA_PUSH_IN, FALSE },
-  { "拉镜|" ZH_CAMERA "(?:拉远|拉开|后拉|拉出)", REEL_CAMERA_PULL_OUT, FALSE },
-  { ZH_CAMERA "向?左(?:摇|移)|" ZH_CLAUSE "向?左摇" ZH_NOT_BODY, REEL_CAMERA_PAN_LEFT, FALSE },
-  { ZH_CAMERA "向?右(?:摇|移)|" ZH_CLAUSE "向?右摇" ZH_NOT_BODY, REEL_CAMERA_PAN_RIGHT, FALSE },
-  { ZH_CAMERA "向?上(?:摇|仰)|" ZH_CLAUSE "向?上摇" ZH_NOT_BODY, REEL_CAMERA_TILT_UP, FALSE },
-  { ZH_CAMERA "向?下(?:摇|俯)|" ZH_CLAUSE "向?下摇" ZH_NOT_BODY, REEL_CAMERA_TILT_DOWN, FALSE },
-};
-
-typedef struct
-{
-  GRegex *exact[G_N_ELEMENTS (camera_rules)];
-  GRegex *caseless[G_N_ELEMENTS (camera_rules)];
-  GRegex *mentions_camera;
-} CameraRegexes;
-
-static const CameraRegexes *
-get_camera_regexes (void)
-{
-  static CameraRegexes *regexes = NULL;
-
-  if (g_once_init_enter (&regexes))
-    {
-      CameraRegexes *r = g_new0 (CameraRegexes, 1);
-
-      for (guint i = 0; i < G_N_ELEMENTS (camera_rules); i++)
-        {
-          r->exact[i] = g_regex_new (camera_rules[i].pattern, G_REGEX_OPTIMIZE, 0, NULL);
-          r->caseless[i]
-              = g_regex_new (camera_rules[i].pattern, G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
-          g_assert (r->exact[i] != NULL && r->caseless[i] != NULL);
-        }
-      r->mentions_camera = g_regex_new ("\\bcameras?\\b", G_REGEX_CASELESS, 0, NULL);
-      g_once_init_leave (&regexes, r);
-    }
-
-  return regexes;
-}
-
-gboolean
-reel_breakdown_guess_camera (const char *text, ReelCameraMove *move)
-{
-  const CameraRegexes *regexes = get_camera_regexes ();
-  gboolean             mentions_camera;
-  int                  best_start = -1;
-  ReelCameraMove       best = REEL_CAMERA_STATIC;
-
-  if (text == NULL)
-    return FALSE;
-
-  mentions_camera = g_regex_match (regexes->mentions_camera, text, 0, NULL);
-
-  /* The first move named wins: it is where the shot starts. */
-  for (guint i = 0; i < G_N_ELEMENTS (camera_rules); i++)
-    {
-      g_autoptr (GMatchInfo) match = NULL;
-      GRegex *regex
-          = (camera_rules[i].english && mentions_camera) ? regexes->caseless[i] : regexes->exact[i];
-      int start;
-
-      if (!g_regex_match (regex, text, 0, &match))
-        continue;
-
-      g_match_info_fetch_pos (match, 0, &start, NULL);
-      if (best_start < 0 || start < best_start)
-        {
-          best_start = start;
-          best = camera_rules[i].move;
-        }
-    }
-
-  if (best_start < 0)
-    return FALSE;
-
-  *move = best;
-  return TRUE;
-}
-
 /* Building the plan */
 
 typedef struct
@@ -161,7 +59,6 @@ builder_add_shot (Builder *builder, const char *text)
 {
   ReelPlanShot *shot = reel_plan_shot_new (text);
 
-  shot->camera_explicit = reel_breakdown_guess_camera (text, &shot->camera);
   g_ptr_array_add (builder_scene (builder)->shots, shot);
   builder->shot = shot;
   return shot;

@@ -32,8 +32,4 @@ ReelPlan *reel_breakdown_script_with_characters (const char        *text,
                                                  const char *const *characters,
                                                  GError           **error);
 
-/* Guesses the camera move an action line names explicitly ("PANS LEFT", "the camera pushes
- * in", "镜头推进", "右摇"). Returns FALSE, leaving @move alone, when it names none. */
-gboolean reel_breakdown_guess_camera (const char *text, ReelCameraMove *move);
-
 G_END_DECLS

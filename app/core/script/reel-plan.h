@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char          *text;            /* action text, emphasis stripped, never empty */
-  GPtrArray     *captions;        /* ReelCaption*, in order */
-  ReelCameraMove camera;          /* guessed from the text ("PAN LEFT", "PUSH IN"), else STATIC */
+  char      *text;     /* action text, emphasis stripped, never empty */
+  GPtrArray *captions; /* ReelCaption*, in order */
+  /* STATIC from the breakdown; the prompt module's reader guesses it from the camera words of
+   * the text ("PAN LEFT", "推镜"), see reel_shot_reader_guess_plan_cameras(). */
+  ReelCameraMove camera;
   gboolean       camera_explicit; /* the script named the move */
 } ReelPlanShot;
 
