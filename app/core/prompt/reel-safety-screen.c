@@ -554,8 +554,7 @@ reel_safety_screen_allows (ReelSafetyScreen *self, const char *text, GError **er
   g_set_error (error, REEL_SAFETY_ERROR, REEL_SAFETY_ERROR_BLOCKED,
                /* Translators: the first %s is a blocklist entry, the second
                 * why it is blocked, such as “extreme gore” */
-               _ ("Blocked before sending: the prompt contains “%s” (%s). Reword the shot, then "
-                  "generate it again."),
+               _ ("Blocked before sending: “%s” (%s) is on the blocklist. Reword the shot."),
                match.term, reel_safety_category_get_label (match.category));
   return FALSE;
 }
