@@ -572,7 +572,7 @@ reel_safety_category_get_label (const char *category)
     { "gore", N_ ("extreme gore") },
     { "self-harm", N_ ("self-harm") },
     { "deepfake", N_ ("a real person’s likeness") },
-    { OTHER_CATEGORY, N_ ("on your blocklist") },
+    { OTHER_CATEGORY, N_ ("added by you") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
