@@ -19,6 +19,7 @@
 #include "reel-media-store.h"
 #include "reel-pdf-boards.h"
 #include "reel-project.h"
+#include "reel-safety-screen.h"
 #include "reel-test-utils.h"
 
 typedef struct
@@ -47,6 +48,7 @@ list_domains (void)
     DOMAIN (REEL_PDF_BOARDS_ERROR, reel_pdf_boards_error_quark),
     DOMAIN (REEL_NET_ERROR, reel_net_error_quark),
     DOMAIN (REEL_GPU_ERROR, reel_gpu_error_quark),
+    DOMAIN (REEL_SAFETY_ERROR, reel_safety_error_quark),
   };
   GArray *list = g_array_sized_new (FALSE, FALSE, sizeof (Domain), G_N_ELEMENTS (domains));
 

@@ -140,7 +140,7 @@ format_subtitle (const ReelJobRecord *job, const char *backend_label)
     {
       case REEL_JOB_FAILED:
         if (job->error_kind == REEL_FAILURE_REFUSED)
-          g_string_append (subtitle, _ ("Refused by the service"));
+          g_string_append (subtitle, _ ("Content refused"));
         else if (job->error_kind == REEL_FAILURE_AUTH)
           g_string_append (subtitle, _ ("Needs a valid API key"));
         else

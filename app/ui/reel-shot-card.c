@@ -258,7 +258,7 @@ update_status (ReelShotCard *self)
     switch (latest_failure (self))
       {
         case REEL_FAILURE_REFUSED:
-          set_status (self, "action-unavailable-symbolic", "error", _ ("Refused by the service"));
+          set_status (self, "action-unavailable-symbolic", "error", _ ("Content refused"));
           break;
         case REEL_FAILURE_AUTH:
           set_status (self, "dialog-password-symbolic", "error", _ ("Needs an API key"));

@@ -704,7 +704,7 @@ test_not_ready_engine (void)
   reel_window_show_view (window, "storyboard");
   reel_ui_test_settle (GTK_WIDGET (window));
   g_assert_cmpstr (reel_shot_card_get_status_text (card_for_shot (window, shots[0])), ==,
-                   "Refused by the service");
+                   "Content refused");
   g_assert_cmpstr (reel_shot_card_get_status_text (card_for_shot (window, shots[1])), ==,
                    "Needs an API key");
   reel_ui_test_save_png (GTK_WIDGET (window), "storyboard-refused.png", NULL);
@@ -730,7 +730,7 @@ test_not_ready_engine (void)
     g_assert_nonnull (refused);
     g_assert_nonnull (needs_key);
     g_assert_nonnull (
-        strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (refused)), "Refused by the service"));
+        strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (refused)), "Content refused"));
     g_assert_nonnull (
         strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (needs_key)), "Needs a valid API key"));
     reel_ui_test_settle (GTK_WIDGET (window));

@@ -818,7 +818,7 @@ test_refused (Fixture *fixture, gconstpointer data)
   reel_ui_test_wait_until (scheduler_is_idle, scheduler, "the refused job to end");
   reel_ui_test_settle (GTK_WIDGET (window));
 
-  g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Refused by the service");
+  g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Content refused");
   g_assert_false (reel_shot_card_has_picture (card));
   tooltip = g_strdup (reel_shot_get_status_message (reel_shot_card_get_shot (card)));
   g_test_message ("The card says: %s", tooltip);
@@ -851,8 +851,42 @@ test_refused (Fixture *fixture, gconstpointer data)
     g_assert_nonnull (row);
     g_test_message ("The Jobs view says: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
     g_assert_nonnull (
-        strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Refused by the service"));
+        strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Content refused"));
   }
+
+  close_window (window);
+}
+
+/* A shot the blocklist stops is shown the way a refusal is, with the
+ * reason on its card, and the service never hears of it. */
+static void
+test_blocked (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  const char    *reason;
+  ReelWindow    *window = open_window (fixture);
+  ReelScheduler *scheduler = reel_window_get_scheduler (window);
+  ReelShotCard  *card = card_for_shot (window, fixture->shots[0]);
+
+  g_assert_true (reel_project_set_shot_text (fixture->project, fixture->shots[0],
+                                             "The harbour wall: a D E E P F A K E of the mayor.",
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (card), "shot.generate", NULL));
+  reel_ui_test_wait_until (scheduler_is_idle, scheduler, "the blocked job to end");
+  reel_ui_test_settle (GTK_WIDGET (window));
+
+  g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Content refused");
+  reason = reel_shot_get_status_message (reel_shot_card_get_shot (card));
+  g_test_message ("The card says: %s", reason);
+  g_assert_nonnull (strstr (reason, "before sending"));
+  g_assert_nonnull (strstr (reason, "“deepfake”"));
+  assert_label_inside (GTK_WIDGET (card), reason);
+
+  job = only_job_of (fixture->project, fixture->shots[0]);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_REFUSED);
+  g_assert_cmpuint (count_create_requests (fixture->fake), ==, 0);
 
   close_window (window);
 }
@@ -881,6 +915,7 @@ main (int argc, char *argv[])
   g_test_add ("/ui/remote/cancel", Fixture, NULL, fixture_set_up, test_cancel_from_jobs_view,
               fixture_tear_down);
   g_test_add ("/ui/remote/refused", Fixture, NULL, fixture_set_up, test_refused, fixture_tear_down);
+  g_test_add ("/ui/remote/blocked", Fixture, NULL, fixture_set_up, test_blocked, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&application);

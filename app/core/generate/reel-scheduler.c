@@ -13,6 +13,7 @@
 #include "reel-animatic-backend.h"
 #include "reel-animatic.h"
 #include "reel-job-context-private.h"
+#include "reel-job-screen.h"
 #include "reel-media-store.h"
 #include "reel-project-import.h"
 #include "reel-project-ledger.h"
@@ -1121,6 +1122,28 @@ fail_now (ReelScheduler *self, ReelJobRecord *job, const char *message)
   g_hash_table_remove (self->jobs, &id);
 }
 
+/* Nothing the blocklist stops reaches a backend, whether queued, retried or
+ * resumed. It fails at once as refused, is not retried, and costs nothing.
+ * A job with a remote task was sent already, and its result is paid for.
+ * FALSE when @job was failed (and is gone). */
+static gboolean
+screen_job (ReelScheduler *self, ReelJobRecord *job)
+{
+  g_autoptr (ReelJobRequest) request = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 id = job->id;
+
+  if (job->remote_id != NULL
+      || (request = reel_job_request_new_from_json (job->request, NULL)) == NULL
+      || reel_job_request_screen (request, &error))
+    return TRUE;
+  job->attempts = MAX (job->attempts, 1);
+  record_failure (self, job, error, 0);
+  g_hash_table_remove (self->searching, &id);
+  g_hash_table_remove (self->jobs, &id);
+  return FALSE;
+}
+
 /* The queued jobs, the one to start first first. */
 static GPtrArray *
 queued_jobs (ReelScheduler *self)
@@ -1320,6 +1343,13 @@ start_job (ReelScheduler *self, ReelJobRecord *job)
   ReelJobContext *context;
   Outcome        *outcome;
 
+  if (!screen_job (self, job))
+    {
+      /* Its slot is free again. */
+      schedule (self);
+      check_idle (self);
+      return;
+    }
   request = reel_job_request_new_from_json (job->request, &error);
   if (request == NULL || !budget_allows (self, job, backend, &error))
     {
@@ -1342,6 +1372,24 @@ start_job (ReelScheduler *self, ReelJobRecord *job)
   g_thread_pool_push (pool_for (self, backend), outcome, NULL);
 }
 
+/* Jobs just queued show they are blocked at once, without waiting for a slot. */
+static void
+refuse_blocked_jobs (ReelScheduler *self)
+{
+  g_autoptr (GPtrArray) queued = queued_jobs (self);
+  gboolean refused = FALSE;
+
+  for (guint i = 0; i < queued->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (queued, i);
+
+      if (job->attempts == 0 && !screen_job (self, job))
+        refused = TRUE;
+    }
+  if (refused)
+    check_idle (self);
+}
+
 static void
 dispatch (ReelScheduler *self)
 {
@@ -1353,6 +1401,7 @@ dispatch (ReelScheduler *self)
   if (self->shutting_down)
     return;
 
+  refuse_blocked_jobs (self);
   next_due = pick_jobs (self, now, starting, broken);
   fail_without_backend (self, broken);
   if (!record_started (self, starting))

@@ -1,0 +1,367 @@
+/* test-safety-jobs.c: nothing the blocklist stops reaches a backend
+ *
+ * A blocked shot fails as refused, with the reason on its card, while the
+ * shots beside it are generated; it is never submitted, retried or charged,
+ * whether it was just queued, retried by the user or resumed after a
+ * restart.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gst/gst.h>
+#include <string.h>
+
+#include "reel-animatic.h"
+#include "reel-job-screen.h"
+#include "reel-project-jobs.h"
+#include "reel-project-ledger.h"
+#include "reel-scheduler.h"
+#include "reel-test-backend.h"
+#include "reel-test-utils.h"
+
+/* The third shot is blocked, dressed up as people do: full-width letters
+ * with dots between them. */
+static const char script[] = "INT. CINEMA - NIGHT\n\nThe lights go down.\n\n"
+                             "A classic film begins.\n\n"
+                             "The screen shows ｐ.ｏ.ｒ.ｎ.\n\n"
+                             "The audience leaves.\n";
+#define BLOCKED 2
+
+typedef struct
+{
+  char            *dir;
+  ReelProject     *project;
+  ReelScheduler   *scheduler;
+  ReelTestBackend *backend;
+  GArray          *shot_ids;
+  gboolean         idle;
+  guint            batch_done;
+  guint            batch_failed;
+} Fixture;
+
+static void
+idle_cb (ReelScheduler *scheduler, Fixture *fixture)
+{
+  fixture->idle = TRUE;
+}
+
+static void
+batch_finished_cb (
+    ReelScheduler *scheduler, gint64 batch, guint done, guint failed, Fixture *fixture)
+{
+  fixture->batch_done += done;
+  fixture->batch_failed += failed;
+}
+
+static ReelScheduler *
+make_scheduler (Fixture *fixture)
+{
+  ReelScheduler  *scheduler = reel_scheduler_new (fixture->project);
+  ReelRetryPolicy retries
+      = { .max_attempts = 4, .base_delay = 0.01, .factor = 2, .max_delay = 0.05 };
+
+  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
+  reel_scheduler_set_retry_policy (scheduler, &retries);
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
+  g_signal_connect (scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), fixture);
+  return scheduler;
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
+  g_autofree char *clip = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  GListModel *shots;
+
+  fixture->dir = reel_test_make_tmpdir ();
+  clip = g_build_filename (fixture->dir, "fixture.mp4", NULL);
+  spec->width = 64;
+  spec->height = 36;
+  spec->fps = 8;
+  spec->duration = 0.5;
+  g_assert_true (reel_animatic_render (spec, clip, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  path = g_build_filename (fixture->dir, "Safety.storyreel", NULL);
+  file = g_file_new_for_path (path);
+  fixture->project = reel_project_create (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
+  g_assert_true (reel_project_set_script (fixture->project, script, &error));
+  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  shots = reel_project_get_shots (fixture->project);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 4);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      gint64 id = reel_shot_get_id (shot);
+
+      g_array_append_val (fixture->shot_ids, id);
+    }
+
+  /* A paid remote service, one job at a time. */
+  fixture->backend = reel_test_backend_new (clip, 0.02, 1);
+  reel_test_backend_set_remote (fixture->backend, TRUE);
+  fixture->scheduler = make_scheduler (fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  if (fixture->scheduler != NULL)
+    reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  g_clear_object (&fixture->backend);
+  g_clear_object (&fixture->project);
+  g_clear_pointer (&fixture->shot_ids, g_array_unref);
+  reel_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gint64
+shot_id (Fixture *fixture, guint index)
+{
+  return g_array_index (fixture->shot_ids, gint64, index);
+}
+
+static void
+wait_idle (Fixture *fixture)
+{
+  fixture->idle = FALSE;
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+}
+
+static ReelJobRecord *
+latest_job_of (Fixture *fixture, gint64 shot)
+{
+  g_autoptr (GPtrArray) jobs = reel_project_list_jobs (fixture->project, FALSE);
+
+  for (guint i = jobs->len; i > 0; i--)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i - 1);
+
+      if (job->shot_id == shot)
+        return reel_job_record_copy (job);
+    }
+  return NULL;
+}
+
+static guint
+count_takes (Fixture *fixture, gint64 shot)
+{
+  g_autoptr (GPtrArray) takes = reel_project_list_takes (fixture->project, shot);
+
+  return takes->len;
+}
+
+/* Refused with the reason, on the job and on the shot's card; never sent,
+ * retried, charged or made into a take. */
+static void
+assert_refused_unsent (Fixture *fixture, gint64 shot)
+{
+  g_autoptr (ReelJobRecord) job = latest_job_of (fixture, shot);
+  g_autoptr (GPtrArray) ledger = reel_project_list_ledger (fixture->project);
+  ReelShot *card = reel_project_lookup_shot (fixture->project, shot);
+
+  g_assert_nonnull (job);
+  g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
+  g_assert_cmpint (job->error_kind, ==, REEL_FAILURE_REFUSED);
+  g_assert_nonnull (strstr (job->error, "before sending"));
+  g_assert_nonnull (strstr (job->error, "“porn”"));
+  g_assert_nonnull (strstr (job->error, "explicit sexual content"));
+  g_assert_null (job->remote_id);
+
+  g_assert_cmpstr (reel_shot_get_status (card), ==, "failed");
+  g_assert_cmpstr (reel_shot_get_status_message (card), ==, job->error);
+
+  g_assert_cmpuint (reel_test_backend_count_submits (fixture->backend, shot), ==, 0);
+  g_assert_cmpuint (count_takes (fixture, shot), ==, 0);
+  for (guint i = 0; i < ledger->len; i++)
+    g_assert_cmpint (((ReelLedgerEntry *) g_ptr_array_index (ledger, i))->job_id, !=, job->id);
+}
+
+static void
+test_blocked_shot_not_sent (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler, NULL, 0,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   >, 0);
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
+  job = latest_job_of (fixture, shot_id (fixture, BLOCKED));
+  g_assert_cmpuint (job->attempts, ==, 1);
+  for (guint i = 0; i < fixture->shot_ids->len; i++)
+    if (i != BLOCKED)
+      {
+        g_assert_cmpuint (count_takes (fixture, shot_id (fixture, i)), ==, 1);
+        g_assert_cmpuint (reel_test_backend_count_submits (fixture->backend, shot_id (fixture, i)),
+                          ==, 1);
+      }
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 3);
+  g_assert_cmpuint (fixture->batch_done, ==, 3);
+  g_assert_cmpuint (fixture->batch_failed, ==, 1);
+}
+
+static gboolean
+blocked_job_failed (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr (ReelJobRecord) job = latest_job_of (fixture, shot_id (fixture, BLOCKED));
+
+  return job != NULL && job->state == REEL_JOB_FAILED;
+}
+
+/* The user sees it at once, not when the job's turn comes. */
+static void
+test_refused_at_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  reel_test_backend_hold (fixture->backend, TRUE);
+  reel_scheduler_generate (fixture->scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = "test" },
+                           &error);
+  g_assert_no_error (error);
+  reel_test_wait_until (blocked_job_failed, fixture, 30000, "the blocked job to be refused");
+  /* The shots before and after it are still waiting for the one slot. */
+  g_assert_cmpuint (reel_scheduler_get_n_running (fixture->scheduler), ==, 1);
+  g_assert_cmpuint (reel_test_backend_count_submits (fixture->backend, shot_id (fixture, 1)), ==,
+                    0);
+  g_assert_cmpuint (reel_test_backend_count_submits (fixture->backend, shot_id (fixture, 3)), ==,
+                    0);
+  assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
+
+  reel_test_backend_hold (fixture->backend, FALSE);
+  wait_idle (fixture);
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 3);
+}
+
+/* Trying again by hand does not get it past the screen. */
+static void
+test_retry_still_blocked (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelJobRecord) job = NULL;
+  gint64 blocked = shot_id (fixture, BLOCKED);
+
+  reel_scheduler_generate (fixture->scheduler, &blocked, 1,
+                           &(ReelGenerateOptions){ .backend = "test" }, &error);
+  g_assert_no_error (error);
+  wait_idle (fixture);
+  job = latest_job_of (fixture, blocked);
+  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  assert_refused_unsent (fixture, blocked);
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 0);
+}
+
+/* Queues a job for shot @index asking for @prompt, as an older Storyreel
+ * would have, and marks it as @attempts tries in. */
+static void
+queue_old_job (Fixture *fixture, guint index, const char *prompt, int priority, guint attempts)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  g_autoptr (ReelJobRequest) request = reel_job_request_new ();
+  ReelJobRecord *job = reel_job_record_new ();
+
+  request->shot_id = shot_id (fixture, index);
+  request->prompt = g_strdup (prompt);
+  request->width = 64;
+  request->height = 36;
+  request->fps = 8;
+  request->duration = 0.5;
+  job->shot_id = request->shot_id;
+  job->backend = g_strdup ("test");
+  job->priority = priority;
+  job->max_attempts = 4;
+  job->request = reel_job_request_to_json (request);
+  g_ptr_array_add (jobs, job);
+  g_assert_true (reel_project_queue_jobs (fixture->project, jobs, &error));
+  g_assert_no_error (error);
+  if (attempts > 0)
+    {
+      job->attempts = attempts;
+      job->state = REEL_JOB_RUNNING;
+      g_assert_true (reel_project_update_job (fixture->project, job, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* A job queued before the screen (by an older Storyreel, or before the user
+ * added a word), and running when Storyreel quit, is screened when it is
+ * resumed; the one slot it took goes to the next job. */
+static void
+test_resumed_job_screened (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  queue_old_job (fixture, BLOCKED, "The screen shows P O R N.", REEL_PRIORITY_CLICK, 1);
+  queue_old_job (fixture, 3, "The audience leaves.", REEL_PRIORITY_BATCH, 0);
+
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 2);
+  g_assert_no_error (error);
+  wait_idle (fixture);
+
+  assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
+  g_assert_cmpuint (count_takes (fixture, shot_id (fixture, 3)), ==, 1);
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
+}
+
+/* The negative prompt names what must not appear, so it is not screened;
+ * the prompt and the shot's text are. */
+static void
+test_request_screen (void)
+{
+  g_autoptr (ReelJobRequest) request = reel_job_request_new ();
+  g_autoptr (GError) error = NULL;
+
+  request->prompt = g_strdup ("A quiet classroom.");
+  request->text = g_strdup ("A quiet classroom.");
+  request->negative_prompt = g_strdup ("nudity, gore, blurry");
+  g_assert_true (reel_job_request_screen (request, &error));
+  g_assert_no_error (error);
+
+  g_free (request->text);
+  request->text = g_strdup ("A quiet 課堂, then 裸體.");
+  g_assert_false (reel_job_request_screen (request, &error));
+  g_assert_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "裸体"));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("storyreel-safety-XXXXXX", NULL);
+  int              status;
+
+  /* No user blocklist: the shipped one alone. */
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/generate/safety/blocked-shot-not-sent", test_blocked_shot_not_sent);
+  ADD ("/generate/safety/refused-at-once", test_refused_at_once);
+  ADD ("/generate/safety/retry-still-blocked", test_retry_still_blocked);
+  ADD ("/generate/safety/resumed-job-screened", test_resumed_job_screened);
+#undef ADD
+  g_test_add_func ("/generate/safety/request-screen", test_request_screen);
+
+  status = g_test_run ();
+  reel_test_rm_rf (home);
+  return status;
+}
