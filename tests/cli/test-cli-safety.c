@@ -49,14 +49,18 @@ test_generate (Fixture *fixture, gconstpointer data)
   const char      *new_argv[] = { fixture->binary, "new", project, NULL };
   const char      *import_argv[] = { fixture->binary, "import", project, fixture->script, NULL };
   const char      *generate_argv[] = { fixture->binary, "generate", project, NULL };
-  const char      *takes_argv[] = { fixture->binary, "takes", project, "1A", NULL };
+  const char      *takes_argv[] = { fixture->binary, "take", "list", project, "1A", NULL };
   g_autofree char *err = NULL;
+  g_autofree char *takes = NULL;
 
   g_assert_cmpint (reel_test_spawn (new_argv, NULL, NULL, NULL), ==, 0);
   g_assert_cmpint (reel_test_spawn (import_argv, NULL, NULL, NULL), ==, 0);
   g_assert_cmpint (reel_test_spawn (generate_argv, NULL, NULL, &err), ==, 1);
   assert_reason (err);
   g_assert_nonnull (strstr (err, "1 of 2 takes failed"));
+  /* The shot that passed has its take. */
+  g_assert_cmpint (reel_test_spawn (takes_argv, NULL, &takes, NULL), ==, 0);
+  g_assert_nonnull (strstr (takes, "animatic"));
 }
 
 /* render makes no film, and says why. */
