@@ -25,6 +25,7 @@ struct _ReelTestBackend
   double   latency;
   guint    max_parallel_jobs;
   gboolean remote;
+  double   max_duration;
 
   GMutex      mutex;
   GCond       cond;
@@ -32,6 +33,7 @@ struct _ReelTestBackend
   GHashTable *failures; /* gint64* shot → Failure* */
   GHashTable *submits;  /* gint64* shot → count */
   GArray     *start_order;
+  GPtrArray  *requests; /* ReelJobRequest*, as submitted */
   guint       runs;
   guint       parallel;
   guint       peak_parallel;
@@ -60,7 +62,7 @@ get_capabilities (ReelBackend *backend, ReelBackendCapabilities *caps)
   caps->max_width = 7680;
   caps->max_height = 4320;
   caps->min_duration = 0.1;
-  caps->max_duration = 600;
+  caps->max_duration = self->max_duration;
   caps->min_fps = 1;
   caps->max_fps = 120;
   caps->max_parallel_jobs = self->max_parallel_jobs;
@@ -105,6 +107,7 @@ submit (ReelBackend *backend, ReelJobContext *context, GError **error)
   count = GPOINTER_TO_UINT (g_hash_table_lookup (self->submits, &request->shot_id));
   g_hash_table_insert (self->submits, g_memdup2 (&request->shot_id, sizeof (gint64)),
                        GUINT_TO_POINTER (count + 1));
+  g_ptr_array_add (self->requests, reel_job_request_copy (request));
   g_mutex_unlock (&self->mutex);
 
   if (!self->remote)
@@ -212,6 +215,7 @@ reel_test_backend_finalize (GObject *object)
   g_hash_table_unref (self->failures);
   g_hash_table_unref (self->submits);
   g_array_unref (self->start_order);
+  g_ptr_array_unref (self->requests);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
 
@@ -232,6 +236,8 @@ reel_test_backend_init (ReelTestBackend *self)
   self->failures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->submits = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->start_order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_request_free);
+  self->max_duration = 600;
 }
 
 ReelTestBackend *
@@ -249,6 +255,24 @@ void
 reel_test_backend_set_remote (ReelTestBackend *self, gboolean remote)
 {
   self->remote = remote;
+}
+
+void
+reel_test_backend_set_max_duration (ReelTestBackend *self, double seconds)
+{
+  self->max_duration = seconds;
+}
+
+GPtrArray *
+reel_test_backend_dup_requests (ReelTestBackend *self)
+{
+  GPtrArray *copies = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_request_free);
+
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->requests->len; i++)
+    g_ptr_array_add (copies, reel_job_request_copy (g_ptr_array_index (self->requests, i)));
+  g_mutex_unlock (&self->mutex);
+  return copies;
 }
 
 void

@@ -18,6 +18,10 @@ G_DECLARE_FINAL_TYPE (ReelTestBackend, reel_test_backend, REEL, TEST_BACKEND, GO
 ReelTestBackend      *
 reel_test_backend_new (const char *fixture_path, double latency, guint max_parallel_jobs);
 void reel_test_backend_set_remote (ReelTestBackend *self, gboolean remote);
+/* The longest clip it makes (600 s unless set). */
+void reel_test_backend_set_max_duration (ReelTestBackend *self, double seconds);
+/* (transfer full) ReelJobRequest*: what it was asked, in the order it was asked. */
+GPtrArray *reel_test_backend_dup_requests (ReelTestBackend *self);
 /* The first @times attempts for @shot_id fail with @kind (G_MAXUINT: always). */
 void reel_test_backend_fail_shot (ReelTestBackend *self,
                                   gint64           shot_id,

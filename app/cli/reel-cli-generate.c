@@ -160,6 +160,7 @@ typedef struct
   int      variants;
   int      jobs;
   gboolean yes;
+  gboolean continuity;
 } GenerateArgs;
 
 static void
@@ -207,6 +208,10 @@ parse_generate_args (int *argc, char ***argv, GenerateArgs *args)
     { "variants", 'n', 0, G_OPTION_ARG_INT, &args->variants,
       N_ ("Takes per shot, each with its own seed"), N_ ("N") },
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &args->jobs, N_ ("Jobs to run at once"), N_ ("N") },
+    { "continuity", 0, 0, G_OPTION_ARG_NONE, &args->continuity,
+      N_ ("Start each shot without a board from the last frame of the shot before (kept as the "
+          "project’s setting)"),
+      NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &args->yes,
       N_ ("Do not ask before spending money on a paid backend"), NULL },
     { NULL },
@@ -265,6 +270,8 @@ queue_takes (GenerateRun *run, GenerateArgs *args, GArray *ids)
   };
   guint resumed;
 
+  if (args->continuity && !reel_project_set_continuity (run->project, TRUE, &error))
+    return reel_cli_fail ("%s", error->message);
   resumed = reel_scheduler_resume_unfinished_jobs (run->scheduler, &error);
   if (error != NULL)
     return reel_cli_fail ("%s", error->message);

@@ -137,6 +137,7 @@ struct _ReelPreferencesWindow
   AdwComboRow         *resolution_row;
   AdwComboRow         *fps_row;
   GtkSpinButton       *duration_spin;
+  GtkSwitch           *continuity_switch;
   AdwComboRow         *language_row;
   AdwPreferencesGroup *budget_group;
   AdwExpanderRow      *budget_row;

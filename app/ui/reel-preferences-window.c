@@ -247,6 +247,7 @@ sync_from_project (ReelPreferencesWindow *self)
     if (g_strcmp0 (languages[i].id, language) == 0)
       adw_combo_row_set_selected (self->language_row, i);
 
+  gtk_switch_set_active (self->continuity_switch, reel_project_get_continuity (self->project));
   sync_budget (self);
 
   self->syncing--;
@@ -322,6 +323,19 @@ duration_changed_cb (ReelPreferencesWindow *self)
     return;
 
   if (!reel_project_set_default_shot_duration (self->project, seconds, &error))
+    report (self, error);
+}
+
+static void
+continuity_changed_cb (ReelPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean active = gtk_switch_get_active (self->continuity_switch);
+
+  if (self->syncing > 0 || self->project == NULL
+      || active == reel_project_get_continuity (self->project))
+    return;
+  if (!reel_project_set_continuity (self->project, active, &error))
     report (self, error);
 }
 
@@ -648,6 +662,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, fps_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, continuity_switch);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_group);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, budget_row);
@@ -698,6 +713,8 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->duration_spin, "value-changed", G_CALLBACK (duration_changed_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->continuity_switch, "notify::active",
+                           G_CALLBACK (continuity_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->language_row, "notify::selected",
                            G_CALLBACK (language_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->budget_row, "notify::enable-expansion",

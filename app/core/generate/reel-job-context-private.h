@@ -36,6 +36,10 @@ ReelJobContext *reel_job_context_new (gint64                job_id,
 void reel_job_context_set_resume_state (ReelJobContext *self, const char *state);
 void reel_job_context_set_known_remote_ids (ReelJobContext *self, const char *const *remote_ids);
 
+/* The worker, before the backend sees the request: a start image made
+ * when the job started (the last frame of the clip before). */
+void reel_job_context_set_start_image (ReelJobContext *self, const char *path);
+
 /* Main thread: stops the job. @by_user lets the worker ask the service to
  * cancel; otherwise the remote task is left running, to be resumed. */
 void reel_job_context_stop (ReelJobContext *self, gboolean by_user);

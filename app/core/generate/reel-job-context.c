@@ -131,6 +131,15 @@ reel_job_context_get_request (ReelJobContext *self)
   return self->request;
 }
 
+void
+reel_job_context_set_start_image (ReelJobContext *self, const char *path)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->request->start_image);
+  self->request->start_image = g_strdup (path);
+}
+
 GCancellable *
 reel_job_context_get_cancellable (ReelJobContext *self)
 {

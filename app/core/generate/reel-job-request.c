@@ -34,6 +34,9 @@ reel_job_request_copy (const ReelJobRequest *request)
   copy->model = g_strdup (request->model);
   copy->start_image = g_strdup (request->start_image);
   copy->end_image = g_strdup (request->end_image);
+  copy->start_frame_of = g_strdup (request->start_frame_of);
+  copy->segment_clips = g_strdupv (request->segment_clips);
+  copy->start_note = g_strdup (request->start_note);
   copy->scene_heading = g_strdup (request->scene_heading);
   copy->shot_number = g_strdup (request->shot_number);
   copy->text = g_strdup (request->text);
@@ -54,6 +57,9 @@ reel_job_request_free (ReelJobRequest *request)
   g_free (request->model);
   g_free (request->start_image);
   g_free (request->end_image);
+  g_free (request->start_frame_of);
+  g_strfreev (request->segment_clips);
+  g_free (request->start_note);
   g_free (request->scene_heading);
   g_free (request->shot_number);
   g_free (request->text);
@@ -97,6 +103,18 @@ reel_job_request_to_json (const ReelJobRequest *request)
   add_string (builder, "camera", reel_camera_move_to_string (request->camera));
   add_string (builder, "start_image", request->start_image);
   add_string (builder, "end_image", request->end_image);
+  if (request->previous_shot_id != 0)
+    {
+      json_builder_set_member_name (builder, "previous_shot_id");
+      json_builder_add_int_value (builder, request->previous_shot_id);
+    }
+  if (request->n_segments > 1)
+    {
+      json_builder_set_member_name (builder, "segment");
+      json_builder_add_int_value (builder, request->segment);
+      json_builder_set_member_name (builder, "n_segments");
+      json_builder_add_int_value (builder, request->n_segments);
+    }
   add_string (builder, "scene_heading", request->scene_heading);
   add_string (builder, "shot_number", request->shot_number);
   add_string (builder, "text", request->text);
@@ -171,6 +189,10 @@ reel_job_request_new_from_json (const char *json, GError **error)
     request->camera = REEL_CAMERA_STATIC;
   request->start_image = dup_member (object, "start_image");
   request->end_image = dup_member (object, "end_image");
+  request->previous_shot_id
+      = json_object_get_int_member_with_default (object, "previous_shot_id", 0);
+  request->segment = json_object_get_int_member_with_default (object, "segment", 0);
+  request->n_segments = json_object_get_int_member_with_default (object, "n_segments", 0);
   request->scene_heading = dup_member (object, "scene_heading");
   request->shot_number = dup_member (object, "shot_number");
   request->text = dup_member (object, "text");

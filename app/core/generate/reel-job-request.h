@@ -25,6 +25,18 @@ typedef struct
   ReelCameraMove camera;
   char          *start_image; /* absolute path of an image for image-to-video, or NULL */
   char          *end_image;   /* where first-and-last-frame models end, or NULL */
+  /* Continuity: start from the last frame of this shot's chosen take (0: no). */
+  gint64 previous_shot_id;
+  /* A shot longer than the backend's clips is made as a chain of segments,
+   * each a job; n_segments is 0 for a job that makes a whole shot. */
+  guint segment; /* 0-based */
+  guint n_segments;
+  /* Filled when the job starts, not frozen: the video whose last frame the
+   * worker makes the start image, and the clips of the segments before this
+   * last one, joined with its own into the take. */
+  char *start_frame_of;
+  GStrv segment_clips;
+  char *start_note; /* for people: why there is no start frame, or NULL */
   /* For the animatic card and for people reading the job list. */
   char      *scene_heading;
   char      *shot_number;

@@ -17,7 +17,7 @@
 #include "reel-media-store.h"
 #include "reel-project-import.h"
 #include "reel-project-ledger.h"
-#include "reel-scheduler.h"
+#include "reel-scheduler-private.h"
 
 struct _ReelScheduler
 {
@@ -392,7 +392,8 @@ run_job (gpointer data, gpointer user_data)
 
   reel_backend_get_capabilities (backend, &caps);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error)
+      || !reel_scheduler_make_start_image (context, &error))
     goto out;
   if (!reel_backend_check_request (backend, reel_job_context_get_request (context), &error))
     goto out;
@@ -415,6 +416,8 @@ run_job (gpointer data, gpointer user_data)
       = reel_media_store_add_file (store, result, REEL_MEDIA_ADD_MOVE, cancellable, &error);
   if (outcome->media == NULL && error != NULL)
     error = describe_unusable_result (backend, error);
+  if (outcome->media != NULL && !reel_scheduler_join_segments (context, &outcome->media, &error))
+    g_clear_pointer (&outcome->media, reel_media_info_free);
   if (outcome->media != NULL)
     outcome->thumbnail = reel_media_store_add_thumbnail (
         store, outcome->media->relative_path, outcome->media->duration / 2, 320, cancellable, NULL);
@@ -583,8 +586,9 @@ job_report (ReelJobContext   *context,
         if (job->state == REEL_JOB_SUBMITTING)
           job->state = REEL_JOB_RUNNING;
         g_free (job->message);
-        job->message = g_strdup (text);
-        g_signal_emit (self, signals[JOB_PROGRESS], 0, id, job->progress, text);
+        job->message
+            = reel_scheduler_describe_progress (reel_job_context_get_request (context), text);
+        g_signal_emit (self, signals[JOB_PROGRESS], 0, id, job->progress, job->message);
         break;
 
       case REEL_JOB_REPORT_DOWNLOADING:
@@ -797,6 +801,12 @@ record_stopped_outcome (ReelScheduler *self, Outcome *outcome)
 
   if (job == NULL || outcome->error != NULL || outcome->media == NULL)
     return;
+  if (reel_scheduler_record_segment (self->project, job, outcome->context, outcome->backend,
+                                     outcome->media))
+    {
+      g_hash_table_remove (self->jobs, &id);
+      return;
+    }
   if ((take = take_for_outcome (job, outcome, &error)) == NULL
       || !reel_project_finish_job (self->project, job, take, &error))
     {
@@ -838,10 +848,16 @@ outcome_deliver (Outcome *outcome)
     }
 
   /* A result that cannot be a take (audio, say) fails like a broken one. */
-  if (outcome->error == NULL)
-    take = take_for_outcome (job, outcome, &outcome->error);
-
-  if (outcome->error == NULL)
+  if (outcome->error == NULL
+      && reel_scheduler_record_segment (self->project, job, outcome->context, outcome->backend,
+                                        outcome->media))
+    {
+      g_signal_emit (self, signals[JOB_CHANGED], 0, id, (guint) job->state);
+      count_in_batch (self, job, job->state == REEL_JOB_DONE);
+      g_hash_table_remove (self->jobs, &id);
+    }
+  else if (outcome->error == NULL
+           && (take = take_for_outcome (job, outcome, &outcome->error)) != NULL)
     {
       record_success (self, job, take);
       g_hash_table_remove (self->jobs, &id);
@@ -1255,7 +1271,8 @@ pick_jobs (ReelScheduler *self, gint64 now, GPtrArray *starting, GPtrArray *brok
         next_due = MIN (next_due, job->next_attempt_at);
       else if (backend == NULL)
         g_ptr_array_add (broken, job);
-      else if (may_look_for_task (self, job, backend, untasked)
+      else if (!reel_scheduler_job_must_wait (self->project, self->jobs, job)
+               && may_look_for_task (self, job, backend, untasked)
                && take_slot (self, slots, job, backend))
         {
           mark_starting (self, job, backend, untasked);
@@ -1351,7 +1368,8 @@ start_job (ReelScheduler *self, ReelJobRecord *job)
       return;
     }
   request = reel_job_request_new_from_json (job->request, &error);
-  if (request == NULL || !budget_allows (self, job, backend, &error))
+  if (request == NULL || !budget_allows (self, job, backend, &error)
+      || !reel_scheduler_prepare_request (self->project, backend, job, request, &error))
     {
       fail_now (self, job, error->message);
       return;
@@ -1583,8 +1601,9 @@ build_jobs (ReelScheduler             *self,
           job->seed = (base_seed + (gint64) v * 7919) % G_MAXINT32;
           job->variant = v;
           request = request_for_shot (self, shot, options->model, job->seed);
-          job->request = reel_job_request_to_json (request);
-          g_ptr_array_add (jobs, job);
+          reel_scheduler_add_shot_jobs (self->project,
+                                        g_hash_table_lookup (self->backends, backend_name), shot,
+                                        job, request, jobs);
         }
     }
   return jobs;
@@ -1797,6 +1816,17 @@ cancel_remote_task (ReelScheduler *self, ReelJobRecord *job)
   g_task_run_in_thread (task, cancel_remote_thread);
 }
 
+/* A chain is one take: cancelling one segment cancels those after it,
+ * which wait in the queue for it. */
+static void
+cancel_later_segments (ReelScheduler *self, ReelJobRecord *job)
+{
+  g_autoptr (GArray) later = reel_scheduler_list_later_segments (self->jobs, job);
+
+  for (guint i = 0; i < later->len; i++)
+    reel_scheduler_cancel_job (self, g_array_index (later, gint64, i), NULL);
+}
+
 gboolean
 reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
 {
@@ -1812,6 +1842,7 @@ reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
                    _ ("Job %" PRId64 " is not running or queued."), job_id);
       return FALSE;
     }
+  cancel_later_segments (self, job);
 
   context = g_hash_table_lookup (self->running, &job_id);
   if (context != NULL)
@@ -1832,6 +1863,8 @@ reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error)
   g_signal_emit (self, signals[JOB_CHANGED], 0, job_id, (guint) job->state);
   count_in_batch (self, job, FALSE);
   g_hash_table_remove (self->jobs, &job_id);
+  /* A job that waited for this one may go now. */
+  schedule (self);
   check_idle (self);
   return TRUE;
 }

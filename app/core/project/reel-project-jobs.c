@@ -454,6 +454,42 @@ reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, 
 }
 
 gboolean
+reel_project_finish_segment_job (ReelProject   *self,
+                                 ReelJobRecord *job,
+                                 const char    *resume,
+                                 double         cost,
+                                 const char    *currency,
+                                 const char    *usage,
+                                 GError       **error)
+{
+  g_autoptr (sqlite3_stmt) update = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  if (!(update = prepare_job_update (self, error)) || !reel_project_begin_system_edit (self, error))
+    return FALSE;
+
+  job->state = REEL_JOB_DONE;
+  job->progress = 1.0;
+  job->error_kind = REEL_FAILURE_NONE;
+  g_clear_pointer (&job->error, g_free);
+  g_clear_pointer (&job->remote_id, g_free);
+  g_free (job->resume);
+  job->resume = g_strdup (resume);
+  if (!job_awaits_result (self, job, error)
+      || (cost > 0
+          && !reel_project_insert_ledger_row (self, job->id, 0, job->backend, cost, currency, NULL,
+                                              usage, 0, error))
+      || !write_job (self, update, job, error))
+    {
+      reel_project_rollback_edit (self);
+      return FALSE;
+    }
+  reel_project_mark_shot_dirty (self, job->shot_id);
+  return reel_project_commit_system_edit (self, REEL_CHANGE_JOBS, error);
+}
+
+gboolean
 reel_project_clear_finished_jobs (ReelProject *self, GError **error)
 {
   g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);

@@ -92,6 +92,17 @@ gboolean reel_project_update_job (ReelProject *self, const ReelJobRecord *job, G
  * the file or its result was recorded already. */
 gboolean
 reel_project_finish_job (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error);
+/* Marks a job that made one segment of a chained take done, in one
+ * transaction with its cost in the ledger: its take is made later, by the
+ * job of the last segment. @resume (JSON) names the segment's clip for the
+ * jobs after it. Fails with NOT_FOUND like reel_project_finish_job(). */
+gboolean reel_project_finish_segment_job (ReelProject   *self,
+                                          ReelJobRecord *job,
+                                          const char    *resume,
+                                          double         cost,
+                                          const char    *currency,
+                                          const char    *usage,
+                                          GError       **error);
 /* Removes finished jobs from the list (their takes stay). */
 gboolean reel_project_clear_finished_jobs (ReelProject *self, GError **error);
 /* Shows a running job's progress on its shot without writing the database. */

@@ -188,6 +188,58 @@ reel_project_set_language (ReelProject *self, const char *language, GError **err
   return set_setting_text (self, "language", language, _ ("Change language"), error);
 }
 
+/* NULL when the key was never set. */
+static char *
+get_setting (ReelProject *self, const char *key)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = reel_sql_prepare (self->db, "SELECT value FROM settings WHERE key = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? reel_sql_dup_text (stmt, 0) : NULL;
+}
+
+static gboolean
+set_setting (
+    ReelProject *self, const char *key, const char *value, const char *label, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt
+      = reel_sql_prepare (self->db,
+                          "INSERT INTO settings (key, value) VALUES (?, ?)"
+                          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return reel_project_run_edit (self, label, REEL_CHANGE_SETTINGS, stmt, error);
+}
+
+gboolean
+reel_project_get_continuity (ReelProject *self)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  value = get_setting (self, "continuity");
+  return g_strcmp0 (value, "true") == 0;
+}
+
+gboolean
+reel_project_set_continuity (ReelProject *self, gboolean continuity, GError **error)
+{
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+
+  if (reel_project_get_continuity (self) == !!continuity)
+    return TRUE;
+  return set_setting (self, "continuity", continuity ? "true" : "false",
+                      continuity ? _ ("Turn continuity on") : _ ("Turn continuity off"), error);
+}
+
 const char *
 reel_project_get_script (ReelProject *self)
 {

@@ -21,8 +21,8 @@
 #include "reel-project-private.h"
 
 static const char *const undoable_tables[] = {
-  "project", "scenes", "shots",     "captions",     "characters",
-  "styles",  "takes",  "cut_items", "music_tracks", "markers",
+  "project", "scenes",    "shots",        "captions", "characters", "styles",
+  "takes",   "cut_items", "music_tracks", "markers",  "settings",
 };
 
 void

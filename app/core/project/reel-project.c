@@ -362,7 +362,12 @@ backup_before_migration (ReelProject *self, const char *path, int version, GErro
 static gboolean
 finish_open (ReelProject *self, GError **error)
 {
-  if (!reel_project_undo_install (self, error))
+  /* Settings that are a switch or a word are keys of this table, so a new
+   * one needs no schema version: a file without the table gets it here, and
+   * an older Storyreel ignores it. */
+  if (!reel_sql_exec (
+          self->db, "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT)", error)
+      || !reel_project_undo_install (self, error))
     return FALSE;
 
   reel_project_reload (self, REEL_CHANGE_ALL);

@@ -86,6 +86,10 @@ double   reel_project_get_default_shot_duration (ReelProject *self);
 gboolean reel_project_set_default_shot_duration (ReelProject *self, double seconds, GError **error);
 const char *reel_project_get_language (ReelProject *self);
 gboolean    reel_project_set_language (ReelProject *self, const char *language, GError **error);
+/* Continuity: a shot without a board starts from the last frame of the
+ * previous shot's chosen take, and ends toward the next shot's board. */
+gboolean reel_project_get_continuity (ReelProject *self);
+gboolean reel_project_set_continuity (ReelProject *self, gboolean continuity, GError **error);
 
 /* Script */
 const char *reel_project_get_script (ReelProject *self);

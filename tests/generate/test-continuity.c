@@ -1,0 +1,458 @@
+/* test-continuity.c: shots that continue the one before, and long shots
+ * made as chained segments
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <gst/gst.h>
+#include <math.h>
+#include <string.h>
+
+#include "reel-media-store.h"
+#include "reel-project-jobs.h"
+#include "reel-project-ledger.h"
+#include "reel-scheduler.h"
+#include "reel-test-backend.h"
+#include "reel-test-utils.h"
+
+static const char script[]
+    = "INT. LAB - DAY\n\nA flask bubbles.\n\nSparks fly.\n\nThe door opens.\n";
+
+typedef struct
+{
+  char            *dir;
+  char            *clip; /* what the test backend hands back: its last frame is its own */
+  ReelProject     *project;
+  ReelScheduler   *scheduler;
+  ReelTestBackend *backend;
+  GArray          *shot_ids;
+  GPtrArray       *messages; /* every progress message, in order */
+  gboolean         idle;
+  guint            segments_done;
+  guint            hold_after; /* holds the backend once this many jobs are done; 0: never */
+} Fixture;
+
+static void
+idle_cb (ReelScheduler *scheduler, Fixture *fixture)
+{
+  fixture->idle = TRUE;
+}
+
+static void
+progress_cb (
+    ReelScheduler *scheduler, gint64 job_id, double fraction, const char *text, Fixture *fixture)
+{
+  if (text != NULL)
+    g_ptr_array_add (fixture->messages, g_strdup (text));
+}
+
+/* Runs in the main thread before the next job is dispatched. */
+static void
+job_changed_cb (ReelScheduler *scheduler, gint64 job_id, guint state, Fixture *fixture)
+{
+  if (state != REEL_JOB_DONE)
+    return;
+  fixture->segments_done++;
+  if (fixture->hold_after > 0 && fixture->segments_done == fixture->hold_after)
+    reel_test_backend_hold (fixture->backend, TRUE);
+}
+
+static ReelScheduler *
+make_scheduler (Fixture *fixture)
+{
+  ReelScheduler *scheduler = reel_scheduler_new (fixture->project);
+
+  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
+  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
+  g_signal_connect (scheduler, "job-progress", G_CALLBACK (progress_cb), fixture);
+  g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), fixture);
+  return scheduler;
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pipeline = NULL;
+  g_autoptr (GFile) file = NULL;
+  GListModel *shots;
+
+  fixture->dir = reel_test_make_tmpdir ();
+  fixture->clip = g_build_filename (fixture->dir, "ball.mp4", NULL);
+  /* A moving ball: the first and last frames differ. */
+  pipeline = g_strdup_printf ("videotestsrc num-buffers=8 pattern=ball ! "
+                              "video/x-raw,width=64,height=36,framerate=8/1 ! videoconvert ! "
+                              "x264enc bframes=0 ! mp4mux ! filesink location=\"%s\"",
+                              fixture->clip);
+  reel_test_run_pipeline (pipeline);
+
+  path = g_build_filename (fixture->dir, "Continuity.storyreel", NULL);
+  file = g_file_new_for_path (path);
+  fixture->project = reel_project_create (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
+  g_assert_true (reel_project_set_fps (fixture->project, 8, &error));
+  g_assert_true (reel_project_set_script (fixture->project, script, &error));
+  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  shots = reel_project_get_shots (fixture->project);
+  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 3);
+  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
+    {
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
+      gint64 id = reel_shot_get_id (shot);
+      g_array_append_val (fixture->shot_ids, id);
+    }
+
+  fixture->messages = g_ptr_array_new_with_free_func (g_free);
+  fixture->backend = reel_test_backend_new (fixture->clip, 0.02, 2);
+  fixture->scheduler = make_scheduler (fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  if (fixture->scheduler != NULL)
+    reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  g_clear_object (&fixture->backend);
+  g_clear_object (&fixture->project);
+  g_clear_pointer (&fixture->shot_ids, g_array_unref);
+  g_clear_pointer (&fixture->messages, g_ptr_array_unref);
+  reel_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->clip);
+}
+
+static gint64
+shot (Fixture *fixture, guint index)
+{
+  return g_array_index (fixture->shot_ids, gint64, index);
+}
+
+static void
+generate (Fixture *fixture, guint n_shots)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->idle = FALSE;
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler,
+                                            (const gint64 *) fixture->shot_ids->data, n_shots,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   !=, 0);
+  g_assert_no_error (error);
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+}
+
+static cairo_surface_t *
+load_frame (const char *path, double at_seconds)
+{
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *frame = reel_media_load_frame (path, at_seconds, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (frame);
+  return frame;
+}
+
+/* The same picture, give or take a rounding step per channel. */
+static gboolean
+same_pixels (cairo_surface_t *a, cairo_surface_t *b)
+{
+  int           width = cairo_image_surface_get_width (a);
+  int           height = cairo_image_surface_get_height (a);
+  const guint8 *pa = cairo_image_surface_get_data (a);
+  const guint8 *pb = cairo_image_surface_get_data (b);
+
+  if (width != cairo_image_surface_get_width (b) || height != cairo_image_surface_get_height (b))
+    return FALSE;
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width * 4; x++)
+      if (abs (pa[y * cairo_image_surface_get_stride (a) + x]
+               - pb[y * cairo_image_surface_get_stride (b) + x])
+          > 2)
+        return FALSE;
+  return TRUE;
+}
+
+/* Whether @image shows the last frame of @video, and not its first. */
+static void
+assert_is_last_frame_of (const char *image, const char *video)
+{
+  cairo_surface_t *start = load_frame (image, 0);
+  cairo_surface_t *last = load_frame (video, G_MAXDOUBLE);
+  cairo_surface_t *first = load_frame (video, 0);
+
+  g_assert_false (same_pixels (first, last));
+  g_assert_true (same_pixels (start, last));
+  cairo_surface_destroy (start);
+  cairo_surface_destroy (last);
+  cairo_surface_destroy (first);
+}
+
+static ReelJobRequest *
+request_of (GPtrArray *requests, gint64 shot_id)
+{
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ReelJobRequest *request = g_ptr_array_index (requests, i);
+
+      if (request->shot_id == shot_id)
+        return request;
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+chosen_take_path (Fixture *fixture, gint64 shot_id, double *duration)
+{
+  ReelShot *found = reel_project_lookup_shot (fixture->project, shot_id);
+  g_autoptr (ReelTake) take
+      = reel_project_get_take (fixture->project, reel_shot_get_chosen_take_id (found));
+
+  g_assert_nonnull (take);
+  if (duration != NULL)
+    *duration = take->duration;
+  return reel_project_get_media_path (fixture->project, take->media);
+}
+
+static gboolean
+said (Fixture *fixture, const char *text)
+{
+  for (guint i = 0; i < fixture->messages->len; i++)
+    if (strstr (g_ptr_array_index (fixture->messages, i), text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_last_frame (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree char *first_take = NULL;
+  ReelJobRequest  *second;
+
+  g_assert_true (reel_project_set_continuity (fixture->project, TRUE, &error));
+  g_assert_true (reel_project_get_continuity (fixture->project));
+  generate (fixture, 2);
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 2);
+  /* The second waited for the first: with two slots it would have gone at once. */
+  g_assert_cmpint (((ReelJobRequest *) g_ptr_array_index (requests, 0))->shot_id, ==,
+                   shot (fixture, 0));
+  g_assert_null (request_of (requests, shot (fixture, 0))->start_image);
+  second = request_of (requests, shot (fixture, 1));
+  g_assert_nonnull (second->start_image);
+  first_take = chosen_take_path (fixture, shot (fixture, 0), NULL);
+  assert_is_last_frame_of (second->start_image, first_take);
+
+  /* Undoable, like every setting. */
+  g_assert_true (reel_project_undo (fixture->project, &error));
+  g_assert_false (reel_project_get_continuity (fixture->project));
+}
+
+static void
+test_off (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GPtrArray) requests = NULL;
+
+  g_assert_false (reel_project_get_continuity (fixture->project));
+  generate (fixture, 2);
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_null (request_of (requests, shot (fixture, 1))->start_image);
+}
+
+static void
+test_failed_shot_before (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+
+  g_assert_true (reel_project_set_continuity (fixture->project, TRUE, &error));
+  reel_test_backend_fail_shot (fixture->backend, shot (fixture, 0), REEL_BACKEND_ERROR_PERMANENT,
+                               G_MAXUINT);
+  generate (fixture, 2);
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_null (request_of (requests, shot (fixture, 1))->start_image);
+  g_assert_true (said (fixture, "starts from its own text"));
+  g_assert_cmpuint (
+      reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, shot (fixture, 1))),
+      !=, 0);
+}
+
+static double
+ledger_total (Fixture *fixture, guint *n_entries)
+{
+  g_autoptr (GPtrArray) ledger = reel_project_list_ledger (fixture->project);
+  double total = 0;
+
+  for (guint i = 0; i < ledger->len; i++)
+    total += ((ReelLedgerEntry *) g_ptr_array_index (ledger, i))->amount;
+  *n_entries = ledger->len;
+  return total;
+}
+
+static void
+assert_chained_take (Fixture *fixture)
+{
+  g_autofree char *take = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaInfo) clip = reel_media_probe (fixture->clip, NULL, &error);
+  double duration;
+  guint  n_entries;
+
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) takes = reel_project_list_takes (fixture->project, shot (fixture, 0));
+
+  g_assert_cmpuint (takes->len, ==, 1);
+  take = chosen_take_path (fixture, shot (fixture, 0), &duration);
+  /* Three segments of the backend's clip, joined. */
+  g_assert_cmpfloat_with_epsilon (duration, 3 * clip->duration, 0.3);
+  /* Paid per segment: 0.01 a second over 12 s. */
+  g_assert_cmpfloat_with_epsilon (ledger_total (fixture, &n_entries), 0.12, 1e-6);
+  g_assert_cmpuint (n_entries, ==, 3);
+}
+
+static void
+test_chained (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  generate (fixture, 1);
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 3);
+  for (guint k = 0; k < 3; k++)
+    {
+      ReelJobRequest *request = g_ptr_array_index (requests, k);
+
+      g_assert_cmpuint (request->segment, ==, k);
+      g_assert_cmpfloat_with_epsilon (request->duration, 4, 1e-6);
+      /* Each segment after the first starts where the one before ended. */
+      if (k == 0)
+        g_assert_null (request->start_image);
+      else
+        assert_is_last_frame_of (request->start_image, fixture->clip);
+    }
+  assert_chained_take (fixture);
+  g_assert_true (said (fixture, "Segment 2 of 3"));
+}
+
+static guint
+count_segment (GPtrArray *requests, guint segment)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < requests->len; i++)
+    n += ((ReelJobRequest *) g_ptr_array_index (requests, i))->segment == segment;
+  return n;
+}
+
+static gboolean
+third_segment_runs (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->segments_done == 2 && reel_scheduler_get_n_running (fixture->scheduler) == 1;
+}
+
+static void
+test_chain_resumes (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  ReelJobRequest *last;
+
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  /* Stopped while the third segment runs. */
+  fixture->hold_after = 2;
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler,
+                                            (const gint64 *) fixture->shot_ids->data, 1,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   !=, 0);
+  reel_test_wait_until (third_segment_runs, fixture, 30000, "the third segment to run");
+  reel_scheduler_shutdown (fixture->scheduler);
+  g_clear_object (&fixture->scheduler);
+  reel_test_backend_hold (fixture->backend, FALSE);
+
+  fixture->scheduler = make_scheduler (fixture);
+  fixture->idle = FALSE;
+  g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 1);
+  g_assert_no_error (error);
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+
+  /* Segments 1 and 2 were not made again: the third was, after the stop. */
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  last = g_ptr_array_index (requests, requests->len - 1);
+  g_assert_cmpuint (count_segment (requests, 0), ==, 1);
+  g_assert_cmpuint (count_segment (requests, 1), ==, 1);
+  g_assert_cmpuint (last->segment, ==, 2);
+  assert_is_last_frame_of (last->start_image, fixture->clip);
+  assert_chained_take (fixture);
+}
+
+static gboolean
+first_segment_runs (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return reel_scheduler_get_n_running (fixture->scheduler) == 1;
+}
+
+static void
+test_cancel_chain (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  reel_test_backend_hold (fixture->backend, TRUE);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  fixture->idle = FALSE;
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler,
+                                            (const gint64 *) fixture->shot_ids->data, 1,
+                                            &(ReelGenerateOptions){ .backend = "test" }, &error),
+                   !=, 0);
+  reel_test_wait_until (first_segment_runs, fixture, 30000, "the first segment to run");
+  jobs = reel_scheduler_list_jobs (fixture->scheduler);
+  g_assert_cmpuint (jobs->len, ==, 3);
+  g_assert_true (reel_scheduler_cancel_job (
+      fixture->scheduler, ((ReelJobRecord *) g_ptr_array_index (jobs, 0))->id, &error));
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+  g_clear_pointer (&jobs, g_ptr_array_unref);
+
+  jobs = reel_scheduler_list_jobs (fixture->scheduler);
+  for (guint i = 0; i < jobs->len; i++)
+    g_assert_cmpint (((ReelJobRecord *) g_ptr_array_index (jobs, i))->state, ==,
+                     REEL_JOB_CANCELLED);
+  g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/continuity/last-frame", test_last_frame);
+  ADD ("/continuity/off", test_off);
+  ADD ("/continuity/failed-shot-before", test_failed_shot_before);
+  ADD ("/continuity/chained", test_chained);
+  ADD ("/continuity/chain-resumes", test_chain_resumes);
+  ADD ("/continuity/cancel-chain", test_cancel_chain);
+#undef ADD
+
+  return g_test_run ();
+}
