@@ -21,6 +21,7 @@
 #include <math.h>
 
 #include "reel-project-jobs.h"
+#include "reel-prompt-view.h"
 #include "reel-shot-card.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
@@ -55,6 +56,7 @@ struct _ReelShotCard
   GtkDropDown    *camera_dropdown;
   GtkSpinButton  *duration_spin;
   GtkBox         *status_box;
+  ReelPromptView *prompt_view;
   GtkProgressBar *progress_bar;
   GtkImage       *status_image;
   GtkLabel       *status_label;
@@ -386,6 +388,7 @@ sync_from_shot (ReelShotCard *self)
 
   update_status (self);
   update_picture (self);
+  reel_prompt_view_set_shot (self->prompt_view, self->project, reel_shot_get_id (self->shot));
 
   self->syncing--;
 }
@@ -998,6 +1001,7 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
    * the GResource (and its registering constructor) in every program. */
   storyreel_ui_get_resource ();
 
+  g_type_ensure (REEL_TYPE_PROMPT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/storyreel/Storyreel/reel-shot-card.ui");
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, card_box);
@@ -1011,6 +1015,7 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, camera_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, duration_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, generate_button);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_image);

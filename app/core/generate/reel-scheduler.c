@@ -1462,6 +1462,9 @@ request_for_shot (ReelScheduler *self, ReelShot *shot, const char *model, gint64
   ReelJobRequest *request = reel_job_request_new ();
   GPtrArray      *captions = reel_shot_get_captions (shot);
   ReelScene      *scene = reel_project_lookup_scene (self->project, reel_shot_get_scene_id (shot));
+  g_autoptr (ReelShotPrompt) prompt
+      = reel_project_dup_shot_prompt (self->project, reel_shot_get_id (shot));
+  const char *start_image = reel_shot_get_board_image (shot);
 
   reel_project_get_resolution (self->project, &request->width, &request->height);
   request->shot_id = reel_shot_get_id (shot);
@@ -1470,15 +1473,18 @@ request_for_shot (ReelScheduler *self, ReelShot *shot, const char *model, gint64
   request->camera = reel_shot_get_camera (shot);
   request->seed = seed;
   request->model = g_strdup (model);
-  /* Prompt craft (characters, styles) refines this into the final prompt. */
-  request->prompt = g_strdup (reel_shot_get_text (shot));
+  /* What the shot's card shows and its take records: the final prompt, exactly. */
+  request->prompt = g_steal_pointer (&prompt->prompt);
+  request->negative_prompt = g_steal_pointer (&prompt->negative_prompt);
   request->text = g_strdup (reel_shot_get_text (shot));
   request->shot_number = g_strdup (reel_shot_get_number (shot));
   request->scene_heading = g_strdup (scene != NULL ? reel_scene_get_heading (scene)
                                                    : reel_shot_get_scene_heading (shot));
   request->language = g_strdup (reel_project_get_language (self->project));
-  request->start_image
-      = reel_project_get_media_path (self->project, reel_shot_get_board_image (shot));
+  /* A shot without a board of its own starts from the picture of a character it shows. */
+  if (start_image == NULL)
+    start_image = prompt->reference_image;
+  request->start_image = reel_project_get_media_path (self->project, start_image);
   for (guint i = 0; i < captions->len; i++)
     g_ptr_array_add (request->captions, reel_caption_copy (g_ptr_array_index (captions, i)));
 

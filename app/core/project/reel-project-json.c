@@ -122,6 +122,23 @@ add_takes (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
   json_builder_end_array (builder);
 }
 
+/* The prompt a backend is given, exactly; whether the user wrote it; what it asks to avoid. */
+static void
+add_final_prompt (ReelProject *self, JsonBuilder *builder, gint64 shot_id)
+{
+  g_autoptr (ReelShotPrompt) prompt = reel_project_dup_shot_prompt (self, shot_id);
+
+  json_builder_set_member_name (builder, "final_prompt");
+  json_builder_add_string_value (builder, prompt->prompt);
+  json_builder_set_member_name (builder, "prompt_overridden");
+  json_builder_add_boolean_value (builder, prompt->overridden);
+  json_builder_set_member_name (builder, "negative_prompt");
+  if (prompt->negative_prompt != NULL)
+    json_builder_add_string_value (builder, prompt->negative_prompt);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static void
 add_shot (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
 {
@@ -138,9 +155,7 @@ add_shot (ReelProject *self, JsonBuilder *builder, ReelShot *shot)
   json_builder_add_double_value (builder, reel_shot_get_duration (shot));
   json_builder_set_member_name (builder, "camera");
   json_builder_add_string_value (builder, reel_camera_move_to_string (reel_shot_get_camera (shot)));
-  /* The prompt a backend would be given; prompt craft refines it later. */
-  json_builder_set_member_name (builder, "final_prompt");
-  json_builder_add_string_value (builder, reel_shot_get_text (shot));
+  add_final_prompt (self, builder, reel_shot_get_id (shot));
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, reel_shot_get_status (shot));
   json_builder_set_member_name (builder, "board_image");

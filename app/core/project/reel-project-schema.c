@@ -10,6 +10,10 @@
  * its shot is deleted (jobs.shot_id becomes NULL rather than the row going):
  * a paid task whose shot is gone still has a row to record its charge on,
  * and indexes the foreign keys that deleting shots and takes looks up.
+ * Version 5 adds prompt craft: a character's aliases, pronoun, reference
+ * image and voice, and the project's style, negative prompt and prompt
+ * template. A shot's prompt override is the shots.prompt column version 2
+ * already has (NULL: the prompt is made from the template).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -185,6 +189,16 @@ static const char schema_v3_additions[]
       "ALTER TABLE project ADD COLUMN budget REAL;" /* NULL: no budget */
       "ALTER TABLE project ADD COLUMN budget_currency TEXT;";
 
+/* Everything version 5 adds to version 4, shared by creation and migration. */
+static const char schema_v5_prompt_craft[]
+    = "ALTER TABLE characters ADD COLUMN aliases TEXT NOT NULL DEFAULT '';" /* one per line */
+      "ALTER TABLE characters ADD COLUMN pronoun TEXT NOT NULL DEFAULT '';" /* 'he', 'she' */
+      "ALTER TABLE characters ADD COLUMN reference_image TEXT;"             /* media path */
+      "ALTER TABLE characters ADD COLUMN voice TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE project ADD COLUMN style TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE project ADD COLUMN negative_prompt TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE project ADD COLUMN prompt_template TEXT NOT NULL DEFAULT '';";
+
 static const char schema_v2_settings_and_plan[]
     = "CREATE TABLE project ("
       "  id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -232,7 +246,8 @@ reel_project_schema_create (sqlite3 *db, GError **error)
   if (reel_sql_exec (db, schema_v2_settings_and_plan, error)
       && reel_sql_exec (db, schema_v2_tables, error)
       && reel_sql_exec (db, schema_v3_additions, error) && reel_sql_exec (db, schema_v4_jobs, error)
-      && reel_sql_exec (db, pragmas, error) && reel_sql_exec (db, "COMMIT", error))
+      && reel_sql_exec (db, schema_v5_prompt_craft, error) && reel_sql_exec (db, pragmas, error)
+      && reel_sql_exec (db, "COMMIT", error))
     return TRUE;
 
   reel_sql_exec (db, "ROLLBACK", NULL);
@@ -355,6 +370,13 @@ migrate_v3_to_v4 (sqlite3 *db, GError **error)
   return reel_sql_exec (db, schema_v4_jobs, error);
 }
 
+static gboolean
+migrate_v4_to_v5 (sqlite3 *db, GError **error)
+{
+  g_debug ("Migrating project schema from version 4 to 5");
+  return reel_sql_exec (db, schema_v5_prompt_craft, error);
+}
+
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
 
 /* migrations[i] takes a file from version i + 1 to version i + 2. */
@@ -362,6 +384,7 @@ static const MigrationFunc migrations[] = {
   migrate_v1_to_v2,
   migrate_v2_to_v3,
   migrate_v3_to_v4,
+  migrate_v4_to_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == REEL_PROJECT_SCHEMA_VERSION - 1);

@@ -48,7 +48,7 @@ typedef enum
 } ReelChangeFlags;
 
 /* The schema version this build writes. Older files are migrated forward. */
-#define REEL_PROJECT_SCHEMA_VERSION 4
+#define REEL_PROJECT_SCHEMA_VERSION 5
 /* PRAGMA application_id of every Storyreel project: "REEL". */
 #define REEL_PROJECT_APPLICATION_ID 0x5245454c
 
@@ -172,7 +172,11 @@ typedef struct
 {
   gint64 id;
   char  *name;
-  char  *description;
+  char  *description;     /* what they look like, for prompts */
+  char **aliases;         /* other names, Chinese ones included; never NULL when listed */
+  char  *pronoun;         /* "he", "she" or "" when not given */
+  char  *reference_image; /* media path of a picture of them, or NULL */
+  char  *voice;           /* "" when not given */
 } ReelCharacter;
 
 void reel_character_free (ReelCharacter *character);
@@ -190,6 +194,67 @@ gboolean   reel_project_update_character (ReelProject *self,
                                           const char  *description,
                                           GError     **error);
 gboolean   reel_project_remove_character (ReelProject *self, gint64 character_id, GError **error);
+/* Adds @character (its id 0) or replaces every field of the one with its id, in one
+ * undoable step. Returns the character's id, or 0 with @error. */
+gint64
+reel_project_save_character (ReelProject *self, const ReelCharacter *character, GError **error);
+
+/* Prompt craft (reel-project-prompt.c): styles, the negative prompt, the template and each
+ * shot's final prompt. */
+typedef struct
+{
+  gint64 id;
+  char  *name;
+  char  *prompt;
+} ReelStyle;
+
+void reel_style_free (ReelStyle *style);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelStyle, reel_style_free)
+
+/* (transfer full) ReelStyle*, the user's own styles, by name. */
+GPtrArray *reel_project_list_styles (ReelProject *self);
+gint64
+reel_project_add_style (ReelProject *self, const char *name, const char *prompt, GError **error);
+gboolean reel_project_update_style (
+    ReelProject *self, gint64 style_id, const char *name, const char *prompt, GError **error);
+gboolean reel_project_remove_style (ReelProject *self, gint64 style_id, GError **error);
+/* The project's style: the name of one of its own styles, the id of a preset
+ * ("pencil-storyboard"), or "" for none. (transfer full) */
+char    *reel_project_dup_style (ReelProject *self);
+gboolean reel_project_set_style (ReelProject *self, const char *style, GError **error);
+/* What every shot asks the model to avoid; "" for nothing. (transfer full) */
+char *reel_project_dup_negative_prompt (ReelProject *self);
+gboolean
+reel_project_set_negative_prompt (ReelProject *self, const char *negative_prompt, GError **error);
+/* The project's own prompt template, or "" for the default of each shot's language. */
+char *reel_project_dup_prompt_template (ReelProject *self);
+gboolean
+reel_project_set_prompt_template (ReelProject *self, const char *template_text, GError **error);
+
+/* What a shot's generation sends. */
+typedef struct
+{
+  char    *prompt;          /* the final prompt, exactly as sent */
+  char    *automatic;       /* what the template makes of the shot, override or not */
+  gboolean overridden;      /* @prompt is the user's text for this shot */
+  char    *negative_prompt; /* NULL when the project has none */
+  char    *language;        /* "en" or "zh": the template's language */
+  GArray  *character_ids;   /* gint64: the characters the shot mentions */
+  char    *reference_image; /* media path of the first of them that has a picture, or NULL */
+} ReelShotPrompt;
+
+void reel_shot_prompt_free (ReelShotPrompt *prompt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelShotPrompt, reel_shot_prompt_free)
+
+/* (transfer full), or NULL when there is no such shot. */
+ReelShotPrompt *reel_project_dup_shot_prompt (ReelProject *self, gint64 shot_id);
+/* (transfer full): the final prompt of @shot_id, or NULL when there is no such shot. */
+char *reel_project_dup_final_prompt (ReelProject *self, gint64 shot_id);
+/* Sends @prompt verbatim for @shot_id; NULL or "" goes back to the automatic prompt. */
+gboolean reel_project_set_shot_prompt_override (ReelProject *self,
+                                                gint64       shot_id,
+                                                const char  *prompt,
+                                                GError     **error);
 
 /* Undo and redo: every edit above is one step. */
 gboolean reel_project_can_undo (ReelProject *self);

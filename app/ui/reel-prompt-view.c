@@ -1,0 +1,240 @@
+/* reel-prompt-view.c
+ *
+ * The card's "Prompt" expander: the exact text generation sends for the
+ * shot, which the user may rewrite. What they type is committed, verbatim,
+ * when the focus leaves, as the shot's override; "Automatic" drops it.
+ *
+ * The final prompt depends on the whole project (characters, style,
+ * template, the scene's earlier shots), so it is worked out again after any
+ * change, but only while the expander is open: a storyboard of hundreds of
+ * closed cards costs nothing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "reel-prompt-view.h"
+#include "reel-window.h"
+#include "storyreel-ui-resources.h"
+
+struct _ReelPromptView
+{
+  GtkWidget parent_instance;
+
+  ReelProject *project;
+  gint64       shot_id;
+  char        *shown; /* what the view last wrote into its buffer */
+  gboolean     dirty;
+  guint        syncing;
+
+  GtkExpander *expander;
+  GtkTextView *text_view;
+  GtkLabel    *negative_label;
+  GtkLabel    *state_label;
+  GtkWidget   *automatic_button;
+};
+
+G_DEFINE_FINAL_TYPE (ReelPromptView, reel_prompt_view, GTK_TYPE_WIDGET)
+
+static char *
+buffer_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter    start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+sync_from_project (ReelPromptView *self)
+{
+  g_autoptr (ReelShotPrompt) prompt = NULL;
+  g_autofree char *negative = NULL;
+
+  if (self->project == NULL || self->shot_id == 0 || !gtk_expander_get_expanded (self->expander)
+      || (prompt = reel_project_dup_shot_prompt (self->project, self->shot_id)) == NULL)
+    return;
+
+  self->syncing++;
+  /* Never overwrite what the user is typing: it is committed when they leave. */
+  if (!self->dirty && g_strcmp0 (self->shown, prompt->prompt) != 0)
+    {
+      g_free (self->shown);
+      self->shown = g_strdup (prompt->prompt);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), self->shown, -1);
+    }
+  gtk_label_set_label (self->state_label,
+                       prompt->overridden
+                           ? _ ("Your own words are sent for this shot.")
+                           : _ ("Made from the template, the style and the characters."));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.use-automatic", prompt->overridden);
+  if (prompt->negative_prompt != NULL)
+    /* Translators: %s is the project's negative prompt */
+    negative = g_strdup_printf (_ ("Avoids: %s"), prompt->negative_prompt);
+  gtk_label_set_label (self->negative_label, negative != NULL ? negative : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->negative_label), negative != NULL);
+  self->syncing--;
+}
+
+static void
+project_changed_cb (ReelPromptView *self)
+{
+  sync_from_project (self);
+}
+
+static void
+expanded_cb (ReelPromptView *self)
+{
+  sync_from_project (self);
+}
+
+static void
+set_override (ReelPromptView *self, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!reel_project_set_shot_prompt_override (self->project, self->shot_id, text, &error))
+    reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Prompt"), error);
+  sync_from_project (self);
+}
+
+static void
+commit (ReelPromptView *self)
+{
+  g_autofree char *text = NULL;
+
+  if (!self->dirty || self->project == NULL || self->shot_id == 0)
+    return;
+  self->dirty = FALSE;
+  text = buffer_dup_text (self->text_view);
+  if (g_strcmp0 (text, self->shown) == 0)
+    return;
+  set_override (self, text);
+}
+
+static void
+buffer_changed_cb (ReelPromptView *self)
+{
+  if (self->syncing == 0)
+    self->dirty = TRUE;
+}
+
+static void
+focus_leave_cb (ReelPromptView *self)
+{
+  commit (self);
+}
+
+static void
+use_automatic_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelPromptView *self = REEL_PROMPT_VIEW (widget);
+
+  if (self->project == NULL || self->shot_id == 0)
+    return;
+  self->dirty = FALSE;
+  set_override (self, NULL);
+}
+
+void
+reel_prompt_view_set_shot (ReelPromptView *self, ReelProject *project, gint64 shot_id)
+{
+  g_return_if_fail (REEL_IS_PROMPT_VIEW (self));
+  g_return_if_fail (project == NULL || REEL_IS_PROJECT (project));
+
+  if (self->project != project)
+    {
+      if (self->project != NULL)
+        g_signal_handlers_disconnect_by_data (self->project, self);
+      g_set_object (&self->project, project);
+      if (project != NULL)
+        g_signal_connect_object (project, "changed", G_CALLBACK (project_changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+    }
+  if (self->shot_id != shot_id)
+    {
+      self->shot_id = shot_id;
+      self->dirty = FALSE;
+      g_clear_pointer (&self->shown, g_free);
+    }
+  sync_from_project (self);
+}
+
+void
+reel_prompt_view_set_expanded (ReelPromptView *self, gboolean expanded)
+{
+  g_return_if_fail (REEL_IS_PROMPT_VIEW (self));
+  gtk_expander_set_expanded (self->expander, expanded);
+}
+
+char *
+reel_prompt_view_dup_shown_prompt (ReelPromptView *self)
+{
+  g_return_val_if_fail (REEL_IS_PROMPT_VIEW (self), NULL);
+  return gtk_expander_get_expanded (self->expander) ? buffer_dup_text (self->text_view) : NULL;
+}
+
+void
+reel_prompt_view_override (ReelPromptView *self, const char *text)
+{
+  g_return_if_fail (REEL_IS_PROMPT_VIEW (self));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text, -1);
+  commit (self);
+}
+
+static void
+reel_prompt_view_dispose (GObject *object)
+{
+  ReelPromptView *self = REEL_PROMPT_VIEW (object);
+
+  /* Never write to the project from here: a card goes away inside a change. */
+  self->dirty = FALSE;
+  if (self->project != NULL)
+    g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->shown, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_PROMPT_VIEW);
+
+  G_OBJECT_CLASS (reel_prompt_view_parent_class)->dispose (object);
+}
+
+static void
+reel_prompt_view_class_init (ReelPromptViewClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = reel_prompt_view_dispose;
+
+  storyreel_ui_get_resource ();
+  gtk_widget_class_install_action (widget_class, "prompt.use-automatic", NULL,
+                                   use_automatic_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/storyreel/Storyreel/reel-prompt-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ReelPromptView, expander);
+  gtk_widget_class_bind_template_child (widget_class, ReelPromptView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, ReelPromptView, negative_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelPromptView, state_label);
+  gtk_widget_class_bind_template_child (widget_class, ReelPromptView, automatic_button);
+  gtk_widget_class_bind_template_callback (widget_class, expanded_cb);
+}
+
+static void
+reel_prompt_view_init (ReelPromptView *self)
+{
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prompt.use-automatic", FALSE);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
+                           G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (focus, "leave", G_CALLBACK (focus_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->text_view), focus);
+}
