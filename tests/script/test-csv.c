@@ -169,6 +169,27 @@ test_read_file (void)
   g_file_delete (file, NULL, NULL);
 }
 
+/* The preview before a batch: which shots differ between the films. */
+static void
+test_varying_shots (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelCsv) csv = reel_csv_parse ("name,pet\nAlice,cat\nBob,cat\n", -1, &error);
+  g_autoptr (GArray) varying = NULL;
+  guint n_shots = 0;
+
+  varying = reel_csv_find_varying_shots (csv,
+                                         "INT. ROOM - DAY\n\nThe door opens.\n\n{name} waves.\n\n"
+                                         "The {pet} sleeps.\n\nBOB\nHello, {name}.\n",
+                                         10, &n_shots, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_shots, ==, 3);
+  g_assert_cmpuint (varying->len, ==, 2);
+  g_assert_cmpuint (g_array_index (varying, guint, 0), ==, 1);
+  /* The speech belongs to the third shot, and names the pupil. */
+  g_assert_cmpuint (g_array_index (varying, guint, 1), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,5 +201,6 @@ main (int argc, char **argv)
   g_test_add_func ("/csv/fill-template", test_fill_template);
   g_test_add_func ("/csv/fill-errors", test_fill_errors);
   g_test_add_func ("/csv/read-file", test_read_file);
+  g_test_add_func ("/csv/varying-shots", test_varying_shots);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-breakdown.h"
 #include "reel-csv.h"
 
 struct _ReelCsv
@@ -429,4 +430,83 @@ reel_csv_list_placeholders (const char *template, GError **error)
     return NULL;
   g_ptr_array_add (names, NULL);
   return (GStrv) g_ptr_array_steal (names, NULL);
+}
+
+/* Shots */
+
+/* One string per shot of @plan: everything of it that a row can change. */
+static GPtrArray *
+shot_signatures (const ReelPlan *plan)
+{
+  GPtrArray *signatures = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < plan->scenes->len; i++)
+    {
+      ReelPlanScene *scene = g_ptr_array_index (plan->scenes, i);
+
+      for (guint j = 0; j < scene->shots->len; j++)
+        {
+          ReelPlanShot *shot = g_ptr_array_index (scene->shots, j);
+          GString      *signature = g_string_new (NULL);
+
+          g_string_append_printf (signature, "%s\x1f%s", scene->heading, shot->text);
+          for (guint k = 0; k < shot->captions->len; k++)
+            {
+              ReelCaption *caption = g_ptr_array_index (shot->captions, k);
+
+              g_string_append_printf (signature, "\x1f%s\x1f%s",
+                                      caption->speaker != NULL ? caption->speaker : "",
+                                      caption->text);
+            }
+          g_ptr_array_add (signatures, g_string_free (signature, FALSE));
+        }
+    }
+  return signatures;
+}
+
+GArray *
+reel_csv_find_varying_shots (
+    ReelCsv *self, const char *template, guint max_rows, guint *n_shots, GError **error)
+{
+  g_autoptr (GPtrArray) first = NULL;
+  g_autoptr (GArray) varying = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree gboolean *differs = NULL;
+  guint                n_rows = MIN (max_rows, reel_csv_get_n_rows (self));
+
+  for (guint row = 0; row < n_rows; row++)
+    {
+      g_autofree char *script = reel_csv_fill_template (self, template, row, error);
+      g_autoptr (ReelPlan) plan = script != NULL ? reel_breakdown_script (script, error) : NULL;
+      g_autoptr (GPtrArray) shots = NULL;
+
+      if (plan == NULL)
+        return NULL;
+      shots = shot_signatures (plan);
+      if (first == NULL)
+        {
+          first = g_steal_pointer (&shots);
+          differs = g_new0 (gboolean, first->len);
+          continue;
+        }
+      for (guint i = 0; i < first->len; i++)
+        {
+          gboolean same
+              = i < shots->len
+                && strcmp (g_ptr_array_index (first, i), g_ptr_array_index (shots, i)) == 0;
+
+          /* Shots after an added or lost one are not the same shots. */
+          if (!same && shots->len != first->len)
+            {
+              for (guint j = i; j < first->len; j++)
+                differs[j] = TRUE;
+              break;
+            }
+          differs[i] |= !same;
+        }
+    }
+  *n_shots = first != NULL ? first->len : 0;
+  for (guint i = 0; i < *n_shots; i++)
+    if (differs[i])
+      g_array_append_val (varying, i);
+  return g_steal_pointer (&varying);
 }

@@ -54,4 +54,13 @@ char *reel_csv_fill_template (ReelCsv *self, const char *template, guint row, GE
  * use; NULL with an error when a "{" is not closed. */
 GStrv reel_csv_list_placeholders (const char *template, GError **error);
 
+/* The shots (by their place in the script, from 0) whose heading, text or
+ * captions differ between the first @max_rows rows of @self once filled
+ * into @template, for a preview before any project is made; NULL with the
+ * first row's error. @n_shots is set to the number of shots of the first
+ * row. A row broken down into a different number of shots makes every shot
+ * from the first difference on count as differing. */
+GArray *reel_csv_find_varying_shots (
+    ReelCsv *self, const char *template, guint max_rows, guint *n_shots, GError **error);
+
 G_END_DECLS
