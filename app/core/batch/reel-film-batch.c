@@ -188,6 +188,8 @@ find_name_column (ReelCsv *table, const char *name_column, GError **error)
 
   if (name_column == NULL)
     return reel_csv_find_column (table, "name");
+  if (name_column[0] == '\0')
+    return -1;
   column = reel_csv_find_column (table, name_column);
   if (column < 0)
     g_set_error (error, REEL_FILM_BATCH_ERROR, REEL_FILM_BATCH_ERROR_NAME_COLUMN,
@@ -231,7 +233,7 @@ reel_film_batch_new (const char              *script,
       return NULL;
     }
   column = find_name_column (table, name_column, error);
-  if (column < 0 && name_column != NULL)
+  if (column < 0 && name_column != NULL && name_column[0] != '\0')
     return NULL;
 
   for (guint i = 0; i < reel_csv_get_n_rows (table); i++)

@@ -52,7 +52,7 @@ G_DECLARE_FINAL_TYPE (ReelFilmBatch, reel_film_batch, REEL, FILM_BATCH, GObject)
 /* Films of @script (the template) for each row of @table (taken), written to
  * @films_dir as NN-NAME.EXT, their projects kept in @projects_dir.
  * @name_column: the column films are named by; NULL: "name" when the table
- * has it, else the row number alone. */
+ * has it, else the row number alone; "": the row number alone. */
 ReelFilmBatch *reel_film_batch_new (const char              *script,
                                     ReelCsv                 *table,
                                     const char              *name_column,
