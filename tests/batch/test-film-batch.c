@@ -105,10 +105,10 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 }
 
 static ReelFilmBatch *
-new_batch (Fixture *fixture)
+new_batch_of (Fixture *fixture, const char *csv)
 {
   g_autoptr (GError) error = NULL;
-  ReelCsv          *table = reel_csv_parse (pupils, -1, &error);
+  ReelCsv          *table = reel_csv_parse (csv, -1, &error);
   ReelExportOptions options;
   ReelFilmBatch    *batch;
 
@@ -123,6 +123,12 @@ new_batch (Fixture *fixture)
   reel_film_batch_set_backend (batch, "test", NULL);
   reel_film_batch_set_settings_from (batch, fixture->settings);
   return batch;
+}
+
+static ReelFilmBatch *
+new_batch (Fixture *fixture)
+{
+  return new_batch_of (fixture, pupils);
 }
 
 static void
@@ -217,6 +223,18 @@ test_five_pupils (Fixture *fixture, gconstpointer data)
   reel_film_batch_get_summary (again, &summary);
   g_assert_cmpuint (summary.n_missing, ==, 0);
   g_assert_cmpuint (summary.n_generate, ==, 0);
+  g_clear_object (&again);
+
+  /* Bob's pet changes: his film keeps its shots, but not the take that
+   * shows the old pet. */
+  again = new_batch_of (fixture, "name,pet\nAlice,cat\nBob,hen\n小明,猫\n\"O'Neil, Jr.\",hen\n"
+                                 "Eve/Adam,\"gold\r\nfish\"\n");
+  g_assert_true (reel_film_batch_plan (again, &error));
+  g_assert_no_error (error);
+  reel_film_batch_get_summary (again, &summary);
+  g_assert_cmpuint (summary.n_missing, ==, 1);
+  g_assert_cmpuint (summary.n_generate, ==, 1);
+  g_assert_cmpuint (summary.n_reuse, ==, 0);
 }
 
 /* A placeholder the table has no column for stops the batch before any

@@ -181,7 +181,8 @@ job_changed_cb (ReelScheduler *scheduler, gint64 job_id, guint state, ReelFilmBa
   g_autoptr (ReelJobRecord) job = NULL;
   g_autofree char *status = NULL;
   ReelShot        *shot;
-  guint            left = reel_scheduler_get_n_unfinished (scheduler);
+  /* The job that just finished is still counted while this is told. */
+  guint left = MAX (reel_scheduler_get_n_unfinished (scheduler), 1) - 1;
 
   if (state != REEL_JOB_FAILED && state != REEL_JOB_CANCELLED && state != REEL_JOB_DONE)
     return;
@@ -283,6 +284,8 @@ start_film (ReelFilmBatch *self)
   g_autoptr (GFile) file = NULL;
   GError *error = NULL;
 
+  if (stop_if_cancelled (self))
+    return;
   if (self->current >= self->rows->len)
     {
       finish_batch (self, NULL);

@@ -424,6 +424,26 @@ open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError 
   return g_steal_pointer (&project);
 }
 
+/* The take @shot shows, unless it was made for another request: a row
+ * whose value changed keeps its shot (the breakdown matches lightly edited
+ * shots), but not the old take, which is set aside (undoably; its media
+ * stay). Imported takes, which have no prompt, are kept. */
+static gint64
+current_take (ReelProject *project, ReelShot *shot, const ReelJobRequest *request)
+{
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      gint64 take_id = reel_shot_get_chosen_take_id (shot);
+      g_autoptr (ReelTake) take = take_id != 0 ? reel_project_get_take (project, take_id) : NULL;
+
+      if (take == NULL || take->prompt == NULL || g_strcmp0 (take->prompt, request->prompt) == 0)
+        return take_id;
+      if (!reel_project_delete_take (project, take_id, NULL))
+        return 0;
+    }
+  return 0;
+}
+
 /* Which shots of @row's film have a take, and the request each other one
  * would make. */
 static gboolean
@@ -445,11 +465,12 @@ plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
       ReelJobRequest  *request = g_ptr_array_index (requests, i);
       ReelShot        *shot = reel_project_lookup_shot (project, request->shot_id);
       g_autofree char *key = reel_film_batch_request_key (request);
+      gint64           take_id = current_take (project, shot, request);
       MissingShot     *missing;
 
-      if (reel_shot_get_chosen_take_id (shot) != 0)
+      if (take_id != 0)
         {
-          reel_film_batch_add_donor (self, key, project, reel_shot_get_chosen_take_id (shot));
+          reel_film_batch_add_donor (self, key, project, take_id);
           continue;
         }
       missing = g_new0 (MissingShot, 1);
