@@ -12,8 +12,10 @@
 #include "reel-animatic.h"
 #include "reel-backend.h"
 #include "reel-breakdown.h"
+#include "reel-csv.h"
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
+#include "reel-film-batch.h"
 #include "reel-gpu-slots.h"
 #include "reel-http-client.h"
 #include "reel-media-store.h"
@@ -49,6 +51,8 @@ list_domains (void)
     DOMAIN (REEL_NET_ERROR, reel_net_error_quark),
     DOMAIN (REEL_GPU_ERROR, reel_gpu_error_quark),
     DOMAIN (REEL_SAFETY_ERROR, reel_safety_error_quark),
+    DOMAIN (REEL_CSV_ERROR, reel_csv_error_quark),
+    DOMAIN (REEL_FILM_BATCH_ERROR, reel_film_batch_error_quark),
   };
   GArray *list = g_array_sized_new (FALSE, FALSE, sizeof (Domain), G_N_ELEMENTS (domains));
 

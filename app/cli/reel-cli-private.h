@@ -93,6 +93,32 @@ gboolean reel_cli_confirm_cost (ReelScheduler             *scheduler,
                                 gboolean                   yes,
                                 GError                   **error);
 
+/* What `storyreel render` was asked for. */
+typedef struct
+{
+  char    *output;
+  char    *backend;
+  char    *endpoint;
+  char    *model;
+  char    *workflow;
+  char    *sd_cli;
+  char    *model_dir;
+  gboolean yes;
+  char    *captions;
+  char    *music;
+  char    *vars;        /* a CSV table: one film per row */
+  char    *name_column; /* with vars */
+  char    *format;      /* with vars */
+} ReelCliRenderArgs;
+
+/* Where render keeps the project made of @script_path: beside it, or in the
+ * user's cache when its folder cannot be written. */
+char *reel_cli_render_project_path (const char *script_path);
+/* render --vars: one film per row of the table into the folder @args names. */
+int reel_cli_render_personal (const char              *script_path,
+                              ReelCliRenderArgs       *args,
+                              const ReelExportOptions *options);
+
 int reel_cli_backends (int argc, char **argv);
 int reel_cli_generate (int argc, char **argv);
 int reel_cli_take (int argc, char **argv);

@@ -118,8 +118,8 @@ cancel_export_cb (gpointer user_data)
  * finds the same takes, and the film's folder holds films only. A script in
  * a folder that cannot be written (an example installed with the app) has
  * it kept in the user's cache instead. */
-static char *
-project_path_for (const char *script_path)
+char *
+reel_cli_render_project_path (const char *script_path)
 {
   g_autofree char *beside_script = reel_cli_project_path_for_script (script_path);
   g_autofree char *name = g_path_get_basename (beside_script);
@@ -161,20 +161,7 @@ check_film_folder (const char *film_path)
   return REEL_CLI_EXIT_OK;
 }
 
-/* What the command line asked for. */
-typedef struct
-{
-  char    *output;
-  char    *backend;
-  char    *endpoint;
-  char    *model;
-  char    *workflow;
-  char    *sd_cli;
-  char    *model_dir;
-  gboolean yes;
-  char    *captions;
-  char    *music;
-} RenderArgs;
+typedef ReelCliRenderArgs RenderArgs;
 
 static void
 render_args_clear (RenderArgs *args)
@@ -188,6 +175,9 @@ render_args_clear (RenderArgs *args)
   g_clear_pointer (&args->sd_cli, g_free);
   g_clear_pointer (&args->model_dir, g_free);
   g_clear_pointer (&args->music, g_free);
+  g_clear_pointer (&args->vars, g_free);
+  g_clear_pointer (&args->name_column, g_free);
+  g_clear_pointer (&args->format, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RenderArgs, render_args_clear)
@@ -228,6 +218,15 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
       N_ ("MODE") },
     { "music", 0, 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
       N_ ("FILE") },
+    { "vars", 0, 0, G_OPTION_ARG_FILENAME, &args->vars,
+      N_ ("A CSV table whose rows fill the script’s {column} placeholders: one film per row, "
+          "written into the folder -o names"),
+      N_ ("FILE.csv") },
+    { "name-column", 0, 0, G_OPTION_ARG_STRING, &args->name_column,
+      N_ ("With --vars: the column films are named by (default: “name”, else the row number)"),
+      N_ ("COLUMN") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &args->format,
+      N_ ("With --vars: mp4 or webm (default: mp4)"), N_ ("FORMAT") },
     { NULL },
   };
 
@@ -236,8 +235,12 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
     return REEL_CLI_EXIT_USAGE;
   if (*argc != 3)
     return reel_cli_usage_error ("render", _ ("Expected exactly one SCRIPT file."));
+  if (args->output == NULL && args->vars != NULL)
+    return reel_cli_usage_error ("render", _ ("Name the folder for the films with -o FOLDER/."));
   if (args->output == NULL)
     return reel_cli_usage_error ("render", _ ("Name the film to write with -o FILM.mp4."));
+  if (args->vars == NULL && (args->name_column != NULL || args->format != NULL))
+    return reel_cli_usage_error ("render", _ ("--name-column and --format go with --vars."));
   return reel_cli_take_workflow ("render", &args->backend, &args->model, &args->workflow);
 }
 
@@ -246,8 +249,16 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
 static int
 fill_options (const RenderArgs *args, ReelExportOptions *options)
 {
-  if (!reel_export_format_guess (args->output, &options->format)
-      || !reel_export_format_is_film (options->format))
+  if (args->vars != NULL)
+    {
+      options->format = REEL_EXPORT_FORMAT_MP4;
+      if (args->format != NULL
+          && (!reel_export_format_from_string (args->format, &options->format)
+              || !reel_export_format_is_film (options->format)))
+        return reel_cli_usage_error ("render", _ ("--format takes mp4 or webm."));
+    }
+  else if (!reel_export_format_guess (args->output, &options->format)
+           || !reel_export_format_is_film (options->format))
     return reel_cli_usage_error ("render", _ ("The film must end in .mp4 or .webm."));
   options->captions = reel_cli_default_caption_mode ();
   if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
@@ -275,7 +286,7 @@ plan (const char *script_path, int *status)
       return NULL;
     }
 
-  project_path = project_path_for (script_path);
+  project_path = reel_cli_render_project_path (script_path);
   file = g_file_new_for_path (project_path);
   project = reel_project_open_or_create (file, &error);
   if (project == NULL || !reel_project_set_script (project, script, &error)
@@ -398,7 +409,13 @@ reel_cli_render (int argc, char **argv)
   reel_export_options_init (&options);
   status = fill_options (&args, &options);
   /* What would stop the film is found before any take is made for it. */
-  if (status == REEL_CLI_EXIT_OK)
+  if (status == REEL_CLI_EXIT_OK && args.vars != NULL)
+    {
+      g_autofree char *inside = g_build_filename (args.output, "film", NULL);
+
+      status = check_film_folder (inside);
+    }
+  else if (status == REEL_CLI_EXIT_OK)
     status = check_film_folder (args.output);
   if (status == REEL_CLI_EXIT_OK && args.music != NULL)
     {
@@ -407,7 +424,9 @@ reel_cli_render (int argc, char **argv)
       if (!reel_cli_check_music (args.music, &error))
         status = reel_cli_fail ("%s", error->message);
     }
-  if (status == REEL_CLI_EXIT_OK)
+  if (status == REEL_CLI_EXIT_OK && args.vars != NULL)
+    status = reel_cli_render_personal (argv[2], &args, &options);
+  else if (status == REEL_CLI_EXIT_OK)
     project = plan (argv[2], &status);
   if (project != NULL)
     {

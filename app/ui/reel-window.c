@@ -15,6 +15,7 @@
 
 #include "reel-backend-setup.h"
 #include "reel-engines.h"
+#include "reel-batch-window.h"
 #include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
 #include "reel-preferences-window.h"
@@ -159,6 +160,7 @@ update_actions (ReelWindow *self)
   set_action_enabled (self, "win.edit-budget", has_project);
   set_action_enabled (self, "win.show-takes", has_project);
   set_action_enabled (self, "win.export", n_shots > 0);
+  set_action_enabled (self, "win.personal-films", n_shots > 0);
 
   gtk_stack_set_visible_child_name (self->scene_stack, n_scenes > 0 ? "scenes" : "empty");
 }
@@ -726,6 +728,21 @@ export_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   reel_timeline_page_pause (self->timeline_page);
   dialog = reel_export_dialog_new (GTK_WINDOW (self), self->project);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* One film per row of a table, the script's {column}s filled from it. */
+static void
+personal_films_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+  GtkWidget  *batch;
+
+  if (self->project == NULL || !commit_edits (self))
+    return;
+
+  reel_timeline_page_pause (self->timeline_page);
+  batch = reel_batch_window_new (GTK_WINDOW (self), self->project, self->scheduler, self->settings);
+  gtk_window_present (GTK_WINDOW (batch));
 }
 
 static void
@@ -1859,6 +1876,7 @@ install_actions (GtkWidgetClass *widget_class)
                                    generate_variants_action);
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.personal-films", NULL, personal_films_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.set-up-engine", "s", set_up_engine_action);
   gtk_widget_class_install_action (widget_class, "win.edit-budget", NULL, edit_budget_action);
@@ -1906,6 +1924,8 @@ add_shortcuts (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export",
                                        NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.personal-films", NULL);
 }
 
 static void

@@ -523,6 +523,64 @@ test_caption_mode_setting (Fixture *fixture, gconstpointer data)
                     g_str_equal (caption_mode, "soft") ? 1 : 0);
 }
 
+/* `storyreel render lesson.fountain --vars pupils.csv -o films/`: one film
+ * per pupil, named from the "name" column, the projects kept beside the
+ * script; the shared shots are generated once, and a second run generates
+ * nothing. */
+static void
+test_render_vars (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char  *script = g_build_filename (fixture->dir, "lesson.fountain", NULL);
+  g_autofree char  *project = g_build_filename (fixture->dir, "lesson.storyreel", NULL);
+  g_autofree char  *pupils = g_build_filename (fixture->dir, "pupils.csv", NULL);
+  g_autofree char  *wrong = g_build_filename (fixture->dir, "wrong.csv", NULL);
+  g_autofree char  *films = g_build_filename (fixture->dir, "films", NULL);
+  g_autofree char  *personal = g_build_filename (fixture->dir, "lesson.personal", NULL);
+  g_autofree char  *err = NULL;
+  const char *const names[] = { "01-Anna.mp4", "02-李明.mp4", "03-Sam.mp4" };
+
+  g_assert_true (g_file_set_contents (script,
+                                      "INT. CLASSROOM - DAY\n\nThe door opens.\n\n"
+                                      "{name} waves hello.\n\nThe bell rings.\n",
+                                      -1, NULL));
+  g_assert_true (
+      g_file_set_contents (pupils, "name,pet\r\nAnna,cat\r\n李明,猫\r\nSam,dog\r\n", -1, NULL));
+  g_assert_true (g_file_set_contents (wrong, "pupil\nAnna\n", -1, NULL));
+  g_assert_cmpint (
+      run (fixture, NULL, NULL, "new", project, "--resolution", "160x90", "--fps", "8", NULL), ==,
+      0);
+
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "--name-column", "name", "-o", films, NULL), ==,
+      2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "--vars", wrong, "-o", films, NULL),
+                   ==, 1);
+  assert_one_line_failure (err);
+  assert_contains (err, "{name}");
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "--vars", pupils, "-o", films, NULL),
+                   ==, 0);
+  assert_contains (err, "3 films: generating 2 shared shots once and 3 personal shots; 4 shots "
+                        "reuse a take.");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *film = g_build_filename (films, names[i], NULL);
+      g_autofree char *film_project
+          = g_strdup_printf ("%s/%.*s.storyreel", personal, (int) strlen (names[i]) - 4, names[i]);
+
+      assert_contains (err, film);
+      g_assert_true (g_file_test (film, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (film_project, G_FILE_TEST_IS_REGULAR));
+    }
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "--vars", pupils, "-o", films, NULL),
+                   ==, 0);
+  assert_contains (err, "generating 0 shared shots once and 0 personal shots");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +595,7 @@ main (int argc, char **argv)
   ADD ("/cli/files/read-only-folder", test_read_only_folder);
   ADD ("/cli/files/render-places-files", test_render_places_files);
   ADD ("/cli/files/caption-mode-setting", test_caption_mode_setting);
+  ADD ("/cli/files/render-vars", test_render_vars);
 #undef ADD
 
   return g_test_run ();

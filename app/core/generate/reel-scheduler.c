@@ -1698,6 +1698,39 @@ reel_scheduler_estimate (ReelScheduler             *self,
   return TRUE;
 }
 
+GPtrArray *
+reel_scheduler_dup_requests (ReelScheduler             *self,
+                             const gint64              *shot_ids,
+                             guint                      n_shots,
+                             const ReelGenerateOptions *options,
+                             GError                   **error)
+{
+  ReelGenerateOptions defaults = { 0 };
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  GPtrArray   *requests;
+  ReelBackend *backend;
+
+  g_return_val_if_fail (REEL_IS_SCHEDULER (self), NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  if ((backend = backend_for_options (self, options, error)) == NULL
+      || (ids = collect_shot_ids (self, shot_ids, n_shots, options, error)) == NULL)
+    return NULL;
+
+  /* The very requests generate would freeze into its jobs. */
+  jobs = build_jobs (self, ids, reel_backend_get_name (backend), options, 0);
+  requests = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_request_free);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+
+      g_ptr_array_add (requests, reel_job_request_new_from_json (job->request, NULL));
+    }
+  return requests;
+}
+
 gint64
 reel_scheduler_generate (ReelScheduler             *self,
                          const gint64              *shot_ids,

@@ -81,6 +81,16 @@ gboolean reel_scheduler_estimate (ReelScheduler             *self,
                                   ReelCostEstimate          *estimate,
                                   GError                   **error);
 
+/* (transfer full) ReelJobRequest*: what a generate call with the same
+ * arguments would ask its backend, one per job, without queuing anything.
+ * With a fixed @options->seed, two projects whose shots would be made
+ * alike get equal requests (shot ids aside). */
+GPtrArray *reel_scheduler_dup_requests (ReelScheduler             *self,
+                                        const gint64              *shot_ids,
+                                        guint                      n_shots,
+                                        const ReelGenerateOptions *options,
+                                        GError                   **error);
+
 /* Picks up the jobs a previous run left unfinished. Returns how many. */
 guint    reel_scheduler_resume_unfinished_jobs (ReelScheduler *self, GError **error);
 gboolean reel_scheduler_cancel_job (ReelScheduler *self, gint64 job_id, GError **error);

@@ -1,0 +1,576 @@
+/* reel-film-batch.c: one film per row of a table: naming and planning
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-batch"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "reel-film-batch-private.h"
+
+G_DEFINE_FINAL_TYPE (ReelFilmBatch, reel_film_batch, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_PROGRESS,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+guint reel_film_batch_signals[N_SIGNALS];
+
+GQuark
+reel_film_batch_error_quark (void)
+{
+  return g_quark_from_static_string ("reel-film-batch-error-quark");
+}
+
+static void
+missing_shot_free (MissingShot *shot)
+{
+  g_free (shot->number);
+  g_free (shot->key);
+  g_free (shot);
+}
+
+static void
+film_row_free (FilmRow *row)
+{
+  g_free (row->film_path);
+  g_free (row->project_path);
+  g_clear_pointer (&row->missing, g_ptr_array_unref);
+  g_free (row);
+}
+
+static void
+donor_free (Donor *donor)
+{
+  g_free (donor->media_path);
+  g_clear_pointer (&donor->take, reel_take_free);
+  g_free (donor);
+}
+
+static void
+reel_film_batch_finalize (GObject *object)
+{
+  ReelFilmBatch *self = REEL_FILM_BATCH (object);
+
+  if (self->scheduler_destroy != NULL)
+    self->scheduler_destroy (self->scheduler_data);
+  g_free (self->script);
+  g_clear_pointer (&self->table, reel_csv_free);
+  g_free (self->projects_dir);
+  g_clear_pointer (&self->options, reel_export_options_free);
+  g_free (self->backend);
+  g_free (self->model);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->donors, g_hash_table_unref);
+  g_free (self->status);
+  if (self->shot_failures != NULL)
+    g_string_free (self->shot_failures, TRUE);
+
+  G_OBJECT_CLASS (reel_film_batch_parent_class)->finalize (object);
+}
+
+static void
+reel_film_batch_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ReelFilmBatch *self = REEL_FILM_BATCH (object);
+
+  switch (prop_id)
+    {
+      case PROP_PROGRESS:
+        g_value_set_double (value, self->progress);
+        break;
+      case PROP_STATUS:
+        g_value_set_string (value, self->status);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+reel_film_batch_class_init (ReelFilmBatchClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = reel_film_batch_finalize;
+  object_class->get_property = reel_film_batch_get_property;
+
+  properties[PROP_PROGRESS] = g_param_spec_double ("progress", NULL, NULL, 0, 1, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS]
+      = g_param_spec_string ("status", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (row, film path, GError or NULL) */
+  reel_film_batch_signals[FILM_FINISHED]
+      = g_signal_new ("film-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_ERROR);
+}
+
+static void
+reel_film_batch_init (ReelFilmBatch *self)
+{
+  self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) film_row_free);
+  self->donors
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) donor_free);
+}
+
+/* Names */
+
+/* @value as part of a file name: no folder separators, nothing that Windows
+ * or a shell finds awkward, no hidden-file dot, and not too long. */
+static char *
+sanitize_name (const char *value)
+{
+  g_autoptr (GString) name = g_string_new (NULL);
+  g_autofree char *trimmed = NULL;
+
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || c == 0x7f || (c < 0x80 && strchr ("/\\:*?\"<>|", (int) c) != NULL))
+        g_string_append_c (name, '_');
+      else
+        g_string_append_unichar (name, c);
+    }
+  trimmed = g_strstrip (g_string_free (g_steal_pointer (&name), FALSE));
+  if (g_utf8_strlen (trimmed, -1) > 60)
+    {
+      char *shorter = g_utf8_substring (trimmed, 0, 60);
+
+      g_free (trimmed);
+      trimmed = shorter;
+    }
+  /* No hidden file, and no dot before the extension's own. */
+  while (trimmed[0] == '.' || trimmed[0] == ' ')
+    memmove (trimmed, trimmed + 1, strlen (trimmed));
+  for (gsize len = strlen (trimmed);
+       len > 0 && (trimmed[len - 1] == '.' || trimmed[len - 1] == ' '); len--)
+    trimmed[len - 1] = '\0';
+  return g_steal_pointer (&trimmed);
+}
+
+/* "03-Alice" for row 2 (from 0) by its name, "03" without one; the number
+ * keeps films in the table's order and names unique. */
+static char *
+film_name (ReelCsv *table, int name_column, guint row)
+{
+  guint            width = 1, n = reel_csv_get_n_rows (table);
+  g_autofree char *name = NULL;
+
+  for (; n >= 10; n /= 10)
+    width++;
+  width = MAX (width, 2);
+  if (name_column >= 0)
+    name = sanitize_name (reel_csv_get_value (table, row, name_column));
+  if (name == NULL || name[0] == '\0')
+    return g_strdup_printf ("%0*u", (int) width, row + 1);
+  return g_strdup_printf ("%0*u-%s", (int) width, row + 1, name);
+}
+
+static int
+find_name_column (ReelCsv *table, const char *name_column, GError **error)
+{
+  int column;
+
+  if (name_column == NULL)
+    return reel_csv_find_column (table, "name");
+  if (name_column[0] == '\0')
+    return -1;
+  column = reel_csv_find_column (table, name_column);
+  if (column < 0)
+    g_set_error (error, REEL_FILM_BATCH_ERROR, REEL_FILM_BATCH_ERROR_NAME_COLUMN,
+                 _ ("The table has no column called “%s” to name the films by."), name_column);
+  return column;
+}
+
+/* A seed of the script's own, so that the same script makes the same shots
+ * in every row and every run. */
+static gint64
+seed_for_script (const char *script)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, script, -1);
+
+  digest[7] = '\0';
+  return (gint64) (g_ascii_strtoull (digest, NULL, 16) % (G_MAXINT32 - 1)) + 1;
+}
+
+ReelFilmBatch *
+reel_film_batch_new (const char              *script,
+                     ReelCsv                 *table,
+                     const char              *name_column,
+                     const char              *projects_dir,
+                     const char              *films_dir,
+                     const ReelExportOptions *options,
+                     GError                 **error)
+{
+  g_autoptr (ReelFilmBatch) self = g_object_new (REEL_TYPE_FILM_BATCH, NULL);
+  const char *extension = reel_export_format_to_string (options->format);
+  int         column;
+
+  self->table = table;
+  self->script = g_strdup (script);
+  self->projects_dir = g_strdup (projects_dir);
+  self->options = reel_export_options_copy (options);
+  self->seed = seed_for_script (script);
+  if (reel_csv_get_n_rows (table) == 0)
+    {
+      g_set_error (error, REEL_FILM_BATCH_ERROR, REEL_FILM_BATCH_ERROR_NO_ROWS,
+                   _ ("The table has no rows below its header, so there is no film to make."));
+      return NULL;
+    }
+  column = find_name_column (table, name_column, error);
+  if (column < 0 && name_column != NULL && name_column[0] != '\0')
+    return NULL;
+
+  for (guint i = 0; i < reel_csv_get_n_rows (table); i++)
+    {
+      FilmRow         *row = g_new0 (FilmRow, 1);
+      g_autofree char *name = film_name (table, column, i);
+      g_autofree char *film = g_strdup_printf ("%s.%s", name, extension);
+      g_autofree char *project = g_strdup_printf ("%s.storyreel", name);
+
+      row->film_path = g_build_filename (films_dir, film, NULL);
+      row->project_path = g_build_filename (projects_dir, project, NULL);
+      row->missing = g_ptr_array_new_with_free_func ((GDestroyNotify) missing_shot_free);
+      g_ptr_array_add (self->rows, row);
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+reel_film_batch_set_scheduler_func (ReelFilmBatch             *self,
+                                    ReelFilmBatchSchedulerFunc func,
+                                    gpointer                   user_data,
+                                    GDestroyNotify             destroy)
+{
+  g_return_if_fail (REEL_IS_FILM_BATCH (self));
+
+  if (self->scheduler_destroy != NULL)
+    self->scheduler_destroy (self->scheduler_data);
+  self->scheduler_func = func;
+  self->scheduler_data = user_data;
+  self->scheduler_destroy = destroy;
+}
+
+void
+reel_film_batch_set_backend (ReelFilmBatch *self, const char *backend, const char *model)
+{
+  g_return_if_fail (REEL_IS_FILM_BATCH (self));
+
+  g_free (self->backend);
+  self->backend = g_strdup (backend);
+  g_free (self->model);
+  self->model = g_strdup (model);
+}
+
+void
+reel_film_batch_set_settings_from (ReelFilmBatch *self, ReelProject *project)
+{
+  g_return_if_fail (REEL_IS_FILM_BATCH (self));
+
+  reel_project_get_resolution (project, &self->width, &self->height);
+  self->fps = reel_project_get_fps (project);
+  self->shot_duration = reel_project_get_default_shot_duration (project);
+}
+
+ReelCsv *
+reel_film_batch_get_table (ReelFilmBatch *self)
+{
+  return self->table;
+}
+
+guint
+reel_film_batch_get_n_films (ReelFilmBatch *self)
+{
+  return self->rows->len;
+}
+
+const char *
+reel_film_batch_get_film_path (ReelFilmBatch *self, guint row)
+{
+  g_return_val_if_fail (row < self->rows->len, NULL);
+  return ((FilmRow *) g_ptr_array_index (self->rows, row))->film_path;
+}
+
+gint64
+reel_film_batch_get_seed (ReelFilmBatch *self)
+{
+  return self->seed;
+}
+
+double
+reel_film_batch_get_progress (ReelFilmBatch *self)
+{
+  return self->progress;
+}
+
+const char *
+reel_film_batch_get_status (ReelFilmBatch *self)
+{
+  return self->status;
+}
+
+void
+reel_film_batch_set_progress (ReelFilmBatch *self, double progress, const char *status)
+{
+  guint n = self->rows->len;
+
+  /* Progress of the current film, spread over the whole batch. */
+  self->progress = CLAMP ((self->current + progress) / n, 0, 1);
+  if (status != NULL)
+    {
+      g_free (self->status);
+      self->status
+          = g_strdup_printf (_ ("Film %u of %u: %s"), MIN (self->current + 1, n), n, status);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  if (status != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+/* Planning */
+
+ReelScheduler *
+reel_film_batch_make_scheduler (ReelFilmBatch *self, ReelProject *project, GError **error)
+{
+  ReelScheduler *scheduler;
+
+  if (self->scheduler_func != NULL)
+    return self->scheduler_func (project, self->scheduler_data, error);
+  scheduler = reel_scheduler_new (project);
+  reel_scheduler_add_default_backends (scheduler);
+  return scheduler;
+}
+
+ReelGenerateOptions
+reel_film_batch_generate_options (ReelFilmBatch *self)
+{
+  return (
+      ReelGenerateOptions){ .backend = self->backend, .model = self->model, .seed = self->seed };
+}
+
+char *
+reel_film_batch_request_key (const ReelJobRequest *request)
+{
+  g_autoptr (ReelJobRequest) copy = reel_job_request_copy (request);
+  g_autofree char *json = NULL;
+
+  /* Each film's project numbers its shots, and keeps its images in its own
+   * media store, named by their content. */
+  copy->shot_id = 0;
+  if (request->start_image != NULL)
+    {
+      g_free (copy->start_image);
+      copy->start_image = g_path_get_basename (request->start_image);
+    }
+  if (request->end_image != NULL)
+    {
+      g_free (copy->end_image);
+      copy->end_image = g_path_get_basename (request->end_image);
+    }
+  json = reel_job_request_to_json (copy);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, json, -1);
+}
+
+void
+reel_film_batch_add_donor (ReelFilmBatch *self,
+                           const char    *key,
+                           ReelProject   *project,
+                           gint64         take_id)
+{
+  g_autoptr (ReelTake) take = NULL;
+  Donor *donor;
+
+  if (g_hash_table_contains (self->donors, key)
+      || (take = reel_project_get_take (project, take_id)) == NULL)
+    return;
+  donor = g_new0 (Donor, 1);
+  donor->media_path = reel_project_get_media_path (project, take->media);
+  donor->take = g_steal_pointer (&take);
+  g_hash_table_insert (self->donors, g_strdup (key), donor);
+}
+
+static ReelProject *
+open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (row->project_path);
+  g_autoptr (ReelProject) project = reel_project_open_or_create (file, error);
+  ReelBreakdownReport report = { 0 };
+
+  if (project == NULL)
+    return NULL;
+  if (self->fps != 0
+      && (!reel_project_set_resolution (project, self->width, self->height, error)
+          || !reel_project_set_fps (project, self->fps, error)
+          || !reel_project_set_default_shot_duration (project, self->shot_duration, error)))
+    return NULL;
+  if (!reel_project_set_script (project, script, error)
+      || !reel_project_break_down (project, &report, error))
+    return NULL;
+  return g_steal_pointer (&project);
+}
+
+/* The take @shot shows, unless it was made for another request: a row
+ * whose value changed keeps its shot (the breakdown matches lightly edited
+ * shots), but not the old take, which is set aside (undoably; its media
+ * stay). Imported takes, which have no prompt, are kept. */
+static gint64
+current_take (ReelProject *project, ReelShot *shot, const ReelJobRequest *request)
+{
+  for (guint tries = 0; tries < 100; tries++)
+    {
+      gint64 take_id = reel_shot_get_chosen_take_id (shot);
+      g_autoptr (ReelTake) take = take_id != 0 ? reel_project_get_take (project, take_id) : NULL;
+
+      if (take == NULL || take->prompt == NULL || g_strcmp0 (take->prompt, request->prompt) == 0)
+        return take_id;
+      if (!reel_project_delete_take (project, take_id, NULL))
+        return 0;
+    }
+  return 0;
+}
+
+/* Which shots of @row's film have a take, and the request each other one
+ * would make. */
+static gboolean
+plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
+{
+  g_autoptr (ReelProject) project = open_row_project (self, row, script, error);
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  ReelGenerateOptions options = reel_film_batch_generate_options (self);
+
+  options.regenerate = TRUE;
+  if (project == NULL || (scheduler = reel_film_batch_make_scheduler (self, project, error)) == NULL
+      || (requests = reel_scheduler_dup_requests (scheduler, NULL, 0, &options, error)) == NULL)
+    return FALSE;
+
+  g_ptr_array_set_size (row->missing, 0);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      ReelJobRequest  *request = g_ptr_array_index (requests, i);
+      ReelShot        *shot = reel_project_lookup_shot (project, request->shot_id);
+      g_autofree char *key = reel_film_batch_request_key (request);
+      gint64           take_id = current_take (project, shot, request);
+      MissingShot     *missing;
+
+      if (take_id != 0)
+        {
+          reel_film_batch_add_donor (self, key, project, take_id);
+          continue;
+        }
+      missing = g_new0 (MissingShot, 1);
+      missing->shot_id = request->shot_id;
+      missing->number = g_strdup (reel_shot_get_number (shot));
+      missing->key = g_steal_pointer (&key);
+      g_ptr_array_add (row->missing, missing);
+    }
+  reel_scheduler_shutdown (scheduler);
+  return TRUE;
+}
+
+static void
+summarize (ReelFilmBatch *self)
+{
+  g_autoptr (GHashTable) films_per_key = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer       count;
+
+  self->summary = (ReelFilmBatchSummary){ .n_films = self->rows->len };
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      FilmRow *row = g_ptr_array_index (self->rows, i);
+
+      for (guint j = 0; j < row->missing->len; j++)
+        {
+          MissingShot *shot = g_ptr_array_index (row->missing, j);
+
+          self->summary.n_missing++;
+          if (g_hash_table_contains (self->donors, shot->key))
+            continue;
+          count = g_hash_table_lookup (films_per_key, shot->key);
+          g_hash_table_insert (films_per_key, shot->key,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+        }
+    }
+  g_hash_table_iter_init (&iter, films_per_key);
+  while (g_hash_table_iter_next (&iter, NULL, &count))
+    {
+      self->summary.n_generate++;
+      if (GPOINTER_TO_UINT (count) > 1)
+        self->summary.n_shared++;
+      else
+        self->summary.n_personal++;
+    }
+  self->summary.n_reuse = self->summary.n_missing - self->summary.n_generate;
+}
+
+static gboolean
+make_folder (const char *path, GError **error)
+{
+  int saved_errno;
+
+  if (g_mkdir_with_parents (path, 0755) == 0)
+    return TRUE;
+  saved_errno = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _ ("The folder “%s” cannot be made: %s. Choose another folder."), path,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
+gboolean
+reel_film_batch_plan (ReelFilmBatch *self, GError **error)
+{
+  g_autofree char *films_dir = NULL;
+
+  g_return_val_if_fail (REEL_IS_FILM_BATCH (self), FALSE);
+
+  films_dir = g_path_get_dirname (reel_film_batch_get_film_path (self, 0));
+  if (!make_folder (self->projects_dir, error) || !make_folder (films_dir, error))
+    return FALSE;
+  g_hash_table_remove_all (self->donors);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      FilmRow         *row = g_ptr_array_index (self->rows, i);
+      g_autofree char *script = reel_csv_fill_template (self->table, self->script, i, error);
+
+      if (script == NULL || !plan_row (self, row, script, error))
+        {
+          g_prefix_error (error, _ ("Film %u of %u: "), i + 1, self->rows->len);
+          return FALSE;
+        }
+    }
+  summarize (self);
+  return TRUE;
+}
+
+void
+reel_film_batch_get_summary (ReelFilmBatch *self, ReelFilmBatchSummary *summary)
+{
+  *summary = self->summary;
+}
+
+char *
+reel_film_batch_describe (ReelFilmBatch *self)
+{
+  const ReelFilmBatchSummary *s = &self->summary;
+
+  return g_strdup_printf (_ ("%u films: generating %u shared shots once and %u personal shots; "
+                             "%u shots reuse a take."),
+                          s->n_films, s->n_shared, s->n_personal, s->n_reuse);
+}
