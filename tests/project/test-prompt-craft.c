@@ -302,6 +302,43 @@ test_migrate_v4 (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (styled, ==, "The ferry leaves. high-contrast black and white, deep shadows.");
 }
 
+/* A template of fields gets what reading each shot finds: who, doing what,
+ * where (from the scene heading), in English and in Chinese; a character's
+ * name is a subject. */
+static void
+test_reading_fields (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelShotReading) reading = NULL;
+  g_autofree char *english = NULL;
+  g_autofree char *chinese = NULL;
+  ReelCharacter    li = { .name = (char *) "李明" };
+
+  reading = reel_project_dup_shot_reading (fixture->project, shot_id (fixture, 0));
+  g_assert_nonnull (reading);
+  g_assert_cmpstr (reel_shot_reading_get_setting (reading), ==, "kitchen");
+  g_assert_cmpstr (reel_shot_reading_get_time_of_day (reading), ==, "night");
+
+  g_assert_cmpint (reel_project_save_character (fixture->project, &li, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (reel_project_set_prompt_template (fixture->project,
+                                                   "{subject} | {action} | {setting}", &error));
+  g_assert_no_error (error);
+  english = final_prompt (fixture, 0);
+  g_test_message ("English fields: %s", english);
+  g_assert_cmpstr (english, ==, "Anna | opens the fridge | kitchen");
+  chinese = final_prompt (fixture, 2);
+  g_test_message ("Chinese fields: %s", chinese);
+  g_assert_true (g_str_has_prefix (chinese, "李明 | 走进"));
+  g_assert_true (g_str_has_suffix (chinese, "| 花园"));
+
+  /* The default templates leave the fields out: they repeat the text. */
+  g_assert_true (reel_project_set_prompt_template (fixture->project, "", &error));
+  g_clear_pointer (&english, g_free);
+  english = final_prompt (fixture, 0);
+  g_assert_cmpstr (english, ==, "Anna opens the fridge.");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -316,6 +353,7 @@ main (int argc, char *argv[])
   ADD ("/project/prompt/characters", test_characters, NULL);
   ADD ("/project/prompt/style-negative-template", test_style_negative_and_template, NULL);
   ADD ("/project/prompt/override", test_override, NULL);
+  ADD ("/project/prompt/reading-fields", test_reading_fields, NULL);
   ADD ("/project/migrate-v4", test_migrate_v4, "empty");
 
   status = g_test_run ();

@@ -46,9 +46,10 @@ test_english_default (void)
   g_autoptr (GHashTable) some
       = make_fields ("text", "Anna waits.", "style", "anime style", "camera", "", NULL);
 
+  /* The read fields repeat the text: the default leaves them to the user's templates. */
   assert_filled (template_text, all,
-                 "a woman runs through a market. Anna runs through the market. Anna: tall, red "
-                 "coat. the camera pans left. pencil storyboard sketch.");
+                 "Anna runs through the market. Anna: tall, red coat. the camera pans left. "
+                 "pencil storyboard sketch.");
   /* Nothing but the shot's text: exactly the text, with no stray separators. */
   assert_filled (template_text, text_only, "Anna waits");
   /* Empty fields vanish with their separators; a full stop is not doubled. */

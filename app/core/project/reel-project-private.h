@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "reel-project.h"
+#include "reel-shot-reader.h"
 
 G_BEGIN_DECLS
 
@@ -70,8 +71,11 @@ struct _ReelProject
   gint64     edit_mark;
   /* Shots whose takes or jobs a system edit touched; NULL: reload them all. */
   GArray *dirty_shots;
-  guint   in_edit : 1;
-  guint   in_system_edit : 1;
+  /* Reads shots into the fields of their prompts; see reel-project-prompt.c. */
+  ReelShotReader *shot_reader;
+  guint           shot_reader_failed : 1;
+  guint           in_edit : 1;
+  guint           in_system_edit : 1;
 };
 
 /* Schema */

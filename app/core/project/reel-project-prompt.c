@@ -19,6 +19,7 @@
 #include "reel-project-private.h"
 #include "reel-prompt-builder.h"
 #include "reel-segmenter.h"
+#include "reel-shot-reader.h"
 
 void
 reel_style_free (ReelStyle *style)
@@ -359,6 +360,188 @@ dup_shot_override (ReelProject *self, gint64 shot_id)
   return prompt;
 }
 
+/* The project's one reader of shots, built at the first prompt: its
+ * vocabularies take tens of milliseconds to read. NULL, once said, when the
+ * user's vocabulary cannot be read; prompts then go without the fields. */
+static ReelShotReader *
+shot_reader (ReelProject *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->shot_reader == NULL && !self->shot_reader_failed)
+    {
+      self->shot_reader = reel_shot_reader_new (&error);
+      if (self->shot_reader == NULL)
+        {
+          g_message ("Shots are read without their fields: %s", error->message);
+          self->shot_reader_failed = TRUE;
+        }
+    }
+  return self->shot_reader;
+}
+
+ReelShotReading *
+reel_project_dup_shot_reading (ReelProject *self, gint64 shot_id)
+{
+  g_autoptr (GPtrArray) characters = NULL;
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  ReelShot       *shot;
+  ReelScene      *scene;
+  ReelShotReader *reader;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  if ((shot = reel_project_lookup_shot (self, shot_id)) == NULL
+      || (reader = shot_reader (self)) == NULL)
+    return NULL;
+
+  /* Known characters are subjects, whatever the vocabularies say. */
+  characters = reel_project_list_characters (self);
+  for (guint i = 0; i < characters->len; i++)
+    {
+      const ReelCharacter *character = g_ptr_array_index (characters, i);
+
+      g_ptr_array_add (names, character->name);
+      for (guint a = 0; character->aliases != NULL && character->aliases[a] != NULL; a++)
+        g_ptr_array_add (names, character->aliases[a]);
+    }
+  g_ptr_array_add (names, NULL);
+  scene = reel_project_lookup_scene (self, reel_shot_get_scene_id (shot));
+  return reel_shot_reader_read (reader, reel_shot_get_text (shot),
+                                scene != NULL ? reel_scene_get_heading (scene)
+                                              : reel_shot_get_scene_heading (shot),
+                                (const char *const *) names->pdata);
+}
+
+/* Fields */
+
+static const char *const shot_fields[] = {
+  REEL_SHOT_FIELD_SUBJECTS, REEL_SHOT_FIELD_ACTION, REEL_SHOT_FIELD_SETTING,
+  REEL_SHOT_FIELD_TIME,     REEL_SHOT_FIELD_MOOD,   REEL_SHOT_FIELD_STYLE,
+};
+
+static gboolean
+is_shot_field (const char *field)
+{
+  return field != NULL && g_strv_contains ((const char *const *) shot_fields, field);
+}
+
+static char *
+dup_field_edit (ReelProject *self, gint64 shot_id, const char *field)
+{
+  g_autoptr (sqlite3_stmt) stmt = reel_sql_prepare (
+      self->db, "SELECT value FROM shot_fields WHERE shot_id = ? AND field = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, shot_id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? reel_sql_dup_text (stmt, 0) : NULL;
+}
+
+/* @field of @reading, lists joined with @separator. */
+static char *
+dup_read_field (ReelShotReading *reading, const char *field, const char *separator)
+{
+  const char *const *list = NULL;
+  const char        *text = NULL;
+
+  if (reading == NULL)
+    return g_strdup ("");
+  if (g_str_equal (field, REEL_SHOT_FIELD_SUBJECTS))
+    list = reel_shot_reading_get_subjects (reading);
+  else if (g_str_equal (field, REEL_SHOT_FIELD_MOOD))
+    list = reel_shot_reading_get_mood (reading);
+  else if (g_str_equal (field, REEL_SHOT_FIELD_STYLE))
+    list = reel_shot_reading_get_style (reading);
+  else if (g_str_equal (field, REEL_SHOT_FIELD_ACTION))
+    text = reel_shot_reading_get_action (reading);
+  else if (g_str_equal (field, REEL_SHOT_FIELD_SETTING))
+    text = reel_shot_reading_get_setting (reading);
+  else if (g_str_equal (field, REEL_SHOT_FIELD_TIME))
+    text = reel_shot_reading_get_time_of_day (reading);
+  if (list != NULL)
+    return g_strjoinv (separator, (char **) list);
+  return g_strdup (text != NULL ? text : "");
+}
+
+char *
+reel_project_dup_shot_field (ReelProject *self, gint64 shot_id, const char *field, gboolean *edited)
+{
+  g_autoptr (ReelShotReading) reading = NULL;
+  char *value;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+  g_return_val_if_fail (is_shot_field (field), NULL);
+
+  value = dup_field_edit (self, shot_id, field);
+  if (edited != NULL)
+    *edited = value != NULL;
+  if (value != NULL)
+    return value;
+  reading = reel_project_dup_shot_reading (self, shot_id);
+  return dup_read_field (reading, field, ", ");
+}
+
+gboolean
+reel_project_set_shot_field (
+    ReelProject *self, gint64 shot_id, const char *field, const char *value, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean clear = value == NULL || *value == '\0';
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (is_shot_field (field), FALSE);
+
+  if (reel_project_lookup_shot (self, shot_id) == NULL)
+    {
+      g_set_error (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
+                   _ ("There is no shot %" PRId64 " in this project."), shot_id);
+      return FALSE;
+    }
+  stmt = reel_sql_prepare (self->db,
+                           clear ? "DELETE FROM shot_fields WHERE shot_id = ?1 AND field = ?2"
+                                 : "INSERT INTO shot_fields (shot_id, field, value)"
+                                   " VALUES (?1, ?2, ?3) ON CONFLICT (shot_id, field)"
+                                   " DO UPDATE SET value = excluded.value",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, shot_id);
+  sqlite3_bind_text (stmt, 2, field, -1, SQLITE_STATIC);
+  if (!clear)
+    sqlite3_bind_text (stmt, 3, value, -1, SQLITE_TRANSIENT);
+  return reel_project_run_edit (self, clear ? _ ("Read field from the text") : _ ("Edit field"),
+                                REEL_CHANGE_PLAN, stmt, error);
+}
+
+/* {subject}, {action} and {setting}: what the user wrote over them, else
+ * what reading the shot finds. */
+static void
+add_reading_fields (ReelProject *self, gint64 shot_id, const char *language, GHashTable *fields)
+{
+  g_autoptr (ReelShotReading) reading = reel_project_dup_shot_reading (self, shot_id);
+  const char *separator = g_str_equal (language, "zh") ? "、" : ", ";
+  const struct
+  {
+    const char *prompt_field;
+    const char *shot_field;
+  } map[] = {
+    { REEL_PROMPT_FIELD_SUBJECT, REEL_SHOT_FIELD_SUBJECTS },
+    { REEL_PROMPT_FIELD_ACTION, REEL_SHOT_FIELD_ACTION },
+    { REEL_PROMPT_FIELD_SETTING, REEL_SHOT_FIELD_SETTING },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    {
+      char *value = dup_field_edit (self, shot_id, map[i].shot_field);
+
+      if (value == NULL)
+        value = dup_read_field (reading, map[i].shot_field, separator);
+      g_hash_table_insert (fields, (char *) map[i].prompt_field, value);
+    }
+}
+
 /* Fills @result's automatic prompt, language, characters and reference image. */
 static void
 build_automatic_prompt (ReelProject *self, ReelShot *shot, ReelShotPrompt *result)
@@ -373,7 +556,7 @@ build_automatic_prompt (ReelProject *self, ReelShot *shot, ReelShotPrompt *resul
   result->language = g_strdup (language);
   result->character_ids = match_characters (self, shot, characters);
 
-  /* {subject}, {action} and {setting} come from reading the shot, when that is done. */
+  add_reading_fields (self, reel_shot_get_id (shot), language, fields);
   g_hash_table_insert (fields, (char *) REEL_PROMPT_FIELD_TEXT,
                        reel_segmenter_normalize_space (reel_shot_get_text (shot)));
   g_hash_table_insert (fields, (char *) REEL_PROMPT_FIELD_CAMERA,

@@ -12,8 +12,9 @@
  * and indexes the foreign keys that deleting shots and takes looks up.
  * Version 5 adds prompt craft: a character's aliases, pronoun, reference
  * image and voice, and the project's style, negative prompt and prompt
- * template. A shot's prompt override is the shots.prompt column version 2
- * already has (NULL: the prompt is made from the template).
+ * template, and the fields of a shot the user edited (shot_fields). A
+ * shot's prompt override is the shots.prompt column version 2 already has
+ * (NULL: the prompt is made from the template).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -197,7 +198,14 @@ static const char schema_v5_prompt_craft[]
       "ALTER TABLE characters ADD COLUMN voice TEXT NOT NULL DEFAULT '';"
       "ALTER TABLE project ADD COLUMN style TEXT NOT NULL DEFAULT '';"
       "ALTER TABLE project ADD COLUMN negative_prompt TEXT NOT NULL DEFAULT '';"
-      "ALTER TABLE project ADD COLUMN prompt_template TEXT NOT NULL DEFAULT '';";
+      "ALTER TABLE project ADD COLUMN prompt_template TEXT NOT NULL DEFAULT '';"
+      /* What the user wrote over the fields read from a shot's text. */
+      "CREATE TABLE shot_fields ("
+      "  shot_id INTEGER NOT NULL REFERENCES shots (id) ON DELETE CASCADE,"
+      "  field TEXT NOT NULL,"
+      "  value TEXT NOT NULL,"
+      "  PRIMARY KEY (shot_id, field)"
+      ");";
 
 static const char schema_v2_settings_and_plan[]
     = "CREATE TABLE project ("

@@ -22,7 +22,7 @@
 
 static const char *const undoable_tables[] = {
   "project", "scenes",    "shots",        "captions", "characters", "styles",
-  "takes",   "cut_items", "music_tracks", "markers",  "settings",
+  "takes",   "cut_items", "music_tracks", "markers",  "settings",   "shot_fields",
 };
 
 void

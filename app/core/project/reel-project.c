@@ -79,6 +79,7 @@ reel_project_finalize (GObject *object)
   g_clear_pointer (&self->breakdown_warnings, g_ptr_array_unref);
   g_clear_pointer (&self->undo_steps, g_ptr_array_unref);
   g_clear_pointer (&self->dirty_shots, g_array_unref);
+  g_clear_object (&self->shot_reader);
   g_clear_pointer (&self->redo_steps, g_ptr_array_unref);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->language, g_free);

@@ -13,6 +13,7 @@
 #include "reel-plan.h"
 #include "reel-project-enums.h"
 #include "reel-scene.h"
+#include "reel-shot-reading.h"
 #include "reel-shot.h"
 #include "reel-types.h"
 
@@ -248,6 +249,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelShotPrompt, reel_shot_prompt_free)
 
 /* (transfer full), or NULL when there is no such shot. */
 ReelShotPrompt *reel_project_dup_shot_prompt (ReelProject *self, gint64 shot_id);
+/* (transfer full): what reading @shot_id's text and scene heading finds (subjects, action,
+ * setting, time of day, mood, style, framing, camera), the project's characters counted as
+ * subjects; NULL when there is no such shot or the user's vocabulary cannot be read. */
+ReelShotReading *reel_project_dup_shot_reading (ReelProject *self, gint64 shot_id);
+
+/* The fields of a shot a user may write over what reading its text finds. */
+#define REEL_SHOT_FIELD_SUBJECTS "subjects"
+#define REEL_SHOT_FIELD_ACTION "action"
+#define REEL_SHOT_FIELD_SETTING "setting"
+#define REEL_SHOT_FIELD_TIME "time"
+#define REEL_SHOT_FIELD_MOOD "mood"
+#define REEL_SHOT_FIELD_STYLE "style"
+/* (transfer full): @field of @shot_id, as the user wrote it (@edited TRUE) or as read from
+ * its text, lists joined with ", ". */
+char *reel_project_dup_shot_field (ReelProject *self,
+                                   gint64       shot_id,
+                                   const char  *field,
+                                   gboolean    *edited);
+/* Writes @value over @field of @shot_id, in one undoable step; NULL or "" reads it from the
+ * text again. {subject}, {action} and {setting} of the prompt template use these. */
+gboolean reel_project_set_shot_field (
+    ReelProject *self, gint64 shot_id, const char *field, const char *value, GError **error);
 /* (transfer full): the final prompt of @shot_id, or NULL when there is no such shot. */
 char *reel_project_dup_final_prompt (ReelProject *self, gint64 shot_id);
 /* Sends @prompt verbatim for @shot_id; NULL or "" goes back to the automatic prompt. */
