@@ -17,6 +17,7 @@
  *   reel-project-import.c      media files imported as takes or music
  *   reel-project-json.c        inspect output
  *   reel-project-cut.c         the cut's edits
+ *   reel-project-styles.c      the project's own styles
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
