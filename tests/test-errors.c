@@ -18,6 +18,7 @@
 #include "reel-film-batch.h"
 #include "reel-gpu-slots.h"
 #include "reel-http-client.h"
+#include "reel-library.h"
 #include "reel-media-store.h"
 #include "reel-pdf-boards.h"
 #include "reel-project.h"
@@ -44,6 +45,7 @@ list_domains (void)
     DOMAIN (REEL_ANIMATIC_ERROR, reel_animatic_error_quark),
     DOMAIN (REEL_MEDIA_ERROR, reel_media_error_quark),
     DOMAIN (REEL_PROJECT_ERROR, reel_project_error_quark),
+    DOMAIN (REEL_LIBRARY_ERROR, reel_library_error_quark),
     DOMAIN (REEL_BACKEND_ERROR, reel_backend_error_quark),
     DOMAIN (REEL_CUT_TIMELINE_ERROR, reel_cut_timeline_error_quark),
     DOMAIN (REEL_EXPORT_ERROR, reel_export_error_quark),

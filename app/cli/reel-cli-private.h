@@ -127,5 +127,6 @@ int reel_cli_new (int argc, char **argv);
 int reel_cli_import (int argc, char **argv);
 int reel_cli_inspect (int argc, char **argv);
 int reel_cli_export (int argc, char **argv);
+int reel_cli_library (int argc, char **argv);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "reel-library.h"
 #include "reel-media-store.h"
 #include "reel-project-import.h"
 #include "reel-take-strip.h"
@@ -800,6 +801,82 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     }
 }
 
+typedef struct
+{
+  ReelTakeStrip *strip;
+  ReelProject   *project;
+  gint64         take_id;
+} KeepTake;
+
+static void
+keep_take_free (KeepTake *keep)
+{
+  g_object_unref (keep->strip);
+  g_object_unref (keep->project);
+  g_free (keep);
+}
+
+static void
+report_kept (KeepTake *keep, GError *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (keep->strip));
+
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reel_widget_report_error (GTK_WIDGET (keep->strip), _ ("Could Not Keep the Take"), error);
+    }
+  else if (REEL_IS_WINDOW (root))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("Kept take %u in the library"),
+                                                  take_number (keep->strip, keep->take_id));
+      reel_window_add_toast (REEL_WINDOW (root), message);
+    }
+  keep_take_free (keep);
+}
+
+static void
+take_kept_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  reel_library_add_take_finish (REEL_LIBRARY (source), result, &error);
+  report_kept (user_data, error);
+}
+
+static void
+library_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  KeepTake *keep = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelLibrary) library = reel_library_open_finish (result, &error);
+
+  if (library == NULL)
+    {
+      report_kept (keep, error);
+      return;
+    }
+  reel_library_add_take_async (library, keep->project, keep->take_id, keep->strip->cancellable,
+                               take_kept_cb, keep);
+}
+
+/* Opening the library and copying the take both run in worker threads. */
+static void
+keep_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
+  g_autoptr (GFile) file = reel_library_dup_default_file ();
+  KeepTake *keep;
+
+  if (self->project == NULL)
+    return;
+  keep = g_new0 (KeepTake, 1);
+  keep->strip = g_object_ref (self);
+  keep->project = g_object_ref (self->project);
+  keep->take_id = g_variant_get_int64 (parameter);
+  reel_library_open_async (file, self->cancellable, library_opened_cb, keep);
+}
+
 static void
 compare_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -1001,6 +1078,7 @@ reel_take_strip_class_init (ReelTakeStripClass *klass)
   gtk_widget_class_install_action (widget_class, "take.choose", "x", choose_action);
   gtk_widget_class_install_action (widget_class, "take.delete", "x", delete_action);
   gtk_widget_class_install_action (widget_class, "take.compare", "x", compare_action);
+  gtk_widget_class_install_action (widget_class, "take.keep", "x", keep_action);
   gtk_widget_class_install_action (widget_class, "take.compare-selected", NULL,
                                    compare_selected_action);
   gtk_widget_class_install_action (widget_class, "take.replay-compare", NULL,

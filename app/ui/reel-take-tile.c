@@ -228,6 +228,12 @@ delete_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+keep_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  activate_take_action (widget, "take.keep");
+}
+
+static void
 reel_take_tile_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), REEL_TYPE_TAKE_TILE);
@@ -247,6 +253,7 @@ reel_take_tile_class_init (ReelTakeTileClass *klass)
   gtk_widget_class_install_action (widget_class, "tile.choose", NULL, choose_action);
   gtk_widget_class_install_action (widget_class, "tile.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "tile.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "tile.keep", NULL, keep_action);
 
   /* A static library only links objects that something references: this keeps
    * the GResource (and its registering constructor) in every program. */
