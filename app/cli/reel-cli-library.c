@@ -133,11 +133,20 @@ add_take (ReelLibrary *library, char **args, int n_args)
 /* A project's character as a sheet: through this one place, so that
  * aliases, a picture and a voice join it once projects keep them. */
 static gint64
-keep_character (ReelLibrary *library, const ReelCharacter *character, GError **error)
+keep_character (ReelLibrary         *library,
+                ReelProject         *project,
+                const ReelCharacter *character,
+                GError             **error)
 {
+  g_autofree char          *picture = character->reference_image != NULL
+                                          ? reel_project_get_media_path (project, character->reference_image)
+                                          : NULL;
   ReelLibraryCharacterSheet sheet = {
     .name = character->name,
+    .aliases = (const char *const *) character->aliases,
     .description = character->description,
+    .reference_image = picture,
+    .voice = character->voice,
   };
 
   return reel_library_add_character (library, &sheet, error);
@@ -163,7 +172,7 @@ add_character (ReelLibrary *library, char **args, int n_args)
 
       if (g_utf8_collate (character->name, args[1]) != 0)
         continue;
-      if ((id = keep_character (library, character, &error)) == 0)
+      if ((id = keep_character (library, project, character, &error)) == 0)
         return reel_cli_fail ("%s", error->message);
       fprintf (stderr, _ ("Kept the character “%s” in the library\n"), character->name);
       printf ("%" G_GINT64_FORMAT "\n", id);

@@ -331,7 +331,10 @@ test_reuse_character_and_style (Fixture *fixture, gconstpointer data)
   g_autoptr (ReelProject) second = new_project (fixture, "Second.storyreel", second_script);
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) characters = NULL;
-  ReelLibraryCharacterSheet sheet = { .name = "Mia", .description = "red coat, short hair" };
+  const char *const         aliases[] = { "米娅", NULL };
+  ReelLibraryCharacterSheet sheet = {
+    .name = "Mia", .aliases = aliases, .description = "red coat, short hair", .voice = "soft"
+  };
   gint64 sheet_id = reel_library_add_character (fixture->library, &sheet, &error);
   gint64 style_id = reel_library_add_style (fixture->library, "Noir", "black and white", &error);
 
@@ -343,6 +346,9 @@ test_reuse_character_and_style (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (((ReelCharacter *) characters->pdata[0])->name, ==, "Mia");
   g_assert_cmpstr (((ReelCharacter *) characters->pdata[0])->description, ==,
                    "red coat, short hair");
+  /* The sheet's other names and voice come along: the Chinese name finds her in a shot. */
+  g_assert_cmpstrv (((ReelCharacter *) characters->pdata[0])->aliases, aliases);
+  g_assert_cmpstr (((ReelCharacter *) characters->pdata[0])->voice, ==, "soft");
   /* Using it again updates the project's Mia rather than failing. */
   g_assert_cmpint (use_item (fixture, sheet_id, second, 0, &error), >, 0);
   g_assert_no_error (error);

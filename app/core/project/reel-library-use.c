@@ -282,25 +282,33 @@ reel_library_add_take_finish (ReelLibrary *self, GAsyncResult *result, GError **
 /* ------------------------------------------------------------------------ */
 /* Using an item in a project                                                */
 
-/* A character sheet as the project's character. The project keeps a name and
- * a description for now; aliases, picture and voice follow once it can hold
- * them. An existing character of the same name takes the sheet's looks. */
+/* A character sheet as the project's character, with its aliases and
+ * voice; an existing character of the same name takes the sheet's looks.
+ * The sheet's picture stays in the library: it would have to be copied into
+ * the project's media first. */
 static gint64
 use_character (ReelProject *project, const ReelLibraryItem *item, GError **error)
 {
   g_autoptr (GPtrArray) characters = reel_project_list_characters (project);
+  ReelCharacter character = {
+    .name = item->name,
+    .description = item->description,
+    .aliases = item->aliases,
+    .voice = item->voice,
+  };
 
   for (guint i = 0; i < characters->len; i++)
     {
-      ReelCharacter *character = g_ptr_array_index (characters, i);
+      const ReelCharacter *existing = g_ptr_array_index (characters, i);
 
-      if (g_strcmp0 (character->name, item->name) == 0)
-        return reel_project_update_character (project, character->id, item->name, item->description,
-                                              error)
-                   ? character->id
-                   : 0;
+      if (g_strcmp0 (existing->name, item->name) == 0)
+        {
+          character.id = existing->id;
+          character.pronoun = existing->pronoun;
+          character.reference_image = existing->reference_image;
+        }
     }
-  return reel_project_add_character (project, item->name, item->description, error);
+  return reel_project_save_character (project, &character, error);
 }
 
 static void
