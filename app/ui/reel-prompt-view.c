@@ -15,7 +15,9 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "reel-prompt-view.h"
 #include "reel-window.h"
@@ -36,6 +38,15 @@ struct _ReelPromptView
   GtkLabel    *negative_label;
   GtkLabel    *state_label;
   GtkWidget   *automatic_button;
+  /* The fields read from the shot's text, in the order of shot_fields. */
+  AdwEntryRow *field_rows[6];
+  gboolean     field_dirty[6];
+};
+
+/* The project's fields behind field_rows, in the same order. */
+static const char *const shot_fields[] = {
+  REEL_SHOT_FIELD_SUBJECTS, REEL_SHOT_FIELD_ACTION, REEL_SHOT_FIELD_SETTING,
+  REEL_SHOT_FIELD_TIME,     REEL_SHOT_FIELD_MOOD,   REEL_SHOT_FIELD_STYLE,
 };
 
 G_DEFINE_FINAL_TYPE (ReelPromptView, reel_prompt_view, GTK_TYPE_WIDGET)
@@ -48,6 +59,28 @@ buffer_dup_text (GtkTextView *view)
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Shows each field as the user wrote it or as read from the text, except
+ * one the user is typing in. */
+static void
+sync_fields (ReelPromptView *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (shot_fields); i++)
+    {
+      gboolean         edited = FALSE;
+      g_autofree char *value = NULL;
+
+      if (self->field_dirty[i])
+        continue;
+      value = reel_project_dup_shot_field (self->project, self->shot_id, shot_fields[i], &edited);
+      if (g_strcmp0 (value, gtk_editable_get_text (GTK_EDITABLE (self->field_rows[i]))) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->field_rows[i]), value != NULL ? value : "");
+      if (edited)
+        gtk_widget_add_css_class (GTK_WIDGET (self->field_rows[i]), "accent");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->field_rows[i]), "accent");
+    }
 }
 
 static void
@@ -78,6 +111,7 @@ sync_from_project (ReelPromptView *self)
     negative = g_strdup_printf (_ ("Avoids: %s"), prompt->negative_prompt);
   gtk_label_set_label (self->negative_label, negative != NULL ? negative : "");
   gtk_widget_set_visible (GTK_WIDGET (self->negative_label), negative != NULL);
+  sync_fields (self);
   self->syncing--;
 }
 
@@ -115,6 +149,51 @@ commit (ReelPromptView *self)
   if (g_strcmp0 (text, self->shown) == 0)
     return;
   set_override (self, text);
+}
+
+/* Writes a field the user changed over what was read; an empty one is read
+ * from the text again. */
+static void
+commit_field (ReelPromptView *self, guint index)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text;
+
+  if (!self->field_dirty[index] || self->project == NULL || self->shot_id == 0)
+    return;
+  self->field_dirty[index] = FALSE;
+  text = gtk_editable_get_text (GTK_EDITABLE (self->field_rows[index]));
+  if (!reel_project_set_shot_field (self->project, self->shot_id, shot_fields[index], text, &error))
+    reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Field"), error);
+  sync_from_project (self);
+}
+
+static guint
+field_index (ReelPromptView *self, gpointer row)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->field_rows); i++)
+    if (self->field_rows[i] == row)
+      return i;
+  g_return_val_if_reached (0);
+}
+
+static void
+field_activated_cb (ReelPromptView *self, AdwEntryRow *row)
+{
+  commit_field (self, field_index (self, row));
+}
+
+static void
+field_changed_cb (AdwEntryRow *row, ReelPromptView *self)
+{
+  if (self->syncing == 0)
+    self->field_dirty[field_index (self, row)] = TRUE;
+}
+
+static void
+field_focus_leave_cb (GtkEventController *focus, ReelPromptView *self)
+{
+  commit_field (self, field_index (self, gtk_event_controller_get_widget (focus)));
 }
 
 static void
@@ -160,6 +239,7 @@ reel_prompt_view_set_shot (ReelPromptView *self, ReelProject *project, gint64 sh
     {
       self->shot_id = shot_id;
       self->dirty = FALSE;
+      memset (self->field_dirty, 0, sizeof self->field_dirty);
       g_clear_pointer (&self->shown, g_free);
     }
   sync_from_project (self);
@@ -195,6 +275,7 @@ reel_prompt_view_dispose (GObject *object)
 
   /* Never write to the project from here: a card goes away inside a change. */
   self->dirty = FALSE;
+  memset (self->field_dirty, 0, sizeof self->field_dirty);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_clear_object (&self->project);
@@ -224,6 +305,18 @@ reel_prompt_view_class_init (ReelPromptViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPromptView, state_label);
   gtk_widget_class_bind_template_child (widget_class, ReelPromptView, automatic_button);
   gtk_widget_class_bind_template_callback (widget_class, expanded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, field_activated_cb);
+#define BIND_FIELD(index, name)                                                                    \
+  gtk_widget_class_bind_template_child_full (widget_class, "field_" name, FALSE,                   \
+                                             G_STRUCT_OFFSET (ReelPromptView, field_rows)          \
+                                                 + (index) * sizeof (AdwEntryRow *))
+  BIND_FIELD (0, "subjects");
+  BIND_FIELD (1, "action");
+  BIND_FIELD (2, "setting");
+  BIND_FIELD (3, "time");
+  BIND_FIELD (4, "mood");
+  BIND_FIELD (5, "style");
+#undef BIND_FIELD
 }
 
 static void
@@ -237,4 +330,13 @@ reel_prompt_view_init (ReelPromptView *self)
                            G_CALLBACK (buffer_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (focus, "leave", G_CALLBACK (focus_leave_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), focus);
+  for (guint i = 0; i < G_N_ELEMENTS (self->field_rows); i++)
+    {
+      GtkEventController *field_focus = gtk_event_controller_focus_new ();
+
+      g_signal_connect_object (self->field_rows[i], "changed", G_CALLBACK (field_changed_cb), self,
+                               0);
+      g_signal_connect_object (field_focus, "leave", G_CALLBACK (field_focus_leave_cb), self, 0);
+      gtk_widget_add_controller (GTK_WIDGET (self->field_rows[i]), field_focus);
+    }
 }

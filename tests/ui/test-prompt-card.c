@@ -25,6 +25,24 @@ assert_shows_final_prompt (ReelPromptView *view, ReelProject *project, gint64 sh
   g_assert_cmpstr (shown, ==, sent);
 }
 
+/* The entry row of the read field titled @title. */
+static GtkWidget *
+find_field (GtkWidget *root, const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_ENTRY_ROW (child)
+          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), title) == 0)
+        return child;
+      if ((found = find_field (child, title)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_card_prompt (void)
 {
@@ -87,6 +105,34 @@ test_card_prompt (void)
   sent = reel_project_dup_final_prompt (project, id);
   g_assert_cmpstr (sent, ==, automatic);
   assert_shows_final_prompt (view, project, id);
+
+  /* The fields read from the text are on show, the setting from the scene
+   * heading; a field written over is what a template of fields sends, and
+   * emptied it is read from the text again. */
+  {
+    GtkWidget       *setting = find_field (card, "Setting");
+    g_autofree char *fielded = NULL;
+
+    g_assert_nonnull (setting);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (setting)), ==, "lab");
+    g_assert_true (
+        reel_project_set_prompt_template (project, "{subject} in the {setting}", &error));
+    g_assert_no_error (error);
+    gtk_editable_set_text (GTK_EDITABLE (setting), "greenhouse");
+    g_signal_emit_by_name (setting, "entry-activated");
+    fielded = reel_project_dup_final_prompt (project, id);
+    g_assert_cmpstr (fielded, ==, "Mara in the greenhouse");
+    assert_shows_final_prompt (view, project, id);
+    g_assert_true (gtk_widget_has_css_class (setting, "accent"));
+
+    gtk_editable_set_text (GTK_EDITABLE (setting), "");
+    g_signal_emit_by_name (setting, "entry-activated");
+    g_clear_pointer (&fielded, g_free);
+    fielded = reel_project_dup_final_prompt (project, id);
+    g_assert_cmpstr (fielded, ==, "Mara in the lab");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (setting)), ==, "lab");
+    g_assert_false (gtk_widget_has_css_class (setting, "accent"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&project);
