@@ -432,11 +432,50 @@ new_batch (ReelBatchWindow *self, GError **error)
 }
 
 static void
+run (ReelBatchWindow *self)
+{
+  g_signal_connect_object (self->batch, "notify::status", G_CALLBACK (batch_status_cb), self,
+                           G_CONNECT_SWAPPED);
+  set_running (self, TRUE);
+  reel_film_batch_run_async (self->batch, self->cancellable, run_done_cb, g_object_ref (self));
+}
+
+static void
+cost_response_cb (AdwMessageDialog *dialog, const char *response, ReelBatchWindow *self)
+{
+  if (g_str_equal (response, "make") && self->batch != NULL && !self->running)
+    run (self);
+  else
+    gtk_label_set_text (self->status_label, _ ("Nothing was generated."));
+}
+
+/* A paid backend spends money on every film: say how much before any. */
+static void
+confirm_cost (ReelBatchWindow *self, const ReelFilmBatchSummary *summary)
+{
+  /* Translators: "14 shots to generate for 5 films: about 8.40 CNY." */
+  g_autofree char *body
+      = g_strdup_printf (_ ("%u shots to generate for %u films: about %.2f %s."),
+                         summary->n_generate, summary->n_films, summary->cost, summary->currency);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Make the Films?"), body);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "make",
+                                    _ ("_Make Films"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "make",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cost_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelBatchWindow *self = REEL_BATCH_WINDOW (widget);
   g_autoptr (GError) error = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char     *summary_text = NULL;
+  ReelFilmBatchSummary summary;
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
   g_clear_object (&self->batch);
@@ -448,12 +487,13 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       update_actions (self);
       return;
     }
-  summary = reel_film_batch_describe (self->batch);
-  gtk_label_set_text (self->status_label, summary);
-  g_signal_connect_object (self->batch, "notify::status", G_CALLBACK (batch_status_cb), self,
-                           G_CONNECT_SWAPPED);
-  set_running (self, TRUE);
-  reel_film_batch_run_async (self->batch, self->cancellable, run_done_cb, g_object_ref (self));
+  summary_text = reel_film_batch_describe (self->batch);
+  gtk_label_set_text (self->status_label, summary_text);
+  reel_film_batch_get_summary (self->batch, &summary);
+  if (summary.currency != NULL && summary.n_generate > 0)
+    confirm_cost (self, &summary);
+  else
+    run (self);
 }
 
 static void

@@ -195,6 +195,9 @@ test_five_pupils (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (summary.n_shared, ==, 4);
   g_assert_cmpuint (summary.n_personal, ==, 10);
   g_assert_cmpuint (summary.n_reuse, ==, 16);
+  /* The test backend charges 0.01 USD a second; each 1 s request once, shared or not. */
+  g_assert_cmpstr (summary.currency, ==, "USD");
+  g_assert_cmpfloat_with_epsilon (summary.cost, 14 * 0.01, 1e-9);
 
   g_signal_connect (batch, "film-finished", G_CALLBACK (film_finished_cb), fixture);
   reel_film_batch_run_async (batch, NULL, run_done_cb, fixture);

@@ -15,6 +15,7 @@ typedef struct
   gint64 shot_id;
   char  *number;
   char  *key;
+  double cost; /* what generating it costs on the batch's backend; 0 when free */
 } MissingShot;
 
 typedef struct
@@ -40,6 +41,7 @@ struct _ReelFilmBatch
   char              *projects_dir;
   ReelExportOptions *options;
   char              *backend;
+  char              *currency; /* of the backend's prices, NULL when it is free */
   char              *model;
   gint64             seed;
   guint              width, height, fps;

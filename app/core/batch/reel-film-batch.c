@@ -71,6 +71,7 @@ reel_film_batch_finalize (GObject *object)
   g_free (self->projects_dir);
   g_clear_pointer (&self->options, reel_export_options_free);
   g_free (self->backend);
+  g_free (self->currency);
   g_free (self->model);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->donors, g_hash_table_unref);
@@ -452,12 +453,20 @@ plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
   g_autoptr (ReelProject) project = open_row_project (self, row, script, error);
   g_autoptr (ReelScheduler) scheduler = NULL;
   g_autoptr (GPtrArray) requests = NULL;
-  ReelGenerateOptions options = reel_film_batch_generate_options (self);
+  ReelGenerateOptions     options = reel_film_batch_generate_options (self);
+  ReelBackendCapabilities caps = { 0 };
+  ReelBackend            *backend;
 
   options.regenerate = TRUE;
   if (project == NULL || (scheduler = reel_film_batch_make_scheduler (self, project, error)) == NULL
       || (requests = reel_scheduler_dup_requests (scheduler, NULL, 0, &options, error)) == NULL)
     return FALSE;
+  /* dup_requests found it, or it would have failed. */
+  backend
+      = reel_scheduler_get_backend (scheduler, self->backend != NULL ? self->backend : "animatic");
+  reel_backend_get_capabilities (backend, &caps);
+  g_free (self->currency);
+  self->currency = g_strdup (caps.currency);
 
   g_ptr_array_set_size (row->missing, 0);
   for (guint i = 0; i < requests->len; i++)
@@ -477,6 +486,7 @@ plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
       missing->shot_id = request->shot_id;
       missing->number = g_strdup (reel_shot_get_number (shot));
       missing->key = g_steal_pointer (&key);
+      missing->cost = caps.currency != NULL ? reel_backend_estimate_cost (backend, request) : 0;
       g_ptr_array_add (row->missing, missing);
     }
   reel_scheduler_shutdown (scheduler);
@@ -490,7 +500,7 @@ summarize (ReelFilmBatch *self)
   GHashTableIter iter;
   gpointer       count;
 
-  self->summary = (ReelFilmBatchSummary){ .n_films = self->rows->len };
+  self->summary = (ReelFilmBatchSummary){ .n_films = self->rows->len, .currency = self->currency };
   for (guint i = 0; i < self->rows->len; i++)
     {
       FilmRow *row = g_ptr_array_index (self->rows, i);
@@ -503,6 +513,9 @@ summarize (ReelFilmBatch *self)
           if (g_hash_table_contains (self->donors, shot->key))
             continue;
           count = g_hash_table_lookup (films_per_key, shot->key);
+          /* A shared request is generated, and paid for, once. */
+          if (count == NULL)
+            self->summary.cost += shot->cost;
           g_hash_table_insert (films_per_key, shot->key,
                                GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
         }
@@ -570,7 +583,13 @@ reel_film_batch_describe (ReelFilmBatch *self)
 {
   const ReelFilmBatchSummary *s = &self->summary;
 
-  return g_strdup_printf (_ ("%u films: generating %u shared shots once and %u personal shots; "
-                             "%u shots reuse a take."),
-                          s->n_films, s->n_shared, s->n_personal, s->n_reuse);
+  g_autofree char *plan
+      = g_strdup_printf (_ ("%u films: generating %u shared shots once and %u personal shots; "
+                            "%u shots reuse a take."),
+                         s->n_films, s->n_shared, s->n_personal, s->n_reuse);
+
+  if (s->currency == NULL || s->n_generate == 0)
+    return g_steal_pointer (&plan);
+  /* Translators: "… 2 shots reuse a take. Estimated cost: 8.40 CNY." */
+  return g_strdup_printf (_ ("%s Estimated cost: %.2f %s."), plan, s->cost, s->currency);
 }

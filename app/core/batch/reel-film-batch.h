@@ -44,6 +44,10 @@ typedef struct
   guint n_shared;   /* of those, requests that several films share */
   guint n_personal; /* of those, requests that one film alone has */
   guint n_reuse;    /* shots that get a copy of a take, made now or before */
+  /* What generating them costs on a paid backend, each shared request once;
+   * currency NULL (and cost 0) on a free one. */
+  double      cost;
+  const char *currency;
 } ReelFilmBatchSummary;
 
 #define REEL_TYPE_FILM_BATCH (reel_film_batch_get_type ())
