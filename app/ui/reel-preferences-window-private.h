@@ -1,10 +1,10 @@
 /* reel-preferences-window-private.h: the preferences window, shared by its files
  *
  * reel-preferences-window.c has the Project page and the general generation
- * settings; reel-preferences-window-engines.c the groups of the remote
- * engines (keys, connection tests, models); reel-preferences-window-gpus.c
- * the GPUs of this computer and the settings proposed for them;
- * reel-preferences-window-servers.c a list of an engine's servers, which
+ * settings; reel-preferences-window-style.c the Project page's prompt craft;
+ * reel-preferences-window-engines.c the groups of the remote engines (keys, connection tests,
+ * models); reel-preferences-window-gpus.c the GPUs of this computer and the settings proposed for
+ * them; reel-preferences-window-servers.c a list of an engine's servers, which
  * reel-preferences-window-comfyui.c uses for the ComfyUI servers (beside
  * the workflow) and reel-preferences-window-sdcpp.c for sd-server's
  * (beside sd-cli's program and model files).
@@ -152,7 +152,16 @@ struct _ReelPreferencesWindow
   GtkSwitch           *dashscope_extend_switch;
   GtkSwitch           *dashscope_watermark_switch;
   ReelPriceEditor     *price_editor;
-  ReelLoraList        *lora_list;
+
+  /* Prompts (reel-preferences-window-style.c) */
+  AdwComboRow    *style_row;
+  GStrv           style_ids; /* what the Style row offers: "", presets' ids, own styles' names */
+  AdwEntryRow    *negative_row;
+  AdwEntryRow    *template_row;
+  AdwExpanderRow *styles_row;
+  AdwEntryRow    *add_style_row;
+  GPtrArray      *style_rows; /* the own styles' rows in styles_row */
+  ReelLoraList   *lora_list;
 
   ReelEngineRows engines[REEL_N_ENGINES];
 
@@ -206,6 +215,13 @@ ReelEngineRows *reel_preferences_window_find_engine (ReelPreferencesWindow *self
 void reel_preferences_window_class_init_gpus (GtkWidgetClass *widget_class);
 void reel_preferences_window_init_gpus (ReelPreferencesWindow *self);
 void reel_preferences_window_dispose_gpus (ReelPreferencesWindow *self);
+
+/* reel-preferences-window-style.c: the style, negative prompt and template of the
+ * project, and its own styles; sync whenever its settings change. */
+void reel_preferences_window_class_init_style (GtkWidgetClass *widget_class);
+void reel_preferences_window_init_style (ReelPreferencesWindow *self);
+void reel_preferences_window_sync_style (ReelPreferencesWindow *self);
+void reel_preferences_window_dispose_style (ReelPreferencesWindow *self);
 
 /* reel-preferences-window-servers.c: @list's template children are bound,
  * and its engine's fields set, before init; sync once the settings are known

@@ -249,6 +249,7 @@ sync_from_project (ReelPreferencesWindow *self)
 
   gtk_switch_set_active (self->continuity_switch, reel_project_get_continuity (self->project));
   sync_budget (self);
+  reel_preferences_window_sync_style (self);
 
   self->syncing--;
 }
@@ -628,6 +629,7 @@ reel_preferences_window_dispose (GObject *object)
   close_file_chooser (self);
   reel_preferences_window_dispose_engines (self);
   reel_preferences_window_dispose_gpus (self);
+  reel_preferences_window_dispose_style (self);
   reel_preferences_window_dispose_comfyui (self);
   reel_preferences_window_dispose_sdcpp (self);
   g_clear_object (&self->project);
@@ -676,6 +678,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, lora_list);
   reel_preferences_window_class_init_engines (widget_class);
   reel_preferences_window_class_init_gpus (widget_class);
+  reel_preferences_window_class_init_style (widget_class);
   reel_preferences_window_class_init_comfyui (widget_class);
   reel_preferences_window_class_init_sdcpp (widget_class);
 }
@@ -702,6 +705,7 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
   build_backend_choices (self);
   reel_preferences_window_init_engines (self);
   reel_preferences_window_init_gpus (self);
+  reel_preferences_window_init_style (self);
   reel_preferences_window_init_comfyui (self);
   reel_preferences_window_init_sdcpp (self);
 

@@ -184,3 +184,44 @@ reel_ui_describe_batch_progress (GPtrArray *jobs, gint64 now, double *fraction)
     }
   return g_steal_pointer (&count);
 }
+
+static void
+load_thumbnail_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *path = task_data;
+  int         size = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "size"));
+  GError     *error = NULL;
+  GdkPixbuf  *pixbuf = gdk_pixbuf_new_from_file_at_scale (path, size, size, TRUE, &error);
+
+  if (pixbuf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+void
+reel_ui_load_thumbnail_async (const char         *path,
+                              int                 size,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, reel_ui_load_thumbnail_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_object_set_data (G_OBJECT (task), "size", GINT_TO_POINTER (size));
+  g_task_run_in_thread (task, load_thumbnail_thread);
+}
+
+GdkTexture *
+reel_ui_load_thumbnail_finish (GAsyncResult *result, GError **error)
+{
+  g_autoptr (GdkPixbuf) pixbuf = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  /* A texture is made here, on the main thread, from the pixels decoded there. */
+  pixbuf = g_task_propagate_pointer (G_TASK (result), error);
+  return pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL;
+}

@@ -26,6 +26,15 @@ void reel_ui_choose_file_to_open (GtkWidget             *widget,
                                   guint                  n_filters,
                                   ReelFileChosenFunc     chosen);
 
+/* Loads the picture at @path, scaled to fit @size×@size, in a worker thread;
+ * the callback runs in the caller's thread-default main context. */
+void        reel_ui_load_thumbnail_async (const char         *path,
+                                          int                 size,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+GdkTexture *reel_ui_load_thumbnail_finish (GAsyncResult *result, GError **error);
+
 /* "¥8.40 · $0.80": the sum of @entries (ReelLedgerEntry*) in each currency,
  * in the order each was first charged; "" when there are none. */
 char *reel_ui_format_ledger_totals (GPtrArray *entries);

@@ -16,6 +16,7 @@
 #include "reel-backend-setup.h"
 #include "reel-engines.h"
 #include "reel-batch-window.h"
+#include "reel-characters-window.h"
 #include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
 #include "reel-preferences-window.h"
@@ -161,6 +162,7 @@ update_actions (ReelWindow *self)
   set_action_enabled (self, "win.show-takes", has_project);
   set_action_enabled (self, "win.export", n_shots > 0);
   set_action_enabled (self, "win.personal-films", n_shots > 0);
+  set_action_enabled (self, "win.characters", has_project);
 
   gtk_stack_set_visible_child_name (self->scene_stack, n_scenes > 0 ? "scenes" : "empty");
 }
@@ -743,6 +745,18 @@ personal_films_action (GtkWidget *widget, const char *action_name, GVariant *par
   reel_timeline_page_pause (self->timeline_page);
   batch = reel_batch_window_new (GTK_WINDOW (self), self->project, self->scheduler, self->settings);
   gtk_window_present (GTK_WINDOW (batch));
+}
+
+/* The character sheets whose descriptions go into the prompts. */
+static void
+characters_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelWindow *self = REEL_WINDOW (widget);
+
+  if (self->project == NULL || !commit_edits (self))
+    return;
+
+  gtk_window_present (GTK_WINDOW (reel_characters_window_new (GTK_WINDOW (self), self->project)));
 }
 
 static void
@@ -1877,6 +1891,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.personal-films", NULL, personal_films_action);
+  gtk_widget_class_install_action (widget_class, "win.characters", NULL, characters_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.set-up-engine", "s", set_up_engine_action);
   gtk_widget_class_install_action (widget_class, "win.edit-budget", NULL, edit_budget_action);
@@ -1926,6 +1941,8 @@ add_shortcuts (GtkWidgetClass *widget_class)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.personal-films", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.characters", NULL);
 }
 
 static void

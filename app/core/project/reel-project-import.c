@@ -1,4 +1,4 @@
-/* reel-project-import.c: media files imported as takes or music
+/* reel-project-import.c: media files imported as takes, music or reference images
  *
  * One path for every import: the media store copies or moves and verifies
  * the file in a worker thread, then the main thread records it in one
@@ -390,4 +390,61 @@ gint64
 reel_project_import_music_finish (ReelProject *self, GAsyncResult *result, GError **error)
 {
   return import_finish (self, result, reel_project_import_music_async, error);
+}
+
+/* Reference images: stored, not recorded; the character sheet saves the path. */
+
+static void
+reference_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (ReelMediaInfo) media = NULL;
+  g_autoptr (GError) error = NULL;
+
+  media = reel_media_store_add_file_finish (REEL_MEDIA_STORE (source), result, NULL, &error);
+  if (media == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (media->kind != REEL_MEDIA_KIND_IMAGE)
+    g_task_return_new_error (task, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                             _ ("A reference image must be a still picture: PNG, JPEG or WebP."));
+  else
+    g_task_return_pointer (task, g_strdup (media->relative_path), g_free);
+}
+
+void
+reel_project_import_reference_image_async (ReelProject        *self,
+                                           GFile              *file,
+                                           GCancellable       *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (ReelMediaStore) store = NULL;
+
+  g_return_if_fail (REEL_IS_PROJECT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reel_project_import_reference_image_async);
+
+  if (g_file_peek_path (file) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _ ("Only local files can be reference images."));
+      return;
+    }
+
+  store = reel_media_store_new (self->media_dir);
+  reel_media_store_add_file_async (store, g_file_peek_path (file), REEL_MEDIA_ADD_COPY, 0,
+                                   cancellable, reference_stored_cb, g_object_ref (task));
+}
+
+char *
+reel_project_import_reference_image_finish (ReelProject *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (
+      g_task_get_source_tag (G_TASK (result)) == reel_project_import_reference_image_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -65,4 +65,17 @@ void reel_project_import_music_async (ReelProject        *self,
 /* Returns the new music track's id, or 0 with @error set. */
 gint64 reel_project_import_music_finish (ReelProject *self, GAsyncResult *result, GError **error);
 
+/* Copies a still image into the store for a character sheet; records
+ * nothing, as the sheet's save is the undoable edit. Refuses anything but a
+ * still image. */
+void reel_project_import_reference_image_async (ReelProject        *self,
+                                                GFile              *file,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+/* Returns the image's media path (transfer full), or NULL with @error set. */
+char *reel_project_import_reference_image_finish (ReelProject  *self,
+                                                  GAsyncResult *result,
+                                                  GError      **error);
+
 G_END_DECLS
