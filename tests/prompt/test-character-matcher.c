@@ -20,6 +20,7 @@ enum
   WANG,
   LI_MINGHUA,
   XIAO_HONG,
+  SAM,
 };
 
 static ReelCharacterMatcher *
@@ -36,6 +37,7 @@ make_cast (void)
   reel_character_matcher_add_character (matcher, WANG, "王", NULL, "he");
   reel_character_matcher_add_character (matcher, LI_MINGHUA, "李明华", NULL, "");
   reel_character_matcher_add_character (matcher, XIAO_HONG, "小红", NULL, "she");
+  reel_character_matcher_add_character (matcher, SAM, "Sam", NULL, "they");
   reel_character_matcher_begin_scene (matcher);
   return matcher;
 }
@@ -121,6 +123,20 @@ test_pronouns_ambiguous (void)
   assert_mentions (matcher, "李明华看着小红。她笑了。", MENTIONS (LI_MINGHUA, XIAO_HONG));
 }
 
+/* "They" means a character who goes by it, and never one of no known
+ * pronoun: as often it means a group. */
+static void
+test_they (void)
+{
+  g_autoptr (ReelCharacterMatcher) matcher = make_cast ();
+
+  assert_mentions (matcher, "Sam waits.", MENTIONS (SAM));
+  assert_mentions (matcher, "They check the clock.", MENTIONS (SAM));
+  reel_character_matcher_begin_scene (matcher);
+  assert_mentions (matcher, "李明华 waves at the guards.", MENTIONS (LI_MINGHUA));
+  assert_mentions (matcher, "They wave back.", NOBODY);
+}
+
 static void
 test_chinese_pronouns (void)
 {
@@ -148,6 +164,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/prompt/characters/names-and-aliases", test_names_and_aliases);
   g_test_add_func ("/prompt/characters/chinese-without-spaces", test_chinese_names_without_spaces);
   g_test_add_func ("/prompt/characters/pronouns-unambiguous", test_pronouns_when_unambiguous);
+  g_test_add_func ("/prompt/characters/they", test_they);
   g_test_add_func ("/prompt/characters/pronouns-ambiguous", test_pronouns_ambiguous);
   g_test_add_func ("/prompt/characters/chinese-pronouns", test_chinese_pronouns);
 

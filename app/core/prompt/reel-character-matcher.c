@@ -223,7 +223,8 @@ add_mention (GArray *ids, gint64 id)
 }
 
 /* The one character mentioned so far in the scene whom a pronoun of @pronoun's class can
- * mean, or 0. A character with no known pronoun could be meant by any. */
+ * mean, or 0. A character with no known pronoun could be meant by "he" or "she", but not by
+ * "they", which as often means a group: only a character who goes by "they" is. */
 static gint64
 resolve_pronoun (ReelCharacterMatcher *self, const char *pronoun)
 {
@@ -234,7 +235,7 @@ resolve_pronoun (ReelCharacterMatcher *self, const char *pronoun)
       gint64      id = g_array_index (self->mentioned, gint64, i);
       const char *goes_by = g_hash_table_lookup (self->pronouns, &id);
 
-      if (goes_by != NULL && !g_str_equal (goes_by, pronoun))
+      if (goes_by != NULL ? !g_str_equal (goes_by, pronoun) : g_str_equal (pronoun, "they"))
         continue;
       if (found != 0)
         return 0;
