@@ -351,14 +351,14 @@ reel_cli_generate (int argc, char **argv)
   g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), &run);
 
   status = queue_takes (&run, &args, ids);
-  if (status != REEL_CLI_EXIT_OK)
-    return status;
-  if (run.total == 0)
-    {
-      fprintf (stderr, _ ("Nothing to generate: every shot has a take.\n"));
-      return REEL_CLI_EXIT_OK;
-    }
-  return run_queue (&run);
+  if (status == REEL_CLI_EXIT_OK && run.total == 0)
+    fprintf (stderr, _ ("Nothing to generate: every shot has a take.\n"));
+  else if (status == REEL_CLI_EXIT_OK)
+    status = run_queue (&run);
+  /* @run and its failures go away with this frame, before the scheduler,
+   * whose last jobs may still report. */
+  g_signal_handlers_disconnect_by_data (scheduler, &run);
+  return status;
 }
 
 typedef struct

@@ -340,6 +340,8 @@ generate_missing_takes (ReelProject *project, RenderArgs *args, RenderRun *run)
   reel_scheduler_shutdown (scheduler);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  /* The scheduler may outlive @run, whose caller frees it. */
+  g_signal_handlers_disconnect_by_data (scheduler, run);
 
   if (error != NULL)
     return reel_cli_fail ("%s", error->message);

@@ -146,6 +146,17 @@ reel_job_context_get_cancellable (ReelJobContext *self)
   return self->cancellable;
 }
 
+char *
+reel_job_context_dup_remote_id (ReelJobContext *self)
+{
+  char *remote_id;
+
+  g_mutex_lock (&self->mutex);
+  remote_id = g_strdup (self->remote_id);
+  g_mutex_unlock (&self->mutex);
+  return remote_id;
+}
+
 const char *
 reel_job_context_get_remote_id (ReelJobContext *self)
 {

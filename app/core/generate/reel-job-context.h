@@ -25,6 +25,8 @@ const ReelJobRequest *reel_job_context_get_request (ReelJobContext *self);
 GCancellable         *reel_job_context_get_cancellable (ReelJobContext *self);
 /* The remote task id, when the job was submitted before (resume after a restart). */
 const char *reel_job_context_get_remote_id (ReelJobContext *self);
+/* A copy, for another thread than the worker's, which may replace it meanwhile. */
+char *reel_job_context_dup_remote_id (ReelJobContext *self);
 /* Which attempt this is, from 1. */
 guint reel_job_context_get_attempt (ReelJobContext *self);
 

@@ -512,7 +512,8 @@ record_resume_state (ReelScheduler  *self,
                      ReelJobContext *context,
                      const char     *state)
 {
-  const char      *remote_id = reel_job_context_get_remote_id (context);
+  /* A copy: after a stop, the worker may go on without waiting for this. */
+  g_autofree char *remote_id = reel_job_context_dup_remote_id (context);
   g_autofree char *previous = g_steal_pointer (&job->resume);
   gboolean         committed;
 
