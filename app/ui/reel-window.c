@@ -16,6 +16,7 @@
 #include "reel-backend-setup.h"
 #include "reel-engines.h"
 #include "reel-batch-window.h"
+#include "reel-library-window.h"
 #include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
 #include "reel-preferences-window.h"
@@ -743,6 +744,13 @@ personal_films_action (GtkWidget *widget, const char *action_name, GVariant *par
   reel_timeline_page_pause (self->timeline_page);
   batch = reel_batch_window_new (GTK_WINDOW (self), self->project, self->scheduler, self->settings);
   gtk_window_present (GTK_WINDOW (batch));
+}
+
+/* Kept takes, characters and styles, to use in this window's project. */
+static void
+library_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  reel_library_window_present_for (REEL_WINDOW (widget));
 }
 
 static void
@@ -1877,6 +1885,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-takes", "x", show_takes_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.personal-films", NULL, personal_films_action);
+  gtk_widget_class_install_action (widget_class, "win.library", NULL, library_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.set-up-engine", "s", set_up_engine_action);
   gtk_widget_class_install_action (widget_class, "win.edit-budget", NULL, edit_budget_action);
@@ -1926,6 +1935,8 @@ add_shortcuts (GtkWidgetClass *widget_class)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.personal-films", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.library", NULL);
 }
 
 static void
