@@ -17,6 +17,7 @@
 #include "reel-engines.h"
 #include "reel-batch-window.h"
 #include "reel-characters-window.h"
+#include "reel-library-window.h"
 #include "reel-export-dialog.h"
 #include "reel-jobs-page.h"
 #include "reel-preferences-window.h"
@@ -757,6 +758,13 @@ characters_action (GtkWidget *widget, const char *action_name, GVariant *paramet
     return;
 
   gtk_window_present (GTK_WINDOW (reel_characters_window_new (GTK_WINDOW (self), self->project)));
+}
+
+/* Kept takes, characters and styles, to use in this window's project. */
+static void
+library_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  reel_library_window_present_for (REEL_WINDOW (widget));
 }
 
 static void
@@ -1892,6 +1900,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.personal-films", NULL, personal_films_action);
   gtk_widget_class_install_action (widget_class, "win.characters", NULL, characters_action);
+  gtk_widget_class_install_action (widget_class, "win.library", NULL, library_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.set-up-engine", "s", set_up_engine_action);
   gtk_widget_class_install_action (widget_class, "win.edit-budget", NULL, edit_budget_action);
@@ -1943,6 +1952,8 @@ add_shortcuts (GtkWidgetClass *widget_class)
                                        "win.personal-films", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.characters", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.library", NULL);
 }
 
 static void
