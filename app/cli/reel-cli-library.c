@@ -11,6 +11,7 @@
 
 #include "reel-cli-private.h"
 #include "reel-library.h"
+#include "reel-prompt-builder.h"
 
 static ReelLibrary *
 open_library (GError **error)
@@ -181,6 +182,43 @@ add_character (ReelLibrary *library, char **args, int n_args)
   return reel_cli_fail (_ ("The project has no character called “%s”."), args[1]);
 }
 
+/* `library add-style PROJECT NAME`: one of the project's own styles, or a
+ * preset by its id ("watercolour"), kept with its English words. */
+static int
+add_style (ReelLibrary *library, char **args, int n_args)
+{
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (GPtrArray) styles = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelStylePreset) preset = NULL;
+  gint64 id = 0;
+
+  if (n_args != 2)
+    return reel_cli_usage_error ("library", _ ("Expected: library add-style PROJECT NAME"));
+  if ((project = reel_cli_open_project (args[0], &error)) == NULL)
+    return reel_cli_fail ("%s", error->message);
+
+  styles = reel_project_list_styles (project);
+  for (guint i = 0; i < styles->len && id == 0; i++)
+    {
+      const ReelStyle *style = g_ptr_array_index (styles, i);
+
+      if (g_utf8_collate (style->name, args[1]) == 0
+          && (id = reel_library_add_style (library, style->name, style->prompt, &error)) == 0)
+        return reel_cli_fail ("%s", error->message);
+    }
+  if (id == 0 && (preset = reel_prompt_lookup_style_preset (args[1])) != NULL
+      && (id = reel_library_add_style (library, preset->name,
+                                       reel_style_preset_get_prompt (preset, "en"), &error))
+             == 0)
+    return reel_cli_fail ("%s", error->message);
+  if (id == 0)
+    return reel_cli_fail (_ ("The project has no style called “%s”."), args[1]);
+  fprintf (stderr, _ ("Kept the style “%s” in the library\n"), args[1]);
+  printf ("%" G_GINT64_FORMAT "\n", id);
+  return REEL_CLI_EXIT_OK;
+}
+
 typedef struct
 {
   GMainLoop *loop;
@@ -261,13 +299,14 @@ library_usage (void)
 {
   return g_strdup_printf (
       "%s\n  library search %s\n      %s\n  library list\n      %s\n  library add %s\n      %s\n"
-      "  library add-character %s\n      %s\n  library use %s\n      %s\n  library remove %s\n"
-      "      %s\n",
+      "  library add-character %s\n      %s\n  library add-style %s\n      %s\n"
+      "  library use %s\n      %s\n  library remove %s\n      %s\n",
       _ ("Commands:"), _ ("QUERY"),
       _ ("Find takes, characters and styles by name, character, theme or setting"),
       _ ("List everything in the library, newest first"), _ ("PROJECT SHOT [TAKE]"),
       _ ("Keep a take (the one the film shows unless TAKE says) in the library"),
-      _ ("PROJECT NAME"), _ ("Keep a project’s character in the library"), _ ("ID PROJECT [SHOT]"),
+      _ ("PROJECT NAME"), _ ("Keep a project’s character in the library"), _ ("PROJECT NAME"),
+      _ ("Keep a project’s own style, or a preset, in the library"), _ ("ID PROJECT [SHOT]"),
       _ ("Use an item in a project: a take goes to SHOT, a character or style to the project"),
       _ ("ID"), _ ("Forget an item"));
 }
@@ -298,9 +337,10 @@ reel_cli_library (int argc, char **argv)
   action = argc > 2 ? argv[2] : "";
   if (!g_str_equal (action, "search") && !g_str_equal (action, "list")
       && !g_str_equal (action, "add") && !g_str_equal (action, "add-character")
-      && !g_str_equal (action, "use") && !g_str_equal (action, "remove"))
-    return reel_cli_usage_error (
-        "library", _ ("Expected search, list, add, add-character, use or remove after “library”."));
+      && !g_str_equal (action, "add-style") && !g_str_equal (action, "use")
+      && !g_str_equal (action, "remove"))
+    return reel_cli_usage_error ("library", _ ("Expected search, list, add, add-character, "
+                                               "add-style, use or remove after “library”."));
   if (g_str_equal (action, "search") && argc != 4)
     return reel_cli_usage_error ("library", _ ("Expected: library search QUERY"));
 
@@ -314,6 +354,8 @@ reel_cli_library (int argc, char **argv)
     return add_take (library, argv + 3, argc - 3);
   if (g_str_equal (action, "add-character"))
     return add_character (library, argv + 3, argc - 3);
+  if (g_str_equal (action, "add-style"))
+    return add_style (library, argv + 3, argc - 3);
   if (g_str_equal (action, "use"))
     return use_item (library, argv + 3, argc - 3);
   return remove_item (library, argv + 3, argc - 3);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "reel-characters-window.h"
+#include "reel-library.h"
 #include "reel-project-import.h"
 #include "reel-ui-utils.h"
 #include "reel-window.h"
@@ -128,6 +129,8 @@ new_character_row (ReelCharactersWindow *self, const ReelCharacter *character)
   g_autofree char *aliases = g_strjoinv (", ", character->aliases);
   g_autofree char *edit_label = g_strdup_printf (_ ("Edit %s"), character->name);
   g_autofree char *remove_label = g_strdup_printf (_ ("Remove %s"), character->name);
+  /* Translators: %s is a character's name */
+  g_autofree char *keep_label = g_strdup_printf (_ ("Keep %s in the Library"), character->name);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), character->name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -141,6 +144,9 @@ new_character_row (ReelCharactersWindow *self, const ReelCharacter *character)
   adw_action_row_add_suffix (
       ADW_ACTION_ROW (row),
       new_button ("document-edit-symbolic", "characters.edit", character->id, edit_label));
+  adw_action_row_add_suffix (
+      ADW_ACTION_ROW (row),
+      new_button ("starred-symbolic", "characters.keep", character->id, keep_label));
   adw_action_row_add_suffix (
       ADW_ACTION_ROW (row),
       new_button ("user-trash-symbolic", "characters.remove", character->id, remove_label));
@@ -338,6 +344,91 @@ remove_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Keep in Library: the sheet and a copy of its picture go to the user's
+ * library, for other projects; the database and the copy are worked on in a
+ * thread of their own. */
+typedef struct
+{
+  char  *name;
+  char **aliases;
+  char  *description;
+  char  *picture; /* absolute, or NULL */
+  char  *voice;
+} KeptSheet;
+
+static void
+kept_sheet_free (KeptSheet *sheet)
+{
+  g_free (sheet->name);
+  g_strfreev (sheet->aliases);
+  g_free (sheet->description);
+  g_free (sheet->picture);
+  g_free (sheet->voice);
+  g_free (sheet);
+}
+
+static void
+keep_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  KeptSheet *kept = task_data;
+  g_autoptr (GFile) file = reel_library_dup_default_file ();
+  g_autoptr (ReelLibrary) library = NULL;
+  GError                   *error = NULL;
+  ReelLibraryCharacterSheet sheet = {
+    .name = kept->name,
+    .aliases = (const char *const *) kept->aliases,
+    .description = kept->description,
+    .reference_image = kept->picture,
+    .voice = kept->voice,
+  };
+
+  if ((library = reel_library_open (file, &error)) == NULL
+      || reel_library_add_character (library, &sheet, &error) == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+kept_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReelCharactersWindow *self = REEL_CHARACTERS_WINDOW (source);
+  KeptSheet            *kept = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Translators: a toast; %s is a character's name */
+      g_autofree char *title = g_strdup_printf (_ ("Kept %s in the library"), kept->name);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    report (self, _ ("Could Not Keep the Character"), error);
+}
+
+static void
+keep_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelCharactersWindow *self = REEL_CHARACTERS_WINDOW (widget);
+  g_autoptr (ReelCharacter) character = find_character (self, g_variant_get_int64 (parameter));
+  g_autoptr (GTask) task = NULL;
+  KeptSheet *kept;
+
+  if (character == NULL)
+    return;
+  kept = g_new0 (KeptSheet, 1);
+  kept->name = g_strdup (character->name);
+  kept->aliases = g_strdupv (character->aliases);
+  kept->description = g_strdup (character->description);
+  kept->voice = g_strdup (character->voice);
+  if (character->reference_image != NULL && *character->reference_image != '\0')
+    kept->picture = reel_project_get_media_path (self->project, character->reference_image);
+  task = g_task_new (self, self->cancellable, kept_cb, NULL);
+  g_task_set_task_data (task, kept, (GDestroyNotify) kept_sheet_free);
+  g_task_run_in_thread (task, keep_thread);
+}
+
 static void
 undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -497,6 +588,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "characters.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "characters.edit", "x", edit_action);
   gtk_widget_class_install_action (widget_class, "characters.remove", "x", remove_action);
+  gtk_widget_class_install_action (widget_class, "characters.keep", "x", keep_action);
   gtk_widget_class_install_action (widget_class, "characters.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "characters.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "characters.undo", NULL, undo_action);

@@ -353,8 +353,10 @@ settings_changed_cb (ReelEngines *self, const char *key, GSettings *settings)
       if (g_str_has_prefix (key, prefix) || (engine->needs_key && g_str_equal (key, "prices")))
         engine->dirty = any = TRUE;
     }
+  /* At the default priority, not an idle's: a busy window (redraws, a
+   * spinner) must not hold back what the user just changed. */
   if (any && self->remake_source == 0)
-    self->remake_source = g_idle_add (remake_cb, self);
+    self->remake_source = g_idle_add_full (G_PRIORITY_DEFAULT, remake_cb, self, NULL);
 }
 
 static void

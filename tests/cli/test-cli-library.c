@@ -164,6 +164,21 @@ test_search (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (run (fixture, NULL, &err, "library", "search", "Mia", "--kind", "film", NULL),
                    ==, 2);
   g_assert_nonnull (strstr (err, "--kind"));
+
+  /* A preset kept as a style is found as one; a style the project lacks is refused. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (
+        run (fixture, &out, NULL, "library", "add-style", fixture->first, "watercolour", NULL), ==,
+        0);
+    assert_finds_only (fixture, "watercolour", "style", g_strstrip (out));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (
+        run (fixture, NULL, &err, "library", "add-style", fixture->first, "no-such-look", NULL), ==,
+        1);
+    g_assert_nonnull (strstr (err, "no-such-look"));
+  }
 }
 
 static JsonObject *

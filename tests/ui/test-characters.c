@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "reel-characters-window.h"
+#include "reel-library.h"
 #include "reel-preferences-window.h"
 #include "reel-prompt-view.h"
 #include "reel-storyboard-page.h"
@@ -177,6 +178,38 @@ set_reference_image (ReelCharactersWindow *characters, ReelProject *project, con
   g_assert_cmpstr (saved->description, ==, "a chemist in round goggles");
 }
 
+static gboolean
+library_has_mara (gpointer data)
+{
+  g_autoptr (GFile) file = reel_library_dup_default_file ();
+  g_autoptr (ReelLibrary) library = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  const ReelLibraryItem *item;
+
+  if (!g_file_query_exists (file, NULL) || (library = reel_library_open (file, NULL)) == NULL)
+    return FALSE;
+  found = reel_library_search (library, "Doc", REEL_LIBRARY_KIND_CHARACTER, NULL);
+  if (found == NULL || found->len != 1)
+    return FALSE;
+  item = g_ptr_array_index (found, 0);
+  /* Found by her other name, with her looks and a copy of her picture. */
+  g_assert_cmpstr (item->name, ==, "Mara");
+  g_assert_cmpstr (item->description, ==, "a chemist in round goggles");
+  g_assert_nonnull (item->media);
+  return TRUE;
+}
+
+/* Keep in Library copies the sheet, picture included, to the user's library. */
+static void
+keep_in_library (ReelCharactersWindow *characters, ReelProject *project)
+{
+  g_autoptr (ReelCharacter) mara = dup_only_character (project);
+
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (characters), "characters.keep", "x", mara->id));
+  reel_ui_test_wait_until (library_has_mara, NULL, "Mara to be kept in the library");
+}
+
 static void
 remove_and_undo (ReelCharactersWindow *characters, ReelProject *project)
 {
@@ -229,6 +262,7 @@ test_characters (void)
 
   set_reference_image (characters, project, dir);
   reel_ui_test_save_png (GTK_WIDGET (characters), "characters.png", NULL);
+  keep_in_library (characters, project);
   remove_and_undo (characters, project);
 
   gtk_window_destroy (GTK_WINDOW (characters));
@@ -297,8 +331,11 @@ test_style (void)
 int
 main (int argc, char *argv[])
 {
-  int status;
+  g_autofree char *home = g_dir_make_tmp ("storyreel-characters-XXXXXX", NULL);
+  int              status;
 
+  /* The library Keep in Library writes to; GLib reads it once. */
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_test_init (&argc, &argv, NULL);
   application = reel_ui_test_register_application ();
 
@@ -307,5 +344,6 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
   g_clear_object (&application);
+  reel_test_rm_rf (home);
   return status;
 }

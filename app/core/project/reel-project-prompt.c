@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "reel-character-matcher.h"
 #include "reel-project-private.h"
@@ -380,23 +381,17 @@ shot_reader (ReelProject *self)
   return self->shot_reader;
 }
 
-ReelShotReading *
-reel_project_dup_shot_reading (ReelProject *self, gint64 shot_id)
+/* Reads @shot; the project's @characters are subjects, whatever the
+ * vocabularies say. */
+static ReelShotReading *
+read_shot (ReelProject *self, ReelShot *shot, GPtrArray *characters)
 {
-  g_autoptr (GPtrArray) characters = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  ReelShot       *shot;
+  ReelShotReader *reader = shot_reader (self);
   ReelScene      *scene;
-  ReelShotReader *reader;
 
-  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
-
-  if ((shot = reel_project_lookup_shot (self, shot_id)) == NULL
-      || (reader = shot_reader (self)) == NULL)
+  if (reader == NULL)
     return NULL;
-
-  /* Known characters are subjects, whatever the vocabularies say. */
-  characters = reel_project_list_characters (self);
   for (guint i = 0; i < characters->len; i++)
     {
       const ReelCharacter *character = g_ptr_array_index (characters, i);
@@ -411,6 +406,20 @@ reel_project_dup_shot_reading (ReelProject *self, gint64 shot_id)
                                 scene != NULL ? reel_scene_get_heading (scene)
                                               : reel_shot_get_scene_heading (shot),
                                 (const char *const *) names->pdata);
+}
+
+ReelShotReading *
+reel_project_dup_shot_reading (ReelProject *self, gint64 shot_id)
+{
+  g_autoptr (GPtrArray) characters = NULL;
+  ReelShot *shot;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  if ((shot = reel_project_lookup_shot (self, shot_id)) == NULL)
+    return NULL;
+  characters = reel_project_list_characters (self);
+  return read_shot (self, shot, characters);
 }
 
 /* Fields */
@@ -518,9 +527,14 @@ reel_project_set_shot_field (
 /* {subject}, {action} and {setting}: what the user wrote over them, else
  * what reading the shot finds. */
 static void
-add_reading_fields (ReelProject *self, gint64 shot_id, const char *language, GHashTable *fields)
+add_reading_fields (ReelProject *self,
+                    ReelShot    *shot,
+                    GPtrArray   *characters,
+                    const char  *language,
+                    GHashTable  *fields)
 {
-  g_autoptr (ReelShotReading) reading = reel_project_dup_shot_reading (self, shot_id);
+  g_autoptr (ReelShotReading) reading = read_shot (self, shot, characters);
+  gint64      shot_id = reel_shot_get_id (shot);
   const char *separator = g_str_equal (language, "zh") ? "、" : ", ";
   const struct
   {
@@ -556,7 +570,16 @@ build_automatic_prompt (ReelProject *self, ReelShot *shot, ReelShotPrompt *resul
   result->language = g_strdup (language);
   result->character_ids = match_characters (self, shot, characters);
 
-  add_reading_fields (self, reel_shot_get_id (shot), language, fields);
+  if (g_str_equal (g_strstrip (template_text), ""))
+    {
+      g_free (template_text);
+      template_text = reel_prompt_dup_default_template (language);
+    }
+  /* Reading the shot costs more than the rest of its prompt: only for a
+   * template that asks for what it finds. */
+  if (strstr (template_text, "{subject}") != NULL || strstr (template_text, "{action}") != NULL
+      || strstr (template_text, "{setting}") != NULL)
+    add_reading_fields (self, shot, characters, language, fields);
   g_hash_table_insert (fields, (char *) REEL_PROMPT_FIELD_TEXT,
                        reel_segmenter_normalize_space (reel_shot_get_text (shot)));
   g_hash_table_insert (fields, (char *) REEL_PROMPT_FIELD_CAMERA,
@@ -566,11 +589,6 @@ build_automatic_prompt (ReelProject *self, ReelShot *shot, ReelShotPrompt *resul
       describe_characters (characters, result->character_ids, language, &result->reference_image));
   g_hash_table_insert (fields, (char *) REEL_PROMPT_FIELD_STYLE, dup_style_prompt (self, language));
 
-  if (g_strstrip (template_text)[0] == '\0')
-    {
-      g_free (template_text);
-      template_text = reel_prompt_dup_default_template (language);
-    }
   result->automatic = reel_prompt_fill_template (template_text, fields);
 }
 

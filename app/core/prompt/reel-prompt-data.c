@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <sys/stat.h>
 
 #include "reel-prompt-data.h"
 #include "reel-prompt-resources.h"
@@ -58,19 +59,8 @@ add_lines (GPtrArray *lines, const char *text)
     }
 }
 
-/**
- * reel_prompt_data_read_lines:
- * @name: a data file's name, such as "camera.tsv"
- * @error: where a missing shipped file or an unreadable user file is reported
- *
- * Reads the shipped data file @name, then the user's file of the same name
- * (see reel_prompt_data_dup_user_path()), which is optional. Comments and
- * blank lines are left out, and trailing white space is removed.
- *
- * Returns: (transfer container) (element-type utf8): the entries, or %NULL
- */
-GPtrArray *
-reel_prompt_data_read_lines (const char *name, GError **error)
+static GPtrArray *
+read_lines (const char *name, GError **error)
 {
   g_autofree char *resource = g_strconcat (RESOURCE_DIR, name, NULL);
   g_autofree char *user_path = reel_prompt_data_dup_user_path (name);
@@ -79,8 +69,6 @@ reel_prompt_data_read_lines (const char *name, GError **error)
   g_autoptr (GBytes) shipped = NULL;
   g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *shipped_text = NULL;
-
-  g_return_val_if_fail (name != NULL, NULL);
 
   /* Looked up in the module's own resource, which a static library's
    * constructor alone would not register. */
@@ -110,6 +98,107 @@ reel_prompt_data_read_lines (const char *name, GError **error)
     }
 
   return g_steal_pointer (&lines);
+}
+
+/* What identifies a version of the user's file: a new one is read again. */
+typedef struct
+{
+  gboolean exists;
+  gint64   modified_ns;
+  goffset  size;
+  guint64  inode;
+} FileStamp;
+
+typedef struct
+{
+  FileStamp  stamp;
+  GPtrArray *lines;
+} CachedLines;
+
+static void
+cached_lines_free (CachedLines *cached)
+{
+  g_ptr_array_unref (cached->lines);
+  g_free (cached);
+}
+
+static FileStamp
+stamp_user_file (const char *name)
+{
+  g_autofree char *path = reel_prompt_data_dup_user_path (name);
+  struct stat      info;
+  FileStamp        stamp = { 0 };
+
+  if (stat (path, &info) == 0)
+    stamp = (FileStamp){ TRUE,
+                         (gint64) info.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                             + info.st_mtim.tv_nsec,
+                         info.st_size, info.st_ino };
+  return stamp;
+}
+
+static gboolean
+same_stamp (const FileStamp *a, const FileStamp *b)
+{
+  return a->exists == b->exists && a->modified_ns == b->modified_ns && a->size == b->size
+         && a->inode == b->inode;
+}
+
+static GPtrArray *
+copy_lines (GPtrArray *lines)
+{
+  return g_ptr_array_copy (lines, (GCopyFunc) (void (*) (void)) g_strdup, NULL);
+}
+
+/**
+ * reel_prompt_data_read_lines:
+ * @name: a data file's name, such as "camera.tsv"
+ * @error: where a missing shipped file or an unreadable user file is reported
+ *
+ * Reads the shipped data file @name, then the user's file of the same name
+ * (see reel_prompt_data_dup_user_path()), which is optional. Comments and
+ * blank lines are left out, and trailing white space is removed.
+ *
+ * A shot's final prompt reads several of these files, and a batch works out
+ * thousands of prompts: the entries are kept, in one cache for the process
+ * (its only state, behind a lock), until the user's file changes.
+ *
+ * Returns: (transfer container) (element-type utf8): the entries, or %NULL
+ */
+GPtrArray *
+reel_prompt_data_read_lines (const char *name, GError **error)
+{
+  static GMutex      lock;
+  static GHashTable *cache; /* name → CachedLines */
+  FileStamp          stamp;
+  CachedLines       *cached;
+  GPtrArray         *lines;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  stamp = stamp_user_file (name);
+  g_mutex_lock (&lock);
+  if (cache == NULL)
+    cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) cached_lines_free);
+  cached = g_hash_table_lookup (cache, name);
+  if (cached != NULL && same_stamp (&cached->stamp, &stamp))
+    {
+      lines = copy_lines (cached->lines);
+      g_mutex_unlock (&lock);
+      return lines;
+    }
+  g_mutex_unlock (&lock);
+
+  if ((lines = read_lines (name, error)) == NULL)
+    return NULL;
+  cached = g_new0 (CachedLines, 1);
+  cached->stamp = stamp;
+  cached->lines = copy_lines (lines);
+  g_mutex_lock (&lock);
+  g_hash_table_replace (cache, g_strdup (name), cached);
+  g_mutex_unlock (&lock);
+  return lines;
 }
 
 /**
