@@ -112,7 +112,8 @@ plan_batch (const char              *script_path,
                                options, error);
   if (batch == NULL)
     return NULL;
-  /* The script's own project, when there is one, sets the frame. */
+  /* The script's own project, when there is one, sets the frame, the cast
+   * and the style. */
   if (g_file_test (own_project, G_FILE_TEST_EXISTS))
     {
       g_autoptr (GFile) file = g_file_new_for_path (own_project);

@@ -268,6 +268,46 @@ test_unknown_column (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
 }
 
+/* Every film's prompts are the ones the template project's cards show:
+ * its characters, style and negative prompt go into each row's project. */
+static void
+test_prompt_craft (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelFilmBatch) batch = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  ReelCharacter teacher
+      = { .name = (char *) "Teacher", .description = (char *) "a tall woman in a green cardigan" };
+  guint with_teacher = 0;
+
+  g_assert_cmpint (reel_project_save_character (fixture->settings, &teacher, &error), >, 0);
+  g_assert_true (reel_project_set_style (fixture->settings, "watercolour", &error));
+  g_assert_true (reel_project_set_negative_prompt (fixture->settings, "blurry", &error));
+  g_assert_no_error (error);
+
+  batch = new_batch_of (fixture, "name,pet\nAlice,cat\nBob,dog\n");
+  g_assert_true (reel_film_batch_plan (batch, &error));
+  g_assert_no_error (error);
+  reel_film_batch_run_async (batch, NULL, run_done_cb, fixture);
+  reel_test_wait_until (reel_test_pointer_is_set, &fixture->result, 120000, "the two films");
+  g_assert_true (reel_film_batch_run_finish (batch, fixture->result, &error));
+  g_assert_no_error (error);
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 6 + 2);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      const ReelJobRequest *request = g_ptr_array_index (requests, i);
+
+      g_assert_nonnull (strstr (request->prompt, "watercolour"));
+      g_assert_cmpstr (request->negative_prompt, ==, "blurry");
+      if (strstr (request->prompt, "Teacher: a tall woman in a green cardigan") != NULL)
+        with_teacher++;
+    }
+  /* "The teacher opens the door.": the one shot that names her, shared by both films. */
+  g_assert_cmpuint (with_teacher, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +317,8 @@ main (int argc, char **argv)
   g_test_add ("/film-batch/five-pupils", Fixture, NULL, fixture_set_up, test_five_pupils,
               fixture_tear_down);
   g_test_add ("/film-batch/unknown-column", Fixture, NULL, fixture_set_up, test_unknown_column,
+              fixture_tear_down);
+  g_test_add ("/film-batch/prompt-craft", Fixture, NULL, fixture_set_up, test_prompt_craft,
               fixture_tear_down);
   return g_test_run ();
 }

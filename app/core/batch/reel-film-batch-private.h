@@ -46,6 +46,7 @@ struct _ReelFilmBatch
   gint64             seed;
   guint              width, height, fps;
   double             shot_duration;
+  ReelProject *template; /* whose prompt craft every row gets, or NULL */
 
   ReelFilmBatchSchedulerFunc scheduler_func;
   gpointer                   scheduler_data;

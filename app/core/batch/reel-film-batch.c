@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "reel-film-batch-private.h"
+#include "reel-media-store.h"
 
 G_DEFINE_FINAL_TYPE (ReelFilmBatch, reel_film_batch, G_TYPE_OBJECT)
 
@@ -72,6 +73,7 @@ reel_film_batch_finalize (GObject *object)
   g_clear_pointer (&self->options, reel_export_options_free);
   g_free (self->backend);
   g_free (self->currency);
+  g_clear_object (&self->template);
   g_free (self->model);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->donors, g_hash_table_unref);
@@ -286,6 +288,7 @@ reel_film_batch_set_settings_from (ReelFilmBatch *self, ReelProject *project)
   reel_project_get_resolution (project, &self->width, &self->height);
   self->fps = reel_project_get_fps (project);
   self->shot_duration = reel_project_get_default_shot_duration (project);
+  g_set_object (&self->template, project);
 }
 
 ReelCsv *
@@ -405,6 +408,86 @@ reel_film_batch_add_donor (ReelFilmBatch *self,
   g_hash_table_insert (self->donors, g_strdup (key), donor);
 }
 
+/* The template's own styles, by name, in @row. */
+static gboolean
+copy_styles (ReelProject *template, ReelProject *row, GError **error)
+{
+  g_autoptr (GPtrArray) wanted = reel_project_list_styles (template);
+  g_autoptr (GPtrArray) have = reel_project_list_styles (row);
+
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      const ReelStyle *style = g_ptr_array_index (wanted, i);
+      const ReelStyle *mine = NULL;
+
+      for (guint j = 0; j < have->len && mine == NULL; j++)
+        if (g_strcmp0 (((ReelStyle *) have->pdata[j])->name, style->name) == 0)
+          mine = have->pdata[j];
+      if (mine == NULL && reel_project_add_style (row, style->name, style->prompt, error) == 0)
+        return FALSE;
+      if (mine != NULL && g_strcmp0 (mine->prompt, style->prompt) != 0
+          && !reel_project_update_style (row, mine->id, style->name, style->prompt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* @character of the template as a sheet of @row, whose character of the
+ * same name it replaces; its picture is copied into @row's media. */
+static gboolean
+copy_character (ReelProject *template,
+                ReelProject         *row,
+                const ReelCharacter *character,
+                GPtrArray           *have,
+                GError             **error)
+{
+  ReelCharacter copy = *character;
+  g_autoptr (ReelMediaInfo) picture = NULL;
+
+  copy.id = 0;
+  for (guint j = 0; j < have->len; j++)
+    if (g_strcmp0 (((ReelCharacter *) have->pdata[j])->name, character->name) == 0)
+      copy.id = ((ReelCharacter *) have->pdata[j])->id;
+  if (character->reference_image != NULL)
+    {
+      g_autofree char *path = reel_project_get_media_path (template, character->reference_image);
+      g_autoptr (ReelMediaStore) store = reel_media_store_new (reel_project_get_media_dir (row));
+
+      if ((picture = reel_media_store_add_file (store, path, REEL_MEDIA_ADD_COPY, NULL, error))
+          == NULL)
+        return FALSE;
+      copy.reference_image = picture->relative_path;
+    }
+  return reel_project_save_character (row, &copy, error) != 0;
+}
+
+/* The template project's prompt craft (its cast, own styles, style,
+ * negative prompt and template) in @row, so that each film's prompts are
+ * the ones the template's cards show. */
+static gboolean
+copy_prompt_craft (ReelFilmBatch *self, ReelProject *row, GError **error)
+{
+  g_autoptr (GPtrArray) characters = NULL;
+  g_autoptr (GPtrArray) have = NULL;
+  g_autofree char *style = NULL;
+  g_autofree char *negative = NULL;
+  g_autofree char *template_text = NULL;
+
+  if (self->template == NULL || self->template == row)
+    return TRUE;
+  characters = reel_project_list_characters (self->template);
+  have = reel_project_list_characters (row);
+  for (guint i = 0; i < characters->len; i++)
+    if (!copy_character (self->template, row, characters->pdata[i], have, error))
+      return FALSE;
+  style = reel_project_dup_style (self->template);
+  negative = reel_project_dup_negative_prompt (self->template);
+  template_text = reel_project_dup_prompt_template (self->template);
+  return copy_styles (self->template, row, error) && reel_project_set_style (row, style, error)
+         && reel_project_set_negative_prompt (row, negative, error)
+         && reel_project_set_prompt_template (row, template_text, error);
+}
+
 static ReelProject *
 open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
 {
@@ -419,7 +502,7 @@ open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError 
           || !reel_project_set_fps (project, self->fps, error)
           || !reel_project_set_default_shot_duration (project, self->shot_duration, error)))
     return NULL;
-  if (!reel_project_set_script (project, script, error)
+  if (!copy_prompt_craft (self, project, error) || !reel_project_set_script (project, script, error)
       || !reel_project_break_down (project, &report, error))
     return NULL;
   return g_steal_pointer (&project);

@@ -70,8 +70,10 @@ void           reel_film_batch_set_scheduler_func (ReelFilmBatch             *se
                                                    GDestroyNotify             destroy);
 /* @backend NULL: "animatic"; @model NULL: the backend's default. */
 void reel_film_batch_set_backend (ReelFilmBatch *self, const char *backend, const char *model);
-/* Frame size, frame rate and shot length for the films' projects, from
- * @project (usually the one made of the template itself). */
+/* Frame size, frame rate and shot length for the films' projects, and the
+ * prompt craft each gets (characters with their pictures, own styles, style,
+ * negative prompt, template), from @project (usually the one made of the
+ * template itself), which the batch keeps. */
 void reel_film_batch_set_settings_from (ReelFilmBatch *self, ReelProject *project);
 
 ReelCsv    *reel_film_batch_get_table (ReelFilmBatch *self);
