@@ -45,8 +45,13 @@ struct _ReelPromptView
 
 /* The project's fields behind field_rows, in the same order. */
 static const char *const shot_fields[] = {
-  REEL_SHOT_FIELD_SUBJECTS, REEL_SHOT_FIELD_ACTION, REEL_SHOT_FIELD_SETTING,
-  REEL_SHOT_FIELD_TIME,     REEL_SHOT_FIELD_MOOD,   REEL_SHOT_FIELD_STYLE,
+  REEL_SHOT_FIELD_SUBJECTS,
+  REEL_SHOT_FIELD_ACTION,
+  REEL_SHOT_FIELD_SETTING,
+  REEL_SHOT_FIELD_TIME,
+  REEL_SHOT_FIELD_MOOD,
+  REEL_SHOT_FIELD_STYLE,
+  NULL,
 };
 
 G_DEFINE_FINAL_TYPE (ReelPromptView, reel_prompt_view, GTK_TYPE_WIDGET)
@@ -66,17 +71,17 @@ buffer_dup_text (GtkTextView *view)
 static void
 sync_fields (ReelPromptView *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (shot_fields); i++)
-    {
-      gboolean         edited = FALSE;
-      g_autofree char *value = NULL;
+  gboolean edited[G_N_ELEMENTS (shot_fields)] = { FALSE };
+  g_auto (GStrv) values = NULL;
 
+  values = reel_project_dup_shot_fields (self->project, self->shot_id, shot_fields, edited);
+  for (guint i = 0; i < G_N_ELEMENTS (self->field_rows); i++)
+    {
       if (self->field_dirty[i])
         continue;
-      value = reel_project_dup_shot_field (self->project, self->shot_id, shot_fields[i], &edited);
-      if (g_strcmp0 (value, gtk_editable_get_text (GTK_EDITABLE (self->field_rows[i]))) != 0)
-        gtk_editable_set_text (GTK_EDITABLE (self->field_rows[i]), value != NULL ? value : "");
-      if (edited)
+      if (g_strcmp0 (values[i], gtk_editable_get_text (GTK_EDITABLE (self->field_rows[i]))) != 0)
+        gtk_editable_set_text (GTK_EDITABLE (self->field_rows[i]), values[i]);
+      if (edited[i])
         gtk_widget_add_css_class (GTK_WIDGET (self->field_rows[i]), "accent");
       else
         gtk_widget_remove_css_class (GTK_WIDGET (self->field_rows[i]), "accent");

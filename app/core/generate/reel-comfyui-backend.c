@@ -190,25 +190,15 @@ claim_node (ReelComfyuiBackend *self, JobData *data, const char *url)
     data->place = reel_server_pool_claim_node (self->pool, url);
 }
 
-/* The GPU of a server on this computer, by its place among the servers
- * here: one of them uses the first GPU, as ComfyUI does unless told
- * otherwise, and a second one on a computer with two GPUs the other. */
-static guint
-local_gpu_index (ReelComfyuiBackend *self, const char *url)
+/* The addresses of the servers, in their order. */
+static GStrv
+dup_server_urls (ReelComfyuiBackend *self)
 {
-  guint n_gpus = reel_gpu_slots_get_n_gpus (self->gpu_slots);
-  guint before = 0;
+  g_autoptr (GStrvBuilder) urls = g_strv_builder_new ();
 
   for (guint i = 0; i < self->servers->len; i++)
-    {
-      const char *other = reel_comfyui_server_get_url (self->servers->pdata[i]);
-
-      if (g_strcmp0 (other, url) == 0)
-        return n_gpus > 0 ? before % n_gpus : 0;
-      if (reel_local_gpu_is_local_url (other))
-        before++;
-    }
-  return 0;
+    g_strv_builder_add (urls, reel_comfyui_server_get_url (self->servers->pdata[i]));
+  return g_strv_builder_end (urls);
 }
 
 /* A server on this computer shares its GPU with the other local engines:
@@ -221,6 +211,7 @@ hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
   JobData         *data = job_data (context);
   const char      *node = data->place != NULL ? reel_server_place_get_url (data->place) : NULL;
   g_autofree char *holder = NULL;
+  g_auto (GStrv) urls = NULL;
 
   if (data->gpu != NULL || node == NULL || self->gpu_slots == NULL
       || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0 || !reel_local_gpu_is_local_url (node))
@@ -228,8 +219,11 @@ hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
   /* Translators: who has a GPU, for "Waiting for the GPU (used by ComfyUI at
    * http://127.0.0.1:8188)" */
   holder = g_strdup_printf (_ ("ComfyUI at %s"), node);
-  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, node), context,
-                                             holder, error);
+  urls = dup_server_urls (self);
+  data->gpu = reel_local_gpu_acquire_shared (
+      self->gpu_slots,
+      reel_local_gpu_index_of_server (self->gpu_slots, (const char *const *) urls, node), context,
+      holder, error);
   return data->gpu != NULL;
 }
 

@@ -74,6 +74,22 @@ reel_local_gpu_acquire_any (ReelGpuSlots   *slots,
                                      error);
 }
 
+guint
+reel_local_gpu_index_of_server (ReelGpuSlots *slots, const char *const *urls, const char *url)
+{
+  guint n_gpus = reel_gpu_slots_get_n_gpus (slots);
+  guint before = 0;
+
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      if (g_strcmp0 (urls[i], url) == 0)
+        return n_gpus > 0 ? before % n_gpus : 0;
+      if (reel_local_gpu_is_local_url (urls[i]))
+        before++;
+    }
+  return 0;
+}
+
 ReelGpuLease *
 reel_local_gpu_acquire_shared (
     ReelGpuSlots *slots, guint index, ReelJobContext *context, const char *holder, GError **error)

@@ -18,6 +18,13 @@ G_BEGIN_DECLS
  * ::1, localhost): a server there runs on this computer's GPU. */
 gboolean reel_local_gpu_is_local_url (const char *url);
 
+/* The GPU a server at @url, one of @urls, runs on when it is on this
+ * computer: its place among the servers here, as each uses the first GPU
+ * unless told otherwise and a second one on a computer with two GPUs the
+ * other (modulo the GPUs there are). */
+guint
+reel_local_gpu_index_of_server (ReelGpuSlots *slots, const char *const *urls, const char *url);
+
 /* Worker thread. Waits for any free GPU and takes it for @holder (“sd-cli
  * job 12”); while it waits, the job's message says who has them.
  * Returns: (transfer full) (nullable): the lease, or NULL with

@@ -532,25 +532,6 @@ stopped (ReelJobContext *context, GError **error)
 /* ------------------------------------------------------------------------ */
 /* The servers                                                               */
 
-/* The GPU of a server on this computer, by its place among the servers
- * here: like any CUDA program, sd-server uses the first GPU unless told
- * otherwise, and a second one on a computer with two GPUs the other. */
-static guint
-local_gpu_index (ReelSdcppServerBackend *self, const char *server)
-{
-  guint n_gpus = reel_gpu_slots_get_n_gpus (self->gpu_slots);
-  guint before = 0;
-
-  for (guint i = 0; self->urls[i] != NULL; i++)
-    {
-      if (g_str_equal (self->urls[i], server))
-        return n_gpus > 0 ? before % n_gpus : 0;
-      if (reel_local_gpu_is_local_url (self->urls[i]))
-        before++;
-    }
-  return 0;
-}
-
 /* A server on this computer shares its GPU with the other local engines:
  * Storyreel's jobs on it (the one generating and the one queued behind it)
  * hold it together, so sd-cli waits while it works and the other way round.
@@ -568,8 +549,10 @@ hold_gpu (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
   /* Translators: who has a GPU, for "Waiting for the GPU (used by sd-server
    * at http://127.0.0.1:1234)" */
   holder = g_strdup_printf (_ ("sd-server at %s"), server);
-  data->gpu = reel_local_gpu_acquire_shared (self->gpu_slots, local_gpu_index (self, server),
-                                             context, holder, error);
+  data->gpu = reel_local_gpu_acquire_shared (
+      self->gpu_slots,
+      reel_local_gpu_index_of_server (self->gpu_slots, (const char *const *) self->urls, server),
+      context, holder, error);
   return data->gpu != NULL;
 }
 

@@ -492,6 +492,32 @@ reel_project_dup_shot_field (ReelProject *self, gint64 shot_id, const char *fiel
   return dup_read_field (reading, field, ", ");
 }
 
+char **
+reel_project_dup_shot_fields (ReelProject       *self,
+                              gint64             shot_id,
+                              const char *const *fields,
+                              gboolean          *edited)
+{
+  g_autoptr (ReelShotReading) reading = NULL;
+  guint  n = g_strv_length ((char **) fields);
+  char **values = g_new0 (char *, n + 1);
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), values);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_return_val_if_fail (is_shot_field (fields[i]), values);
+      values[i] = dup_field_edit (self, shot_id, fields[i]);
+      edited[i] = values[i] != NULL;
+      /* The shot is read once, and only for a field the user left alone. */
+      if (values[i] == NULL && reading == NULL)
+        reading = reel_project_dup_shot_reading (self, shot_id);
+      if (values[i] == NULL)
+        values[i] = dup_read_field (reading, fields[i], ", ");
+    }
+  return values;
+}
+
 gboolean
 reel_project_set_shot_field (
     ReelProject *self, gint64 shot_id, const char *field, const char *value, GError **error)

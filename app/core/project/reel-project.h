@@ -267,6 +267,12 @@ char *reel_project_dup_shot_field (ReelProject *self,
                                    gint64       shot_id,
                                    const char  *field,
                                    gboolean    *edited);
+/* (transfer full): the same for each of @fields (NULL-terminated), reading the shot once;
+ * @edited has room for as many. */
+char **reel_project_dup_shot_fields (ReelProject       *self,
+                                     gint64             shot_id,
+                                     const char *const *fields,
+                                     gboolean          *edited);
 /* Writes @value over @field of @shot_id, in one undoable step; NULL or "" reads it from the
  * text again. {subject}, {action} and {setting} of the prompt template use these. */
 gboolean reel_project_set_shot_field (
