@@ -17,6 +17,7 @@
 
 #include "reel-caption-burner.h"
 #include "reel-captions.h"
+#include "reel-cut-logo.h"
 #include "reel-cut-timeline.h"
 
 GQuark
@@ -598,6 +599,10 @@ reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options,
   film_duration = reel_frames_to_time (seconds_to_frames (last->start + last->duration, fps), fps);
 
   if (options->audio_only && !add_silence (timeline, film_duration, error))
+    return NULL;
+  /* The logo first, so that captions and the label are drawn over it. */
+  if (!options->audio_only && cut->logo != NULL
+      && !reel_cut_logo_attach (timeline, cut->logo, error))
     return NULL;
   if (!options->audio_only
       && !attach_caption_burner (timeline, cut, options, film_duration, fps, error))

@@ -193,6 +193,7 @@ reel_cut_free (ReelCut *cut)
   g_clear_pointer (&cut->music, g_ptr_array_unref);
   g_clear_pointer (&cut->markers, g_ptr_array_unref);
   g_free (cut->media_dir);
+  reel_logo_free (cut->logo);
   g_free (cut);
 }
 
@@ -211,6 +212,7 @@ reel_cut_copy (const ReelCut *cut)
   copy->duration = cut->duration;
   copy->media_dir = g_strdup (cut->media_dir);
   copy->cards_show_dialogue = cut->cards_show_dialogue;
+  copy->logo = cut->logo != NULL ? reel_logo_copy (cut->logo) : NULL;
   for (guint i = 0; i < cut->items->len; i++)
     g_ptr_array_add (copy->items, cut_item_copy (g_ptr_array_index (cut->items, i)));
   for (guint i = 0; i < cut->cues->len; i++)
@@ -542,6 +544,9 @@ reel_cut_new_from_project (ReelProject *project, GError **error)
   cut->music = reel_project_list_music (project);
   g_clear_pointer (&cut->markers, g_ptr_array_unref);
   cut->markers = reel_project_list_markers (project);
+  cut->logo = reel_project_dup_logo (project);
+  if (cut->logo->path == NULL)
+    g_clear_pointer (&cut->logo, reel_logo_free);
 
   reel_cut_layout (cut);
   return g_steal_pointer (&cut);

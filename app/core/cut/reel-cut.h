@@ -12,6 +12,7 @@
 #include "reel-animatic.h"
 #include "reel-cut-enums.h"
 #include "reel-project-cut.h"
+#include "reel-project-logo.h"
 
 G_BEGIN_DECLS
 
@@ -97,6 +98,8 @@ typedef struct
   /* Whether animatic cards draw their shot's dialogue: for a film without
    * captions only, since captions show it already. FALSE by default. */
   gboolean cards_show_dialogue;
+  /* The brand logo drawn on every frame (its path set), or NULL for none. */
+  ReelLogo *logo;
 } ReelCut;
 
 ReelCut *reel_cut_new (void);

@@ -38,6 +38,8 @@ reel_exporter_copy_ruled_out (ReelExporter *self)
     return TRUE;
   if (self->options.captions == REEL_CAPTION_MODE_BURN && cut->cues->len > 0)
     return TRUE;
+  if (cut->logo != NULL)
+    return TRUE;
   if (reel_cut_has_ai_generated (cut)
       && reel_exporter_label_position (self) != REEL_LABEL_POSITION_NONE)
     return TRUE;

@@ -1,0 +1,256 @@
+/* test-logo.c: the brand logo in the exported film, checked on its frames
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <cairo.h>
+
+#include "cut-fixtures.h"
+#include "reel-cut-logo.h"
+#include "reel-media-store.h"
+#include "reel-test-utils.h"
+
+#define GREY 0x808080
+#define RED 0xff0000
+#define WIDTH 320
+#define HEIGHT 180
+#define FPS 12
+/* Colours survive H.264 only approximately. */
+#define COLOUR_TOLERANCE 40
+
+typedef struct
+{
+  char *dir;
+  char *take;
+  char *logo; /* a solid red PNG, wider than high */
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 80, 40);
+  cairo_t         *cr = cairo_create (surface);
+
+  fixture->dir = reel_test_make_tmpdir ();
+  fixture->take = g_build_filename (fixture->dir, "grey.mp4", NULL);
+  fixture->logo = g_build_filename (fixture->dir, "logo.png", NULL);
+  reel_fixture_make_solid_take (fixture->take, GREY, WIDTH, HEIGHT, FPS, 1.0, FALSE);
+
+  cairo_set_source_rgb (cr, 1, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, fixture->logo), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  reel_test_rm_rf (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->take);
+  g_free (fixture->logo);
+}
+
+static ReelCut *
+make_cut (Fixture *fixture, ReelLogoPosition position, double opacity)
+{
+  ReelCut *cut = reel_cut_new ();
+
+  cut->width = WIDTH;
+  cut->height = HEIGHT;
+  cut->fps = FPS;
+  reel_fixture_add_item (cut, fixture->take, 1.0, "import");
+  reel_cut_layout (cut);
+  if (opacity >= 0)
+    {
+      cut->logo = reel_logo_new ();
+      cut->logo->path = g_strdup (fixture->logo);
+      cut->logo->position = position;
+      cut->logo->size = 0.25;
+      cut->logo->opacity = opacity;
+    }
+  return cut;
+}
+
+static char *export(Fixture *fixture, ReelCut *cut, gboolean *stream_copied)
+{
+  g_autofree char *film = g_build_filename (fixture->dir, "film.mp4", NULL);
+  g_autoptr (GError) error = NULL;
+  ReelExportOptions options;
+
+  reel_export_options_init (&options);
+  options.caption_sidecars = FALSE;
+  options.x264_speed_preset = g_strdup ("ultrafast");
+  g_assert_true (reel_fixture_export (cut, &options, film, stream_copied, &error));
+  g_assert_no_error (error);
+  reel_export_options_clear (&options);
+  return g_steal_pointer (&film);
+}
+
+/* The colour at the middle of the logo's place in @corner, as 0xRRGGBB. */
+static guint32
+colour_in_corner (cairo_surface_t *frame, ReelLogoPosition corner)
+{
+  g_autoptr (ReelLogo) place = reel_logo_new ();
+  int x, y, width, height;
+
+  place->position = corner;
+  place->size = 0.25;
+  reel_cut_logo_get_rectangle (place, cairo_image_surface_get_width (frame),
+                               cairo_image_surface_get_height (frame), 80, 40, &x, &y, &width,
+                               &height);
+  g_assert_cmpint (width, ==, WIDTH / 4);
+  g_assert_cmpint (height, ==, WIDTH / 8);
+  x += width / 2;
+  y += height / 2;
+  return *(guint32 *) (cairo_image_surface_get_data (frame)
+                       + y * cairo_image_surface_get_stride (frame) + x * 4)
+         & 0xffffff;
+}
+
+static cairo_surface_t *
+load_frame (const char *film)
+{
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *frame = reel_media_load_frame (film, 0.5, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cairo_image_surface_get_width (frame), ==, WIDTH);
+  g_assert_cmpint (cairo_image_surface_get_height (frame), ==, HEIGHT);
+  cairo_surface_flush (frame);
+  return frame;
+}
+
+/* An opaque logo in the top-right corner is red there, and nowhere else;
+ * and it forces a re-encode of takes that would otherwise be copied. */
+static void
+test_opaque_logo_in_corner (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *plain = NULL;
+  g_autofree char *film = NULL;
+  cairo_surface_t *frame;
+  gboolean         copied = FALSE;
+
+  /* Without a logo, the whole H.264 take is joined unchanged. */
+  plain = export(fixture, make_cut (fixture, REEL_LOGO_POSITION_TOP_RIGHT, -1), &copied);
+  g_assert_true (copied);
+
+  film = export(fixture, make_cut (fixture, REEL_LOGO_POSITION_TOP_RIGHT, 1.0), &copied);
+  g_assert_false (copied);
+
+  frame = load_frame (film);
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_TOP_RIGHT),
+                                           RED, COLOUR_TOLERANCE));
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_BOTTOM_LEFT),
+                                           GREY, COLOUR_TOLERANCE));
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_TOP_LEFT),
+                                           GREY, COLOUR_TOLERANCE));
+  g_assert_true (
+      reel_fixture_colour_near (reel_fixture_frame_colour (film, 0.5), GREY, COLOUR_TOLERANCE));
+  cairo_surface_destroy (frame);
+}
+
+/* At half opacity the logo and the picture mix half and half. */
+static void
+test_half_opacity_blends (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *film = NULL;
+  cairo_surface_t *frame;
+  guint32          blend = ((0xff + 0x80) / 2) << 16 | 0x40 << 8 | 0x40;
+  guint32          colour;
+
+  film = export(fixture, make_cut (fixture, REEL_LOGO_POSITION_BOTTOM_LEFT, 0.5), NULL);
+  frame = load_frame (film);
+  colour = colour_in_corner (frame, REEL_LOGO_POSITION_BOTTOM_LEFT);
+  g_test_message ("half-opacity logo: %06x", colour);
+  g_assert_true (reel_fixture_colour_near (colour, blend, 24));
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_TOP_RIGHT),
+                                           GREY, COLOUR_TOLERANCE));
+  cairo_surface_destroy (frame);
+}
+
+/* A logo whose image cannot be read fails the export with a message that
+ * names the logo, rather than making a film without it. */
+static void
+test_missing_image_fails (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *film = g_build_filename (fixture->dir, "film.mp4", NULL);
+  g_autoptr (GError) error = NULL;
+  ReelCut          *cut = make_cut (fixture, REEL_LOGO_POSITION_TOP_RIGHT, 1.0);
+  ReelExportOptions options;
+
+  g_free (cut->logo->path);
+  cut->logo->path = g_build_filename (fixture->dir, "gone.png", NULL);
+  reel_export_options_init (&options);
+  options.caption_sidecars = FALSE;
+  options.x264_speed_preset = g_strdup ("ultrafast");
+  g_assert_false (reel_fixture_export (cut, &options, film, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "logo"));
+  reel_export_options_clear (&options);
+}
+
+/* The key a segment cache hashes changes with whatever changes the logo's
+ * pixels, and with nothing else. */
+static void
+test_key (void)
+{
+  g_autoptr (ReelLogo) logo = reel_logo_new ();
+  g_autoptr (ReelLogo) other = NULL;
+  g_autofree char *none = reel_cut_logo_dup_key (NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *same = NULL;
+  const char      *changes[] = { "position", "size", "opacity", "image" };
+
+  logo->media_path = g_strdup ("ab/ab12cd.png");
+  logo->path = g_strdup ("/somewhere/else/ab/ab12cd.png");
+  key = reel_cut_logo_dup_key (logo);
+  g_assert_cmpstr (none, ==, "none");
+  g_assert_cmpstr (key, !=, none);
+
+  /* Where the store lies does not change the picture. */
+  other = reel_logo_copy (logo);
+  g_free (other->path);
+  other->path = g_strdup ("/moved/ab/ab12cd.png");
+  same = reel_cut_logo_dup_key (other);
+  g_assert_cmpstr (same, ==, key);
+
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autoptr (ReelLogo) changed = reel_logo_copy (logo);
+      g_autofree char *changed_key = NULL;
+
+      if (i == 0)
+        changed->position = REEL_LOGO_POSITION_BOTTOM_LEFT;
+      else if (i == 1)
+        changed->size = 0.2;
+      else if (i == 2)
+        changed->opacity = 0.5;
+      else
+        {
+          g_free (changed->media_path);
+          changed->media_path = g_strdup ("cd/cd34ef.png");
+        }
+      changed_key = reel_cut_logo_dup_key (changed);
+      g_test_message ("%s: %s", changes[i], changed_key);
+      g_assert_cmpstr (changed_key, !=, key);
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
+  g_test_add ("/logo/opaque-in-corner", Fixture, NULL, fixture_set_up, test_opaque_logo_in_corner,
+              fixture_tear_down);
+  g_test_add ("/logo/half-opacity-blends", Fixture, NULL, fixture_set_up, test_half_opacity_blends,
+              fixture_tear_down);
+  g_test_add ("/logo/missing-image-fails", Fixture, NULL, fixture_set_up, test_missing_image_fails,
+              fixture_tear_down);
+  g_test_add_func ("/logo/key", test_key);
+  return g_test_run ();
+}
