@@ -104,6 +104,7 @@ typedef struct
   char    *format;
   char    *captions;
   char    *music;
+  char    *logo;
   char    *resolution;
   char    *label_position;
   char    *grid;
@@ -119,6 +120,7 @@ export_args_clear (ExportArgs *args)
   g_clear_pointer (&args->format, g_free);
   g_clear_pointer (&args->captions, g_free);
   g_clear_pointer (&args->music, g_free);
+  g_clear_pointer (&args->logo, g_free);
   g_clear_pointer (&args->resolution, g_free);
   g_clear_pointer (&args->label_position, g_free);
   g_clear_pointer (&args->grid, g_free);
@@ -186,6 +188,8 @@ parse_args (int *argc, char ***argv, ExportArgs *args)
       N_ ("MODE") },
     { "music", 'm', 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
       N_ ("FILE") },
+    { "logo", 0, 0, G_OPTION_ARG_FILENAME, &args->logo,
+      N_ ("A still image to show as the brand logo instead of the project’s"), N_ ("FILE") },
     { "resolution", 'r', 0, G_OPTION_ARG_STRING, &args->resolution,
       N_ ("Frame size, e.g. 1920x1080 (default: the project’s)"), N_ ("WxH") },
     { "fps", 0, 0, G_OPTION_ARG_INT, &args->fps, N_ ("Frames per second (default: the project’s)"),
@@ -270,6 +274,39 @@ fill_options (const ExportArgs *args, ReelExportOptions *options)
   return REEL_CLI_EXIT_OK;
 }
 
+/* The project's logo drawn from @path instead, at the project's corner,
+ * size and opacity. */
+static gboolean
+override_logo (ReelCut *cut, ReelProject *project, const char *path, GError **error)
+{
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr (ReelMediaInfo) info = NULL;
+  g_autoptr (GError) probe_error = NULL;
+  g_autoptr (ReelLogo) logo = reel_project_dup_logo (project);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _ ("The logo “%s” does not exist."),
+                   path);
+      return FALSE;
+    }
+  info = reel_media_probe (path, NULL, &probe_error);
+  if (info == NULL || info->kind != REEL_MEDIA_KIND_IMAGE)
+    {
+      g_set_error (error, REEL_MEDIA_ERROR, REEL_MEDIA_ERROR_UNSUPPORTED,
+                   _ ("The logo “%s” is not a still image Storyreel can use. Choose a PNG, JPEG "
+                      "or WebP file."),
+                   name);
+      return FALSE;
+    }
+  g_clear_pointer (&logo->media_path, g_free);
+  g_free (logo->path);
+  logo->path = g_canonicalize_filename (path, NULL);
+  reel_logo_free (cut->logo);
+  cut->logo = g_steal_pointer (&logo);
+  return TRUE;
+}
+
 /* The exporter of the project at @path as the command line asks, or NULL
  * with *@status set to the status to exit with. */
 static ReelExporter *
@@ -292,6 +329,9 @@ exporter_for_project (const char *path, const ExportArgs *args, int *status)
       project = reel_cli_open_project (path, &error);
       if (project != NULL)
         cut = reel_cut_new_from_project (project, &error);
+      if (cut != NULL && args->logo != NULL && reel_export_format_is_film (options.format)
+          && !override_logo (cut, project, args->logo, &error))
+        g_clear_pointer (&cut, reel_cut_free);
       if (cut != NULL)
         exporter = reel_exporter_new (cut, &options, args->output);
       else

@@ -26,22 +26,28 @@ typedef struct
   char *logo; /* a solid red PNG, wider than high */
 } Fixture;
 
+/* An 80 × 40 PNG of one colour (0xRRGGBB). */
 static void
-fixture_set_up (Fixture *fixture, gconstpointer data)
+write_png (const char *path, guint32 rgb)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 80, 40);
   cairo_t         *cr = cairo_create (surface);
 
+  cairo_set_source_rgb (cr, (rgb >> 16) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
   fixture->dir = reel_test_make_tmpdir ();
   fixture->take = g_build_filename (fixture->dir, "grey.mp4", NULL);
   fixture->logo = g_build_filename (fixture->dir, "logo.png", NULL);
   reel_fixture_make_solid_take (fixture->take, GREY, WIDTH, HEIGHT, FPS, 1.0, FALSE);
-
-  cairo_set_source_rgb (cr, 1, 0, 0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, fixture->logo), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
+  write_png (fixture->logo, RED);
 }
 
 static void
@@ -101,8 +107,8 @@ colour_in_corner (cairo_surface_t *frame, ReelLogoPosition corner)
   reel_cut_logo_get_rectangle (place, cairo_image_surface_get_width (frame),
                                cairo_image_surface_get_height (frame), 80, 40, &x, &y, &width,
                                &height);
-  g_assert_cmpint (width, ==, WIDTH / 4);
-  g_assert_cmpint (height, ==, WIDTH / 8);
+  g_assert_cmpint (width, ==, cairo_image_surface_get_width (frame) / 4);
+  g_assert_cmpint (height, ==, cairo_image_surface_get_width (frame) / 8);
   x += width / 2;
   y += height / 2;
   return *(guint32 *) (cairo_image_surface_get_data (frame)
@@ -111,16 +117,22 @@ colour_in_corner (cairo_surface_t *frame, ReelLogoPosition corner)
 }
 
 static cairo_surface_t *
-load_frame (const char *film)
+load_frame_sized (const char *film, int width, int height)
 {
   g_autoptr (GError) error = NULL;
   cairo_surface_t *frame = reel_media_load_frame (film, 0.5, NULL, &error);
 
   g_assert_no_error (error);
-  g_assert_cmpint (cairo_image_surface_get_width (frame), ==, WIDTH);
-  g_assert_cmpint (cairo_image_surface_get_height (frame), ==, HEIGHT);
+  g_assert_cmpint (cairo_image_surface_get_width (frame), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (frame), ==, height);
   cairo_surface_flush (frame);
   return frame;
+}
+
+static cairo_surface_t *
+load_frame (const char *film)
+{
+  return load_frame_sized (film, WIDTH, HEIGHT);
 }
 
 /* An opaque logo in the top-right corner is red there, and nowhere else;
@@ -193,6 +205,92 @@ test_missing_image_fails (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
 }
 
+static int
+run_cli (const char *const *args)
+{
+  g_autofree char *binary = reel_test_build_path ("app/storyreel");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  int              status;
+
+  g_ptr_array_add (argv, binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  status = reel_test_spawn ((const char *const *) argv->pdata, NULL, NULL, &err);
+  if (status != 0)
+    g_test_message ("storyreel %s: %s", args[0], err);
+  return status;
+}
+
+/* `storyreel export` draws the project's logo where the project puts it,
+ * and --logo draws another image in its place. */
+static void
+test_cli (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *project_path = g_build_filename (fixture->dir, "film.storyreel", NULL);
+  g_autofree char *script = g_build_filename (fixture->dir, "film.fountain", NULL);
+  g_autofree char *film = g_build_filename (fixture->dir, "film.mp4", NULL);
+  g_autofree char *green = g_build_filename (fixture->dir, "green.png", NULL);
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *frame;
+
+  write_png (green, 0x00ff00);
+  g_assert_true (g_file_set_contents (script, "INT. ROOM - DAY\n\nA cat sleeps.\n", -1, &error));
+  {
+    const char *args[] = { "new", project_path, "--resolution", "160x90", "--fps", "10", NULL };
+    g_assert_cmpint (run_cli (args), ==, 0);
+  }
+  {
+    const char *args[] = { "import", project_path, script, NULL };
+    g_assert_cmpint (run_cli (args), ==, 0);
+  }
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (project_path);
+    g_autoptr (ReelProject) project = reel_project_open (file, &error);
+    g_autoptr (ReelMediaStore) store = NULL;
+    g_autoptr (ReelMediaInfo) info = NULL;
+    g_autoptr (ReelLogo) logo = reel_logo_new ();
+
+    g_assert_no_error (error);
+    store = reel_media_store_new (reel_project_get_media_dir (project));
+    info = reel_media_store_add_file (store, fixture->logo, REEL_MEDIA_ADD_COPY, NULL, &error);
+    g_assert_no_error (error);
+    logo->media_path = g_strdup (info->relative_path);
+    logo->position = REEL_LOGO_POSITION_BOTTOM_LEFT;
+    logo->size = 0.25;
+    logo->opacity = 1;
+    g_assert_true (reel_project_set_logo (project, logo, &error));
+    g_assert_no_error (error);
+  }
+
+  {
+    const char *args[] = { "export", project_path, "-o", film, "--no-sidecars", NULL };
+    g_assert_cmpint (run_cli (args), ==, 0);
+  }
+  frame = load_frame_sized (film, 160, 90);
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_BOTTOM_LEFT),
+                                           RED, COLOUR_TOLERANCE));
+  g_assert_false (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_TOP_RIGHT),
+                                            RED, COLOUR_TOLERANCE));
+  cairo_surface_destroy (frame);
+
+  {
+    const char *args[]
+        = { "export", project_path, "-o", film, "--no-sidecars", "--logo", green, NULL };
+    g_assert_cmpint (run_cli (args), ==, 0);
+  }
+  frame = load_frame_sized (film, 160, 90);
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (frame, REEL_LOGO_POSITION_BOTTOM_LEFT),
+                                           0x00ff00, COLOUR_TOLERANCE));
+  cairo_surface_destroy (frame);
+
+  {
+    const char *args[] = { "export", project_path, "-o", film, "--logo", script, NULL };
+    g_assert_cmpint (run_cli (args), ==, 1);
+  }
+}
+
 /* The key a segment cache hashes changes with whatever changes the logo's
  * pixels, and with nothing else. */
 static void
@@ -251,6 +349,7 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/logo/missing-image-fails", Fixture, NULL, fixture_set_up, test_missing_image_fails,
               fixture_tear_down);
+  g_test_add ("/logo/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   g_test_add_func ("/logo/key", test_key);
   return g_test_run ();
 }
