@@ -106,6 +106,7 @@ test_survives_reopening (Fixture *fixture, gconstpointer data)
   logo->position = REEL_LOGO_POSITION_BOTTOM_LEFT;
   logo->size = 0.2;
   logo->opacity = 0.6;
+  logo->name = g_strdup ("brand.png");
   g_assert_true (reel_project_set_logo (project, logo, &error));
   g_assert_no_error (error);
   g_clear_object (&project);
@@ -116,6 +117,7 @@ test_survives_reopening (Fixture *fixture, gconstpointer data)
   project = open_project (fixture->path);
   read = reel_project_dup_logo (project);
   g_assert_cmpstr (read->media_path, ==, logo->media_path);
+  g_assert_cmpstr (read->name, ==, "brand.png");
   g_assert_cmpint (read->position, ==, REEL_LOGO_POSITION_BOTTOM_LEFT);
   g_assert_cmpfloat_with_epsilon (read->size, 0.2, 1e-6);
   g_assert_cmpfloat_with_epsilon (read->opacity, 0.6, 1e-6);

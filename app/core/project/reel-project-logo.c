@@ -1,7 +1,7 @@
 /* reel-project-logo.c: the project's brand logo
  *
- * Four rows of the settings table: the image's media path and its
- * placement. The placement outlives the image, so choosing another logo
+ * Rows of the settings table: the image's media path, the name of the file
+ * it came from, and its placement. The placement outlives the image, so choosing another logo
  * keeps where and how large the last one was.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +17,7 @@
 #include "reel-project-private.h"
 
 #define KEY_IMAGE "logo_image"
+#define KEY_NAME "logo_name"
 #define KEY_POSITION "logo_position"
 #define KEY_SIZE "logo_size"
 #define KEY_OPACITY "logo_opacity"
@@ -70,6 +71,7 @@ reel_logo_copy (const ReelLogo *logo)
   copy = g_memdup2 (logo, sizeof *logo);
   copy->media_path = g_strdup (logo->media_path);
   copy->path = g_strdup (logo->path);
+  copy->name = g_strdup (logo->name);
   return copy;
 }
 
@@ -80,6 +82,7 @@ reel_logo_free (ReelLogo *logo)
     return;
   g_free (logo->media_path);
   g_free (logo->path);
+  g_free (logo->name);
   g_free (logo);
 }
 
@@ -118,6 +121,8 @@ read_setting (ReelLogo *logo, const char *key, const char *value)
     return;
   if (g_str_equal (key, KEY_IMAGE) && *value != '\0')
     logo->media_path = g_strdup (value);
+  else if (g_str_equal (key, KEY_NAME) && *value != '\0')
+    logo->name = g_strdup (value);
   else if (g_str_equal (key, KEY_POSITION))
     reel_logo_position_from_string (value, &logo->position);
   else if (g_str_equal (key, KEY_SIZE))
@@ -134,7 +139,7 @@ reel_project_dup_logo (ReelProject *self)
 
   g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
 
-  stmt = reel_sql_prepare (self->db, "SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?)",
+  stmt = reel_sql_prepare (self->db, "SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)",
                            NULL);
   if (stmt == NULL)
     return g_steal_pointer (&logo);
@@ -142,12 +147,15 @@ reel_project_dup_logo (ReelProject *self)
   sqlite3_bind_text (stmt, 2, KEY_POSITION, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, KEY_SIZE, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, KEY_OPACITY, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, KEY_NAME, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     read_setting (logo, (const char *) sqlite3_column_text (stmt, 0),
                   (const char *) sqlite3_column_text (stmt, 1));
 
   if (logo->media_path != NULL)
     logo->path = reel_project_get_media_path (self, logo->media_path);
+  else
+    g_clear_pointer (&logo->name, g_free);
   return g_steal_pointer (&logo);
 }
 
@@ -217,15 +225,17 @@ reel_project_set_logo (ReelProject *self, const ReelLogo *logo, GError **error)
       if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error_literal (error, REEL_PROJECT_ERROR, REEL_PROJECT_ERROR_NOT_FOUND,
-                               _ ("The logo image is not in the project's media. Choose the "
+                               _ ("The logo image is not in the project’s media. Choose the "
                                   "image again."));
           return FALSE;
         }
     }
 
   old = reel_project_dup_logo (self);
-  if (g_strcmp0 (old->media_path, logo->media_path) == 0 && old->position == logo->position
-      && fabs (old->size - logo->size) < 1e-6 && fabs (old->opacity - logo->opacity) < 1e-6)
+  if (g_strcmp0 (old->media_path, logo->media_path) == 0
+      && (logo->media_path == NULL || g_strcmp0 (old->name, logo->name) == 0)
+      && old->position == logo->position && fabs (old->size - logo->size) < 1e-6
+      && fabs (old->opacity - logo->opacity) < 1e-6)
     return TRUE;
 
   /* Rounded, so that a value read back compares equal to what was set. */
@@ -235,6 +245,7 @@ reel_project_set_logo (ReelProject *self, const ReelLogo *logo, GError **error)
   if (!reel_project_begin_edit (self, error))
     return FALSE;
   if (!write_setting (self, KEY_IMAGE, logo->media_path, error)
+      || !write_setting (self, KEY_NAME, logo->media_path != NULL ? logo->name : NULL, error)
       || !write_setting (self, KEY_POSITION, reel_logo_position_to_string (logo->position), error)
       || !write_setting (self, KEY_SIZE, size, error)
       || !write_setting (self, KEY_OPACITY, opacity, error))

@@ -37,6 +37,7 @@ typedef struct
    * content's hash; NULL when the project has no logo. */
   char            *media_path;
   char            *path; /* absolute, or NULL with media_path */
+  char            *name; /* the chosen file's name, for display; may be NULL */
   ReelLogoPosition position;
   double           size;    /* REEL_LOGO_MIN_SIZE…REEL_LOGO_MAX_SIZE */
   double           opacity; /* 0…1 */
