@@ -2,6 +2,7 @@
  *
  * reel-preferences-window.c has the Project page and the general generation
  * settings; reel-preferences-window-style.c the Project page's prompt craft;
+ * reel-preferences-window-logo.c the Project page's brand logo;
  * reel-preferences-window-engines.c the groups of the remote engines (keys, connection tests,
  * models); reel-preferences-window-gpus.c the GPUs of this computer and the settings proposed for
  * them; reel-preferences-window-servers.c a list of an engine's servers, which
@@ -163,6 +164,15 @@ struct _ReelPreferencesWindow
   GPtrArray      *style_rows; /* the own styles' rows in styles_row */
   ReelLoraList   *lora_list;
 
+  /* Logo (reel-preferences-window-logo.c) */
+  AdwActionRow  *logo_row;
+  AdwComboRow   *logo_position_row;
+  AdwActionRow  *logo_size_row;
+  GtkSpinButton *logo_size_spin;
+  AdwActionRow  *logo_opacity_row;
+  GtkSpinButton *logo_opacity_spin;
+  GCancellable  *logo_cancellable; /* the image's copy into the project in flight */
+
   ReelEngineRows engines[REEL_N_ENGINES];
 
   /* This Computer: the GPUs, asked for in a thread. */
@@ -222,6 +232,13 @@ void reel_preferences_window_class_init_style (GtkWidgetClass *widget_class);
 void reel_preferences_window_init_style (ReelPreferencesWindow *self);
 void reel_preferences_window_sync_style (ReelPreferencesWindow *self);
 void reel_preferences_window_dispose_style (ReelPreferencesWindow *self);
+
+/* reel-preferences-window-logo.c: the project's brand logo; sync whenever
+ * its settings change. */
+void reel_preferences_window_class_init_logo (GtkWidgetClass *widget_class);
+void reel_preferences_window_init_logo (ReelPreferencesWindow *self);
+void reel_preferences_window_sync_logo (ReelPreferencesWindow *self);
+void reel_preferences_window_dispose_logo (ReelPreferencesWindow *self);
 
 /* reel-preferences-window-servers.c: @list's template children are bound,
  * and its engine's fields set, before init; sync once the settings are known

@@ -250,6 +250,7 @@ sync_from_project (ReelPreferencesWindow *self)
   gtk_switch_set_active (self->continuity_switch, reel_project_get_continuity (self->project));
   sync_budget (self);
   reel_preferences_window_sync_style (self);
+  reel_preferences_window_sync_logo (self);
 
   self->syncing--;
 }
@@ -630,6 +631,7 @@ reel_preferences_window_dispose (GObject *object)
   reel_preferences_window_dispose_engines (self);
   reel_preferences_window_dispose_gpus (self);
   reel_preferences_window_dispose_style (self);
+  reel_preferences_window_dispose_logo (self);
   reel_preferences_window_dispose_comfyui (self);
   reel_preferences_window_dispose_sdcpp (self);
   g_clear_object (&self->project);
@@ -679,6 +681,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   reel_preferences_window_class_init_engines (widget_class);
   reel_preferences_window_class_init_gpus (widget_class);
   reel_preferences_window_class_init_style (widget_class);
+  reel_preferences_window_class_init_logo (widget_class);
   reel_preferences_window_class_init_comfyui (widget_class);
   reel_preferences_window_class_init_sdcpp (widget_class);
 }
@@ -706,6 +709,7 @@ reel_preferences_window_init (ReelPreferencesWindow *self)
   reel_preferences_window_init_engines (self);
   reel_preferences_window_init_gpus (self);
   reel_preferences_window_init_style (self);
+  reel_preferences_window_init_logo (self);
   reel_preferences_window_init_comfyui (self);
   reel_preferences_window_init_sdcpp (self);
 
