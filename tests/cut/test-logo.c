@@ -5,9 +5,12 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <gst/app/app.h>
+#include <gst/video/video.h>
 
 #include "cut-fixtures.h"
 #include "reel-cut-logo.h"
+#include "reel-cut-timeline.h"
 #include "reel-media-store.h"
 #include "reel-test-utils.h"
 
@@ -162,6 +165,68 @@ test_opaque_logo_in_corner (Fixture *fixture, gconstpointer data)
   g_assert_true (
       reel_fixture_colour_near (reel_fixture_frame_colour (film, 0.5), GREY, COLOUR_TOLERANCE));
   cairo_surface_destroy (frame);
+}
+
+/* The preview, a GES pipeline playing the same timeline into an appsink as
+ * ReelPreview does, shows the logo too. */
+static void
+test_preview_shows_logo (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = make_cut (fixture, REEL_LOGO_POSITION_TOP_RIGHT, 1.0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GESTimeline) timeline = reel_cut_build_timeline (cut, NULL, &error);
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstCaps) caps
+      = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRx", NULL);
+  g_autoptr (GstSample) sample = NULL;
+  GstElement      *appsink = gst_element_factory_make ("appsink", NULL);
+  GstVideoInfo     info;
+  GstVideoFrame    frame;
+  cairo_surface_t *surface;
+
+  g_assert_no_error (error);
+  pipeline = gst_object_ref_sink (GST_ELEMENT (ges_pipeline_new ()));
+  g_object_set (appsink, "caps", caps, "sync", FALSE, NULL);
+  ges_pipeline_preview_set_video_sink (GES_PIPELINE (pipeline), appsink);
+  ges_pipeline_preview_set_audio_sink (GES_PIPELINE (pipeline),
+                                       gst_element_factory_make ("fakesink", NULL));
+  g_assert_true (ges_pipeline_set_timeline (GES_PIPELINE (pipeline), g_object_ref (timeline)));
+  gst_element_set_state (pipeline, GST_STATE_PAUSED);
+  /* The sink flushes until it is paused itself. */
+  gst_element_get_state (pipeline, NULL, NULL, 30 * GST_SECOND);
+  sample = gst_app_sink_try_pull_preroll (GST_APP_SINK (appsink), 30 * GST_SECOND);
+  if (sample == NULL)
+    {
+      g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+      g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      g_autoptr (GError) pipeline_error = NULL;
+
+      if (message != NULL)
+        gst_message_parse_error (message, &pipeline_error, NULL);
+      g_error ("The preview showed no frame: %s",
+               pipeline_error != NULL ? pipeline_error->message : "no error");
+    }
+
+  /* Into a cairo surface, to read it as the film's frames are read. */
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+  g_assert_cmpint (GST_VIDEO_INFO_WIDTH (&info), ==, WIDTH);
+  g_assert_true (gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, WIDTH, HEIGHT);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < HEIGHT; y++)
+    memcpy (cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface),
+            (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&frame, 0)
+                + y * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0),
+            WIDTH * 4);
+  cairo_surface_mark_dirty (surface);
+  gst_video_frame_unmap (&frame);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  g_assert_true (reel_fixture_colour_near (colour_in_corner (surface, REEL_LOGO_POSITION_TOP_RIGHT),
+                                           RED, COLOUR_TOLERANCE));
+  g_assert_true (reel_fixture_colour_near (
+      colour_in_corner (surface, REEL_LOGO_POSITION_BOTTOM_LEFT), GREY, COLOUR_TOLERANCE));
+  cairo_surface_destroy (surface);
 }
 
 /* At half opacity the logo and the picture mix half and half. */
@@ -344,6 +409,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
   g_test_add ("/logo/opaque-in-corner", Fixture, NULL, fixture_set_up, test_opaque_logo_in_corner,
+              fixture_tear_down);
+  g_test_add ("/logo/preview-shows-logo", Fixture, NULL, fixture_set_up, test_preview_shows_logo,
               fixture_tear_down);
   g_test_add ("/logo/half-opacity-blends", Fixture, NULL, fixture_set_up, test_half_opacity_blends,
               fixture_tear_down);
