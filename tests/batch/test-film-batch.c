@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <locale.h>
@@ -308,6 +309,78 @@ test_prompt_craft (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (with_teacher, ==, 1);
 }
 
+/* The template project's logo is on every film, from a copy in each film's
+ * own project. */
+static void
+test_logo (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelFilmBatch) batch = NULL;
+  g_autoptr (ReelMediaStore) store = NULL;
+  g_autoptr (ReelMediaInfo) image = NULL;
+  g_autoptr (ReelLogo) logo = reel_logo_new ();
+  g_autofree char *png = g_build_filename (fixture->dir, "brand.png", NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 40, 20);
+  cairo_t         *cr = cairo_create (surface);
+  const char      *names[] = { "01-Alice", "02-Bob" };
+
+  cairo_set_source_rgb (cr, 1, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  store = reel_media_store_new (reel_project_get_media_dir (fixture->settings));
+  image = reel_media_store_add_file (store, png, REEL_MEDIA_ADD_COPY, NULL, &error);
+  g_assert_no_error (error);
+  logo->media_path = g_strdup (image->relative_path);
+  logo->position = REEL_LOGO_POSITION_TOP_LEFT;
+  logo->size = REEL_LOGO_MAX_SIZE;
+  logo->opacity = 1;
+  g_assert_true (reel_project_set_logo (fixture->settings, logo, &error));
+  g_assert_no_error (error);
+
+  batch = new_batch_of (fixture, "name,pet\nAlice,cat\nBob,dog\n");
+  g_assert_true (reel_film_batch_plan (batch, &error));
+  g_assert_no_error (error);
+  reel_film_batch_run_async (batch, NULL, run_done_cb, fixture);
+  reel_test_wait_until (reel_test_pointer_is_set, &fixture->result, 120000, "the two films");
+  g_assert_true (reel_film_batch_run_finish (batch, fixture->result, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *film_name = g_strconcat (names[i], ".mp4", NULL);
+      g_autofree char *film = g_build_filename (fixture->films_dir, film_name, NULL);
+      g_autofree char *project_name = g_strconcat (names[i], ".storyreel", NULL);
+      g_autofree char *project_path = g_build_filename (fixture->projects_dir, project_name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (project_path);
+      g_autoptr (ReelProject) project = reel_project_open (file, &error);
+      g_autoptr (ReelLogo) copied = NULL;
+      g_autofree char *media_dir = NULL;
+      cairo_surface_t *frame;
+      guint32          pixel;
+
+      g_assert_no_error (error);
+      copied = reel_project_dup_logo (project);
+      media_dir = g_file_get_path (reel_project_get_media_dir (project));
+      g_assert_cmpstr (copied->media_path, ==, logo->media_path);
+      g_assert_true (g_str_has_prefix (copied->path, media_dir));
+      g_assert_true (g_file_test (copied->path, G_FILE_TEST_IS_REGULAR));
+
+      /* 64 × 36: the logo is 32 × 16, a pixel in from the top left. */
+      frame = reel_media_load_frame (film, 0.5, NULL, &error);
+      g_assert_no_error (error);
+      cairo_surface_flush (frame);
+      pixel = *(guint32 *) (cairo_image_surface_get_data (frame)
+                            + 9 * cairo_image_surface_get_stride (frame) + 17 * 4);
+      g_test_message ("%s: %06x under the logo", film_name, pixel & 0xffffff);
+      g_assert_cmpuint ((pixel >> 16) & 0xff, >, 200);
+      g_assert_cmpuint ((pixel >> 8) & 0xff, <, 60);
+      g_assert_cmpuint (pixel & 0xff, <, 60);
+      cairo_surface_destroy (frame);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +393,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/film-batch/prompt-craft", Fixture, NULL, fixture_set_up, test_prompt_craft,
               fixture_tear_down);
+  g_test_add ("/film-batch/logo", Fixture, NULL, fixture_set_up, test_logo, fixture_tear_down);
   return g_test_run ();
 }

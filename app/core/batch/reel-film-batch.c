@@ -488,6 +488,30 @@ copy_prompt_craft (ReelFilmBatch *self, ReelProject *row, GError **error)
          && reel_project_set_prompt_template (row, template_text, error);
 }
 
+/* The template project's brand logo in @row, its image copied into the
+ * row's media, so that every film carries the brand the template shows. */
+static gboolean
+copy_logo (ReelFilmBatch *self, ReelProject *row, GError **error)
+{
+  g_autoptr (ReelLogo) logo = NULL;
+
+  if (self->template == NULL || self->template == row)
+    return TRUE;
+  logo = reel_project_dup_logo (self->template);
+  if (logo->media_path != NULL)
+    {
+      g_autoptr (ReelMediaStore) store = reel_media_store_new (reel_project_get_media_dir (row));
+      g_autoptr (ReelMediaInfo) image
+          = reel_media_store_add_file (store, logo->path, REEL_MEDIA_ADD_COPY, NULL, error);
+
+      if (image == NULL)
+        return FALSE;
+      g_free (logo->media_path);
+      logo->media_path = g_strdup (image->relative_path);
+    }
+  return reel_project_set_logo (row, logo, error);
+}
+
 static ReelProject *
 open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
 {
@@ -502,7 +526,8 @@ open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError 
           || !reel_project_set_fps (project, self->fps, error)
           || !reel_project_set_default_shot_duration (project, self->shot_duration, error)))
     return NULL;
-  if (!copy_prompt_craft (self, project, error) || !reel_project_set_script (project, script, error)
+  if (!copy_prompt_craft (self, project, error) || !copy_logo (self, project, error)
+      || !reel_project_set_script (project, script, error)
       || !reel_project_break_down (project, &report, error))
     return NULL;
   return g_steal_pointer (&project);
