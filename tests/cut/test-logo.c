@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <gst/app/app.h>
 #include <gst/video/video.h>
+#include <math.h>
 
 #include "cut-fixtures.h"
 #include "reel-cut-logo.h"
@@ -356,6 +357,44 @@ test_cli (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A logo keeps its aspect, stays inside the frame in every corner, and a
+ * tall one is no taller than half the frame. */
+static void
+test_rectangle (void)
+{
+  g_autoptr (ReelLogo) logo = reel_logo_new ();
+
+  logo->size = REEL_LOGO_MAX_SIZE;
+  for (int corner = REEL_LOGO_POSITION_TOP_LEFT; corner <= REEL_LOGO_POSITION_BOTTOM_RIGHT;
+       corner++)
+    {
+      const int images[][2] = { { 400, 100 }, { 100, 400 }, { 300, 300 } };
+
+      logo->position = (ReelLogoPosition) corner;
+      for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+        {
+          int x, y, width, height;
+
+          reel_cut_logo_get_rectangle (logo, 1920, 1080, images[i][0], images[i][1], &x, &y, &width,
+                                       &height);
+          g_assert_cmpint (x, >, 0);
+          g_assert_cmpint (y, >, 0);
+          g_assert_cmpint (x + width, <, 1920);
+          g_assert_cmpint (y + height, <, 1080);
+          g_assert_cmpint (height, <=, 540);
+          g_assert_cmpint (width, <=, 960);
+          g_assert_cmpfloat (fabs ((double) width / height - (double) images[i][0] / images[i][1]),
+                             <, 0.02);
+          g_assert_cmpint ((x + width / 2 > 960), ==,
+                           corner == REEL_LOGO_POSITION_TOP_RIGHT
+                               || corner == REEL_LOGO_POSITION_BOTTOM_RIGHT);
+          g_assert_cmpint ((y + height / 2 > 540), ==,
+                           corner == REEL_LOGO_POSITION_BOTTOM_LEFT
+                               || corner == REEL_LOGO_POSITION_BOTTOM_RIGHT);
+        }
+    }
+}
+
 /* The key a segment cache hashes changes with whatever changes the logo's
  * pixels, and with nothing else. */
 static void
@@ -417,6 +456,7 @@ main (int argc, char *argv[])
   g_test_add ("/logo/missing-image-fails", Fixture, NULL, fixture_set_up, test_missing_image_fails,
               fixture_tear_down);
   g_test_add ("/logo/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add_func ("/logo/rectangle", test_rectangle);
   g_test_add_func ("/logo/key", test_key);
   return g_test_run ();
 }

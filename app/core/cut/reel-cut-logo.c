@@ -45,6 +45,13 @@ reel_cut_logo_get_rectangle (const ReelLogo *logo,
   int      h = MAX (1, (int) lround ((double) w * MAX (image_height, 1) / MAX (image_width, 1)));
   gboolean right, bottom;
 
+  /* A tall logo on a wide frame would cover it from edge to edge. */
+  if (h > frame_height / 2)
+    {
+      h = MAX (1, frame_height / 2);
+      w = MAX (1, (int) lround ((double) h * MAX (image_width, 1) / MAX (image_height, 1)));
+    }
+
   switch (logo->position)
     {
       case REEL_LOGO_POSITION_TOP_LEFT:

@@ -16,8 +16,9 @@
 G_BEGIN_DECLS
 
 /* The logo's place in a @frame_width × @frame_height frame for an image of
- * @image_width × @image_height: @size of the frame's width wide, its aspect
- * kept, a margin in from its corner. */
+ * @image_width × @image_height: @size of the frame's width wide but no
+ * taller than half the frame, its aspect kept, a margin in from its
+ * corner. */
 void reel_cut_logo_get_rectangle (const ReelLogo *logo,
                                   int             frame_width,
                                   int             frame_height,
