@@ -173,12 +173,6 @@ card_for_shot (ReelWindow *window, gint64 shot_id)
   return NULL;
 }
 
-static gboolean
-card_left_not_generated (gpointer data)
-{
-  return g_strcmp0 (reel_shot_card_get_status_text (data), "Not generated yet") != 0;
-}
-
 /* The tile a user sees for @take_id in @strip, or NULL. */
 static GtkWidget *
 tile_for_take (ReelTakeStrip *strip, gint64 take_id)
@@ -189,6 +183,12 @@ tile_for_take (ReelTakeStrip *strip, gint64 take_id)
     if (reel_take_tile_get_take_id (tiles->pdata[i]) == take_id)
       return tiles->pdata[i];
   return NULL;
+}
+
+static gboolean
+card_left_not_generated (gpointer data)
+{
+  return g_strcmp0 (reel_shot_card_get_status_text (data), "Not generated yet") != 0;
 }
 
 static gboolean
