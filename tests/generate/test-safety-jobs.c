@@ -461,6 +461,16 @@ test_estimate_time (void)
     g_test_message ("In a worker: %.1f ms on the main thread, %.1f ms in all", on_main / 1000.0,
                     (g_get_monotonic_time () - start_all) / 1000.0);
   }
+  /* Queuing them, once the user says yes, still builds every job where it
+   * is called: printed so that it is not forgotten. */
+  {
+    gint64 start_queue = g_get_monotonic_time ();
+
+    g_assert_cmpint (reel_scheduler_generate (scheduler, NULL, 0, &options, &error), !=, 0);
+    g_assert_no_error (error);
+    g_test_message ("Queuing the %u jobs on the calling thread: %.1f ms", n_shots,
+                    (g_get_monotonic_time () - start_queue) / 1000.0);
+  }
   reel_scheduler_shutdown (scheduler);
   g_clear_object (&scheduler);
   g_clear_object (&project);
