@@ -1,7 +1,8 @@
 /* reel-batch-window.c: Personalised Films: one film per row of a table
  *
  * The table is read and compared in a thread; the films are made by a
- * ReelFilmBatch, whose generation and export run off the main thread.
+ * ReelFilmBatch, whose planning (each film's project), generation and export
+ * run off the main thread.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -352,9 +353,8 @@ choose_folder_action (GtkWidget *widget, const char *action_name, GVariant *para
 static ReelScheduler *
 make_scheduler_cb (ReelProject *project, gpointer user_data, GError **error)
 {
-  ReelBatchWindow *self = user_data;
-  ReelScheduler   *scheduler = reel_scheduler_new (project);
-  g_autoptr (GPtrArray) backends = reel_scheduler_list_backends (self->scheduler);
+  GPtrArray     *backends = user_data;
+  ReelScheduler *scheduler = reel_scheduler_new (project);
 
   /* The window's backends, set up from the preferences and keys. */
   for (guint i = 0; i < backends->len; i++)
@@ -365,6 +365,9 @@ make_scheduler_cb (ReelProject *project, gpointer user_data, GError **error)
 static void
 batch_status_cb (ReelBatchWindow *self)
 {
+  /* A late report after the window was closed. */
+  if (self->status_label == NULL)
+    return;
   gtk_label_set_text (self->status_label, reel_film_batch_get_status (self->batch));
   gtk_progress_bar_set_fraction (self->progress_bar, reel_film_batch_get_progress (self->batch));
 }
@@ -426,7 +429,10 @@ new_batch (ReelBatchWindow *self, GError **error)
   if (batch == NULL)
     return NULL;
   reel_film_batch_set_settings_from (batch, self->project);
-  reel_film_batch_set_scheduler_func (batch, make_scheduler_cb, self, NULL);
+  /* Listed here: planning makes its schedulers in a worker. */
+  reel_film_batch_set_scheduler_func (batch, make_scheduler_cb,
+                                      reel_scheduler_list_backends (self->scheduler),
+                                      (GDestroyNotify) g_ptr_array_unref);
   reel_film_batch_set_backend (batch, backend, NULL);
   return g_steal_pointer (&batch);
 }
@@ -434,8 +440,6 @@ new_batch (ReelBatchWindow *self, GError **error)
 static void
 run (ReelBatchWindow *self)
 {
-  g_signal_connect_object (self->batch, "notify::status", G_CALLBACK (batch_status_cb), self,
-                           G_CONNECT_SWAPPED);
   set_running (self, TRUE);
   reel_film_batch_run_async (self->batch, self->cancellable, run_done_cb, g_object_ref (self));
 }
@@ -470,19 +474,24 @@ confirm_cost (ReelBatchWindow *self, const ReelFilmBatchSummary *summary)
 }
 
 static void
-start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+plan_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  ReelBatchWindow *self = REEL_BATCH_WINDOW (widget);
+  g_autoptr (ReelBatchWindow) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char     *summary_text = NULL;
   ReelFilmBatchSummary summary;
+  gboolean planned = reel_film_batch_plan_finish (REEL_FILM_BATCH (source), result, &error);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
-  g_clear_object (&self->batch);
-  self->batch = new_batch (self, &error);
-  if (self->batch == NULL || !reel_film_batch_plan (self->batch, &error))
+  /* Closed meanwhile. */
+  if (self->status_label == NULL)
+    return;
+  set_running (self, FALSE);
+  if (!planned)
     {
-      gtk_label_set_text (self->status_label, error->message);
+      gtk_label_set_text (self->status_label,
+                          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                              ? _ ("Nothing was generated.")
+                              : error->message);
       self->done = TRUE;
       update_actions (self);
       return;
@@ -494,6 +503,31 @@ start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     confirm_cost (self, &summary);
   else
     run (self);
+}
+
+static void
+start_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ReelBatchWindow *self = REEL_BATCH_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_group), TRUE);
+  if (self->batch != NULL)
+    g_signal_handlers_disconnect_by_data (self->batch, self);
+  g_clear_object (&self->batch);
+  self->batch = new_batch (self, &error);
+  if (self->batch == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      self->done = TRUE;
+      update_actions (self);
+      return;
+    }
+  /* Each row's project is made in a worker, which says which film it is at. */
+  g_signal_connect_object (self->batch, "notify::status", G_CALLBACK (batch_status_cb), self,
+                           G_CONNECT_SWAPPED);
+  set_running (self, TRUE);
+  reel_film_batch_plan_async (self->batch, self->cancellable, plan_done_cb, g_object_ref (self));
 }
 
 static void

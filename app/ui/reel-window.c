@@ -50,10 +50,12 @@ struct _ReelWindow
   ReelEngines *engines;
   /* The unfinished jobs of the project have been picked up: that waits for
    * every backend, so that none of them fails for want of its backend. */
-  gboolean              resumed;
-  GtkSingleSelection   *scene_selection;
-  ReelScene            *navigated_scene;
-  GCancellable         *cancellable;
+  gboolean            resumed;
+  GtkSingleSelection *scene_selection;
+  ReelScene          *navigated_scene;
+  GCancellable       *cancellable;
+  /* Generate All is working out what it would cost. */
+  gboolean              estimating;
   GtkFileChooserNative *save_chooser;
   GtkFileChooserNative *import_chooser;
   guint                 update_for_width_source;
@@ -1277,10 +1279,60 @@ confirm_cost (ReelWindow *self, Generation *generation, const ReelCostEstimate *
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Asks first when a paid batch (@confirm) or the budget calls for it. */
+static void
+go_ahead (ReelWindow             *self,
+          Generation             *generation,
+          const ReelCostEstimate *estimate,
+          gboolean                confirm)
+{
+  g_autoptr (Generation) owned = generation;
+
+  if (estimate->n_jobs > 0 && estimate->currency != NULL && (confirm || estimate->over_budget))
+    {
+      confirm_cost (self, g_steal_pointer (&owned), estimate);
+      return;
+    }
+  start_generation (self, generation);
+}
+
+typedef struct
+{
+  ReelWindow *window;
+  Generation *generation;
+  gboolean    confirm;
+} Estimating;
+
+static void
+estimated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Estimating *estimating = user_data;
+  g_autoptr (ReelWindow) self = estimating->window;
+  g_autoptr (Generation) generation = estimating->generation;
+  g_autoptr (GError) error = NULL;
+  g_auto (ReelCostEstimate) estimate = { 0 };
+  gboolean confirm = estimating->confirm;
+
+  g_free (estimating);
+  self->estimating = FALSE;
+  if (!reel_scheduler_estimate_finish (REEL_SCHEDULER (source), result, &estimate, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reel_window_report_error (self, _ ("Could Not Start Generating"), error);
+      return;
+    }
+  /* Another project was opened meanwhile. */
+  if (REEL_SCHEDULER (source) != self->scheduler)
+    return;
+  go_ahead (self, g_steal_pointer (&generation), &estimate, confirm);
+}
+
 /* Every way to generate comes here: the engine is the default one, it must
  * be ready (nothing falls back to another engine), and a paid batch is
  * confirmed with what it will cost. @confirm is FALSE for a single clicked
- * shot, which the user asked for by name. */
+ * shot, which the user asked for by name. Generate All (@shot_ids NULL)
+ * works out every shot's final prompt for its estimate, which takes seconds
+ * for a long project, so that is done in a worker. */
 static void
 request_generation (ReelWindow          *self,
                     const gint64        *shot_ids,
@@ -1310,20 +1362,30 @@ request_generation (ReelWindow          *self,
   if (!reel_window_check_engine (self, generation->backend))
     return;
 
+  if (shot_ids == NULL)
+    {
+      Estimating *estimating;
+
+      /* The one on its way answers this click too. */
+      if (self->estimating)
+        return;
+      self->estimating = TRUE;
+      estimating = g_new0 (Estimating, 1);
+      estimating->window = g_object_ref (self);
+      estimating->confirm = confirm;
+      estimating->generation = g_steal_pointer (&generation);
+      reel_scheduler_estimate_async (self->scheduler, NULL, 0, &estimating->generation->options,
+                                     self->cancellable, estimated_cb, estimating);
+      return;
+    }
+
   if (!reel_scheduler_estimate (self->scheduler, shot_ids, n_shots, &generation->options, &estimate,
                                 &error))
     {
       reel_window_report_error (self, _ ("Could Not Start Generating"), error);
       return;
     }
-
-  if (estimate.n_jobs > 0 && estimate.currency != NULL && (confirm || estimate.over_budget))
-    {
-      confirm_cost (self, g_steal_pointer (&generation), &estimate);
-      return;
-    }
-
-  start_generation (self, generation);
+  go_ahead (self, g_steal_pointer (&generation), &estimate, confirm);
 }
 
 static void

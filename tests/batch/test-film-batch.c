@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <cairo.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <locale.h>
@@ -49,6 +48,9 @@ typedef struct
   GAsyncResult    *result;
   guint            n_finished;
   guint            n_failed;
+  GThread         *main_thread;
+  GThread         *scheduler_thread; /* where the last scheduler was made */
+  GPtrArray       *statuses;         /* what the batch said it was doing */
 } Fixture;
 
 static ReelScheduler *
@@ -57,6 +59,7 @@ make_scheduler_cb (ReelProject *project, gpointer user_data, GError **error)
   Fixture       *fixture = user_data;
   ReelScheduler *scheduler = reel_scheduler_new (project);
 
+  fixture->scheduler_thread = g_thread_self ();
   /* One backend for every film, so it counts every job of the batch. */
   reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
   return scheduler;
@@ -71,6 +74,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_autofree char *settings_path = NULL;
   g_autoptr (GFile) settings_file = NULL;
 
+  fixture->main_thread = g_thread_self ();
+  fixture->statuses = g_ptr_array_new_with_free_func (g_free);
   fixture->dir = reel_test_make_tmpdir ();
   fixture->films_dir = g_build_filename (fixture->dir, "films", NULL);
   fixture->projects_dir = g_build_filename (fixture->dir, "lesson.personal", NULL);
@@ -99,6 +104,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_object (&fixture->backend);
   g_clear_object (&fixture->settings);
   g_clear_object (&fixture->result);
+  g_clear_pointer (&fixture->statuses, g_ptr_array_unref);
   reel_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->films_dir);
@@ -309,6 +315,109 @@ test_prompt_craft (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (with_teacher, ==, 1);
 }
 
+static void
+status_cb (ReelFilmBatch *batch, GParamSpec *pspec, Fixture *fixture)
+{
+  /* The batch's properties change on its own thread only. */
+  g_assert_true (g_thread_self () == fixture->main_thread);
+  g_ptr_array_add (fixture->statuses, g_strdup (reel_film_batch_get_status (batch)));
+}
+
+static void
+plan_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->result = g_object_ref (result);
+}
+
+static gboolean
+plan_async (Fixture *fixture, ReelFilmBatch *batch, GCancellable *cancellable, GError **error)
+{
+  gboolean planned;
+
+  g_clear_object (&fixture->result);
+  reel_film_batch_plan_async (batch, cancellable, plan_done_cb, fixture);
+  reel_test_wait_until (reel_test_pointer_is_set, &fixture->result, 60000, "the batch's plan");
+  planned = reel_film_batch_plan_finish (batch, fixture->result, error);
+  g_clear_object (&fixture->result);
+  return planned;
+}
+
+/* The Personalised Films window plans without blocking: each film's
+ * project is made, and the template's character picture copied into it, in
+ * a worker that says which film it is at; a cancelled plan touches no
+ * project. */
+static void
+test_plan_in_worker (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelFilmBatch) batch = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (ReelMediaStore) store
+      = reel_media_store_new (reel_project_get_media_dir (fixture->settings));
+  g_autoptr (ReelMediaInfo) picture = NULL;
+  g_autofree char *picture_path = g_build_filename (fixture->dir, "teacher.png", NULL);
+  g_autofree char *pipeline = g_strdup_printf (
+      "videotestsrc num-buffers=1 ! video/x-raw,width=32,height=32 ! pngenc ! filesink "
+      "location=\"%s\"",
+      picture_path);
+  ReelCharacter        teacher = { .name = (char *) "Teacher", .description = (char *) "tall" };
+  ReelFilmBatchSummary summary;
+
+  reel_test_run_pipeline (pipeline);
+  picture = reel_media_store_add_file (store, picture_path, REEL_MEDIA_ADD_COPY, NULL, &error);
+  g_assert_no_error (error);
+  teacher.reference_image = picture->relative_path;
+  g_assert_cmpint (reel_project_save_character (fixture->settings, &teacher, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* Cancelled before it starts: no film's project is made. */
+  batch = new_batch_of (fixture, "name,pet\nAlice,cat\nBob,dog\n");
+  g_cancellable_cancel (cancellable);
+  g_assert_false (plan_async (fixture, batch, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  {
+    g_autofree char *alice = g_build_filename (fixture->projects_dir, "01-Alice.storyreel", NULL);
+
+    g_assert_false (g_file_test (alice, G_FILE_TEST_EXISTS));
+  }
+
+  g_signal_connect (batch, "notify::status", G_CALLBACK (status_cb), fixture);
+  g_assert_true (plan_async (fixture, batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->scheduler_thread);
+  g_assert_true (fixture->scheduler_thread != fixture->main_thread);
+  g_assert_cmpuint (fixture->statuses->len, ==, 2);
+  g_assert_cmpstr (fixture->statuses->pdata[0], ==, "Preparing film 1 of 2…");
+  g_assert_cmpstr (fixture->statuses->pdata[1], ==, "Preparing film 2 of 2…");
+  reel_film_batch_get_summary (batch, &summary);
+  g_assert_cmpuint (summary.n_films, ==, 2);
+  g_assert_cmpuint (summary.n_generate, ==, 6 + 2);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char      *name = i == 0 ? "01-Alice.storyreel" : "02-Bob.storyreel";
+      g_autofree char *path = g_build_filename (fixture->projects_dir, name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (ReelProject) film = reel_project_open (file, &error);
+      g_autoptr (GPtrArray) cast = NULL;
+      g_autoptr (ReelMediaStore) film_store = NULL;
+      const ReelCharacter *copy;
+
+      g_assert_no_error (error);
+      cast = reel_project_list_characters (film);
+      g_assert_cmpuint (cast->len, ==, 1);
+      copy = cast->pdata[0];
+      g_assert_nonnull (copy->reference_image);
+      film_store = reel_media_store_new (reel_project_get_media_dir (film));
+      g_assert_true (
+          reel_media_store_check (film_store, copy->reference_image, picture->sha256, &error));
+      g_assert_no_error (error);
+    }
+}
+
 /* The template project's logo is on every film, from a copy in each film's
  * own project. */
 static void
@@ -392,6 +501,8 @@ main (int argc, char **argv)
   g_test_add ("/film-batch/unknown-column", Fixture, NULL, fixture_set_up, test_unknown_column,
               fixture_tear_down);
   g_test_add ("/film-batch/prompt-craft", Fixture, NULL, fixture_set_up, test_prompt_craft,
+              fixture_tear_down);
+  g_test_add ("/film-batch/plan-in-worker", Fixture, NULL, fixture_set_up, test_plan_in_worker,
               fixture_tear_down);
   g_test_add ("/film-batch/logo", Fixture, NULL, fixture_set_up, test_logo, fixture_tear_down);
   return g_test_run ();

@@ -321,6 +321,162 @@ test_resumed_job_screened (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
 }
 
+static void
+estimated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Generate All's estimate, worked out in a worker; returns how long the
+ * main thread spent on it, in µs. */
+static gint64
+estimate_async (ReelScheduler             *scheduler,
+                const ReelGenerateOptions *options,
+                ReelCostEstimate          *estimate)
+{
+  g_autoptr (GError) error = NULL;
+  GAsyncResult *result = NULL;
+  gint64        start = g_get_monotonic_time (), blocked;
+
+  reel_scheduler_estimate_async (scheduler, NULL, 0, options, NULL, estimated_cb, &result);
+  blocked = g_get_monotonic_time () - start;
+  reel_test_wait_until (reel_test_pointer_is_set, &result, 60000, "the estimate");
+  start = g_get_monotonic_time ();
+  g_assert_true (reel_scheduler_estimate_finish (scheduler, result, estimate, &error));
+  blocked += g_get_monotonic_time () - start;
+  g_assert_no_error (error);
+  g_object_unref (result);
+  return blocked;
+}
+
+/* Generate All's estimate leaves out the shot the screen stops, which costs
+ * nothing, and says it is blocked. */
+static void
+test_estimate_leaves_out_blocked (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (ReelCostEstimate) estimate = { 0 };
+  ReelGenerateOptions options = { .backend = "test" };
+  g_autofree char    *text = NULL;
+
+  g_assert_true (
+      reel_scheduler_estimate (fixture->scheduler, NULL, 0, &options, &estimate, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (estimate.n_jobs, ==, 3);
+  g_assert_cmpuint (estimate.n_shots, ==, 3);
+  g_assert_cmpuint (estimate.n_blocked, ==, 1);
+  g_assert_cmpstr (estimate.currency, ==, "USD");
+  g_assert_cmpfloat (estimate.amount, >, 0);
+  /* What the three other shots cost on their own. */
+  {
+    const gint64 others[] = { shot_id (fixture, 0), shot_id (fixture, 1), shot_id (fixture, 3) };
+    g_auto (ReelCostEstimate) alone = { 0 };
+
+    g_assert_true (reel_scheduler_estimate (fixture->scheduler, others, G_N_ELEMENTS (others),
+                                            &options, &alone, &error));
+    g_assert_cmpfloat_with_epsilon (estimate.amount, alone.amount, 1e-9);
+    g_assert_cmpfloat_with_epsilon (estimate.seconds, alone.seconds, 1e-9);
+    g_assert_cmpuint (alone.n_blocked, ==, 0);
+  }
+  text = reel_cost_estimate_describe (&estimate);
+  g_assert_nonnull (strstr (text, "3 shots"));
+  g_assert_nonnull (strstr (text, "1 shot blocked"));
+
+  /* The same, worked out in a worker for Generate All. */
+  {
+    g_auto (ReelCostEstimate) in_worker = { 0 };
+
+    estimate_async (fixture->scheduler, &options, &in_worker);
+    g_assert_cmpuint (in_worker.n_jobs, ==, 3);
+    g_assert_cmpuint (in_worker.n_blocked, ==, 1);
+    g_assert_cmpfloat_with_epsilon (in_worker.amount, estimate.amount, 1e-9);
+    g_assert_cmpstr (in_worker.currency, ==, "USD");
+  }
+
+  /* Asked for by itself, the blocked shot makes an estimate of nothing. */
+  reel_cost_estimate_clear (&estimate);
+  g_assert_true (reel_scheduler_estimate (fixture->scheduler,
+                                          &g_array_index (fixture->shot_ids, gint64, BLOCKED), 1,
+                                          &options, &estimate, &error));
+  g_assert_cmpuint (estimate.n_jobs, ==, 0);
+  g_assert_cmpuint (estimate.n_blocked, ==, 1);
+}
+
+/* How long Generate All's estimate takes on the main thread for a long
+ * project: it works out every shot's final prompt and screens it. Printed,
+ * not asserted: the machine decides the figure. */
+static void
+test_estimate_time (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "Long.storyreel", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (ReelProject) project = reel_project_create (file, NULL, &error);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  ReelGenerateOptions options = { 0 };
+  guint               n_shots;
+  gint64              start, best = G_MAXINT64;
+
+  g_assert_no_error (error);
+  g_assert_true (reel_project_add_character (project, "Mia", "a tall woman in a red coat", &error));
+  for (guint scene = 0; scene < 100; scene++)
+    {
+      g_string_append_printf (text, "%s. PLACE %u - %s\n\n", scene % 2 ? "INT" : "EXT", scene,
+                              scene % 3 ? "DAY" : "NIGHT");
+      for (guint shot = 0; shot < 40; shot++)
+        g_string_append_printf (text,
+                                shot % 2 ? "Close-up: Mia looks at the clock, number %u, and "
+                                           "smiles in the warm light.\n\n"
+                                         : "米娅慢慢走到窗前，第%u次看着外面的雨。\n\n",
+                                scene * 40 + shot);
+    }
+  g_assert_true (reel_project_set_script (project, text->str, &error));
+  g_assert_true (reel_project_break_down (project, NULL, &error));
+  g_assert_no_error (error);
+  n_shots = g_list_model_get_n_items (reel_project_get_shots (project));
+  g_assert_cmpuint (n_shots, ==, 2000);
+
+  scheduler = reel_scheduler_new (project);
+  reel_scheduler_add_default_backends (scheduler);
+  for (guint run = 0; run < 3; run++)
+    {
+      g_auto (ReelCostEstimate) estimate = { 0 };
+
+      start = g_get_monotonic_time ();
+      g_assert_true (reel_scheduler_estimate (scheduler, NULL, 0, &options, &estimate, &error));
+      best = MIN (best, g_get_monotonic_time () - start);
+      g_assert_cmpuint (estimate.n_jobs, ==, 2000);
+    }
+  g_test_message ("Generate All's estimate of %u shots on the calling thread: %.1f ms (best of 3)",
+                  n_shots, best / 1000.0);
+  /* What the window does: the main thread only starts it and reads the budget. */
+  {
+    g_auto (ReelCostEstimate) estimate = { 0 };
+    gint64 start_all = g_get_monotonic_time ();
+    gint64 on_main = estimate_async (scheduler, &options, &estimate);
+
+    g_assert_cmpuint (estimate.n_jobs, ==, 2000);
+    g_test_message ("In a worker: %.1f ms on the main thread, %.1f ms in all", on_main / 1000.0,
+                    (g_get_monotonic_time () - start_all) / 1000.0);
+  }
+  /* Queuing them, once the user says yes, still builds every job where it
+   * is called: printed so that it is not forgotten. */
+  {
+    gint64 start_queue = g_get_monotonic_time ();
+
+    g_assert_cmpint (reel_scheduler_generate (scheduler, NULL, 0, &options, &error), !=, 0);
+    g_assert_no_error (error);
+    g_test_message ("Queuing the %u jobs on the calling thread: %.1f ms", n_shots,
+                    (g_get_monotonic_time () - start_queue) / 1000.0);
+  }
+  reel_scheduler_shutdown (scheduler);
+  g_clear_object (&scheduler);
+  g_clear_object (&project);
+  reel_test_rm_rf (dir);
+}
+
 /* The negative prompt names what must not appear, so it is not screened;
  * the prompt and the shot's text are. */
 static void
@@ -358,7 +514,9 @@ main (int argc, char *argv[])
   ADD ("/generate/safety/refused-at-once", test_refused_at_once);
   ADD ("/generate/safety/retry-still-blocked", test_retry_still_blocked);
   ADD ("/generate/safety/resumed-job-screened", test_resumed_job_screened);
+  ADD ("/generate/safety/estimate-leaves-out-blocked", test_estimate_leaves_out_blocked);
 #undef ADD
+  g_test_add_func ("/generate/safety/estimate-time", test_estimate_time);
   g_test_add_func ("/generate/safety/request-screen", test_request_screen);
 
   status = g_test_run ();

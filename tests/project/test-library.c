@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -365,6 +366,54 @@ test_reuse_character_and_style (Fixture *fixture, gconstpointer data)
   }
 }
 
+/* A sheet with a picture gives the project's character that picture, copied
+ * into the project's own store, and the shot that mentions her starts from
+ * it (image-to-video). */
+static void
+test_reuse_character_with_picture (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) second = new_project (fixture, "Second.storyreel",
+                                                "INT. STATION - DAY\n\nMia waits for the train.\n");
+  g_autofree char *picture = g_build_filename (fixture->dir, "mia.png", NULL);
+  g_autofree char *pipeline = g_strdup_printf (
+      "videotestsrc num-buffers=1 ! video/x-raw,width=64,height=48 ! pngenc ! filesink "
+      "location=\"%s\"",
+      picture);
+  g_autoptr (GPtrArray) characters = NULL;
+  g_autoptr (ReelShotPrompt) prompt = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char          *copied = NULL;
+  g_autofree char          *original_bytes = NULL;
+  g_autofree char          *copied_bytes = NULL;
+  gsize                     original_length, copied_length;
+  const ReelCharacter      *mia;
+  ReelLibraryCharacterSheet sheet = { .name = "Mia", .description = "red coat" };
+  gint64                    sheet_id;
+
+  reel_test_run_pipeline (pipeline);
+  sheet.reference_image = picture;
+  sheet_id = reel_library_add_character (fixture->library, &sheet, &error);
+  g_assert_no_error (error);
+  /* The library keeps its own copy: the original may go. */
+  g_assert_true (g_file_get_contents (picture, &original_bytes, &original_length, NULL));
+  g_assert_cmpint (g_unlink (picture), ==, 0);
+
+  g_assert_cmpint (use_item (fixture, sheet_id, second, 0, &error), >, 0);
+  g_assert_no_error (error);
+  characters = reel_project_list_characters (second);
+  g_assert_cmpuint (characters->len, ==, 1);
+  mia = characters->pdata[0];
+  g_assert_nonnull (mia->reference_image);
+  copied = reel_project_get_media_path (second, mia->reference_image);
+  g_assert_true (g_str_has_prefix (copied, g_file_peek_path (reel_project_get_media_dir (second))));
+  g_assert_true (g_file_get_contents (copied, &copied_bytes, &copied_length, NULL));
+  g_assert_cmpmem (copied_bytes, copied_length, original_bytes, original_length);
+
+  prompt = reel_project_dup_shot_prompt (second, reel_shot_get_id (nth_shot (second, 0)));
+  g_assert_nonnull (prompt);
+  g_assert_cmpstr (prompt->reference_image, ==, mia->reference_image);
+}
+
 /* Writes @contents as a library file and checks it is refused and left alone. */
 static void
 assert_refused (Fixture *fixture, const char *contents, gsize length, int code)
@@ -433,6 +482,7 @@ main (int argc, char *argv[])
   ADD_TEST ("/library/search-by-theme", test_search_by_theme);
   ADD_TEST ("/library/reuse-take-in-another-project", test_reuse_take_in_another_project);
   ADD_TEST ("/library/reuse-character-and-style", test_reuse_character_and_style);
+  ADD_TEST ("/library/reuse-character-with-picture", test_reuse_character_with_picture);
   ADD_TEST ("/library/refuses-foreign-or-damaged-file", test_refuses_foreign_or_damaged_file);
 
   status = g_test_run ();

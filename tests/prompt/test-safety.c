@@ -123,6 +123,80 @@ test_evasion (void)
     assert_blocked (screen, cases[i].text, cases[i].term, cases[i].category);
 }
 
+/* Letters written as digits or symbols are read back, in a word that mixes
+ * them with letters, and the match is still in the text as written. */
+static void
+test_leetspeak (void)
+{
+  g_autofree char *user = user_blocklist ();
+  g_autoptr (ReelSafetyScreen) screen = new_screen ();
+  ReelSafetyMatch match = { 0 };
+  const char     *text = "A film with pr0n, no, p0rn in it.";
+  const struct
+  {
+    const char *text;
+    const char *term;
+    const char *category;
+  } cases[] = {
+    { "a p0rn film", "porn", "sexual" },               /* 0 for o */
+    { "PORN0GRAPHY", "pornography", "sexual" },        /* capitals */
+    { "nud3 on the beach", "nude", "sexual" },         /* 3 for e */
+    { "h3nt@i", "hentai", "sexual" },                  /* @ for a */
+    { "a $triptease", "striptease", "sexual" },        /* $ for s */
+    { "r@pe", "rape", "sexual" },                      /* @ for a */
+    { "7opless", "topless", "sexual" },                /* 7 for t */
+    { "m4sturb4tion", "masturbation", "sexual" },      /* 4 for a */
+    { "hardc0re 5ex", "hardcore sex", "sexual" },      /* 5 for s, two words */
+    { "ch1ld p0rn", "child porn", "minors" },          /* 1 for i */
+    { "p3d0phi1ia", "pedophilia", "minors" },          /* 1 for l */
+    { "p.0.r.n", "porn", "sexual" },                   /* dotted as well */
+    { "他在看p0rn", "porn", "sexual" },                /* after Chinese */
+    { "d3c@pit@t3d soldiers", "decapitated", "gore" }, /* several */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_blocked (screen, cases[i].text, cases[i].term, cases[i].category);
+
+  g_assert_true (reel_safety_screen_check (screen, text, &match));
+  g_assert_cmpstr (match.term, ==, "porn");
+  g_assert_cmpint (strncmp (text + match.start, "p0rn", match.end - match.start), ==, 0);
+  g_assert_cmpuint (match.end - match.start, ==, 4);
+}
+
+/* Digits in ordinary screenplay text are numbers, not letters. */
+static void
+test_digits_in_ordinary_text (void)
+{
+  g_autofree char *user = user_blocklist ();
+  g_autoptr (ReelSafetyScreen) screen = NULL;
+  const char *corpus[] = {
+    "Scene 3: 4 apples on the table.",
+    "In 1984, the 5 friends meet at 7.",
+    "Room 101. Agent 007 opens the safe at 3:45.",
+    "She shoots on 35mm film, in 4K and 3D, 24fps.",
+    "Shot 12A: a B-52 bomber crosses the sky in the 1950s.",
+    "R2-D2 beeps; C-3PO answers.",
+    "Write to sam@example.com, it costs $5 or $15.50.",
+    "第3场，5个人在1999年的火车站。",
+    "The MP4 plays on the 4th of July at 5pm.",
+    "A 3-way split screen; 1st and 2nd unit.",
+    "Essex 4, Sussex 3: the 2nd half.",
+    "Page 7 of 45, take 3.",
+    "Th3 analyst types 5ex4ct1y in Scene 10.",
+  };
+
+  /* "sex" alone is on no shipped list, so the user's own shows that a
+   * number beside a word is no letter of it. */
+  g_assert_true (g_file_set_contents (user, "sex\tmine\nass\tmine\n", -1, NULL));
+  screen = new_screen ();
+  for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
+    assert_passes (screen, corpus[i]);
+  /* A word that mixes them is read as letters, and still has to be whole. */
+  assert_blocked (screen, "a 5ex film", "sex", "mine");
+  assert_blocked (screen, "what an a$$", "ass", "mine");
+  g_remove (user);
+}
+
 /* The match says where, in the text as written. */
 static void
 test_span (void)
@@ -289,6 +363,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/prompt/safety/shipped-list", test_shipped_list);
   g_test_add_func ("/prompt/safety/evasion", test_evasion);
+  g_test_add_func ("/prompt/safety/leetspeak", test_leetspeak);
+  g_test_add_func ("/prompt/safety/digits-in-ordinary-text", test_digits_in_ordinary_text);
   g_test_add_func ("/prompt/safety/span", test_span);
   g_test_add_func ("/prompt/safety/ordinary-text", test_ordinary_text);
   g_test_add_func ("/prompt/safety/word-edges", test_word_edges);

@@ -186,6 +186,12 @@ tile_for_take (ReelTakeStrip *strip, gint64 take_id)
 }
 
 static gboolean
+card_left_not_generated (gpointer data)
+{
+  return g_strcmp0 (reel_shot_card_get_status_text (data), "Not generated yet") != 0;
+}
+
+static gboolean
 array_contains (GArray *ids, gint64 id)
 {
   for (guint i = 0; i < ids->len; i++)
@@ -346,6 +352,9 @@ test_generate_demo (void)
   /* Generate All, as the header-bar button and Ctrl+G do. */
   was_active = gtk_window_is_active (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate-all", NULL));
+  /* Its estimate is worked out in a worker, then the jobs are queued. */
+  reel_ui_test_wait_until (card_left_not_generated, card_for_shot (window, second_shot),
+                           "Generate All to queue the shots");
   reel_ui_test_settle (GTK_WIDGET (window));
   /* Queued or already running: the cards say so. */
   {

@@ -390,29 +390,128 @@ reel_film_batch_request_key (const ReelJobRequest *request)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, json, -1);
 }
 
+/* The template's prompt craft, read on the main thread, which owns the
+ * template, so that a worker can give it to each row's project. */
+typedef struct
+{
+  GPtrArray *characters; /* ReelCharacter, each picture an absolute path */
+  GPtrArray *styles;     /* ReelStyle */
+  char      *style;
+  char      *negative;
+  char      *template_text;
+  ReelLogo  *logo; /* the template's brand logo, its path absolute */
+} PromptCraft;
+
+static void
+prompt_craft_free (PromptCraft *craft)
+{
+  g_clear_pointer (&craft->characters, g_ptr_array_unref);
+  g_clear_pointer (&craft->styles, g_ptr_array_unref);
+  g_free (craft->style);
+  g_free (craft->negative);
+  g_free (craft->template_text);
+  g_clear_pointer (&craft->logo, reel_logo_free);
+  g_free (craft);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PromptCraft, prompt_craft_free)
+
+static PromptCraft *
+prompt_craft_new (ReelProject *template)
+{
+  PromptCraft *craft = g_new0 (PromptCraft, 1);
+
+  craft->logo = reel_project_dup_logo (template);
+
+  craft->characters = reel_project_list_characters (template);
+  for (guint i = 0; i < craft->characters->len; i++)
+    {
+      ReelCharacter *character = g_ptr_array_index (craft->characters, i);
+      char          *media = character->reference_image;
+
+      if (media != NULL)
+        {
+          character->reference_image = reel_project_get_media_path (template, media);
+          g_free (media);
+        }
+    }
+  craft->styles = reel_project_list_styles (template);
+  craft->style = reel_project_dup_style (template);
+  craft->negative = reel_project_dup_negative_prompt (template);
+  craft->template_text = reel_project_dup_prompt_template (template);
+  return craft;
+}
+
+/* What planning finds: made by a worker, handed to the batch on its own
+ * thread. */
+typedef struct
+{
+  ReelFilmBatch *batch;
+  PromptCraft   *craft;   /* NULL: the rows keep their own */
+  GPtrArray     *missing; /* for each row, its MissingShots */
+  GHashTable    *donors;  /* request key → Donor */
+  char          *currency;
+  GMainContext  *context; /* where progress is reported, NULL: right away */
+} Plan;
+
+static void
+plan_free (Plan *plan)
+{
+  g_clear_object (&plan->batch);
+  g_clear_pointer (&plan->craft, prompt_craft_free);
+  g_clear_pointer (&plan->missing, g_ptr_array_unref);
+  g_clear_pointer (&plan->donors, g_hash_table_unref);
+  g_free (plan->currency);
+  g_clear_pointer (&plan->context, g_main_context_unref);
+  g_free (plan);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Plan, plan_free)
+
+/* Reads what a worker needs, on the thread that owns the template.
+ * @in_worker: whether progress goes back to this thread. */
+static Plan *
+plan_new (ReelFilmBatch *self, gboolean in_worker)
+{
+  Plan *plan = g_new0 (Plan, 1);
+
+  plan->batch = g_object_ref (self);
+  if (self->template != NULL)
+    plan->craft = prompt_craft_new (self->template);
+  plan->missing = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  plan->donors
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) donor_free);
+  if (in_worker)
+    plan->context = g_main_context_ref_thread_default ();
+  return plan;
+}
+
+static void
+add_donor (GHashTable *donors, const char *key, ReelProject *project, gint64 take_id)
+{
+  g_autoptr (ReelTake) take = NULL;
+  Donor *donor;
+
+  if (g_hash_table_contains (donors, key)
+      || (take = reel_project_get_take (project, take_id)) == NULL)
+    return;
+  donor = g_new0 (Donor, 1);
+  donor->media_path = reel_project_get_media_path (project, take->media);
+  donor->take = g_steal_pointer (&take);
+  g_hash_table_insert (donors, g_strdup (key), donor);
+}
+
 void
 reel_film_batch_add_donor (ReelFilmBatch *self,
                            const char    *key,
                            ReelProject   *project,
                            gint64         take_id)
 {
-  g_autoptr (ReelTake) take = NULL;
-  Donor *donor;
-
-  if (g_hash_table_contains (self->donors, key)
-      || (take = reel_project_get_take (project, take_id)) == NULL)
-    return;
-  donor = g_new0 (Donor, 1);
-  donor->media_path = reel_project_get_media_path (project, take->media);
-  donor->take = g_steal_pointer (&take);
-  g_hash_table_insert (self->donors, g_strdup (key), donor);
+  add_donor (self->donors, key, project, take_id);
 }
 
 /* The template's own styles, by name, in @row. */
 static gboolean
-copy_styles (ReelProject *template, ReelProject *row, GError **error)
+copy_styles (GPtrArray *wanted, ReelProject *row, GError **error)
 {
-  g_autoptr (GPtrArray) wanted = reel_project_list_styles (template);
   g_autoptr (GPtrArray) have = reel_project_list_styles (row);
 
   for (guint i = 0; i < wanted->len; i++)
@@ -435,10 +534,10 @@ copy_styles (ReelProject *template, ReelProject *row, GError **error)
 /* @character of the template as a sheet of @row, whose character of the
  * same name it replaces; its picture is copied into @row's media. */
 static gboolean
-copy_character (ReelProject *template,
-                ReelProject         *row,
+copy_character (ReelProject         *row,
                 const ReelCharacter *character,
                 GPtrArray           *have,
+                GCancellable        *cancellable,
                 GError             **error)
 {
   ReelCharacter copy = *character;
@@ -450,10 +549,10 @@ copy_character (ReelProject *template,
       copy.id = ((ReelCharacter *) have->pdata[j])->id;
   if (character->reference_image != NULL)
     {
-      g_autofree char *path = reel_project_get_media_path (template, character->reference_image);
       g_autoptr (ReelMediaStore) store = reel_media_store_new (reel_project_get_media_dir (row));
 
-      if ((picture = reel_media_store_add_file (store, path, REEL_MEDIA_ADD_COPY, NULL, error))
+      if ((picture = reel_media_store_add_file (store, character->reference_image,
+                                                REEL_MEDIA_ADD_COPY, cancellable, error))
           == NULL)
         return FALSE;
       copy.reference_image = picture->relative_path;
@@ -465,44 +564,40 @@ copy_character (ReelProject *template,
  * negative prompt and template) in @row, so that each film's prompts are
  * the ones the template's cards show. */
 static gboolean
-copy_prompt_craft (ReelFilmBatch *self, ReelProject *row, GError **error)
+copy_prompt_craft (const PromptCraft *craft,
+                   ReelProject       *row,
+                   GCancellable      *cancellable,
+                   GError           **error)
 {
-  g_autoptr (GPtrArray) characters = NULL;
   g_autoptr (GPtrArray) have = NULL;
-  g_autofree char *style = NULL;
-  g_autofree char *negative = NULL;
-  g_autofree char *template_text = NULL;
 
-  if (self->template == NULL || self->template == row)
+  if (craft == NULL)
     return TRUE;
-  characters = reel_project_list_characters (self->template);
   have = reel_project_list_characters (row);
-  for (guint i = 0; i < characters->len; i++)
-    if (!copy_character (self->template, row, characters->pdata[i], have, error))
+  for (guint i = 0; i < craft->characters->len; i++)
+    if (!copy_character (row, craft->characters->pdata[i], have, cancellable, error))
       return FALSE;
-  style = reel_project_dup_style (self->template);
-  negative = reel_project_dup_negative_prompt (self->template);
-  template_text = reel_project_dup_prompt_template (self->template);
-  return copy_styles (self->template, row, error) && reel_project_set_style (row, style, error)
-         && reel_project_set_negative_prompt (row, negative, error)
-         && reel_project_set_prompt_template (row, template_text, error);
+  return copy_styles (craft->styles, row, error)
+         && reel_project_set_style (row, craft->style, error)
+         && reel_project_set_negative_prompt (row, craft->negative, error)
+         && reel_project_set_prompt_template (row, craft->template_text, error);
 }
 
 /* The template project's brand logo in @row, its image copied into the
  * row's media, so that every film carries the brand the template shows. */
 static gboolean
-copy_logo (ReelFilmBatch *self, ReelProject *row, GError **error)
+copy_logo (const PromptCraft *craft, ReelProject *row, GCancellable *cancellable, GError **error)
 {
   g_autoptr (ReelLogo) logo = NULL;
 
-  if (self->template == NULL || self->template == row)
+  if (craft == NULL || craft->logo == NULL)
     return TRUE;
-  logo = reel_project_dup_logo (self->template);
+  logo = reel_logo_copy (craft->logo);
   if (logo->media_path != NULL)
     {
       g_autoptr (ReelMediaStore) store = reel_media_store_new (reel_project_get_media_dir (row));
       g_autoptr (ReelMediaInfo) image
-          = reel_media_store_add_file (store, logo->path, REEL_MEDIA_ADD_COPY, NULL, error);
+          = reel_media_store_add_file (store, logo->path, REEL_MEDIA_ADD_COPY, cancellable, error);
 
       if (image == NULL)
         return FALSE;
@@ -513,8 +608,10 @@ copy_logo (ReelFilmBatch *self, ReelProject *row, GError **error)
 }
 
 static ReelProject *
-open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
+open_row_project (
+    Plan *plan, FilmRow *row, const char *script, GCancellable *cancellable, GError **error)
 {
+  ReelFilmBatch *self = plan->batch;
   g_autoptr (GFile) file = g_file_new_for_path (row->project_path);
   g_autoptr (ReelProject) project = reel_project_open_or_create (file, error);
   ReelBreakdownReport report = { 0 };
@@ -526,7 +623,8 @@ open_row_project (ReelFilmBatch *self, FilmRow *row, const char *script, GError 
           || !reel_project_set_fps (project, self->fps, error)
           || !reel_project_set_default_shot_duration (project, self->shot_duration, error)))
     return NULL;
-  if (!copy_prompt_craft (self, project, error) || !copy_logo (self, project, error)
+  if (!copy_prompt_craft (plan->craft, project, cancellable, error)
+      || !copy_logo (plan->craft, project, cancellable, error)
       || !reel_project_set_script (project, script, error)
       || !reel_project_break_down (project, &report, error))
     return NULL;
@@ -554,13 +652,15 @@ current_take (ReelProject *project, ReelShot *shot, const ReelJobRequest *reques
 }
 
 /* Which shots of @row's film have a take, and the request each other one
- * would make. */
-static gboolean
-plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
+ * would make. The row's project lives and dies on the calling thread. */
+static GPtrArray *
+plan_row (Plan *plan, FilmRow *row, const char *script, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (ReelProject) project = open_row_project (self, row, script, error);
+  ReelFilmBatch *self = plan->batch;
+  g_autoptr (ReelProject) project = open_row_project (plan, row, script, cancellable, error);
   g_autoptr (ReelScheduler) scheduler = NULL;
   g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
   ReelGenerateOptions     options = reel_film_batch_generate_options (self);
   ReelBackendCapabilities caps = { 0 };
   ReelBackend            *backend;
@@ -568,37 +668,38 @@ plan_row (ReelFilmBatch *self, FilmRow *row, const char *script, GError **error)
   options.regenerate = TRUE;
   if (project == NULL || (scheduler = reel_film_batch_make_scheduler (self, project, error)) == NULL
       || (requests = reel_scheduler_dup_requests (scheduler, NULL, 0, &options, error)) == NULL)
-    return FALSE;
+    return NULL;
   /* dup_requests found it, or it would have failed. */
   backend
       = reel_scheduler_get_backend (scheduler, self->backend != NULL ? self->backend : "animatic");
   reel_backend_get_capabilities (backend, &caps);
-  g_free (self->currency);
-  self->currency = g_strdup (caps.currency);
+  g_free (plan->currency);
+  plan->currency = g_strdup (caps.currency);
 
-  g_ptr_array_set_size (row->missing, 0);
+  missing = g_ptr_array_new_with_free_func ((GDestroyNotify) missing_shot_free);
   for (guint i = 0; i < requests->len; i++)
     {
       ReelJobRequest  *request = g_ptr_array_index (requests, i);
       ReelShot        *shot = reel_project_lookup_shot (project, request->shot_id);
       g_autofree char *key = reel_film_batch_request_key (request);
       gint64           take_id = current_take (project, shot, request);
-      MissingShot     *missing;
+      MissingShot     *shot_missing;
 
       if (take_id != 0)
         {
-          reel_film_batch_add_donor (self, key, project, take_id);
+          add_donor (plan->donors, key, project, take_id);
           continue;
         }
-      missing = g_new0 (MissingShot, 1);
-      missing->shot_id = request->shot_id;
-      missing->number = g_strdup (reel_shot_get_number (shot));
-      missing->key = g_steal_pointer (&key);
-      missing->cost = caps.currency != NULL ? reel_backend_estimate_cost (backend, request) : 0;
-      g_ptr_array_add (row->missing, missing);
+      shot_missing = g_new0 (MissingShot, 1);
+      shot_missing->shot_id = request->shot_id;
+      shot_missing->number = g_strdup (reel_shot_get_number (shot));
+      shot_missing->key = g_steal_pointer (&key);
+      shot_missing->cost
+          = caps.currency != NULL ? reel_backend_estimate_cost (backend, request) : 0;
+      g_ptr_array_add (missing, shot_missing);
     }
   reel_scheduler_shutdown (scheduler);
-  return TRUE;
+  return g_steal_pointer (&missing);
 }
 
 static void
@@ -654,29 +755,174 @@ make_folder (const char *path, GError **error)
   return FALSE;
 }
 
-gboolean
-reel_film_batch_plan (ReelFilmBatch *self, GError **error)
+typedef struct
 {
-  g_autofree char *films_dir = NULL;
+  ReelFilmBatch *batch;
+  double         progress;
+  char          *status;
+} PlanProgress;
 
-  g_return_val_if_fail (REEL_IS_FILM_BATCH (self), FALSE);
+static gboolean
+plan_progress_cb (gpointer user_data)
+{
+  PlanProgress  *report = user_data;
+  ReelFilmBatch *self = report->batch;
 
-  films_dir = g_path_get_dirname (reel_film_batch_get_film_path (self, 0));
-  if (!make_folder (self->projects_dir, error) || !make_folder (films_dir, error))
-    return FALSE;
-  g_hash_table_remove_all (self->donors);
+  self->progress = report->progress;
+  g_free (self->status);
+  self->status = g_steal_pointer (&report->status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+plan_progress_free (PlanProgress *report)
+{
+  g_object_unref (report->batch);
+  g_free (report->status);
+  g_free (report);
+}
+
+/* Progress is the batch's own, so it is set on the batch's thread: through
+ * an idle source, as g_main_context_invoke() could run it in the worker
+ * while that context is free. */
+static void
+report_planning (Plan *plan, guint row)
+{
+  PlanProgress *report = g_new0 (PlanProgress, 1);
+  guint         n = plan->batch->rows->len;
+  g_autoptr (GSource) source = NULL;
+
+  report->batch = g_object_ref (plan->batch);
+  report->progress = (double) row / n;
+  /* Translators: "Preparing film 2 of 5…" */
+  report->status = g_strdup_printf (_ ("Preparing film %u of %u…"), MIN (row + 1, n), n);
+  if (plan->context == NULL)
+    {
+      plan_progress_cb (report);
+      plan_progress_free (report);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, plan_progress_cb, report, (GDestroyNotify) plan_progress_free);
+  g_source_set_static_name (source, "[storyreel] batch planning progress");
+  g_source_attach (source, plan->context);
+}
+
+/* Makes or updates each row's project in turn; touches nothing of the batch
+ * but what stays fixed while it plans. */
+static gboolean
+plan_rows (Plan *plan, GCancellable *cancellable, GError **error)
+{
+  ReelFilmBatch *self = plan->batch;
+
   for (guint i = 0; i < self->rows->len; i++)
     {
       FilmRow         *row = g_ptr_array_index (self->rows, i);
-      g_autofree char *script = reel_csv_fill_template (self->table, self->script, i, error);
+      g_autofree char *script = NULL;
+      GPtrArray       *missing = NULL;
 
-      if (script == NULL || !plan_row (self, row, script, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      report_planning (plan, i);
+      script = reel_csv_fill_template (self->table, self->script, i, error);
+      if (script == NULL || (missing = plan_row (plan, row, script, cancellable, error)) == NULL)
         {
           g_prefix_error (error, _ ("Film %u of %u: "), i + 1, self->rows->len);
           return FALSE;
         }
+      g_ptr_array_add (plan->missing, missing);
     }
+  return TRUE;
+}
+
+/* Takes what @plan found, on the batch's thread. */
+static void
+apply_plan (ReelFilmBatch *self, Plan *plan)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      FilmRow *row = g_ptr_array_index (self->rows, i);
+
+      g_clear_pointer (&row->missing, g_ptr_array_unref);
+      row->missing = g_ptr_array_ref (g_ptr_array_index (plan->missing, i));
+    }
+  g_clear_pointer (&self->donors, g_hash_table_unref);
+  self->donors = g_hash_table_ref (plan->donors);
+  g_free (self->currency);
+  self->currency = g_steal_pointer (&plan->currency);
   summarize (self);
+}
+
+static gboolean
+make_folders (ReelFilmBatch *self, GError **error)
+{
+  g_autofree char *films_dir = g_path_get_dirname (reel_film_batch_get_film_path (self, 0));
+
+  return make_folder (self->projects_dir, error) && make_folder (films_dir, error);
+}
+
+gboolean
+reel_film_batch_plan (ReelFilmBatch *self, GError **error)
+{
+  g_autoptr (Plan) plan = NULL;
+
+  g_return_val_if_fail (REEL_IS_FILM_BATCH (self), FALSE);
+
+  if (!make_folders (self, error))
+    return FALSE;
+  plan = plan_new (self, FALSE);
+  if (!plan_rows (plan, NULL, error))
+    return FALSE;
+  apply_plan (self, plan);
+  return TRUE;
+}
+
+static void
+plan_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (plan_rows (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+reel_film_batch_plan_async (ReelFilmBatch      *self,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (REEL_IS_FILM_BATCH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reel_film_batch_plan_async);
+  if (!make_folders (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, plan_new (self, TRUE), (GDestroyNotify) plan_free);
+  g_task_run_in_thread (task, plan_thread);
+}
+
+gboolean
+reel_film_batch_plan_finish (ReelFilmBatch *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == reel_film_batch_plan_async,
+                        FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  apply_plan (self, g_task_get_task_data (G_TASK (result)));
   return TRUE;
 }
 

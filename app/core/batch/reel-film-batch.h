@@ -30,7 +30,8 @@ typedef enum
 
 GQuark reel_film_batch_error_quark (void);
 
-/* The scheduler a row's project generates with, its backends set up. */
+/* The scheduler a row's project generates with, its backends set up. While
+ * planning it is called, and its scheduler used, in a worker thread. */
 typedef ReelScheduler *(*ReelFilmBatchSchedulerFunc) (ReelProject *project,
                                                       gpointer     user_data,
                                                       GError     **error);
@@ -82,9 +83,20 @@ const char *reel_film_batch_get_film_path (ReelFilmBatch *self, guint row);
 /* The seed every job of the batch asks for. */
 gint64 reel_film_batch_get_seed (ReelFilmBatch *self);
 
-/* Fills the template for each row, makes or updates each row's project, and
- * finds the shots that are alike. Fails on the first row whose script cannot
- * be made, naming it. Main thread; quick for scripts of a few hundred shots. */
+/* Fills the template for each row, makes or updates each row's project
+ * (copying the template's character pictures into it), and finds the shots
+ * that are alike. Fails on the first row whose script cannot be made, naming
+ * it. The template's prompt craft is read on the calling thread; the rows'
+ * projects are opened, filled and closed in a worker, whose progress
+ * ("Preparing film 2 of 5…") comes back as the batch's progress and status.
+ * Cancelling stops before the next row; rows done so far keep their update.
+ * Neither plan nor run the batch again until it finishes. */
+void     reel_film_batch_plan_async (ReelFilmBatch      *self,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+gboolean reel_film_batch_plan_finish (ReelFilmBatch *self, GAsyncResult *result, GError **error);
+/* The same, blocking the calling thread: for the command line. */
 gboolean reel_film_batch_plan (ReelFilmBatch *self, GError **error);
 void     reel_film_batch_get_summary (ReelFilmBatch *self, ReelFilmBatchSummary *summary);
 /* "Generating 4 shared shots and 10 personal shots for 5 films; 16 takes reused." */

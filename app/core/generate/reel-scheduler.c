@@ -897,8 +897,8 @@ reel_cost_estimate_clear (ReelCostEstimate *estimate)
   g_clear_pointer (&estimate->currency, g_free);
 }
 
-char *
-reel_cost_estimate_describe (const ReelCostEstimate *estimate)
+static char *
+describe_cost (const ReelCostEstimate *estimate)
 {
   g_autofree char *shots = NULL;
   g_autofree char *money = NULL;
@@ -926,6 +926,19 @@ reel_cost_estimate_describe (const ReelCostEstimate *estimate)
                             shots, money, estimate->n_unpriced);
   /* Translators: "12 shots × 5 s ≈ ¥8.40" */
   return g_strdup_printf (_ ("%s ≈ %s"), shots, money);
+}
+
+char *
+reel_cost_estimate_describe (const ReelCostEstimate *estimate)
+{
+  g_autofree char *cost = describe_cost (estimate);
+
+  if (estimate->n_blocked == 0)
+    return g_steal_pointer (&cost);
+  /* Translators: "3 shots × 4 s ≈ ¥2.40; 2 shots blocked" (by the safety screen) */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s; %u shot blocked",
+                                       "%s; %u shots blocked", estimate->n_blocked),
+                          cost, estimate->n_blocked);
 }
 
 /* What the unfinished jobs in @currency may still cost. */
@@ -1628,16 +1641,15 @@ backend_for_options (ReelScheduler *self, const ReelGenerateOptions *options, GE
   return backend;
 }
 
-/* Adds up what @jobs will cost on @backend. */
+/* Adds up what @jobs will cost on @backend. A job the safety screen stops
+ * fails before it is sent and costs nothing, so it is only counted as
+ * blocked. Touches no scheduler, so a worker may call it. */
 static void
-estimate_jobs (ReelScheduler    *self,
-               ReelBackend      *backend,
-               GPtrArray        *jobs,
-               ReelCostEstimate *estimate)
+add_up_jobs (ReelBackend *backend, GPtrArray *jobs, ReelCostEstimate *estimate)
 {
   ReelBackendCapabilities caps;
   g_autoptr (GHashTable) shots = g_hash_table_new (g_int64_hash, g_int64_equal);
-  double left;
+  g_autoptr (GHashTable) blocked = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   reel_backend_get_capabilities (backend, &caps);
   *estimate = (ReelCostEstimate){ .currency = g_strdup (caps.currency), .budget_left = -1 };
@@ -1650,6 +1662,11 @@ estimate_jobs (ReelScheduler    *self,
 
       if (request == NULL)
         continue;
+      if (!reel_job_request_screen (request, NULL))
+        {
+          g_hash_table_add (blocked, &job->shot_id);
+          continue;
+        }
       g_hash_table_add (shots, &job->shot_id);
       /* The seconds the service makes and bills, which may be more than asked. */
       seconds = reel_backend_billed_seconds (backend, request);
@@ -1664,8 +1681,17 @@ estimate_jobs (ReelScheduler    *self,
         estimate->amount += cost;
     }
   estimate->n_shots = g_hash_table_size (shots);
+  estimate->n_blocked = g_hash_table_size (blocked);
   if (estimate->amount <= 0 && estimate->n_unpriced == 0)
     g_clear_pointer (&estimate->currency, g_free);
+}
+
+/* What is left of the budget once the jobs already queued are paid for. */
+static void
+estimate_budget (ReelScheduler *self, ReelCostEstimate *estimate)
+{
+  double left;
+
   if (budget_left (self, estimate->currency, &left))
     {
       estimate->budget_left = MAX (left, 0);
@@ -1695,7 +1721,122 @@ reel_scheduler_estimate (ReelScheduler             *self,
     return FALSE;
 
   jobs = build_jobs (self, ids, reel_backend_get_name (backend), options, 0);
-  estimate_jobs (self, backend, jobs, estimate);
+  add_up_jobs (backend, jobs, estimate);
+  estimate_budget (self, estimate);
+  return TRUE;
+}
+
+/* An estimate worked out in a worker, on a connection of its own to the
+ * project's file: every shot's final prompt is read and screened there. */
+typedef struct
+{
+  GFile              *file;
+  ReelBackend        *backend;
+  GArray             *ids; /* without the shots that have unfinished jobs */
+  char               *model;
+  ReelGenerateOptions options;
+  ReelCostEstimate    estimate;
+} Estimate;
+
+static void
+estimate_free (Estimate *work)
+{
+  g_clear_object (&work->file);
+  g_clear_object (&work->backend);
+  g_clear_pointer (&work->ids, g_array_unref);
+  g_free (work->model);
+  reel_cost_estimate_clear (&work->estimate);
+  g_free (work);
+}
+
+static void
+estimate_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Estimate *work = task_data;
+  GError   *error = NULL;
+  g_autoptr (ReelProject) project = reel_project_open (work->file, &error);
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+
+  if (project == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Never started: it only builds the jobs, in this thread. */
+  scheduler = reel_scheduler_new (project);
+  reel_scheduler_add_backend (scheduler, work->backend);
+  jobs
+      = build_jobs (scheduler, work->ids, reel_backend_get_name (work->backend), &work->options, 0);
+  add_up_jobs (work->backend, jobs, &work->estimate);
+  reel_scheduler_shutdown (scheduler);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+reel_scheduler_estimate_async (ReelScheduler             *self,
+                               const gint64              *shot_ids,
+                               guint                      n_shots,
+                               const ReelGenerateOptions *options,
+                               GCancellable              *cancellable,
+                               GAsyncReadyCallback        callback,
+                               gpointer                   user_data)
+{
+  ReelGenerateOptions defaults = { 0 };
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GArray) ids = NULL;
+  GError      *error = NULL;
+  ReelBackend *backend;
+  Estimate    *work;
+
+  g_return_if_fail (REEL_IS_SCHEDULER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, reel_scheduler_estimate_async);
+  if (options == NULL)
+    options = &defaults;
+  if ((backend = backend_for_options (self, options, &error)) == NULL
+      || (ids = collect_shot_ids (self, shot_ids, n_shots, options, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  work = g_new0 (Estimate, 1);
+  work->file = g_object_ref (reel_project_get_file (self->project));
+  work->backend = g_object_ref (backend);
+  /* Which shots are being generated is known here only. */
+  work->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < ids->len; i++)
+    if (!shot_has_unfinished_job (self, g_array_index (ids, gint64, i)))
+      g_array_append_val (work->ids, g_array_index (ids, gint64, i));
+  work->model = g_strdup (options->model);
+  work->options = *options;
+  work->options.backend = NULL;
+  work->options.model = work->model;
+  g_task_set_task_data (task, work, (GDestroyNotify) estimate_free);
+  g_task_run_in_thread (task, estimate_thread);
+}
+
+gboolean
+reel_scheduler_estimate_finish (ReelScheduler    *self,
+                                GAsyncResult     *result,
+                                ReelCostEstimate *estimate,
+                                GError          **error)
+{
+  Estimate *work;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == reel_scheduler_estimate_async,
+                        FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  work = g_task_get_task_data (G_TASK (result));
+  *estimate = work->estimate;
+  work->estimate = (ReelCostEstimate){ 0 };
+  /* The jobs queued meanwhile count too: here, on the scheduler's thread. */
+  estimate_budget (self, estimate);
   return TRUE;
 }
 
@@ -1761,7 +1902,7 @@ reel_scheduler_generate (ReelScheduler             *self,
     return 0;
 
   /* Nothing is queued that the project's budget cannot pay for. */
-  estimate_jobs (self, backend, jobs, &estimate);
+  add_up_jobs (backend, jobs, &estimate);
   if (!check_budget (self, estimate.amount, estimate.currency, error))
     return 0;
 

@@ -67,11 +67,13 @@ typedef struct
   guint    n_unpriced;  /* jobs whose price is not in the price table */
   gboolean over_budget; /* the project's budget would not cover it */
   double   budget_left; /* in the budget's currency; negative: no budget */
+  guint    n_blocked;   /* shots the safety screen stops, counted in nothing above */
 } ReelCostEstimate;
 
 void reel_cost_estimate_clear (ReelCostEstimate *estimate);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReelCostEstimate, reel_cost_estimate_clear)
-/* "12 shots × 5 s ≈ ¥8.40", or "3 shots, free". */
+/* "12 shots × 5 s ≈ ¥8.40", or "3 shots, free"; "…; 2 shots blocked" when the safety
+ * screen stops some. */
 char *reel_cost_estimate_describe (const ReelCostEstimate *estimate);
 
 gboolean reel_scheduler_estimate (ReelScheduler             *self,
@@ -80,6 +82,21 @@ gboolean reel_scheduler_estimate (ReelScheduler             *self,
                                   const ReelGenerateOptions *options,
                                   ReelCostEstimate          *estimate,
                                   GError                   **error);
+/* The same, for many shots: working out every shot's final prompt and screening it takes
+ * seconds for a long project, so it is done in a worker, on a connection of its own to the
+ * project's file (edits are written as they are made). The shots with unfinished jobs and the
+ * budget are read on the calling thread. */
+void     reel_scheduler_estimate_async (ReelScheduler             *self,
+                                        const gint64              *shot_ids,
+                                        guint                      n_shots,
+                                        const ReelGenerateOptions *options,
+                                        GCancellable              *cancellable,
+                                        GAsyncReadyCallback        callback,
+                                        gpointer                   user_data);
+gboolean reel_scheduler_estimate_finish (ReelScheduler    *self,
+                                         GAsyncResult     *result,
+                                         ReelCostEstimate *estimate,
+                                         GError          **error);
 
 /* (transfer full) ReelJobRequest*: what a generate call with the same
  * arguments would ask its backend, one per job, without queuing anything.

@@ -282,12 +282,15 @@ reel_library_add_take_finish (ReelLibrary *self, GAsyncResult *result, GError **
 /* ------------------------------------------------------------------------ */
 /* Using an item in a project                                                */
 
-/* A character sheet as the project's character, with its aliases and
- * voice; an existing character of the same name takes the sheet's looks.
- * The sheet's picture stays in the library: it would have to be copied into
- * the project's media first. */
+/* A character sheet as the project's character, with its aliases, voice
+ * and picture (@reference_image, a media path of the project, or NULL to
+ * keep the picture an existing character has); an existing character of the
+ * same name takes the sheet's looks. */
 static gint64
-use_character (ReelProject *project, const ReelLibraryItem *item, GError **error)
+use_character (ReelProject           *project,
+               const ReelLibraryItem *item,
+               const char            *reference_image,
+               GError               **error)
 {
   g_autoptr (GPtrArray) characters = reel_project_list_characters (project);
   ReelCharacter character = {
@@ -295,6 +298,7 @@ use_character (ReelProject *project, const ReelLibraryItem *item, GError **error
     .description = item->description,
     .aliases = item->aliases,
     .voice = item->voice,
+    .reference_image = (char *) reference_image,
   };
 
   for (guint i = 0; i < characters->len; i++)
@@ -305,10 +309,50 @@ use_character (ReelProject *project, const ReelLibraryItem *item, GError **error
         {
           character.id = existing->id;
           character.pronoun = existing->pronoun;
-          character.reference_image = existing->reference_image;
+          if (reference_image == NULL)
+            character.reference_image = existing->reference_image;
         }
     }
   return reel_project_save_character (project, &character, error);
+}
+
+static void
+picture_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autofree char *picture = NULL;
+  ReelLibraryItem *item = g_task_get_task_data (task);
+  GError          *error = NULL;
+  gint64           id;
+
+  picture = reel_project_import_reference_image_finish (REEL_PROJECT (source), result, &error);
+  if (picture == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Saved here, on the thread that owns the project. */
+  if ((id = use_character (REEL_PROJECT (source), item, picture, &error)) == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, id);
+}
+
+/* The sheet's picture is copied into the project's media first, by the
+ * project's import, which probes it in a worker: the project's character
+ * then has it as its reference image, which makes its shots start from it. */
+static void
+use_character_with_picture (ReelLibrary     *self,
+                            GTask           *task,
+                            ReelLibraryItem *item,
+                            ReelProject     *project)
+{
+  g_autofree char *path = reel_media_store_get_path (self->store, item->media);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  g_task_set_task_data (task, item, (GDestroyNotify) reel_library_item_free);
+  reel_project_import_reference_image_async (project, file, g_task_get_cancellable (task),
+                                             picture_imported_cb, g_object_ref (task));
 }
 
 static void
@@ -382,7 +426,12 @@ reel_library_use_async (ReelLibrary        *self,
         use_take (self, task, item, project, shot_id);
         return;
       case REEL_LIBRARY_KIND_CHARACTER:
-        id = use_character (project, item, &error);
+        if (item->media != NULL && *item->media != '\0')
+          {
+            use_character_with_picture (self, task, g_steal_pointer (&item), project);
+            return;
+          }
+        id = use_character (project, item, NULL, &error);
         break;
       case REEL_LIBRARY_KIND_STYLE:
         id = reel_project_add_style (project, item->name, item->description, &error);

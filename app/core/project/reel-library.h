@@ -148,8 +148,9 @@ gboolean reel_library_remove (ReelLibrary *self, gint64 item_id, GError **error)
 
 /* Uses item @item_id in @project: a take is copied into the project's media
  * store and becomes a take of @shot_id (verified as any import is); a
- * character or a style is added to the project's own (@shot_id unused).
- * The callback gets the id of what was added in the project. */
+ * character or a style is added to the project's own (@shot_id unused), a
+ * character's picture copied into the project's media store, off the main
+ * thread, as its reference image. The callback gets the id of what was added in the project. */
 void   reel_library_use_async (ReelLibrary        *self,
                                gint64              item_id,
                                ReelProject        *project,

@@ -15,6 +15,12 @@
  * their terms match anywhere; an "allow" entry lets an ordinary word that
  * contains one (特色情调 holds 色情) pass.
  *
+ * Leetspeak ("p0rn", "$3x", "r@pe") is read back into letters in a second
+ * copy of the text, checked as well as the text itself. Only a word that
+ * mixes Latin letters with digits or @ and $ is read so: "Scene 3",
+ * "4 apples" and "1984" stay numbers. A 1 may stand for i or l, so a text
+ * with one is read both ways.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -489,26 +495,99 @@ allowed_units (ReelSafetyScreen *self, const Folded *text)
   return allowed;
 }
 
-/**
- * reel_safety_screen_check:
- * @self: a screen
- * @text: UTF-8 text, such as a prompt
- * @match: (out caller-allocates) (optional): where the first blocked entry
- *   matched
- *
- * Returns: %TRUE when @text contains a blocked entry
- */
-gboolean
-reel_safety_screen_check (ReelSafetyScreen *self, const char *text, ReelSafetyMatch *match)
+/* ------------------------------------------------------------------------ */
+/* Leetspeak                                                                 */
+
+/* The letter an ASCII digit or symbol stands for in leetspeak, or 0. */
+static char
+leet_letter (char c, char one_as)
 {
-  g_autoptr (Folded) folded = NULL;
-  g_autofree gboolean *allowed = NULL;
+  switch (c)
+    {
+      case '0':
+        return 'o';
+      case '1':
+        return one_as;
+      case '3':
+        return 'e';
+      case '4':
+      case '@':
+        return 'a';
+      case '5':
+      case '$':
+        return 's';
+      case '7':
+        return 't';
+      default:
+        return 0;
+    }
+}
 
-  g_return_val_if_fail (REEL_IS_SAFETY_SCREEN (self), TRUE);
-  g_return_val_if_fail (text != NULL && g_utf8_validate (text, -1, NULL), TRUE);
+/* Words here end at spaces and where an unspaced script begins, so that
+ * "第3场" is no word with Latin letters in it, but "p.0.r.n" is one. */
+static gboolean
+ends_word (gunichar c)
+{
+  return g_unichar_isspace (c) || is_unspaced_script ((UChar32) c);
+}
 
-  folded = fold_text (self, text);
-  allowed = allowed_units (self, folded);
+/* A copy of @text with the leetspeak of its mixed words read as letters,
+ * byte for byte (every substitution is ASCII for ASCII, so a match's place
+ * holds in @text too); NULL when no word mixes them. @has_one: whether a 1
+ * was read, and reading it as l may differ. */
+static char *
+leet_to_letters (const char *text, char one_as, gboolean *has_one)
+{
+  g_autofree char *copy = g_strdup (text);
+  gboolean         changed = FALSE;
+  const char      *p = text;
+
+  *has_one = FALSE;
+  while (*p != '\0')
+    {
+      const char *word;
+      gboolean    letters = FALSE, leet = FALSE;
+
+      while (*p != '\0' && ends_word (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      word = p;
+      for (; *p != '\0' && !ends_word (g_utf8_get_char (p)); p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (leet_letter (*p, 'i') != 0)
+            leet = TRUE;
+          else if (g_unichar_isalpha (c))
+            {
+              UErrorCode status = U_ZERO_ERROR;
+
+              letters = letters || uscript_getScript ((UChar32) c, &status) == USCRIPT_LATIN;
+            }
+        }
+      if (!letters || !leet)
+        continue;
+      for (const char *q = word; q < p; q++)
+        {
+          char letter = leet_letter (*q, one_as);
+
+          if (letter == 0)
+            continue;
+          copy[q - text] = letter;
+          changed = TRUE;
+          if (*q == '1')
+            *has_one = TRUE;
+        }
+    }
+  return changed ? g_steal_pointer (&copy) : NULL;
+}
+
+/* @text, as it is folded, against the list. */
+static gboolean
+check_folded (ReelSafetyScreen *self, const char *text, ReelSafetyMatch *match)
+{
+  g_autoptr (Folded) folded = fold_text (self, text);
+  g_autofree gboolean *allowed = allowed_units (self, folded);
+
   for (guint at = 0; at < folded->units->len; at++)
     {
       const Entry *entry = longest_at (self, folded, at, FALSE);
@@ -528,6 +607,38 @@ reel_safety_screen_check (ReelSafetyScreen *self, const char *text, ReelSafetyMa
           .end = g_array_index (folded->units, Unit, at + entry->len - 1).end,
         };
       return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * reel_safety_screen_check:
+ * @self: a screen
+ * @text: UTF-8 text, such as a prompt
+ * @match: (out caller-allocates) (optional): where the first blocked entry
+ *   matched
+ *
+ * Returns: %TRUE when @text contains a blocked entry
+ */
+gboolean
+reel_safety_screen_check (ReelSafetyScreen *self, const char *text, ReelSafetyMatch *match)
+{
+  g_return_val_if_fail (REEL_IS_SAFETY_SCREEN (self), TRUE);
+  g_return_val_if_fail (text != NULL && g_utf8_validate (text, -1, NULL), TRUE);
+
+  if (check_folded (self, text, match))
+    return TRUE;
+  for (const char *one_as = "il"; *one_as != '\0'; one_as++)
+    {
+      gboolean         has_one;
+      g_autofree char *letters = leet_to_letters (text, *one_as, &has_one);
+
+      if (letters == NULL)
+        return FALSE;
+      if (check_folded (self, letters, match))
+        return TRUE;
+      if (!has_one)
+        return FALSE;
     }
   return FALSE;
 }
