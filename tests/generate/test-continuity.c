@@ -312,6 +312,8 @@ assert_chained_take (Fixture *fixture)
   g_autoptr (GPtrArray) takes = reel_project_list_takes (fixture->project, shot (fixture, 0));
 
   g_assert_cmpuint (takes->len, ==, 1);
+  /* The take cost what its segments did, not just the last one. */
+  g_assert_cmpfloat_with_epsilon (((ReelTake *) g_ptr_array_index (takes, 0))->cost, 0.12, 1e-6);
   take = chosen_take_path (fixture, shot (fixture, 0), &duration);
   /* Three segments of the backend's clip, joined. */
   g_assert_cmpfloat_with_epsilon (duration, 3 * clip->duration, 0.3);
