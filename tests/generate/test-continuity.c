@@ -29,6 +29,7 @@ typedef struct
   gboolean         idle;
   guint            segments_done;
   guint            hold_after; /* holds the backend once this many jobs are done; 0: never */
+  guint            fail_after; /* fails the next job of shot 0 once this many are done; 0: never */
 } Fixture;
 
 static void
@@ -54,6 +55,9 @@ job_changed_cb (ReelScheduler *scheduler, gint64 job_id, guint state, Fixture *f
   fixture->segments_done++;
   if (fixture->hold_after > 0 && fixture->segments_done == fixture->hold_after)
     reel_test_backend_hold (fixture->backend, TRUE);
+  if (fixture->fail_after > 0 && fixture->segments_done == fixture->fail_after)
+    reel_test_backend_fail_shot (fixture->backend, g_array_index (fixture->shot_ids, gint64, 0),
+                                 REEL_BACKEND_ERROR_PERMANENT, 1);
 }
 
 static ReelScheduler *
@@ -444,6 +448,114 @@ test_cancel_chain (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 1);
 }
 
+/* The job of @shot_id's segment @segment (any job of the shot: -1), in the
+ * state @state. */
+static gint64
+find_job (Fixture *fixture, gint64 shot_id, int segment, ReelJobState state)
+{
+  g_autoptr (GPtrArray) jobs = reel_scheduler_list_jobs (fixture->scheduler);
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      g_autoptr (ReelJobRequest) request = reel_job_request_new_from_json (job->request, NULL);
+
+      if (job->shot_id == shot_id && job->state == state
+          && (segment < 0 || request->segment == (guint) segment))
+        return job->id;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+retry (Fixture *fixture, gint64 job_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->idle = FALSE;
+  g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job_id, &error));
+  g_assert_no_error (error);
+}
+
+static ReelJobRequest *
+last_request_of (GPtrArray *requests, gint64 shot_id)
+{
+  for (guint i = requests->len; i > 0; i--)
+    {
+      ReelJobRequest *request = g_ptr_array_index (requests, i - 1);
+
+      if (request->shot_id == shot_id)
+        return request;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_retry_middle_segment (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  ReelJobRequest *last;
+
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  /* The second segment fails; the third has nothing to start from. */
+  fixture->fail_after = 1;
+  generate (fixture, 1);
+  g_assert_cmpuint (
+      reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, shot (fixture, 0))),
+      ==, 0);
+  g_assert_cmpint (find_job (fixture, shot (fixture, 0), 2, REEL_JOB_FAILED), !=, 0);
+
+  /* Trying the second again makes the third too, from the second's last frame. */
+  retry (fixture, find_job (fixture, shot (fixture, 0), 1, REEL_JOB_FAILED));
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (count_segment (requests, 0), ==, 1);
+  g_assert_cmpuint (count_segment (requests, 1), ==, 2);
+  g_assert_cmpuint (count_segment (requests, 2), ==, 1);
+  last = g_ptr_array_index (requests, requests->len - 1);
+  g_assert_cmpuint (last->segment, ==, 2);
+  assert_is_last_frame_of (last->start_image, fixture->clip);
+  assert_chained_take (fixture);
+}
+
+static void
+test_retry_continued_shot (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree char *first_take = NULL;
+
+  g_assert_true (reel_project_set_continuity (fixture->project, TRUE, &error));
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  /* The long first shot breaks off in its second segment, and the second
+   * shot, which went on from its own text, fails too. */
+  fixture->fail_after = 1;
+  reel_test_backend_fail_shot (fixture->backend, shot (fixture, 1), REEL_BACKEND_ERROR_PERMANENT,
+                               1);
+  generate (fixture, 2);
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_null (last_request_of (requests, shot (fixture, 1))->start_image);
+  g_clear_pointer (&requests, g_ptr_array_unref);
+
+  /* Both tried again: the second shot waits for the first's joined take and
+   * starts from its last frame. */
+  retry (fixture, find_job (fixture, shot (fixture, 0), 1, REEL_JOB_FAILED));
+  retry (fixture, find_job (fixture, shot (fixture, 1), -1, REEL_JOB_FAILED));
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  first_take = chosen_take_path (fixture, shot (fixture, 0), NULL);
+  g_assert_nonnull (last_request_of (requests, shot (fixture, 1))->start_image);
+  assert_is_last_frame_of (last_request_of (requests, shot (fixture, 1))->start_image, first_take);
+  g_assert_cmpuint (
+      reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, shot (fixture, 1))),
+      !=, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -457,6 +569,8 @@ main (int argc, char **argv)
   ADD ("/continuity/chained", test_chained);
   ADD ("/continuity/chain-resumes", test_chain_resumes);
   ADD ("/continuity/cancel-chain", test_cancel_chain);
+  ADD ("/continuity/retry-middle-segment", test_retry_middle_segment);
+  ADD ("/continuity/retry-continued-shot", test_retry_continued_shot);
 #undef ADD
 
   return g_test_run ();

@@ -264,6 +264,26 @@ reel_scheduler_list_later_segments (GHashTable *jobs, const ReelJobRecord *job)
   return later;
 }
 
+GPtrArray *
+reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord *job)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  GPtrArray *retry = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+
+  if (job->request == NULL || strstr (job->request, "\"n_segments\"") == NULL)
+    return retry;
+  all = reel_project_list_jobs (project, FALSE);
+  for (guint i = 0; i < all->len; i++)
+    {
+      ReelJobRecord *other = g_ptr_array_index (all, i);
+
+      if (same_chain (other, job)
+          && (other->state == REEL_JOB_FAILED || other->state == REEL_JOB_CANCELLED))
+        g_ptr_array_add (retry, reel_job_record_copy (other));
+    }
+  return retry;
+}
+
 char *
 reel_scheduler_describe_progress (const ReelJobRequest *request, const char *text)
 {

@@ -41,6 +41,12 @@ gboolean reel_scheduler_prepare_request (ReelProject    *project,
 /* The later segments of @job's chain, still in @jobs: cancelled with it. */
 GArray *reel_scheduler_list_later_segments (GHashTable *jobs, const ReelJobRecord *job);
 
+/* Retry: the other segments of @job's chain that failed or were cancelled,
+ * read from the file. A segment after a failed one fails at once, having
+ * no clip to start from, so a retry that makes the failed one again must
+ * make those after it too. Empty for a job that makes a whole shot. */
+GPtrArray *reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord *job);
+
 /* "Segment 2 of 3: @text" for a segment; @text otherwise. */
 char *reel_scheduler_describe_progress (const ReelJobRequest *request, const char *text);
 

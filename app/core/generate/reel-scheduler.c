@@ -1373,6 +1373,9 @@ start_job (ReelScheduler *self, ReelJobRecord *job)
       || !reel_scheduler_prepare_request (self->project, backend, job, request, &error))
     {
       fail_now (self, job, error->message);
+      /* Its slot is free again, and it may have been the last job. */
+      schedule (self);
+      check_idle (self);
       return;
     }
 
@@ -1995,10 +1998,32 @@ project_changed_cb (ReelScheduler *self, ReelChangeFlags flags)
     self->orphans_source = g_idle_add_full (G_PRIORITY_DEFAULT, cancel_orphans_cb, self, NULL);
 }
 
+/* Queued again as if new. The user's cancel gave the task up: the retry
+ * makes a new one. After a failure the task is kept unless its backend said
+ * it is over (see outcome_deliver()): a finished clip that could not be
+ * stored (a full disk) is fetched again for nothing, where a new task is
+ * paid again. */
+static void
+requeue_job (ReelJobRecord *job)
+{
+  if (job->state == REEL_JOB_CANCELLED)
+    {
+      g_clear_pointer (&job->remote_id, g_free);
+      g_clear_pointer (&job->resume, g_free);
+    }
+  job->state = REEL_JOB_QUEUED;
+  job->attempts = 0;
+  job->next_attempt_at = 0;
+  job->error_kind = REEL_FAILURE_NONE;
+  g_clear_pointer (&job->error, g_free);
+  g_clear_pointer (&job->message, g_free);
+}
+
 gboolean
 reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
 {
   g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GPtrArray) chain = NULL;
   g_autoptr (GPtrArray) adopt = g_ptr_array_new ();
 
   g_return_val_if_fail (REEL_IS_SCHEDULER (self), FALSE);
@@ -2020,25 +2045,24 @@ reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
       return FALSE;
     }
 
-  /* The user's cancel gave the task up: the retry makes a new one. After a
-   * failure the task is kept unless its backend said it is over (see
-   * outcome_deliver()): a finished clip that could not be stored (a full
-   * disk) is fetched again for nothing, where a new task is paid again. */
-  if (job->state == REEL_JOB_CANCELLED)
+  /* A chain is one take: the segments that failed for want of this one's
+   * clip go again with it, after it, as their ids say. */
+  g_ptr_array_add (adopt, job);
+  chain = reel_scheduler_list_segments_to_retry (self->project, job);
+  for (guint i = 0; i < chain->len; i++)
     {
-      g_clear_pointer (&job->remote_id, g_free);
-      g_clear_pointer (&job->resume, g_free);
+      ReelJobRecord *segment = g_ptr_array_index (chain, i);
+
+      if (g_hash_table_contains (self->jobs, &segment->id))
+        continue;
+      recover_shot_id (segment);
+      g_ptr_array_add (adopt, segment);
     }
-  job->state = REEL_JOB_QUEUED;
-  job->attempts = 0;
-  job->next_attempt_at = 0;
-  job->error_kind = REEL_FAILURE_NONE;
-  g_clear_pointer (&job->error, g_free);
-  g_clear_pointer (&job->message, g_free);
-  if (!reel_project_update_job (self->project, job, error))
+  for (guint i = 0; i < adopt->len; i++)
+    requeue_job (g_ptr_array_index (adopt, i));
+  if (!reel_project_update_jobs (self->project, adopt, error))
     return FALSE;
 
-  g_ptr_array_add (adopt, job);
   adopt_jobs (self, adopt);
   schedule (self);
   return TRUE;
