@@ -30,7 +30,20 @@ typedef struct
   guint            segments_done;
   guint            hold_after; /* holds the backend once this many jobs are done; 0: never */
   guint            fail_after; /* fails the next job of shot 0 once this many are done; 0: never */
+  char            *swap_in[4]; /* what the backend hands back once this many jobs are done */
 } Fixture;
+
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, &error));
+  g_assert_true (g_file_set_contents (to, contents, length, &error));
+  g_assert_no_error (error);
+}
 
 static void
 idle_cb (ReelScheduler *scheduler, Fixture *fixture)
@@ -55,6 +68,9 @@ job_changed_cb (ReelScheduler *scheduler, gint64 job_id, guint state, Fixture *f
   fixture->segments_done++;
   if (fixture->hold_after > 0 && fixture->segments_done == fixture->hold_after)
     reel_test_backend_hold (fixture->backend, TRUE);
+  if (fixture->segments_done < G_N_ELEMENTS (fixture->swap_in)
+      && fixture->swap_in[fixture->segments_done] != NULL)
+    copy_file (fixture->swap_in[fixture->segments_done], fixture->clip);
   if (fixture->fail_after > 0 && fixture->segments_done == fixture->fail_after)
     reel_test_backend_fail_shot (fixture->backend, g_array_index (fixture->shot_ids, gint64, 0),
                                  REEL_BACKEND_ERROR_PERMANENT, 1);
@@ -128,6 +144,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   reel_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->clip);
+  for (guint i = 0; i < G_N_ELEMENTS (fixture->swap_in); i++)
+    g_free (fixture->swap_in[i]);
 }
 
 static gint64
@@ -556,6 +574,134 @@ test_retry_continued_shot (Fixture *fixture, gconstpointer data)
       !=, 0);
 }
 
+static void
+sound_handoff_cb (GstElement *sink, GstBuffer *buffer, GstPad *pad, GByteArray *samples)
+{
+  GstMapInfo map;
+
+  if (gst_buffer_map (buffer, &map, GST_MAP_READ))
+    {
+      g_byte_array_append (samples, map.data, map.size);
+      gst_buffer_unmap (buffer, &map);
+    }
+}
+
+#define SOUND_RATE 8000
+
+/* The soundtrack of @path, as 16-bit mono samples at SOUND_RATE. */
+static GByteArray *
+decode_sound (const char *path)
+{
+  g_autofree char *description = g_strdup_printf (
+      "filesrc location=\"%s\" ! qtdemux ! aacparse ! avdec_aac ! audioconvert ! audioresample ! "
+      "audio/x-raw,format=S16LE,channels=1,rate=%d ! fakesink name=sink sync=false "
+      "signal-handoffs=true",
+      path, SOUND_RATE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (description, &error);
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+  GByteArray *samples = g_byte_array_new ();
+
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_signal_connect (sink, "handoff", G_CALLBACK (sound_handoff_cb), samples);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  message = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (message);
+  g_assert_cmpint (GST_MESSAGE_TYPE (message), ==, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return samples;
+}
+
+/* How loud the soundtrack is from @from to @to seconds (root mean square). */
+static double
+loudness (GByteArray *samples, double from, double to)
+{
+  const gint16 *values = (const gint16 *) samples->data;
+  guint n = samples->len / 2, first = (guint) (from * SOUND_RATE), last = (guint) (to * SOUND_RATE);
+  double sum = 0;
+
+  g_assert_cmpuint (last, <=, n);
+  for (guint i = first; i < last; i++)
+    sum += (double) values[i] * values[i];
+  return sqrt (sum / MAX (last - first, 1));
+}
+
+/* Sets the test backend handing back a clip with a soundtrack (a tone),
+ * and returns the path of the same clip without one. */
+static char *
+make_sound_clips (Fixture *fixture)
+{
+  g_autofree char *sound = g_build_filename (fixture->dir, "ball-sound.mp4", NULL);
+  char            *silent = g_build_filename (fixture->dir, "ball-silent.mp4", NULL);
+  g_autofree char *pipeline = g_strdup_printf (
+      "videotestsrc num-buffers=8 pattern=ball ! video/x-raw,width=64,height=36,framerate=8/1 ! "
+      "videoconvert ! x264enc bframes=0 ! mux. "
+      "audiotestsrc num-buffers=100 samplesperbuffer=480 volume=0.5 ! "
+      "audio/x-raw,rate=48000,channels=2 ! audioconvert ! avenc_aac ! aacparse ! mux. "
+      "mp4mux name=mux ! filesink location=\"%s\"",
+      sound);
+
+  reel_test_run_pipeline (pipeline);
+  copy_file (fixture->clip, silent);
+  copy_file (sound, fixture->clip);
+  return silent;
+}
+
+static char *
+joined_take_with_sound (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelMediaInfo) info = NULL;
+  char *take;
+
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 0), 12, &error));
+  generate (fixture, 1);
+  take = chosen_take_path (fixture, shot (fixture, 0), NULL);
+  info = reel_media_probe (take, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (info->has_audio);
+  return take;
+}
+
+static void
+test_chain_keeps_sound (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *silent = make_sound_clips (fixture);
+  g_autofree char *take = joined_take_with_sound (fixture);
+  g_autoptr (GByteArray) samples = decode_sound (take);
+
+  /* Three seconds of tone, heard across both joins. */
+  g_assert_cmpfloat_with_epsilon (samples->len / 2.0 / SOUND_RATE, 3, 0.15);
+  for (double at = 0.1; at < 2.8; at += 0.2)
+    g_assert_cmpfloat (loudness (samples, at, at + 0.1), >, 3000);
+}
+
+static void
+test_chain_fills_silence (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *silent = make_sound_clips (fixture);
+  g_autofree char *take = NULL;
+  g_autoptr (GByteArray) samples = NULL;
+
+  /* The second segment comes back without a soundtrack. */
+  fixture->swap_in[1] = g_strdup (silent);
+  fixture->swap_in[2] = g_build_filename (fixture->dir, "ball-sound.mp4", NULL);
+  take = joined_take_with_sound (fixture);
+  samples = decode_sound (take);
+
+  /* Its second is silent, and the third segment's tone comes after it, in
+   * step with its picture. */
+  g_assert_cmpfloat_with_epsilon (samples->len / 2.0 / SOUND_RATE, 3, 0.15);
+  g_assert_cmpfloat (loudness (samples, 0.2, 0.8), >, 3000);
+  g_assert_cmpfloat (loudness (samples, 1.2, 1.8), <, 50);
+  g_assert_cmpfloat (loudness (samples, 2.2, 2.8), >, 3000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -571,6 +717,8 @@ main (int argc, char **argv)
   ADD ("/continuity/cancel-chain", test_cancel_chain);
   ADD ("/continuity/retry-middle-segment", test_retry_middle_segment);
   ADD ("/continuity/retry-continued-shot", test_retry_continued_shot);
+  ADD ("/continuity/chain-keeps-sound", test_chain_keeps_sound);
+  ADD ("/continuity/chain-fills-silence", test_chain_fills_silence);
 #undef ADD
 
   return g_test_run ();

@@ -57,7 +57,9 @@ char *reel_scheduler_describe_progress (const ReelJobRequest *request, const cha
 gboolean reel_scheduler_make_start_image (ReelJobContext *context, GError **error);
 
 /* Worker thread, after the result is stored: the last segment joins the
- * clips before it and its own into one clip, which replaces @media. */
+ * clips before it and its own into one clip, which replaces @media. When
+ * any of them has sound the joined clip has it too, with silence for the
+ * length of each clip that has none. */
 gboolean
 reel_scheduler_join_segments (ReelJobContext *context, ReelMediaInfo **media, GError **error);
 
