@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reel-media-store.h"
+#include "reel-project-import.h"
 #include "reel-project-jobs.h"
 #include "reel-project-ledger.h"
 #include "reel-scheduler.h"
@@ -240,6 +241,24 @@ chosen_take_path (Fixture *fixture, gint64 shot_id, double *duration)
   return reel_project_get_media_path (fixture->project, take->media);
 }
 
+static gint64
+chosen_take_id (Fixture *fixture, gint64 shot_id)
+{
+  return reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, shot_id));
+}
+
+static void
+assert_take_start (Fixture *fixture, gint64 shot_id, ReelTakeStart start, gint64 source_id)
+{
+  g_autoptr (ReelTake) take
+      = reel_project_get_take (fixture->project, chosen_take_id (fixture, shot_id));
+  gint64 found = -1;
+
+  g_assert_nonnull (take);
+  g_assert_cmpint (reel_take_get_start (take, &found), ==, start);
+  g_assert_cmpint (found, ==, source_id);
+}
+
 static gboolean
 said (Fixture *fixture, const char *text)
 {
@@ -271,6 +290,10 @@ test_last_frame (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (second->start_image);
   first_take = chosen_take_path (fixture, shot (fixture, 0), NULL);
   assert_is_last_frame_of (second->start_image, first_take);
+  /* Each take says where it started. */
+  assert_take_start (fixture, shot (fixture, 0), REEL_TAKE_START_NONE, 0);
+  assert_take_start (fixture, shot (fixture, 1), REEL_TAKE_START_PREVIOUS_SHOT,
+                     chosen_take_id (fixture, shot (fixture, 0)));
 
   /* Undoable, like every setting. */
   g_assert_true (reel_project_undo (fixture->project, &error));
@@ -370,6 +393,73 @@ test_chained (Fixture *fixture, gconstpointer data)
     }
   assert_chained_take (fixture);
   g_assert_true (said (fixture, "Segment 2 of 3"));
+  assert_take_start (fixture, shot (fixture, 0), REEL_TAKE_START_NONE, 0);
+}
+
+/* A long shot that goes on from the one before: its first segment starts
+ * from that shot's last frame, and its joined take says so. */
+static void
+test_chain_continues_shot (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree char *first_take = NULL;
+
+  g_assert_true (reel_project_set_continuity (fixture->project, TRUE, &error));
+  reel_test_backend_set_max_duration (fixture->backend, 5);
+  g_assert_true (reel_project_set_shot_duration (fixture->project, shot (fixture, 1), 12, &error));
+  generate (fixture, 2);
+
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_cmpuint (requests->len, ==, 4);
+  first_take = chosen_take_path (fixture, shot (fixture, 0), NULL);
+  assert_is_last_frame_of (request_of (requests, shot (fixture, 1))->start_image, first_take);
+  assert_take_start (fixture, shot (fixture, 1), REEL_TAKE_START_PREVIOUS_SHOT,
+                     chosen_take_id (fixture, shot (fixture, 0)));
+}
+
+static void
+frame_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gint64 *still_id = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *still_id = reel_project_import_frame_finish (REEL_PROJECT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+id_is_set (gpointer data)
+{
+  return *(gint64 *) data != 0;
+}
+
+/* A frame chosen from one shot's take as the next shot's board. */
+static void
+test_start_from_chosen_frame (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (ReelTake) still = NULL;
+  gint64 still_id = 0;
+
+  generate (fixture, 1);
+  reel_project_import_frame_async (fixture->project, shot (fixture, 1),
+                                   chosen_take_id (fixture, shot (fixture, 0)), 0.5, NULL,
+                                   frame_imported_cb, &still_id);
+  reel_test_wait_until (id_is_set, &still_id, 30000, "the frame to be imported");
+
+  fixture->idle = FALSE;
+  g_assert_cmpint (reel_scheduler_generate (fixture->scheduler,
+                                            &g_array_index (fixture->shot_ids, gint64, 1), 1,
+                                            &(ReelGenerateOptions){ .backend = "test" }, NULL),
+                   !=, 0);
+  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
+  requests = reel_test_backend_dup_requests (fixture->backend);
+  g_assert_nonnull (request_of (requests, shot (fixture, 1))->start_image);
+  assert_take_start (fixture, shot (fixture, 1), REEL_TAKE_START_BOARD, still_id);
+  /* The still itself was not generated from anything. */
+  still = reel_project_get_take (fixture->project, still_id);
+  g_assert_cmpint (reel_take_get_start (still, NULL), ==, REEL_TAKE_START_UNKNOWN);
 }
 
 static guint
@@ -717,6 +807,8 @@ main (int argc, char **argv)
   ADD ("/continuity/cancel-chain", test_cancel_chain);
   ADD ("/continuity/retry-middle-segment", test_retry_middle_segment);
   ADD ("/continuity/retry-continued-shot", test_retry_continued_shot);
+  ADD ("/continuity/chain-continues-shot", test_chain_continues_shot);
+  ADD ("/continuity/start-from-chosen-frame", test_start_from_chosen_frame);
   ADD ("/continuity/chain-keeps-sound", test_chain_keeps_sound);
   ADD ("/continuity/chain-fills-silence", test_chain_fills_silence);
 #undef ADD

@@ -77,6 +77,8 @@ reel_scheduler_add_shot_jobs (ReelProject    *project,
       if (k > 0)
         {
           g_clear_pointer (&part->start_image, g_free);
+          g_clear_pointer (&part->start_from, g_free);
+          part->start_source_id = 0;
           part->previous_shot_id = 0;
         }
       if (k + 1 < n)
@@ -156,44 +158,77 @@ continue_from_take (ReelProject *project, ReelJobRequest *request)
       return;
     }
   request->start_frame_of = reel_project_get_media_path (project, take->media);
+  g_free (request->start_from);
+  request->start_from = g_strdup ("previous-shot");
+  request->start_source_id = take->id;
 }
 
-/* The clip a finished segment made, from its job's resume state. */
-static char *
-dup_segment_clip (const char *resume)
+/* What a finished segment left in its job's resume state: its clip, and,
+ * for the first, where the chain started. */
+typedef struct
+{
+  char  *clip;
+  char  *start_from;
+  gint64 start_source_id;
+} SegmentRecord;
+
+static void
+segment_record_clear (SegmentRecord *record)
+{
+  g_clear_pointer (&record->clip, g_free);
+  g_clear_pointer (&record->start_from, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SegmentRecord, segment_record_clear)
+
+static gboolean
+read_segment_record (const char *resume, SegmentRecord *record)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  JsonNode   *root;
+  JsonObject *object;
 
   if (resume == NULL || !json_parser_load_from_data (parser, resume, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser)))
-    return NULL;
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                               "segment_clip", NULL));
+    return FALSE;
+  object = json_node_get_object (root);
+  record->clip
+      = g_strdup (json_object_get_string_member_with_default (object, "segment_clip", NULL));
+  record->start_from
+      = g_strdup (json_object_get_string_member_with_default (object, "start_from", NULL));
+  record->start_source_id = json_object_get_int_member_with_default (object, "start_source_id", 0);
+  return record->clip != NULL;
 }
 
 /* The clips of the segments before @job's, in order, from the file: a
- * restart finds them there. */
+ * restart finds them there. The first one's start goes to @request. */
 static GPtrArray *
-earlier_segment_clips (ReelProject *project, const ReelJobRecord *job, guint segment)
+earlier_segment_clips (ReelProject *project, const ReelJobRecord *job, ReelJobRequest *request)
 {
   g_autoptr (GPtrArray) all = reel_project_list_jobs (project, FALSE);
   GPtrArray *clips = g_ptr_array_new_with_free_func (g_free);
 
-  g_ptr_array_set_size (clips, segment);
+  g_ptr_array_set_size (clips, request->segment);
   for (guint i = 0; i < all->len; i++)
     {
       ReelJobRecord *other = g_ptr_array_index (all, i);
-      g_autoptr (ReelJobRequest) request = NULL;
-      g_autofree char *clip = NULL;
+      g_autoptr (ReelJobRequest) other_request = NULL;
+      g_auto (SegmentRecord) record = { 0 };
 
       if (!same_chain (other, job) || other->id > job->id || other->state != REEL_JOB_DONE
-          || (clip = dup_segment_clip (other->resume)) == NULL
-          || (request = reel_job_request_new_from_json (other->request, NULL)) == NULL
-          || request->segment >= segment)
+          || !read_segment_record (other->resume, &record)
+          || (other_request = reel_job_request_new_from_json (other->request, NULL)) == NULL
+          || other_request->segment >= request->segment)
         continue;
-      g_free (g_ptr_array_index (clips, request->segment));
-      g_ptr_array_index (clips, request->segment) = reel_project_get_media_path (project, clip);
+      g_free (g_ptr_array_index (clips, other_request->segment));
+      g_ptr_array_index (clips, other_request->segment)
+          = reel_project_get_media_path (project, record.clip);
+      if (other_request->segment == 0)
+        {
+          g_free (request->start_from);
+          request->start_from = g_steal_pointer (&record.start_from);
+          request->start_source_id = record.start_source_id;
+        }
     }
   return clips;
 }
@@ -205,7 +240,7 @@ prepare_segment (ReelProject    *project,
                  ReelJobRequest *request,
                  GError        **error)
 {
-  g_autoptr (GPtrArray) clips = earlier_segment_clips (project, job, request->segment);
+  g_autoptr (GPtrArray) clips = earlier_segment_clips (project, job, request);
   ReelBackendCapabilities caps;
 
   for (guint i = 0; i < clips->len; i++)
@@ -282,6 +317,25 @@ reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord
         g_ptr_array_add (retry, reel_job_record_copy (other));
     }
   return retry;
+}
+
+const char *
+reel_scheduler_find_take_start (const ReelJobRequest *request, gint64 *source_id)
+{
+  /* A chain's take starts where its first segment did, as that recorded. */
+  if (request->n_segments > 1 && request->segment > 0)
+    {
+      *source_id = request->start_source_id;
+      return request->start_from != NULL ? request->start_from : "none";
+    }
+  /* A start frame that could not be made leaves none. */
+  if (request->start_image == NULL)
+    {
+      *source_id = 0;
+      return "none";
+    }
+  *source_id = request->start_source_id;
+  return request->start_from;
 }
 
 char *
@@ -574,14 +628,24 @@ reel_scheduler_join_segments (ReelJobContext *context, ReelMediaInfo **media, GE
 /* Recording                                                                 */
 
 static char *
-segment_resume_state (const char *clip)
+segment_resume_state (const char *clip, const ReelJobRequest *request)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  gint64      source_id = 0;
+  const char *start = reel_scheduler_find_take_start (request, &source_id);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "segment_clip");
   json_builder_add_string_value (builder, clip);
+  /* The first segment's start is the take's, which the last one makes. */
+  if (request->segment == 0 && start != NULL)
+    {
+      json_builder_set_member_name (builder, "start_from");
+      json_builder_add_string_value (builder, start);
+      json_builder_set_member_name (builder, "start_source_id");
+      json_builder_add_int_value (builder, source_id);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -609,7 +673,7 @@ reel_scheduler_record_segment (ReelProject         *project,
   reel_backend_get_capabilities (backend, &caps);
   cost = report->cost >= 0 ? report->cost : MAX (reel_backend_estimate_cost (backend, request), 0);
   currency = report->cost >= 0 && report->currency != NULL ? report->currency : caps.currency;
-  resume = segment_resume_state (media->relative_path);
+  resume = segment_resume_state (media->relative_path, request);
   if (!reel_project_finish_segment_job (project, job, resume, cost, currency, report->usage,
                                         &error))
     {

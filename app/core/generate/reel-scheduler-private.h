@@ -47,6 +47,11 @@ GArray *reel_scheduler_list_later_segments (GHashTable *jobs, const ReelJobRecor
  * make those after it too. Empty for a job that makes a whole shot. */
 GPtrArray *reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord *job);
 
+/* Where the take that @request makes started ("none", "board",
+ * "character" or "previous-shot", see ReelJobRequest), with the id of
+ * that source in @source_id. NULL for a job queued before jobs said. */
+const char *reel_scheduler_find_take_start (const ReelJobRequest *request, gint64 *source_id);
+
 /* "Segment 2 of 3: @text" for a segment; @text otherwise. */
 char *reel_scheduler_describe_progress (const ReelJobRequest *request, const char *text);
 
