@@ -160,6 +160,10 @@ test_test_backend (Fixture *fixture, gconstpointer data)
   g_autoptr (ReelTestBackend) backend = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *reference = NULL;
+  g_autoptr (GPtrArray) characters = reel_project_list_characters (fixture->project);
+  const ReelCharacter *mara = g_ptr_array_index (characters, 0);
+  ReelTake            *take = NULL;
+  gint64               source_id;
 
   spec->width = 64;
   spec->height = 36;
@@ -182,6 +186,14 @@ test_test_backend (Fixture *fixture, gconstpointer data)
       assert_take_records (fixture, id, shown);
       /* Mara's shots (by name, then by "She") start from her picture; the third does not. */
       g_assert_cmpstr (request->start_image, ==, i < 2 ? reference : NULL);
+      /* Their takes say so. */
+      take = reel_project_get_take (
+          fixture->project,
+          reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, id)));
+      g_assert_cmpint (reel_take_get_start (take, &source_id), ==,
+                       i < 2 ? REEL_TAKE_START_CHARACTER : REEL_TAKE_START_NONE);
+      g_assert_cmpint (source_id, ==, i < 2 ? mara->id : 0);
+      g_clear_pointer (&take, reel_take_free);
     }
 }
 

@@ -34,6 +34,7 @@ reel_job_request_copy (const ReelJobRequest *request)
   copy->model = g_strdup (request->model);
   copy->start_image = g_strdup (request->start_image);
   copy->end_image = g_strdup (request->end_image);
+  copy->start_from = g_strdup (request->start_from);
   copy->start_frame_of = g_strdup (request->start_frame_of);
   copy->segment_clips = g_strdupv (request->segment_clips);
   copy->start_note = g_strdup (request->start_note);
@@ -58,6 +59,7 @@ reel_job_request_free (ReelJobRequest *request)
   g_free (request->start_image);
   g_free (request->end_image);
   g_free (request->start_frame_of);
+  g_free (request->start_from);
   g_strfreev (request->segment_clips);
   g_free (request->start_note);
   g_free (request->scene_heading);
@@ -107,6 +109,12 @@ reel_job_request_to_json (const ReelJobRequest *request)
     {
       json_builder_set_member_name (builder, "previous_shot_id");
       json_builder_add_int_value (builder, request->previous_shot_id);
+    }
+  add_string (builder, "start_from", request->start_from);
+  if (request->start_source_id != 0)
+    {
+      json_builder_set_member_name (builder, "start_source_id");
+      json_builder_add_int_value (builder, request->start_source_id);
     }
   if (request->n_segments > 1)
     {
@@ -191,6 +199,8 @@ reel_job_request_new_from_json (const char *json, GError **error)
   request->end_image = dup_member (object, "end_image");
   request->previous_shot_id
       = json_object_get_int_member_with_default (object, "previous_shot_id", 0);
+  request->start_from = dup_member (object, "start_from");
+  request->start_source_id = json_object_get_int_member_with_default (object, "start_source_id", 0);
   request->segment = json_object_get_int_member_with_default (object, "segment", 0);
   request->n_segments = json_object_get_int_member_with_default (object, "n_segments", 0);
   request->scene_heading = dup_member (object, "scene_heading");

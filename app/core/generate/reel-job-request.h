@@ -27,6 +27,13 @@ typedef struct
   char          *end_image;   /* where first-and-last-frame models end, or NULL */
   /* Continuity: start from the last frame of this shot's chosen take (0: no). */
   gint64 previous_shot_id;
+  /* Where the start image comes from, for the take to record: "board" (the
+   * still take start_source_id), "character" (the reference image of
+   * character start_source_id), or, once the job starts, "previous-shot"
+   * (the last frame of take start_source_id). NULL: no start image. The
+   * last segment of a chain carries its first segment's. */
+  char  *start_from;
+  gint64 start_source_id;
   /* A shot longer than the backend's clips is made as a chain of segments,
    * each a job; n_segments is 0 for a job that makes a whole shot. */
   guint segment; /* 0-based */

@@ -77,6 +77,8 @@ reel_scheduler_add_shot_jobs (ReelProject    *project,
       if (k > 0)
         {
           g_clear_pointer (&part->start_image, g_free);
+          g_clear_pointer (&part->start_from, g_free);
+          part->start_source_id = 0;
           part->previous_shot_id = 0;
         }
       if (k + 1 < n)
@@ -156,44 +158,77 @@ continue_from_take (ReelProject *project, ReelJobRequest *request)
       return;
     }
   request->start_frame_of = reel_project_get_media_path (project, take->media);
+  g_free (request->start_from);
+  request->start_from = g_strdup ("previous-shot");
+  request->start_source_id = take->id;
 }
 
-/* The clip a finished segment made, from its job's resume state. */
-static char *
-dup_segment_clip (const char *resume)
+/* What a finished segment left in its job's resume state: its clip, and,
+ * for the first, where the chain started. */
+typedef struct
+{
+  char  *clip;
+  char  *start_from;
+  gint64 start_source_id;
+} SegmentRecord;
+
+static void
+segment_record_clear (SegmentRecord *record)
+{
+  g_clear_pointer (&record->clip, g_free);
+  g_clear_pointer (&record->start_from, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SegmentRecord, segment_record_clear)
+
+static gboolean
+read_segment_record (const char *resume, SegmentRecord *record)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  JsonNode   *root;
+  JsonObject *object;
 
   if (resume == NULL || !json_parser_load_from_data (parser, resume, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (root = json_parser_get_root (parser)))
-    return NULL;
-  return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                               "segment_clip", NULL));
+    return FALSE;
+  object = json_node_get_object (root);
+  record->clip
+      = g_strdup (json_object_get_string_member_with_default (object, "segment_clip", NULL));
+  record->start_from
+      = g_strdup (json_object_get_string_member_with_default (object, "start_from", NULL));
+  record->start_source_id = json_object_get_int_member_with_default (object, "start_source_id", 0);
+  return record->clip != NULL;
 }
 
 /* The clips of the segments before @job's, in order, from the file: a
- * restart finds them there. */
+ * restart finds them there. The first one's start goes to @request. */
 static GPtrArray *
-earlier_segment_clips (ReelProject *project, const ReelJobRecord *job, guint segment)
+earlier_segment_clips (ReelProject *project, const ReelJobRecord *job, ReelJobRequest *request)
 {
   g_autoptr (GPtrArray) all = reel_project_list_jobs (project, FALSE);
   GPtrArray *clips = g_ptr_array_new_with_free_func (g_free);
 
-  g_ptr_array_set_size (clips, segment);
+  g_ptr_array_set_size (clips, request->segment);
   for (guint i = 0; i < all->len; i++)
     {
       ReelJobRecord *other = g_ptr_array_index (all, i);
-      g_autoptr (ReelJobRequest) request = NULL;
-      g_autofree char *clip = NULL;
+      g_autoptr (ReelJobRequest) other_request = NULL;
+      g_auto (SegmentRecord) record = { 0 };
 
       if (!same_chain (other, job) || other->id > job->id || other->state != REEL_JOB_DONE
-          || (clip = dup_segment_clip (other->resume)) == NULL
-          || (request = reel_job_request_new_from_json (other->request, NULL)) == NULL
-          || request->segment >= segment)
+          || !read_segment_record (other->resume, &record)
+          || (other_request = reel_job_request_new_from_json (other->request, NULL)) == NULL
+          || other_request->segment >= request->segment)
         continue;
-      g_free (g_ptr_array_index (clips, request->segment));
-      g_ptr_array_index (clips, request->segment) = reel_project_get_media_path (project, clip);
+      g_free (g_ptr_array_index (clips, other_request->segment));
+      g_ptr_array_index (clips, other_request->segment)
+          = reel_project_get_media_path (project, record.clip);
+      if (other_request->segment == 0)
+        {
+          g_free (request->start_from);
+          request->start_from = g_steal_pointer (&record.start_from);
+          request->start_source_id = record.start_source_id;
+        }
     }
   return clips;
 }
@@ -205,7 +240,7 @@ prepare_segment (ReelProject    *project,
                  ReelJobRequest *request,
                  GError        **error)
 {
-  g_autoptr (GPtrArray) clips = earlier_segment_clips (project, job, request->segment);
+  g_autoptr (GPtrArray) clips = earlier_segment_clips (project, job, request);
   ReelBackendCapabilities caps;
 
   for (guint i = 0; i < clips->len; i++)
@@ -262,6 +297,45 @@ reel_scheduler_list_later_segments (GHashTable *jobs, const ReelJobRecord *job)
         g_array_append_val (later, other->id);
     }
   return later;
+}
+
+GPtrArray *
+reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord *job)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  GPtrArray *retry = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+
+  if (job->request == NULL || strstr (job->request, "\"n_segments\"") == NULL)
+    return retry;
+  all = reel_project_list_jobs (project, FALSE);
+  for (guint i = 0; i < all->len; i++)
+    {
+      ReelJobRecord *other = g_ptr_array_index (all, i);
+
+      if (same_chain (other, job)
+          && (other->state == REEL_JOB_FAILED || other->state == REEL_JOB_CANCELLED))
+        g_ptr_array_add (retry, reel_job_record_copy (other));
+    }
+  return retry;
+}
+
+const char *
+reel_scheduler_find_take_start (const ReelJobRequest *request, gint64 *source_id)
+{
+  /* A chain's take starts where its first segment did, as that recorded. */
+  if (request->n_segments > 1 && request->segment > 0)
+    {
+      *source_id = request->start_source_id;
+      return request->start_from != NULL ? request->start_from : "none";
+    }
+  /* A start frame that could not be made leaves none. */
+  if (request->start_image == NULL)
+    {
+      *source_id = 0;
+      return "none";
+    }
+  *source_id = request->start_source_id;
+  return request->start_from;
 }
 
 char *
@@ -321,18 +395,42 @@ reel_scheduler_make_start_image (ReelJobContext *context, GError **error)
   return TRUE;
 }
 
-/* Links each decoded video stream to its place in the concat; anything
- * else (a soundtrack) goes nowhere. */
+/* Where one clip's decoded streams go: its places in the concats. */
+typedef struct
+{
+  GstPad *video;
+  GstPad *audio; /* NULL: the join has no soundtrack */
+} ClipPads;
+
 static void
-decoded_pad_cb (GstElement *decoder, GstPad *pad, GstPad *concat_pad)
+clip_pads_free (gpointer data, GClosure *closure)
+{
+  ClipPads *pads = data;
+
+  gst_object_unref (pads->video);
+  g_clear_pointer (&pads->audio, gst_object_unref);
+  g_free (pads);
+}
+
+static gboolean
+link_if_kind (GstPad *pad, const char *media_type, GstPad *concat_pad)
 {
   g_autoptr (GstCaps) caps = gst_pad_query_caps (pad, NULL);
+
+  return concat_pad != NULL && caps != NULL && !gst_caps_is_empty (caps)
+         && g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps, 0)), media_type)
+         && !gst_pad_is_linked (concat_pad) && gst_pad_link (pad, concat_pad) == GST_PAD_LINK_OK;
+}
+
+/* Links each decoded stream to its place in its concat; anything else (a
+ * second soundtrack, subtitles) goes nowhere. */
+static void
+decoded_pad_cb (GstElement *decoder, GstPad *pad, ClipPads *pads)
+{
   g_autoptr (GstObject) bin = gst_element_get_parent (decoder);
   GstElement *sink;
 
-  if (caps != NULL && !gst_caps_is_empty (caps)
-      && g_str_has_prefix (gst_structure_get_name (gst_caps_get_structure (caps, 0)), "video/")
-      && !gst_pad_is_linked (concat_pad) && gst_pad_link (pad, concat_pad) == GST_PAD_LINK_OK)
+  if (link_if_kind (pad, "video/", pads->video) || link_if_kind (pad, "audio/", pads->audio))
     return;
 
   sink = gst_element_factory_make ("fakesink", NULL);
@@ -342,42 +440,119 @@ decoded_pad_cb (GstElement *decoder, GstPad *pad, GstPad *concat_pad)
   gst_element_link (decoder, sink);
 }
 
-static GstElement *
-join_pipeline (const ReelJobRequest *request, const char *out, GPtrArray *clips, GError **error)
+/* Silence as long as a clip without a soundtrack, in its place in the
+ * soundtrack's concat. */
+static gboolean
+add_silence (GstElement *pipeline, GstPad *concat_pad, double seconds, GError **error)
 {
-  g_autofree char *description = g_strdup_printf (
+  const int   rate = 48000, per_buffer = rate / 100;
+  GstElement *source = gst_element_factory_make ("audiotestsrc", NULL);
+  GstElement *filter = gst_element_factory_make ("capsfilter", NULL);
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, rate,
+                                                  "channels", G_TYPE_INT, 2, NULL);
+  g_autoptr (GstPad) out = NULL;
+
+  if (source != NULL && filter != NULL)
+    {
+      gst_util_set_object_arg (G_OBJECT (source), "wave", "silence");
+      g_object_set (source, "samplesperbuffer", per_buffer, "num-buffers",
+                    MAX ((int) lround (seconds * rate / per_buffer), 1), NULL);
+      g_object_set (filter, "caps", caps, NULL);
+      gst_bin_add_many (GST_BIN (pipeline), source, filter, NULL);
+      out = gst_element_get_static_pad (filter, "src");
+      if (gst_element_link (source, filter) && gst_pad_link (out, concat_pad) == GST_PAD_LINK_OK)
+        return TRUE;
+    }
+  else
+    {
+      g_clear_pointer (&source, gst_object_unref);
+      g_clear_pointer (&filter, gst_object_unref);
+    }
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _ ("The segments could not be joined: no silence could be made for a "
+                          "segment without sound."));
+  return FALSE;
+}
+
+/* The soundtrack of a join: each clip's own, or silence as long as the
+ * clip where it has none, so that the sound stays in step with the picture
+ * across the joins. None at all when no clip has one. A clip's sound is
+ * taken as long as it is: a service that returns sound pads it to its
+ * picture, or ends it within a frame or two of it. */
+static const char soundtrack_branch[]
+    = "concat name=audio_concat ! audioconvert ! audioresample ! "
+      "audio/x-raw,rate=48000,channels=2 ! avenc_aac ! aacparse ! mux. ";
+
+static GstElement *
+join_pipeline (const ReelJobRequest *request,
+               const char           *out,
+               GPtrArray            *clips,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  g_autoptr (GPtrArray) infos
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_media_info_free);
+  g_autofree char *description = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GstElement) concat = NULL;
+  g_autoptr (GstElement) audio_concat = NULL;
+  g_autoptr (GstElement) sink = NULL;
+  gboolean sound = FALSE;
+
+  for (guint i = 0; i < clips->len; i++)
+    {
+      ReelMediaInfo *info = reel_media_probe (g_ptr_array_index (clips, i), cancellable, error);
+
+      if (info == NULL)
+        return NULL;
+      sound |= info->has_audio;
+      g_ptr_array_add (infos, info);
+    }
+
+  description = g_strdup_printf (
       "concat name=concat ! videoconvert ! videoscale ! videorate ! "
       "video/x-raw,format=I420,width=%u,height=%u,framerate=%u/1,pixel-aspect-ratio=1/1 ! "
       "x264enc speed-preset=superfast bframes=0 key-int-max=%u ! video/x-h264,profile=high ! "
-      "h264parse ! mp4mux faststart=true ! filesink name=sink",
-      request->width, request->height, MAX (request->fps, 1), 2 * MAX (request->fps, 1));
-  g_autoptr (GstElement) pipeline = gst_parse_launch (description, error);
-  g_autoptr (GstElement) concat = NULL;
-  g_autoptr (GstElement) sink = NULL;
-
-  if (pipeline == NULL)
+      "h264parse ! mp4mux name=mux faststart=true ! filesink name=sink %s",
+      request->width, request->height, MAX (request->fps, 1), 2 * MAX (request->fps, 1),
+      sound ? soundtrack_branch : "");
+  if ((pipeline = gst_parse_launch (description, error)) == NULL)
     return NULL;
   concat = gst_bin_get_by_name (GST_BIN (pipeline), "concat");
+  audio_concat = gst_bin_get_by_name (GST_BIN (pipeline), "audio_concat");
   sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   g_object_set (sink, "location", out, NULL);
 
-  /* The concat plays its pads in the order they were asked for. */
+  /* A concat plays its pads in the order they were asked for. */
   for (guint i = 0; i < clips->len; i++)
     {
-      GstElement      *decoder = gst_element_factory_make ("uridecodebin", NULL);
-      GstPad          *concat_pad = gst_element_request_pad_simple (concat, "sink_%u");
-      g_autofree char *uri = g_filename_to_uri (g_ptr_array_index (clips, i), NULL, error);
+      const ReelMediaInfo *info = g_ptr_array_index (infos, i);
+      g_autofree char     *uri = g_filename_to_uri (g_ptr_array_index (clips, i), NULL, error);
+      GstElement          *decoder;
+      ClipPads            *pads;
 
       if (uri == NULL)
+        return NULL;
+      pads = g_new0 (ClipPads, 1);
+      pads->video = gst_element_request_pad_simple (concat, "sink_%u");
+      if (sound)
+        pads->audio = gst_element_request_pad_simple (audio_concat, "sink_%u");
+      if (sound && !info->has_audio)
         {
-          gst_object_unref (concat_pad);
-          gst_object_unref (decoder);
-          return NULL;
+          gboolean silent = add_silence (pipeline, pads->audio, info->duration, error);
+
+          g_clear_pointer (&pads->audio, gst_object_unref);
+          if (!silent)
+            {
+              clip_pads_free (pads, NULL);
+              return NULL;
+            }
         }
+      decoder = gst_element_factory_make ("uridecodebin", NULL);
       g_object_set (decoder, "uri", uri, NULL);
       gst_bin_add (GST_BIN (pipeline), decoder);
-      g_signal_connect_data (decoder, "pad-added", G_CALLBACK (decoded_pad_cb), concat_pad,
-                             (GClosureNotify) (void (*) (void)) gst_object_unref, 0);
+      g_signal_connect_data (decoder, "pad-added", G_CALLBACK (decoded_pad_cb), pads,
+                             clip_pads_free, 0);
     }
   return g_steal_pointer (&pipeline);
 }
@@ -435,7 +610,7 @@ reel_scheduler_join_segments (ReelJobContext *context, ReelMediaInfo **media, GE
 
   /* Decoded and encoded once, into one take the media store verifies. */
   if ((out = reel_job_context_new_temp_path (context, "mp4", error)) == NULL
-      || (pipeline = join_pipeline (request, out, clips, error)) == NULL
+      || (pipeline = join_pipeline (request, out, clips, cancellable, error)) == NULL
       || !run_to_end (pipeline, cancellable, error)
       || (joined = reel_media_store_add_file (store, out, REEL_MEDIA_ADD_MOVE, cancellable, error))
              == NULL)
@@ -453,14 +628,24 @@ reel_scheduler_join_segments (ReelJobContext *context, ReelMediaInfo **media, GE
 /* Recording                                                                 */
 
 static char *
-segment_resume_state (const char *clip)
+segment_resume_state (const char *clip, const ReelJobRequest *request)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
+  gint64      source_id = 0;
+  const char *start = reel_scheduler_find_take_start (request, &source_id);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "segment_clip");
   json_builder_add_string_value (builder, clip);
+  /* The first segment's start is the take's, which the last one makes. */
+  if (request->segment == 0 && start != NULL)
+    {
+      json_builder_set_member_name (builder, "start_from");
+      json_builder_add_string_value (builder, start);
+      json_builder_set_member_name (builder, "start_source_id");
+      json_builder_add_int_value (builder, source_id);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
@@ -488,7 +673,7 @@ reel_scheduler_record_segment (ReelProject         *project,
   reel_backend_get_capabilities (backend, &caps);
   cost = report->cost >= 0 ? report->cost : MAX (reel_backend_estimate_cost (backend, request), 0);
   currency = report->cost >= 0 && report->currency != NULL ? report->currency : caps.currency;
-  resume = segment_resume_state (media->relative_path);
+  resume = segment_resume_state (media->relative_path, request);
   if (!reel_project_finish_segment_job (project, job, resume, cost, currency, report->usage,
                                         &error))
     {

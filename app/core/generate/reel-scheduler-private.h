@@ -41,6 +41,17 @@ gboolean reel_scheduler_prepare_request (ReelProject    *project,
 /* The later segments of @job's chain, still in @jobs: cancelled with it. */
 GArray *reel_scheduler_list_later_segments (GHashTable *jobs, const ReelJobRecord *job);
 
+/* Retry: the other segments of @job's chain that failed or were cancelled,
+ * read from the file. A segment after a failed one fails at once, having
+ * no clip to start from, so a retry that makes the failed one again must
+ * make those after it too. Empty for a job that makes a whole shot. */
+GPtrArray *reel_scheduler_list_segments_to_retry (ReelProject *project, const ReelJobRecord *job);
+
+/* Where the take that @request makes started ("none", "board",
+ * "character" or "previous-shot", see ReelJobRequest), with the id of
+ * that source in @source_id. NULL for a job queued before jobs said. */
+const char *reel_scheduler_find_take_start (const ReelJobRequest *request, gint64 *source_id);
+
 /* "Segment 2 of 3: @text" for a segment; @text otherwise. */
 char *reel_scheduler_describe_progress (const ReelJobRequest *request, const char *text);
 
@@ -51,7 +62,9 @@ char *reel_scheduler_describe_progress (const ReelJobRequest *request, const cha
 gboolean reel_scheduler_make_start_image (ReelJobContext *context, GError **error);
 
 /* Worker thread, after the result is stored: the last segment joins the
- * clips before it and its own into one clip, which replaces @media. */
+ * clips before it and its own into one clip, which replaces @media. When
+ * any of them has sound the joined clip has it too, with silence for the
+ * length of each clip that has none. */
 gboolean
 reel_scheduler_join_segments (ReelJobContext *context, ReelMediaInfo **media, GError **error);
 

@@ -633,10 +633,18 @@ count_in_batch (ReelScheduler *self, ReelJobRecord *job, gboolean succeeded)
 static char *
 take_params (const ReelJobRequest *request)
 {
+  gint64           source_id = 0;
+  const char      *start = reel_scheduler_find_take_start (request, &source_id);
+  g_autofree char *from = NULL;
+
+  /* Where it started, as reel_take_get_start() reads it. */
+  if (start != NULL)
+    from = g_strdup_printf (", \"start\": \"%s\", \"start_source_id\": %" G_GINT64_FORMAT, start,
+                            source_id);
   return g_strdup_printf ("{\"width\": %u, \"height\": %u, \"fps\": %u, \"duration\": %.3f,"
-                          " \"camera\": \"%s\"}",
+                          " \"camera\": \"%s\"%s}",
                           request->width, request->height, request->fps, request->duration,
-                          reel_camera_move_to_string (request->camera));
+                          reel_camera_move_to_string (request->camera), from != NULL ? from : "");
 }
 
 /* The take that records a worker's result, as an import would with what
@@ -1386,6 +1394,9 @@ start_job (ReelScheduler *self, ReelJobRecord *job)
       || !reel_scheduler_prepare_request (self->project, backend, job, request, &error))
     {
       fail_now (self, job, error->message);
+      /* Its slot is free again, and it may have been the last job. */
+      schedule (self);
+      check_idle (self);
       return;
     }
 
@@ -1470,6 +1481,42 @@ schedule (ReelScheduler *self)
 /* ------------------------------------------------------------------------ */
 /* Public                                                                    */
 
+/* The still take that is @shot's board, for its takes to say they started
+ * from it (a frame chosen from a take is such a still); 0 when none is. */
+static gint64
+find_board_take (ReelScheduler *self, ReelShot *shot)
+{
+  g_autoptr (GPtrArray) takes = reel_project_list_takes (self->project, reel_shot_get_id (shot));
+
+  for (guint i = 0; i < takes->len; i++)
+    {
+      const ReelTake *take = g_ptr_array_index (takes, i);
+
+      if (g_strcmp0 (take->kind, "image") == 0
+          && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0)
+        return take->id;
+    }
+  return 0;
+}
+
+/* The character of @prompt whose picture the shot starts from. */
+static gint64
+find_pictured_character (ReelScheduler *self, const ReelShotPrompt *prompt)
+{
+  g_autoptr (GPtrArray) characters = reel_project_list_characters (self->project);
+
+  for (guint i = 0; i < prompt->character_ids->len; i++)
+    for (guint j = 0; j < characters->len; j++)
+      {
+        const ReelCharacter *character = g_ptr_array_index (characters, j);
+
+        if (character->id == g_array_index (prompt->character_ids, gint64, i)
+            && g_strcmp0 (character->reference_image, prompt->reference_image) == 0)
+          return character->id;
+      }
+  return 0;
+}
+
 static ReelJobRequest *
 request_for_shot (ReelScheduler *self, ReelShot *shot, const char *model, gint64 seed)
 {
@@ -1496,8 +1543,16 @@ request_for_shot (ReelScheduler *self, ReelShot *shot, const char *model, gint64
                                                    : reel_shot_get_scene_heading (shot));
   request->language = g_strdup (reel_project_get_language (self->project));
   /* A shot without a board of its own starts from the picture of a character it shows. */
-  if (start_image == NULL)
-    start_image = prompt->reference_image;
+  if (start_image != NULL)
+    {
+      request->start_from = g_strdup ("board");
+      request->start_source_id = find_board_take (self, shot);
+    }
+  else if ((start_image = prompt->reference_image) != NULL)
+    {
+      request->start_from = g_strdup ("character");
+      request->start_source_id = find_pictured_character (self, prompt);
+    }
   request->start_image = reel_project_get_media_path (self->project, start_image);
   for (guint i = 0; i < captions->len; i++)
     g_ptr_array_add (request->captions, reel_caption_copy (g_ptr_array_index (captions, i)));
@@ -2136,10 +2191,32 @@ project_changed_cb (ReelScheduler *self, ReelChangeFlags flags)
     self->orphans_source = g_idle_add_full (G_PRIORITY_DEFAULT, cancel_orphans_cb, self, NULL);
 }
 
+/* Queued again as if new. The user's cancel gave the task up: the retry
+ * makes a new one. After a failure the task is kept unless its backend said
+ * it is over (see outcome_deliver()): a finished clip that could not be
+ * stored (a full disk) is fetched again for nothing, where a new task is
+ * paid again. */
+static void
+requeue_job (ReelJobRecord *job)
+{
+  if (job->state == REEL_JOB_CANCELLED)
+    {
+      g_clear_pointer (&job->remote_id, g_free);
+      g_clear_pointer (&job->resume, g_free);
+    }
+  job->state = REEL_JOB_QUEUED;
+  job->attempts = 0;
+  job->next_attempt_at = 0;
+  job->error_kind = REEL_FAILURE_NONE;
+  g_clear_pointer (&job->error, g_free);
+  g_clear_pointer (&job->message, g_free);
+}
+
 gboolean
 reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
 {
   g_autoptr (ReelJobRecord) job = NULL;
+  g_autoptr (GPtrArray) chain = NULL;
   g_autoptr (GPtrArray) adopt = g_ptr_array_new ();
 
   g_return_val_if_fail (REEL_IS_SCHEDULER (self), FALSE);
@@ -2161,25 +2238,24 @@ reel_scheduler_retry_job (ReelScheduler *self, gint64 job_id, GError **error)
       return FALSE;
     }
 
-  /* The user's cancel gave the task up: the retry makes a new one. After a
-   * failure the task is kept unless its backend said it is over (see
-   * outcome_deliver()): a finished clip that could not be stored (a full
-   * disk) is fetched again for nothing, where a new task is paid again. */
-  if (job->state == REEL_JOB_CANCELLED)
+  /* A chain is one take: the segments that failed for want of this one's
+   * clip go again with it, after it, as their ids say. */
+  g_ptr_array_add (adopt, job);
+  chain = reel_scheduler_list_segments_to_retry (self->project, job);
+  for (guint i = 0; i < chain->len; i++)
     {
-      g_clear_pointer (&job->remote_id, g_free);
-      g_clear_pointer (&job->resume, g_free);
+      ReelJobRecord *segment = g_ptr_array_index (chain, i);
+
+      if (g_hash_table_contains (self->jobs, &segment->id))
+        continue;
+      recover_shot_id (segment);
+      g_ptr_array_add (adopt, segment);
     }
-  job->state = REEL_JOB_QUEUED;
-  job->attempts = 0;
-  job->next_attempt_at = 0;
-  job->error_kind = REEL_FAILURE_NONE;
-  g_clear_pointer (&job->error, g_free);
-  g_clear_pointer (&job->message, g_free);
-  if (!reel_project_update_job (self->project, job, error))
+  for (guint i = 0; i < adopt->len; i++)
+    requeue_job (g_ptr_array_index (adopt, i));
+  if (!reel_project_update_jobs (self->project, adopt, error))
     return FALSE;
 
-  g_ptr_array_add (adopt, job);
   adopt_jobs (self, adopt);
   schedule (self);
   return TRUE;

@@ -414,6 +414,47 @@ record_result_without_shot (ReelProject *self, ReelJobRecord *job, ReelTake *tak
   return TRUE;
 }
 
+/* A shot longer than its backend's clips is made as a chain of jobs in one
+ * batch, one per segment, and only the last makes the take: the others are
+ * the jobs of its batch, shot and variant that finished without one. What
+ * they were charged goes to the take, which cost all of it. */
+static gboolean
+claim_segment_charges (ReelProject *self, const ReelJobRecord *job, ReelTake *take, GError **error)
+{
+  g_autoptr (sqlite3_stmt) claim = reel_sql_prepare (
+      self->db,
+      "UPDATE ledger SET take_id = ?1 WHERE take_id IS NULL AND currency IS ?2 AND job_id IN"
+      " (SELECT id FROM jobs WHERE batch_id = ?3 AND shot_id = ?4 AND variant = ?5 AND id < ?6"
+      " AND state = 'done' AND take_id IS NULL)",
+      error);
+  g_autoptr (sqlite3_stmt) total = NULL;
+  g_autoptr (sqlite3_stmt) update = NULL;
+
+  if (claim == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (claim, 1, take->id);
+  sqlite3_bind_text (claim, 2, take->currency, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (claim, 3, job->batch_id);
+  sqlite3_bind_int64 (claim, 4, job->shot_id);
+  sqlite3_bind_int (claim, 5, job->variant);
+  sqlite3_bind_int64 (claim, 6, job->id);
+  if (!reel_sql_step_done (self->db, claim, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return TRUE;
+
+  if (!(total
+        = reel_sql_prepare (self->db, "SELECT total(amount) FROM ledger WHERE take_id = ?", error))
+      || !(update = reel_sql_prepare (self->db, "UPDATE takes SET cost = ? WHERE id = ?", error)))
+    return FALSE;
+  sqlite3_bind_int64 (total, 1, take->id);
+  if (sqlite3_step (total) == SQLITE_ROW)
+    take->cost = sqlite3_column_double (total, 0);
+  sqlite3_bind_double (update, 1, take->cost);
+  sqlite3_bind_int64 (update, 2, take->id);
+  return reel_sql_step_done (self->db, update, error);
+}
+
 static gboolean
 record_result (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **error)
 {
@@ -423,7 +464,8 @@ record_result (ReelProject *self, ReelJobRecord *job, ReelTake *take, GError **e
     return record_result_without_shot (self, job, take, error);
 
   reel_project_mark_shot_dirty (self, job->shot_id);
-  if (!reel_project_add_take_in_transaction (self, take, error))
+  if (!reel_project_add_take_in_transaction (self, take, error)
+      || !claim_segment_charges (self, job, take, error))
     return FALSE;
   job->state = REEL_JOB_DONE;
   job->take_id = take->id;

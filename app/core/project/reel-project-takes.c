@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "reel-project-private.h"
@@ -59,6 +60,42 @@ reel_take_free (ReelTake *take)
   g_free (take->actual_prompt);
   g_free (take->usage);
   g_free (take);
+}
+
+ReelTakeStart
+reel_take_get_start (const ReelTake *take, gint64 *source_id)
+{
+  static const struct
+  {
+    const char   *name;
+    ReelTakeStart start;
+  } starts[] = {
+    { "none", REEL_TAKE_START_NONE },
+    { "previous-shot", REEL_TAKE_START_PREVIOUS_SHOT },
+    { "board", REEL_TAKE_START_BOARD },
+    { "character", REEL_TAKE_START_CHARACTER },
+  };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *params;
+  const char *name;
+
+  g_return_val_if_fail (take != NULL, REEL_TAKE_START_UNKNOWN);
+
+  if (source_id != NULL)
+    *source_id = 0;
+  if (take->params == NULL || !json_parser_load_from_data (parser, take->params, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return REEL_TAKE_START_UNKNOWN;
+  params = json_node_get_object (json_parser_get_root (parser));
+  name = json_object_get_string_member_with_default (params, "start", NULL);
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (starts); i++)
+    if (g_str_equal (name, starts[i].name))
+      {
+        if (source_id != NULL)
+          *source_id = json_object_get_int_member_with_default (params, "start_source_id", 0);
+        return starts[i].start;
+      }
+  return REEL_TAKE_START_UNKNOWN;
 }
 
 static ReelTake *

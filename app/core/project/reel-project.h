@@ -326,6 +326,19 @@ ReelTake *reel_take_copy (const ReelTake *take);
 void      reel_take_free (ReelTake *take);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ReelTake, reel_take_free)
 
+/* Where a generated take's start image came from, as its params record. */
+typedef enum
+{
+  REEL_TAKE_START_UNKNOWN,       /* not recorded: imported, or made before takes said */
+  REEL_TAKE_START_NONE,          /* no start image: from the prompt alone */
+  REEL_TAKE_START_PREVIOUS_SHOT, /* the last frame of the previous shot's take @source_id */
+  REEL_TAKE_START_BOARD,         /* the shot's board: the still take @source_id (0: not known),
+                                    which may be a frame chosen from a take */
+  REEL_TAKE_START_CHARACTER,     /* the reference image of character @source_id (0: not known) */
+} ReelTakeStart;
+
+ReelTakeStart reel_take_get_start (const ReelTake *take, gint64 *source_id);
+
 /* (transfer full) ReelTake*, oldest first. */
 GPtrArray *reel_project_list_takes (ReelProject *self, gint64 shot_id);
 /* (transfer full) or NULL */
