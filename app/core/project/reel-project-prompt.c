@@ -260,6 +260,45 @@ dup_mention_text (ReelShot *shot)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Where @shot's scene starts in @shots. The shot's position finds it
+ * without a walk over the whole film, which made a prompt for every shot of
+ * a long film (Generate All) take time in the square of its shots. */
+static guint
+scene_start_of (GListModel *shots, ReelShot *shot, guint *shot_index)
+{
+  guint n = g_list_model_get_n_items (shots);
+  guint index = reel_shot_get_position (shot);
+  guint start;
+
+  if (index < n)
+    {
+      g_autoptr (ReelShot) at = g_list_model_get_item (shots, index);
+
+      if (at != shot)
+        index = n;
+    }
+  if (index >= n)
+    {
+      /* Not in the film's order yet (mid-edit): find it by a walk. */
+      for (index = 0; index < n; index++)
+        {
+          g_autoptr (ReelShot) other = g_list_model_get_item (shots, index);
+
+          if (other == shot)
+            break;
+        }
+    }
+  for (start = MIN (index, n); start > 0; start--)
+    {
+      g_autoptr (ReelShot) before = g_list_model_get_item (shots, start - 1);
+
+      if (reel_shot_get_scene_id (before) != reel_shot_get_scene_id (shot))
+        break;
+    }
+  *shot_index = index;
+  return start;
+}
+
 /* The characters @shot mentions, reading its scene from the start so a pronoun finds whom it
  * stands for. */
 static GArray *
@@ -267,7 +306,8 @@ match_characters (ReelProject *self, ReelShot *shot, GPtrArray *characters)
 {
   g_autoptr (ReelCharacterMatcher) matcher = reel_character_matcher_new ();
   GListModel *shots = reel_project_get_shots (self);
-  guint       n = g_list_model_get_n_items (shots);
+  guint       shot_index;
+  guint       start = scene_start_of (shots, shot, &shot_index);
 
   for (guint i = 0; i < characters->len; i++)
     {
@@ -278,17 +318,13 @@ match_characters (ReelProject *self, ReelShot *shot, GPtrArray *characters)
                                             character->pronoun);
     }
   reel_character_matcher_begin_scene (matcher);
-  for (guint i = 0; i < n; i++)
+  for (guint i = start; i < g_list_model_get_n_items (shots); i++)
     {
       g_autoptr (ReelShot) other = g_list_model_get_item (shots, i);
-      g_autofree char *text = NULL;
-      g_autoptr (GArray) ids = NULL;
+      g_autofree char *text = dup_mention_text (other);
+      g_autoptr (GArray) ids = reel_character_matcher_match (matcher, text);
 
-      if (reel_shot_get_scene_id (other) != reel_shot_get_scene_id (shot))
-        continue;
-      text = dup_mention_text (other);
-      ids = reel_character_matcher_match (matcher, text);
-      if (other == shot)
+      if (i == shot_index)
         return g_steal_pointer (&ids);
     }
   return g_array_new (FALSE, FALSE, sizeof (gint64));
