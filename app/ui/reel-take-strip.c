@@ -29,12 +29,15 @@ struct _ReelTakeStrip
 {
   GtkWidget parent_instance;
 
-  ReelProject          *project;
-  gint64                shot_id;
-  GPtrArray            *takes;   /* ReelTake*, as shown */
-  GHashTable           *damaged; /* gint64 take id → message */
-  GCancellable         *check_cancellable;
-  GCancellable         *cancellable;
+  ReelProject  *project;
+  gint64        shot_id;
+  GPtrArray    *takes;   /* ReelTake*, as shown */
+  GHashTable   *damaged; /* gint64 take id → message */
+  GCancellable *check_cancellable;
+  GCancellable *cancellable;
+  /* The still being decoded for the player. */
+  GCancellable         *still_cancellable;
+  ReelImageCache       *image_cache;
   GtkFileChooserNative *chooser;
   guint                 refresh_source;
   gboolean              folded;
@@ -136,9 +139,16 @@ dup_media_path (ReelTakeStrip *self, const ReelTake *take, GError **error)
 
 /* Player */
 
+/* The still player shows a picture at most this many pixels across. */
+#define STILL_SIZE 1920
+/* The strip's own pictures, until the window shares the storyboard's. */
+#define OWN_CACHE_BYTES (16 * 1024 * 1024)
+
 static void
 stop_players (ReelTakeStrip *self)
 {
+  g_cancellable_cancel (self->still_cancellable);
+  g_clear_object (&self->still_cancellable);
   gtk_video_set_media_stream (self->video, NULL);
   gtk_picture_set_paintable (self->compare_picture_a, NULL);
   gtk_picture_set_paintable (self->compare_picture_b, NULL);
@@ -155,6 +165,33 @@ stop_players (ReelTakeStrip *self)
   gtk_widget_set_visible (GTK_WIDGET (self->player_stack), FALSE);
   self->playing_take_id = 0;
   self->compare_take_ids[0] = self->compare_take_ids[1] = 0;
+}
+
+static void
+still_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelTakeStrip) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = reel_ui_load_thumbnail_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (texture == NULL)
+    {
+      stop_players (self);
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Show the Picture"), error);
+      return;
+    }
+  gtk_picture_set_paintable (self->image, GDK_PAINTABLE (texture));
+}
+
+void
+reel_take_strip_set_image_cache (ReelTakeStrip *self, ReelImageCache *image_cache)
+{
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+  g_return_if_fail (REEL_IS_IMAGE_CACHE (image_cache));
+
+  g_set_object (&self->image_cache, image_cache);
 }
 
 void
@@ -182,14 +219,10 @@ reel_take_strip_play (ReelTakeStrip *self, gint64 take_id)
 
   if (g_strcmp0 (take->kind, "image") == 0)
     {
-      g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
-
-      if (texture == NULL)
-        {
-          reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Show the Picture"), error);
-          return;
-        }
-      gtk_picture_set_paintable (self->image, GDK_PAINTABLE (texture));
+      /* Decoded in a worker; the player shows the picture when it is there. */
+      self->still_cancellable = g_cancellable_new ();
+      reel_ui_load_thumbnail_async (path, STILL_SIZE, self->still_cancellable, still_loaded_cb,
+                                    g_object_ref (self));
       gtk_stack_set_visible_child_name (self->player_stack, "image");
     }
   else
@@ -486,8 +519,8 @@ build_tiles (ReelTakeStrip *self, ReelShot *shot, GHashTable *selected)
       gboolean         board = g_strcmp0 (take->kind, "image") == 0
                        && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
 
-      gtk_flow_box_append (self->take_box,
-                           reel_take_tile_new (take, take->id == chosen_id, board, thumbnail));
+      gtk_flow_box_append (self->take_box, reel_take_tile_new (take, take->id == chosen_id, board,
+                                                               thumbnail, self->image_cache));
       if (g_hash_table_contains (selected, &take->id))
         gtk_flow_box_select_child (self->take_box,
                                    gtk_flow_box_get_child_at_index (self->take_box, (int) i));
@@ -1038,6 +1071,8 @@ reel_take_strip_dispose (GObject *object)
   g_clear_pointer (&self->takes, g_ptr_array_unref);
   g_clear_object (&self->check_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->still_cancellable);
+  g_clear_object (&self->image_cache);
 
   G_OBJECT_CLASS (reel_take_strip_parent_class)->dispose (object);
 }
@@ -1130,6 +1165,7 @@ reel_take_strip_init (ReelTakeStrip *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->generate_button), "win.generate-shot");
 
   self->cancellable = g_cancellable_new ();
+  self->image_cache = reel_image_cache_new (OWN_CACHE_BYTES);
   self->damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
   g_signal_connect_object (self->take_box, "child-activated", G_CALLBACK (child_activated_cb), self,
