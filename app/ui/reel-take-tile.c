@@ -81,10 +81,12 @@ static void
 thumbnail_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (ReelTakeTile) self = user_data;
+  g_autoptr (GError) error = NULL;
   g_autoptr (GdkTexture) texture
-      = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, NULL);
+      = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, &error);
 
-  /* A damaged file is marked by the strip's own check; it just has none. */
+  /* Cancelled: the tile shows another take now. A damaged file is marked by
+   * the strip's own check; it just has no thumbnail. */
   if (texture != NULL)
     gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
 }
@@ -96,6 +98,9 @@ show_thumbnail (ReelTakeTile *self, ReelImageCache *cache, const char *path)
 {
   GdkTexture *cached;
 
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
+  gtk_picture_set_paintable (self->thumbnail, NULL);
   if (path == NULL || cache == NULL)
     return;
   if ((cached = reel_image_cache_lookup (cache, path, THUMBNAIL_SIZE)) != NULL)
@@ -159,6 +164,8 @@ show_take (ReelTakeTile *self, const ReelTake *take, gboolean chosen, gboolean b
   gtk_widget_set_visible (self->choose_button, !chosen);
   if (chosen)
     gtk_widget_add_css_class (GTK_WIDGET (self), "chosen");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "chosen");
   /* The chosen take has nothing to be compared with: its menu leaves that out. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.choose", !chosen);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.compare", !chosen);
@@ -176,6 +183,29 @@ label_buttons (ReelTakeTile *self, guint number)
   set_accessible_label (self->menu_button, menu_label);
 }
 
+void
+reel_take_tile_bind (ReelTakeTile   *self,
+                     const ReelTake *take,
+                     gboolean        chosen,
+                     gboolean        board,
+                     const char     *thumbnail_path,
+                     ReelImageCache *image_cache)
+{
+  g_return_if_fail (REEL_IS_TAKE_TILE (self));
+
+  reel_take_tile_set_problem (self, NULL);
+  if (take == NULL)
+    {
+      self->take_id = 0;
+      show_thumbnail (self, NULL, NULL);
+      return;
+    }
+  self->take_id = take->id;
+  show_thumbnail (self, image_cache, thumbnail_path);
+  show_take (self, take, chosen, board);
+  label_buttons (self, take->number);
+}
+
 GtkWidget *
 reel_take_tile_new (const ReelTake *take,
                     gboolean        chosen,
@@ -188,10 +218,7 @@ reel_take_tile_new (const ReelTake *take,
   g_return_val_if_fail (take != NULL, NULL);
 
   self = g_object_new (REEL_TYPE_TAKE_TILE, NULL);
-  self->take_id = take->id;
-  show_thumbnail (self, image_cache, thumbnail_path);
-  show_take (self, take, chosen, board);
-  label_buttons (self, take->number);
+  reel_take_tile_bind (self, take, chosen, board, thumbnail_path, image_cache);
   return GTK_WIDGET (self);
 }
 

@@ -27,6 +27,14 @@ GtkWidget *reel_take_tile_new (const ReelTake *take,
                                const char     *thumbnail_path,
                                ReelImageCache *image_cache);
 /* "Take 2 · 3.0 s", as the tile shows it. */
+/* Shows another take, as reel_take_tile_new() does (@take NULL: none), for
+ * a grid that recycles its tiles. */
+void        reel_take_tile_bind (ReelTakeTile   *self,
+                                 const ReelTake *take,
+                                 gboolean        chosen,
+                                 gboolean        board,
+                                 const char     *thumbnail_path,
+                                 ReelImageCache *image_cache);
 const char *reel_take_tile_get_title (ReelTakeTile *self);
 gint64      reel_take_tile_get_take_id (ReelTakeTile *self);
 /* Marks the tile with why its media cannot be used (NULL: they can). */
