@@ -4,12 +4,16 @@
  * fewer cards than shots and binds them to other shots as the user scrolls;
  * at the bottom the last shot's card shows that shot, and its board appears
  * once the worker has decoded it. Selecting a shot far out of sight brings
- * its card back and gives it the focus.
+ * its card back and gives it the focus. The image cache on its own keeps
+ * to its byte budget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "reel-image-cache.h"
 #include "reel-shot-card.h"
 #include "reel-storyboard-page.h"
 #include "reel-test-utils.h"
@@ -234,10 +238,118 @@ test_storyboard_recycles_cards (void)
   reel_test_rm_rf (dir);
 }
 
+/* The image cache on its own */
+
+typedef struct
+{
+  GdkTexture *texture;
+  GError     *error;
+  gboolean    done;
+} Loaded;
+
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Loaded *loaded = user_data;
+
+  loaded->texture
+      = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, &loaded->error);
+  loaded->done = TRUE;
+}
+
+static void
+load (ReelImageCache *cache, const char *path, int size, GCancellable *cancellable, Loaded *loaded)
+{
+  memset (loaded, 0, sizeof *loaded);
+  reel_image_cache_load_async (cache, path, size, cancellable, loaded_cb, loaded);
+  reel_ui_test_wait_until (reel_ui_test_flag_is_set, &loaded->done, "a picture to be decoded");
+}
+
+static char *
+write_picture (const char *dir, const char *name, int width, int height)
+{
+  char            *path = g_build_filename (dir, name, NULL);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t         *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.9, 0.6, 0.1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return path;
+}
+
+/* Pictures come back scaled down to fit, the least recently used go first
+ * once the byte budget is spent, a cancelled request says so, and a damaged
+ * file is an error, not a crash. */
+static void
+test_image_cache_bounded (void)
+{
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autofree char *a = write_picture (dir, "a.png", 400, 200);
+  g_autofree char *b = write_picture (dir, "b.png", 400, 200);
+  g_autofree char *c = write_picture (dir, "c.png", 400, 200);
+  g_autofree char *small = write_picture (dir, "small.png", 40, 20);
+  g_autofree char *damaged = g_build_filename (dir, "damaged.png", NULL);
+  /* Room for two 100×50 pictures, not three. */
+  g_autoptr (ReelImageCache) cache = reel_image_cache_new (2 * 100 * 50 * 4 + 1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Loaded loaded;
+
+  reel_ui_test_set_wait_timeout (WAIT_TIMEOUT_MS);
+  g_assert_true (g_file_set_contents (damaged, "not a picture", -1, NULL));
+
+  load (cache, a, 100, NULL, &loaded);
+  g_assert_no_error (loaded.error);
+  g_assert_cmpint (gdk_texture_get_width (loaded.texture), ==, 100);
+  g_assert_cmpint (gdk_texture_get_height (loaded.texture), ==, 50);
+  g_assert_true (reel_image_cache_lookup (cache, a, 100) == loaded.texture);
+  g_clear_object (&loaded.texture);
+
+  load (cache, b, 100, NULL, &loaded);
+  g_clear_object (&loaded.texture);
+  /* a is used again, so b is the least recently used when c comes. */
+  g_assert_nonnull (reel_image_cache_lookup (cache, a, 100));
+  load (cache, c, 100, NULL, &loaded);
+  g_clear_object (&loaded.texture);
+  g_assert_cmpuint (reel_image_cache_get_n_images (cache), ==, 2);
+  g_assert_cmpuint (reel_image_cache_get_n_bytes (cache), <=, 2 * 100 * 50 * 4);
+  g_assert_nonnull (reel_image_cache_lookup (cache, a, 100));
+  g_assert_null (reel_image_cache_lookup (cache, b, 100));
+  g_assert_nonnull (reel_image_cache_lookup (cache, c, 100));
+  g_assert_cmpuint (reel_image_cache_get_n_decoded (cache), ==, 3);
+
+  /* A cached picture is not decoded again. */
+  load (cache, a, 100, NULL, &loaded);
+  g_assert_nonnull (loaded.texture);
+  g_clear_object (&loaded.texture);
+  g_assert_cmpuint (reel_image_cache_get_n_decoded (cache), ==, 3);
+
+  /* A small picture is kept at its own size. */
+  load (cache, small, 100, NULL, &loaded);
+  g_assert_cmpint (gdk_texture_get_width (loaded.texture), ==, 40);
+  g_clear_object (&loaded.texture);
+
+  g_cancellable_cancel (cancellable);
+  load (cache, b, 100, cancellable, &loaded);
+  g_assert_error (loaded.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (loaded.texture);
+  g_clear_error (&loaded.error);
+
+  load (cache, damaged, 100, NULL, &loaded);
+  g_assert_nonnull (loaded.error);
+  g_assert_null (loaded.texture);
+  g_clear_error (&loaded.error);
+
+  reel_test_rm_rf (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ui/storyboard/recycles-cards", test_storyboard_recycles_cards);
+  g_test_add_func ("/ui/storyboard/image-cache", test_image_cache_bounded);
   return g_test_run ();
 }
