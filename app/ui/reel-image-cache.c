@@ -110,6 +110,19 @@ insert (ReelImageCache *self, const char *key, GdkTexture *texture)
   evict (self);
 }
 
+void
+reel_image_cache_insert (ReelImageCache *self, const char *path, int size, GdkTexture *texture)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (REEL_IS_IMAGE_CACHE (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (GDK_IS_TEXTURE (texture));
+
+  key = make_key (path, size);
+  insert (self, key, texture);
+}
+
 GdkTexture *
 reel_image_cache_lookup (ReelImageCache *self, const char *path, int size)
 {

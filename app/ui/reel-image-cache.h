@@ -29,6 +29,10 @@ void reel_image_cache_load_async (ReelImageCache     *self,
 /* Returns: (transfer full): the texture, or NULL with @error set */
 GdkTexture *
 reel_image_cache_load_finish (ReelImageCache *self, GAsyncResult *result, GError **error);
+/* Keeps @texture, decoded elsewhere, as the picture of @path at @size (a
+ * key of the caller's, e.g. a video's frame at a time). */
+void
+reel_image_cache_insert (ReelImageCache *self, const char *path, int size, GdkTexture *texture);
 /* How many pictures and how many bytes of pixels the cache holds. */
 guint reel_image_cache_get_n_images (ReelImageCache *self);
 gsize reel_image_cache_get_n_bytes (ReelImageCache *self);
