@@ -19,7 +19,8 @@ ReelImageCache *reel_image_cache_new (gsize max_bytes);
  * Returns: (transfer none) (nullable): the texture */
 GdkTexture *reel_image_cache_lookup (ReelImageCache *self, const char *path, int size);
 /* Decodes @path to fit @size × @size pixels in a worker thread, unless it is
- * cached, and keeps it. Requests for the same picture share one decode. */
+ * cached, and keeps it. A request cancelled before its turn is not decoded;
+ * two requests for a picture not yet cached each decode it. */
 void reel_image_cache_load_async (ReelImageCache     *self,
                                   const char         *path,
                                   int                 size,
