@@ -9,7 +9,13 @@
  * bar while it runs, done with its takes, or failed with the reason and a
  * Retry button; a shot the service refused, or one that needs an API key,
  * says so rather than just "Failed") and its picture: the chosen take's thumbnail, else the board
- * image. A missing or damaged picture is marked with a warning.
+ * image. A missing or damaged picture is marked with a warning. The picture
+ * is decoded in a worker by the shared ReelImageCache; the placeholder shows
+ * until it is there.
+ *
+ * The storyboard makes a card for each visible slot and binds it to another
+ * shot as the user scrolls: reel_shot_card_bind() resets everything the card
+ * keeps for its shot, so nothing of the last shot shows through.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "reel-image-cache.h"
 #include "reel-project-jobs.h"
 #include "reel-prompt-view.h"
 #include "reel-shot-card.h"
@@ -30,9 +37,12 @@ struct _ReelShotCard
 {
   GtkWidget parent_instance;
 
-  GtkWidget   *card_box;
-  ReelProject *project;
-  ReelShot    *shot;
+  GtkWidget      *card_box;
+  ReelProject    *project;
+  ReelShot       *shot;
+  ReelImageCache *image_cache;
+  /* The picture being decoded for the shot, cancelled when it changes. */
+  GCancellable *picture_cancellable;
 
   /* Set while the card writes the shot's values into its widgets, so those
    * writes are not taken for user edits. */
@@ -79,12 +89,18 @@ struct _ReelShotCard
 G_DEFINE_FINAL_TYPE (ReelShotCard, reel_shot_card, GTK_TYPE_WIDGET)
 
 #define CARD_NATURAL_WIDTH 288
+/* Pictures are decoded to fit this square: the frame at twice its width,
+ * sharp on HiDPI screens. */
+#define PICTURE_SIZE (CARD_NATURAL_WIDTH * 2)
+/* A card shown on its own (not in the storyboard) keeps a few pictures. */
+#define OWN_CACHE_BYTES (8 * 1024 * 1024)
 
 enum
 {
   PROP_0,
   PROP_PROJECT,
   PROP_SHOT,
+  PROP_IMAGE_CACHE,
   N_PROPS
 };
 
@@ -216,26 +232,18 @@ set_status (ReelShotCard *self, const char *icon_name, const char *css_class, co
   gtk_label_set_label (self->status_label, text);
 }
 
-/* Why the shot's latest job failed. Read only for a failed shot, whose
- * card changes seldom. */
+/* Why the shot's latest job failed. Read only for a failed shot, and only
+ * its own job: binding a card costs the same in a project of any size. */
 static ReelFailureKind
 latest_failure (ReelShotCard *self)
 {
-  g_autoptr (GPtrArray) jobs = NULL;
-  gint64 shot_id = reel_shot_get_id (self->shot);
+  g_autoptr (ReelJobRecord) job = NULL;
 
   if (self->project == NULL)
     return REEL_FAILURE_NONE;
 
-  jobs = reel_project_list_jobs (self->project, FALSE);
-  for (guint i = jobs->len; i > 0; i--)
-    {
-      ReelJobRecord *job = g_ptr_array_index (jobs, i - 1);
-
-      if (job->shot_id == shot_id)
-        return job->state == REEL_JOB_FAILED ? job->error_kind : REEL_FAILURE_NONE;
-    }
-  return REEL_FAILURE_NONE;
+  job = reel_project_get_latest_shot_job (self->project, reel_shot_get_id (self->shot));
+  return job != NULL && job->state == REEL_JOB_FAILED ? job->error_kind : REEL_FAILURE_NONE;
 }
 
 static void
@@ -315,18 +323,59 @@ set_media_problem (ReelShotCard *self, const char *problem)
     set_accessible_label (self->media_warning, problem);
 }
 
+static void
+show_picture (ReelShotCard *self, GdkTexture *texture)
+{
+  gtk_picture_set_paintable (self->picture, texture != NULL ? GDK_PAINTABLE (texture) : NULL);
+  gtk_widget_set_visible (self->placeholder, texture == NULL);
+}
+
+static ReelImageCache *
+ensure_image_cache (ReelShotCard *self)
+{
+  if (self->image_cache == NULL)
+    self->image_cache = reel_image_cache_new (OWN_CACHE_BYTES);
+  return self->image_cache;
+}
+
+static void
+picture_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelShotCard) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+
+  texture = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, &error);
+  /* Cancelled: the card shows another shot, or another picture, now. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shot == NULL)
+    return;
+
+  show_picture (self, texture);
+  if (texture == NULL && self->media_problem == NULL)
+    set_media_problem (self,
+                       _ ("The shot’s picture is missing or damaged. Generate the shot again, "
+                          "or import its picture again."));
+}
+
+static void
+cancel_picture (ReelShotCard *self)
+{
+  g_cancellable_cancel (self->picture_cancellable);
+  g_clear_object (&self->picture_cancellable);
+}
+
 /* The chosen take's thumbnail, else the board image. Only cheap checks here
- * (is the file there, does the picture load); the take strip verifies hashes. */
+ * (is the file there); the picture is decoded in a worker, and the take strip
+ * verifies hashes. */
 static void
 update_picture (ReelShotCard *self)
 {
   gint64      take_id = reel_shot_get_chosen_take_id (self->shot);
   const char *board = reel_shot_get_board_image (self->shot);
   g_autoptr (ReelTake) take = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *problem = NULL;
+  GdkTexture      *cached;
 
   if (self->project == NULL
       || (take_id == self->shown_take_id && g_strcmp0 (board, self->shown_board) == 0))
@@ -334,6 +383,7 @@ update_picture (ReelShotCard *self)
   self->shown_take_id = take_id;
   g_free (self->shown_board);
   self->shown_board = g_strdup (board);
+  cancel_picture (self);
 
   if (take_id != 0 && (take = reel_project_get_take (self->project, take_id)) != NULL)
     {
@@ -350,17 +400,22 @@ update_picture (ReelShotCard *self)
   if (path == NULL && board != NULL && *board != '\0')
     path = reel_project_get_media_path (self->project, board);
 
-  if (path != NULL)
+  set_media_problem (self, problem);
+  if (path == NULL)
     {
-      texture = gdk_texture_new_from_filename (path, &error);
-      if (texture == NULL && problem == NULL)
-        problem = g_strdup (_ ("The shot’s picture is missing or damaged. Generate the shot again, "
-                               "or import its picture again."));
+      show_picture (self, NULL);
+      return;
     }
 
-  gtk_picture_set_paintable (self->picture, texture != NULL ? GDK_PAINTABLE (texture) : NULL);
-  gtk_widget_set_visible (self->placeholder, texture == NULL);
-  set_media_problem (self, problem);
+  /* Scrolling back to a card finds its picture decoded already. */
+  cached = reel_image_cache_lookup (ensure_image_cache (self), path, PICTURE_SIZE);
+  show_picture (self, cached);
+  if (cached != NULL)
+    return;
+
+  self->picture_cancellable = g_cancellable_new ();
+  reel_image_cache_load_async (self->image_cache, path, PICTURE_SIZE, self->picture_cancellable,
+                               picture_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -625,12 +680,9 @@ camera_changed_cb (ReelShotCard *self)
 static void
 select_self (ReelShotCard *self)
 {
-  GtkWidget *child = gtk_widget_get_parent (GTK_WIDGET (self));
-  GtkWidget *flow_box = child != NULL ? gtk_widget_get_parent (child) : NULL;
-
-  if (GTK_IS_FLOW_BOX_CHILD (child) && GTK_IS_FLOW_BOX (flow_box)
-      && !gtk_flow_box_child_is_selected (GTK_FLOW_BOX_CHILD (child)))
-    gtk_flow_box_select_child (GTK_FLOW_BOX (flow_box), GTK_FLOW_BOX_CHILD (child));
+  if (self->shot != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "storyboard.select-shot", "x",
+                                reel_shot_get_id (self->shot));
 }
 
 /* Called each time the menu is about to pop up. */
@@ -755,7 +807,7 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, ReelSho
       return FALSE;
     }
 
-  /* The flow box rebuilt its cards; keep the moved shot under the user's eye. */
+  /* The grid rebound its cards; keep the moved shot under the user's eye. */
   {
     GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -768,15 +820,57 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, ReelSho
 static void
 set_shot (ReelShotCard *self, ReelShot *shot)
 {
+  if (self->shot == shot)
+    return;
+
   if (self->shot != NULL)
     g_signal_handlers_disconnect_by_data (self->shot, self);
   g_set_object (&self->shot, shot);
   if (shot != NULL)
     g_signal_connect_object (shot, "notify", G_CALLBACK (shot_notify_cb), self, G_CONNECT_SWAPPED);
+
+  /* Nothing of the last shot may show through: an edit not yet committed is
+   * dropped (a card loses its shot when the project changes, and writing
+   * then would re-enter the change), and the picture loads afresh. */
   self->text_dirty = FALSE;
   self->captions_dirty = FALSE;
   self->split_cursor = -1;
+  self->shown_take_id = -1;
+  g_clear_pointer (&self->shown_board, g_free);
+  cancel_picture (self);
+  show_picture (self, NULL);
+  set_media_problem (self, NULL);
+  clear_drop_indicator (self);
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "dragging");
+  if (shot == NULL)
+    reel_prompt_view_set_shot (self->prompt_view, NULL, 0);
   sync_from_shot (self);
+}
+
+void
+reel_shot_card_bind (ReelShotCard *self, ReelProject *project, ReelShot *shot)
+{
+  g_return_if_fail (REEL_IS_SHOT_CARD (self));
+  g_return_if_fail (project == NULL || REEL_IS_PROJECT (project));
+  g_return_if_fail (shot == NULL || REEL_IS_SHOT (shot));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (g_set_object (&self->project, project))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+      /* The same shot in another project: read it all again. */
+      if (self->shot == shot && shot != NULL)
+        {
+          self->shown_take_id = -1;
+          sync_from_shot (self);
+        }
+    }
+  if (self->shot != shot)
+    {
+      set_shot (self, shot);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 ReelShot *
@@ -808,6 +902,9 @@ reel_shot_card_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_SHOT:
         g_value_set_object (value, self->shot);
         break;
+      case PROP_IMAGE_CACHE:
+        g_value_set_object (value, self->image_cache);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -821,10 +918,13 @@ reel_shot_card_set_property (GObject *object, guint prop_id, const GValue *value
   switch (prop_id)
     {
       case PROP_PROJECT:
-        g_set_object (&self->project, g_value_get_object (value));
+        reel_shot_card_bind (self, g_value_get_object (value), self->shot);
         break;
       case PROP_SHOT:
         set_shot (self, g_value_get_object (value));
+        break;
+      case PROP_IMAGE_CACHE:
+        g_set_object (&self->image_cache, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -903,15 +1003,17 @@ reel_shot_card_dispose (GObject *object)
   ReelShotCard *self = REEL_SHOT_CARD (object);
 
   g_clear_handle_id (&self->relayout_source, g_source_remove);
+  cancel_picture (self);
 
-  /* A card goes away when the flow box rebuilds after a change: never write
-   * to the project from here, that would re-enter the change. */
+  /* A card goes away when the grid rebuilds after a change: never write to
+   * the project from here, that would re-enter the change. */
   self->text_dirty = FALSE;
   self->captions_dirty = FALSE;
   if (self->shot != NULL)
     g_signal_handlers_disconnect_by_data (self->shot, self);
   g_clear_object (&self->shot);
   g_clear_object (&self->project);
+  g_clear_object (&self->image_cache);
   g_clear_pointer (&self->shown_board, g_free);
   g_clear_pointer (&self->media_problem, g_free);
 
@@ -985,11 +1087,15 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
   widget_class->measure = reel_shot_card_measure;
   widget_class->size_allocate = reel_shot_card_size_allocate;
 
-  properties[PROP_PROJECT]
-      = g_param_spec_object ("project", NULL, NULL, REEL_TYPE_PROJECT,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SHOT]
-      = g_param_spec_object ("shot", NULL, NULL, REEL_TYPE_SHOT,
+  /* Set both at once with reel_shot_card_bind(). */
+  properties[PROP_PROJECT] = g_param_spec_object (
+      "project", NULL, NULL, REEL_TYPE_PROJECT,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOT] = g_param_spec_object (
+      "shot", NULL, NULL, REEL_TYPE_SHOT,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IMAGE_CACHE]
+      = g_param_spec_object ("image-cache", NULL, NULL, REEL_TYPE_IMAGE_CACHE,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

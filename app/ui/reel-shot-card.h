@@ -14,7 +14,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ReelShotCard, reel_shot_card, REEL, SHOT_CARD, GtkWidget)
 
 GtkWidget *reel_shot_card_new (ReelProject *project, ReelShot *shot);
-ReelShot  *reel_shot_card_get_shot (ReelShotCard *self);
+/* Shows @shot of @project instead (both NULL: nothing), as a grid that
+ * recycles its cards does; an uncommitted edit of the last shot is dropped. */
+void      reel_shot_card_bind (ReelShotCard *self, ReelProject *project, ReelShot *shot);
+ReelShot *reel_shot_card_get_shot (ReelShotCard *self);
 /* Writes pending text and caption edits to the project. */
 void reel_shot_card_commit (ReelShotCard *self);
 /* Where in the shot's text (a byte offset, as reel_project_split_shot()

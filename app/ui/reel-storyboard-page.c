@@ -1,9 +1,12 @@
 /* reel-storyboard-page.c
  *
- * The storyboard is a GtkFlowBox bound to the project's shot model: the
- * project splices the model after every change, and the flow box makes one
- * ReelShotCard per shot. The selected card is "the current shot" that the
- * window's move, add and delete actions act on; it survives the rebuilds.
+ * The storyboard is a GtkGridView over the project's shot model: only the
+ * cards near the visible rows exist, and the grid binds them to other shots
+ * as the user scrolls, so a feature's two thousand shots cost no more than a
+ * short's twenty. The selected shot is "the current shot" that the window's
+ * move, add and delete actions act on; it is kept by id, so it survives the
+ * project splicing the model after every change, and a shot scrolled out of
+ * sight (whose card is gone) stays selected.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,23 +17,30 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "reel-image-cache.h"
 #include "reel-shot-card.h"
 #include "reel-storyboard-page.h"
 #include "storyreel-ui-resources.h"
+
+/* Decoded pictures kept for the cards: about a hundred boards at card size,
+ * several screens' worth of scrolling back. */
+#define IMAGE_CACHE_BYTES (64 * 1024 * 1024)
 
 struct _ReelStoryboardPage
 {
   GtkWidget parent_instance;
 
-  ReelProject *project;
-  GListModel  *shots;
-  gint64       selected_shot_id;
-  /* Set while the page restores the selection after a rebuild. */
+  ReelProject        *project;
+  GListModel         *shots;
+  GtkSingleSelection *selection;
+  ReelImageCache     *image_cache;
+  gint64              selected_shot_id;
+  /* Set while the page itself changes the grid's selection. */
   gboolean restoring;
 
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
-  GtkFlowBox        *flow_box;
+  GtkGridView       *grid_view;
 };
 
 G_DEFINE_FINAL_TYPE (ReelStoryboardPage, reel_storyboard_page, GTK_TYPE_WIDGET)
@@ -44,28 +54,54 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static GtkWidget *
-create_card_cb (gpointer item, gpointer user_data)
+static void
+setup_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
 {
-  ReelStoryboardPage *self = user_data;
+  GtkWidget *card = g_object_new (REEL_TYPE_SHOT_CARD, "image-cache", self->image_cache, NULL);
 
-  return reel_shot_card_new (self->project, REEL_SHOT (item));
+  gtk_list_item_set_child (item, card);
 }
 
-static GtkFlowBoxChild *
-find_child (ReelStoryboardPage *self, gint64 shot_id)
+static void
+bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->flow_box)); child != NULL;
+  reel_shot_card_bind (REEL_SHOT_CARD (gtk_list_item_get_child (item)), self->project,
+                       gtk_list_item_get_item (item));
+}
+
+static void
+unbind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
+{
+  reel_shot_card_bind (REEL_SHOT_CARD (gtk_list_item_get_child (item)), NULL, NULL);
+}
+
+/* Where @shot_id is in the film, or GTK_INVALID_LIST_POSITION. */
+static guint
+shot_position (ReelStoryboardPage *self, gint64 shot_id)
+{
+  ReelShot *shot;
+
+  if (self->project == NULL || shot_id == 0
+      || (shot = reel_project_lookup_shot (self->project, shot_id)) == NULL)
+    return GTK_INVALID_LIST_POSITION;
+  return reel_shot_get_position (shot);
+}
+
+/* The card bound to @shot_id, if the grid made one. Only the cards near the
+ * visible rows exist, so this walks a bounded number of widgets. */
+static ReelShotCard *
+find_card (ReelStoryboardPage *self, gint64 shot_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid_view)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *card;
+      GtkWidget *card = gtk_widget_get_first_child (child);
+      ReelShot  *shot;
 
-      if (!GTK_IS_FLOW_BOX_CHILD (child))
-        continue;
-      card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
       if (REEL_IS_SHOT_CARD (card)
-          && reel_shot_get_id (reel_shot_card_get_shot (REEL_SHOT_CARD (card))) == shot_id)
-        return GTK_FLOW_BOX_CHILD (child);
+          && (shot = reel_shot_card_get_shot (REEL_SHOT_CARD (card))) != NULL
+          && reel_shot_get_id (shot) == shot_id)
+        return REEL_SHOT_CARD (card);
     }
 
   return NULL;
@@ -82,23 +118,29 @@ set_selected_shot_id (ReelStoryboardPage *self, gint64 shot_id)
 }
 
 static void
-selected_children_changed_cb (ReelStoryboardPage *self)
+select_position (ReelStoryboardPage *self, guint position)
 {
-  g_autoptr (GList) selected = NULL;
-  GtkWidget *card;
+  self->restoring = TRUE;
+  if (position == GTK_INVALID_LIST_POSITION)
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  else if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  self->restoring = FALSE;
+}
+
+static void
+selection_changed_cb (ReelStoryboardPage *self)
+{
+  ReelShot *shot;
 
   if (self->restoring)
     return;
 
-  selected = gtk_flow_box_get_selected_children (self->flow_box);
-  /* A rebuild drops the selection for a moment; keep the shot until it is
+  shot = gtk_single_selection_get_selected_item (self->selection);
+  /* A splice drops the selection for a moment; keep the shot until it is
    * gone from the project. */
-  if (selected == NULL)
-    return;
-
-  card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (selected->data));
-  if (REEL_IS_SHOT_CARD (card))
-    set_selected_shot_id (self, reel_shot_get_id (reel_shot_card_get_shot (REEL_SHOT_CARD (card))));
+  if (shot != NULL)
+    set_selected_shot_id (self, reel_shot_get_id (shot));
 }
 
 /* The window's shot actions act on the selected card: focus anywhere in a
@@ -107,15 +149,20 @@ static void
 root_focus_changed_cb (ReelStoryboardPage *self, GParamSpec *pspec, GtkRoot *root)
 {
   GtkWidget *focus = gtk_root_get_focus (root);
-  GtkWidget *child;
+  GtkWidget *card;
+  ReelShot  *shot;
 
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->flow_box)))
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->grid_view)))
     return;
 
-  child = GTK_IS_FLOW_BOX_CHILD (focus) ? focus
-                                        : gtk_widget_get_ancestor (focus, GTK_TYPE_FLOW_BOX_CHILD);
-  if (child != NULL && !gtk_flow_box_child_is_selected (GTK_FLOW_BOX_CHILD (child)))
-    gtk_flow_box_select_child (self->flow_box, GTK_FLOW_BOX_CHILD (child));
+  card = REEL_IS_SHOT_CARD (focus) ? focus : gtk_widget_get_ancestor (focus, REEL_TYPE_SHOT_CARD);
+  /* The grid's item widget holds the card. */
+  if (card == NULL && gtk_widget_get_parent (focus) == GTK_WIDGET (self->grid_view))
+    card = gtk_widget_get_first_child (focus);
+  if (!REEL_IS_SHOT_CARD (card) || (shot = reel_shot_card_get_shot (REEL_SHOT_CARD (card))) == NULL)
+    return;
+
+  reel_storyboard_page_select_shot (self, reel_shot_get_id (shot), FALSE);
 }
 
 static void
@@ -154,25 +201,15 @@ shots_changed_cb (ReelStoryboardPage *self)
   if (self->selected_shot_id == 0)
     return;
 
-  if (self->project == NULL
-      || reel_project_lookup_shot (self->project, self->selected_shot_id) == NULL)
+  /* The selection model handled the splice before us: select the shot again
+   * where it is now, or forget it if it is gone. */
+  if (shot_position (self, self->selected_shot_id) == GTK_INVALID_LIST_POSITION)
     {
-      gtk_flow_box_unselect_all (self->flow_box);
+      select_position (self, GTK_INVALID_LIST_POSITION);
       set_selected_shot_id (self, 0);
       return;
     }
-
-  /* The flow box handled the splice before us: select the shot's new card. */
-  {
-    GtkFlowBoxChild *child = find_child (self, self->selected_shot_id);
-
-    if (child != NULL && !gtk_flow_box_child_is_selected (child))
-      {
-        self->restoring = TRUE;
-        gtk_flow_box_select_child (self->flow_box, child);
-        self->restoring = FALSE;
-      }
-  }
+  select_position (self, shot_position (self, self->selected_shot_id));
 }
 
 void
@@ -186,7 +223,7 @@ reel_storyboard_page_set_project (ReelStoryboardPage *self, ReelProject *project
 
   if (self->shots != NULL)
     g_signal_handlers_disconnect_by_data (self->shots, self);
-  gtk_flow_box_bind_model (self->flow_box, NULL, NULL, NULL, NULL);
+  gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->shots);
   g_set_object (&self->project, project);
   set_selected_shot_id (self, 0);
@@ -194,7 +231,7 @@ reel_storyboard_page_set_project (ReelStoryboardPage *self, ReelProject *project
   if (project != NULL)
     {
       self->shots = g_object_ref (reel_project_get_shots (project));
-      gtk_flow_box_bind_model (self->flow_box, self->shots, create_card_cb, self, NULL);
+      gtk_single_selection_set_model (self->selection, self->shots);
       g_signal_connect_object (self->shots, "items-changed", G_CALLBACK (shots_changed_cb), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
     }
@@ -209,37 +246,59 @@ reel_storyboard_page_get_selected_shot (ReelStoryboardPage *self)
   return self->selected_shot_id;
 }
 
+/* Scrolls @position into view; the grid makes its card if it had none. */
+static void
+scroll_to_position (ReelStoryboardPage *self, guint position)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", position);
+}
+
 void
 reel_storyboard_page_select_shot (ReelStoryboardPage *self, gint64 shot_id, gboolean grab_focus)
 {
-  GtkFlowBoxChild *child;
+  guint position;
 
   g_return_if_fail (REEL_IS_STORYBOARD_PAGE (self));
 
-  child = shot_id != 0 ? find_child (self, shot_id) : NULL;
-  if (child == NULL)
+  position = shot_position (self, shot_id);
+  if (position == GTK_INVALID_LIST_POSITION)
     {
-      gtk_flow_box_unselect_all (self->flow_box);
+      select_position (self, GTK_INVALID_LIST_POSITION);
       set_selected_shot_id (self, 0);
       return;
     }
 
-  gtk_flow_box_select_child (self->flow_box, child);
+  select_position (self, position);
   set_selected_shot_id (self, shot_id);
-  /* The viewport scrolls the focused card into view. */
   if (grab_focus)
-    gtk_widget_grab_focus (GTK_WIDGET (child));
+    {
+      ReelShotCard *card;
+
+      scroll_to_position (self, position);
+      card = find_card (self, shot_id);
+      if (card != NULL)
+        gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (card)));
+    }
 }
 
 GtkWidget *
 reel_storyboard_page_get_card (ReelStoryboardPage *self, gint64 shot_id)
 {
-  GtkFlowBoxChild *child;
-
   g_return_val_if_fail (REEL_IS_STORYBOARD_PAGE (self), NULL);
 
-  child = shot_id != 0 ? find_child (self, shot_id) : NULL;
-  return child != NULL ? gtk_flow_box_child_get_child (child) : NULL;
+  return shot_id != 0 ? (GtkWidget *) find_card (self, shot_id) : NULL;
+}
+
+void
+reel_storyboard_page_scroll_to_shot (ReelStoryboardPage *self, gint64 shot_id)
+{
+  guint position;
+
+  g_return_if_fail (REEL_IS_STORYBOARD_PAGE (self));
+
+  position = shot_position (self, shot_id);
+  if (position != GTK_INVALID_LIST_POSITION)
+    scroll_to_position (self, position);
 }
 
 void
@@ -259,18 +318,27 @@ reel_storyboard_page_scroll_to_scene (ReelStoryboardPage *self, gint64 scene_id)
 
       if (reel_shot_get_scene_id (shot) == scene_id)
         {
-          GtkFlowBoxChild *child = find_child (self, reel_shot_get_id (shot));
-          GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-          graphene_point_t point;
-
           reel_storyboard_page_select_shot (self, reel_shot_get_id (shot), FALSE);
-          if (child != NULL
-              && gtk_widget_compute_point (GTK_WIDGET (child), GTK_WIDGET (self->flow_box),
-                                           &GRAPHENE_POINT_INIT (0, 0), &point))
-            gtk_adjustment_set_value (vadjustment, MAX (0, point.y - 12));
+          scroll_to_position (self, i);
           return;
         }
     }
+}
+
+ReelImageCache *
+reel_storyboard_page_get_image_cache (ReelStoryboardPage *self)
+{
+  g_return_val_if_fail (REEL_IS_STORYBOARD_PAGE (self), NULL);
+  return self->image_cache;
+}
+
+/* A card's menu and buttons select their shot through this action, so the
+ * card needs to know nothing of the grid holding it. */
+static void
+select_shot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  reel_storyboard_page_select_shot (REEL_STORYBOARD_PAGE (widget), g_variant_get_int64 (parameter),
+                                    FALSE);
 }
 
 static void
@@ -295,12 +363,15 @@ reel_storyboard_page_dispose (GObject *object)
 
   if (self->shots != NULL)
     g_signal_handlers_disconnect_by_data (self->shots, self);
-  if (self->flow_box != NULL)
-    gtk_flow_box_bind_model (self->flow_box, NULL, NULL, NULL, NULL);
+  if (self->grid_view != NULL)
+    gtk_grid_view_set_model (self->grid_view, NULL);
+  g_clear_object (&self->selection);
   g_clear_object (&self->shots);
   g_clear_object (&self->project);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_STORYBOARD_PAGE);
+
+  g_clear_object (&self->image_cache);
 
   G_OBJECT_CLASS (reel_storyboard_page_parent_class)->dispose (object);
 }
@@ -321,6 +392,8 @@ reel_storyboard_page_class_init (ReelStoryboardPageClass *klass)
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "storyboard.select-shot", "x", select_shot_action);
+
   g_type_ensure (REEL_TYPE_SHOT_CARD);
   g_type_ensure (ADW_TYPE_STATUS_PAGE);
 
@@ -332,7 +405,7 @@ reel_storyboard_page_class_init (ReelStoryboardPageClass *klass)
       widget_class, "/io/github/storyreel/Storyreel/reel-storyboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ReelStoryboardPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ReelStoryboardPage, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, ReelStoryboardPage, flow_box);
+  gtk_widget_class_bind_template_child (widget_class, ReelStoryboardPage, grid_view);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -340,9 +413,25 @@ reel_storyboard_page_class_init (ReelStoryboardPageClass *klass)
 static void
 reel_storyboard_page_init (ReelStoryboardPage *self)
 {
+  GtkListItemFactory *factory;
+
+  self->image_cache = reel_image_cache_new (IMAGE_CACHE_BYTES);
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_object (self->flow_box, "selected-children-changed",
-                           G_CALLBACK (selected_children_changed_cb), self, G_CONNECT_SWAPPED);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_card_cb), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_card_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_card_cb), self, 0);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_unref (factory);
+
   update_empty_state (self);
 }

@@ -29,12 +29,15 @@ struct _ReelTakeStrip
 {
   GtkWidget parent_instance;
 
-  ReelProject          *project;
-  gint64                shot_id;
-  GPtrArray            *takes;   /* ReelTake*, as shown */
-  GHashTable           *damaged; /* gint64 take id → message */
-  GCancellable         *check_cancellable;
-  GCancellable         *cancellable;
+  ReelProject  *project;
+  gint64        shot_id;
+  GPtrArray    *takes;   /* ReelTake*, as shown */
+  GHashTable   *damaged; /* gint64 take id → message */
+  GCancellable *check_cancellable;
+  GCancellable *cancellable;
+  /* The still being decoded for the player. */
+  GCancellable         *still_cancellable;
+  ReelImageCache       *image_cache;
   GtkFileChooserNative *chooser;
   guint                 refresh_source;
   gboolean              folded;
@@ -61,7 +64,11 @@ struct _ReelTakeStrip
   GtkLabel       *compare_label_b;
   GtkLabel       *count_label;
   GtkStack       *takes_stack;
-  GtkFlowBox     *take_box;
+  GtkGridView    *take_box;
+  /* The shown takes' ids, as strings: the grid's tiles find each take in
+   * self->takes when they are bound. */
+  GtkStringList     *take_ids;
+  GtkMultiSelection *take_selection;
 };
 
 G_DEFINE_FINAL_TYPE (ReelTakeStrip, reel_take_strip, GTK_TYPE_WIDGET)
@@ -136,9 +143,16 @@ dup_media_path (ReelTakeStrip *self, const ReelTake *take, GError **error)
 
 /* Player */
 
+/* The still player shows a picture at most this many pixels across. */
+#define STILL_SIZE 1920
+/* The strip's own pictures, until the window shares the storyboard's. */
+#define OWN_CACHE_BYTES (16 * 1024 * 1024)
+
 static void
 stop_players (ReelTakeStrip *self)
 {
+  g_cancellable_cancel (self->still_cancellable);
+  g_clear_object (&self->still_cancellable);
   gtk_video_set_media_stream (self->video, NULL);
   gtk_picture_set_paintable (self->compare_picture_a, NULL);
   gtk_picture_set_paintable (self->compare_picture_b, NULL);
@@ -155,6 +169,33 @@ stop_players (ReelTakeStrip *self)
   gtk_widget_set_visible (GTK_WIDGET (self->player_stack), FALSE);
   self->playing_take_id = 0;
   self->compare_take_ids[0] = self->compare_take_ids[1] = 0;
+}
+
+static void
+still_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelTakeStrip) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture = reel_ui_load_thumbnail_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (texture == NULL)
+    {
+      stop_players (self);
+      reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Show the Picture"), error);
+      return;
+    }
+  gtk_picture_set_paintable (self->image, GDK_PAINTABLE (texture));
+}
+
+void
+reel_take_strip_set_image_cache (ReelTakeStrip *self, ReelImageCache *image_cache)
+{
+  g_return_if_fail (REEL_IS_TAKE_STRIP (self));
+  g_return_if_fail (REEL_IS_IMAGE_CACHE (image_cache));
+
+  g_set_object (&self->image_cache, image_cache);
 }
 
 void
@@ -182,14 +223,10 @@ reel_take_strip_play (ReelTakeStrip *self, gint64 take_id)
 
   if (g_strcmp0 (take->kind, "image") == 0)
     {
-      g_autoptr (GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
-
-      if (texture == NULL)
-        {
-          reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Show the Picture"), error);
-          return;
-        }
-      gtk_picture_set_paintable (self->image, GDK_PAINTABLE (texture));
+      /* Decoded in a worker; the player shows the picture when it is there. */
+      self->still_cancellable = g_cancellable_new ();
+      reel_ui_load_thumbnail_async (path, STILL_SIZE, self->still_cancellable, still_loaded_cb,
+                                    g_object_ref (self));
       gtk_stack_set_visible_child_name (self->player_stack, "image");
     }
   else
@@ -315,30 +352,66 @@ dup_thumbnail_path (ReelTakeStrip *self, const ReelTake *take)
   return NULL;
 }
 
+/* The id of the take at @position of the grid. */
 static gint64
-tile_take_id (GtkWidget *tile)
+take_id_at (ReelTakeStrip *self, guint position)
 {
-  return REEL_IS_TAKE_TILE (tile) ? reel_take_tile_get_take_id (REEL_TAKE_TILE (tile)) : 0;
+  const char *id = gtk_string_list_get_string (self->take_ids, position);
+
+  return id != NULL ? g_ascii_strtoll (id, NULL, 10) : 0;
 }
 
-static GtkWidget *
-child_tile (GtkFlowBoxChild *child)
+static void
+setup_tile_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelTakeStrip *self)
 {
-  return gtk_flow_box_child_get_child (child);
+  gtk_list_item_set_child (item, g_object_new (REEL_TYPE_TAKE_TILE, NULL));
 }
 
+static void
+bind_tile_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelTakeStrip *self)
+{
+  ReelTakeTile    *tile = REEL_TAKE_TILE (gtk_list_item_get_child (item));
+  gint64           id = take_id_at (self, gtk_list_item_get_position (item));
+  const ReelTake  *take = find_take (self, id);
+  ReelShot        *shot = current_shot (self);
+  g_autofree char *thumbnail = NULL;
+  gboolean         board;
+
+  if (take == NULL || shot == NULL)
+    {
+      reel_take_tile_bind (tile, NULL, FALSE, FALSE, NULL, NULL);
+      return;
+    }
+  thumbnail = dup_thumbnail_path (self, take);
+  board = g_strcmp0 (take->kind, "image") == 0
+          && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
+  reel_take_tile_bind (tile, take, take->id == reel_shot_get_chosen_take_id (shot), board,
+                       thumbnail, self->image_cache);
+  reel_take_tile_set_problem (tile, g_hash_table_lookup (self->damaged, &id));
+}
+
+static void
+unbind_tile_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelTakeStrip *self)
+{
+  reel_take_tile_bind (REEL_TAKE_TILE (gtk_list_item_get_child (item)), NULL, FALSE, FALSE, NULL,
+                       NULL);
+}
+
+/* Only the tiles the grid made need marking; the others are marked when
+ * they are bound. */
 static void
 show_damaged (ReelTakeStrip *self)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *tile = child_tile (GTK_FLOW_BOX_CHILD (child));
-      gint64     id = tile_take_id (tile);
+      GtkWidget *tile = gtk_widget_get_first_child (child);
+      gint64     id;
 
-      if (REEL_IS_TAKE_TILE (tile))
-        reel_take_tile_set_problem (REEL_TAKE_TILE (tile),
-                                    g_hash_table_lookup (self->damaged, &id));
+      if (!REEL_IS_TAKE_TILE (tile))
+        continue;
+      id = reel_take_tile_get_take_id (REEL_TAKE_TILE (tile));
+      reel_take_tile_set_problem (REEL_TAKE_TILE (tile), g_hash_table_lookup (self->damaged, &id));
     }
 }
 
@@ -429,19 +502,18 @@ check_media (ReelTakeStrip *self)
 static void
 update_compare_action (ReelTakeStrip *self)
 {
-  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->take_box);
+  g_autoptr (GtkBitset) selected
+      = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->take_selection));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "take.compare-selected",
-                                 g_list_length (selected) == 2);
+                                 gtk_bitset_get_size (selected) == 2);
 }
 
 static void
 clear_tiles (ReelTakeStrip *self)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box))) != NULL)
-    gtk_flow_box_remove (self->take_box, child);
+  gtk_string_list_splice (self->take_ids, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->take_ids)), NULL);
 }
 
 static void
@@ -463,34 +535,45 @@ static GHashTable *
 dup_selected_ids (ReelTakeStrip *self)
 {
   GHashTable *selected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr (GList) children = gtk_flow_box_get_selected_children (self->take_box);
+  g_autoptr (GtkBitset) positions
+      = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->take_selection));
+  GtkBitsetIter iter;
+  guint         position;
 
-  for (GList *l = children; l != NULL; l = l->next)
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, positions, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
     {
-      gint64 id = tile_take_id (child_tile (l->data));
+      gint64 id = take_id_at (self, position);
       g_hash_table_add (selected, g_memdup2 (&id, sizeof id));
     }
   return selected;
 }
 
+/* Every take is bound again: the chosen one, or the board, may have changed. */
 static void
-build_tiles (ReelTakeStrip *self, ReelShot *shot, GHashTable *selected)
+build_tiles (ReelTakeStrip *self, GHashTable *selected)
 {
-  gint64 chosen_id = reel_shot_get_chosen_take_id (shot);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) ids = NULL;
 
-  clear_tiles (self);
   for (guint i = 0; i < self->takes->len; i++)
     {
       ReelTake        *take = g_ptr_array_index (self->takes, i);
-      g_autofree char *thumbnail = dup_thumbnail_path (self, take);
-      gboolean         board = g_strcmp0 (take->kind, "image") == 0
-                       && g_strcmp0 (take->media, reel_shot_get_board_image (shot)) == 0;
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, take->id);
 
-      gtk_flow_box_append (self->take_box,
-                           reel_take_tile_new (take, take->id == chosen_id, board, thumbnail));
+      g_strv_builder_add (builder, id);
+    }
+  ids = g_strv_builder_end (builder);
+  gtk_string_list_splice (self->take_ids, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->take_ids)),
+                          (const char *const *) ids);
+
+  for (guint i = 0; i < self->takes->len; i++)
+    {
+      ReelTake *take = g_ptr_array_index (self->takes, i);
+
       if (g_hash_table_contains (selected, &take->id))
-        gtk_flow_box_select_child (self->take_box,
-                                   gtk_flow_box_get_child_at_index (self->take_box, (int) i));
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->take_selection), i, FALSE);
     }
 }
 
@@ -529,7 +612,7 @@ refresh (ReelTakeStrip *self)
   selected = dup_selected_ids (self);
   g_clear_pointer (&self->takes, g_ptr_array_unref);
   self->takes = reel_project_list_takes (self->project, self->shot_id);
-  build_tiles (self, shot, selected);
+  build_tiles (self, selected);
 
   /* A played or compared take that is gone stops. */
   if ((self->playing_take_id != 0 && find_take (self, self->playing_take_id) == NULL)
@@ -592,7 +675,7 @@ reel_take_strip_set_shot (ReelTakeStrip *self, gint64 shot_id)
 
   self->shot_id = shot_id;
   stop_players (self);
-  gtk_flow_box_unselect_all (self->take_box);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->take_selection));
   g_hash_table_remove_all (self->damaged);
   refresh (self);
 }
@@ -611,14 +694,10 @@ reel_take_strip_dup_shown_takes (ReelTakeStrip *self)
 
   g_return_val_if_fail (REEL_IS_TAKE_STRIP (self), ids);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->take_box)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->take_ids)); i++)
     {
-      gint64 id = GTK_IS_FLOW_BOX_CHILD (child)
-                      ? tile_take_id (child_tile (GTK_FLOW_BOX_CHILD (child)))
-                      : 0;
-      if (id != 0)
-        g_array_append_val (ids, id);
+      gint64 id = take_id_at (self, i);
+      g_array_append_val (ids, id);
     }
   return ids;
 }
@@ -893,22 +972,14 @@ static void
 compare_selected_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   ReelTakeStrip *self = REEL_TAKE_STRIP (widget);
-  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->take_box);
+  g_autoptr (GtkBitset) selected
+      = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->take_selection));
 
-  if (g_list_length (selected) != 2)
+  if (gtk_bitset_get_size (selected) != 2)
     return;
   /* In the order they are shown, whichever was picked first. */
-  {
-    gint64 a = tile_take_id (child_tile (selected->data));
-    gint64 b = tile_take_id (child_tile (selected->next->data));
-    int    index_a = gtk_flow_box_child_get_index (selected->data);
-    int    index_b = gtk_flow_box_child_get_index (selected->next->data);
-
-    if (index_a < index_b)
-      reel_take_strip_compare (self, a, b);
-    else
-      reel_take_strip_compare (self, b, a);
-  }
+  reel_take_strip_compare (self, take_id_at (self, gtk_bitset_get_minimum (selected)),
+                           take_id_at (self, gtk_bitset_get_maximum (selected)));
 }
 
 static void
@@ -943,9 +1014,9 @@ pause_compare_action (GtkWidget *widget, const char *action_name, GVariant *para
 }
 
 static void
-child_activated_cb (ReelTakeStrip *self, GtkFlowBoxChild *child)
+tile_activated_cb (ReelTakeStrip *self, guint position)
 {
-  reel_take_strip_play (self, tile_take_id (child_tile (child)));
+  reel_take_strip_play (self, take_id_at (self, position));
 }
 
 static void
@@ -1032,12 +1103,18 @@ reel_take_strip_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_clear_object (&self->chooser);
 
+  if (self->take_box != NULL)
+    gtk_grid_view_set_model (self->take_box, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_TAKE_STRIP);
+  g_clear_object (&self->take_selection);
+  g_clear_object (&self->take_ids);
 
   g_clear_object (&self->project);
   g_clear_pointer (&self->takes, g_ptr_array_unref);
   g_clear_object (&self->check_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->still_cancellable);
+  g_clear_object (&self->image_cache);
 
   G_OBJECT_CLASS (reel_take_strip_parent_class)->dispose (object);
 }
@@ -1122,6 +1199,8 @@ reel_take_strip_class_init (ReelTakeStripClass *klass)
 static void
 reel_take_strip_init (ReelTakeStrip *self)
 {
+  GtkListItemFactory *factory;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   /* The target first: the action takes the shot id. */
@@ -1130,11 +1209,21 @@ reel_take_strip_init (ReelTakeStrip *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->generate_button), "win.generate-shot");
 
   self->cancellable = g_cancellable_new ();
+  self->image_cache = reel_image_cache_new (OWN_CACHE_BYTES);
   self->damaged = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
-  g_signal_connect_object (self->take_box, "child-activated", G_CALLBACK (child_activated_cb), self,
+  self->take_ids = gtk_string_list_new (NULL);
+  self->take_selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->take_ids)));
+  gtk_grid_view_set_model (self->take_box, GTK_SELECTION_MODEL (self->take_selection));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect_object (factory, "setup", G_CALLBACK (setup_tile_cb), self, 0);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_tile_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_tile_cb), self, 0);
+  gtk_grid_view_set_factory (self->take_box, factory);
+  g_object_unref (factory);
+  g_signal_connect_object (self->take_box, "activate", G_CALLBACK (tile_activated_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->take_box, "selected-children-changed",
+  g_signal_connect_object (self->take_selection, "selection-changed",
                            G_CALLBACK (update_compare_action), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->close_button, "clicked", G_CALLBACK (close_clicked_cb), self,
                            G_CONNECT_SWAPPED);

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "reel-image-cache.h"
 #include "reel-project.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ReelTakeStrip, reel_take_strip, REEL, TAKE_STRIP, GtkWidget)
 
 void reel_take_strip_set_project (ReelTakeStrip *self, ReelProject *project);
+/* Decodes the tiles' thumbnails through @image_cache (the storyboard's: one
+ * bounded cache for the window's pictures). */
+void reel_take_strip_set_image_cache (ReelTakeStrip *self, ReelImageCache *image_cache);
 /* Shows the takes of @shot_id (0: none). */
 void   reel_take_strip_set_shot (ReelTakeStrip *self, gint64 shot_id);
 gint64 reel_take_strip_get_shot (ReelTakeStrip *self);

@@ -17,6 +17,7 @@
 
 #include "reel-backend-setup.h"
 #include "reel-price-table.h"
+#include "reel-image-cache.h"
 #include "reel-take-tile.h"
 #include "storyreel-ui-resources.h"
 
@@ -25,6 +26,8 @@ struct _ReelTakeTile
   GtkWidget parent_instance;
 
   gint64 take_id;
+  /* The thumbnail being decoded in a worker. */
+  GCancellable *thumbnail_cancellable;
 
   GtkOverlay *frame;
   GtkPicture *thumbnail;
@@ -71,16 +74,43 @@ format_cost (const ReelTake *take)
   return reel_format_money (take->cost, take->currency);
 }
 
-static void
-show_thumbnail (ReelTakeTile *self, const char *path)
-{
-  g_autoptr (GdkTexture) texture = NULL;
+/* Twice the thumbnail's height, for HiDPI screens, fits its width too. */
+#define THUMBNAIL_SIZE 256
 
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return;
-  texture = gdk_texture_new_from_filename (path, NULL);
+static void
+thumbnail_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ReelTakeTile) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GdkTexture) texture
+      = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, &error);
+
+  /* Cancelled: the tile shows another take now. A damaged file is marked by
+   * the strip's own check; it just has no thumbnail. */
   if (texture != NULL)
     gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (texture));
+}
+
+/* Never decoded on the main thread: the tile shows its frame until the
+ * worker is done. */
+static void
+show_thumbnail (ReelTakeTile *self, ReelImageCache *cache, const char *path)
+{
+  GdkTexture *cached;
+
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
+  gtk_picture_set_paintable (self->thumbnail, NULL);
+  if (path == NULL || cache == NULL)
+    return;
+  if ((cached = reel_image_cache_lookup (cache, path, THUMBNAIL_SIZE)) != NULL)
+    {
+      gtk_picture_set_paintable (self->thumbnail, GDK_PAINTABLE (cached));
+      return;
+    }
+  self->thumbnail_cancellable = g_cancellable_new ();
+  reel_image_cache_load_async (cache, path, THUMBNAIL_SIZE, self->thumbnail_cancellable,
+                               thumbnail_loaded_cb, g_object_ref (self));
 }
 
 /* "Take 2 · 3.0 s"; a still has no length of its own, it lasts as long as
@@ -134,6 +164,8 @@ show_take (ReelTakeTile *self, const ReelTake *take, gboolean chosen, gboolean b
   gtk_widget_set_visible (self->choose_button, !chosen);
   if (chosen)
     gtk_widget_add_css_class (GTK_WIDGET (self), "chosen");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "chosen");
   /* The chosen take has nothing to be compared with: its menu leaves that out. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.choose", !chosen);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.compare", !chosen);
@@ -151,21 +183,42 @@ label_buttons (ReelTakeTile *self, guint number)
   set_accessible_label (self->menu_button, menu_label);
 }
 
+void
+reel_take_tile_bind (ReelTakeTile   *self,
+                     const ReelTake *take,
+                     gboolean        chosen,
+                     gboolean        board,
+                     const char     *thumbnail_path,
+                     ReelImageCache *image_cache)
+{
+  g_return_if_fail (REEL_IS_TAKE_TILE (self));
+
+  reel_take_tile_set_problem (self, NULL);
+  if (take == NULL)
+    {
+      self->take_id = 0;
+      show_thumbnail (self, NULL, NULL);
+      return;
+    }
+  self->take_id = take->id;
+  show_thumbnail (self, image_cache, thumbnail_path);
+  show_take (self, take, chosen, board);
+  label_buttons (self, take->number);
+}
+
 GtkWidget *
 reel_take_tile_new (const ReelTake *take,
                     gboolean        chosen,
                     gboolean        board,
-                    const char     *thumbnail_path)
+                    const char     *thumbnail_path,
+                    ReelImageCache *image_cache)
 {
   ReelTakeTile *self;
 
   g_return_val_if_fail (take != NULL, NULL);
 
   self = g_object_new (REEL_TYPE_TAKE_TILE, NULL);
-  self->take_id = take->id;
-  show_thumbnail (self, thumbnail_path);
-  show_take (self, take, chosen, board);
-  label_buttons (self, take->number);
+  reel_take_tile_bind (self, take, chosen, board, thumbnail_path, image_cache);
   return GTK_WIDGET (self);
 }
 
@@ -236,6 +289,10 @@ keep_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 reel_take_tile_dispose (GObject *object)
 {
+  ReelTakeTile *self = REEL_TAKE_TILE (object);
+
+  g_cancellable_cancel (self->thumbnail_cancellable);
+  g_clear_object (&self->thumbnail_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), REEL_TYPE_TAKE_TILE);
 
   G_OBJECT_CLASS (reel_take_tile_parent_class)->dispose (object);

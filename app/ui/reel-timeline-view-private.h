@@ -16,6 +16,7 @@
 
 #include <gtk/gtk.h>
 
+#include "reel-image-cache.h"
 #include "reel-timeline-view.h"
 
 G_BEGIN_DECLS
@@ -83,13 +84,17 @@ struct _ReelTimelineView
 
   GtkPopover *popover;
 
-  /* Thumbnails: "path\x1fmilliseconds" → GdkTexture (or a NULL value for a
-   * frame that cannot be decoded, so it is not asked for again). */
-  GHashTable   *thumbnails;
-  GHashTable   *thumbnails_wanted;
-  GCancellable *cancellable;
-  gboolean      decoding;
-  guint         n_thumbnails;
+  /* Thumbnails, keyed "path\x1fmilliseconds": the decoded ones in a bounded
+   * cache, and those that cannot be decoded, so they are not asked for
+   * again. Only the frames of the clips in sight are asked for. */
+  ReelImageCache *thumbnails;
+  GHashTable     *thumbnails_failed;
+  GHashTable     *thumbnails_wanted;
+  /* The scrolling that brings other clips into sight (weak). */
+  GtkAdjustment *thumbnails_hadjustment;
+  GCancellable  *cancellable;
+  gboolean       decoding;
+  guint          n_thumbnails;
   /* How long each music file plays: absolute path → gdouble* seconds, 0
    * while it is being read or when it cannot be. */
   GHashTable *music_lengths;

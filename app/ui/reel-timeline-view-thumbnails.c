@@ -1,9 +1,12 @@
 /* reel-timeline-view-thumbnails.c
  *
  * The frames of the clip strips. They are decoded in a worker thread and
- * cached by file and time ("path\x1fmilliseconds"), so nothing is decoded on
- * the main thread and zooming reuses what was decoded; a frame that cannot
- * be decoded is cached as NULL and not asked for again.
+ * kept by file and time ("path\x1fmilliseconds") in a ReelImageCache bounded
+ * in bytes, so nothing is decoded on the main thread, zooming reuses what
+ * was decoded, and a feature's thousands of clips do not all stay decoded;
+ * a frame that cannot be decoded is remembered and not asked for again.
+ * Only the frames of the clips in sight are asked for (scrolling asks for
+ * more), so the cache never has to hold more than a screenful.
  *
  * The lengths of the music files, too: the project keeps none, and a music
  * row is drawn as long as its file plays, so each file is probed once in a
@@ -28,12 +31,17 @@ typedef struct
   GdkTexture *texture;
 } ThumbnailRequest;
 
-/* Frames that cannot be decoded are cached as NULL. */
-static void
-unref_texture (gpointer texture)
+/* Decoded frames kept: a few screens of clips at three frames each. */
+#define THUMBNAIL_CACHE_BYTES (32 * 1024 * 1024)
+/* Frames are decoded this many pixels on either side of what is in sight,
+ * so a short scroll finds them ready. */
+#define THUMBNAIL_MARGIN 600.0
+
+static int
+thumbnail_height (void)
 {
-  if (texture != NULL)
-    g_object_unref (texture);
+  /* Twice the track height: sharp on HiDPI screens. */
+  return (int) THUMB_H * 2;
 }
 
 static void
@@ -81,8 +89,7 @@ decode_thumbnails_thread (GTask        *task,
                           GCancellable *cancellable)
 {
   GPtrArray *requests = task_data;
-  /* Twice the track height: sharp on HiDPI screens. */
-  int height = (int) THUMB_H * 2;
+  int        height = thumbnail_height ();
 
   for (guint i = 0; i < requests->len; i++)
     {
@@ -121,14 +128,58 @@ thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data
       ThumbnailRequest *request = g_ptr_array_index (requests, i);
 
       g_hash_table_remove (self->thumbnails_wanted, request->key);
-      g_hash_table_replace (self->thumbnails, g_strdup (request->key),
-                            request->texture != NULL ? g_object_ref (request->texture) : NULL);
       if (request->texture != NULL)
-        self->n_thumbnails++;
+        {
+          reel_image_cache_insert (self->thumbnails, request->key, thumbnail_height (),
+                                   request->texture);
+          self->n_thumbnails++;
+        }
+      else
+        g_hash_table_add (self->thumbnails_failed, g_strdup (request->key));
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
   /* More may have been asked for meanwhile. */
   _reel_timeline_view_request_thumbnails (self);
+}
+
+static void
+hadjustment_changed_cb (ReelTimelineView *self)
+{
+  _reel_timeline_view_request_thumbnails (self);
+}
+
+/* What of the view is in sight, in its own coordinates: the part its
+ * scrolled window shows, or all of it. */
+static void
+visible_range (ReelTimelineView *self, double *from_x, double *to_x)
+{
+  GtkWidget       *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  graphene_point_t left, right;
+
+  *from_x = 0;
+  *to_x = gtk_widget_get_width (GTK_WIDGET (self));
+  if (scrolled == NULL)
+    return;
+
+  /* Scrolling brings other clips into sight: ask for their frames then. */
+  if (self->thumbnails_hadjustment == NULL)
+    {
+      self->thumbnails_hadjustment
+          = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      g_object_add_weak_pointer (G_OBJECT (self->thumbnails_hadjustment),
+                                 (gpointer *) &self->thumbnails_hadjustment);
+      g_signal_connect_object (self->thumbnails_hadjustment, "value-changed",
+                               G_CALLBACK (hadjustment_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  if (gtk_widget_compute_point (scrolled, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &left)
+      && gtk_widget_compute_point (scrolled, GTK_WIDGET (self),
+                                   &GRAPHENE_POINT_INIT (gtk_widget_get_width (scrolled), 0),
+                                   &right))
+    {
+      *from_x = left.x;
+      *to_x = right.x;
+    }
 }
 
 void
@@ -136,19 +187,26 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
 {
   g_autoptr (GPtrArray) requests = NULL;
   g_autoptr (GTask) task = NULL;
+  double from_x, to_x;
 
   /* Out of sight, nothing is decoded; mapping the view asks again. */
   if (self->cut == NULL || self->decoding || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
 
+  visible_range (self, &from_x, &to_x);
+  from_x -= THUMBNAIL_MARGIN;
+  to_x += THUMBNAIL_MARGIN;
+
   requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
   for (guint i = 0; i < n_items (self); i++)
     {
-      ReelCutItem *item = item_at (self, i);
-      double       times[3];
-      guint        n;
+      ReelCutItem    *item = item_at (self, i);
+      graphene_rect_t rect = clip_rect (self, i);
+      double          times[3];
+      guint           n;
 
-      if (item->media_path == NULL)
+      if (item->media_path == NULL || rect.origin.x + rect.size.width < from_x
+          || rect.origin.x > to_x)
         continue;
       n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
       for (guint k = 0; k < n; k++)
@@ -157,7 +215,8 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
                                                    (gint64) llround (times[k] * 1000));
           ThumbnailRequest *request;
 
-          if (g_hash_table_contains (self->thumbnails, key)
+          if (reel_image_cache_lookup (self->thumbnails, key, thumbnail_height ()) != NULL
+              || g_hash_table_contains (self->thumbnails_failed, key)
               || g_hash_table_contains (self->thumbnails_wanted, key))
             continue;
           request = g_new0 (ThumbnailRequest, 1);
@@ -188,7 +247,7 @@ _reel_timeline_view_lookup_thumbnail (ReelTimelineView *self, ReelCutItem *item,
     return NULL;
   key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
                          (gint64) llround (seconds * 1000));
-  return g_hash_table_lookup (self->thumbnails, key);
+  return reel_image_cache_lookup (self->thumbnails, key, thumbnail_height ());
 }
 
 /* The times whose frames a clip's strip shows. */
@@ -270,7 +329,8 @@ _reel_timeline_view_music_length (ReelTimelineView *self, const char *path)
 void
 _reel_timeline_view_init_thumbnails (ReelTimelineView *self)
 {
-  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, unref_texture);
+  self->thumbnails = reel_image_cache_new (THUMBNAIL_CACHE_BYTES);
+  self->thumbnails_failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->thumbnails_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->music_lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -415,7 +415,11 @@ reel_timeline_view_finalize (GObject *object)
   ReelTimelineView *self = REEL_TIMELINE_VIEW (object);
 
   g_clear_pointer (&self->cut, reel_cut_free);
-  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  if (self->thumbnails_hadjustment != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->thumbnails_hadjustment),
+                                  (gpointer *) &self->thumbnails_hadjustment);
+  g_clear_object (&self->thumbnails);
+  g_clear_pointer (&self->thumbnails_failed, g_hash_table_unref);
   g_clear_pointer (&self->thumbnails_wanted, g_hash_table_unref);
   g_clear_pointer (&self->music_lengths, g_hash_table_unref);
   g_clear_object (&self->cancellable);

@@ -2073,6 +2073,8 @@ reel_window_init (ReelWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->storyboard_page, "notify::selected-shot",
                            G_CALLBACK (selected_shot_cb), self, G_CONNECT_SWAPPED);
+  reel_take_strip_set_image_cache (self->take_strip,
+                                   reel_storyboard_page_get_image_cache (self->storyboard_page));
   g_signal_connect_object (self->take_strip, "close", G_CALLBACK (close_takes_cb), self,
                            G_CONNECT_SWAPPED);
   g_object_bind_property (self->storyboard_flap, "folded", self->take_strip, "folded",

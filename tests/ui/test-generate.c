@@ -173,6 +173,13 @@ card_for_shot (ReelWindow *window, gint64 shot_id)
   return NULL;
 }
 
+/* Cards decode their pictures in a worker: @data is a ReelShotCard. */
+static gboolean
+card_has_picture (gpointer data)
+{
+  return reel_shot_card_has_picture (data);
+}
+
 /* The tile a user sees for @take_id in @strip, or NULL. */
 static GtkWidget *
 tile_for_take (ReelTakeStrip *strip, gint64 take_id)
@@ -375,7 +382,7 @@ test_generate_demo (void)
       g_assert_cmpuint (reel_shot_get_n_takes (shot), ==, 1);
       g_assert_nonnull (card);
       g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Done");
-      g_assert_true (reel_shot_card_has_picture (card));
+      reel_ui_test_wait_until (card_has_picture, card, "the card's picture");
       g_assert_null (reel_shot_card_get_media_problem (card));
     }
   reel_ui_test_save_png (GTK_WIDGET (window), "storyboard-generated.png", NULL);
@@ -443,7 +450,8 @@ test_generate_demo (void)
     reel_ui_test_settle (GTK_WIDGET (window));
     g_assert_cmpint (reel_shot_get_chosen_take_id (reel_project_lookup_shot (project, first_shot)),
                      ==, second_take);
-    g_assert_true (reel_shot_card_has_picture (card_for_shot (window, first_shot)));
+    reel_ui_test_wait_until (card_has_picture, card_for_shot (window, first_shot),
+                             "the chosen take's picture");
   }
 
   /* Compare two takes side by side: both play, started together. */

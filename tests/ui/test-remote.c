@@ -192,6 +192,13 @@ card_for_shot (ReelWindow *window, gint64 shot_id)
   return NULL;
 }
 
+/* Cards decode their pictures in a worker: @data is a ReelShotCard. */
+static gboolean
+card_has_picture (gpointer data)
+{
+  return reel_shot_card_has_picture (data);
+}
+
 static ReelJobRow *
 row_for_job (ReelWindow *window, gint64 job_id)
 {
@@ -540,7 +547,7 @@ test_generate_two_shots (Fixture *fixture, gconstpointer data)
 
       g_assert_nonnull (card);
       g_assert_cmpstr (reel_shot_card_get_status_text (card), ==, "Done");
-      g_assert_true (reel_shot_card_has_picture (card));
+      reel_ui_test_wait_until (card_has_picture, card, "the card's picture");
       g_assert_null (reel_shot_card_get_media_problem (card));
       g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
       g_assert_cmpuint (job->attempts, ==, 1);
@@ -717,7 +724,8 @@ test_quit_resumes (Fixture *fixture, gconstpointer data)
       g_assert_cmpuint (count_takes (reopened, fixture->shots[i]), ==, 1);
       g_assert_cmpstr (reel_shot_card_get_status_text (card_for_shot (window, fixture->shots[i])),
                        ==, "Done");
-      g_assert_true (reel_shot_card_has_picture (card_for_shot (window, fixture->shots[i])));
+      reel_ui_test_wait_until (card_has_picture, card_for_shot (window, fixture->shots[i]),
+                               "the card's picture");
     }
   {
     g_autoptr (GPtrArray) ledger = reel_project_list_ledger (reopened);

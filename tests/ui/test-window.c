@@ -81,14 +81,18 @@ typedef struct
   guint       n_cards;
 } CardCount;
 
+/* The storyboard's grid makes cards for the shots near the visible rows
+ * (all of a short project's) and shows those in sight. */
 static gboolean
 storyboard_has_cards (gpointer data)
 {
   CardCount *count = data;
-  g_autoptr (GPtrArray) cards
+  g_autoptr (GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr (GPtrArray) shown
       = reel_ui_test_find_mapped (GTK_WIDGET (count->window), REEL_TYPE_SHOT_CARD);
 
-  return cards->len == count->n_cards;
+  reel_ui_test_collect_descendants (GTK_WIDGET (count->window), REEL_TYPE_SHOT_CARD, cards);
+  return cards->len == count->n_cards && shown->len > 1;
 }
 
 static void

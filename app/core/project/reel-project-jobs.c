@@ -281,6 +281,24 @@ reel_project_get_job (ReelProject *self, gint64 job_id)
   return NULL;
 }
 
+ReelJobRecord *
+reel_project_get_latest_shot_job (ReelProject *self, gint64 shot_id)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (REEL_IS_PROJECT (self), NULL);
+
+  stmt = reel_sql_prepare (
+      self->db, "SELECT " JOB_COLUMNS " FROM jobs WHERE shot_id = ? ORDER BY id DESC LIMIT 1",
+      NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, shot_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return job_from_row (stmt);
+  return NULL;
+}
+
 static gboolean
 write_job (ReelProject *self, sqlite3_stmt *update, ReelJobRecord *job, GError **error)
 {

@@ -81,6 +81,9 @@ gboolean reel_project_queue_jobs (ReelProject *self, GPtrArray *jobs, GError **e
 /* (transfer full) ReelJobRecord*, oldest first. */
 GPtrArray     *reel_project_list_jobs (ReelProject *self, gboolean unfinished_only);
 ReelJobRecord *reel_project_get_job (ReelProject *self, gint64 job_id);
+/* The newest job of @shot_id, or NULL when it has none; one indexed lookup,
+ * for a view that shows one shot among thousands. */
+ReelJobRecord *reel_project_get_latest_shot_job (ReelProject *self, gint64 shot_id);
 /* Writes the state fields of several jobs in one transaction. */
 gboolean reel_project_update_jobs (ReelProject *self, GPtrArray *jobs, GError **error);
 gboolean reel_project_update_job (ReelProject *self, const ReelJobRecord *job, GError **error);
