@@ -463,6 +463,66 @@ test_refuses_foreign_or_damaged_file (Fixture *fixture, gconstpointer data)
   assert_refused (fixture, foreign, foreign_length, REEL_LIBRARY_ERROR_NOT_A_LIBRARY);
 }
 
+/* Windows and `storyreel library` opening a library that is not there yet,
+ * all at once: each gets it, and none deletes what another made. */
+typedef struct
+{
+  GFile   *file;
+  GMutex   lock;
+  GCond    start;
+  gboolean go;
+} OpenRace;
+
+static gpointer
+open_and_keep_style (gpointer data)
+{
+  OpenRace *race = data;
+  g_autoptr (ReelLibrary) library = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("style %p", (void *) g_thread_self ());
+
+  g_mutex_lock (&race->lock);
+  while (!race->go)
+    g_cond_wait (&race->start, &race->lock);
+  g_mutex_unlock (&race->lock);
+  library = reel_library_open (race->file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reel_library_add_style (library, name, "chalk", &error), >, 0);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+test_opened_at_once (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "fresh", "library.db", NULL);
+  OpenRace         race = { .file = g_file_new_for_path (path) };
+  GThread         *threads[6];
+  g_autoptr (ReelLibrary) library = NULL;
+  g_autoptr (GPtrArray) styles = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_mutex_init (&race.lock);
+  g_cond_init (&race.start);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("opener", open_and_keep_style, &race);
+  g_mutex_lock (&race.lock);
+  race.go = TRUE;
+  g_cond_broadcast (&race.start);
+  g_mutex_unlock (&race.lock);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  library = reel_library_open (race.file, &error);
+  g_assert_no_error (error);
+  styles = reel_library_search (library, NULL, REEL_LIBRARY_KIND_STYLE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (styles->len, ==, G_N_ELEMENTS (threads));
+  g_mutex_clear (&race.lock);
+  g_cond_clear (&race.start);
+  g_object_unref (race.file);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -484,6 +544,7 @@ main (int argc, char *argv[])
   ADD_TEST ("/library/reuse-character-and-style", test_reuse_character_and_style);
   ADD_TEST ("/library/reuse-character-with-picture", test_reuse_character_with_picture);
   ADD_TEST ("/library/refuses-foreign-or-damaged-file", test_refuses_foreign_or_damaged_file);
+  ADD_TEST ("/library/opened-at-once", test_opened_at_once);
 
   status = g_test_run ();
   reel_test_rm_rf (data_home);

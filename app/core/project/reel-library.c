@@ -12,8 +12,10 @@
 
 #include <glib/gi18n.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reel-library-private.h"
 
@@ -326,6 +328,53 @@ open_connection (ReelLibrary *self, const char *path, gboolean create, GError **
   return !create || create_schema (self, error);
 }
 
+/* Lays out a new library beside @path and puts it there only complete, so
+ * that a window and `storyreel library` starting at once never see, or
+ * delete, each other's half-made file: the first to link it wins and the
+ * others open the winner's. An empty file at @path (left by an old version)
+ * is replaced. */
+static gboolean
+make_library_file (ReelLibrary *self, const char *path, GError **error)
+{
+  g_autofree char *temp_path = g_strconcat (path, ".new-XXXXXX", NULL);
+  gboolean         made;
+  int              fd;
+  int              saved_errno = 0;
+  GStatBuf         st;
+
+  if ((fd = g_mkstemp_full (temp_path, O_RDWR, 0600)) == -1)
+    {
+      saved_errno = errno;
+      g_set_error (error, REEL_LIBRARY_ERROR, REEL_LIBRARY_ERROR_IO,
+                   _ ("Could not open the library “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  close (fd);
+  made = open_connection (self, temp_path, TRUE, error);
+  /* Closing checkpoints the log into the file and removes the log. */
+  g_clear_pointer (&self->db, sqlite3_close_v2);
+  if (made && link (temp_path, path) != 0)
+    {
+      saved_errno = errno;
+      if (saved_errno == EEXIST && g_stat (path, &st) == 0 && st.st_size == 0)
+        saved_errno = g_rename (temp_path, path) == 0 ? 0 : errno;
+      else if (saved_errno == EPERM || saved_errno == ENOTSUP || saved_errno == EOPNOTSUPP)
+        /* A file system without hard links: a rename that could win over
+         * another's is the best left. */
+        saved_errno = g_rename (temp_path, path) == 0 ? 0 : errno;
+      else if (saved_errno == EEXIST)
+        saved_errno = 0; /* another opener made it first */
+    }
+  g_unlink (temp_path);
+  if (made && saved_errno != 0)
+    {
+      g_set_error (error, REEL_LIBRARY_ERROR, REEL_LIBRARY_ERROR_IO,
+                   _ ("Could not open the library “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return made;
+}
+
 ReelLibrary *
 reel_library_open (GFile *file, GError **error)
 {
@@ -356,18 +405,15 @@ reel_library_open (GFile *file, GError **error)
                    g_strerror (saved_errno));
       return NULL;
     }
-  if (!create && !inspect_file (path, error))
-    return NULL;
 
   self = g_object_new (REEL_TYPE_LIBRARY, NULL);
   self->file = g_object_ref (file);
   media = g_file_get_child (folder, "media");
   self->store = reel_media_store_new (media);
-  if (!open_connection (self, path, create, error))
+  if ((create && !make_library_file (self, path, error)) || !inspect_file (path, error)
+      || !open_connection (self, path, FALSE, error))
     {
       g_clear_pointer (&self->db, sqlite3_close_v2);
-      if (create)
-        g_unlink (path);
       return NULL;
     }
   return g_steal_pointer (&self);
