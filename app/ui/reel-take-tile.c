@@ -137,6 +137,27 @@ dup_details (const ReelTake *take, gboolean board)
       cost);
 }
 
+/* Where a generated take started, so a user can tell why two takes of one
+ * shot look different at their first frame; NULL when it was not recorded. */
+static const char *
+describe_start (const ReelTake *take)
+{
+  switch (reel_take_get_start (take, NULL))
+    {
+      case REEL_TAKE_START_NONE:
+        return _ ("Started from the prompt alone");
+      case REEL_TAKE_START_PREVIOUS_SHOT:
+        return _ ("Started from the last frame of the shot before");
+      case REEL_TAKE_START_BOARD:
+        return _ ("Started from the shot’s board");
+      case REEL_TAKE_START_CHARACTER:
+        return _ ("Started from a character’s picture");
+      case REEL_TAKE_START_UNKNOWN:
+      default:
+        return NULL;
+    }
+}
+
 static void
 show_take (ReelTakeTile *self, const ReelTake *take, gboolean chosen, gboolean board)
 {
@@ -149,7 +170,9 @@ show_take (ReelTakeTile *self, const ReelTake *take, gboolean chosen, gboolean b
 
   seed = take->seed != 0 ? g_strdup_printf (_ ("Seed %lld"), (long long) take->seed)
                          : g_strdup (take->prompt != NULL ? take->prompt : "");
-  tooltip = g_strdup_printf ("%s\n%s", title, take->prompt != NULL ? take->prompt : "");
+  tooltip = g_strdup_printf ("%s\n%s%s%s", title, take->prompt != NULL ? take->prompt : "",
+                             describe_start (take) != NULL ? "\n" : "",
+                             describe_start (take) != NULL ? describe_start (take) : "");
   /* Translators: how a screen reader names the chosen take's tile, "Take 2 · 3.0 s, chosen" */
   tile_label = chosen ? g_strdup_printf (_ ("%s, chosen"), title) : g_strdup (title);
 
