@@ -136,13 +136,19 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
 {
   g_autoptr (GPtrArray) requests = NULL;
   g_autoptr (GTask) task = NULL;
+  double x0, x1;
+  guint  first, end;
 
   /* Out of sight, nothing is decoded; mapping the view asks again. */
   if (self->cut == NULL || self->decoding || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
 
+  /* The clips in sight and a page either side, so a scroll finds its
+   * frames ready; the rest are asked for as they come into sight. */
+  _reel_timeline_view_visible_x (self, &x0, &x1);
+  _reel_timeline_view_clips_between (self, 2 * x0 - x1, 2 * x1 - x0, &first, &end);
   requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
-  for (guint i = 0; i < n_items (self); i++)
+  for (guint i = first; i < end; i++)
     {
       ReelCutItem *item = item_at (self, i);
       double       times[3];
