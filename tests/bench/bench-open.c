@@ -272,8 +272,11 @@ main (int argc, char **argv)
 {
   /* --sync: open on the main thread and then set the project, as the window did before it
    * opened projects in a worker, for a comparison. */
-  gboolean         sync = argc > 1 && g_str_equal (argv[1], "--sync");
-  guint            n_shots = argc > 1 + sync ? (guint) atoi (argv[1 + sync]) : DEFAULT_SHOTS;
+  gboolean sync = argc > 1 && g_str_equal (argv[1], "--sync");
+  /* --core: the core's figures alone, for sizes too large for the window. */
+  gboolean core = argc > 1 && g_str_equal (argv[1], "--core");
+  guint    n_shots
+      = argc > 1 + (sync || core) ? (guint) atoi (argv[1 + (sync || core)]) : DEFAULT_SHOTS;
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autoptr (GFile) file = NULL;
@@ -289,7 +292,7 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   if (n_shots == 0)
     {
-      g_printerr ("Usage: %s [--sync] [SHOTS]\n", argv[0]);
+      g_printerr ("Usage: %s [--sync|--core] [SHOTS]\n", argv[0]);
       return 2;
     }
 
@@ -300,6 +303,11 @@ main (int argc, char **argv)
   reel_test_make_feature_project (path, n_shots);
   g_print ("%u shots: project made in %.1f s\n", n_shots, now_seconds () - start);
   time_core_open (path);
+  if (core)
+    {
+      reel_test_rm_rf (dir);
+      return 0;
+    }
 
   application = reel_application_new ();
   if (!g_application_register (G_APPLICATION (application), NULL, &error))
