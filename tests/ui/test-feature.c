@@ -8,6 +8,9 @@
  * timeline to its end until the last clip is in sight. Every wait is on the widgets' own
  * state, bounded, and nothing is timed: bench-open does the timing.
  *
+ * A second test opens a project of an older file format: the window says that it upgrades it
+ * while the worker keeps the copy and migrates it.
+ *
  * STORYREEL_TEST_FEATURE_SHOTS sets another number of shots, for a quicker run by hand.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +19,7 @@
 
 #include <adwaita.h>
 #include <gst/gst.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include "reel-scene-row.h"
@@ -239,6 +243,57 @@ test_feature_open_and_scroll (void)
   reel_test_rm_rf (tmpdir);
 }
 
+typedef struct
+{
+  AdwStatusPage *page;
+  gboolean       upgrading;
+} LoadingTitles;
+
+static void
+loading_title_cb (AdwStatusPage *page, GParamSpec *pspec, LoadingTitles *titles)
+{
+  titles->upgrading |= g_strcmp0 (adw_status_page_get_title (page), "Upgrading Project…") == 0;
+}
+
+static void
+test_feature_upgrade (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (tmpdir, "Ferry.storyreel", NULL);
+  g_autofree char *backup = g_strconcat (path, ".v4-backup", NULL);
+  g_autofree char *sql_path = reel_test_source_path ("tests/project/schema-v4.sql");
+  g_autofree char *sql = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GPtrArray) pages = NULL;
+  LoadingTitles titles = { 0 };
+  ReelWindow   *window;
+  sqlite3      *db = NULL;
+  char         *message = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, sql, NULL, NULL, &message);
+  g_assert_null (message);
+  sqlite3_close (db);
+
+  window = reel_window_new (application);
+  pages = g_ptr_array_new ();
+  reel_ui_test_collect_descendants (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, pages);
+  for (guint i = 0; i < pages->len; i++)
+    g_signal_connect (pages->pdata[i], "notify::title", G_CALLBACK (loading_title_cb), &titles);
+
+  reel_application_open_file (application, file, GTK_WINDOW (window));
+  reel_ui_test_wait_until (reel_ui_test_window_has_project, window, "the project to open");
+  g_assert_true (titles.upgrading);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (reel_window_is_loading (window));
+
+  for (guint i = 0; i < pages->len; i++)
+    g_signal_handlers_disconnect_by_data (pages->pdata[i], &titles);
+  gtk_window_destroy (GTK_WINDOW (window));
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -252,6 +307,7 @@ main (int argc, char *argv[])
 
   application = reel_ui_test_register_application ();
 
+  g_test_add_func ("/ui/feature/upgrade", test_feature_upgrade);
   g_test_add_func ("/ui/feature/open-and-scroll", test_feature_open_and_scroll);
 
   status = g_test_run ();
