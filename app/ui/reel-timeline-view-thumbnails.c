@@ -3,7 +3,10 @@
  * The frames of the clip strips. They are decoded in a worker thread and
  * cached by file and time ("path\x1fmilliseconds"), so nothing is decoded on
  * the main thread and zooming reuses what was decoded; a frame that cannot
- * be decoded is cached as NULL and not asked for again.
+ * be decoded is cached as NULL and not asked for again. Only the clips in
+ * sight and near it are asked for, and the cache is bounded: past
+ * MAX_THUMBNAILS frames, those of clips far out of sight are dropped, so a
+ * feature's thousands of clips never all sit in memory.
  *
  * The lengths of the music files, too: the project keeps none, and a music
  * row is drawn as long as its file plays, so each file is probed once in a
@@ -19,6 +22,9 @@
 
 #include "reel-media-store.h"
 #include "reel-timeline-view-private.h"
+
+/* About 4 kB each at the track's height: a few MB in all. */
+#define MAX_THUMBNAILS 600
 
 typedef struct
 {
@@ -105,6 +111,48 @@ decode_thumbnails_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static char *
+thumbnail_key (const char *path, double seconds)
+{
+  return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, path, (gint64) llround (seconds * 1000));
+}
+
+/* Drops the frames of clips more than two pages out of sight once the cache
+ * holds more than it should. */
+static void
+prune_thumbnails (ReelTimelineView *self)
+{
+  g_autoptr (GHashTable) kept = NULL;
+  GHashTableIter iter;
+  gpointer       key;
+  double         x0, x1;
+  guint          first, end;
+
+  if (g_hash_table_size (self->thumbnails) <= MAX_THUMBNAILS)
+    return;
+
+  _reel_timeline_view_visible_x (self, &x0, &x1);
+  _reel_timeline_view_clips_between (self, x0 - 2 * (x1 - x0), x1 + 2 * (x1 - x0), &first, &end);
+  kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = first; i < end; i++)
+    {
+      ReelCutItem *item = item_at (self, i);
+      double       times[3];
+      guint        n;
+
+      if (item->media_path == NULL)
+        continue;
+      n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
+      for (guint k = 0; k < n; k++)
+        g_hash_table_add (kept, thumbnail_key (item->media_path, times[k]));
+    }
+
+  g_hash_table_iter_init (&iter, self->thumbnails);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (kept, key))
+      g_hash_table_iter_remove (&iter);
+}
+
 static void
 thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -126,6 +174,7 @@ thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data
       if (request->texture != NULL)
         self->n_thumbnails++;
     }
+  prune_thumbnails (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   /* More may have been asked for meanwhile. */
   _reel_timeline_view_request_thumbnails (self);
@@ -159,8 +208,7 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
       n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
       for (guint k = 0; k < n; k++)
         {
-          g_autofree char  *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
-                                                   (gint64) llround (times[k] * 1000));
+          g_autofree char  *key = thumbnail_key (item->media_path, times[k]);
           ThumbnailRequest *request;
 
           if (g_hash_table_contains (self->thumbnails, key)
@@ -192,8 +240,7 @@ _reel_timeline_view_lookup_thumbnail (ReelTimelineView *self, ReelCutItem *item,
 
   if (item->media_path == NULL)
     return NULL;
-  key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
-                         (gint64) llround (seconds * 1000));
+  key = thumbnail_key (item->media_path, seconds);
   return g_hash_table_lookup (self->thumbnails, key);
 }
 
