@@ -863,6 +863,30 @@ bind_heading (ReelJobsPage *self, GtkListItem *list_item, GtkStringObject *item)
   gtk_widget_set_visible (total, spent != NULL);
 }
 
+/* Job and charge rows are GtkListBoxRows (AdwActionRows), which focus and
+ * draw as they should only inside a GtkListBox: each sits in a boxed list
+ * of its own. The row of @list_item, if it is a @type. */
+static GtkWidget *
+boxed_row (GtkListItem *list_item, GType type)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *row = GTK_IS_LIST_BOX (box) ? gtk_widget_get_first_child (box) : NULL;
+
+  return row != NULL && G_OBJECT_TYPE (row) == type ? row : NULL;
+}
+
+static void
+set_boxed_row (GtkListItem *list_item, GtkWidget *row)
+{
+  GtkWidget *box = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (box, "boxed-list");
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_append (GTK_LIST_BOX (box), row);
+  gtk_list_item_set_child (list_item, box);
+}
+
 static void
 item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJobsPage *self)
 {
@@ -872,15 +896,15 @@ item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJob
   gtk_list_item_set_selectable (list_item, FALSE);
   if (REEL_IS_JOB_ITEM (item))
     {
-      GtkWidget *row = gtk_list_item_get_child (list_item);
+      GtkWidget *row = boxed_row (list_item, REEL_TYPE_JOB_ROW);
 
       /* A row's buttons get their job's id before they reach the page's
        * job.* actions, which take one. */
-      if (!REEL_IS_JOB_ROW (row))
+      if (row == NULL)
         {
           row = reel_job_row_new ();
           job_item_changed_cb (REEL_JOB_ITEM (item), REEL_JOB_ROW (row));
-          gtk_list_item_set_child (list_item, row);
+          set_boxed_row (list_item, row);
         }
       else
         job_item_changed_cb (REEL_JOB_ITEM (item), REEL_JOB_ROW (row));
@@ -889,9 +913,14 @@ item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJob
     }
   else if (REEL_IS_CHARGE_ITEM (item))
     {
-      GtkWidget      *row = child_of_type (list_item, ADW_TYPE_ACTION_ROW, new_charge_row);
+      GtkWidget      *row = boxed_row (list_item, ADW_TYPE_ACTION_ROW);
       ReelChargeItem *charge = REEL_CHARGE_ITEM (item);
 
+      if (row == NULL)
+        {
+          row = new_charge_row ();
+          set_boxed_row (list_item, row);
+        }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      reel_charge_item_get_title (charge));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reel_charge_item_get_subtitle (charge));
@@ -906,10 +935,10 @@ static void
 item_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJobsPage *self)
 {
   GObject   *item = gtk_list_item_get_item (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *row = boxed_row (list_item, REEL_TYPE_JOB_ROW);
 
-  if (item != NULL && child != NULL)
-    g_signal_handlers_disconnect_by_data (item, child);
+  if (item != NULL && row != NULL)
+    g_signal_handlers_disconnect_by_data (item, row);
 }
 
 static void
