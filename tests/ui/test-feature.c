@@ -9,7 +9,8 @@
  * state, bounded, and nothing is timed: bench-open does the timing.
  *
  * A second test opens a project of an older file format: the window says that it upgrades it
- * while the worker keeps the copy and migrates it.
+ * while the worker keeps the copy and migrates it. A third lists 2,000 jobs in the Jobs view,
+ * which makes rows only for the jobs in sight, and scrolls it to the last one.
  *
  * STORYREEL_TEST_FEATURE_SHOTS sets another number of shots, for a quicker run by hand.
  *
@@ -22,6 +23,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include "reel-jobs-page.h"
+#include "reel-job-row.h"
 #include "reel-scene-row.h"
 #include "reel-shot-card.h"
 #include "reel-test-feature.h"
@@ -294,6 +297,90 @@ test_feature_upgrade (void)
   reel_test_rm_rf (tmpdir);
 }
 
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  GtkWidget     *page;
+  gint64         job_id;
+} JobReach;
+
+static gboolean
+job_row_in_sight (gpointer data)
+{
+  JobReach *reach = data;
+  g_autoptr (GPtrArray) rows = reel_ui_test_find_mapped (reach->page, REEL_TYPE_JOB_ROW);
+
+  scroll_to_end (reach->adjustment);
+  for (guint i = 0; i < rows->len; i++)
+    if (reel_job_row_get_job (rows->pdata[i])->id == reach->job_id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_feature_jobs (void)
+{
+  const guint      n_jobs = MAX (n_shots_wanted (), 40);
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (tmpdir, "Jobs.storyreel", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = NULL;
+  g_autoptr (ReelScheduler) scheduler = NULL;
+  g_autoptr (GPtrArray) jobs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  GListModel *shots;
+  GtkWidget  *window, *page;
+  JobReach    reach = { 0 };
+
+  reel_test_make_feature_project (path, 40);
+  project = reel_project_open (file, &error);
+  g_assert_no_error (error);
+  shots = reel_project_get_shots (project);
+
+  /* A batch of a feature, queued to an engine that is not set up: it waits. */
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      ReelJobRecord *job = reel_job_record_new ();
+      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i % 40);
+
+      job->shot_id = reel_shot_get_id (shot);
+      job->backend = g_strdup ("nowhere");
+      job->variant = i / 40;
+      g_ptr_array_add (jobs, job);
+    }
+  g_assert_true (reel_project_queue_jobs (project, jobs, &error));
+  g_assert_no_error (error);
+  scheduler = reel_scheduler_new (project);
+
+  page = g_object_new (REEL_TYPE_JOBS_PAGE, NULL);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  reel_jobs_page_set_scheduler (REEL_JOBS_PAGE (page), scheduler);
+  reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, window, "the window to be mapped");
+  reel_ui_test_settle (window);
+
+  /* Rows for what is in sight and a little more, not for every job. */
+  reel_ui_test_collect_descendants (page, REEL_TYPE_JOB_ROW, rows);
+  g_test_message ("%u rows for %u jobs", rows->len, n_jobs);
+  g_assert_cmpuint (rows->len, >, 0);
+  g_assert_cmpuint (rows->len, <=, 250);
+
+  /* In the queue's order, the last queued job comes last. */
+  reach.page = page;
+  reach.adjustment = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (rows->pdata[0], GTK_TYPE_SCROLLED_WINDOW)));
+  reach.job_id = ((ReelJobRecord *) g_ptr_array_index (jobs, n_jobs - 1))->id;
+  reel_ui_test_wait_until (job_row_in_sight, &reach, "the last job's row to come into sight");
+
+  reel_jobs_page_set_scheduler (REEL_JOBS_PAGE (page), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -308,6 +395,7 @@ main (int argc, char *argv[])
   application = reel_ui_test_register_application ();
 
   g_test_add_func ("/ui/feature/upgrade", test_feature_upgrade);
+  g_test_add_func ("/ui/feature/jobs", test_feature_jobs);
   g_test_add_func ("/ui/feature/open-and-scroll", test_feature_open_and_scroll);
 
   status = g_test_run ();
