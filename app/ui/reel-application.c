@@ -278,15 +278,73 @@ is_script_file (GFile *file)
          || g_str_has_suffix (lower, ".txt");
 }
 
+/* What an opening in a worker loads, and the window that waits for it. */
+typedef struct
+{
+  GFile   *file;
+  gboolean demo;
+  /* Weak: a window closed while its project loads is not kept for it. */
+  GWeakRef window;
+} OpenRequest;
+
+static void
+open_request_free (OpenRequest *request)
+{
+  g_clear_object (&request->file);
+  g_weak_ref_clear (&request->window);
+  g_free (request);
+}
+
+/* A stage of the opening, from the worker to the waiting window. */
+typedef struct
+{
+  GWeakRef             window;
+  ReelProjectOpenStage stage;
+} OpenStage;
+
+static void
+open_stage_free (OpenStage *stage)
+{
+  g_weak_ref_clear (&stage->window);
+  g_free (stage);
+}
+
+static gboolean
+show_open_stage_cb (gpointer user_data)
+{
+  OpenStage *stage = user_data;
+  g_autoptr (ReelWindow) window = g_weak_ref_get (&stage->window);
+
+  if (window != NULL && reel_window_is_loading (window)
+      && stage->stage == REEL_PROJECT_OPEN_UPGRADING)
+    reel_window_begin_loading (window, _ ("Upgrading Project…"));
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker: passes the stage on to the main context. */
+static void
+open_progress_cb (ReelProjectOpenStage stage, gpointer user_data)
+{
+  GTask       *task = user_data;
+  OpenRequest *request = g_task_get_task_data (task);
+  OpenStage   *message = g_new0 (OpenStage, 1);
+  g_autoptr (GObject) window = g_weak_ref_get (&request->window);
+
+  g_weak_ref_init (&message->window, window);
+  message->stage = stage;
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, show_open_stage_cb,
+                              message, (GDestroyNotify) open_stage_free);
+}
+
 static ReelProject *
-load_file (GFile *file, GError **error)
+load_file (GFile *file, GTask *task, GError **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr (GFile) project_file = NULL;
   gsize length = 0;
 
   if (!is_script_file (file))
-    return reel_project_open (file, error);
+    return reel_project_open_with_progress (file, open_progress_cb, task, error);
 
   if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
     return NULL;
@@ -303,6 +361,27 @@ load_file (GFile *file, GError **error)
   return reel_application_import_script (project_file, contents, error);
 }
 
+/* The whole opening, migration and breakdown of an imported script included:
+ * the project's SQLite connection and models are made here, and nothing
+ * else sees the project until the task hands it to the main thread. */
+static void
+open_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  OpenRequest *request = task_data;
+  GError      *error = NULL;
+  ReelProject *project;
+
+  if (request->demo)
+    project = reel_application_load_demo_project (request->file, &error);
+  else
+    project = load_file (request->file, task, &error);
+
+  if (project == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, project, g_object_unref);
+}
+
 static ReelWindow *
 window_for_opening (ReelApplication *self, GtkWindow *window)
 {
@@ -310,7 +389,8 @@ window_for_opening (ReelApplication *self, GtkWindow *window)
 
   if (REEL_IS_WINDOW (window))
     return REEL_WINDOW (window);
-  if (REEL_IS_WINDOW (active) && reel_window_get_project (REEL_WINDOW (active)) == NULL)
+  if (REEL_IS_WINDOW (active) && reel_window_get_project (REEL_WINDOW (active)) == NULL
+      && !reel_window_is_loading (REEL_WINDOW (active)))
     return REEL_WINDOW (active);
   return reel_window_new (self);
 }
@@ -326,53 +406,76 @@ show_project (ReelApplication *self, ReelWindow *window, ReelProject *project)
     reel_application_add_recent (self, g_file_peek_path (file));
 }
 
-gboolean
-reel_application_open_file (ReelApplication *self, GFile *file, GtkWindow *window)
+static void
+open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  ReelApplication *self = REEL_APPLICATION (source);
+  OpenRequest     *request = g_task_get_task_data (G_TASK (result));
+  g_autoptr (ReelWindow) window = g_weak_ref_get (&request->window);
   g_autoptr (ReelProject) project = NULL;
   g_autoptr (GError) error = NULL;
-  ReelWindow *target;
 
-  g_return_val_if_fail (REEL_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  project = g_task_propagate_pointer (G_TASK (result), &error);
+  if (window == NULL)
+    return;
 
-  project = load_file (file, &error);
-  target = window_for_opening (self, window);
-  if (project == NULL)
+  reel_window_end_loading (window);
+  if (project != NULL)
     {
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *heading = g_strdup_printf (_ ("Could Not Open “%s”"), name);
-
-      gtk_window_present (GTK_WINDOW (target));
-      reel_window_report_error (target, heading, error);
-      return FALSE;
+      show_project (self, window, project);
+      return;
     }
 
-  show_project (self, target, project);
-  return TRUE;
+  if (request->demo)
+    reel_window_report_error (window, _ ("Could Not Open the Demo Project"), error);
+  else
+    {
+      g_autofree char *name = g_file_get_basename (request->file);
+      g_autofree char *heading = g_strdup_printf (_ ("Could Not Open “%s”"), name);
+
+      reel_window_report_error (window, heading, error);
+      if (!g_file_query_exists (request->file, NULL))
+        remove_recent (self, g_file_peek_path (request->file));
+    }
 }
 
-gboolean
+static ReelWindow *
+open_in_worker (ReelApplication *self, GFile *file, gboolean demo, GtkWindow *window)
+{
+  ReelWindow  *target = window_for_opening (self, window);
+  OpenRequest *request = g_new0 (OpenRequest, 1);
+  g_autoptr (GTask) task = g_task_new (self, NULL, open_done_cb, NULL);
+
+  request->file = g_object_ref (file);
+  request->demo = demo;
+  g_weak_ref_init (&request->window, target);
+  g_task_set_task_data (task, request, (GDestroyNotify) open_request_free);
+  g_task_set_source_tag (task, open_in_worker);
+
+  /* The window is usable at once: it shows the opening as it goes. */
+  reel_window_begin_loading (target, _ ("Opening Project…"));
+  gtk_window_present (GTK_WINDOW (target));
+  g_task_run_in_thread (task, open_thread);
+  return target;
+}
+
+ReelWindow *
+reel_application_open_file (ReelApplication *self, GFile *file, GtkWindow *window)
+{
+  g_return_val_if_fail (REEL_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return open_in_worker (self, file, FALSE, window);
+}
+
+ReelWindow *
 reel_application_open_demo (ReelApplication *self, GtkWindow *window)
 {
   g_autoptr (GFile) file = reel_application_get_demo_file ();
-  g_autoptr (ReelProject) project = NULL;
-  g_autoptr (GError) error = NULL;
-  ReelWindow *target;
 
-  g_return_val_if_fail (REEL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (REEL_IS_APPLICATION (self), NULL);
 
-  project = reel_application_load_demo_project (file, &error);
-  target = window_for_opening (self, window);
-  if (project == NULL)
-    {
-      gtk_window_present (GTK_WINDOW (target));
-      reel_window_report_error (target, _ ("Could Not Open the Demo Project"), error);
-      return FALSE;
-    }
-
-  show_project (self, target, project);
-  return TRUE;
+  return open_in_worker (self, file, TRUE, window);
 }
 
 /* Actions */
@@ -569,9 +672,7 @@ open_recent_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
   const char      *path = g_variant_get_string (parameter, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (path);
 
-  if (!reel_application_open_file (self, file, active_window (self))
-      && !g_file_query_exists (file, NULL))
-    remove_recent (self, path);
+  reel_application_open_file (self, file, active_window (self));
 }
 
 static void

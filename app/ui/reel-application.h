@@ -34,12 +34,18 @@ ReelApplication *reel_application_get_for_widget (GtkWidget *widget);
  * window sets that backend up again ("api-key-changed"). */
 void reel_application_api_key_changed (ReelApplication *self, const char *backend);
 
-/* Opens @file in @window (NULL: the active window, or a new one). A .storyreel
- * file is opened; a .fountain or .txt script is imported into NAME.storyreel
- * beside it. Errors are shown in a dialog. Returns whether it worked. */
-gboolean reel_application_open_file (ReelApplication *self, GFile *file, GtkWindow *window);
-/* Opens (creating it the first time) $XDG_DATA_HOME/storyreel/Demo.storyreel. */
-gboolean reel_application_open_demo (ReelApplication *self, GtkWindow *window);
+/* Opens @file in @window (NULL: the active window if it has no project, or
+ * a new one). A .storyreel file is opened (and upgraded); a .fountain or
+ * .txt script is imported into NAME.storyreel beside it. That runs in a
+ * worker while the window, presented at once, shows the opening; the
+ * project is set on the window when it is ready, and errors are shown in a
+ * dialog (a missing file also leaves the recent list).
+ * Returns: (transfer none): the window the project opens in */
+struct _ReelWindow *
+reel_application_open_file (ReelApplication *self, GFile *file, GtkWindow *window);
+/* Opens (creating it the first time) $XDG_DATA_HOME/storyreel/Demo.storyreel,
+ * as reel_application_open_file() does. */
+struct _ReelWindow *reel_application_open_demo (ReelApplication *self, GtkWindow *window);
 /* Puts @path first in the recent-projects list. */
 void reel_application_add_recent (ReelApplication *self, const char *path);
 

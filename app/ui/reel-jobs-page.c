@@ -1,12 +1,17 @@
 /* reel-jobs-page.c
  *
  * The Jobs view lists every job of the project in three groups: in progress
- * (running before queued), failed or cancelled, and done (newest first). Rows
- * are kept per job id and move between the groups as their state changes.
- * State changes are coalesced into one refresh; a progress tick touches only
- * its own row's progress bar. Below them, the spending ledger lists what the
- * services charged, with the total per currency; above them, a row says when
- * the default engine cannot generate.
+ * (running before queued), failed or cancelled, and done (newest first).
+ * Below them, the spending ledger lists what the services charged, with the
+ * total per currency; above them, a row says when the default engine cannot
+ * generate.
+ *
+ * A feature's batch makes thousands of jobs, so the groups are one
+ * virtualised GtkListView over a flattened model: a heading item and a list
+ * store per group. Only the rows in sight exist; they are bound to items
+ * kept per job id, which move between the stores as their state changes.
+ * State changes are coalesced into one refresh that splices each store once;
+ * a progress tick touches only its own item, and so the row showing it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +23,8 @@
 #include <glib/gi18n.h>
 
 #include "reel-backend-setup.h"
+#include "reel-charge-item.h"
+#include "reel-job-item.h"
 #include "reel-job-row.h"
 #include "reel-jobs-page.h"
 #include "reel-project-ledger.h"
@@ -37,8 +44,19 @@ struct _ReelJobsPage
 
   ReelScheduler *scheduler;
   ReelProject   *project;
-  /* gint64 job id → ReelJobRow (owned by its list box) */
-  GHashTable *rows;
+  /* gint64 job id → ReelJobItem, for every job listed */
+  GHashTable *items;
+  /* ReelJobItem by group, and ReelChargeItem, newest first */
+  GListStore *active_store;
+  GListStore *failed_store;
+  GListStore *done_store;
+  GListStore *spending_store;
+  /* Each holds its group's heading item while the group has items. */
+  GListStore *active_heading;
+  GListStore *failed_heading;
+  GListStore *done_heading;
+  GListStore *spending_heading;
+  char       *spent_text;
   guint       refresh_source;
   /* Brings the batch's time estimate up to date between job events. */
   guint batch_source;
@@ -53,21 +71,13 @@ struct _ReelJobsPage
   GtkRevealer    *engine_revealer;
   AdwActionRow   *engine_row;
   GtkButton      *engine_button;
-  GtkWidget      *spending_group;
-  GtkLabel       *spent_label;
-  GtkListBox     *spending_list;
   GtkStack       *stack;
   GtkLabel       *summary_label;
   GtkLabel       *narrow_summary_label;
   GtkWidget      *batch_box;
   GtkLabel       *batch_label;
   GtkProgressBar *batch_bar;
-  GtkWidget      *active_group;
-  GtkListBox     *active_list;
-  GtkWidget      *failed_group;
-  GtkListBox     *failed_list;
-  GtkWidget      *done_group;
-  GtkListBox     *done_list;
+  GtkListView    *job_list;
 };
 
 G_DEFINE_FINAL_TYPE (ReelJobsPage, reel_jobs_page, GTK_TYPE_WIDGET)
@@ -81,33 +91,34 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static GtkListBox *
-list_for_state (ReelJobsPage *self, ReelJobState state)
+/* The group of a job in @state: 0 in progress, 1 failed or cancelled, 2 done. */
+static guint
+group_for_state (ReelJobState state)
 {
   switch (state)
     {
       case REEL_JOB_DONE:
-        return self->done_list;
+        return 2;
       case REEL_JOB_FAILED:
       case REEL_JOB_CANCELLED:
-        return self->failed_list;
+        return 1;
       case REEL_JOB_QUEUED:
       case REEL_JOB_SUBMITTING:
       case REEL_JOB_RUNNING:
       case REEL_JOB_DOWNLOADING:
       case REEL_N_JOB_STATES:
       default:
-        return self->active_list;
+        return 0;
     }
 }
 
 /* In progress: running first, then the queue in the order it will run.
  * Finished groups: the newest first. */
 static int
-compare_rows (GtkListBoxRow *row_a, GtkListBoxRow *row_b, gpointer user_data)
+compare_items (gconstpointer item_a, gconstpointer item_b)
 {
-  const ReelJobRecord *a = reel_job_row_get_job (REEL_JOB_ROW (row_a));
-  const ReelJobRecord *b = reel_job_row_get_job (REEL_JOB_ROW (row_b));
+  const ReelJobRecord *a = reel_job_item_get_job (*(ReelJobItem **) item_a);
+  const ReelJobRecord *b = reel_job_item_get_job (*(ReelJobItem **) item_b);
   gboolean             a_waiting = a->state == REEL_JOB_QUEUED;
   gboolean             b_waiting = b->state == REEL_JOB_QUEUED;
 
@@ -131,15 +142,6 @@ backend_label (ReelJobsPage *self, const char *name)
   if (backend != NULL)
     return reel_backend_get_display_name (backend);
   return label != NULL ? label : name;
-}
-
-static void
-remove_row (ReelJobsPage *self, GtkWidget *row)
-{
-  GtkWidget *list = gtk_widget_get_parent (row);
-
-  if (GTK_IS_LIST_BOX (list))
-    gtk_list_box_remove (GTK_LIST_BOX (list), row);
 }
 
 static void
@@ -217,44 +219,78 @@ count_job (JobCounts *counts, ReelJobState state)
     }
 }
 
-/* The row of @job, made the first time, shown in the group of its state. */
-static void
-place_row (ReelJobsPage *self, const ReelJobRecord *job)
+/* The item of @job, made the first time, brought up to date. */
+static ReelJobItem *
+update_item (ReelJobsPage *self, const ReelJobRecord *job)
 {
-  ReelJobRow *row = g_hash_table_lookup (self->rows, &job->id);
-  ReelShot   *shot = reel_project_lookup_shot (self->project, job->shot_id);
-  GtkListBox *list = list_for_state (self, job->state);
+  ReelJobItem *item = g_hash_table_lookup (self->items, &job->id);
+  ReelShot    *shot = reel_project_lookup_shot (self->project, job->shot_id);
+  const char  *number = shot != NULL ? reel_shot_get_number (shot) : NULL;
 
-  if (row == NULL)
+  if (item == NULL)
     {
-      row = REEL_JOB_ROW (reel_job_row_new ());
-      g_hash_table_insert (self->rows, g_memdup2 (&job->id, sizeof job->id), row);
+      item = reel_job_item_new (job);
+      g_hash_table_insert (self->items, g_memdup2 (&job->id, sizeof job->id), item);
     }
-  reel_job_row_update (row, job, shot != NULL ? reel_shot_get_number (shot) : NULL,
-                       backend_label (self, job->backend));
-  if (gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (list))
+  reel_job_item_update (item, job, number, backend_label (self, job->backend));
+  return item;
+}
+
+/* Replaces the store's items with @items, touching only the range that
+ * differs, so the list view keeps the rows (and focus) of the rest. */
+static void
+sync_store (GListStore *store, GPtrArray *items)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint       n_old = g_list_model_get_n_items (model);
+  guint       prefix = 0, suffix = 0;
+
+  while (prefix < n_old && prefix < items->len)
     {
-      g_object_ref (row);
-      remove_row (self, GTK_WIDGET (row));
-      gtk_list_box_append (list, GTK_WIDGET (row));
-      g_object_unref (row);
+      g_autoptr (GObject) item = g_list_model_get_item (model, prefix);
+      if (item != g_ptr_array_index (items, prefix))
+        break;
+      prefix++;
     }
+  while (suffix < n_old - prefix && suffix < items->len - prefix)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (model, n_old - 1 - suffix);
+      if (item != g_ptr_array_index (items, items->len - 1 - suffix))
+        break;
+      suffix++;
+    }
+  if (prefix == n_old && prefix == items->len)
+    return;
+  g_list_store_splice (store, prefix, n_old - prefix - suffix, items->pdata + prefix,
+                       items->len - prefix - suffix);
+}
+
+/* Shows @heading's item while its group has items. */
+static void
+show_heading (GListStore *heading, const char *title, gboolean shown)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (heading));
+
+  if (shown && n == 0)
+    {
+      g_autoptr (GtkStringObject) item = gtk_string_object_new (title);
+      g_list_store_append (heading, item);
+    }
+  else if (!shown && n > 0)
+    g_list_store_remove_all (heading);
 }
 
 /* Jobs cleared from the project, or of a project that is gone. */
 static void
-remove_rows_not_in (ReelJobsPage *self, GHashTable *job_ids)
+forget_items_not_in (ReelJobsPage *self, GHashTable *job_ids)
 {
   GHashTableIter iter;
-  gpointer       key, value;
+  gpointer       key;
 
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     if (!g_hash_table_contains (job_ids, key))
-      {
-        remove_row (self, value);
-        g_hash_table_iter_remove (&iter);
-      }
+      g_hash_table_iter_remove (&iter);
 }
 
 static void
@@ -265,14 +301,12 @@ show_counts (ReelJobsPage *self, const JobCounts *counts)
   g_autofree char *summary
       = format_summary (counts->running, counts->queued, n_stopped, counts->done);
 
-  gtk_widget_set_visible (self->active_group, n_active > 0);
-  gtk_widget_set_visible (self->failed_group, n_stopped > 0);
-  gtk_widget_set_visible (self->done_group, counts->done > 0);
-  gtk_stack_set_visible_child_name (self->stack,
-                                    n_active + n_stopped + counts->done > 0
-                                            || gtk_widget_get_visible (self->spending_group)
-                                        ? "jobs"
-                                        : "empty");
+  show_heading (self->active_heading, _ ("In Progress"), n_active > 0);
+  show_heading (self->failed_heading, _ ("Failed and Cancelled"), n_stopped > 0);
+  show_heading (self->done_heading, _ ("Done"), counts->done > 0);
+  gtk_stack_set_visible_child_name (
+      self->stack,
+      n_active + n_stopped + counts->done > 0 || self->spent_text != NULL ? "jobs" : "empty");
   gtk_label_set_label (self->summary_label, summary);
   gtk_label_set_label (self->narrow_summary_label, summary);
 
@@ -312,8 +346,8 @@ charge_shot_number (ReelJobsPage *self, const ReelLedgerEntry *entry)
   return NULL;
 }
 
-static GtkWidget *
-new_charge_row (ReelJobsPage *self, const ReelLedgerEntry *entry)
+static ReelChargeItem *
+new_charge_item (ReelJobsPage *self, const ReelLedgerEntry *entry)
 {
   const char *number = charge_shot_number (self, entry);
   g_autoptr (GDateTime) created = g_date_time_new_from_unix_local (entry->created);
@@ -321,8 +355,6 @@ new_charge_row (ReelJobsPage *self, const ReelLedgerEntry *entry)
   g_autofree char *title = NULL;
   g_autofree char *amount = reel_format_money (entry->amount, entry->currency);
   g_autoptr (GString) subtitle = g_string_new (backend_label (self, entry->backend));
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *label;
 
   if (number != NULL)
     title = g_strdup_printf (_ ("Shot %s"), number);
@@ -340,16 +372,7 @@ new_charge_row (ReelJobsPage *self, const ReelLedgerEntry *entry)
         g_string_append (subtitle, _ ("Charged without a take"));
     }
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-  label = gtk_label_new (amount);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-  return row;
+  return reel_charge_item_new (title, subtitle->str, amount);
 }
 
 static void
@@ -358,10 +381,10 @@ refresh_spending (ReelJobsPage *self)
   g_autoptr (GPtrArray) entries = NULL;
   g_autofree char *totals = NULL;
   g_autofree char *spent = NULL;
-  GtkWidget       *child;
-  gint64           last;
-  const char      *budget_currency = NULL;
-  double           budget = 0;
+  g_autoptr (GPtrArray) charges = NULL;
+  gint64      last;
+  const char *budget_currency = NULL;
+  double      budget = 0;
 
   entries = self->project != NULL
                 ? reel_project_list_ledger (self->project)
@@ -374,11 +397,12 @@ refresh_spending (ReelJobsPage *self)
   self->shown_charges = entries->len;
   self->shown_last_charge = last;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->spending_list))) != NULL)
-    gtk_list_box_remove (self->spending_list, child);
+  charges = g_ptr_array_new_full (entries->len, g_object_unref);
   for (guint i = entries->len; i > 0; i--)
-    gtk_list_box_append (self->spending_list,
-                         new_charge_row (self, g_ptr_array_index (entries, i - 1)));
+    g_ptr_array_add (charges, new_charge_item (self, g_ptr_array_index (entries, i - 1)));
+  g_list_store_splice (self->spending_store, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->spending_store)),
+                       charges->pdata, charges->len);
 
   totals = reel_ui_format_ledger_totals (entries);
   if (self->project != NULL && reel_project_get_budget (self->project, &budget, &budget_currency))
@@ -391,8 +415,18 @@ refresh_spending (ReelJobsPage *self)
   else
     /* Translators: what was spent in all, "¥8.40 · $0.80 in all" */
     spent = g_strdup_printf (_ ("%s in all"), totals);
-  gtk_label_set_label (self->spent_label, spent);
-  gtk_widget_set_visible (self->spending_group, entries->len > 0);
+  g_clear_pointer (&self->spent_text, g_free);
+  if (entries->len > 0)
+    self->spent_text = g_steal_pointer (&spent);
+  /* The heading shows the total: a new item binds it afresh. */
+  g_list_store_remove_all (self->spending_heading);
+  if (self->spent_text != NULL)
+    {
+      g_autoptr (GtkStringObject) heading = gtk_string_object_new (_ ("Spending"));
+
+      g_object_set_data_full (G_OBJECT (heading), "total", g_strdup (self->spent_text), g_free);
+      g_list_store_append (self->spending_heading, heading);
+    }
 }
 
 void
@@ -427,8 +461,7 @@ const char *
 reel_jobs_page_get_spending_summary (ReelJobsPage *self)
 {
   g_return_val_if_fail (REEL_IS_JOBS_PAGE (self), NULL);
-  return gtk_widget_get_visible (self->spending_group) ? gtk_label_get_label (self->spent_label)
-                                                       : NULL;
+  return self->spent_text;
 }
 
 const char *
@@ -489,7 +522,9 @@ reel_jobs_page_refresh (ReelJobsPage *self)
 {
   g_autoptr (GPtrArray) jobs = NULL;
   g_autoptr (GHashTable) job_ids = NULL;
-  JobCounts counts = { 0 };
+  GPtrArray  *groups[3] = { NULL };
+  GListStore *stores[3] = { self->active_store, self->failed_store, self->done_store };
+  JobCounts   counts = { 0 };
 
   g_return_if_fail (REEL_IS_JOBS_PAGE (self));
 
@@ -499,22 +534,27 @@ reel_jobs_page_refresh (ReelJobsPage *self)
              ? reel_scheduler_list_jobs (self->scheduler)
              : g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
   job_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    groups[g] = g_ptr_array_new ();
 
   for (guint i = 0; i < jobs->len; i++)
     {
       ReelJobRecord *job = g_ptr_array_index (jobs, i);
 
-      place_row (self, job);
+      g_ptr_array_add (groups[group_for_state (job->state)], update_item (self, job));
       g_hash_table_add (job_ids, &job->id);
       count_job (&counts, job->state);
     }
-  remove_rows_not_in (self, job_ids);
+  /* Each group sorted, then spliced into its store at once. */
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      g_ptr_array_sort (groups[g], compare_items);
+      sync_store (stores[g], groups[g]);
+      g_ptr_array_unref (groups[g]);
+    }
+  forget_items_not_in (self, job_ids);
   refresh_spending (self);
   show_batch_progress (self, jobs);
-
-  gtk_list_box_invalidate_sort (self->active_list);
-  gtk_list_box_invalidate_sort (self->failed_list);
-  gtk_list_box_invalidate_sort (self->done_list);
   show_counts (self, &counts);
 }
 
@@ -544,10 +584,10 @@ job_progress_cb (ReelJobsPage  *self,
                  const char    *message,
                  ReelScheduler *scheduler)
 {
-  ReelJobRow *row = g_hash_table_lookup (self->rows, &job_id);
+  ReelJobItem *item = g_hash_table_lookup (self->items, &job_id);
 
-  if (row != NULL)
-    reel_job_row_set_progress (row, fraction);
+  if (item != NULL)
+    reel_job_item_set_progress (item, fraction);
 }
 
 static void
@@ -680,7 +720,16 @@ reel_jobs_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->project);
-  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  g_clear_object (&self->active_store);
+  g_clear_object (&self->failed_store);
+  g_clear_object (&self->done_store);
+  g_clear_object (&self->spending_store);
+  g_clear_object (&self->active_heading);
+  g_clear_object (&self->failed_heading);
+  g_clear_object (&self->done_heading);
+  g_clear_object (&self->spending_heading);
+  g_clear_pointer (&self->spent_text, g_free);
   g_clear_pointer (&self->engine_problem, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_JOBS_PAGE);
@@ -722,34 +771,211 @@ reel_jobs_page_class_init (ReelJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_revealer);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_row);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, engine_button);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spending_group);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spent_label);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, spending_list);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, narrow_summary_label);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_box);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_label);
   gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, batch_bar);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_group);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, active_list);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, failed_group);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, failed_list);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, done_group);
-  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, done_list);
+  gtk_widget_class_bind_template_child (widget_class, ReelJobsPage, job_list);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* Rows: one factory for the three kinds of item. A row keeps its widget
+ * while it is bound to items of the same kind. */
+
+static void
+job_item_changed_cb (ReelJobItem *item, ReelJobRow *row)
+{
+  reel_job_row_update (row, reel_job_item_get_job (item), reel_job_item_get_shot_number (item),
+                       reel_job_item_get_backend_label (item));
+}
+
+static void
+job_item_progress_cb (ReelJobItem *item, ReelJobRow *row)
+{
+  reel_job_row_set_progress (row, reel_job_item_get_job (item)->progress);
+}
+
+static GtkWidget *
+new_heading (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *total = gtk_label_new (NULL);
+
+  gtk_widget_set_margin_top (box, 24);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (total), 1);
+  gtk_label_set_wrap (GTK_LABEL (total), TRUE);
+  gtk_widget_add_css_class (total, "numeric");
+  gtk_widget_add_css_class (total, "dim-label");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), total);
+  gtk_widget_add_css_class (box, "jobs-heading");
+  return box;
+}
+
+static GtkWidget *
+new_charge_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *amount = gtk_label_new (NULL);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (amount, "numeric");
+  gtk_widget_set_valign (amount, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
+  g_object_set_data (G_OBJECT (row), "amount-label", amount);
+  return row;
+}
+
+/* The child of @list_item, made anew unless it already is a @type. */
+static GtkWidget *
+child_of_type (GtkListItem *list_item, GType type, GtkWidget *(*make) (void) )
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  if (child == NULL || G_OBJECT_TYPE (child) != type)
+    {
+      child = make ();
+      gtk_list_item_set_child (list_item, child);
+    }
+  return child;
+}
+
+static void
+bind_heading (ReelJobsPage *self, GtkListItem *list_item, GtkStringObject *item)
+{
+  GtkWidget  *box = child_of_type (list_item, GTK_TYPE_BOX, new_heading);
+  GtkWidget  *title = gtk_widget_get_first_child (box);
+  GtkWidget  *total = gtk_widget_get_next_sibling (title);
+  const char *spent = g_object_get_data (G_OBJECT (item), "total");
+
+  gtk_label_set_label (GTK_LABEL (title), gtk_string_object_get_string (item));
+  /* Only the spending heading has a total beside it. */
+  gtk_label_set_label (GTK_LABEL (total), spent);
+  gtk_widget_set_visible (total, spent != NULL);
+}
+
+/* Job and charge rows are GtkListBoxRows (AdwActionRows), which focus and
+ * draw as they should only inside a GtkListBox: each sits in a boxed list
+ * of its own. The row of @list_item, if it is a @type. */
+static GtkWidget *
+boxed_row (GtkListItem *list_item, GType type)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *row = GTK_IS_LIST_BOX (box) ? gtk_widget_get_first_child (box) : NULL;
+
+  return row != NULL && G_OBJECT_TYPE (row) == type ? row : NULL;
+}
+
+static void
+set_boxed_row (GtkListItem *list_item, GtkWidget *row)
+{
+  GtkWidget *box = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (box, "boxed-list");
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_list_box_append (GTK_LIST_BOX (box), row);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJobsPage *self)
+{
+  GObject *item = gtk_list_item_get_item (list_item);
+
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  if (REEL_IS_JOB_ITEM (item))
+    {
+      GtkWidget *row = boxed_row (list_item, REEL_TYPE_JOB_ROW);
+
+      /* A row's buttons get their job's id before they reach the page's
+       * job.* actions, which take one. */
+      if (row == NULL)
+        {
+          row = reel_job_row_new ();
+          job_item_changed_cb (REEL_JOB_ITEM (item), REEL_JOB_ROW (row));
+          set_boxed_row (list_item, row);
+        }
+      else
+        job_item_changed_cb (REEL_JOB_ITEM (item), REEL_JOB_ROW (row));
+      g_signal_connect_object (item, "changed", G_CALLBACK (job_item_changed_cb), row, 0);
+      g_signal_connect_object (item, "progress", G_CALLBACK (job_item_progress_cb), row, 0);
+    }
+  else if (REEL_IS_CHARGE_ITEM (item))
+    {
+      GtkWidget      *row = boxed_row (list_item, ADW_TYPE_ACTION_ROW);
+      ReelChargeItem *charge = REEL_CHARGE_ITEM (item);
+
+      if (row == NULL)
+        {
+          row = new_charge_row ();
+          set_boxed_row (list_item, row);
+        }
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     reel_charge_item_get_title (charge));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reel_charge_item_get_subtitle (charge));
+      gtk_label_set_label (g_object_get_data (G_OBJECT (row), "amount-label"),
+                           reel_charge_item_get_amount (charge));
+    }
+  else if (GTK_IS_STRING_OBJECT (item))
+    bind_heading (self, list_item, GTK_STRING_OBJECT (item));
+}
+
+static void
+item_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJobsPage *self)
+{
+  GObject   *item = gtk_list_item_get_item (list_item);
+  GtkWidget *row = boxed_row (list_item, REEL_TYPE_JOB_ROW);
+
+  if (item != NULL && row != NULL)
+    g_signal_handlers_disconnect_by_data (item, row);
 }
 
 static void
 reel_jobs_page_init (ReelJobsPage *self)
 {
+  g_autoptr (GListStore) sections = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkFlattenListModel *flat;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->items = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   self->shown_charges = -1;
-  gtk_list_box_set_sort_func (self->active_list, compare_rows, NULL, NULL);
-  gtk_list_box_set_sort_func (self->failed_list, compare_rows, NULL, NULL);
-  gtk_list_box_set_sort_func (self->done_list, compare_rows, NULL, NULL);
+  self->active_store = g_list_store_new (REEL_TYPE_JOB_ITEM);
+  self->failed_store = g_list_store_new (REEL_TYPE_JOB_ITEM);
+  self->done_store = g_list_store_new (REEL_TYPE_JOB_ITEM);
+  self->spending_store = g_list_store_new (REEL_TYPE_CHARGE_ITEM);
+  self->active_heading = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->failed_heading = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->done_heading = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->spending_heading = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+
+  g_list_store_append (sections, self->active_heading);
+  g_list_store_append (sections, self->active_store);
+  g_list_store_append (sections, self->failed_heading);
+  g_list_store_append (sections, self->failed_store);
+  g_list_store_append (sections, self->done_heading);
+  g_list_store_append (sections, self->done_store);
+  g_list_store_append (sections, self->spending_heading);
+  g_list_store_append (sections, self->spending_store);
+  flat = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&sections)));
+
+  g_signal_connect_object (factory, "bind", G_CALLBACK (item_bind_cb), self, 0);
+  g_signal_connect_object (factory, "unbind", G_CALLBACK (item_unbind_cb), self, 0);
+  gtk_list_view_set_factory (self->job_list, factory);
+  gtk_list_view_set_model (self->job_list,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (flat))));
+
   reel_jobs_page_refresh (self);
 }

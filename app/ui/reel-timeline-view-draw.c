@@ -200,7 +200,8 @@ clear_ruler_label (gpointer data)
 }
 
 GArray *
-_reel_timeline_view_ruler_labels (ReelTimelineView *self, double width)
+_reel_timeline_view_ruler_labels (
+    ReelTimelineView *self, double from_x, double to_x, double width, gint64 *out_step)
 {
   GArray          *labels = g_array_new (FALSE, TRUE, sizeof (RulerLabel));
   double           end = x_to_time (self, width);
@@ -211,13 +212,19 @@ _reel_timeline_view_ruler_labels (ReelTimelineView *self, double width)
   g_array_set_clear_func (labels, clear_ruler_label);
   text_size (self, widest, TRUE, &label_width, &label_height);
   step = ruler_step (self, label_width);
+  if (out_step != NULL)
+    *out_step = step;
 
-  for (gint64 seconds = 0; seconds <= end; seconds += step)
+  /* From the last label before @from_x, whose text may reach past it. */
+  for (gint64 seconds = MAX ((gint64) floor (x_to_time (self, from_x) / step) - 1, 0) * step;
+       seconds <= end; seconds += step)
     {
       RulerLabel label = { 0 };
       double     x = floor (time_to_x (self, seconds)) + 0.5;
       int        text_width;
 
+      if (x > to_x)
+        break;
       label.seconds = seconds;
       label.text = format_ruler_time (seconds);
       text_size (self, label.text, TRUE, &text_width, NULL);
@@ -234,12 +241,17 @@ _reel_timeline_view_ruler_labels (ReelTimelineView *self, double width)
 }
 
 static void
-snapshot_ruler (ReelTimelineView *self, GtkSnapshot *snapshot, double width, const GdkRGBA *fg)
+snapshot_ruler (ReelTimelineView *self,
+                GtkSnapshot      *snapshot,
+                double            x0,
+                double            x1,
+                double            width,
+                const GdkRGBA    *fg)
 {
-  g_autoptr (GArray) labels = _reel_timeline_view_ruler_labels (self, width);
-  gint64  step = labels->len > 1 ? (gint64) g_array_index (labels, RulerLabel, 1).seconds : 1;
+  gint64 step = 1;
+  g_autoptr (GArray) labels = _reel_timeline_view_ruler_labels (self, x0, x1, width, &step);
   guint   divisions = ruler_divisions (self, step);
-  double  end = x_to_time (self, width);
+  double  end = x_to_time (self, MIN (x1, width));
   GdkRGBA tick = *ALPHA (*fg, 0.35);
   GdkRGBA label = *ALPHA (*fg, 0.7);
 
@@ -248,8 +260,9 @@ snapshot_ruler (ReelTimelineView *self, GtkSnapshot *snapshot, double width, con
   gtk_snapshot_append_color (snapshot, ALPHA (*fg, 0.12),
                              &GRAPHENE_RECT_INIT (0, RULER_H - 1, width, 1));
 
-  /* Counted in ticks, not summed in seconds, so no rounding drifts. */
-  for (gint64 k = 0;; k++)
+  /* Counted in ticks, not summed in seconds, so no rounding drifts; from
+   * the first in sight. */
+  for (gint64 k = (gint64) floor (x_to_time (self, x0) * divisions / step);; k++)
     {
       double   t = (double) k * step / divisions;
       double   x = floor (time_to_x (self, t)) + 0.5;
@@ -423,12 +436,15 @@ snapshot_cut (ReelTimelineView *self, GtkSnapshot *snapshot, guint index, const 
 }
 
 static void
-snapshot_cues (ReelTimelineView *self, GtkSnapshot *snapshot, const GdkRGBA *fg)
+snapshot_cues (
+    ReelTimelineView *self, GtkSnapshot *snapshot, double x0, double x1, const GdkRGBA *fg)
 {
   GdkRGBA accent = style_color (GTK_WIDGET (self), "accent_color", "#1c71d8");
   GdkRGBA accent_bg = style_color (GTK_WIDGET (self), "accent_bg_color", "#3584e4");
+  guint   first, end;
 
-  for (guint i = 0; i < self->cut->cues->len; i++)
+  _reel_timeline_view_cues_between (self, x0, x1, &first, &end);
+  for (guint i = first; i < end; i++)
     {
       ReelCutCue      *cue = g_ptr_array_index (self->cut->cues, i);
       graphene_rect_t  rect = cue_rect (self, i);
@@ -517,9 +533,10 @@ snapshot_playhead (ReelTimelineView *self, GtkSnapshot *snapshot, double height)
 /* The clips in place, except @dragged (G_MAXUINT: none); a clip whose edge
  * is being dragged is drawn as the trim will leave it. */
 static void
-snapshot_clips (ReelTimelineView *self, GtkSnapshot *snapshot, guint dragged)
+snapshot_clips (
+    ReelTimelineView *self, GtkSnapshot *snapshot, guint first, guint end, guint dragged)
 {
-  for (guint i = 0; i < n_items (self); i++)
+  for (guint i = first; i < end; i++)
     {
       graphene_rect_t rect = clip_rect (self, i);
 
@@ -567,10 +584,23 @@ _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   double            height = gtk_widget_get_height (widget);
   GdkRGBA           fg;
   guint             dragged = G_MAXUINT;
+  double            x0, x1;
+  guint             first, end;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
 
-  snapshot_ruler (self, snapshot, width, &fg);
+  /* Only what is in sight, and what an edge or a label reaching into it
+   * needs; an edit being dragged brings its own distance along. */
+  _reel_timeline_view_visible_x (self, &x0, &x1);
+  x0 -= 2 * KNOB_R + EDGE_GRAB;
+  x1 += 2 * KNOB_R + EDGE_GRAB;
+  if (self->drag_moved)
+    {
+      x0 -= fabs (self->drag_dx);
+      x1 += fabs (self->drag_dx);
+    }
+
+  snapshot_ruler (self, snapshot, x0, x1, width, &fg);
   if (self->cut == NULL)
     return;
 
@@ -586,11 +616,12 @@ _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->drag_moved && self->drag_hit.kind == HIT_CLIP)
     dragged = self->drag_hit.index;
 
-  snapshot_clips (self, snapshot, dragged);
-  for (guint i = 1; i < n_items (self); i++)
+  _reel_timeline_view_clips_between (self, x0, x1, &first, &end);
+  snapshot_clips (self, snapshot, first, end, dragged);
+  for (guint i = MAX (first, 1); i < end; i++)
     snapshot_cut (self, snapshot, i, &fg);
 
-  snapshot_cues (self, snapshot, &fg);
+  snapshot_cues (self, snapshot, x0, x1, &fg);
   snapshot_music (self, snapshot, &fg);
 
   /* Over the other tracks, as it is lifted from its own. */

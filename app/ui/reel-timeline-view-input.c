@@ -122,7 +122,12 @@ hit_ruler (ReelTimelineView *self, double x, double y)
 static Hit
 hit_video (ReelTimelineView *self, double x, double y)
 {
-  for (guint i = 1; i < n_items (self); i++)
+  guint first, end;
+
+  /* Only the clips near the pointer: a knob or an edge reaches this far. */
+  _reel_timeline_view_clips_between (self, x - KNOB_R - EDGE_GRAB, x + KNOB_R + EDGE_GRAB, &first,
+                                     &end);
+  for (guint i = MAX (first, 1); i < end; i++)
     {
       graphene_point_t knob = cut_knob (self, i);
 
@@ -130,7 +135,7 @@ hit_video (ReelTimelineView *self, double x, double y)
         return (Hit){ HIT_CUT, i };
     }
   /* Later clips lie over earlier ones in a crossfade. */
-  for (guint i = n_items (self); i > 0; i--)
+  for (guint i = end; i > first; i--)
     {
       SpanPart part = row_span_part (self, clip_rect, n_items (self), i - 1, x);
 
@@ -145,8 +150,10 @@ static Hit
 hit_captions (ReelTimelineView *self, double x)
 {
   guint n_cues = self->cut->cues->len;
+  guint first, end;
 
-  for (guint i = 0; i < n_cues; i++)
+  _reel_timeline_view_cues_between (self, x - EDGE_GRAB, x + EDGE_GRAB, &first, &end);
+  for (guint i = first; i < end; i++)
     {
       SpanPart part = row_span_part (self, cue_rect, n_cues, i, x);
 

@@ -98,6 +98,8 @@ struct _ReelTimelineView
   /* How long each music file plays: absolute path → gdouble* seconds, 0
    * while it is being read or when it cannot be. */
   GHashTable *music_lengths;
+  /* The viewport's, while the view scrolls in one: what is in sight. */
+  GtkAdjustment *hadjustment;
 };
 
 /* A label of the ruler: a whole second, and where it is drawn. */
@@ -177,6 +179,19 @@ cue_rect (ReelTimelineView *self, guint index)
                              MAX (cue->duration * self->zoom, 2.0), CAPTION_H);
 }
 
+/* reel-timeline-view.c: the part of the view in sight, in its own x
+ * coordinates: the page of the viewport it scrolls in, else all of it. */
+void _reel_timeline_view_visible_x (ReelTimelineView *self, double *x0, double *x1);
+
+/* The clips that may show between @x0 and @x1, as the range [*first, *end)
+ * of the cut's items: found by binary search on their start times, so a
+ * feature's thousands of clips cost nothing out of sight. */
+void _reel_timeline_view_clips_between (
+    ReelTimelineView *self, double x0, double x1, guint *first, guint *end);
+/* The same for the caption cues, also in time order. */
+void _reel_timeline_view_cues_between (
+    ReelTimelineView *self, double x0, double x1, guint *first, guint *end);
+
 /* reel-timeline-view-thumbnails.c: seconds, or 0 while not known. */
 double _reel_timeline_view_music_length (ReelTimelineView *self, const char *path);
 
@@ -247,9 +262,12 @@ void _reel_timeline_view_edit_music (ReelTimelineView *self, guint index);
 
 /* reel-timeline-view-draw.c */
 void _reel_timeline_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot);
-/* The labels of the ruler across @width, left to right: a GArray of
- * RulerLabel that frees their text. */
-GArray *_reel_timeline_view_ruler_labels (ReelTimelineView *self, double width);
+/* The labels of the ruler across @width, left to right, from the last one
+ * before @from_x to the last one before @to_x: a GArray of RulerLabel that
+ * frees their text. @out_step (nullable) receives the seconds from one label
+ * to the next. */
+GArray *_reel_timeline_view_ruler_labels (
+    ReelTimelineView *self, double from_x, double to_x, double width, gint64 *out_step);
 
 /* reel-timeline-view-input.c */
 void _reel_timeline_view_class_input_init (ReelTimelineViewClass *klass);

@@ -188,6 +188,7 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
   g_autoptr (GPtrArray) requests = NULL;
   g_autoptr (GTask) task = NULL;
   double from_x, to_x;
+  guint  first, end;
 
   /* Out of sight, nothing is decoded; mapping the view asks again. */
   if (self->cut == NULL || self->decoding || !gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -196,9 +197,10 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
   visible_range (self, &from_x, &to_x);
   from_x -= THUMBNAIL_MARGIN;
   to_x += THUMBNAIL_MARGIN;
+  _reel_timeline_view_clips_between (self, from_x, to_x, &first, &end);
 
   requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
-  for (guint i = 0; i < n_items (self); i++)
+  for (guint i = first; i < end; i++)
     {
       ReelCutItem    *item = item_at (self, i);
       graphene_rect_t rect = clip_rect (self, i);

@@ -353,7 +353,8 @@ reel_timeline_view_get_n_ruler_labels (ReelTimelineView *self)
 
   g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), 0);
 
-  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  labels = _reel_timeline_view_ruler_labels (self, 0, G_MAXDOUBLE,
+                                             gtk_widget_get_width (GTK_WIDGET (self)), NULL);
   return labels->len;
 }
 
@@ -365,7 +366,8 @@ reel_timeline_view_dup_ruler_label (ReelTimelineView *self, guint index, graphen
 
   g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), NULL);
 
-  labels = _reel_timeline_view_ruler_labels (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  labels = _reel_timeline_view_ruler_labels (self, 0, G_MAXDOUBLE,
+                                             gtk_widget_get_width (GTK_WIDGET (self)), NULL);
   if (index >= labels->len)
     return NULL;
   label = &g_array_index (labels, RulerLabel, index);
@@ -388,10 +390,145 @@ reel_timeline_view_get_n_thumbnails (ReelTimelineView *self)
   return self->n_thumbnails;
 }
 
+/* What is in sight */
+
+void
+_reel_timeline_view_visible_x (ReelTimelineView *self, double *x0, double *x1)
+{
+  if (self->hadjustment != NULL && gtk_adjustment_get_page_size (self->hadjustment) > 0)
+    {
+      *x0 = gtk_adjustment_get_value (self->hadjustment);
+      *x1 = *x0 + gtk_adjustment_get_page_size (self->hadjustment);
+      return;
+    }
+  *x0 = 0;
+  *x1 = gtk_widget_get_width (GTK_WIDGET (self));
+}
+
+/* The index of the first of @n spans, in order of their start times, that
+ * starts after @seconds. */
+typedef double (*SpanStart) (GPtrArray *spans, guint index);
+
+static guint
+first_starting_after (GPtrArray *spans, SpanStart start_of, double seconds)
+{
+  guint low = 0, high = spans->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (start_of (spans, middle) <= seconds)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+/* [*first, *end) of the spans between @x0 and @x1. A span that starts before
+ * @x0 can still reach into sight: those just before are kept while they do. */
+static void
+spans_between (ReelTimelineView *self,
+               GPtrArray        *spans,
+               SpanStart         start_of,
+               SpanStart         end_of,
+               double            x0,
+               double            x1,
+               guint            *first,
+               guint            *end)
+{
+  double t0 = (x0 - PAD_X) / self->zoom;
+  double t1 = (x1 - PAD_X) / self->zoom;
+  guint  i = first_starting_after (spans, start_of, t0);
+
+  while (i > 0 && end_of (spans, i - 1) >= t0)
+    i--;
+  *first = i;
+  *end = MAX (i, first_starting_after (spans, start_of, t1));
+}
+
+static double
+item_start (GPtrArray *items, guint index)
+{
+  return ((ReelCutItem *) g_ptr_array_index (items, index))->start;
+}
+
+static double
+item_end (GPtrArray *items, guint index)
+{
+  ReelCutItem *item = g_ptr_array_index (items, index);
+
+  return item->start + item->duration;
+}
+
+static double
+cue_start (GPtrArray *cues, guint index)
+{
+  return ((ReelCutCue *) g_ptr_array_index (cues, index))->start;
+}
+
+static double
+cue_end (GPtrArray *cues, guint index)
+{
+  ReelCutCue *cue = g_ptr_array_index (cues, index);
+
+  return cue->start + cue->duration;
+}
+
+void
+_reel_timeline_view_clips_between (
+    ReelTimelineView *self, double x0, double x1, guint *first, guint *end)
+{
+  *first = *end = 0;
+  if (self->cut != NULL)
+    spans_between (self, self->cut->items, item_start, item_end, x0, x1, first, end);
+}
+
+void
+_reel_timeline_view_cues_between (
+    ReelTimelineView *self, double x0, double x1, guint *first, guint *end)
+{
+  *first = *end = 0;
+  if (self->cut != NULL)
+    spans_between (self, self->cut->cues, cue_start, cue_end, x0, x1, first, end);
+}
+
+/* Only what is in sight is drawn, and only its frames are decoded: a scroll
+ * brings the rest. */
+static void
+scrolled_cb (ReelTimelineView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _reel_timeline_view_request_thumbnails (self);
+}
+
+static void
+watch_viewport (ReelTimelineView *self)
+{
+  GtkWidget     *viewport = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_VIEWPORT);
+  GtkAdjustment *adjustment
+      = viewport != NULL ? gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (viewport)) : NULL;
+
+  if (adjustment == self->hadjustment)
+    return;
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, scrolled_cb, self);
+  g_set_object (&self->hadjustment, adjustment);
+  if (adjustment != NULL)
+    {
+      g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (adjustment, "notify::page-size", G_CALLBACK (scrolled_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
 static void
 reel_timeline_view_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (reel_timeline_view_parent_class)->map (widget);
+  watch_viewport (REEL_TIMELINE_VIEW (widget));
   _reel_timeline_view_request_thumbnails (REEL_TIMELINE_VIEW (widget));
 }
 
@@ -405,6 +542,9 @@ reel_timeline_view_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_TIMELINE_VIEW);
   g_clear_object (&self->project);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, scrolled_cb, self);
+  g_clear_object (&self->hadjustment);
 
   G_OBJECT_CLASS (reel_timeline_view_parent_class)->dispose (object);
 }

@@ -70,6 +70,8 @@ struct _ReelWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   GtkStack             *main_stack;
+  AdwStatusPage        *loading_page;
+  GtkSpinner           *loading_spinner;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
@@ -1682,6 +1684,7 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
                                G_CONNECT_SWAPPED);
     }
 
+  gtk_spinner_stop (self->loading_spinner);
   gtk_stack_set_visible_child_name (self->main_stack, project != NULL ? "project" : "empty");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, project != NULL);
   update_for_width (self);
@@ -1698,6 +1701,35 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
 
   update_title (self);
   update_actions (self);
+}
+
+void
+reel_window_begin_loading (ReelWindow *self, const char *title)
+{
+  g_return_if_fail (REEL_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  adw_status_page_set_title (self->loading_page, title);
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+}
+
+void
+reel_window_end_loading (ReelWindow *self)
+{
+  g_return_if_fail (REEL_IS_WINDOW (self));
+
+  if (!reel_window_is_loading (self))
+    return;
+  gtk_spinner_stop (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, self->project != NULL ? "project" : "empty");
+}
+
+gboolean
+reel_window_is_loading (ReelWindow *self)
+{
+  g_return_val_if_fail (REEL_IS_WINDOW (self), FALSE);
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "loading") == 0;
 }
 
 ReelProject *
@@ -1920,6 +1952,8 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, ReelWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, ReelWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, ReelWindow, content);

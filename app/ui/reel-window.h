@@ -32,6 +32,12 @@ G_DECLARE_FINAL_TYPE (ReelWindow, reel_window, REEL, WINDOW, AdwApplicationWindo
 ReelWindow  *reel_window_new (ReelApplication *app);
 void         reel_window_set_project (ReelWindow *self, ReelProject *project);
 ReelProject *reel_window_get_project (ReelWindow *self);
+/* While a project opens in a worker: @title over a spinner in place of the
+ * project (or the empty page), until reel_window_set_project() shows the
+ * project or reel_window_end_loading() gives up. */
+void     reel_window_begin_loading (ReelWindow *self, const char *title);
+void     reel_window_end_loading (ReelWindow *self);
+gboolean reel_window_is_loading (ReelWindow *self);
 /* "script", "storyboard", "timeline" or "jobs". */
 void        reel_window_show_view (ReelWindow *self, const char *name);
 const char *reel_window_get_visible_view (ReelWindow *self);

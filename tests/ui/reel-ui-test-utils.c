@@ -152,6 +152,12 @@ reel_ui_test_flag_is_set (gpointer data)
 }
 
 gboolean
+reel_ui_test_window_has_project (gpointer data)
+{
+  return reel_window_get_project (REEL_WINDOW (data)) != NULL;
+}
+
+gboolean
 reel_ui_test_leaflet_is_folded (gpointer data)
 {
   return adw_leaflet_get_folded (

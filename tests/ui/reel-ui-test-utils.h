@@ -33,6 +33,9 @@ void reel_ui_test_settle (GtkWidget *widget);
 
 /* @data is a GtkWidget: TRUE once it is mapped. */
 gboolean reel_ui_test_widget_is_mapped (gpointer data);
+/* @data is a ReelWindow: TRUE once its project is open (reel_application_open_file()
+ * opens it in a worker). */
+gboolean reel_ui_test_window_has_project (gpointer data);
 /* @data is a gboolean *: TRUE once it is set. */
 gboolean reel_ui_test_flag_is_set (gpointer data);
 /* @data is a GtkWidget holding an AdwLeaflet: TRUE once the first one folds. */

@@ -502,10 +502,10 @@ test_generate_demo (void)
 
     g_assert_cmpuint (rows->len, ==, n_shots + 3);
     for (guint i = 0; i < rows->len; i++)
-      {
-        g_assert_cmpint (reel_job_row_get_job (rows->pdata[i])->state, ==, REEL_JOB_DONE);
-        g_assert_true (gtk_widget_get_mapped (rows->pdata[i]));
-      }
+      g_assert_cmpint (reel_job_row_get_job (rows->pdata[i])->state, ==, REEL_JOB_DONE);
+    /* The list is virtualised: the rows in sight are mapped, the rest wait
+     * out of sight until it scrolls. */
+    g_assert_true (gtk_widget_get_mapped (rows->pdata[0]));
   }
 
   /* A backend that refuses the second shot: the job fails for good, and the

@@ -706,6 +706,7 @@ test_quit_resumes (Fixture *fixture, gconstpointer data)
   g_assert_null (windows->next);
   window = REEL_WINDOW (windows->data);
   reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, window, "the window to be mapped");
+  reel_ui_test_wait_until (reel_ui_test_window_has_project, window, "the project to open");
   reopened = g_object_ref (reel_window_get_project (window));
   shots.project = reopened;
   wait_for (shots_have_takes, &shots, "the resumed jobs to bring their takes");

@@ -58,6 +58,25 @@ G_DECLARE_FINAL_TYPE (ReelProject, reel_project, REEL, PROJECT, GObject)
 
 ReelProject *reel_project_create (GFile *file, const char *title, GError **error);
 ReelProject *reel_project_open (GFile *file, GError **error);
+
+/* What reel_project_open_with_progress() is doing. */
+typedef enum
+{
+  REEL_PROJECT_OPEN_CHECKING,
+  /* Copying the file aside, then migrating it to the current schema. */
+  REEL_PROJECT_OPEN_UPGRADING,
+  REEL_PROJECT_OPEN_LOADING,
+} ReelProjectOpenStage;
+
+typedef void (*ReelProjectOpenProgress) (ReelProjectOpenStage stage, gpointer user_data);
+
+/* reel_project_open(), calling @progress (in the calling thread) as each
+ * stage begins. Opening may run in a worker thread: the project is then
+ * handed to the main thread once this returns, and used only there. */
+ReelProject *reel_project_open_with_progress (GFile                  *file,
+                                              ReelProjectOpenProgress progress,
+                                              gpointer                user_data,
+                                              GError                **error);
 /* Opens an existing project, or creates one where no file exists yet. */
 ReelProject *reel_project_open_or_create (GFile *file, GError **error);
 
