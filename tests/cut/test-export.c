@@ -42,6 +42,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gboolean with_audio = GPOINTER_TO_INT (data) == 0;
 
   fixture->dir = reel_test_make_tmpdir ();
+  /* Each test starts with an empty segment cache: one that reused an
+   * earlier test's segments would not encode what it checks. */
+  reel_test_rm_rf (g_get_user_cache_dir ());
   fixture->red = g_build_filename (fixture->dir, "red.mp4", NULL);
   fixture->green = g_build_filename (fixture->dir, "green.mp4", NULL);
   fixture->blue = g_build_filename (fixture->dir, "blue.mp4", NULL);
@@ -1471,6 +1474,12 @@ test_disk_full (Fixture *fixture, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *cache_home = reel_test_make_tmpdir ();
+  int              status;
+
+  /* The segment cache of these exports, and of the command line's, away
+   * from the user's. */
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
@@ -1501,5 +1510,7 @@ main (int argc, char **argv)
   ADD ("/export/cli", test_cli, NULL);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  reel_test_rm_rf (cache_home);
+  return status;
 }
