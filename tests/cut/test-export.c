@@ -703,7 +703,15 @@ test_ai_marks (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (shot, "prompt"), ==, "a solid colour");
   g_assert_cmpint (json_object_get_int_member (shot, "seed"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (shot, "take_id"), ==, 101);
-  g_assert_cmpstr (json_object_get_string_member (shot, "media_sha256"), ==, "0123456789abcdef");
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *sha256 = NULL;
+    gsize            length = 0;
+
+    g_assert_true (g_file_get_contents (fixture->green, &contents, &length, NULL));
+    sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+    g_assert_cmpstr (json_object_get_string_member (shot, "media_sha256"), ==, sha256);
+  }
   g_assert_true (json_object_get_boolean_member (shot, "ai_generated"));
 }
 

@@ -112,7 +112,8 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Exports a copy of @cut; returns how many segments it encoded and reused. */
-static Counts export(Fixture *fixture, const ReelCut *cut, const ReelExportOptions *options)
+static Counts
+export_cut (Fixture *fixture, const ReelCut *cut, const ReelExportOptions *options)
 {
   g_autoptr (ReelExporter) exporter
       = reel_exporter_new (reel_cut_copy (cut), options, fixture->output);
@@ -147,6 +148,21 @@ item_at (ReelCut *cut, guint index)
   return g_ptr_array_index (cut->items, index);
 }
 
+/* Another take, as choosing it in the project gives: its file and hash. */
+static void
+use_take (ReelCutItem *item, const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_free (item->media_path);
+  item->media_path = g_strdup (path);
+  g_free (item->media_sha256);
+  item->media_sha256
+      = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
 /* Each change re-encodes exactly the segments whose pictures it changes. */
 static void
 test_invalidation (Fixture *fixture, gconstpointer data)
@@ -155,45 +171,61 @@ test_invalidation (Fixture *fixture, gconstpointer data)
   ReelExportOptions options;
 
   init_options (fixture, &options);
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
   /* Nothing changed: nothing encoded. */
-  assert_counts (export(fixture, cut, &options), 0, 4);
+  assert_counts (export_cut (fixture, cut, &options), 0, 4);
 
   /* The caption's words: its shot only. */
   g_free (((ReelCutCue *) g_ptr_array_index (cut->cues, 0))->text);
   ((ReelCutCue *) g_ptr_array_index (cut->cues, 0))->text = g_strdup ("Goodbye.");
   reel_cut_layout (cut);
-  assert_counts (export(fixture, cut, &options), 1, 3);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
 
   /* A trim of the third shot: that shot only, though the fourth (and the
    * caption, here on the second) now start elsewhere in the film. */
   item_at (cut, 2)->in_point = 0.2;
   item_at (cut, 2)->duration = 0.8;
   reel_cut_layout (cut);
-  assert_counts (export(fixture, cut, &options), 1, 3);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
 
   /* Another take of the first shot. */
-  g_free (item_at (cut, 0)->media_path);
-  item_at (cut, 0)->media_path = g_strdup (fixture->takes[4]);
-  assert_counts (export(fixture, cut, &options), 1, 3);
+  use_take (item_at (cut, 0), fixture->takes[4]);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
 
-  /* A new take written over the file of the fourth. */
+  /* The same take copied into another project, as the films of a batch
+   * share a shot: the same segment. */
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *copy = g_build_filename (fixture->dir, "copy-of-take-1.mp4", NULL);
+    gsize            length = 0;
+
+    g_assert_true (g_file_get_contents (fixture->takes[1], &contents, &length, NULL));
+    g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+    g_free (item_at (cut, 1)->media_path);
+    item_at (cut, 1)->media_path = g_steal_pointer (&copy);
+    assert_counts (export_cut (fixture, cut, &options), 0, 4);
+  }
+
+  /* A file from outside the media store (no hash recorded) in the fourth,
+   * then a new one written over it. */
+  g_clear_pointer (&item_at (cut, 3)->media_sha256, g_free);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
   reel_fixture_make_solid_take (fixture->takes[3], 0xffffff, WIDTH, HEIGHT, FPS, 1.0, TRUE);
-  assert_counts (export(fixture, cut, &options), 1, 3);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
 
   /* The AI label is drawn on every shot. */
   g_free (options.ai_label_position);
   options.ai_label_position = g_strdup ("top-left");
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
 
   /* Back to the first label: every segment is still in the cache. */
   g_clear_pointer (&options.ai_label_position, g_free);
-  assert_counts (export(fixture, cut, &options), 0, 4);
+  assert_counts (export_cut (fixture, cut, &options), 0, 4);
 
   /* The quality changes every shot's encoding. */
   g_clear_pointer (&options.x264_speed_preset, g_free);
   options.quality = REEL_EXPORT_QUALITY_DRAFT;
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
 
   reel_export_options_clear (&options);
 }
@@ -210,16 +242,15 @@ test_transition (Fixture *fixture, gconstpointer data)
   item_at (cut, 2)->transition_duration = 0.4;
   reel_cut_layout (cut);
   init_options (fixture, &options);
-  assert_counts (export(fixture, cut, &options), 3, 0);
+  assert_counts (export_cut (fixture, cut, &options), 3, 0);
 
   item_at (cut, 3)->in_point = 0.2;
   item_at (cut, 3)->duration = 0.8;
   reel_cut_layout (cut);
-  assert_counts (export(fixture, cut, &options), 1, 2);
+  assert_counts (export_cut (fixture, cut, &options), 1, 2);
 
-  g_free (item_at (cut, 2)->media_path);
-  item_at (cut, 2)->media_path = g_strdup (fixture->takes[4]);
-  assert_counts (export(fixture, cut, &options), 1, 2);
+  use_take (item_at (cut, 2), fixture->takes[4]);
+  assert_counts (export_cut (fixture, cut, &options), 1, 2);
   reel_export_options_clear (&options);
 }
 
@@ -287,12 +318,11 @@ test_seamless (Fixture *fixture, gconstpointer data)
    * has them: the joins must still decode. */
   g_clear_pointer (&options.x264_speed_preset, g_free);
   options.quality = REEL_EXPORT_QUALITY_DRAFT;
-  assert_counts (export(fixture, cut, &options), 4, 0);
-  g_free (item_at (cut, 1)->media_path);
-  item_at (cut, 1)->media_path = g_strdup (fixture->takes[4]);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
+  use_take (item_at (cut, 1), fixture->takes[4]);
   item_at (cut, 2)->out_point = 0.6;
   reel_cut_layout (cut);
-  assert_counts (export(fixture, cut, &options), 2, 2);
+  assert_counts (export_cut (fixture, cut, &options), 2, 2);
 
   decoded = decode_video (fixture->output);
   for (guint i = 0; i < cut->items->len; i++)
@@ -377,15 +407,14 @@ test_export_limit (Fixture *fixture, gconstpointer data)
   guint64           full;
 
   init_options (fixture, &options);
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
   full = reel_segment_cache_get_size (cache);
   g_assert_cmpuint (full, >, 0);
 
   /* Room for about half the film: what is left of it fits. */
   options.segment_cache_limit = full / 2;
-  g_free (item_at (cut, 0)->media_path);
-  item_at (cut, 0)->media_path = g_strdup (fixture->takes[4]);
-  assert_counts (export(fixture, cut, &options), 1, 3);
+  use_take (item_at (cut, 0), fixture->takes[4]);
+  assert_counts (export_cut (fixture, cut, &options), 1, 3);
   g_assert_cmpuint (reel_segment_cache_get_size (cache), <=, full / 2);
   g_assert_cmpuint (reel_segment_cache_get_size (cache), >, 0);
   reel_export_options_clear (&options);
@@ -401,7 +430,7 @@ test_clear (Fixture *fixture, gconstpointer data)
   ReelExportOptions options;
 
   init_options (fixture, &options);
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
   g_assert_true (reel_segment_cache_clear (cache, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (reel_segment_cache_get_size (cache), ==, 0);
@@ -410,7 +439,7 @@ test_clear (Fixture *fixture, gconstpointer data)
 
     g_assert_cmpuint (g_strv_length (names), ==, 0);
   }
-  assert_counts (export(fixture, cut, &options), 4, 0);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
   reel_export_options_clear (&options);
 }
 

@@ -189,19 +189,30 @@ describe_picture_settings (const ReelTimelineOptions *options, GString *out)
   g_string_append_printf (out, "ai film %d (%s)\n", options->ai_generated_film, _ ("AI-generated"));
 }
 
-/* A file is known by its path, size and modification time: what a new take
- * or a rendered card written over the old one changes. */
+/* What the item shows, known by its content. A take lives in the project's
+ * media store under its hash and never changes there, so its hash and size
+ * name it: the same take copied into another project (as the films of a
+ * batch share their shots) is the same segment. A card is named by what it
+ * draws. Any other file is known by its path, size and modification time,
+ * which a new file written over the old one changes. */
 static void
-describe_media (const char *path, GString *out)
+describe_media (const ReelCutItem *item, GString *out)
 {
-  GStatBuf info;
+  g_autofree char *basename
+      = item->media_path != NULL ? g_path_get_basename (item->media_path) : NULL;
+  GStatBuf info = { 0 };
+  gboolean found = item->media_path != NULL && g_stat (item->media_path, &info) == 0;
 
-  g_string_append_printf (out, "media %s", path != NULL ? path : "");
-  if (path != NULL && g_stat (path, &info) == 0)
-    g_string_append_printf (out, " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT ".%09ld",
-                            (gint64) info.st_size, (gint64) info.st_mtim.tv_sec,
-                            info.st_mtim.tv_nsec);
-  g_string_append_c (out, '\n');
+  if (item->animatic_fallback)
+    g_string_append_printf (out, "card %s", basename != NULL ? basename : "");
+  else if (item->media_sha256 != NULL)
+    g_string_append_printf (out, "take %s", item->media_sha256);
+  else
+    g_string_append_printf (
+        out, "file %s %" G_GINT64_FORMAT ".%09ld", item->media_path != NULL ? item->media_path : "",
+        found ? (gint64) info.st_mtim.tv_sec : 0, found ? info.st_mtim.tv_nsec : 0);
+  g_string_append_printf (out, " size %" G_GINT64_FORMAT " image %d\n",
+                          found ? (gint64) info.st_size : -1, item->media_is_image);
 }
 
 static void
@@ -211,10 +222,7 @@ describe_cut (const ReelCut *cut, GString *out)
     {
       const ReelCutItem *item = g_ptr_array_index (cut->items, i);
 
-      describe_media (item->media_path, out);
-      g_string_append_printf (out, "sha256 %s image %d\n",
-                              item->media_sha256 != NULL ? item->media_sha256 : "",
-                              item->media_is_image);
+      describe_media (item, out);
       g_string_append_printf (out, "in %.6f start %.6f duration %.6f\n", item->in_point,
                               item->start, item->duration);
       g_string_append_printf (out, "transition %d %.6f\n", item->transition,
