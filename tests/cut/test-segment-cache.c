@@ -443,6 +443,22 @@ test_clear (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
 }
 
+/* A cache that cannot be written costs the export its segments, not the
+ * film. */
+static void
+test_unwritable (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = make_cut (fixture);
+  ReelExportOptions options;
+
+  g_assert_true (g_file_set_contents (fixture->cache_dir, "not a folder", -1, NULL));
+  init_options (fixture, &options);
+  assert_counts (export_cut (fixture, cut, &options), 0, 0);
+  g_assert_true (reel_fixture_colour_near (reel_fixture_frame_colour (fixture->output, 3.5),
+                                           colours[3], COLOUR_TOLERANCE));
+  reel_export_options_clear (&options);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -456,6 +472,7 @@ main (int argc, char **argv)
   ADD ("/segment-cache/limit", test_limit);
   ADD ("/segment-cache/export-limit", test_export_limit);
   ADD ("/segment-cache/clear", test_clear);
+  ADD ("/segment-cache/unwritable", test_unwritable);
 #undef ADD
 
   return g_test_run ();

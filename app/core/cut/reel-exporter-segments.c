@@ -392,10 +392,20 @@ encode_next_segment (ReelExporter *self)
     }
 
   segment = g_ptr_array_index (self->segments, self->segment_index);
+  if (self->segment_temporary == NULL
+      && !(self->segment_temporary = reel_segment_cache_reserve (self->segment_cache, &error)))
+    {
+      /* A cache that cannot be written (a read-only or full home) costs the
+       * next export its speed, not this export. */
+      g_message ("%s; rendering the film whole", error->message);
+      self->options.use_segment_cache = FALSE;
+      self->segments_encoded = self->segments_reused = 0;
+      reel_exporter_start_render (self);
+      return;
+    }
   self->film_duration = reel_frames_to_time (segment->end_frame - segment->start_frame, self->fps);
   reel_exporter_set_stage (self, N_ ("Encoding"), progress_at (self, self->segment_index + 1));
-  if (!(self->segment_temporary = reel_segment_cache_reserve (self->segment_cache, &error))
-      || !(pipeline = build_segment_pipeline (self, segment, &error))
+  if (!(pipeline = build_segment_pipeline (self, segment, &error))
       || !reel_exporter_play_pipeline (self, pipeline, segment_encoded, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }
