@@ -1033,6 +1033,37 @@ test_cli (Fixture *fixture, gconstpointer data)
     g_assert_cmpuint (samples->len, >=, 1);
   }
 
+  /* MP4 is encoded as segments: a second export reuses them all, and
+   * after --clear-cache encodes them all again. */
+  {
+    g_autofree char *film = g_build_filename (fixture->dir, "film.mp4", NULL);
+    const char      *args[]
+        = { "export", project,         "-o", film, "--quality", "draft", "--captions",
+            "burn",   "--no-sidecars", NULL, NULL };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autofree char *err = NULL;
+        g_autofree char *report = NULL;
+
+        args[9] = i == 2 ? "--clear-cache" : NULL;
+        g_assert_cmpint (run_cli (args, &err), ==, 0);
+        g_test_message ("%s", err);
+        report = g_strdup_printf ("%s: %u of 2 segments encoded", film, i == 1 ? 0 : 2);
+        g_assert_nonnull (strstr (err, report));
+      }
+  }
+  {
+    const char      *args[] = { "export", "--clear-cache", NULL };
+    g_autofree char *segments
+        = g_build_filename (g_get_user_cache_dir (), "storyreel", "segments", NULL);
+    g_auto (GStrv) names = NULL;
+
+    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+    names = reel_fixture_list_dir (segments);
+    g_assert_cmpuint (g_strv_length (names), ==, 0);
+  }
+
   {
     const char *args[] = { "export", project, "-o", output, "--captions", "loud", NULL };
     g_assert_cmpint (run_cli (args, NULL), ==, 2);
@@ -1050,6 +1081,7 @@ test_cli (Fixture *fixture, gconstpointer data)
            { "--fps", "241", "-o", output },
            { "--label-position", "middle", "-o", output },
            { "--grid", "7x1", "-o", output },
+           { "--quality", "best", "-o", output },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
