@@ -116,17 +116,35 @@ segment_timeline_options (ReelExporter *self, ReelTimelineOptions *options)
 }
 
 /* The cut that is the segment alone: its items and the caption cues over
- * them, in the segment's own time, which starts at frame 0. */
+ * them, in the segment's own time, which starts at frame 0. Only those are
+ * copied: a feature has thousands of shots. */
 static ReelCut *
 dup_segment_cut (ReelExporter *self, const Segment *segment)
 {
-  ReelCut *cut = reel_cut_copy (self->cut);
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_autoptr (GPtrArray) cues = g_ptr_array_new ();
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
   guint    fps = self->fps;
   double   offset = (double) segment->start_frame / fps;
   double   end = (double) segment->end_frame / fps;
+  ReelCut  part = *self->cut;
+  ReelCut *cut;
 
-  g_ptr_array_remove_range (cut->items, segment->last + 1, cut->items->len - segment->last - 1);
-  g_ptr_array_remove_range (cut->items, 0, segment->first);
+  for (guint i = segment->first; i <= segment->last; i++)
+    g_ptr_array_add (items, g_ptr_array_index (self->cut->items, i));
+  for (guint i = 0; i < self->cut->cues->len; i++)
+    {
+      ReelCutCue *cue = g_ptr_array_index (self->cut->cues, i);
+
+      if (cue->start + cue->duration > offset && cue->start < end)
+        g_ptr_array_add (cues, cue);
+    }
+  part.items = items;
+  part.cues = cues;
+  part.music = none;
+  part.markers = none;
+  cut = reel_cut_copy (&part);
+
   for (guint i = 0; i < cut->items->len; i++)
     {
       ReelCutItem *item = g_ptr_array_index (cut->items, i);
@@ -143,18 +161,8 @@ dup_segment_cut (ReelExporter *self, const Segment *segment)
           item->transition_duration = 0;
         }
     }
-
-  for (guint i = cut->cues->len; i-- > 0;)
-    {
-      ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
-
-      if (cue->start + cue->duration <= offset || cue->start >= end)
-        g_ptr_array_remove_index (cut->cues, i);
-      else
-        cue->start -= offset;
-    }
-  g_ptr_array_set_size (cut->music, 0);
-  g_ptr_array_set_size (cut->markers, 0);
+  for (guint i = 0; i < cut->cues->len; i++)
+    ((ReelCutCue *) g_ptr_array_index (cut->cues, i))->start -= offset;
   cut->duration = end - offset;
   return cut;
 }
