@@ -15,6 +15,7 @@
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
 #include "reel-media-store.h"
+#include "reel-segment-cache.h"
 
 #define PROGRESS_BAR_WIDTH 30
 
@@ -108,6 +109,8 @@ typedef struct
   char    *resolution;
   char    *label_position;
   char    *grid;
+  char    *quality;
+  gboolean clear_cache;
   gboolean no_sidecars;
   gboolean no_stream_copy;
   int      fps;
@@ -124,6 +127,7 @@ export_args_clear (ExportArgs *args)
   g_clear_pointer (&args->resolution, g_free);
   g_clear_pointer (&args->label_position, g_free);
   g_clear_pointer (&args->grid, g_free);
+  g_clear_pointer (&args->quality, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ExportArgs, export_args_clear)
@@ -204,12 +208,20 @@ parse_args (int *argc, char ***argv, ExportArgs *args)
       N_ ("Do not write SRT and WebVTT files beside the film"), NULL },
     { "no-stream-copy", 0, 0, G_OPTION_ARG_NONE, &args->no_stream_copy,
       N_ ("Always re-encode the picture"), NULL },
+    { "quality", 'q', 0, G_OPTION_ARG_STRING, &args->quality,
+      N_ ("draft, standard or high: how long the encoder works on a smaller film (default "
+          "standard)"),
+      N_ ("QUALITY") },
+    { "clear-cache", 0, 0, G_OPTION_ARG_NONE, &args->clear_cache,
+      N_ ("Empty the cache of encoded shots first (alone: only that)"), NULL },
     { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!reel_cli_parse (context, "export", argc, argv))
     return REEL_CLI_EXIT_USAGE;
+  if (args->clear_cache && *argc == 2 && args->output == NULL)
+    return REEL_CLI_EXIT_OK;
   if (*argc != 3)
     return reel_cli_usage_error ("export", _ ("Expected exactly one PROJECT file."));
   if (args->output == NULL)
@@ -258,19 +270,28 @@ fill_options (const ExportArgs *args, ReelExportOptions *options)
   if (args->grid != NULL && !parse_grid (args->grid, &options->pdf_columns, &options->pdf_rows))
     return reel_cli_usage_error ("export", _ ("--grid takes columns x rows, each 1 to 6."));
 
+  if (args->quality != NULL && !reel_export_quality_from_string (args->quality, &options->quality))
+    return reel_cli_usage_error ("export", _ ("--quality takes draft, standard or high."));
   options->fps = (guint) args->fps;
   options->caption_sidecars = !args->no_sidecars;
   options->allow_stream_copy = !args->no_stream_copy;
   options->extra_music = g_strdup (args->music);
-  /* The window's corner for the label, unless one is asked for. */
-  if (args->label_position != NULL)
-    options->ai_label_position = g_strdup (args->label_position);
-  else
-    {
-      g_autoptr (GSettings) settings = reel_cli_dup_settings ();
-      options->ai_label_position
-          = settings != NULL ? g_settings_get_string (settings, "ai-label-position") : NULL;
-    }
+  {
+    g_autoptr (GSettings) settings = reel_cli_dup_settings ();
+
+    /* The window's corner for the label, unless one is asked for. */
+    if (args->label_position != NULL)
+      options->ai_label_position = g_strdup (args->label_position);
+    else if (settings != NULL)
+      options->ai_label_position = g_settings_get_string (settings, "ai-label-position");
+    /* 0 MB keeps no segment after the export. */
+    if (settings != NULL)
+      {
+        gint64 megabytes = MAX (g_settings_get_int (settings, "export-cache-limit"), 0);
+
+        options->segment_cache_limit = MAX ((guint64) megabytes << 20, 1);
+      }
+  }
   return REEL_CLI_EXIT_OK;
 }
 
@@ -370,6 +391,12 @@ run_export (ReelExporter *exporter, GError **error)
 static void
 report_written (ReelExporter *exporter, const char *output)
 {
+  guint encoded = reel_exporter_get_segments_encoded (exporter);
+  guint reused = reel_exporter_get_segments_reused (exporter);
+
+  if (encoded + reused > 0)
+    fprintf (stderr, _ ("%s: %u of %u segments encoded, the others reused from earlier exports\n"),
+             output, encoded, encoded + reused);
   if (reel_exporter_get_stream_copied (exporter))
     fprintf (stderr, _ ("%s: the takes’ video was copied without re-encoding\n"), output);
   fprintf (stderr, _ ("Wrote %s\n"), output);
@@ -397,6 +424,16 @@ reel_cli_export (int argc, char **argv)
   status = parse_args (&argc, &argv, &args);
   if (status != REEL_CLI_EXIT_OK)
     return status;
+  if (args.clear_cache)
+    {
+      g_autoptr (ReelSegmentCache) cache = reel_segment_cache_new (NULL);
+
+      if (!reel_segment_cache_clear (cache, &error))
+        return reel_cli_fail ("%s", error->message);
+      fprintf (stderr, _ ("Emptied the export cache %s\n"), reel_segment_cache_get_dir (cache));
+      if (argc == 2 && args.output == NULL)
+        return REEL_CLI_EXIT_OK;
+    }
   exporter = exporter_for_project (argv[2], &args, &status);
   if (exporter == NULL)
     return status;

@@ -11,6 +11,7 @@
 
 #include "reel-application.h"
 #include "reel-preferences-window.h"
+#include "reel-segment-cache.h"
 #include "reel-window.h"
 
 #define MAX_RECENT_PROJECTS 10
@@ -754,6 +755,41 @@ show_window_action (GSimpleAction *action, GVariant *parameter, gpointer user_da
     g_application_activate (G_APPLICATION (app));
 }
 
+static void
+clear_export_cache_thread (GTask        *task,
+                           gpointer      source,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  g_autoptr (ReelSegmentCache) cache = reel_segment_cache_new (NULL);
+  GError *error = NULL;
+
+  if (reel_segment_cache_clear (cache, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_cache_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_message ("Cannot empty the export cache: %s", error->message);
+}
+
+/* The encoded segments that make re-exports fast; emptied off the main
+ * thread, as there may be thousands. */
+static void
+clear_export_cache_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (user_data, NULL, export_cache_cleared_cb, NULL);
+
+  g_task_set_source_tag (task, clear_export_cache_action);
+  g_task_run_in_thread (task, clear_export_cache_thread);
+}
+
 static const GActionEntry app_actions[] = {
   { "new", new_action },
   { "open", open_action },
@@ -761,6 +797,7 @@ static const GActionEntry app_actions[] = {
   { "open-demo", open_demo_action },
   { "no-recent", NULL },
   { "preferences", preferences_action },
+  { "clear-export-cache", clear_export_cache_action },
   { "about", about_action },
   { "quit", quit_action },
   { "show-window", show_window_action, "u" },

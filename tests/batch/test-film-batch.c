@@ -122,6 +122,7 @@ new_batch_of (Fixture *fixture, const char *csv)
   g_assert_no_error (error);
   reel_export_options_init (&options);
   options.captions = REEL_CAPTION_MODE_OFF;
+  options.segment_cache_dir = g_build_filename (fixture->dir, "segments", NULL);
   batch = reel_film_batch_new (script, table, NULL, fixture->projects_dir, fixture->films_dir,
                                &options, &error);
   reel_export_options_clear (&options);
@@ -215,6 +216,16 @@ test_five_pupils (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->n_failed, ==, 0);
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 14);
   g_assert_cmpfloat (reel_film_batch_get_progress (batch), ==, 1.0);
+  {
+    guint encoded, reused;
+
+    /* 30 shots: a shared take is encoded for the first film that shows
+     * it, and reused by the others. */
+    reel_film_batch_get_segment_counts (batch, &encoded, &reused);
+    g_assert_cmpuint (encoded + reused, ==, 30);
+    g_assert_cmpuint (encoded, <=, 14);
+    g_assert_cmpuint (reused, >=, 16);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (films); i++)
     {

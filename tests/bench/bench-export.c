@@ -1,17 +1,29 @@
-/* bench-export.c: Storyreel's film export against the equivalent ffmpeg command
+/* bench-export.c: `storyreel export` as a user runs it, against ffmpeg
  *
- * 1. 20 shots of 5 s at 1280×720, 30 fps, H.264, exported to MP4 with the
- *    captions burned in and a music track; ffmpeg does the same with the
- *    concat demuxer, the subtitles filter and amix, libx264 at the same
- *    preset and CRF. Target: Storyreel / ffmpeg ≤ 1.0.
- * 2. A cuts-only export of the same matching takes, which Storyreel copies,
- *    against ffmpeg re-encoding the same film. Target: ffmpeg / Storyreel ≥ 10.
+ * A project of 20 shots of 5 s at 1280×720, 30 fps (five scenes of four
+ * shots, a line of dialogue each), made with the command line, its takes
+ * H.264 files.
  *
- * BENCH_PRESET sets the x264 preset for both (default "veryfast"), BENCH_SHOTS
- * and BENCH_SECONDS the size of the film, BENCH_ROUNDS how many times each
- * side of the first part runs (default 3; the medians are compared). BENCH_DIR keeps the inputs
- * there for the next run; BENCH_SKIP_FFMPEG times Storyreel alone and BENCH_SKIP_COPY leaves out
- * the second part (for profiling).
+ * 1. Full export, captions burned in and a music track mixed in, at each
+ *    quality (the segment cache emptied first, untimed), against ffmpeg
+ *    doing the same with the concat demuxer, the subtitles filter and amix,
+ *    libx264 at the same preset (veryfast, medium, slow), CRF 23 and
+ *    keyframe interval. The two run interleaved, in alternating order.
+ *    Target: Storyreel / ffmpeg ≤ 1.0 at each quality.
+ * 2. Re-export after another take of one shot is chosen, against the full
+ *    export. Target ≤ 15 %.
+ * 3. Five films of a personalised batch (five projects sharing 18 of their
+ *    20 takes, each with two takes of its own) exported one after the
+ *    other, as the batch exports them, from an empty cache, against one
+ *    full export. Target ≤ 1.6×.
+ * 4. A cuts-only export (no captions, no music) of the matching takes,
+ *    which Storyreel copies, against ffmpeg re-encoding it. Target ≥ 10×.
+ *
+ * BENCH_QUALITIES picks the qualities of part 1 (default
+ * "draft,standard,high"), BENCH_QUALITY the one of parts 2 and 3 (default
+ * "standard"), BENCH_ROUNDS the rounds of part 1 (default 1, medians
+ * compared), BENCH_SHOTS and BENCH_SECONDS the film's size; BENCH_SKIP
+ * lists parts to leave out ("1,4"); BENCH_DIR keeps the inputs there.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,36 +36,66 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "reel-captions.h"
-#include "reel-exporter.h"
-#include "reel-media-memory.h"
 #include "reel-test-utils.h"
 
 #define MAX_ROUNDS 9
+#define N_BATCH_FILMS 5
+#define SHOTS_PER_SCENE 4
 
 static guint  n_shots = 20;
-static guint  n_rounds = 3;
+static guint  n_rounds = 1;
 static double shot_seconds = 5.0;
 
+/* Runs a command to its end, however long it takes; exits on failure. */
 static void
 run_or_die (const char *const *argv)
 {
-  g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  int              status = reel_test_spawn (argv, NULL, &out, &err);
+  g_autoptr (GError) error = NULL;
+  int status = 0;
 
-  if (status != 0)
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
     {
-      g_printerr ("%s failed (%d):\n%s\n", argv[0], status, err);
+      g_printerr ("%s %s failed: %s\n%s\n", argv[0], argv[1], error != NULL ? error->message : "",
+                  err != NULL ? err : "");
       exit (1);
     }
 }
 
+/* User and system CPU seconds of the commands run so far. */
+static double
+children_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double) G_USEC_PER_SEC;
+}
+
+/* CPU seconds of the last command timed: on a machine shared with other
+ * work, the wall-clock times of two commands run minutes apart vary with
+ * the load, what they cost does not. */
+static double last_cpu;
+
+static double
+time_command (const char *const *argv)
+{
+  gint64 start = g_get_monotonic_time ();
+  double cpu = children_cpu_seconds ();
+
+  run_or_die (argv);
+  last_cpu = children_cpu_seconds () - cpu;
+  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
 static void
-make_take (const char *path, guint index)
+make_take (const char *path, guint index, const char *pattern)
 {
   g_autofree char *video
-      = g_strdup_printf ("testsrc2=size=1280x720:rate=30:duration=%g", shot_seconds);
+      = g_strdup_printf ("%s=size=1280x720:rate=30:duration=%g", pattern, shot_seconds);
   g_autofree char *audio
       = g_strdup_printf ("sine=frequency=%u:duration=%g", 300 + index * 20, shot_seconds);
   /* Like a generated take: H.264 High, yuv420p, AAC, a keyframe every 2 s. */
@@ -62,7 +104,9 @@ make_take (const char *path, guint index)
           "-f",       "lavfi",   "-i",        audio, "-c:v", "libx264", "-preset", "veryfast",
           "-pix_fmt", "yuv420p", "-g",        "60",  "-c:a", "aac",     "-ar",     "48000",
           "-ac",      "2",       "-shortest", path,  NULL };
-  run_or_die (argv);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    run_or_die (argv);
 }
 
 static void
@@ -71,46 +115,68 @@ make_music (const char *path, double seconds)
   g_autofree char *source = g_strdup_printf ("sine=frequency=220:duration=%g", seconds);
   const char      *argv[] = { "ffmpeg", "-v",  "error", "-y",  "-f", "lavfi", "-i",
                               source,   "-ar", "48000", "-ac", "2",  path,    NULL };
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    run_or_die (argv);
+}
+
+static char *storyreel;
+
+static char *
+shot_number (guint index)
+{
+  return g_strdup_printf ("%u%c", index / SHOTS_PER_SCENE + 1, 'A' + index % SHOTS_PER_SCENE);
+}
+
+/* A project whose shot i shows takes[i]. */
+static void
+make_project (const char *path, const char *script, GPtrArray *takes)
+{
+  const char *create[]
+      = { storyreel, "new", path, "--resolution", "1280x720", "--fps", "30", NULL };
+  const char *import[] = { storyreel, "import", path, script, NULL };
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+  run_or_die (create);
+  run_or_die (import);
+  for (guint i = 0; i < takes->len; i++)
+    {
+      g_autofree char *shot = shot_number (i);
+      const char      *take[] = { storyreel, "take", "import", path, shot, takes->pdata[i], NULL };
+
+      run_or_die (take);
+    }
+}
+
+static void
+clear_cache (void)
+{
+  const char *argv[] = { storyreel, "export", "--clear-cache", NULL };
+
   run_or_die (argv);
 }
 
-typedef struct
-{
-  gboolean      done;
-  gboolean      ok;
-  GError       *error;
-  ReelExporter *exporter;
-} ExportRun;
-
-static void
-export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ExportRun *run = user_data;
-
-  run->ok = reel_exporter_run_finish (REEL_EXPORTER (source), result, &run->error);
-  run->done = TRUE;
-}
-
-/* Wall-clock seconds of one export; exits on failure. */
 static double
-time_storyreel (ReelCut                 *cut,
-                const ReelExportOptions *options,
-                const char              *output,
-                gboolean                *copied)
+time_export (const char *project, const char *output, const char *quality, const char *music)
 {
-  g_autoptr (ReelExporter) exporter = reel_exporter_new (cut, options, output);
-  ExportRun run = { FALSE, FALSE, NULL, exporter };
-  gint64    start = g_get_monotonic_time ();
+  const char *argv[] = { storyreel,
+                         "export",
+                         project,
+                         "-o",
+                         output,
+                         "--quality",
+                         quality,
+                         "--captions",
+                         "burn",
+                         "--no-sidecars",
+                         "--label-position",
+                         "none",
+                         music != NULL ? "--music" : NULL,
+                         music,
+                         NULL };
 
-  reel_exporter_run_async (exporter, NULL, export_done_cb, &run);
-  reel_test_wait_until (reel_test_flag_is_set, &run.done, 300000, "the export to finish");
-  if (!run.ok)
-    {
-      g_printerr ("Storyreel export failed: %s\n", run.error->message);
-      exit (1);
-    }
-  *copied = reel_exporter_get_stream_copied (exporter);
-  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  return time_command (argv);
 }
 
 static int
@@ -131,250 +197,256 @@ median (const double *values, guint n)
   return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
-static double
-time_command (const char *const *argv)
+static const char *
+x264_preset (const char *quality)
 {
-  gint64 start = g_get_monotonic_time ();
-
-  run_or_die (argv);
-  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (g_str_equal (quality, "draft"))
+    return "veryfast";
+  if (g_str_equal (quality, "high"))
+    return "slow";
+  return "medium";
 }
 
-/* User and system CPU seconds used so far by this process, or by its waited
- * children: with the wall time, how many cores each side kept busy. */
-static double
-cpu_seconds (int who)
+static gboolean
+skipped (guint part)
 {
-  struct rusage usage;
+  g_autofree char *name = g_strdup_printf ("%u", part);
+  g_auto (GStrv) parts
+      = g_strsplit (g_getenv ("BENCH_SKIP") ? g_getenv ("BENCH_SKIP") : "", ",", -1);
 
-  getrusage (who, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double) G_USEC_PER_SEC;
-}
-
-static ReelCut *
-make_cut (GPtrArray *takes, const char *music, gboolean with_captions)
-{
-  ReelCut *cut = reel_cut_new ();
-
-  cut->title = g_strdup ("Benchmark");
-  cut->width = 1280;
-  cut->height = 720;
-  cut->fps = 30;
-  for (guint i = 0; i < takes->len; i++)
-    {
-      ReelCutItem *item = reel_cut_item_new ();
-
-      item->shot_id = i + 1;
-      item->shot_number = g_strdup_printf ("%u", i + 1);
-      item->media_path = g_strdup (g_ptr_array_index (takes, i));
-      item->media_duration = shot_seconds;
-      item->out_point = shot_seconds;
-      item->duration = shot_seconds;
-      item->backend = g_strdup ("import");
-      g_ptr_array_add (cut->items, item);
-
-      if (with_captions)
-        {
-          ReelCutCue *cue = reel_cut_cue_new ();
-
-          cue->shot_id = item->shot_id;
-          cue->speaker = g_strdup ("ANNA");
-          cue->text = g_strdup_printf ("This is the line of dialogue for shot number %u.", i + 1);
-          g_ptr_array_add (cut->cues, cue);
-        }
-    }
-  if (music != NULL)
-    {
-      ReelMusicTrack *track = reel_music_track_new ();
-
-      track->name = g_strdup ("Music");
-      track->path = g_strdup (music);
-      track->volume = 0.5;
-      g_ptr_array_add (cut->music, track);
-    }
-  reel_cut_layout (cut);
-  return cut;
+  return g_strv_contains ((const char *const *) parts, name);
 }
 
 int
 main (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
+  g_autofree char *cache = NULL;
   g_autofree char *list_path = NULL;
   g_autofree char *srt_path = NULL;
   g_autofree char *music = NULL;
   g_autofree char *filter = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *project = NULL;
   g_autoptr (GPtrArray) takes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GString) list = g_string_new (NULL);
+  g_autoptr (GString) fountain = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  const char *preset = g_getenv ("BENCH_PRESET") != NULL ? g_getenv ("BENCH_PRESET") : "veryfast";
-  ReelExportOptions options;
-  double            storyreel_full, ffmpeg_full, storyreel_copy, ffmpeg_copy;
-  double            storyreel_cpu, ffmpeg_cpu;
-  gboolean          copied = FALSE;
-  gboolean          keep_dir;
-  gboolean          skip_ffmpeg = g_getenv ("BENCH_SKIP_FFMPEG") != NULL;
+  const char *qualities_text = g_getenv ("BENCH_QUALITIES");
+  const char *quality
+      = g_getenv ("BENCH_QUALITY") != NULL ? g_getenv ("BENCH_QUALITY") : "standard";
+  g_auto (GStrv) qualities
+      = g_strsplit (qualities_text ? qualities_text : "draft,standard,high", ",", -1);
+  gboolean keep_dir = g_getenv ("BENCH_DIR") != NULL;
+  double   full = 0, full_cpu = 1;
 
-  /* As the storyreel binary does first thing. */
-  reel_media_tune_allocator ();
   setlocale (LC_ALL, "");
   gst_init (&argc, &argv);
   if (g_getenv ("BENCH_SHOTS") != NULL)
-    n_shots = MAX (1, atoi (g_getenv ("BENCH_SHOTS")));
+    n_shots = MAX (3, atoi (g_getenv ("BENCH_SHOTS")));
   if (g_getenv ("BENCH_ROUNDS") != NULL)
     n_rounds = CLAMP (atoi (g_getenv ("BENCH_ROUNDS")), 1, MAX_ROUNDS);
   if (g_getenv ("BENCH_SECONDS") != NULL)
     shot_seconds = MAX (1.0, g_ascii_strtod (g_getenv ("BENCH_SECONDS"), NULL));
 
-  /* BENCH_DIR keeps the inputs between runs, so that profiling one side
-   * does not pay for making them again. */
-  keep_dir = g_getenv ("BENCH_DIR") != NULL;
+  storyreel = reel_test_build_path ("app/storyreel");
   dir = keep_dir ? g_strdup (g_getenv ("BENCH_DIR")) : reel_test_make_tmpdir ();
   g_mkdir_with_parents (dir, 0700);
-  g_print ("Making %u takes of %g s at 1280×720, 30 fps in %s…\n", n_shots, shot_seconds, dir);
+  /* The command line's segment cache, here rather than the user's. */
+  cache = g_build_filename (dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+
+  g_print ("Making a project of %u takes of %g s at 1280×720, 30 fps in %s…\n", n_shots,
+           shot_seconds, dir);
   for (guint i = 0; i < n_shots; i++)
     {
       char *path = g_strdup_printf ("%s/take-%02u.mp4", dir, i);
 
-      if (!keep_dir || !g_file_test (path, G_FILE_TEST_EXISTS))
-        make_take (path, i);
+      make_take (path, i, "testsrc2");
       g_ptr_array_add (takes, path);
       g_string_append_printf (list, "file '%s'\n", path);
+      if (i % SHOTS_PER_SCENE == 0)
+        g_string_append_printf (fountain, "INT. ROOM %u - DAY\n\n", i / SHOTS_PER_SCENE + 1);
+      g_string_append_printf (fountain,
+                              "Shot %u happens.\n\nANNA\nThis is the line of dialogue for shot "
+                              "number %u.\n\n",
+                              i + 1, i + 1);
     }
   music = g_build_filename (dir, "music.wav", NULL);
-  if (!keep_dir || !g_file_test (music, G_FILE_TEST_EXISTS))
-    make_music (music, n_shots * shot_seconds);
+  make_music (music, n_shots * shot_seconds);
   list_path = g_build_filename (dir, "list.txt", NULL);
-  g_file_set_contents (list_path, list->str, -1, &error);
-  g_assert_no_error (error);
+  script = g_build_filename (dir, "film.fountain", NULL);
+  project = g_build_filename (dir, "film.storyreel", NULL);
+  g_assert_true (g_file_set_contents (list_path, list->str, -1, &error));
+  g_assert_true (g_file_set_contents (script, fountain->str, -1, &error));
+  make_project (project, script, takes);
+  srt_path = g_build_filename (dir, "captions.srt", NULL);
+  {
+    const char *argv_srt[] = { storyreel, "export", project, "-o", srt_path, NULL };
 
-  /* 1. Captions burned in and music */
-  if (g_getenv ("BENCH_ONLY_COPY") == NULL)
+    run_or_die (argv_srt);
+  }
+  filter = g_strdup_printf ("[0:v]subtitles=%s[v];[0:a][1:a]amix=inputs=2:duration=first[a]",
+                            srt_path);
+
+  /* 1. Full exports at each quality */
+  for (guint q = 0; !skipped (1) && qualities[q] != NULL; q++)
     {
-      g_autoptr (ReelCut) cut = make_cut (takes, music, TRUE);
       g_autofree char *output = g_build_filename (dir, "storyreel-full.mp4", NULL);
       g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-full.mp4", NULL);
+      g_autofree char *keyframes = g_strdup ("60");
+      const char      *ffmpeg[] = { "ffmpeg",
+                                    "-v",
+                                    "error",
+                                    "-y",
+                                    "-f",
+                                    "concat",
+                                    "-safe",
+                                    "0",
+                                    "-i",
+                                    list_path,
+                                    "-i",
+                                    music,
+                                    "-filter_complex",
+                                    filter,
+                                    "-map",
+                                    "[v]",
+                                    "-map",
+                                    "[a]",
+                                    "-c:v",
+                                    "libx264",
+                                    "-preset",
+                                    x264_preset (qualities[q]),
+                                    "-crf",
+                                    "23",
+                                    "-g",
+                                    keyframes,
+                                    "-pix_fmt",
+                                    "yuv420p",
+                                    "-c:a",
+                                    "aac",
+                                    "-b:a",
+                                    "192k",
+                                    ffmpeg_output,
+                                    NULL };
+      double           storyreel_times[MAX_ROUNDS], ffmpeg_times[MAX_ROUNDS];
+      double           storyreel_cpus[MAX_ROUNDS], ffmpeg_cpus[MAX_ROUNDS];
 
-      srt_path = g_build_filename (dir, "captions.srt", NULL);
-      g_assert_true (reel_captions_write_srt (cut, srt_path, &error));
-      filter = g_strdup_printf ("[0:v]subtitles=%s[v];[1:a]volume=0.5[m];[0:a][m]amix=inputs=2:"
-                                "duration=first[a]",
-                                srt_path);
-      {
-        const char *ffmpeg[] = { "ffmpeg",
-                                 "-v",
-                                 "error",
-                                 "-y",
-                                 "-f",
-                                 "concat",
-                                 "-safe",
-                                 "0",
-                                 "-i",
-                                 list_path,
-                                 "-i",
-                                 music,
-                                 "-filter_complex",
-                                 filter,
-                                 "-map",
-                                 "[v]",
-                                 "-map",
-                                 "[a]",
-                                 "-c:v",
-                                 "libx264",
-                                 "-preset",
-                                 preset,
-                                 "-crf",
-                                 "23",
-                                 "-pix_fmt",
-                                 "yuv420p",
-                                 "-c:a",
-                                 "aac",
-                                 "-b:a",
-                                 "192k",
-                                 ffmpeg_output,
-                                 NULL };
+      for (guint round = 0; round < n_rounds; round++)
+        for (guint side = 0; side < 2; side++)
+          {
+            gboolean ffmpeg_turn = (side == 0) == ((round + q) % 2 == 1);
 
-        /* The machines this runs on vary by a tenth from one minute to
-         * the next, so both sides run several times, interleaved and in
-         * alternating order, and the medians are compared. */
-        double storyreel_times[MAX_ROUNDS], ffmpeg_times[MAX_ROUNDS];
-        double storyreel_cpus[MAX_ROUNDS], ffmpeg_cpus[MAX_ROUNDS];
+            if (ffmpeg_turn)
+              {
+                ffmpeg_times[round] = time_command (ffmpeg);
+                ffmpeg_cpus[round] = last_cpu;
+              }
+            else
+              {
+                clear_cache ();
+                storyreel_times[round] = time_export (project, output, qualities[q], music);
+                storyreel_cpus[round] = last_cpu;
+              }
+          }
 
-        for (guint round = 0; round < n_rounds; round++)
-          for (guint side = 0; side < 2; side++)
-            {
-              gboolean ffmpeg_turn = (side == 0) == (round % 2 == 1);
-
-              if (ffmpeg_turn)
-                {
-                  double cpu = cpu_seconds (RUSAGE_CHILDREN);
-
-                  ffmpeg_times[round] = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
-                  ffmpeg_cpus[round] = cpu_seconds (RUSAGE_CHILDREN) - cpu;
-                }
-              else
-                {
-                  double cpu = cpu_seconds (RUSAGE_SELF);
-
-                  reel_export_options_init (&options);
-                  options.captions = REEL_CAPTION_MODE_BURN;
-                  options.caption_sidecars = FALSE;
-                  options.x264_speed_preset = g_strdup (preset);
-                  /* x264 against libx264, whatever GPU the machine has. */
-                  options.allow_hardware_encoder = FALSE;
-                  storyreel_times[round] = time_storyreel (
-                      make_cut (takes, music, g_getenv ("BENCH_NO_CAPTIONS") == NULL), &options,
-                      output, &copied);
-                  storyreel_cpus[round] = cpu_seconds (RUSAGE_SELF) - cpu;
-                  reel_export_options_clear (&options);
-                }
-            }
-
-        g_print ("\nBurned captions + music, %u × %g s, x264 preset %s, %u rounds:\n", n_shots,
-                 shot_seconds, preset, n_rounds);
-        for (guint round = 0; round < n_rounds; round++)
-          g_print ("  round %u    Storyreel %6.2f s (%.2f cores)   ffmpeg %6.2f s (%.2f cores)"
-                   "   ratio %.2f\n",
-                   round + 1, storyreel_times[round],
-                   storyreel_cpus[round] / storyreel_times[round], ffmpeg_times[round],
-                   ffmpeg_cpus[round] / ffmpeg_times[round],
-                   storyreel_times[round] / ffmpeg_times[round]);
-        storyreel_full = median (storyreel_times, n_rounds);
-        ffmpeg_full = median (ffmpeg_times, n_rounds);
-        storyreel_cpu = median (storyreel_cpus, n_rounds);
-        ffmpeg_cpu = median (ffmpeg_cpus, n_rounds);
-      }
-      g_print ("  median:\n");
-      g_print ("  Storyreel  %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", storyreel_full,
-               storyreel_cpu, storyreel_cpu / storyreel_full);
-      g_print ("  ffmpeg     %7.2f s  (CPU %6.2f s, %.2f cores busy)\n", ffmpeg_full, ffmpeg_cpu,
-               ffmpeg_cpu / ffmpeg_full);
-      g_print ("  ratio      %7.2f (target ≤ 1.0)\n", storyreel_full / ffmpeg_full);
+      g_print ("\n1. Full export, burned captions + music, %u × %g s, --quality %s (x264 %s):\n",
+               n_shots, shot_seconds, qualities[q], x264_preset (qualities[q]));
+      for (guint round = 0; round < n_rounds; round++)
+        g_print ("  round %u    storyreel export %6.2f s (CPU %6.2f s)   ffmpeg %6.2f s (CPU %6.2f "
+                 "s)   ratio %.2f (CPU %.2f)\n",
+                 round + 1, storyreel_times[round], storyreel_cpus[round], ffmpeg_times[round],
+                 ffmpeg_cpus[round], storyreel_times[round] / ffmpeg_times[round],
+                 storyreel_cpus[round] / ffmpeg_cpus[round]);
+      g_print ("  median     ratio %.2f, CPU ratio %.2f (target ≤ 1.0)\n",
+               median (storyreel_times, n_rounds) / median (ffmpeg_times, n_rounds),
+               median (storyreel_cpus, n_rounds) / median (ffmpeg_cpus, n_rounds));
     }
 
-  /* 2. Cuts only: copied by Storyreel, re-encoded by ffmpeg */
-  if (g_getenv ("BENCH_SKIP_COPY") == NULL)
+  /* 2. Re-export after one shot changed */
+  if (!skipped (2) || !skipped (3))
     {
-      g_autoptr (ReelCut) cut = make_cut (takes, NULL, FALSE);
+      g_autofree char *output = g_build_filename (dir, "storyreel-full.mp4", NULL);
+
+      clear_cache ();
+      full = time_export (project, output, quality, music);
+      full_cpu = last_cpu;
+      g_print ("\nFull export at --quality %s from an empty cache: %.2f s (CPU %.2f s)\n", quality,
+               full, full_cpu);
+    }
+  if (!skipped (2))
+    {
+      g_autofree char *output = g_build_filename (dir, "storyreel-full.mp4", NULL);
+      g_autofree char *other = g_build_filename (dir, "other-take.mp4", NULL);
+      g_autofree char *shot = shot_number (n_shots / 2);
+      const char      *import[] = { storyreel, "take", "import", project, shot, other, NULL };
+      const char      *choose[] = { storyreel, "take", "choose", project, shot, "2", NULL };
+      const char      *back[] = { storyreel, "take", "choose", project, shot, "1", NULL };
+      double           again, again_cpu;
+
+      make_take (other, 99, "smptebars");
+      run_or_die (import);
+      run_or_die (choose);
+      again = time_export (project, output, quality, music);
+      again_cpu = last_cpu;
+      run_or_die (back);
+      g_print ("\n2. Re-export after shot %s changed: %.2f s (CPU %.2f s), %.1f %% of the full "
+               "export (CPU %.1f %%; target ≤ 15 %%)\n",
+               shot, again, again_cpu, 100 * again / full, 100 * again_cpu / full_cpu);
+    }
+
+  /* 3. A personalised batch */
+  if (!skipped (3))
+    {
+      double total = 0, total_cpu = 0;
+
+      clear_cache ();
+      for (guint film = 0; film < N_BATCH_FILMS; film++)
+        {
+          g_autofree char *name = g_strdup_printf ("row-%u.storyreel", film);
+          g_autofree char *row_project = g_build_filename (dir, name, NULL);
+          g_autofree char *output = g_strdup_printf ("%s/row-%u.mp4", dir, film);
+          g_autoptr (GPtrArray) row_takes = g_ptr_array_new_with_free_func (g_free);
+
+          for (guint i = 0; i < n_shots; i++)
+            {
+              if (i == 1 || i == n_shots - 2)
+                {
+                  char *path = g_strdup_printf ("%s/row-%u-take-%02u.mp4", dir, film, i);
+
+                  make_take (path, i + film * 3, film % 2 == 0 ? "smptebars" : "testsrc");
+                  g_ptr_array_add (row_takes, path);
+                }
+              else
+                g_ptr_array_add (row_takes, g_strdup (takes->pdata[i]));
+            }
+          make_project (row_project, script, row_takes);
+          total += time_export (row_project, output, quality, music);
+          total_cpu += last_cpu;
+        }
+      g_print ("\n3. A batch of %u films, 2 of %u shots differing: %.2f s (CPU %.2f s), %.2f× one "
+               "full export (CPU %.2f×; target ≤ 1.6×)\n",
+               N_BATCH_FILMS, n_shots, total, total_cpu, total / full, total_cpu / full_cpu);
+    }
+
+  /* 4. Cuts only: copied by Storyreel, re-encoded by ffmpeg */
+  if (!skipped (4))
+    {
       g_autofree char *output = g_build_filename (dir, "storyreel-copy.mp4", NULL);
       g_autofree char *ffmpeg_output = g_build_filename (dir, "ffmpeg-reencode.mp4", NULL);
-      const char      *ffmpeg[]
-          = { "ffmpeg",   "-v",      "error", "-y",      "-f",      "concat", "-safe",       "0",
-              "-i",       list_path, "-c:v",  "libx264", "-preset", preset,   "-crf",        "23",
-              "-pix_fmt", "yuv420p", "-c:a",  "aac",     "-b:a",    "192k",   ffmpeg_output, NULL };
+      const char      *copy[] = { storyreel,    "export", project,         "-o", output,
+                                  "--captions", "off",    "--no-sidecars", NULL };
+      const char      *ffmpeg[] = {
+             "ffmpeg", "-v",          "error",    "-y",      "-f",      "concat",  "-safe",
+             "0",      "-i",          list_path,  "-c:v",    "libx264", "-preset", x264_preset (quality),
+             "-crf",   "23",          "-pix_fmt", "yuv420p", "-c:a",    "aac",     "-b:a",
+             "192k",   ffmpeg_output, NULL
+      };
+      double storyreel_copy = time_command (copy);
+      double ffmpeg_copy = time_command (ffmpeg);
 
-      reel_export_options_init (&options);
-      options.captions = REEL_CAPTION_MODE_OFF;
-      options.caption_sidecars = FALSE;
-      options.x264_speed_preset = g_strdup (preset);
-      options.allow_hardware_encoder = FALSE;
-      storyreel_copy = time_storyreel (g_steal_pointer (&cut), &options, output, &copied);
-      reel_export_options_clear (&options);
-      ffmpeg_copy = skip_ffmpeg ? 1.0 : time_command (ffmpeg);
-      g_print ("\nCuts only (Storyreel %s the video):\n", copied ? "copied" : "DID NOT COPY");
-      g_print ("  Storyreel  %7.2f s\n  ffmpeg     %7.2f s (re-encoding)\n"
-               "  speed-up   %7.1f× (target ≥ 10×)\n",
+      g_print ("\n4. Cuts only:\n  storyreel export %7.2f s (copying)\n  ffmpeg %7.2f s "
+               "(re-encoding)\n  speed-up   %7.1f× (target ≥ 10×)\n",
                storyreel_copy, ffmpeg_copy, ffmpeg_copy / storyreel_copy);
     }
 

@@ -49,6 +49,18 @@ reel_fixture_make_tone (const char *path, double seconds)
   reel_test_run_pipeline (line);
 }
 
+/* As the media store records it: the file's content, hashed. */
+static char *
+dup_file_sha256 (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return g_compute_checksum_for_string (G_CHECKSUM_SHA256, path, -1);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
 ReelCutItem *
 reel_fixture_add_item (ReelCut *cut, const char *path, double seconds, const char *backend)
 {
@@ -59,7 +71,7 @@ reel_fixture_add_item (ReelCut *cut, const char *path, double seconds, const cha
   item->text = g_strdup ("A shot.");
   item->media_path = g_strdup (path);
   item->media_duration = seconds;
-  item->media_sha256 = g_strdup ("0123456789abcdef");
+  item->media_sha256 = dup_file_sha256 (path);
   item->out_point = seconds;
   item->duration = seconds;
   item->take_id = 100 + cut->items->len;

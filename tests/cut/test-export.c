@@ -42,6 +42,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gboolean with_audio = GPOINTER_TO_INT (data) == 0;
 
   fixture->dir = reel_test_make_tmpdir ();
+  /* Each test starts with an empty segment cache: one that reused an
+   * earlier test's segments would not encode what it checks. */
+  reel_test_rm_rf (g_get_user_cache_dir ());
   fixture->red = g_build_filename (fixture->dir, "red.mp4", NULL);
   fixture->green = g_build_filename (fixture->dir, "green.mp4", NULL);
   fixture->blue = g_build_filename (fixture->dir, "blue.mp4", NULL);
@@ -700,7 +703,15 @@ test_ai_marks (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (shot, "prompt"), ==, "a solid colour");
   g_assert_cmpint (json_object_get_int_member (shot, "seed"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (shot, "take_id"), ==, 101);
-  g_assert_cmpstr (json_object_get_string_member (shot, "media_sha256"), ==, "0123456789abcdef");
+  {
+    g_autofree char *contents = NULL;
+    g_autofree char *sha256 = NULL;
+    gsize            length = 0;
+
+    g_assert_true (g_file_get_contents (fixture->green, &contents, &length, NULL));
+    sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+    g_assert_cmpstr (json_object_get_string_member (shot, "media_sha256"), ==, sha256);
+  }
   g_assert_true (json_object_get_boolean_member (shot, "ai_generated"));
 }
 
@@ -1022,6 +1033,37 @@ test_cli (Fixture *fixture, gconstpointer data)
     g_assert_cmpuint (samples->len, >=, 1);
   }
 
+  /* MP4 is encoded as segments: a second export reuses them all, and
+   * after --clear-cache encodes them all again. */
+  {
+    g_autofree char *film = g_build_filename (fixture->dir, "film.mp4", NULL);
+    const char      *args[]
+        = { "export", project,         "-o", film, "--quality", "draft", "--captions",
+            "burn",   "--no-sidecars", NULL, NULL };
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autofree char *err = NULL;
+        g_autofree char *report = NULL;
+
+        args[9] = i == 2 ? "--clear-cache" : NULL;
+        g_assert_cmpint (run_cli (args, &err), ==, 0);
+        g_test_message ("%s", err);
+        report = g_strdup_printf ("%s: %u of 2 segments encoded", film, i == 1 ? 0 : 2);
+        g_assert_nonnull (strstr (err, report));
+      }
+  }
+  {
+    const char      *args[] = { "export", "--clear-cache", NULL };
+    g_autofree char *segments
+        = g_build_filename (g_get_user_cache_dir (), "storyreel", "segments", NULL);
+    g_auto (GStrv) names = NULL;
+
+    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+    names = reel_fixture_list_dir (segments);
+    g_assert_cmpuint (g_strv_length (names), ==, 0);
+  }
+
   {
     const char *args[] = { "export", project, "-o", output, "--captions", "loud", NULL };
     g_assert_cmpint (run_cli (args, NULL), ==, 2);
@@ -1039,6 +1081,7 @@ test_cli (Fixture *fixture, gconstpointer data)
            { "--fps", "241", "-o", output },
            { "--label-position", "middle", "-o", output },
            { "--grid", "7x1", "-o", output },
+           { "--quality", "best", "-o", output },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -1471,6 +1514,12 @@ test_disk_full (Fixture *fixture, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *cache_home = reel_test_make_tmpdir ();
+  int              status;
+
+  /* The segment cache of these exports, and of the command line's, away
+   * from the user's. */
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   g_test_init (&argc, &argv, NULL);
   gst_init (&argc, &argv);
 
@@ -1501,5 +1550,7 @@ main (int argc, char **argv)
   ADD ("/export/cli", test_cli, NULL);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  reel_test_rm_rf (cache_home);
+  return status;
 }

@@ -66,6 +66,8 @@ struct _ReelFilmBatch
   GString       *shot_failures;
   guint          pending_imports;
   int            export_decile;
+  guint          segments_encoded;
+  guint          segments_reused;
   gulong         cancelled_handler;
   double         progress;
   char          *status;

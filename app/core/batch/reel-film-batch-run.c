@@ -112,6 +112,10 @@ export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError        *error = NULL;
 
   reel_exporter_run_finish (REEL_EXPORTER (source), result, &error);
+  /* Every film exports through the same segment cache (unless the options
+   * turn it off), so the shots the films share are encoded once. */
+  self->segments_encoded += reel_exporter_get_segments_encoded (REEL_EXPORTER (source));
+  self->segments_reused += reel_exporter_get_segments_reused (REEL_EXPORTER (source));
   film_finished (self, error);
 }
 

@@ -932,6 +932,15 @@ reel_film_batch_get_summary (ReelFilmBatch *self, ReelFilmBatchSummary *summary)
   *summary = self->summary;
 }
 
+void
+reel_film_batch_get_segment_counts (ReelFilmBatch *self, guint *encoded, guint *reused)
+{
+  if (encoded != NULL)
+    *encoded = self->segments_encoded;
+  if (reused != NULL)
+    *reused = self->segments_reused;
+}
+
 char *
 reel_film_batch_describe (ReelFilmBatch *self)
 {

@@ -99,6 +99,9 @@ gboolean reel_film_batch_plan_finish (ReelFilmBatch *self, GAsyncResult *result,
 /* The same, blocking the calling thread: for the command line. */
 gboolean reel_film_batch_plan (ReelFilmBatch *self, GError **error);
 void     reel_film_batch_get_summary (ReelFilmBatch *self, ReelFilmBatchSummary *summary);
+/* The segments the films' exports encoded, and those they took from the
+ * export cache: a shot the films share is encoded once. */
+void reel_film_batch_get_segment_counts (ReelFilmBatch *self, guint *encoded, guint *reused);
 /* "Generating 4 shared shots and 10 personal shots for 5 films; 16 takes reused." */
 char *reel_film_batch_describe (ReelFilmBatch *self);
 

@@ -361,7 +361,8 @@ attach_caption_burner (GESTimeline               *timeline,
         }
     }
 
-  if (options->ai_label_position != REEL_LABEL_POSITION_NONE && reel_cut_has_ai_generated (cut))
+  if (options->ai_label_position != REEL_LABEL_POSITION_NONE
+      && (options->ai_generated_film || reel_cut_has_ai_generated (cut)))
     {
       static const ReelCaptionCorner corners[] = {
         [REEL_LABEL_POSITION_NONE] = REEL_CAPTION_CORNER_BOTTOM_RIGHT,

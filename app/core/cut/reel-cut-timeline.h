@@ -46,6 +46,9 @@ typedef struct
   gboolean burn_captions;
   /* Where the "AI-generated" label goes when the cut holds AI-generated shots. */
   ReelLabelPosition ai_label_position;
+  /* For a part of a film rendered on its own: the whole film holds
+   * AI-generated shots, so the label is drawn whatever this part holds. */
+  gboolean ai_generated_film;
   /* Another audio file mixed in from the start, at full volume; may be NULL. */
   const char *extra_music;
   /* Only the sound: the takes' audio and the music, silence in between, for

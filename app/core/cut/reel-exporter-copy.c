@@ -250,24 +250,21 @@ link_sound_timeline (ReelExporter *self, GstElement *audio_convert, GError **err
   return TRUE;
 }
 
-/* Each take read and parsed into the next sink pad of @video_concat. */
+/* Each file read and parsed into the next sink pad of @video_concat. */
 static gboolean
-add_take_pictures (ReelExporter *self,
-                   GstElement   *pipeline,
-                   GstElement   *video_concat,
-                   GError      **error)
+add_pictures (GPtrArray *paths, GstElement *pipeline, GstElement *video_concat, GError **error)
 {
-  for (guint i = 0; i < self->cut->items->len; i++)
+  for (guint i = 0; i < paths->len; i++)
     {
-      const ReelCutItem *item = g_ptr_array_index (self->cut->items, i);
-      GstElement        *source = gst_element_factory_make ("filesrc", NULL);
-      GstElement        *demux = gst_element_factory_make ("qtdemux", NULL);
-      GstElement        *parse = gst_element_factory_make ("h264parse", NULL);
-      DemuxLinks        *links = g_new0 (DemuxLinks, 1);
+      const char *path = g_ptr_array_index (paths, i);
+      GstElement *source = gst_element_factory_make ("filesrc", NULL);
+      GstElement *demux = gst_element_factory_make ("qtdemux", NULL);
+      GstElement *parse = gst_element_factory_make ("h264parse", NULL);
+      DemuxLinks *links = g_new0 (DemuxLinks, 1);
       g_autoptr (GstPad) parse_src = NULL;
       g_autoptr (GstPad) video_sink = NULL;
 
-      g_object_set (source, "location", item->media_path, NULL);
+      g_object_set (source, "location", path, NULL);
       gst_bin_add_many (GST_BIN (pipeline), source, demux, parse, NULL);
       gst_element_link (source, demux);
 
@@ -293,6 +290,16 @@ add_take_pictures (ReelExporter *self,
 GstElement *
 reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
 {
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->cut->items->len; i++)
+    g_ptr_array_add (paths, ((ReelCutItem *) g_ptr_array_index (self->cut->items, i))->media_path);
+  return reel_exporter_build_join_pipeline (self, paths, error);
+}
+
+GstElement *
+reel_exporter_build_join_pipeline (ReelExporter *self, GPtrArray *paths, GError **error)
+{
   g_autoptr (GstElement) pipeline = gst_object_ref_sink (gst_pipeline_new ("storyreel-copy"));
   GstElement *video_concat = NULL;
   GstElement *audio_convert = NULL;
@@ -300,7 +307,7 @@ reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
   if (!build_sound_timeline (self, error)
       || !add_muxing (self, pipeline, &video_concat, &audio_convert, error)
       || !link_sound_timeline (self, audio_convert, error)
-      || !add_take_pictures (self, pipeline, video_concat, error))
+      || !add_pictures (paths, pipeline, video_concat, error))
     return NULL;
   return g_steal_pointer (&pipeline);
 }

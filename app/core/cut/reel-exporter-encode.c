@@ -173,6 +173,49 @@ x264_preset_options (const char *preset)
   return NULL;
 }
 
+const char *
+reel_exporter_x264_preset (ReelExporter *self)
+{
+  static const char *const presets[] = {
+    [REEL_EXPORT_QUALITY_DRAFT] = "veryfast",
+    [REEL_EXPORT_QUALITY_STANDARD] = "medium",
+    [REEL_EXPORT_QUALITY_HIGH] = "slow",
+  };
+
+  if (self->options.x264_speed_preset != NULL)
+    return self->options.x264_speed_preset;
+  if ((guint) self->options.quality >= G_N_ELEMENTS (presets))
+    return "medium";
+  return presets[self->options.quality];
+}
+
+/* libvpx's speeds for the "good" deadline, matched to x264's presets by
+ * their relative cost: 5 is about as much faster than 4 as "veryfast" is
+ * than "medium", and 2 about as much slower as "slow" (ffmpeg -deadline good
+ * -cpu-used N gives the same streams). */
+static const char *
+vp9_cpu_used (ReelExporter *self)
+{
+  switch (self->options.quality)
+    {
+      case REEL_EXPORT_QUALITY_DRAFT:
+        return "5";
+      case REEL_EXPORT_QUALITY_HIGH:
+        return "2";
+      case REEL_EXPORT_QUALITY_STANDARD:
+      default:
+        return "4";
+    }
+}
+
+const char *
+reel_exporter_pick_video_encoder (ReelExporter *self)
+{
+  if (self->options.format == REEL_EXPORT_FORMAT_WEBM)
+    return "vp9enc";
+  return pick_h264_encoder (&self->options);
+}
+
 /* Encoder settings that encodebin's profile cannot carry, applied as the
  * encoders are created (in whatever thread creates them). */
 static void
@@ -195,9 +238,8 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
   else if (g_strcmp0 (name, "x264enc") == 0)
     {
       g_autofree char *keyframes = g_strdup_printf ("%u", MAX (self->fps, 1) * 2);
-      const char      *preset
-          = self->options.x264_speed_preset != NULL ? self->options.x264_speed_preset : "medium";
-      const char *preset_options = x264_preset_options (preset);
+      const char      *preset = reel_exporter_x264_preset (self);
+      const char      *preset_options = x264_preset_options (preset);
 
       gst_util_set_object_arg (G_OBJECT (element), "speed-preset", preset);
       /* x264enc applies its own defaults for these (trellis on, three
@@ -218,14 +260,15 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
     }
   else if (g_strcmp0 (name, "vp9enc") == 0)
     {
-      /* libvpx's default is "best quality" at a crawl; "good" speed 4 with
-       * row threading is what web encoders use. */
+      /* libvpx's default is "best quality" at a crawl; the "good" deadline
+       * with row threading is what web encoders use, at a speed from the
+       * quality (see vp9_cpu_used()). */
       guint64          bits = (guint64) self->width * self->height * MAX (self->fps, 1) / 8;
       g_autofree char *bitrate = g_strdup_printf ("%" G_GUINT64_FORMAT, MAX (bits, 200000));
       g_autofree char *threads = g_strdup_printf ("%u", MAX (g_get_num_processors (), 1));
 
       gst_util_set_object_arg (G_OBJECT (element), "deadline", "1");
-      gst_util_set_object_arg (G_OBJECT (element), "cpu-used", "4");
+      gst_util_set_object_arg (G_OBJECT (element), "cpu-used", vp9_cpu_used (self));
       gst_util_set_object_arg (G_OBJECT (element), "row-mt", "true");
       gst_util_set_object_arg (G_OBJECT (element), "threads", threads);
       gst_util_set_object_arg (G_OBJECT (element), "target-bitrate", bitrate);
@@ -253,7 +296,7 @@ reel_exporter_configure_encoders (ReelExporter *self, GstElement *pipeline)
 /* The encoding profile */
 
 GstEncodingProfile *
-reel_exporter_make_profile (ReelExporter *self)
+reel_exporter_make_profile (ReelExporter *self, gboolean with_audio)
 {
   g_autoptr (GstCaps) container_caps = NULL;
   g_autoptr (GstCaps) video_caps = NULL;
@@ -292,7 +335,10 @@ reel_exporter_make_profile (ReelExporter *self)
       gst_encoding_profile_set_preset_name (GST_ENCODING_PROFILE (audio), "opusenc");
     }
   gst_encoding_container_profile_add_profile (container, GST_ENCODING_PROFILE (video));
-  gst_encoding_container_profile_add_profile (container, GST_ENCODING_PROFILE (audio));
+  if (with_audio)
+    gst_encoding_container_profile_add_profile (container, GST_ENCODING_PROFILE (audio));
+  else
+    g_object_unref (audio);
   return GST_ENCODING_PROFILE (container);
 }
 

@@ -6,7 +6,8 @@
  * reel-exporter-pipeline.c (running a pipeline: bus, errors and progress),
  * reel-exporter-render.c (the render, through GES or by copying),
  * reel-exporter-copy.c (the takes joined without re-encoding, and the soft
- * subtitle remux) and reel-exporter-files.c (the reserved temporary, tags,
+ * subtitle remux), reel-exporter-segments.c (the film encoded as cached
+ * segments, joined without re-encoding) and reel-exporter-files.c (the reserved temporary, tags,
  * sidecars, provenance and the rename into place).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +18,7 @@
 
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
+#include "reel-segment-cache.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +62,14 @@ struct _ReelExporter
    * per-frame context copies and, since GES opens a new decoder for every
    * shot, a thread start-up per shot. */
   gboolean single_threaded_decoders;
+
+  /* The segmented render (reel-exporter-segments.c) */
+  ReelSegmentCache *segment_cache;
+  GPtrArray        *segments; /* in film order */
+  guint             segment_index;
+  char             *segment_temporary; /* what the running segment is written to */
+  guint             segments_encoded;
+  guint             segments_reused;
 };
 
 /* What runs on the main thread once a pipeline has reached its end. */
@@ -81,9 +91,12 @@ gboolean reel_exporter_check_cancelled (ReelExporter *self);
 gboolean            reel_exporter_check_plugins (ReelExporter *self, GError **error);
 const char         *reel_exporter_pick_copy_aac_encoder (void);
 void                reel_exporter_configure_encoders (ReelExporter *self, GstElement *pipeline);
-GstEncodingProfile *reel_exporter_make_profile (ReelExporter *self);
-const char         *reel_exporter_find_video_encoder (GstElement *pipeline);
-gboolean            reel_exporter_fall_back_to_software (ReelExporter *self, GstMessage *message);
+GstEncodingProfile *reel_exporter_make_profile (ReelExporter *self, gboolean with_audio);
+const char         *reel_exporter_x264_preset (ReelExporter *self);
+/* "x264enc", "nvh264enc" or "vp9enc": what the pictures would be encoded with. */
+const char *reel_exporter_pick_video_encoder (ReelExporter *self);
+const char *reel_exporter_find_video_encoder (GstElement *pipeline);
+gboolean    reel_exporter_fall_back_to_software (ReelExporter *self, GstMessage *message);
 
 /* reel-exporter-pipeline.c */
 gboolean reel_exporter_play_pipeline (ReelExporter                *self,
@@ -94,12 +107,22 @@ void     reel_exporter_stop_pipeline (ReelExporter *self);
 
 /* reel-exporter-render.c */
 void reel_exporter_start_render (ReelExporter *self);
+/* What follows the render: the subtitle remux, or the files put in place. */
+void reel_exporter_render_done (ReelExporter *self);
+
+/* reel-exporter-segments.c */
+gboolean reel_exporter_can_encode_segments (ReelExporter *self);
+void     reel_exporter_start_segments (ReelExporter *self);
 
 /* reel-exporter-copy.c */
 gboolean    reel_exporter_copy_ruled_out (ReelExporter *self);
 gboolean    reel_exporter_can_copy_streams (ReelExporter *self);
 GstElement *reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error);
-void        reel_exporter_start_remux (ReelExporter *self);
+/* The H.264 streams of the MP4 files at @paths joined in order, with the
+ * cut's sound. */
+GstElement      *
+reel_exporter_build_join_pipeline (ReelExporter *self, GPtrArray *paths, GError **error);
+void reel_exporter_start_remux (ReelExporter *self);
 
 /* reel-exporter-files.c */
 char *reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GError **error);

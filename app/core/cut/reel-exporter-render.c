@@ -2,8 +2,10 @@
  *
  * The cut becomes a film in one pipeline: the GES timeline rendered with
  * the encoding profile, or, when nothing forces a re-encode, the takes'
- * streams joined unchanged (reel-exporter-copy.c). Soft subtitles follow
- * in a remux of their own.
+ * streams joined unchanged (reel-exporter-copy.c). With the segment cache,
+ * the pictures are encoded as segments instead and joined the same way
+ * (reel-exporter-segments.c). Soft subtitles follow in a remux of their
+ * own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +18,8 @@
 
 #include "reel-exporter-private.h"
 
-static void
-render_done (ReelExporter *self)
+void
+reel_exporter_render_done (ReelExporter *self)
 {
   if (self->options.captions == REEL_CAPTION_MODE_SOFT && self->cut->cues->len > 0)
     reel_exporter_start_remux (self);
@@ -54,7 +56,7 @@ build_render_pipeline (ReelExporter *self, GError **error)
   ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
   pipeline = GST_ELEMENT (ges_pipeline);
   reel_exporter_configure_encoders (self, pipeline);
-  profile = reel_exporter_make_profile (self);
+  profile = reel_exporter_make_profile (self, TRUE);
   uri = gst_filename_to_uri (self->render_path, NULL);
   if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
       || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
@@ -86,12 +88,18 @@ reel_exporter_start_render (ReelExporter *self)
       reel_exporter_set_stage (self, N_ ("Copying video"), 0.95);
       pipeline = reel_exporter_build_copy_pipeline (self, &error);
     }
+  else if (reel_exporter_can_encode_segments (self))
+    {
+      reel_exporter_start_segments (self);
+      return;
+    }
   else
     {
       reel_exporter_set_stage (self, N_ ("Encoding"), 0.95);
       pipeline = build_render_pipeline (self, &error);
     }
 
-  if (pipeline == NULL || !reel_exporter_play_pipeline (self, pipeline, render_done, &error))
+  if (pipeline == NULL
+      || !reel_exporter_play_pipeline (self, pipeline, reel_exporter_render_done, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }

@@ -137,6 +137,35 @@ reel_caption_mode_from_string (const char *str, ReelCaptionMode *mode)
   return FALSE;
 }
 
+static const char *const quality_names[] = {
+  [REEL_EXPORT_QUALITY_DRAFT] = "draft",
+  [REEL_EXPORT_QUALITY_STANDARD] = "standard",
+  [REEL_EXPORT_QUALITY_HIGH] = "high",
+};
+
+const char *
+reel_export_quality_to_string (ReelExportQuality quality)
+{
+  if ((guint) quality >= G_N_ELEMENTS (quality_names))
+    return "standard";
+  return quality_names[quality];
+}
+
+gboolean
+reel_export_quality_from_string (const char *str, ReelExportQuality *quality)
+{
+  for (guint i = 0; str != NULL && i < G_N_ELEMENTS (quality_names); i++)
+    {
+      if (g_ascii_strcasecmp (str, quality_names[i]) == 0)
+        {
+          if (quality != NULL)
+            *quality = (ReelExportQuality) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 void
 reel_export_options_init (ReelExportOptions *options)
 {
@@ -148,6 +177,8 @@ reel_export_options_init (ReelExportOptions *options)
   options->caption_sidecars = TRUE;
   options->allow_hardware_encoder = TRUE;
   options->allow_stream_copy = TRUE;
+  options->quality = REEL_EXPORT_QUALITY_STANDARD;
+  options->use_segment_cache = TRUE;
 }
 
 void
@@ -158,6 +189,7 @@ reel_export_options_clear (ReelExportOptions *options)
   g_clear_pointer (&options->extra_music, g_free);
   g_clear_pointer (&options->ai_label_position, g_free);
   g_clear_pointer (&options->x264_speed_preset, g_free);
+  g_clear_pointer (&options->segment_cache_dir, g_free);
 }
 
 static void
@@ -167,6 +199,7 @@ export_options_copy_into (ReelExportOptions *dest, const ReelExportOptions *src)
   dest->extra_music = g_strdup (src->extra_music);
   dest->ai_label_position = g_strdup (src->ai_label_position);
   dest->x264_speed_preset = g_strdup (src->x264_speed_preset);
+  dest->segment_cache_dir = g_strdup (src->segment_cache_dir);
 }
 
 ReelExportOptions *
@@ -235,6 +268,9 @@ reel_exporter_finalize (GObject *object)
   g_free (self->remux_path);
   g_free (self->render_path);
   g_clear_pointer (&self->tags, gst_tag_list_unref);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  g_free (self->segment_temporary);
+  g_clear_object (&self->segment_cache);
 
   G_OBJECT_CLASS (reel_exporter_parent_class)->finalize (object);
 }
@@ -356,6 +392,20 @@ reel_exporter_get_stream_copied (ReelExporter *self)
 {
   g_return_val_if_fail (REEL_IS_EXPORTER (self), FALSE);
   return self->stream_copied;
+}
+
+guint
+reel_exporter_get_segments_encoded (ReelExporter *self)
+{
+  g_return_val_if_fail (REEL_IS_EXPORTER (self), 0);
+  return self->segments_encoded;
+}
+
+guint
+reel_exporter_get_segments_reused (ReelExporter *self)
+{
+  g_return_val_if_fail (REEL_IS_EXPORTER (self), 0);
+  return self->segments_reused;
 }
 
 const char *

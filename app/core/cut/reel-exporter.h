@@ -60,6 +60,20 @@ typedef enum
 const char *reel_caption_mode_to_string (ReelCaptionMode mode);
 gboolean    reel_caption_mode_from_string (const char *str, ReelCaptionMode *mode);
 
+/* How long the encoder looks for a smaller film at the same picture quality
+ * (CRF 23 for H.264): x264's "veryfast", "medium" and "slow"; for VP9,
+ * libvpx's "good" deadline at cpu-used 5, 4 and 2. */
+typedef enum
+{
+  REEL_EXPORT_QUALITY_DRAFT,
+  REEL_EXPORT_QUALITY_STANDARD,
+  REEL_EXPORT_QUALITY_HIGH,
+} ReelExportQuality;
+
+/* "draft", "standard", "high" */
+const char *reel_export_quality_to_string (ReelExportQuality quality);
+gboolean    reel_export_quality_from_string (const char *str, ReelExportQuality *quality);
+
 typedef struct
 {
   ReelExportFormat format;
@@ -71,16 +85,23 @@ typedef struct
   char            *extra_music;      /* an audio file mixed in from the start, or NULL */
   /* Where the visible "AI-generated" label goes on films with AI-generated
    * shots: "top-left", "top-right", "bottom-left", "bottom-right" or "none". */
-  char    *ai_label_position;
-  gboolean allow_hardware_encoder; /* nvh264enc when GStreamer has it */
-  gboolean allow_stream_copy;      /* copy the takes when nothing forces a re-encode */
-  char    *x264_speed_preset;      /* "medium" when NULL */
-  guint    pdf_columns;            /* storyboard grid; 0: 3 × 2 */
+  char             *ai_label_position;
+  gboolean          allow_hardware_encoder; /* nvh264enc when GStreamer has it */
+  gboolean          allow_stream_copy;      /* copy the takes when nothing forces a re-encode */
+  ReelExportQuality quality;
+  char             *x264_speed_preset; /* overrides the quality's preset when set */
+  /* Encode the film as cached segments, so that the next export re-encodes
+   * only what changed (see reel-segment-cache.h). */
+  gboolean use_segment_cache;
+  char    *segment_cache_dir;   /* NULL: the user's cache */
+  guint64  segment_cache_limit; /* bytes; 0: REEL_SEGMENT_CACHE_DEFAULT_LIMIT */
+  guint    pdf_columns;         /* storyboard grid; 0: 3 × 2 */
   guint    pdf_rows;
 } ReelExportOptions;
 
-/* MP4, burned captions, sidecars, the label at the bottom right, hardware
- * encoding and stream copy allowed. */
+/* MP4 at standard quality, burned captions, sidecars, the label at the
+ * bottom right, hardware encoding, stream copy and the segment cache
+ * allowed. */
 void               reel_export_options_init (ReelExportOptions *options);
 void               reel_export_options_clear (ReelExportOptions *options);
 ReelExportOptions *reel_export_options_copy (const ReelExportOptions *options);
@@ -100,6 +121,10 @@ double      reel_exporter_get_eta (ReelExporter *self);      /* seconds left, -1
 const char *reel_exporter_get_stage (ReelExporter *self);    /* translated */
 /* Whether the video stream was copied from the takes rather than re-encoded. */
 gboolean reel_exporter_get_stream_copied (ReelExporter *self);
+/* How many segments of the film this export encoded, and how many it took
+ * from the segment cache unchanged; both 0 when it used no segments. */
+guint reel_exporter_get_segments_encoded (ReelExporter *self);
+guint reel_exporter_get_segments_reused (ReelExporter *self);
 /* The GStreamer factory of the video encoder the film is being encoded
  * with ("x264enc", "nvh264enc", "vp9enc"); NULL before encoding starts and
  * when the picture is copied. */

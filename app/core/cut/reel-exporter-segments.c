@@ -1,0 +1,458 @@
+/* reel-exporter-segments.c: a film export encoded as cached segments
+ *
+ * The pictures are encoded segment by segment, each into the segment cache
+ * under a hash of everything that decides its pixels, and the segments'
+ * H.264 streams are then joined without re-encoding, with the film's sound
+ * mixed over the whole film (reel-exporter-copy.c). A segment already in
+ * the cache is not encoded again: after a small change only the segments it
+ * touched are.
+ *
+ * A segment is one shot, or the shots that transitions blend into one
+ * another: a crossfade needs both pictures, so the shots on either side of
+ * it belong to the same segment, and a change to either re-encodes both.
+ * Every segment is a separate encode with the very same settings, so it
+ * starts with a keyframe and carries the same stream parameters: the joined
+ * stream plays across the joins as one. Burned captions that run over a
+ * join are drawn in each segment for the frames that lie in it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "storyreel-cut"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "reel-cut-logo.h"
+#include "reel-exporter-private.h"
+
+/* Bump when the segments' encoding changes in a way the description below
+ * does not show, so that no old segment is taken for a new one. */
+#define SEGMENT_FORMAT_VERSION 1
+
+typedef struct
+{
+  guint  first, last;            /* items */
+  gint64 start_frame, end_frame; /* in the film */
+  char  *hash;
+  char  *path; /* in the cache, once there */
+} Segment;
+
+static void
+segment_free (gpointer data)
+{
+  Segment *segment = data;
+
+  g_free (segment->hash);
+  g_free (segment->path);
+  g_free (segment);
+}
+
+static gint64
+to_frames (double seconds, guint fps)
+{
+  return seconds > 0 ? (gint64) llround (seconds * fps) : 0;
+}
+
+gboolean
+reel_exporter_can_encode_segments (ReelExporter *self)
+{
+  /* WebM is rendered whole: its VP9 segments would need a join of their
+   * own, and a WebM export is rarely the one made again and again. */
+  return self->options.use_segment_cache && self->options.format == REEL_EXPORT_FORMAT_MP4;
+}
+
+/* Planning */
+
+static gboolean
+joins_previous (const ReelCutItem *item)
+{
+  return item->transition != REEL_TRANSITION_CUT && item->transition_duration > 0;
+}
+
+static GPtrArray *
+plan_segments (ReelExporter *self)
+{
+  GPtrArray *segments = g_ptr_array_new_with_free_func (segment_free);
+  GPtrArray *items = self->cut->items;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (items, i);
+      Segment           *segment;
+
+      if (i > 0 && joins_previous (item))
+        segment = g_ptr_array_index (segments, segments->len - 1);
+      else
+        {
+          segment = g_new0 (Segment, 1);
+          segment->first = i;
+          segment->start_frame = to_frames (item->start, self->fps);
+          g_ptr_array_add (segments, segment);
+        }
+      segment->last = i;
+      segment->end_frame
+          = MAX (segment->end_frame, to_frames (item->start + item->duration, self->fps));
+    }
+  return segments;
+}
+
+/* The timeline options a segment is drawn with: those of the whole film,
+ * with the label decided by the whole film's shots. */
+static void
+segment_timeline_options (ReelExporter *self, ReelTimelineOptions *options)
+{
+  gboolean ai_film = reel_cut_has_ai_generated (self->cut);
+
+  reel_timeline_options_init (options);
+  options->width = self->width;
+  options->height = self->height;
+  options->fps = self->fps;
+  options->burn_captions = self->options.captions == REEL_CAPTION_MODE_BURN;
+  options->ai_label_position
+      = ai_film ? reel_exporter_label_position (self) : REEL_LABEL_POSITION_NONE;
+  options->ai_generated_film = ai_film;
+}
+
+/* The cut that is the segment alone: its items and the caption cues over
+ * them, in the segment's own time, which starts at frame 0. Only those are
+ * copied: a feature has thousands of shots. */
+static ReelCut *
+dup_segment_cut (ReelExporter *self, const Segment *segment)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new ();
+  g_autoptr (GPtrArray) cues = g_ptr_array_new ();
+  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  guint    fps = self->fps;
+  double   offset = (double) segment->start_frame / fps;
+  double   end = (double) segment->end_frame / fps;
+  ReelCut  part = *self->cut;
+  ReelCut *cut;
+
+  for (guint i = segment->first; i <= segment->last; i++)
+    g_ptr_array_add (items, g_ptr_array_index (self->cut->items, i));
+  for (guint i = 0; i < self->cut->cues->len; i++)
+    {
+      ReelCutCue *cue = g_ptr_array_index (self->cut->cues, i);
+
+      if (cue->start + cue->duration > offset && cue->start < end)
+        g_ptr_array_add (cues, cue);
+    }
+  part.items = items;
+  part.cues = cues;
+  part.music = none;
+  part.markers = none;
+  cut = reel_cut_copy (&part);
+
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      ReelCutItem *item = g_ptr_array_index (cut->items, i);
+      gint64       start = to_frames (item->start, fps) - segment->start_frame;
+      gint64       stop = to_frames (item->start + item->duration, fps) - segment->start_frame;
+
+      /* Whole frames, so the timeline places each shot on the same frames
+       * as in the whole film. */
+      item->start = (double) start / fps;
+      item->duration = (double) (stop - start) / fps;
+      if (i == 0)
+        {
+          item->transition = REEL_TRANSITION_CUT;
+          item->transition_duration = 0;
+        }
+    }
+  for (guint i = 0; i < cut->cues->len; i++)
+    ((ReelCutCue *) g_ptr_array_index (cut->cues, i))->start -= offset;
+  cut->duration = end - offset;
+  return cut;
+}
+
+/* Hashing: a segment is known by a text that describes everything that
+ * decides its pixels, hashed. */
+
+static void
+describe_encoding (ReelExporter *self, GString *out)
+{
+  g_autofree char *gst_version = gst_version_string ();
+
+  g_string_append_printf (out, "version %d\n%s\n", SEGMENT_FORMAT_VERSION, gst_version);
+  g_string_append_printf (out, "format %s\nencoder %s\n",
+                          reel_export_format_to_string (self->options.format),
+                          reel_exporter_pick_video_encoder (self));
+  g_string_append_printf (out, "x264 preset %s crf 23 keyframes %u\n",
+                          reel_exporter_x264_preset (self), self->fps * 2);
+  g_string_append_printf (out, "quality %s\n",
+                          reel_export_quality_to_string (self->options.quality));
+  g_string_append_printf (out, "size %ux%u fps %u\n", self->width, self->height, self->fps);
+}
+
+/* Every timeline option that changes the pictures. A new one (a logo, say)
+ * goes here too, or segments drawn without it would be reused. */
+static void
+describe_picture_settings (const ReelTimelineOptions *options, GString *out)
+{
+  g_string_append_printf (out, "burn captions %d\n", options->burn_captions);
+  g_string_append_printf (out, "label %s\n",
+                          reel_label_position_to_string (options->ai_label_position));
+  g_string_append_printf (out, "ai film %d (%s)\n", options->ai_generated_film, _ ("AI-generated"));
+}
+
+/* What the item shows, known by its content. A take lives in the project's
+ * media store under its hash and never changes there, so its hash and size
+ * name it: the same take copied into another project (as the films of a
+ * batch share their shots) is the same segment. A card is named by what it
+ * draws. Any other file is known by its path, size and modification time,
+ * which a new file written over the old one changes. */
+static void
+describe_media (const ReelCutItem *item, GString *out)
+{
+  g_autofree char *basename
+      = item->media_path != NULL ? g_path_get_basename (item->media_path) : NULL;
+  GStatBuf info = { 0 };
+  gboolean found = item->media_path != NULL && g_stat (item->media_path, &info) == 0;
+
+  if (item->animatic_fallback)
+    g_string_append_printf (out, "card %s", basename != NULL ? basename : "");
+  else if (item->media_sha256 != NULL)
+    g_string_append_printf (out, "take %s", item->media_sha256);
+  else
+    g_string_append_printf (
+        out, "file %s %" G_GINT64_FORMAT ".%09ld", item->media_path != NULL ? item->media_path : "",
+        found ? (gint64) info.st_mtim.tv_sec : 0, found ? info.st_mtim.tv_nsec : 0);
+  g_string_append_printf (out, " size %" G_GINT64_FORMAT " image %d\n",
+                          found ? (gint64) info.st_size : -1, item->media_is_image);
+}
+
+static void
+describe_cut (const ReelCut *cut, GString *out)
+{
+  for (guint i = 0; i < cut->items->len; i++)
+    {
+      const ReelCutItem *item = g_ptr_array_index (cut->items, i);
+
+      describe_media (item, out);
+      g_string_append_printf (out, "in %.6f start %.6f duration %.6f\n", item->in_point,
+                              item->start, item->duration);
+      g_string_append_printf (out, "transition %d %.6f\n", item->transition,
+                              item->transition_duration);
+    }
+}
+
+static void
+describe_burned_captions (const ReelCut *cut, GString *out)
+{
+  for (guint i = 0; i < cut->cues->len; i++)
+    {
+      const ReelCutCue *cue = g_ptr_array_index (cut->cues, i);
+
+      g_string_append_printf (out, "cue %.6f %.6f %s: %s\n", cue->start, cue->duration,
+                              cue->speaker != NULL ? cue->speaker : "",
+                              cue->text != NULL ? cue->text : "");
+    }
+}
+
+/* The logo is drawn from the cut, not the options: its image by content,
+ * its corner, size and opacity. */
+static void
+describe_logo (const ReelCut *cut, GString *out)
+{
+  g_autofree char *key = reel_cut_logo_dup_key (cut->logo);
+
+  g_string_append_printf (out, "logo %s\n", key);
+}
+
+static char *
+hash_segment (ReelExporter *self, const ReelCut *segment_cut, const ReelTimelineOptions *options)
+{
+  g_autoptr (GString) description = g_string_new (NULL);
+
+  describe_encoding (self, description);
+  describe_picture_settings (options, description);
+  describe_cut (segment_cut, description);
+  describe_logo (segment_cut, description);
+  if (options->burn_captions)
+    describe_burned_captions (segment_cut, description);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, description->str, description->len);
+}
+
+/* Encoding */
+
+static void encode_next_segment (ReelExporter *self);
+
+static void
+remove_audio_tracks (GESTimeline *timeline)
+{
+  GList *tracks = ges_timeline_get_tracks (timeline);
+
+  for (GList *l = tracks; l != NULL; l = l->next)
+    if (GES_IS_AUDIO_TRACK (l->data))
+      ges_timeline_remove_track (timeline, l->data);
+  g_list_free_full (tracks, gst_object_unref);
+}
+
+/* The segment's pictures alone (the sound is mixed over the whole film), in
+ * a GESPipeline writing self->segment_temporary. */
+static GstElement *
+build_segment_pipeline (ReelExporter *self, const Segment *segment, GError **error)
+{
+  g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
+  g_autoptr (GstEncodingProfile) profile = NULL;
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autofree char    *uri = NULL;
+  ReelTimelineOptions options;
+  GESPipeline        *ges_pipeline;
+
+  segment_timeline_options (self, &options);
+  self->timeline = reel_cut_build_timeline (cut, &options, error);
+  if (self->timeline == NULL)
+    return NULL;
+  remove_audio_tracks (self->timeline);
+
+  ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
+  pipeline = GST_ELEMENT (ges_pipeline);
+  reel_exporter_configure_encoders (self, pipeline);
+  profile = reel_exporter_make_profile (self, FALSE);
+  uri = gst_filename_to_uri (self->segment_temporary, NULL);
+  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
+      || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
+      || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
+    {
+      g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
+                           _ ("The film cannot be set up for rendering."));
+      return NULL;
+    }
+  reel_exporter_set_video_encoder (self, reel_exporter_find_video_encoder (pipeline));
+  return g_steal_pointer (&pipeline);
+}
+
+static void
+segment_encoded (ReelExporter *self)
+{
+  Segment *segment = g_ptr_array_index (self->segments, self->segment_index);
+  g_autoptr (GError) error = NULL;
+
+  if (!reel_segment_cache_commit (self->segment_cache, self->segment_temporary, segment->hash,
+                                  "mp4", &error))
+    {
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&self->segment_temporary, g_free);
+  segment->path = reel_segment_cache_dup_path (self->segment_cache, segment->hash, "mp4");
+  self->segments_encoded++;
+  self->segment_index++;
+  encode_next_segment (self);
+}
+
+static void
+joined (ReelExporter *self)
+{
+  guint64 limit = self->options.segment_cache_limit > 0 ? self->options.segment_cache_limit
+                                                        : REEL_SEGMENT_CACHE_DEFAULT_LIMIT;
+
+  /* Only now: until the join every segment of this film was needed. */
+  reel_segment_cache_trim (self->segment_cache, limit);
+  reel_exporter_render_done (self);
+}
+
+static void
+join_segments (ReelExporter *self)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_debug ("Segments: %u encoded, %u reused", self->segments_encoded, self->segments_reused);
+  for (guint i = 0; i < self->segments->len; i++)
+    g_ptr_array_add (paths, ((Segment *) g_ptr_array_index (self->segments, i))->path);
+
+  self->film_duration = reel_frames_to_time (llround (self->cut->duration * self->fps), self->fps);
+  g_free (self->render_path);
+  self->render_path = g_strdup (self->reserved_path);
+  reel_exporter_set_stage (self, N_ ("Copying video"), 0.95);
+  pipeline = reel_exporter_build_join_pipeline (self, paths, &error);
+  if (pipeline == NULL || !reel_exporter_play_pipeline (self, pipeline, joined, &error))
+    reel_exporter_fail (self, g_steal_pointer (&error));
+}
+
+/* The progress an export has made once the segments before @index are done:
+ * encoding takes it to 0.85, the join to 0.95. */
+static double
+progress_at (ReelExporter *self, guint index)
+{
+  const Segment *last = g_ptr_array_index (self->segments, self->segments->len - 1);
+  gint64         total = MAX (last->end_frame, 1);
+  gint64         done = 0;
+
+  if (index > 0)
+    done = ((const Segment *) g_ptr_array_index (self->segments, index - 1))->end_frame;
+  return 0.05 + 0.80 * (double) done / total;
+}
+
+static void
+encode_next_segment (ReelExporter *self)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GError) error = NULL;
+  Segment *segment;
+
+  for (; self->segment_index < self->segments->len; self->segment_index++)
+    {
+      segment = g_ptr_array_index (self->segments, self->segment_index);
+      segment->path = reel_segment_cache_lookup (self->segment_cache, segment->hash, "mp4");
+      if (segment->path == NULL)
+        break;
+      self->segments_reused++;
+    }
+  if (self->segment_index == self->segments->len)
+    {
+      join_segments (self);
+      return;
+    }
+
+  segment = g_ptr_array_index (self->segments, self->segment_index);
+  if (self->segment_temporary == NULL
+      && !(self->segment_temporary = reel_segment_cache_reserve (self->segment_cache, &error)))
+    {
+      /* A cache that cannot be written (a read-only or full home) costs the
+       * next export its speed, not this export. */
+      g_message ("%s; rendering the film whole", error->message);
+      self->options.use_segment_cache = FALSE;
+      self->segments_encoded = self->segments_reused = 0;
+      reel_exporter_start_render (self);
+      return;
+    }
+  self->film_duration = reel_frames_to_time (segment->end_frame - segment->start_frame, self->fps);
+  reel_exporter_set_stage (self, N_ ("Encoding"), progress_at (self, self->segment_index + 1));
+  if (!(pipeline = build_segment_pipeline (self, segment, &error))
+      || !reel_exporter_play_pipeline (self, pipeline, segment_encoded, &error))
+    reel_exporter_fail (self, g_steal_pointer (&error));
+}
+
+void
+reel_exporter_start_segments (ReelExporter *self)
+{
+  ReelTimelineOptions options;
+
+  if (self->segment_cache == NULL)
+    self->segment_cache = reel_segment_cache_new (self->options.segment_cache_dir);
+  if (self->segment_temporary != NULL)
+    g_unlink (self->segment_temporary);
+  g_clear_pointer (&self->segment_temporary, g_free);
+  g_clear_pointer (&self->segments, g_ptr_array_unref);
+  self->segments = plan_segments (self);
+  self->segment_index = 0;
+  self->segments_encoded = 0;
+  self->segments_reused = 0;
+
+  segment_timeline_options (self, &options);
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      Segment *segment = g_ptr_array_index (self->segments, i);
+      g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
+
+      segment->hash = hash_segment (self, cut, &options);
+    }
+  encode_next_segment (self);
+}
