@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "reel-batch-window.h"
+#include "reel-ui-utils.h"
 #include "reel-film-batch.h"
 
 /* The rows the preview lists; the rest are counted. */
@@ -420,6 +421,7 @@ new_batch (ReelBatchWindow *self, GError **error)
     project_path[strlen (project_path) - strlen (".storyreel")] = '\0';
   projects_dir = g_strconcat (project_path, ".personal", NULL);
   reel_export_options_init (&options);
+  options.segment_cache_limit = reel_ui_export_cache_limit (self->settings);
   if (caption_mode != NULL)
     reel_caption_mode_from_string (caption_mode, &options.captions);
   batch = reel_film_batch_new (reel_project_get_script (self->project),

@@ -19,6 +19,7 @@
 #include "reel-application.h"
 #include "reel-cut.h"
 #include "reel-export-dialog.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 
 static const guint       resolution_widths[] = { 3840, 1920, 1280, 854, 640 };
@@ -118,6 +119,8 @@ reel_export_dialog_get_options (ReelExportDialog *self, ReelExportOptions *optio
 
   reel_export_options_init (options);
   options->format = selected_format (self);
+  options->segment_cache_limit
+      = reel_ui_export_cache_limit (reel_application_get_settings_for_widget (GTK_WIDGET (self)));
 
   /* Item 0 of each list is the project's own setting. */
   if (resolution > 0 && resolution <= G_N_ELEMENTS (resolution_widths) && self->project != NULL)

@@ -147,6 +147,7 @@ struct _ReelPreferencesWindow
   AdwActionRow        *spent_row;
   AdwComboRow         *backend_row;
   GtkSpinButton       *parallel_spin;
+  GtkSpinButton       *export_cache_spin;
   GtkSwitch           *notify_switch;
   AdwComboRow         *dashscope_region_row;
   AdwEntryRow         *dashscope_url_row;

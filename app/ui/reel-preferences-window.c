@@ -441,6 +441,9 @@ bind_settings (ReelPreferencesWindow *self)
                    "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notify-when-done", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "export-cache-limit",
+                   gtk_spin_button_get_adjustment (self->export_cache_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
   reel_preferences_window_bind_engines (self);
   reel_preferences_window_bind_comfyui (self);
   reel_preferences_window_bind_sdcpp (self);
@@ -675,6 +678,7 @@ reel_preferences_window_class_init (ReelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, spent_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, backend_row);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, parallel_spin);
+  gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, export_cache_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, price_editor);
   gtk_widget_class_bind_template_child (widget_class, ReelPreferencesWindow, lora_list);

@@ -225,3 +225,14 @@ reel_ui_load_thumbnail_finish (GAsyncResult *result, GError **error)
   pixbuf = g_task_propagate_pointer (G_TASK (result), error);
   return pixbuf != NULL ? gdk_texture_new_for_pixbuf (pixbuf) : NULL;
 }
+
+guint64
+reel_ui_export_cache_limit (GSettings *settings)
+{
+  gint64 megabytes;
+
+  if (settings == NULL)
+    return 0; /* the exporter's default */
+  megabytes = MAX (g_settings_get_int (settings, "export-cache-limit"), 0);
+  return MAX ((guint64) megabytes << 20, 1);
+}

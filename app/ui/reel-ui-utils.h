@@ -47,4 +47,9 @@ char *reel_ui_format_ledger_totals (GPtrArray *entries);
  * NULL it receives the share finished. */
 char *reel_ui_describe_batch_progress (GPtrArray *jobs, gint64 now, double *fraction);
 
+/* The export cache's limit in bytes from the "export-cache-limit" setting
+ * (megabytes), for ReelExportOptions.segment_cache_limit: 0 MB keeps no
+ * segment after an export. */
+guint64 reel_ui_export_cache_limit (GSettings *settings);
+
 G_END_DECLS

@@ -1,4 +1,5 @@
-/* test-preferences-logo.c: the project's logo, set in the Preferences
+/* test-preferences-logo.c: the project's logo, and the export cache, set
+ * in the Preferences
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +11,7 @@
 #include "reel-application.h"
 #include "reel-preferences-window.h"
 #include "reel-project-logo.h"
+#include "reel-segment-cache.h"
 #include "reel-test-utils.h"
 #include "reel-ui-test-utils.h"
 #include "reel-window.h"
@@ -141,6 +143,70 @@ test_set_in_preferences (void)
   reel_test_rm_rf (tmpdir);
 }
 
+static gboolean
+file_is_gone (gpointer data)
+{
+  return !g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The export cache's size is a setting, and Clear empties the cache. */
+static void
+test_export_cache (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (tmpdir, "Film.storyreel", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelProject) project = reel_project_create (file, "Cache", &error);
+  g_autoptr (ReelSegmentCache) cache = reel_segment_cache_new (NULL);
+  g_autofree char *segment = NULL;
+  ReelWindow      *window;
+  GtkWidget       *preferences;
+  GtkWidget       *row;
+  GtkWidget       *clear = NULL;
+  GSettings       *settings;
+  g_autoptr (GPtrArray) buttons = NULL;
+
+  g_assert_no_error (error);
+  /* A segment an earlier export left. */
+  g_assert_cmpint (g_mkdir_with_parents (reel_segment_cache_get_dir (cache), 0700), ==, 0);
+  segment = g_build_filename (reel_segment_cache_get_dir (cache), "0123abcd.mp4", NULL);
+  g_assert_true (g_file_set_contents (segment, "segment", -1, NULL));
+
+  window = reel_ui_test_open_window (application, project, 1000, 800);
+  preferences = reel_preferences_window_new (GTK_WINDOW (window), project);
+  gtk_window_set_default_size (GTK_WINDOW (preferences), 640, 2000);
+  /* As app.preferences does: Clear is an action of the application. */
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (application));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (preferences), "generation");
+  gtk_window_present (GTK_WINDOW (preferences));
+  reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, preferences,
+                           "the preferences to be mapped");
+  reel_ui_test_settle (preferences);
+
+  row = find_row (preferences, ADW_TYPE_ACTION_ROW, "Export Cache Size");
+  settings = reel_application_get_settings_for_widget (preferences);
+  g_assert_nonnull (settings);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (reel_ui_test_find_first (row, GTK_TYPE_SPIN_BUTTON)),
+                             512);
+  g_assert_cmpint (g_settings_get_int (settings, "export-cache-limit"), ==, 512);
+
+  buttons = reel_ui_test_find_mapped (row, GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), "app.clear-export-cache")
+        == 0)
+      clear = buttons->pdata[i];
+  g_assert_nonnull (clear);
+  g_signal_emit_by_name (clear, "clicked");
+  reel_ui_test_wait_until (file_is_gone, segment, "the export cache to be emptied");
+
+  g_settings_reset (settings, "export-cache-limit");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&project);
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -150,6 +216,7 @@ main (int argc, char *argv[])
   reel_ui_test_set_wait_timeout (20000);
   application = reel_ui_test_register_application ();
   g_test_add_func ("/ui/preferences/logo", test_set_in_preferences);
+  g_test_add_func ("/ui/preferences/export-cache", test_export_cache);
   status = g_test_run ();
   g_clear_object (&application);
   return status;
