@@ -299,22 +299,25 @@ open_request_free (OpenRequest *request)
 /* A stage of the opening, from the worker to the waiting window. */
 typedef struct
 {
-  GWeakRef             window;
+  GTask               *task;
   ReelProjectOpenStage stage;
 } OpenStage;
 
 static void
 open_stage_free (OpenStage *stage)
 {
-  g_weak_ref_clear (&stage->window);
+  g_object_unref (stage->task);
   g_free (stage);
 }
 
+/* On the main thread, which alone may take (and so maybe finalize) a
+ * reference to the window. */
 static gboolean
 show_open_stage_cb (gpointer user_data)
 {
-  OpenStage *stage = user_data;
-  g_autoptr (ReelWindow) window = g_weak_ref_get (&stage->window);
+  OpenStage   *stage = user_data;
+  OpenRequest *request = g_task_get_task_data (stage->task);
+  g_autoptr (ReelWindow) window = g_weak_ref_get (&request->window);
 
   if (window != NULL && reel_window_is_loading (window)
       && stage->stage == REEL_PROJECT_OPEN_UPGRADING)
@@ -322,19 +325,22 @@ show_open_stage_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* In the worker: passes the stage on to the main context. */
+/* In the worker: passes the stage on to the main context through an idle
+ * source, never running the callback here (g_main_context_invoke() would
+ * when the worker could acquire that context) and never touching the
+ * window. */
 static void
 open_progress_cb (ReelProjectOpenStage stage, gpointer user_data)
 {
-  GTask       *task = user_data;
-  OpenRequest *request = g_task_get_task_data (task);
-  OpenStage   *message = g_new0 (OpenStage, 1);
-  g_autoptr (GObject) window = g_weak_ref_get (&request->window);
+  GTask     *task = user_data;
+  OpenStage *message = g_new0 (OpenStage, 1);
+  g_autoptr (GSource) source = g_idle_source_new ();
 
-  g_weak_ref_init (&message->window, window);
+  message->task = g_object_ref (task);
   message->stage = stage;
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, show_open_stage_cb,
-                              message, (GDestroyNotify) open_stage_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, show_open_stage_cb, message, (GDestroyNotify) open_stage_free);
+  g_source_attach (source, g_task_get_context (task));
 }
 
 static ReelProject *
@@ -417,6 +423,7 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
 
   project = g_task_propagate_pointer (G_TASK (result), &error);
+  g_application_release (G_APPLICATION (self));
   if (window == NULL)
     return;
 
@@ -456,6 +463,9 @@ open_in_worker (ReelApplication *self, GFile *file, gboolean demo, GtkWindow *wi
   /* The window is usable at once: it shows the opening as it goes. */
   reel_window_begin_loading (target, _ ("Opening Project…"));
   gtk_window_present (GTK_WINDOW (target));
+  /* Closing the last window during an upgrade must not end the process
+   * while the worker still writes the project. */
+  g_application_hold (G_APPLICATION (self));
   g_task_run_in_thread (task, open_thread);
   return target;
 }

@@ -36,6 +36,7 @@ struct _ReelBatchWindow
   char                 *preview_text;
   gboolean              running;
   gboolean              done;
+  gboolean              closed;
   GtkFileChooserNative *chooser;
 
   AdwActionRow        *table_row;
@@ -484,8 +485,8 @@ plan_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ReelFilmBatchSummary summary;
   gboolean planned = reel_film_batch_plan_finish (REEL_FILM_BATCH (source), result, &error);
 
-  /* Closed meanwhile. */
-  if (self->status_label == NULL)
+  /* Closed meanwhile: nothing is generated for a window that is gone. */
+  if (self->closed || self->status_label == NULL)
     return;
   set_running (self, FALSE);
   if (!planned)
@@ -546,6 +547,18 @@ cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 /* Class */
 
+/* Closing stops what the window started: a reference held by its planning
+ * keeps it from being disposed, so dispose alone would come too late. */
+static gboolean
+reel_batch_window_close_request (GtkWindow *window)
+{
+  ReelBatchWindow *self = REEL_BATCH_WINDOW (window);
+
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (reel_batch_window_parent_class)->close_request (window);
+}
+
 static void
 reel_batch_window_dispose (GObject *object)
 {
@@ -603,6 +616,7 @@ reel_batch_window_class_init (ReelBatchWindowClass *klass)
 
   object_class->dispose = reel_batch_window_dispose;
   object_class->finalize = reel_batch_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = reel_batch_window_close_request;
   object_class->get_property = reel_batch_window_get_property;
 
   properties[PROP_N_FILMS] = g_param_spec_uint ("n-films", NULL, NULL, 0, G_MAXUINT, 0,

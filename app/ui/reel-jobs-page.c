@@ -947,6 +947,7 @@ reel_jobs_page_init (ReelJobsPage *self)
   g_autoptr (GListStore) sections = g_list_store_new (G_TYPE_LIST_MODEL);
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkFlattenListModel *flat;
+  g_autoptr (GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -974,8 +975,8 @@ reel_jobs_page_init (ReelJobsPage *self)
   g_signal_connect_object (factory, "bind", G_CALLBACK (item_bind_cb), self, 0);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (item_unbind_cb), self, 0);
   gtk_list_view_set_factory (self->job_list, factory);
-  gtk_list_view_set_model (self->job_list,
-                           GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (flat))));
+  selection = gtk_no_selection_new (G_LIST_MODEL (flat));
+  gtk_list_view_set_model (self->job_list, GTK_SELECTION_MODEL (selection));
 
   reel_jobs_page_refresh (self);
 }

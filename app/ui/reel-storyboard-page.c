@@ -35,6 +35,7 @@ struct _ReelStoryboardPage
   GtkSingleSelection *selection;
   ReelImageCache     *image_cache;
   gint64              selected_shot_id;
+  gint64              focus_shot_id; /* to focus once its card is made, or 0 */
   /* Set while the page itself changes the grid's selection. */
   gboolean restoring;
 
@@ -62,11 +63,49 @@ setup_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStorybo
   gtk_list_item_set_child (item, card);
 }
 
+typedef struct
+{
+  ReelShotCard *card;
+  gint64        shot_id;
+} FocusCard;
+
+static void
+focus_card_free (FocusCard *focus)
+{
+  g_object_unref (focus->card);
+  g_free (focus);
+}
+
+static gboolean
+focus_card_cb (gpointer user_data)
+{
+  FocusCard *focus = user_data;
+  ReelShot  *shot = reel_shot_card_get_shot (focus->card);
+
+  /* Unless it was re-bound to another shot meanwhile. */
+  if (shot != NULL && reel_shot_get_id (shot) == focus->shot_id)
+    gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (focus->card)));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
 {
-  reel_shot_card_bind (REEL_SHOT_CARD (gtk_list_item_get_child (item)), self->project,
-                       gtk_list_item_get_item (item));
+  ReelShotCard *card = REEL_SHOT_CARD (gtk_list_item_get_child (item));
+  ReelShot     *shot = gtk_list_item_get_item (item);
+
+  reel_shot_card_bind (card, self->project, shot);
+  /* A new shot scrolled to before its card existed (GTK 4.8 makes it at the
+   * next allocation): focus it once it is there, outside the layout. */
+  if (self->focus_shot_id != 0 && shot != NULL && reel_shot_get_id (shot) == self->focus_shot_id)
+    {
+      FocusCard *focus = g_new0 (FocusCard, 1);
+
+      focus->card = g_object_ref (card);
+      focus->shot_id = self->focus_shot_id;
+      self->focus_shot_id = 0;
+      g_idle_add_full (G_PRIORITY_DEFAULT, focus_card_cb, focus, (GDestroyNotify) focus_card_free);
+    }
 }
 
 static void
@@ -276,6 +315,7 @@ reel_storyboard_page_select_shot (ReelStoryboardPage *self, gint64 shot_id, gboo
 
       scroll_to_position (self, position);
       card = find_card (self, shot_id);
+      self->focus_shot_id = card == NULL ? shot_id : 0;
       if (card != NULL)
         gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (card)));
     }

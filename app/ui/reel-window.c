@@ -56,6 +56,7 @@ struct _ReelWindow
   GCancellable       *cancellable;
   /* Generate All is working out what it would cost. */
   gboolean              estimating;
+  gboolean              closing;
   GtkFileChooserNative *save_chooser;
   GtkFileChooserNative *import_chooser;
   guint                 update_for_width_source;
@@ -1323,8 +1324,9 @@ estimated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         reel_window_report_error (self, _ ("Could Not Start Generating"), error);
       return;
     }
-  /* Another project was opened meanwhile. */
-  if (REEL_SCHEDULER (source) != self->scheduler)
+  /* Another project was opened, or the window closed, meanwhile: nothing
+   * is queued (or paid for) that the user can no longer see. */
+  if (self->closing || REEL_SCHEDULER (source) != self->scheduler)
     return;
   go_ahead (self, g_steal_pointer (&generation), &estimate, confirm);
 }
@@ -1890,6 +1892,7 @@ reel_window_close_request (GtkWindow *window)
   ReelWindow *self = REEL_WINDOW (window);
   GSettings  *settings = self->settings;
 
+  self->closing = TRUE;
   commit_edits (self);
   /* Running jobs stop here and resume when the project opens next time. */
   stop_scheduler (self);

@@ -252,25 +252,21 @@ describe_burned_captions (const ReelCut *cut, GString *out)
     }
 }
 
-/* The logo is drawn from the cut, not the options: its image by content,
- * its corner, size and opacity. */
-static void
-describe_logo (const ReelCut *cut, GString *out)
-{
-  g_autofree char *key = reel_cut_logo_dup_key (cut->logo);
-
-  g_string_append_printf (out, "logo %s\n", key);
-}
-
+/* The logo is drawn from the cut, not the options: @logo_key names its
+ * image by content, its corner, size and opacity, worked out once for the
+ * film (reel_cut_logo_dup_key() may read and hash the image). */
 static char *
-hash_segment (ReelExporter *self, const ReelCut *segment_cut, const ReelTimelineOptions *options)
+hash_segment (ReelExporter              *self,
+              const ReelCut             *segment_cut,
+              const ReelTimelineOptions *options,
+              const char                *logo_key)
 {
   g_autoptr (GString) description = g_string_new (NULL);
 
   describe_encoding (self, description);
   describe_picture_settings (options, description);
   describe_cut (segment_cut, description);
-  describe_logo (segment_cut, description);
+  g_string_append_printf (description, "logo %s\n", logo_key);
   if (options->burn_captions)
     describe_burned_captions (segment_cut, description);
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, description->str, description->len);
@@ -434,6 +430,7 @@ void
 reel_exporter_start_segments (ReelExporter *self)
 {
   ReelTimelineOptions options;
+  g_autofree char    *logo_key = NULL;
 
   if (self->segment_cache == NULL)
     self->segment_cache = reel_segment_cache_new (self->options.segment_cache_dir);
@@ -447,12 +444,13 @@ reel_exporter_start_segments (ReelExporter *self)
   self->segments_reused = 0;
 
   segment_timeline_options (self, &options);
+  logo_key = reel_cut_logo_dup_key (self->cut->logo);
   for (guint i = 0; i < self->segments->len; i++)
     {
       Segment *segment = g_ptr_array_index (self->segments, i);
       g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
 
-      segment->hash = hash_segment (self, cut, &options);
+      segment->hash = hash_segment (self, cut, &options, logo_key);
     }
   encode_next_segment (self);
 }

@@ -18,9 +18,12 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "reel-durable.h"
 #include "reel-segment-cache.h"
 
 #define TEMPORARY_PREFIX ".partial-"
+/* A day: no export writes one segment for that long. */
+#define STALE_TEMPORARY_SECONDS (24 * 60 * 60)
 
 struct _ReelSegmentCache
 {
@@ -87,7 +90,10 @@ reel_segment_cache_lookup (ReelSegmentCache *self, const char *hash, const char 
 {
   g_autofree char *path = reel_segment_cache_dup_path (self, hash, extension);
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  GStatBuf info;
+
+  /* An empty file is what a crash can leave of one not yet on the disk. */
+  if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode) || info.st_size == 0)
     return NULL;
   /* Now, as the recency that eviction goes by. */
   if (utime (path, NULL) != 0)
@@ -128,7 +134,9 @@ reel_segment_cache_commit (ReelSegmentCache *self,
 
   g_return_val_if_fail (REEL_IS_SEGMENT_CACHE (self), FALSE);
 
-  if (g_rename (temporary, path) != 0)
+  /* Flushed before it takes its name, so a power cut never leaves a
+   * truncated segment that every later export would reuse. */
+  if (!reel_durable_rename (temporary, path))
     {
       int saved_errno = errno;
 
@@ -179,9 +187,16 @@ list_segments (ReelSegmentCache *self)
       GStatBuf         info;
       Entry           *entry;
 
-      if (g_str_has_prefix (name, TEMPORARY_PREFIX) || g_stat (path, &info) != 0
-          || !S_ISREG (info.st_mode))
+      if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode))
         continue;
+      if (g_str_has_prefix (name, TEMPORARY_PREFIX))
+        {
+          /* One an export is writing now is young; one a killed export
+           * left is not, and would otherwise stay for ever. */
+          if (info.st_mtim.tv_sec < g_get_real_time () / G_USEC_PER_SEC - STALE_TEMPORARY_SECONDS)
+            g_unlink (path);
+          continue;
+        }
       entry = g_new0 (Entry, 1);
       entry->path = g_steal_pointer (&path);
       entry->size = (guint64) info.st_size;

@@ -233,13 +233,13 @@ reel_scheduler_get_backend (ReelScheduler *self, const char *name)
 GPtrArray *
 reel_scheduler_list_backends (ReelScheduler *self)
 {
-  GPtrArray     *list = g_ptr_array_new ();
+  GPtrArray     *list = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   gpointer       value;
 
   g_hash_table_iter_init (&iter, self->backends);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (list, value);
+    g_ptr_array_add (list, g_object_ref (value));
   return list;
 }
 
@@ -1658,7 +1658,9 @@ build_jobs (ReelScheduler             *self,
       ReelShot *shot = reel_project_lookup_shot (self->project, shot_id);
       gint64    base_seed = options->seed != 0 ? options->seed : g_random_int_range (1, G_MAXINT32);
 
-      if (shot_has_unfinished_job (self, shot_id))
+      /* Deleted since its id was taken (the estimate reads the project in a
+       * worker), or already on its way. */
+      if (shot == NULL || shot_has_unfinished_job (self, shot_id))
         continue;
 
       for (guint v = 0; v < variants; v++)

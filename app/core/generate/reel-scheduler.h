@@ -41,7 +41,8 @@ void reel_scheduler_add_backend (ReelScheduler *self, ReelBackend *backend);
 /* The backends that need no setup: the animatic engine. */
 void         reel_scheduler_add_default_backends (ReelScheduler *self);
 ReelBackend *reel_scheduler_get_backend (ReelScheduler *self, const char *name);
-/* (transfer container) ReelBackend* */
+/* (transfer full) ReelBackend*: each kept alive for as long as the list,
+ * which a worker may hold while the scheduler changes its backends. */
 GPtrArray *reel_scheduler_list_backends (ReelScheduler *self);
 /* 0: the backend's own limit. */
 void reel_scheduler_set_parallel_limit (ReelScheduler *self, const char *backend, guint limit);

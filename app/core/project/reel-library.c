@@ -263,7 +263,7 @@ check_identity (sqlite3 *db, const char *path, GError **error)
 
 /* On a read-only connection that cannot change the file. */
 static gboolean
-inspect_file (const char *path, GError **error)
+inspect_file_once (const char *path, GError **error)
 {
   g_autofree char *uri = NULL;
   sqlite3         *db = NULL;
@@ -278,9 +278,31 @@ inspect_file (const char *path, GError **error)
       set_damaged_error (path, error);
       return FALSE;
     }
+  /* Another process may be checkpointing or closing it right now. */
+  sqlite3_busy_timeout (db, 5000);
   ok = check_identity (db, path, error);
   sqlite3_close_v2 (db);
   return ok;
+}
+
+static gboolean
+inspect_file (const char *path, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  /* A library that another opener is closing can look unreadable for the
+   * moment its log is removed (the read-only connection cannot make the
+   * log again): look again before calling it damaged. */
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      g_clear_error (&local_error);
+      if (inspect_file_once (path, &local_error))
+        return TRUE;
+      if (!g_error_matches (local_error, REEL_LIBRARY_ERROR, REEL_LIBRARY_ERROR_CORRUPT))
+        break;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static gboolean
