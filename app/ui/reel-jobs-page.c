@@ -802,7 +802,9 @@ static GtkWidget *
 new_heading (void)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *title = gtk_label_new (NULL);
+  /* A heading to screen readers too, so they can jump between groups. */
+  GtkWidget *title
+      = g_object_new (GTK_TYPE_LABEL, "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING, NULL);
   GtkWidget *total = gtk_label_new (NULL);
 
   gtk_widget_set_margin_top (box, 24);
@@ -875,6 +877,30 @@ boxed_row (GtkListItem *list_item, GType type)
   return row != NULL && G_OBJECT_TYPE (row) == type ? row : NULL;
 }
 
+/* Each row sits in a list of its own (a bare row in a list view takes the
+ * focus badly): named after its group, so a screen reader does not announce
+ * an unnamed list for every row. */
+static void
+label_boxed_row (GtkListItem *list_item, const char *group)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_list_item_get_child (list_item)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, group, -1);
+}
+
+static const char *
+group_title (ReelJobState state)
+{
+  switch (group_for_state (state))
+    {
+      case 1:
+        return _ ("Failed and Cancelled");
+      case 2:
+        return _ ("Done");
+      default:
+        return _ ("In Progress");
+    }
+}
+
 static void
 set_boxed_row (GtkListItem *list_item, GtkWidget *row)
 {
@@ -908,6 +934,8 @@ item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJob
         }
       else
         job_item_changed_cb (REEL_JOB_ITEM (item), REEL_JOB_ROW (row));
+      label_boxed_row (list_item,
+                       group_title (reel_job_item_get_job (REEL_JOB_ITEM (item))->state));
       g_signal_connect_object (item, "changed", G_CALLBACK (job_item_changed_cb), row, 0);
       g_signal_connect_object (item, "progress", G_CALLBACK (job_item_progress_cb), row, 0);
     }
@@ -920,6 +948,7 @@ item_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ReelJob
         {
           row = new_charge_row ();
           set_boxed_row (list_item, row);
+          label_boxed_row (list_item, _ ("Spending"));
         }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      reel_charge_item_get_title (charge));
