@@ -11,8 +11,8 @@
 #define VOCABULARY_SIZE 1500
 
 /* Pseudo-words from syllables: a vocabulary as varied as a real script's. */
-static GPtrArray *
-make_vocabulary (GRand *rand)
+GPtrArray *
+reel_test_make_vocabulary (GRand *rand)
 {
   static const char *const syllables[]
       = { "ka",  "lo",  "mer", "ti", "san", "dor", "ve", "lin", "ra",  "po", "shu", "en",
@@ -32,8 +32,8 @@ make_vocabulary (GRand *rand)
 }
 
 /* Common words come up far more often than rare ones, as in prose. */
-static const char *
-pick_word (GPtrArray *words, GRand *rand)
+const char *
+reel_test_pick_word (GPtrArray *words, GRand *rand)
 {
   double u = g_rand_double (rand);
 
@@ -50,7 +50,7 @@ append_sentence (GString *text, GPtrArray *words, GRand *rand)
     {
       if (k > 0)
         g_string_append_c (text, ' ');
-      g_string_append (text, pick_word (words, rand));
+      g_string_append (text, reel_test_pick_word (words, rand));
     }
   text->str[start] = g_ascii_toupper (text->str[start]);
   g_string_append_c (text, '.');
@@ -60,14 +60,15 @@ char *
 reel_test_make_feature_script (guint n_shots, guint32 seed)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  g_autoptr (GPtrArray) words = make_vocabulary (rand);
+  g_autoptr (GPtrArray) words = reel_test_make_vocabulary (rand);
   GString *text = g_string_new ("Title: The Long Previs\n\n");
   guint    n_scenes = (n_shots + SHOTS_PER_SCENE - 1) / SHOTS_PER_SCENE;
 
   for (guint i = 0; i < n_scenes; i++)
     {
       g_string_append_printf (text, "%s. %s %u - %s\n\n", i % 3 == 0 ? "EXT" : "INT",
-                              pick_word (words, rand), i + 1, i % 2 == 0 ? "DAY" : "NIGHT");
+                              reel_test_pick_word (words, rand), i + 1,
+                              i % 2 == 0 ? "DAY" : "NIGHT");
       for (guint k = 0; k < SHOTS_PER_SCENE && i * SHOTS_PER_SCENE + k < n_shots; k++)
         {
           append_sentence (text, words, rand);

@@ -8,6 +8,12 @@
 
 G_BEGIN_DECLS
 
+/* Pseudo-words from syllables: a vocabulary as varied as a real script's,
+ * the same for the same @rand. (transfer full) (element-type utf8) */
+GPtrArray *reel_test_make_vocabulary (GRand *rand);
+/* A word of @words, common ones far more often than rare ones, as in prose. */
+const char *reel_test_pick_word (GPtrArray *words, GRand *rand);
+
 /* A Fountain script of @n_shots action paragraphs, four to a scene, each
  * scene with one line of dialogue: a director's previs of a feature. The
  * same @seed gives the same script.

@@ -27,12 +27,12 @@
 #include "reel-breakdown.h"
 #include "reel-project.h"
 #include "reel-shot-matcher.h"
+#include "reel-test-feature.h"
 #include "reel-test-utils.h"
 
 #define TARGET_SECONDS 2.0
 #define TARGET_MB 300.0
 #define SHOTS_PER_SCENE 4
-#define VOCABULARY_SIZE 1500
 #define MOVE_EVERY 97 /* scenes: one in this many swaps with one far later */
 #define MOVE_DISTANCE 40
 #define INSERT_EVERY 50 /* scenes: one in this many gains a shot, another loses one */
@@ -53,36 +53,6 @@ scene_free (Scene *scene)
   g_free (scene);
 }
 
-/* Pseudo-words from syllables: a vocabulary as varied as a real script's, the same every run. */
-static GPtrArray *
-make_vocabulary (GRand *rand)
-{
-  static const char *const syllables[]
-      = { "ka",  "lo",  "mer", "ti", "san", "dor", "ve", "lin", "ra",  "po", "shu", "en",
-          "bri", "tal", "mo",  "ne", "gar", "cu",  "fi", "ost", "pel", "ya", "wen", "tru" };
-  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < VOCABULARY_SIZE; i++)
-    {
-      GString *word = g_string_new (NULL);
-      guint    n = g_rand_int_range (rand, 1, 4);
-
-      for (guint k = 0; k < n; k++)
-        g_string_append (word, syllables[g_rand_int_range (rand, 0, G_N_ELEMENTS (syllables))]);
-      g_ptr_array_add (words, g_string_free (word, FALSE));
-    }
-  return words;
-}
-
-/* Common words come up far more often than rare ones, as in prose. */
-static const char *
-pick_word (GPtrArray *words, GRand *rand)
-{
-  double u = g_rand_double (rand);
-
-  return g_ptr_array_index (words, (guint) (u * u * u * words->len));
-}
-
 static char *
 make_sentence (GPtrArray *words, GRand *rand)
 {
@@ -93,7 +63,7 @@ make_sentence (GPtrArray *words, GRand *rand)
     {
       if (k > 0)
         g_string_append_c (text, ' ');
-      g_string_append (text, pick_word (words, rand));
+      g_string_append (text, reel_test_pick_word (words, rand));
     }
   text->str[0] = g_ascii_toupper (text->str[0]);
   g_string_append_c (text, '.');
@@ -110,7 +80,7 @@ make_scenes (guint n_shots, GPtrArray *words, GRand *rand)
       Scene *scene = g_new0 (Scene, 1);
 
       scene->heading = g_strdup_printf ("%s. %s %u - %s", i % 3 == 0 ? "EXT" : "INT",
-                                        (const char *) pick_word (words, rand), i + 1,
+                                        (const char *) reel_test_pick_word (words, rand), i + 1,
                                         i % 2 == 0 ? "DAY" : "NIGHT");
       scene->shots = g_ptr_array_new_with_free_func (g_free);
       for (guint k = 0; k < SHOTS_PER_SCENE && i * SHOTS_PER_SCENE + k < n_shots; k++)
@@ -132,14 +102,14 @@ edit_shot (const char *text, GPtrArray *words, GRand *rand)
     {
       g_autofree char *joined = g_strndup (text, strlen (text) - 1);
 
-      return g_strdup_printf ("%s %s.", joined, pick_word (words, rand));
+      return g_strdup_printf ("%s %s.", joined, reel_test_pick_word (words, rand));
     }
 
   {
     guint k = g_rand_int_range (rand, 1, n - 1);
 
     g_free (parts[k]);
-    parts[k] = g_strdup (pick_word (words, rand));
+    parts[k] = g_strdup (reel_test_pick_word (words, rand));
     return g_strjoinv (" ", parts);
   }
 }
@@ -296,7 +266,7 @@ static void
 run_size (guint n_shots)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (13);
-  g_autoptr (GPtrArray) words = make_vocabulary (rand);
+  g_autoptr (GPtrArray) words = reel_test_make_vocabulary (rand);
   g_autoptr (GPtrArray) scenes = make_scenes (n_shots, words, rand);
   g_autoptr (GPtrArray) edited = edit_scenes (scenes, words, rand);
   g_autofree char *original = to_fountain (scenes);

@@ -92,7 +92,13 @@ gboolean            reel_exporter_check_plugins (ReelExporter *self, GError **er
 const char         *reel_exporter_pick_copy_aac_encoder (void);
 void                reel_exporter_configure_encoders (ReelExporter *self, GstElement *pipeline);
 GstEncodingProfile *reel_exporter_make_profile (ReelExporter *self, gboolean with_audio);
-const char         *reel_exporter_x264_preset (ReelExporter *self);
+/* reel-exporter-render.c: a GESPipeline rendering self->timeline into
+ * @path with the export's encoders (the sound too when @with_audio). */
+GstElement *reel_exporter_render_timeline (ReelExporter *self,
+                                           const char   *path,
+                                           gboolean      with_audio,
+                                           GError      **error);
+const char *reel_exporter_x264_preset (ReelExporter *self);
 /* "x264enc", "nvh264enc" or "vp9enc": what the pictures would be encoded with. */
 const char *reel_exporter_pick_video_encoder (ReelExporter *self);
 const char *reel_exporter_find_video_encoder (GstElement *pipeline);

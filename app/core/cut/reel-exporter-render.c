@@ -27,16 +27,37 @@ reel_exporter_render_done (ReelExporter *self)
     reel_exporter_finish_film (self);
 }
 
+GstElement *
+reel_exporter_render_timeline (ReelExporter *self,
+                               const char   *path,
+                               gboolean      with_audio,
+                               GError      **error)
+{
+  g_autoptr (GstEncodingProfile) profile = reel_exporter_make_profile (self, with_audio);
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autofree char *uri = gst_filename_to_uri (path, NULL);
+  GESPipeline     *ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
+
+  pipeline = GST_ELEMENT (ges_pipeline);
+  reel_exporter_configure_encoders (self, pipeline);
+  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
+      || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
+      || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
+    {
+      g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
+                           _ ("The film cannot be set up for rendering."));
+      return NULL;
+    }
+  reel_exporter_set_video_encoder (self, reel_exporter_find_video_encoder (pipeline));
+  return g_steal_pointer (&pipeline);
+}
+
 /* The GES timeline of the cut, rendered in a GESPipeline. */
 static GstElement *
 build_render_pipeline (ReelExporter *self, GError **error)
 {
   ReelTimelineOptions timeline_options;
-  g_autoptr (GstEncodingProfile) profile = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autofree char *uri = NULL;
-  GESPipeline     *ges_pipeline;
-  GstClockTime     duration;
+  GstClockTime        duration;
 
   reel_timeline_options_init (&timeline_options);
   timeline_options.width = self->width;
@@ -53,21 +74,7 @@ build_render_pipeline (ReelExporter *self, GError **error)
   duration = ges_timeline_get_duration (self->timeline);
   if (GST_CLOCK_TIME_IS_VALID (duration) && duration > 0)
     self->film_duration = duration;
-  ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
-  pipeline = GST_ELEMENT (ges_pipeline);
-  reel_exporter_configure_encoders (self, pipeline);
-  profile = reel_exporter_make_profile (self, TRUE);
-  uri = gst_filename_to_uri (self->render_path, NULL);
-  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
-      || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
-      || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
-    {
-      g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
-                           _ ("The film cannot be set up for rendering."));
-      return NULL;
-    }
-  reel_exporter_set_video_encoder (self, reel_exporter_find_video_encoder (pipeline));
-  return g_steal_pointer (&pipeline);
+  return reel_exporter_render_timeline (self, self->render_path, TRUE, error);
 }
 
 void

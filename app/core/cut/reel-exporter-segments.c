@@ -293,33 +293,14 @@ static GstElement *
 build_segment_pipeline (ReelExporter *self, const Segment *segment, GError **error)
 {
   g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
-  g_autoptr (GstEncodingProfile) profile = NULL;
-  g_autoptr (GstElement) pipeline = NULL;
-  g_autofree char    *uri = NULL;
   ReelTimelineOptions options;
-  GESPipeline        *ges_pipeline;
 
   segment_timeline_options (self, &options);
   self->timeline = reel_cut_build_timeline (cut, &options, error);
   if (self->timeline == NULL)
     return NULL;
   remove_audio_tracks (self->timeline);
-
-  ges_pipeline = gst_object_ref_sink (ges_pipeline_new ());
-  pipeline = GST_ELEMENT (ges_pipeline);
-  reel_exporter_configure_encoders (self, pipeline);
-  profile = reel_exporter_make_profile (self, FALSE);
-  uri = gst_filename_to_uri (self->segment_temporary, NULL);
-  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
-      || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
-      || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
-    {
-      g_set_error_literal (error, REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_FAILED,
-                           _ ("The film cannot be set up for rendering."));
-      return NULL;
-    }
-  reel_exporter_set_video_encoder (self, reel_exporter_find_video_encoder (pipeline));
-  return g_steal_pointer (&pipeline);
+  return reel_exporter_render_timeline (self, self->segment_temporary, FALSE, error);
 }
 
 static void
