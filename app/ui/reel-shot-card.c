@@ -60,10 +60,12 @@ struct _ReelShotCard
   GtkLabel       *number_label;
   GtkLabel       *heading_label;
   GtkMenuButton  *menu_button;
+  GMenuModel     *shot_menu;
   GtkTextView    *text_view;
   GtkTextView    *captions_view;
   GtkLabel       *captions_placeholder;
-  GtkDropDown    *camera_dropdown;
+  GtkMenuButton  *camera_button;
+  GtkLabel       *camera_label;
   GtkSpinButton  *duration_spin;
   GtkBox         *status_box;
   ReelPromptView *prompt_view;
@@ -101,6 +103,7 @@ enum
   PROP_PROJECT,
   PROP_SHOT,
   PROP_IMAGE_CACHE,
+  PROP_CAMERA,
   N_PROPS
 };
 
@@ -162,13 +165,11 @@ update_labels (ReelShotCard *self)
 
   gtk_label_set_label (self->number_label, number);
   gtk_label_set_label (self->heading_label, reel_shot_get_scene_heading (self->shot));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->heading_label),
-                               reel_shot_get_scene_heading (self->shot));
   set_accessible_label (self, card);
   set_accessible_label (self->text_view, text);
   set_accessible_label (self->captions_view, captions);
   set_accessible_label (self->duration_spin, duration);
-  set_accessible_label (self->camera_dropdown, camera);
+  set_accessible_label (self->camera_button, camera);
   set_accessible_label (self->menu_button, menu);
   set_accessible_label (self->generate_button, generate);
   set_accessible_label (self->retry_button, retry);
@@ -247,6 +248,19 @@ latest_failure (ReelShotCard *self)
 }
 
 static void
+show_camera (ReelShotCard *self)
+{
+  ReelCameraMove move = reel_shot_get_camera (self->shot);
+
+  gtk_label_set_label (self->camera_label, reel_camera_move_get_label (move));
+  /* The button's name says what it sets; its description, the move. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->camera_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  reel_camera_move_get_label (move), -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA]);
+}
+
+static void
 update_status (ReelShotCard *self)
 {
   const char      *status = reel_shot_get_status (self->shot);
@@ -297,17 +311,52 @@ update_status (ReelShotCard *self)
   /* The reason in the backend's plain words, in full on hover. */
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), failed && message != NULL && *message);
   gtk_label_set_label (self->error_label, failed ? message : NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_box), failed ? message : NULL);
 
   gtk_button_set_label (self->takes_button, takes);
   gtk_widget_set_visible (GTK_WIDGET (self->takes_button), n_takes > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), failed || cancelled);
   gtk_widget_set_visible (GTK_WIDGET (self->generate_button), !failed && !cancelled);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->generate_button), n_takes > 0
-                                                                       ? _ ("Generate Another Take")
-                                                                       : _ ("Generate This Shot"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shot.generate", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "shot.retry", !busy);
+}
+
+/* The tooltips that follow the shot are worked out when the user asks for
+ * one. Setting a tooltip's text makes GTK ask the display server where the
+ * pointer is, a round trip, and binding a card while the storyboard scrolls
+ * set four of them: a fifth of every frame. */
+static const char *
+tooltip_text (ReelShotCard *self, GtkWidget *widget)
+{
+  if (self->shot == NULL)
+    return NULL;
+  if (widget == GTK_WIDGET (self->heading_label))
+    return reel_shot_get_scene_heading (self->shot);
+  if (widget == GTK_WIDGET (self->status_box))
+    return g_strcmp0 (reel_shot_get_status (self->shot), "failed") == 0
+               ? reel_shot_get_status_message (self->shot)
+               : NULL;
+  if (widget == GTK_WIDGET (self->generate_button))
+    return reel_shot_get_n_takes (self->shot) > 0 ? _ ("Generate Another Take")
+                                                  : _ ("Generate This Shot");
+  if (widget == GTK_WIDGET (self->media_warning))
+    return self->media_problem;
+  return NULL;
+}
+
+static gboolean
+query_tooltip_cb (GtkWidget    *widget,
+                  int           x,
+                  int           y,
+                  gboolean      keyboard_mode,
+                  GtkTooltip   *tooltip,
+                  ReelShotCard *self)
+{
+  const char *text = tooltip_text (self, widget);
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -318,7 +367,6 @@ set_media_problem (ReelShotCard *self, const char *problem)
   g_free (self->media_problem);
   self->media_problem = g_strdup (problem);
   gtk_widget_set_visible (GTK_WIDGET (self->media_warning), problem != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->media_warning), problem);
   if (problem != NULL)
     set_accessible_label (self->media_warning, problem);
 }
@@ -439,7 +487,7 @@ sync_from_shot (ReelShotCard *self)
   update_captions_placeholder (self);
 
   gtk_spin_button_set_value (self->duration_spin, reel_shot_get_duration (self->shot));
-  gtk_drop_down_set_selected (self->camera_dropdown, reel_shot_get_camera (self->shot));
+  show_camera (self);
 
   update_status (self);
   update_picture (self);
@@ -654,25 +702,43 @@ duration_changed_cb (ReelShotCard *self)
     }
 }
 
+/* The "camera" property (the shot's move, by its stable name) is the state
+ * of the shot.camera action that the camera menu's radio items change. */
 static void
-camera_changed_cb (ReelShotCard *self)
+set_camera (ReelShotCard *self, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  guint selected;
+  ReelCameraMove move;
 
-  if (self->syncing > 0 || self->project == NULL || self->shot == NULL)
+  if (self->project == NULL || self->shot == NULL || name == NULL
+      || !reel_camera_move_from_string (name, &move) || move == reel_shot_get_camera (self->shot))
     return;
 
-  selected = gtk_drop_down_get_selected (self->camera_dropdown);
-  if (selected >= REEL_N_CAMERA_MOVES || selected == (guint) reel_shot_get_camera (self->shot))
-    return;
-
-  if (!reel_project_set_shot_camera (self->project, reel_shot_get_id (self->shot),
-                                     (ReelCameraMove) selected, &error))
+  if (!reel_project_set_shot_camera (self->project, reel_shot_get_id (self->shot), move, &error))
     {
       reel_widget_report_error (GTK_WIDGET (self), _ ("Could Not Change the Camera Move"), error);
       sync_from_shot (self);
     }
+}
+
+/* The camera menu is made the first time it pops up, like the shot's menu. */
+static void
+camera_popup_cb (GtkMenuButton *camera_button, gpointer user_data)
+{
+  g_autoptr (GMenu) menu = NULL;
+
+  if (gtk_menu_button_get_menu_model (camera_button) != NULL)
+    return;
+
+  menu = g_menu_new ();
+  for (guint i = 0; i < REEL_N_CAMERA_MOVES; i++)
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (reel_camera_move_get_label (i), NULL);
+
+      g_menu_item_set_action_and_target (item, "shot.camera", "s", reel_camera_move_to_string (i));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (camera_button, G_MENU_MODEL (menu));
 }
 
 /* The window's shot actions act on the selected card: opening its menu makes
@@ -685,11 +751,17 @@ select_self (ReelShotCard *self)
                                 reel_shot_get_id (self->shot));
 }
 
-/* Called each time the menu is about to pop up. */
+/* Called each time the menu is about to pop up. The menu is made the first
+ * time: a popover menu in every card would cost more to build and style than
+ * the rest of the card. */
 static void
 menu_popup_cb (GtkMenuButton *menu_button, gpointer user_data)
 {
-  select_self (REEL_SHOT_CARD (user_data));
+  ReelShotCard *self = REEL_SHOT_CARD (user_data);
+
+  if (gtk_menu_button_get_menu_model (menu_button) == NULL)
+    gtk_menu_button_set_menu_model (menu_button, self->shot_menu);
+  select_self (self);
 }
 
 /* Drag and drop: the header is the handle (the text views keep their own text
@@ -905,6 +977,11 @@ reel_shot_card_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_IMAGE_CACHE:
         g_value_set_object (value, self->image_cache);
         break;
+      case PROP_CAMERA:
+        g_value_set_string (value, self->shot != NULL ? reel_camera_move_to_string (
+                                       reel_shot_get_camera (self->shot))
+                                                      : NULL);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -925,6 +1002,9 @@ reel_shot_card_set_property (GObject *object, guint prop_id, const GValue *value
         break;
       case PROP_IMAGE_CACHE:
         g_set_object (&self->image_cache, g_value_get_object (value));
+        break;
+      case PROP_CAMERA:
+        set_camera (self, g_value_get_string (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1097,11 +1177,17 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
   properties[PROP_IMAGE_CACHE]
       = g_param_spec_object ("image-cache", NULL, NULL, REEL_TYPE_IMAGE_CACHE,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The shot's camera move by its stable name ("pan-left"); setting it
+   * changes the shot, as one undoable edit. */
+  properties[PROP_CAMERA]
+      = g_param_spec_string ("camera", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "shot.generate", NULL, generate_action);
   gtk_widget_class_install_action (widget_class, "shot.retry", NULL, retry_action);
   gtk_widget_class_install_action (widget_class, "shot.show-takes", NULL, show_takes_action);
+  gtk_widget_class_install_property_action (widget_class, "shot.camera", "camera");
 
   /* A static library only links objects that something references: this keeps
    * the GResource (and its registering constructor) in every program. */
@@ -1115,10 +1201,12 @@ reel_shot_card_class_init (ReelShotCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, number_label);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, heading_label);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, shot_menu);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, text_view);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, captions_view);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, captions_placeholder);
-  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, camera_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, camera_button);
+  gtk_widget_class_bind_template_child (widget_class, ReelShotCard, camera_label);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, duration_spin);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, status_box);
   gtk_widget_class_bind_template_child (widget_class, ReelShotCard, prompt_view);
@@ -1153,16 +1241,11 @@ add_focus_controller (GtkWidget *widget, GCallback enter, GCallback leave, ReelS
 static void
 reel_shot_card_init (ReelShotCard *self)
 {
-  g_autoptr (GtkStringList) cameras = gtk_string_list_new (NULL);
   GtkEventController *key;
   GtkDragSource      *drag_source;
   GtkDropTarget      *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  for (guint i = 0; i < REEL_N_CAMERA_MOVES; i++)
-    gtk_string_list_append (cameras, reel_camera_move_get_label ((ReelCameraMove) i));
-  gtk_drop_down_set_model (self->camera_dropdown, G_LIST_MODEL (cameras));
 
   g_signal_connect_object (gtk_text_view_get_buffer (self->text_view), "changed",
                            G_CALLBACK (text_changed_cb), self, G_CONNECT_SWAPPED);
@@ -1189,9 +1272,21 @@ reel_shot_card_init (ReelShotCard *self)
 
   g_signal_connect_object (self->duration_spin, "value-changed", G_CALLBACK (duration_changed_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->camera_dropdown, "notify::selected",
-                           G_CALLBACK (camera_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->camera_button, camera_popup_cb, self, NULL);
   gtk_menu_button_set_create_popup_func (self->menu_button, menu_popup_cb, self, NULL);
+
+  {
+    GtkWidget *with_tooltips[]
+        = { GTK_WIDGET (self->heading_label), GTK_WIDGET (self->status_box),
+            GTK_WIDGET (self->generate_button), GTK_WIDGET (self->media_warning) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (with_tooltips); i++)
+      {
+        gtk_widget_set_has_tooltip (with_tooltips[i], TRUE);
+        g_signal_connect_object (with_tooltips[i], "query-tooltip", G_CALLBACK (query_tooltip_cb),
+                                 self, 0);
+      }
+  }
 
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self->header_box), "grab");
   drag_source = gtk_drag_source_new ();

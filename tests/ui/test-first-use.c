@@ -453,11 +453,14 @@ dup_menu_labels (ReelShotCard *card)
 {
   GtkMenuButton *button
       = GTK_MENU_BUTTON (reel_ui_test_find_first (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON));
-  GtkPopover *popover = gtk_menu_button_get_popover (button);
+  GtkPopover *popover;
   g_autoptr (GStrvBuilder) labels = g_strv_builder_new ();
   g_autoptr (GPtrArray) items = g_ptr_array_new ();
 
+  /* The card makes its menu when it first pops up. */
   gtk_menu_button_popup (button);
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_nonnull (popover);
   reel_ui_test_wait_until (menu_shown, popover, "the shot's menu");
   reel_ui_test_collect_descendants (GTK_WIDGET (popover), GTK_TYPE_LABEL, items);
   for (guint i = 0; i < items->len; i++)

@@ -154,14 +154,14 @@ card_has_focus (gpointer data)
 }
 
 static void
-test_storyboard_recycles_cards (void)
+test_storyboard_recycles_cards (gconstpointer data)
 {
+  ReelApplication *application = REEL_APPLICATION ((gpointer) data);
   g_autofree char *dir = reel_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "Long.storyreel", NULL);
   g_autofree char *script = make_script ();
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ReelApplication) application = reel_ui_test_register_application ();
   g_autoptr (ReelProject) project = reel_project_create (file, NULL, &error);
   g_autoptr (ReelShot) first = NULL;
   g_autoptr (ReelShot) last = NULL;
@@ -233,6 +233,104 @@ test_storyboard_recycles_cards (void)
   wanted.shot_id = reel_shot_get_id (first);
   reel_ui_test_wait_until (card_has_focus, &wanted, "the first shot's card to have the focus");
   assert_cards_show_their_shots (page);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  reel_test_rm_rf (dir);
+}
+
+/* A card's menus are made when they first pop up (a popover in every card
+ * cost more than the rest of the card), and work as the user sees them. */
+
+static GtkWidget *
+find_menu_item (GtkWidget *popover, const char *label)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  reel_ui_test_collect_descendants (popover, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), label) == 0)
+      return gtk_widget_get_ancestor (labels->pdata[i], g_type_from_name ("GtkModelButton"));
+  return NULL;
+}
+
+static GtkLabel *
+camera_label (ReelShotCard *card, const char *text)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  reel_ui_test_collect_descendants (GTK_WIDGET (card), GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), text) == 0
+        && gtk_widget_get_ancestor (labels->pdata[i], GTK_TYPE_MENU_BUTTON) != NULL
+        && gtk_widget_get_ancestor (labels->pdata[i], GTK_TYPE_POPOVER) == NULL)
+      return labels->pdata[i];
+  return NULL;
+}
+
+static void
+test_card_menus (gconstpointer data)
+{
+  ReelApplication *application = REEL_APPLICATION ((gpointer) data);
+  g_autofree char *dir = reel_test_make_tmpdir ();
+  g_autoptr (ReelProject) project = reel_ui_test_load_demo_project (dir);
+  g_autoptr (ReelShot) shot = g_list_model_get_item (reel_project_get_shots (project), 0);
+  g_autoptr (GPtrArray) cards = NULL;
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr (GPtrArray) editors = g_ptr_array_new ();
+  GtkMenuButton *camera_button = NULL;
+  GtkWidget     *item;
+  ReelWindow    *window;
+  GtkWidget     *page;
+  ReelShotCard  *card;
+
+  g_assert_cmpint (reel_shot_get_camera (shot), !=, REEL_CAMERA_PAN_LEFT);
+  window = reel_ui_test_open_window (application, project, 1280, 860);
+  reel_window_show_view (window, "storyboard");
+  reel_ui_test_settle (GTK_WIDGET (window));
+  page = reel_window_get_view (window, "storyboard");
+  card = shown_card (page, reel_shot_get_id (shot));
+  g_assert_nonnull (card);
+
+  /* No card has built its menus or its prompt editor yet. */
+  cards = all_cards (page);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      g_ptr_array_set_size (buttons, 0);
+      reel_ui_test_collect_descendants (cards->pdata[i], GTK_TYPE_MENU_BUTTON, buttons);
+      g_assert_cmpuint (buttons->len, ==, 2);
+      for (guint j = 0; j < buttons->len; j++)
+        g_assert_null (gtk_menu_button_get_popover (buttons->pdata[j]));
+      reel_ui_test_collect_descendants (cards->pdata[i], g_type_from_name ("ReelPromptEditor"),
+                                        editors);
+    }
+  g_assert_cmpuint (editors->len, ==, 0);
+
+  /* The camera button says the move; its menu changes it, one undoable edit. */
+  g_assert_nonnull (camera_label (card, reel_camera_move_get_label (reel_shot_get_camera (shot))));
+  g_ptr_array_set_size (buttons, 0);
+  reel_ui_test_collect_descendants (GTK_WIDGET (card), GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint j = 0; j < buttons->len; j++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[j]), "Camera Move") == 0)
+      camera_button = buttons->pdata[j];
+  g_assert_nonnull (camera_button);
+  gtk_menu_button_popup (camera_button);
+  g_assert_nonnull (gtk_menu_button_get_popover (camera_button));
+  reel_ui_test_wait_until (reel_ui_test_widget_is_mapped,
+                           gtk_menu_button_get_popover (camera_button), "the camera menu");
+  item = find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (camera_button)),
+                         reel_camera_move_get_label (REEL_CAMERA_PAN_LEFT));
+  g_assert_nonnull (item);
+  gtk_widget_activate (item);
+  reel_ui_test_settle (GTK_WIDGET (window));
+  g_assert_cmpint (reel_shot_get_camera (shot), ==, REEL_CAMERA_PAN_LEFT);
+  /* The grid may have bound another card to the shot. */
+  card = shown_card (page, reel_shot_get_id (shot));
+  g_assert_nonnull (camera_label (card, reel_camera_move_get_label (REEL_CAMERA_PAN_LEFT)));
+  g_assert_true (reel_project_undo (project, NULL));
+  reel_ui_test_settle (GTK_WIDGET (window));
+  g_assert_cmpint (reel_shot_get_camera (shot), !=, REEL_CAMERA_PAN_LEFT);
+  card = shown_card (page, reel_shot_get_id (shot));
+  g_assert_null (camera_label (card, reel_camera_move_get_label (REEL_CAMERA_PAN_LEFT)));
 
   gtk_window_destroy (GTK_WINDOW (window));
   reel_test_rm_rf (dir);
@@ -348,8 +446,14 @@ test_image_cache_bounded (void)
 int
 main (int argc, char *argv[])
 {
+  g_autoptr (ReelApplication) application = NULL;
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/ui/storyboard/recycles-cards", test_storyboard_recycles_cards);
+  /* One application per process: it owns its name on the session bus. */
+  application = reel_ui_test_register_application ();
+  g_test_add_data_func ("/ui/storyboard/recycles-cards", application,
+                        test_storyboard_recycles_cards);
+  g_test_add_data_func ("/ui/storyboard/card-menus", application, test_card_menus);
   g_test_add_func ("/ui/storyboard/image-cache", test_image_cache_bounded);
   return g_test_run ();
 }
