@@ -8,6 +8,15 @@
  * project splicing the model after every change, and a shot scrolled out of
  * sight (whose card is gone) stays selected.
  *
+ * GTK 4.8's grid keeps cards for max-columns × 30 items around an anchor,
+ * and slides that range by the anchor's place in the view
+ * (gtk_list_base_set_anchor()): as each row passes, the range sweeps down
+ * and jumps back by most of its length, so scrolling fast re-binds some
+ * thirty cards a frame, nearly all of them many rows from what is on show.
+ * A card bound that far away is left unbound and hidden, and is bound when
+ * the view comes within a few rows of it; the grid's layout at the last
+ * frame tells which rows those are.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-ui"
@@ -16,6 +25,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "reel-image-cache.h"
 #include "reel-shot-card.h"
@@ -25,6 +35,18 @@
 /* Decoded pictures kept for the cards: about a hundred boards at card size,
  * several screens' worth of scrolling back. */
 #define IMAGE_CACHE_BYTES (64 * 1024 * 1024)
+/* Cards this many rows above or below the view are bound at once. */
+#define NEAR_ROWS 2
+
+/* Where the grid put its rows at the last frame, in its content's pixels. */
+typedef struct
+{
+  gboolean valid;
+  guint    first_position; /* the first card in sight */
+  double   first_y;
+  double   row_height;
+  guint    n_columns;
+} ShownRows;
 
 struct _ReelStoryboardPage
 {
@@ -38,6 +60,10 @@ struct _ReelStoryboardPage
   gint64              focus_shot_id; /* to focus once its card is made, or 0 */
   /* Set while the page itself changes the grid's selection. */
   gboolean restoring;
+  /* The list items whose cards wait to be bound until they come near. */
+  GHashTable *deferred;
+  ShownRows   shown;
+  guint       bind_source;
 
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
@@ -88,29 +114,185 @@ focus_card_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
+static GtkAdjustment *
+vadjustment (ReelStoryboardPage *self)
 {
-  ReelShotCard *card = REEL_SHOT_CARD (gtk_list_item_get_child (item));
-  ReelShot     *shot = gtk_list_item_get_item (item);
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+}
 
-  reel_shot_card_bind (card, self->project, shot);
+/* Whether @position is in sight, or within NEAR_ROWS rows of it, as far as
+ * the last frame's rows tell; anything goes while they tell nothing. */
+static gboolean
+is_near (ReelStoryboardPage *self, guint position)
+{
+  GtkAdjustment *adjustment = vadjustment (self);
+  double         top, bottom;
+  guint          first_row, row;
+
+  if (!self->shown.valid || adjustment == NULL)
+    return TRUE;
+
+  first_row = self->shown.first_position / self->shown.n_columns;
+  row = position / self->shown.n_columns;
+  top = first_row
+        + floor ((gtk_adjustment_get_value (adjustment) - self->shown.first_y)
+                 / self->shown.row_height);
+  bottom = first_row
+           + ceil ((gtk_adjustment_get_value (adjustment)
+                    + gtk_adjustment_get_page_size (adjustment) - self->shown.first_y)
+                   / self->shown.row_height);
+  return row + NEAR_ROWS >= top && row <= bottom + NEAR_ROWS;
+}
+
+static void
+bind_now (ReelStoryboardPage *self, GtkListItem *item)
+{
+  GtkWidget *card = gtk_list_item_get_child (item);
+  ReelShot  *shot = gtk_list_item_get_item (item);
+
+  g_hash_table_remove (self->deferred, item);
+  gtk_widget_set_opacity (card, 1);
+  reel_shot_card_bind (REEL_SHOT_CARD (card), self->project, shot);
+
   /* A new shot scrolled to before its card existed (GTK 4.8 makes it at the
    * next allocation): focus it once it is there, outside the layout. */
   if (self->focus_shot_id != 0 && shot != NULL && reel_shot_get_id (shot) == self->focus_shot_id)
     {
       FocusCard *focus = g_new0 (FocusCard, 1);
 
-      focus->card = g_object_ref (card);
+      focus->card = g_object_ref (REEL_SHOT_CARD (card));
       focus->shot_id = self->focus_shot_id;
       self->focus_shot_id = 0;
       g_idle_add_full (G_PRIORITY_DEFAULT, focus_card_cb, focus, (GDestroyNotify) focus_card_free);
     }
 }
 
+/* Binds the waiting cards the view has come near. */
+static void
+bind_near (ReelStoryboardPage *self)
+{
+  GHashTableIter iter;
+  gpointer       item;
+  g_autoptr (GPtrArray) near = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, self->deferred);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    if (is_near (self, gtk_list_item_get_position (item)))
+      g_ptr_array_add (near, item);
+  for (guint i = 0; i < near->len; i++)
+    bind_now (self, near->pdata[i]);
+}
+
+static void
+scrolled_cb (ReelStoryboardPage *self)
+{
+  bind_near (self);
+}
+
+static gboolean
+bind_near_cb (gpointer user_data)
+{
+  ReelStoryboardPage *self = user_data;
+
+  self->bind_source = 0;
+  bind_near (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Notes where the rows are, from the cards the grid has just laid out. */
+static void
+note_shown_rows (ReelStoryboardPage *self)
+{
+  GtkWidget *grid = GTK_WIDGET (self->grid_view);
+  double     value = vadjustment (self) != NULL ? gtk_adjustment_get_value (vadjustment (self)) : 0;
+  int        height = gtk_widget_get_height (grid);
+  ShownRows  shown = { 0 };
+
+  for (GtkWidget *child = gtk_widget_get_first_child (grid); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget      *card = gtk_widget_get_first_child (child);
+      graphene_rect_t bounds;
+      ReelShot       *shot;
+      guint           position;
+
+      /* The item the focus or the selection keeps is not always laid out. */
+      if (!REEL_IS_SHOT_CARD (card)
+          || (shot = reel_shot_card_get_shot (REEL_SHOT_CARD (card))) == NULL
+          || !gtk_widget_get_child_visible (child)
+          || !gtk_widget_compute_bounds (child, grid, &bounds)
+          || bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height
+          || bounds.size.height < 1)
+        continue;
+
+      position = reel_shot_get_position (shot);
+      if (!shown.valid || position < shown.first_position)
+        {
+          shown.valid = TRUE;
+          shown.first_position = position;
+          shown.first_y = value + bounds.origin.y;
+          shown.row_height = bounds.size.height;
+        }
+    }
+  if (!shown.valid)
+    {
+      self->shown = shown;
+      return;
+    }
+
+  /* The cards in the first row share its top. */
+  for (GtkWidget *child = gtk_widget_get_first_child (grid); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (gtk_widget_get_child_visible (child) && gtk_widget_compute_bounds (child, grid, &bounds)
+          && G_APPROX_VALUE (value + bounds.origin.y, shown.first_y, 0.5))
+        shown.n_columns++;
+    }
+  shown.n_columns = MAX (shown.n_columns, 1);
+  /* The first card in sight may sit mid-row. */
+  shown.first_position -= shown.first_position % shown.n_columns;
+  self->shown = shown;
+}
+
+static void
+reel_storyboard_page_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  ReelStoryboardPage *self = REEL_STORYBOARD_PAGE (widget);
+  GHashTableIter      iter;
+  gpointer            item;
+
+  GTK_WIDGET_CLASS (reel_storyboard_page_parent_class)->snapshot (widget, snapshot);
+
+  note_shown_rows (self);
+  /* A jump (a drag of the scroll bar, a model change) can bring a waiting
+   * card in sight before the scroll handler could tell: bind it now. */
+  g_hash_table_iter_init (&iter, self->deferred);
+  while (self->bind_source == 0 && g_hash_table_iter_next (&iter, &item, NULL))
+    if (is_near (self, gtk_list_item_get_position (item)))
+      self->bind_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, bind_near_cb, self, NULL);
+}
+
+static void
+bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
+{
+  ReelShotCard *card = REEL_SHOT_CARD (gtk_list_item_get_child (item));
+
+  if (!is_near (self, gtk_list_item_get_position (item)))
+    {
+      /* Hidden: an unbound card still shows what it showed before. */
+      gtk_widget_set_opacity (GTK_WIDGET (card), 0);
+      g_hash_table_add (self->deferred, item);
+      return;
+    }
+  bind_now (self, item);
+}
+
 static void
 unbind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
 {
+  g_hash_table_remove (self->deferred, item);
   reel_shot_card_bind (REEL_SHOT_CARD (gtk_list_item_get_child (item)), NULL, NULL);
 }
 
@@ -264,6 +446,7 @@ reel_storyboard_page_set_project (ReelStoryboardPage *self, ReelProject *project
     g_signal_handlers_disconnect_by_data (self->shots, self);
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->shots);
+  self->shown.valid = FALSE;
   g_set_object (&self->project, project);
   set_selected_shot_id (self, 0);
 
@@ -289,7 +472,11 @@ reel_storyboard_page_get_selected_shot (ReelStoryboardPage *self)
 static void
 scroll_to_position (ReelStoryboardPage *self, guint position)
 {
+  /* The cards the grid binds on the way are where the view is going, and
+   * the cards waiting may be too. */
+  self->shown.valid = FALSE;
   gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", position);
+  bind_near (self);
 }
 
 void
@@ -408,10 +595,12 @@ reel_storyboard_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->shots);
   g_clear_object (&self->project);
+  g_clear_handle_id (&self->bind_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), REEL_TYPE_STORYBOARD_PAGE);
 
   g_clear_object (&self->image_cache);
+  g_clear_pointer (&self->deferred, g_hash_table_unref);
 
   G_OBJECT_CLASS (reel_storyboard_page_parent_class)->dispose (object);
 }
@@ -426,6 +615,7 @@ reel_storyboard_page_class_init (ReelStoryboardPageClass *klass)
   object_class->get_property = reel_storyboard_page_get_property;
   widget_class->root = reel_storyboard_page_root;
   widget_class->unroot = reel_storyboard_page_unroot;
+  widget_class->snapshot = reel_storyboard_page_snapshot;
 
   properties[PROP_SELECTED_SHOT]
       = g_param_spec_int64 ("selected-shot", NULL, NULL, 0, G_MAXINT64, 0,
@@ -456,8 +646,12 @@ reel_storyboard_page_init (ReelStoryboardPage *self)
   GtkListItemFactory *factory;
 
   self->image_cache = reel_image_cache_new (IMAGE_CACHE_BYTES);
+  self->deferred = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* After the grid's own handler, which binds the cards for the new place. */
+  g_signal_connect_object (vadjustment (self), "value-changed", G_CALLBACK (scrolled_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -99,23 +99,45 @@ card_number (ReelShotCard *card)
   g_assert_not_reached ();
 }
 
-/* Every card shows the shot it is bound to: nothing of a shot it showed
- * before it was recycled. */
+static gboolean
+card_in_sight (GtkWidget *page, ReelShotCard *card)
+{
+  GtkWidget      *grid = reel_ui_test_find_first (page, GTK_TYPE_GRID_VIEW);
+  graphene_rect_t bounds;
+
+  return gtk_widget_get_child_visible (gtk_widget_get_parent (GTK_WIDGET (card)))
+         && gtk_widget_compute_bounds (GTK_WIDGET (card), grid, &bounds)
+         && bounds.origin.y + bounds.size.height > 0
+         && bounds.origin.y < gtk_widget_get_height (grid);
+}
+
+/* Every card in sight shows the shot it is bound to, nothing of a shot it
+ * showed before it was recycled; a card far out of sight may wait, unbound
+ * and not drawn, until the view comes near. */
 static void
 assert_cards_show_their_shots (GtkWidget *page)
 {
   g_autoptr (GPtrArray) cards = all_cards (page);
+  guint n_waiting = 0;
 
   for (guint i = 0; i < cards->len; i++)
     {
       ReelShot *shot = reel_shot_card_get_shot (cards->pdata[i]);
 
-      g_assert_nonnull (shot);
+      if (shot == NULL)
+        {
+          g_assert_false (card_in_sight (page, cards->pdata[i]));
+          g_assert_cmpfloat (gtk_widget_get_opacity (cards->pdata[i]), ==, 0);
+          n_waiting++;
+          continue;
+        }
+      g_assert_cmpfloat (gtk_widget_get_opacity (cards->pdata[i]), ==, 1);
       g_assert_cmpstr (card_number (cards->pdata[i]), ==, reel_shot_get_number (shot));
       /* Only the last shot has a picture. */
       if (reel_shot_get_position (shot) != N_SHOTS - 1)
         g_assert_false (reel_shot_card_has_picture (cards->pdata[i]));
     }
+  g_test_message ("%u of %u cards wait to be bound", n_waiting, cards->len);
 }
 
 typedef struct
