@@ -286,6 +286,7 @@ typedef struct
   gboolean demo;
   /* Weak: a window closed while its project loads is not kept for it. */
   GWeakRef window;
+  guint    serial; /* the window's opening this is */
 } OpenRequest;
 
 static void
@@ -319,9 +320,9 @@ show_open_stage_cb (gpointer user_data)
   OpenRequest *request = g_task_get_task_data (stage->task);
   g_autoptr (ReelWindow) window = g_weak_ref_get (&request->window);
 
-  if (window != NULL && reel_window_is_loading (window)
+  if (window != NULL && reel_window_is_loading_serial (window, request->serial)
       && stage->stage == REEL_PROJECT_OPEN_UPGRADING)
-    reel_window_begin_loading (window, _ ("Upgrading Project…"));
+    reel_window_set_loading_title (window, _ ("Upgrading Project…"));
   return G_SOURCE_REMOVE;
 }
 
@@ -427,7 +428,10 @@ open_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (window == NULL)
     return;
 
-  reel_window_end_loading (window);
+  /* Opened again since (Open Recent twice): the later opening wins, and this
+   * project closes unseen. */
+  if (!reel_window_end_loading (window, request->serial))
+    return;
   if (project != NULL)
     {
       show_project (self, window, project);
@@ -461,7 +465,7 @@ open_in_worker (ReelApplication *self, GFile *file, gboolean demo, GtkWindow *wi
   g_task_set_source_tag (task, open_in_worker);
 
   /* The window is usable at once: it shows the opening as it goes. */
-  reel_window_begin_loading (target, _ ("Opening Project…"));
+  request->serial = reel_window_begin_loading (target, _ ("Opening Project…"));
   gtk_window_present (GTK_WINDOW (target));
   /* Closing the last window during an upgrade must not end the process
    * while the worker still writes the project. */

@@ -60,6 +60,9 @@ struct _ReelWindow
   GtkFileChooserNative *save_chooser;
   GtkFileChooserNative *import_chooser;
   guint                 update_for_width_source;
+  /* Counts the openings begun in this window: only the latest may show its
+   * project. */
+  guint loading_serial;
 
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
@@ -136,9 +139,11 @@ can_generate (ReelWindow *self)
 static void
 update_actions (ReelWindow *self)
 {
-  gboolean  has_project = self->project != NULL;
-  gboolean  generate = can_generate (self);
-  ReelShot *shot = selected_shot (self);
+  /* While another project opens, the one still set is out of sight: nothing
+   * may act on it. */
+  gboolean  has_project = self->project != NULL && !reel_window_is_loading (self);
+  gboolean  generate = has_project && can_generate (self);
+  ReelShot *shot = has_project ? selected_shot (self) : NULL;
   guint     n_shots
       = has_project ? g_list_model_get_n_items (reel_project_get_shots (self->project)) : 0;
   guint n_scenes
@@ -1705,26 +1710,51 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
   update_actions (self);
 }
 
-void
+guint
 reel_window_begin_loading (ReelWindow *self, const char *title)
+{
+  g_return_val_if_fail (REEL_IS_WINDOW (self), 0);
+  g_return_val_if_fail (title != NULL, 0);
+
+  commit_edits (self);
+  reel_window_set_loading_title (self, title);
+  gtk_spinner_start (self->loading_spinner);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  update_actions (self);
+  return ++self->loading_serial;
+}
+
+void
+reel_window_set_loading_title (ReelWindow *self, const char *title)
 {
   g_return_if_fail (REEL_IS_WINDOW (self));
   g_return_if_fail (title != NULL);
 
   adw_status_page_set_title (self->loading_page, title);
-  gtk_spinner_start (self->loading_spinner);
-  gtk_stack_set_visible_child_name (self->main_stack, "loading");
 }
 
-void
-reel_window_end_loading (ReelWindow *self)
+gboolean
+reel_window_end_loading (ReelWindow *self, guint serial)
 {
-  g_return_if_fail (REEL_IS_WINDOW (self));
+  g_return_val_if_fail (REEL_IS_WINDOW (self), FALSE);
 
-  if (!reel_window_is_loading (self))
-    return;
-  gtk_spinner_stop (self->loading_spinner);
-  gtk_stack_set_visible_child_name (self->main_stack, self->project != NULL ? "project" : "empty");
+  if (serial != self->loading_serial)
+    return FALSE;
+  if (reel_window_is_loading (self))
+    {
+      gtk_spinner_stop (self->loading_spinner);
+      gtk_stack_set_visible_child_name (self->main_stack,
+                                        self->project != NULL ? "project" : "empty");
+      update_actions (self);
+    }
+  return TRUE;
+}
+
+gboolean
+reel_window_is_loading_serial (ReelWindow *self, guint serial)
+{
+  g_return_val_if_fail (REEL_IS_WINDOW (self), FALSE);
+  return serial == self->loading_serial && reel_window_is_loading (self);
 }
 
 gboolean

@@ -33,10 +33,16 @@ ReelWindow  *reel_window_new (ReelApplication *app);
 void         reel_window_set_project (ReelWindow *self, ReelProject *project);
 ReelProject *reel_window_get_project (ReelWindow *self);
 /* While a project opens in a worker: @title over a spinner in place of the
- * project (or the empty page), until reel_window_set_project() shows the
- * project or reel_window_end_loading() gives up. */
-void     reel_window_begin_loading (ReelWindow *self, const char *title);
-void     reel_window_end_loading (ReelWindow *self);
+ * project (or the empty page), whose actions are off, until
+ * reel_window_end_loading() ends it. Returns the opening's serial: a later
+ * opening in the same window supersedes it. */
+guint reel_window_begin_loading (ReelWindow *self, const char *title);
+void  reel_window_set_loading_title (ReelWindow *self, const char *title);
+/* Ends the opening @serial, showing the project (or the empty page) again;
+ * FALSE, changing nothing, if a later opening began since. */
+gboolean reel_window_end_loading (ReelWindow *self, guint serial);
+/* Whether the opening @serial is the one the window shows. */
+gboolean reel_window_is_loading_serial (ReelWindow *self, guint serial);
 gboolean reel_window_is_loading (ReelWindow *self);
 /* "script", "storyboard", "timeline" or "jobs". */
 void        reel_window_show_view (ReelWindow *self, const char *name);

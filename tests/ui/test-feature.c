@@ -381,6 +381,70 @@ test_feature_jobs (void)
   reel_test_rm_rf (tmpdir);
 }
 
+static gboolean
+window_shows_a_project (gpointer data)
+{
+  return reel_window_get_project (data) != NULL && !reel_window_is_loading (data);
+}
+
+/* Whether the header bar's button for the window's action @name can be
+ * clicked. */
+static gboolean
+action_enabled (ReelWindow *window, const char *name)
+{
+  g_autofree char *action = g_strconcat ("win.", name, NULL);
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  reel_ui_test_collect_descendants (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), action) == 0
+        && gtk_widget_get_ancestor (buttons->pdata[i], ADW_TYPE_HEADER_BAR) != NULL)
+      return gtk_widget_get_sensitive (buttons->pdata[i]);
+  g_error ("No button for %s in the header bar", action);
+}
+
+/* Open Recent twice in a row into one window: the project asked for last is
+ * the one shown, whichever opens first, and nothing acts on the project
+ * still set while the window says it opens another. */
+static void
+test_feature_open_twice (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autofree char *big_path = g_build_filename (tmpdir, "Feature.storyreel", NULL);
+  g_autoptr (GFile) big = g_file_new_for_path (big_path);
+  g_autoptr (GFile) small = NULL;
+  ReelWindow *window;
+
+  {
+    g_autoptr (ReelProject) demo = reel_ui_test_load_demo_project (tmpdir);
+
+    small = g_object_ref (reel_project_get_file (demo));
+  }
+  reel_test_make_feature_project (big_path, n_shots_wanted ());
+
+  window = reel_window_new (application);
+  reel_application_open_file (application, small, GTK_WINDOW (window));
+  reel_ui_test_wait_until (window_shows_a_project, window, "the first project to open");
+  g_assert_true (action_enabled (window, "break-down"));
+  g_assert_true (action_enabled (window, "export"));
+
+  /* The small project again, then the big one: the small one arrives first. */
+  reel_application_open_file (application, small, GTK_WINDOW (window));
+  reel_application_open_file (application, big, GTK_WINDOW (window));
+  g_assert_true (reel_window_is_loading (window));
+  g_assert_false (action_enabled (window, "break-down"));
+  g_assert_false (action_enabled (window, "export"));
+  g_assert_false (action_enabled (window, "generate-all"));
+
+  reel_ui_test_wait_until (window_shows_a_project, window, "the last project asked for to open");
+  g_assert_true (g_file_equal (reel_project_get_file (reel_window_get_project (window)), big));
+  g_assert_true (action_enabled (window, "break-down"));
+  g_assert_true (action_enabled (window, "export"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -401,6 +465,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/feature/upgrade", test_feature_upgrade);
   g_test_add_func ("/ui/feature/jobs", test_feature_jobs);
+  g_test_add_func ("/ui/feature/open-twice", test_feature_open_twice);
   g_test_add_func ("/ui/feature/open-and-scroll", test_feature_open_and_scroll);
 
   status = g_test_run ();
