@@ -63,6 +63,9 @@ struct _ReelWindow
   /* Counts the openings begun in this window: only the latest may show its
    * project. */
   guint loading_serial;
+  /* Counts the project's changes, to tell whether jobs worked out in a
+   * worker still match it. */
+  guint64 project_changes;
 
   AdwToastOverlay      *toast_overlay;
   AdwHeaderBar         *header_bar;
@@ -1161,12 +1164,17 @@ typedef struct
   char               *backend;
   /* Said once the jobs are queued, or NULL. */
   char *started;
+  /* Generate All's jobs as its estimate worked them out, valid while the
+   * project's changes are still @changes; or NULL. */
+  GPtrArray *planned;
+  guint64    changes;
 } Generation;
 
 static void
 generation_free (Generation *generation)
 {
   g_clear_pointer (&generation->shot_ids, g_array_unref);
+  g_clear_pointer (&generation->planned, g_ptr_array_unref);
   g_free (generation->backend);
   g_free (generation->started);
   g_free (generation);
@@ -1187,7 +1195,16 @@ start_generation (ReelWindow *self, Generation *generation)
   if (self->scheduler == NULL)
     return 0;
 
-  batch_id = reel_scheduler_generate (self->scheduler, ids, n_ids, &generation->options, &error);
+  /* Building a feature's jobs takes a second: reuse the estimate's, unless
+   * the project changed since. */
+  if (generation->planned != NULL && generation->changes == self->project_changes)
+    {
+      g_auto (ReelCostEstimate) planned = { .jobs = g_steal_pointer (&generation->planned) };
+
+      batch_id = reel_scheduler_generate_planned (self->scheduler, &planned, &error);
+    }
+  else
+    batch_id = reel_scheduler_generate (self->scheduler, ids, n_ids, &generation->options, &error);
   if (batch_id == 0 && error != NULL)
     reel_window_report_error (self, _ ("Could Not Start Generating"), error);
   else if (batch_id == 0)
@@ -1333,6 +1350,8 @@ estimated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
    * is queued (or paid for) that the user can no longer see. */
   if (self->closing || REEL_SCHEDULER (source) != self->scheduler)
     return;
+  if (generation->changes == self->project_changes)
+    generation->planned = g_steal_pointer (&estimate.jobs);
   go_ahead (self, g_steal_pointer (&generation), &estimate, confirm);
 }
 
@@ -1362,6 +1381,7 @@ request_generation (ReelWindow          *self,
   generation->options = *options;
   generation->options.backend = generation->backend;
   generation->started = g_strdup (started);
+  generation->changes = self->project_changes;
   if (shot_ids != NULL)
     {
       generation->shot_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_shots);
@@ -1641,6 +1661,7 @@ scene_row_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item)
 static void
 project_changed_cb (ReelWindow *self)
 {
+  self->project_changes++;
   update_actions (self);
 }
 

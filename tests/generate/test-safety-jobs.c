@@ -402,6 +402,56 @@ test_estimate_leaves_out_blocked (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (estimate.n_blocked, ==, 1);
 }
 
+/* Generate All queues the jobs its estimate worked out in the worker, as
+ * they would have been built on the main thread, less a shot deleted
+ * meanwhile. */
+static void
+test_generate_planned (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (ReelCostEstimate) in_worker = { 0 };
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  ReelGenerateOptions options = { .backend = "test", .seed = 42 };
+  gint64              deleted = shot_id (fixture, 0);
+  gint64              batch;
+  guint               n_queued = 0;
+
+  estimate_async (fixture->scheduler, &options, &in_worker);
+  g_assert_nonnull (in_worker.jobs);
+  /* The blocked shot's job too: it fails when it comes up, unsent. */
+  g_assert_cmpuint (in_worker.jobs->len, ==, 4);
+
+  g_assert_true (reel_project_delete_shot (fixture->project, deleted, &error));
+  g_assert_no_error (error);
+  requests = reel_scheduler_dup_requests (fixture->scheduler, NULL, 0, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 3);
+
+  batch = reel_scheduler_generate_planned (fixture->scheduler, &in_worker, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (batch, !=, 0);
+  g_assert_null (in_worker.jobs);
+
+  jobs = reel_project_list_jobs (fixture->project, FALSE);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (jobs, i);
+      g_autoptr (ReelJobRequest) planned = NULL;
+
+      if (job->batch_id != batch)
+        continue;
+      g_assert_cmpint (job->shot_id, !=, deleted);
+      /* The very request generate would have made (the same seed). */
+      planned = reel_job_request_new_from_json (job->request, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (planned->prompt, ==,
+                       ((ReelJobRequest *) g_ptr_array_index (requests, n_queued))->prompt);
+      n_queued++;
+    }
+  g_assert_cmpuint (n_queued, ==, 3);
+}
+
 /* How long Generate All's estimate takes on the main thread for a long
  * project: it works out every shot's final prompt and screens it. Printed,
  * not asserted: the machine decides the figure. */
@@ -461,15 +511,19 @@ test_estimate_time (void)
     g_test_message ("In a worker: %.1f ms on the main thread, %.1f ms in all", on_main / 1000.0,
                     (g_get_monotonic_time () - start_all) / 1000.0);
   }
-  /* Queuing them, once the user says yes, still builds every job where it
-   * is called: printed so that it is not forgotten. */
+  /* Queuing them once the user says yes: the window queues the jobs the
+   * estimate worked out; building them where generate is called is what
+   * it does when the project changed meanwhile. Printed, not asserted. */
   {
-    gint64 start_queue = g_get_monotonic_time ();
+    g_auto (ReelCostEstimate) estimate = { 0 };
+    gint64 start_queue;
 
-    g_assert_cmpint (reel_scheduler_generate (scheduler, NULL, 0, &options, &error), !=, 0);
+    estimate_async (scheduler, &options, &estimate);
+    start_queue = g_get_monotonic_time ();
+    g_assert_cmpint (reel_scheduler_generate_planned (scheduler, &estimate, &error), !=, 0);
     g_assert_no_error (error);
-    g_test_message ("Queuing the %u jobs on the calling thread: %.1f ms", n_shots,
-                    (g_get_monotonic_time () - start_queue) / 1000.0);
+    g_test_message ("Queuing the %u jobs the estimate worked out: %.1f ms on the calling thread",
+                    n_shots, (g_get_monotonic_time () - start_queue) / 1000.0);
   }
   reel_scheduler_shutdown (scheduler);
   g_clear_object (&scheduler);
@@ -515,6 +569,7 @@ main (int argc, char *argv[])
   ADD ("/generate/safety/retry-still-blocked", test_retry_still_blocked);
   ADD ("/generate/safety/resumed-job-screened", test_resumed_job_screened);
   ADD ("/generate/safety/estimate-leaves-out-blocked", test_estimate_leaves_out_blocked);
+  ADD ("/generate/safety/generate-planned", test_generate_planned);
 #undef ADD
   g_test_add_func ("/generate/safety/estimate-time", test_estimate_time);
   g_test_add_func ("/generate/safety/request-screen", test_request_screen);

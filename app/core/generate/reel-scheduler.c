@@ -903,6 +903,7 @@ void
 reel_cost_estimate_clear (ReelCostEstimate *estimate)
 {
   g_clear_pointer (&estimate->currency, g_free);
+  g_clear_pointer (&estimate->jobs, g_ptr_array_unref);
 }
 
 static char *
@@ -1826,6 +1827,8 @@ estimate_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   jobs
       = build_jobs (scheduler, work->ids, reel_backend_get_name (work->backend), &work->options, 0);
   add_up_jobs (work->backend, jobs, &work->estimate);
+  /* Kept: queuing them saves building them again on the main thread. */
+  work->estimate.jobs = g_steal_pointer (&jobs);
   reel_scheduler_shutdown (scheduler);
   g_task_return_boolean (task, TRUE);
 }
@@ -1928,6 +1931,68 @@ reel_scheduler_dup_requests (ReelScheduler             *self,
       g_ptr_array_add (requests, reel_job_request_new_from_json (job->request, NULL));
     }
   return requests;
+}
+
+gint64
+reel_scheduler_generate_planned (ReelScheduler *self, ReelCostEstimate *estimate, GError **error)
+{
+  g_autoptr (GPtrArray) planned = NULL;
+  g_autoptr (GPtrArray) jobs = NULL;
+  g_auto (ReelCostEstimate) sum = { 0 };
+  g_autoptr (GHashTable) left_out = g_hash_table_new (g_int64_hash, g_int64_equal);
+  ReelBackend *backend;
+  gint64       batch_id;
+
+  g_return_val_if_fail (REEL_IS_SCHEDULER (self), 0);
+  g_return_val_if_fail (estimate != NULL, 0);
+
+  planned = g_steal_pointer (&estimate->jobs);
+  if (planned == NULL || planned->len == 0)
+    return 0;
+  backend = g_hash_table_lookup (self->backends,
+                                 ((ReelJobRecord *) g_ptr_array_index (planned, 0))->backend);
+  if (backend == NULL)
+    {
+      g_set_error (error, REEL_BACKEND_ERROR, REEL_BACKEND_ERROR_PERMANENT,
+                   _ ("There is no backend called “%s”."),
+                   ((ReelJobRecord *) g_ptr_array_index (planned, 0))->backend);
+      return 0;
+    }
+
+  /* Unique enough, and ordered: the time the batch was made. */
+  batch_id = g_get_real_time ();
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) reel_job_record_free);
+  for (guint i = 0; i < planned->len; i++)
+    {
+      ReelJobRecord *job = g_ptr_array_index (planned, i);
+
+      /* Every job of a shot goes (a continuity chain has several), or none. */
+      if (g_hash_table_contains (left_out, &job->shot_id)
+          || reel_project_lookup_shot (self->project, job->shot_id) == NULL
+          || shot_has_unfinished_job (self, job->shot_id))
+        {
+          g_hash_table_add (left_out, &job->shot_id);
+          continue;
+        }
+      job->batch_id = batch_id;
+      /* The worker's scheduler had the default policy. */
+      job->max_attempts = self->retry_policy.max_attempts;
+      g_ptr_array_add (jobs, g_ptr_array_steal_index (planned, i));
+      i--;
+    }
+  if (jobs->len == 0)
+    return 0;
+
+  add_up_jobs (backend, jobs, &sum);
+  if (!check_budget (self, sum.amount, sum.currency, error)
+      || !reel_project_queue_jobs (self->project, jobs, error))
+    return 0;
+
+  g_debug ("Queued %u planned jobs on %s as batch %" G_GINT64_FORMAT, jobs->len,
+           reel_backend_get_name (backend), batch_id);
+  adopt_jobs (self, jobs);
+  schedule (self);
+  return batch_id;
 }
 
 gint64

@@ -69,6 +69,9 @@ typedef struct
   gboolean over_budget; /* the project's budget would not cover it */
   double   budget_left; /* in the budget's currency; negative: no budget */
   guint    n_blocked;   /* shots the safety screen stops, counted in nothing above */
+  /* ReelJobRecord*: the jobs reel_scheduler_estimate_async() worked out,
+   * for reel_scheduler_generate_planned(); NULL otherwise. */
+  GPtrArray *jobs;
 } ReelCostEstimate;
 
 void reel_cost_estimate_clear (ReelCostEstimate *estimate);
@@ -98,6 +101,13 @@ gboolean reel_scheduler_estimate_finish (ReelScheduler    *self,
                                          GAsyncResult     *result,
                                          ReelCostEstimate *estimate,
                                          GError          **error);
+/* Queues the jobs an estimate worked out in its worker (@estimate->jobs,
+ * which it takes), as reel_scheduler_generate() with the same arguments
+ * would have: a shot deleted, or being generated, since is left out, and
+ * the budget is checked again. Only valid while the project has not
+ * changed since the estimate began. Returns the batch's id, or 0. */
+gint64
+reel_scheduler_generate_planned (ReelScheduler *self, ReelCostEstimate *estimate, GError **error);
 
 /* (transfer full) ReelJobRequest*: what a generate call with the same
  * arguments would ask its backend, one per job, without queuing anything.
