@@ -152,6 +152,7 @@ bind_now (ReelStoryboardPage *self, GtkListItem *item)
 
   g_hash_table_remove (self->deferred, item);
   gtk_widget_set_opacity (card, 1);
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_STATE_HIDDEN);
   reel_shot_card_bind (REEL_SHOT_CARD (card), self->project, shot);
 
   /* A new shot scrolled to before its card existed (GTK 4.8 makes it at the
@@ -281,8 +282,10 @@ bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboa
 
   if (!is_near (self, gtk_list_item_get_position (item)))
     {
-      /* Hidden: an unbound card still shows what it showed before. */
+      /* Hidden, from screen readers too: an unbound card still shows what
+       * it showed before. */
       gtk_widget_set_opacity (GTK_WIDGET (card), 0);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
       g_hash_table_add (self->deferred, item);
       return;
     }
