@@ -174,6 +174,29 @@ reel_cli_check_music (const char *path, GError **error)
   return FALSE;
 }
 
+GOptionEntry
+reel_cli_quality_option (char **quality)
+{
+  return (GOptionEntry){
+    .long_name = "quality",
+    .short_name = 'q',
+    .arg = G_OPTION_ARG_STRING,
+    .arg_data = quality,
+    .description = N_ ("draft, standard or high: how long the encoder works on a smaller film "
+                       "(default standard)"),
+    .arg_description = N_ ("QUALITY"),
+  };
+}
+
+gboolean
+reel_cli_take_quality (const char *command, const char *quality, ReelExportOptions *options)
+{
+  if (quality == NULL || reel_export_quality_from_string (quality, &options->quality))
+    return TRUE;
+  reel_cli_usage_error (command, _ ("--quality takes draft, standard or high."));
+  return FALSE;
+}
+
 /* Reads the options and checks that one project and an output are named;
  * returns REEL_CLI_EXIT_OK or the status to exit with. */
 static int
@@ -208,10 +231,7 @@ parse_args (int *argc, char ***argv, ExportArgs *args)
       N_ ("Do not write SRT and WebVTT files beside the film"), NULL },
     { "no-stream-copy", 0, 0, G_OPTION_ARG_NONE, &args->no_stream_copy,
       N_ ("Always re-encode the picture"), NULL },
-    { "quality", 'q', 0, G_OPTION_ARG_STRING, &args->quality,
-      N_ ("draft, standard or high: how long the encoder works on a smaller film (default "
-          "standard)"),
-      N_ ("QUALITY") },
+    reel_cli_quality_option (&args->quality),
     { "clear-cache", 0, 0, G_OPTION_ARG_NONE, &args->clear_cache,
       N_ ("Empty the cache of encoded shots first (alone: only that)"), NULL },
     { NULL },
@@ -270,8 +290,8 @@ fill_options (const ExportArgs *args, ReelExportOptions *options)
   if (args->grid != NULL && !parse_grid (args->grid, &options->pdf_columns, &options->pdf_rows))
     return reel_cli_usage_error ("export", _ ("--grid takes columns x rows, each 1 to 6."));
 
-  if (args->quality != NULL && !reel_export_quality_from_string (args->quality, &options->quality))
-    return reel_cli_usage_error ("export", _ ("--quality takes draft, standard or high."));
+  if (!reel_cli_take_quality ("export", args->quality, options))
+    return REEL_CLI_EXIT_USAGE;
   options->fps = (guint) args->fps;
   options->caption_sidecars = !args->no_sidecars;
   options->allow_stream_copy = !args->no_stream_copy;

@@ -57,6 +57,14 @@ ReelCaptionMode reel_cli_default_caption_mode (void);
  * the music otherwise. */
 gboolean reel_cli_check_music (const char *path, GError **error);
 
+/* --quality QUALITY, the same for every command that encodes a film. */
+GOptionEntry reel_cli_quality_option (char **quality);
+/* Sets @options' quality from --quality @quality, leaving the default
+ * (standard) when it was not given; FALSE once it has reported the usage
+ * error of @command (exit with REEL_CLI_EXIT_USAGE). */
+gboolean
+reel_cli_take_quality (const char *command, const char *quality, ReelExportOptions *options);
+
 /* What GPUs this computer has, asked of the driver while the main context
  * runs; NULL when it did not answer in time. */
 ReelGpuReport *reel_cli_query_gpus (void);
@@ -109,6 +117,7 @@ typedef struct
   char    *vars;        /* a CSV table: one film per row */
   char    *name_column; /* with vars */
   char    *format;      /* with vars */
+  char    *quality;
 } ReelCliRenderArgs;
 
 /* Where render keeps the project made of @script_path: beside it, or in the

@@ -178,6 +178,7 @@ render_args_clear (RenderArgs *args)
   g_clear_pointer (&args->vars, g_free);
   g_clear_pointer (&args->name_column, g_free);
   g_clear_pointer (&args->format, g_free);
+  g_clear_pointer (&args->quality, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RenderArgs, render_args_clear)
@@ -218,6 +219,7 @@ parse_args (int *argc, char ***argv, RenderArgs *args)
       N_ ("MODE") },
     { "music", 0, 0, G_OPTION_ARG_FILENAME, &args->music, N_ ("An audio file to mix in"),
       N_ ("FILE") },
+    reel_cli_quality_option (&args->quality),
     { "vars", 0, 0, G_OPTION_ARG_FILENAME, &args->vars,
       N_ ("A CSV table whose rows fill the script’s {column} placeholders: one film per row, "
           "written into the folder -o names"),
@@ -263,6 +265,8 @@ fill_options (const RenderArgs *args, ReelExportOptions *options)
   options->captions = reel_cli_default_caption_mode ();
   if (args->captions != NULL && !reel_caption_mode_from_string (args->captions, &options->captions))
     return reel_cli_usage_error ("render", _ ("--captions takes burn, soft or off."));
+  if (!reel_cli_take_quality ("render", args->quality, options))
+    return REEL_CLI_EXIT_USAGE;
   options->extra_music = g_strdup (args->music);
   return REEL_CLI_EXIT_OK;
 }

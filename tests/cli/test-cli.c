@@ -489,6 +489,61 @@ test_render (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (jobs->len, ==, 2);
 }
 
+/* Whether @needle is in @data, NUL bytes and all. */
+static gboolean
+bytes_contain (const char *data, gsize length, const char *needle)
+{
+  gsize needle_length = strlen (needle);
+
+  for (gsize i = 0; i + needle_length <= length; i++)
+    if (memcmp (data + i, needle, needle_length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* `storyreel render --quality` takes export's choices and reaches the
+ * encoder: a draft film is x264's "veryfast" (one reference frame, subpixel
+ * refinement 2, as x264 writes in the stream), not "medium". Burned
+ * captions make the exporter encode the picture rather than copy the
+ * animatic's own stream. */
+static void
+test_render_quality (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *script = g_build_filename (fixture->dir, "rain.fountain", NULL);
+  g_autofree char *film = g_build_filename (fixture->dir, "rain.mp4", NULL);
+  g_autoptr (GstElementFactory) hardware = gst_element_factory_find ("nvh264enc");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+  char            *err = NULL;
+
+  g_assert_true (g_file_set_contents (
+      script, "INT. ROOM - DAY\n\nRain runs down the window.\n\nANNA\nIt will not stop.\n", -1,
+      &error));
+
+  g_assert_cmpint (
+      run (fixture, NULL, &err, "render", script, "-o", film, "--quality", "best", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--quality takes draft, standard or high."));
+  g_assert_false (g_file_test (film, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run (fixture, NULL, &err, "render", script, "-o", film, "--quality", "draft",
+                        "--captions", "burn", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "Wrote "));
+  g_clear_pointer (&err, g_free);
+  g_assert_true (g_file_get_contents (film, &contents, &length, &error));
+  g_assert_no_error (error);
+  if (hardware != NULL)
+    {
+      g_test_message ("nvh264enc encoded the film: no x264 settings to read");
+      return;
+    }
+  g_assert_true (bytes_contain (contents, length, "x264 - core"));
+  g_assert_true (bytes_contain (contents, length, " ref=1 "));
+  g_assert_true (bytes_contain (contents, length, " subme=2 "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +557,7 @@ main (int argc, char **argv)
   ADD ("/cli/crash-resume", test_crash_resume);
   ADD ("/cli/generate-arguments", test_generate_arguments);
   ADD ("/cli/render", test_render);
+  ADD ("/cli/render-quality", test_render_quality);
 #undef ADD
 
   return g_test_run ();

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "reel-library-private.h"
 #include "reel-library.h"
 #include "reel-media-store.h"
 #include "reel-project-import.h"
@@ -523,6 +524,73 @@ test_opened_at_once (Fixture *fixture, gconstpointer data)
   g_object_unref (race.file);
 }
 
+/* A closed library at @path with one style, @style. */
+static void
+make_library_with_style (const char *path, const char *style)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelLibrary) library = reel_library_open (file, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (reel_library_add_style (library, style, "chalk", &error), >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+assert_only_style (const char *path, const char *style)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ReelLibrary) library = reel_library_open (file, &error);
+  g_autoptr (GPtrArray) styles = NULL;
+
+  g_assert_no_error (error);
+  styles = reel_library_search (library, NULL, REEL_LIBRARY_KIND_STYLE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (styles->len, ==, 1);
+  g_assert_cmpstr (((ReelLibraryItem *) g_ptr_array_index (styles, 0))->name, ==, style);
+}
+
+/* On a file system without hard links, a new library is put in place by a
+ * rename that replaces nothing (or, without that, a check first): a library
+ * another opener made a moment before stays, with what was kept in it. */
+static void
+test_put_without_hard_links (Fixture *fixture, gconstpointer data)
+{
+  const ReelLibraryPutMethod methods[]
+      = { REEL_LIBRARY_PUT_RENAME_NOREPLACE, REEL_LIBRARY_PUT_CHECK_THEN_RENAME };
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("put-%u", i);
+      g_autofree char *theirs = g_build_filename (fixture->dir, name, "library.db", NULL);
+      g_autofree char *ours = g_build_filename (fixture->dir, name, "made", "library.db", NULL);
+      g_autofree char *fresh = g_build_filename (fixture->dir, name, "fresh.db", NULL);
+      g_autofree char *empty = g_build_filename (fixture->dir, name, "empty.db", NULL);
+
+      g_test_message ("method %d", methods[i]);
+      make_library_with_style (theirs, "theirs");
+      make_library_with_style (ours, "ours");
+
+      /* Another opener's library is kept; ours stays for us to remove. */
+      g_assert_cmpint (reel_library_put_file (ours, theirs, methods[i]), ==, 0);
+      assert_only_style (theirs, "theirs");
+      g_assert_true (g_file_test (ours, G_FILE_TEST_IS_REGULAR));
+
+      /* An empty file left by an old version is replaced. */
+      g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+      g_assert_cmpint (reel_library_put_file (ours, empty, methods[i]), ==, 0);
+      assert_only_style (empty, "ours");
+      g_assert_false (g_file_test (ours, G_FILE_TEST_EXISTS));
+
+      /* Where nothing is, it is put in place. */
+      g_assert_cmpint (reel_library_put_file (empty, fresh, methods[i]), ==, 0);
+      assert_only_style (fresh, "ours");
+      g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -545,6 +613,7 @@ main (int argc, char *argv[])
   ADD_TEST ("/library/reuse-character-with-picture", test_reuse_character_with_picture);
   ADD_TEST ("/library/refuses-foreign-or-damaged-file", test_refuses_foreign_or_damaged_file);
   ADD_TEST ("/library/opened-at-once", test_opened_at_once);
+  ADD_TEST ("/library/put-without-hard-links", test_put_without_hard_links);
 
   status = g_test_run ();
   reel_test_rm_rf (data_home);

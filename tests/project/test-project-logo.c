@@ -4,6 +4,7 @@
  */
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "reel-cut.h"
 #include "reel-media-store.h"
@@ -233,6 +234,63 @@ test_refuses (Fixture *fixture, gconstpointer data)
   g_assert_false (reel_project_can_undo (project));
 }
 
+/* The project as `storyreel inspect --json` prints it. */
+static JsonObject *
+project_json (ReelProject *project, JsonParser *parser)
+{
+  g_autofree char *text = reel_project_to_json (project);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* The project's JSON names the logo, where it goes, how large and how
+ * opaque it is, and says null while there is none. */
+static void
+test_json (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelProject) project = open_project (fixture->path);
+  g_autoptr (ReelLogo) logo = reel_logo_new ();
+  g_autoptr (ReelLogo) read = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+  JsonObject *member;
+
+  root = project_json (project, parser);
+  g_assert_true (json_object_has_member (root, "logo"));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "logo")));
+
+  logo->media_path = store_image (project, fixture->png);
+  logo->name = g_strdup ("brand.png");
+  logo->position = REEL_LOGO_POSITION_BOTTOM_LEFT;
+  logo->size = 0.2;
+  logo->opacity = 0.6;
+  g_assert_true (reel_project_set_logo (project, logo, &error));
+  g_assert_no_error (error);
+  read = reel_project_dup_logo (project);
+
+  root = project_json (project, parser);
+  member = json_object_get_object_member (root, "logo");
+  g_assert_nonnull (member);
+  g_assert_cmpstr (json_object_get_string_member (member, "media"), ==, read->path);
+  g_assert_true (
+      g_file_test (json_object_get_string_member (member, "media"), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (json_object_get_string_member (member, "name"), ==, "brand.png");
+  g_assert_cmpstr (json_object_get_string_member (member, "position"), ==, "bottom-left");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (member, "size"), 0.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (member, "opacity"), 0.6, 1e-6);
+
+  /* Removed, it is null again, though its placement is kept for later. */
+  g_clear_pointer (&logo->media_path, g_free);
+  g_assert_true (reel_project_set_logo (project, logo, &error));
+  g_assert_no_error (error);
+  root = project_json (project, parser);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (root, "logo")));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -244,5 +302,6 @@ main (int argc, char *argv[])
   g_test_add ("/project-logo/undo", Fixture, NULL, fixture_set_up, test_undo, fixture_tear_down);
   g_test_add ("/project-logo/refuses", Fixture, NULL, fixture_set_up, test_refuses,
               fixture_tear_down);
+  g_test_add ("/project-logo/json", Fixture, NULL, fixture_set_up, test_json, fixture_tear_down);
   return g_test_run ();
 }

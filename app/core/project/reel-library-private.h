@@ -35,6 +35,23 @@ sqlite3_stmt *reel_library_prepare (ReelLibrary *self, const char *sql, GError *
 gboolean      reel_library_step_done (ReelLibrary *self, sqlite3_stmt *stmt, GError **error);
 void          reel_library_set_sql_error (ReelLibrary *self, int rc, GError **error);
 
+/* How a newly made library file is put in its place without replacing one
+ * another opener put there first; each falls back to the next where the
+ * file system does not support it. */
+typedef enum
+{
+  REEL_LIBRARY_PUT_LINK,              /* link(), then removing the made file */
+  REEL_LIBRARY_PUT_RENAME_NOREPLACE,  /* renameat2() with RENAME_NOREPLACE */
+  REEL_LIBRARY_PUT_CHECK_THEN_RENAME, /* racy: the last resort */
+} ReelLibraryPutMethod;
+
+/* Puts the complete library @made_path at @path, starting with @method. An
+ * empty file at @path (left by an old version) is replaced; a file with
+ * anything in it is left as it is, and @made_path then stays where it is
+ * for the caller to remove. Returns 0 when a library is at @path, made by
+ * this call or another opener, or an errno. */
+int reel_library_put_file (const char *made_path, const char *path, ReelLibraryPutMethod method);
+
 /* Items */
 ReelLibraryItem *reel_library_item_new (ReelLibraryKind kind);
 /* Inserts @item with its tags in one transaction; fills @item->id. An item

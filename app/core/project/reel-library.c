@@ -7,6 +7,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-project"
+/* renameat2() and RENAME_NOREPLACE, which glibc (2.28 and later) declares
+ * in <stdio.h> only for GNU sources; the build's gnu17 does not ask for
+ * them. */
+#define _GNU_SOURCE
 
 #include "config.h"
 
@@ -14,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -350,11 +355,63 @@ open_connection (ReelLibrary *self, const char *path, gboolean create, GError **
   return !create || create_schema (self, error);
 }
 
+/* Puts @made_path at @path unless something is there already, by the
+ * first of @method and the methods after it that the file system supports.
+ * Returns 0 or an errno; EEXIST when something is there. */
+static int
+put_without_replacing (const char *made_path, const char *path, ReelLibraryPutMethod method)
+{
+  GStatBuf st;
+
+  switch (method)
+    {
+      case REEL_LIBRARY_PUT_LINK:
+        if (link (made_path, path) == 0)
+          return 0;
+        if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP)
+          return errno;
+        /* A file system without hard links. */
+        G_GNUC_FALLTHROUGH;
+      case REEL_LIBRARY_PUT_RENAME_NOREPLACE:
+#ifdef RENAME_NOREPLACE
+        if (renameat2 (AT_FDCWD, made_path, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+          return 0;
+        /* EINVAL: a file system that cannot rename without replacing;
+         * ENOSYS: a kernel older than Linux 3.15. */
+        if (errno != EINVAL && errno != ENOSYS)
+          return errno;
+#endif
+        G_GNUC_FALLTHROUGH;
+      case REEL_LIBRARY_PUT_CHECK_THEN_RENAME:
+      default:
+        /* Nothing here can put a file in place atomically without
+         * replacing another: a library another opener puts there between
+         * the check and the rename is lost, so this narrows the race to
+         * that moment rather than closing it. */
+        if (g_lstat (path, &st) == 0)
+          return EEXIST;
+        return g_rename (made_path, path) == 0 ? 0 : errno;
+    }
+}
+
+int
+reel_library_put_file (const char *made_path, const char *path, ReelLibraryPutMethod method)
+{
+  int      saved_errno = put_without_replacing (made_path, path, method);
+  GStatBuf st;
+
+  if (saved_errno != EEXIST)
+    return saved_errno;
+  /* An empty file left by an old version is replaced. */
+  if (g_stat (path, &st) == 0 && st.st_size == 0)
+    return g_rename (made_path, path) == 0 ? 0 : errno;
+  return 0; /* another opener made it first */
+}
+
 /* Lays out a new library beside @path and puts it there only complete, so
  * that a window and `storyreel library` starting at once never see, or
- * delete, each other's half-made file: the first to link it wins and the
- * others open the winner's. An empty file at @path (left by an old version)
- * is replaced. */
+ * delete, each other's half-made file: the first to put it there wins and
+ * the others open the winner's. */
 static gboolean
 make_library_file (ReelLibrary *self, const char *path, GError **error)
 {
@@ -362,7 +419,6 @@ make_library_file (ReelLibrary *self, const char *path, GError **error)
   gboolean         made;
   int              fd;
   int              saved_errno = 0;
-  GStatBuf         st;
 
   if ((fd = g_mkstemp_full (temp_path, O_RDWR, 0600)) == -1)
     {
@@ -375,18 +431,8 @@ make_library_file (ReelLibrary *self, const char *path, GError **error)
   made = open_connection (self, temp_path, TRUE, error);
   /* Closing checkpoints the log into the file and removes the log. */
   g_clear_pointer (&self->db, sqlite3_close_v2);
-  if (made && link (temp_path, path) != 0)
-    {
-      saved_errno = errno;
-      if (saved_errno == EEXIST && g_stat (path, &st) == 0 && st.st_size == 0)
-        saved_errno = g_rename (temp_path, path) == 0 ? 0 : errno;
-      else if (saved_errno == EPERM || saved_errno == ENOTSUP || saved_errno == EOPNOTSUPP)
-        /* A file system without hard links: a rename that could win over
-         * another's is the best left. */
-        saved_errno = g_rename (temp_path, path) == 0 ? 0 : errno;
-      else if (saved_errno == EEXIST)
-        saved_errno = 0; /* another opener made it first */
-    }
+  if (made)
+    saved_errno = reel_library_put_file (temp_path, path, REEL_LIBRARY_PUT_LINK);
   g_unlink (temp_path);
   if (made && saved_errno != 0)
     {

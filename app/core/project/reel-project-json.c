@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "reel-project-ledger.h"
+#include "reel-project-logo.h"
 #include "reel-project-private.h"
 
 static void
@@ -214,6 +215,36 @@ add_settings (ReelProject *self, JsonBuilder *builder)
   json_builder_add_int_value (builder, REEL_PROJECT_SCHEMA_VERSION);
 }
 
+/* The brand logo drawn on the film, or null when there is none; its image
+ * is given by its absolute path, as a take's media is. */
+static void
+add_logo (ReelProject *self, JsonBuilder *builder)
+{
+  g_autoptr (ReelLogo) logo = reel_project_dup_logo (self);
+
+  json_builder_set_member_name (builder, "logo");
+  if (logo->media_path == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "media");
+  json_builder_add_string_value (builder, logo->path);
+  json_builder_set_member_name (builder, "name");
+  if (logo->name != NULL)
+    json_builder_add_string_value (builder, logo->name);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "position");
+  json_builder_add_string_value (builder, reel_logo_position_to_string (logo->position));
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_double_value (builder, logo->size);
+  json_builder_set_member_name (builder, "opacity");
+  json_builder_add_double_value (builder, logo->opacity);
+  json_builder_end_object (builder);
+}
+
 /* The budget, and every charge of the spending ledger. */
 static void
 add_spending (ReelProject *self, JsonBuilder *builder)
@@ -347,6 +378,7 @@ reel_project_to_json (ReelProject *self)
 
   json_builder_begin_object (builder);
   add_settings (self, builder);
+  add_logo (self, builder);
   add_characters (self, builder);
   total = add_scenes (self, builder);
   json_builder_set_member_name (builder, "duration");
