@@ -7,11 +7,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "reel-generate-fixture.h"
 #include "reel-media-store.h"
 #include "reel-project-import.h"
 #include "reel-project-jobs.h"
 #include "reel-project-ledger.h"
-#include "reel-scheduler.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
 
@@ -47,12 +47,6 @@ copy_file (const char *from, const char *to)
 }
 
 static void
-idle_cb (ReelScheduler *scheduler, Fixture *fixture)
-{
-  fixture->idle = TRUE;
-}
-
-static void
 progress_cb (
     ReelScheduler *scheduler, gint64 job_id, double fraction, const char *text, Fixture *fixture)
 {
@@ -80,10 +74,9 @@ job_changed_cb (ReelScheduler *scheduler, gint64 job_id, guint state, Fixture *f
 static ReelScheduler *
 make_scheduler (Fixture *fixture)
 {
-  ReelScheduler *scheduler = reel_scheduler_new (fixture->project);
+  ReelScheduler *scheduler = reel_generate_fixture_new_scheduler (
+      fixture->project, REEL_BACKEND (fixture->backend), &fixture->idle);
 
-  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
-  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
   g_signal_connect (scheduler, "job-progress", G_CALLBACK (progress_cb), fixture);
   g_signal_connect (scheduler, "job-changed", G_CALLBACK (job_changed_cb), fixture);
   return scheduler;
@@ -92,11 +85,7 @@ make_scheduler (Fixture *fixture)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *pipeline = NULL;
-  g_autoptr (GFile) file = NULL;
-  GListModel *shots;
 
   fixture->dir = reel_test_make_tmpdir ();
   fixture->clip = g_build_filename (fixture->dir, "ball.mp4", NULL);
@@ -107,25 +96,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
                               fixture->clip);
   reel_test_run_pipeline (pipeline);
 
-  path = g_build_filename (fixture->dir, "Continuity.storyreel", NULL);
-  file = g_file_new_for_path (path);
-  fixture->project = reel_project_create (file, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
-  g_assert_true (reel_project_set_fps (fixture->project, 8, &error));
-  g_assert_true (reel_project_set_script (fixture->project, script, &error));
-  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
-  g_assert_no_error (error);
-
-  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  shots = reel_project_get_shots (fixture->project);
-  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 3);
-  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-    {
-      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-      gint64 id = reel_shot_get_id (shot);
-      g_array_append_val (fixture->shot_ids, id);
-    }
+  fixture->project
+      = reel_generate_fixture_create_project (fixture->dir, "Continuity.storyreel", 8, script);
+  fixture->shot_ids = reel_generate_fixture_dup_shot_ids (fixture->project, 3);
 
   fixture->messages = g_ptr_array_new_with_free_func (g_free);
   fixture->backend = reel_test_backend_new (fixture->clip, 0.02, 2);
@@ -135,9 +108,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->scheduler != NULL)
-    reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  reel_generate_fixture_stop_scheduler (&fixture->scheduler);
   g_clear_object (&fixture->backend);
   g_clear_object (&fixture->project);
   g_clear_pointer (&fixture->shot_ids, g_array_unref);

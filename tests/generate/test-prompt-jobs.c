@@ -15,10 +15,9 @@
 #include <json-glib/json-glib.h>
 
 #include "fake-dashscope.h"
-#include "reel-animatic.h"
 #include "reel-dashscope-backend.h"
+#include "reel-generate-fixture.h"
 #include "reel-project-jobs.h"
-#include "reel-scheduler.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
 
@@ -40,47 +39,25 @@ typedef struct
 } Fixture;
 
 static void
-idle_cb (ReelScheduler *scheduler, Fixture *fixture)
-{
-  fixture->idle = TRUE;
-}
-
-static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GFile) file = NULL;
   g_auto (GStrv) aliases = g_strsplit ("Dr. Mara Quist", ",", -1);
   ReelCharacter mara = { .name = (char *) "Mara",
                          .description = (char *) "a chemist in a white coat and goggles",
                          .aliases = aliases,
                          .pronoun = (char *) "she",
                          .reference_image = (char *) "refs/mara.png" };
-  GListModel   *shots;
 
   fixture->dir = reel_test_make_tmpdir ();
-  path = g_build_filename (fixture->dir, "Lab.storyreel", NULL);
-  file = g_file_new_for_path (path);
-  fixture->project = reel_project_create (file, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
-  g_assert_true (reel_project_set_script (fixture->project, script, &error));
-  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
+  fixture->project
+      = reel_generate_fixture_create_project (fixture->dir, "Lab.storyreel", 0, script);
   g_assert_cmpint (reel_project_save_character (fixture->project, &mara, &error), >, 0);
   g_assert_true (reel_project_set_style (fixture->project, "watercolour", &error));
   g_assert_true (reel_project_set_negative_prompt (fixture->project, "blurry, watermark", &error));
   g_assert_no_error (error);
 
-  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  shots = reel_project_get_shots (fixture->project);
-  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 3);
-  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-    {
-      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-      gint64 id = reel_shot_get_id (shot);
-      g_array_append_val (fixture->shot_ids, id);
-    }
+  fixture->shot_ids = reel_generate_fixture_dup_shot_ids (fixture->project, 3);
   /* The third shot says what to send in the user's own words. */
   g_assert_true (reel_project_set_shot_prompt_override (
       fixture->project, g_array_index (fixture->shot_ids, gint64, 2),
@@ -91,23 +68,13 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->scheduler != NULL)
-    reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  reel_generate_fixture_stop_scheduler (&fixture->scheduler);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_object (&fixture->project);
   g_clear_pointer (&fixture->shot_ids, g_array_unref);
   reel_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
-}
-
-static void
-start_scheduler (Fixture *fixture, ReelBackend *backend)
-{
-  fixture->scheduler = reel_scheduler_new (fixture->project);
-  reel_scheduler_add_backend (fixture->scheduler, backend);
-  g_signal_connect (fixture->scheduler, "idle", G_CALLBACK (idle_cb), fixture);
 }
 
 /* Generates every shot on @backend and waits for the jobs to end. */
@@ -156,23 +123,17 @@ static void
 test_test_backend (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *clip = g_build_filename (fixture->dir, "clip.mp4", NULL);
-  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
   g_autoptr (ReelTestBackend) backend = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *reference = NULL;
   g_autoptr (GPtrArray) characters = reel_project_list_characters (fixture->project);
   const ReelCharacter *mara = g_ptr_array_index (characters, 0);
   ReelTake            *take = NULL;
   gint64               source_id;
 
-  spec->width = 64;
-  spec->height = 36;
-  spec->fps = 8;
-  spec->duration = 0.5;
-  g_assert_true (reel_animatic_render (spec, clip, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  reel_generate_fixture_render_clip (clip);
   backend = reel_test_backend_new (clip, 0.01, 2);
-  start_scheduler (fixture, REEL_BACKEND (backend));
+  fixture->scheduler = reel_generate_fixture_new_scheduler (fixture->project,
+                                                            REEL_BACKEND (backend), &fixture->idle);
   generate_all (fixture, "test");
 
   reference = reel_project_get_media_path (fixture->project, "refs/mara.png");
@@ -213,7 +174,8 @@ test_dashscope (Fixture *fixture, gconstpointer data)
 
   reel_dashscope_backend_set_model (backend, "wan2.6-t2v");
   reel_dashscope_backend_set_poll_interval (backend, 5, 20);
-  start_scheduler (fixture, REEL_BACKEND (backend));
+  fixture->scheduler = reel_generate_fixture_new_scheduler (fixture->project,
+                                                            REEL_BACKEND (backend), &fixture->idle);
   g_assert_true (reel_scheduler_generate (fixture->scheduler, &id, 1,
                                           &(ReelGenerateOptions){ .backend = "dashscope" }, &error)
                  > 0);

@@ -10,11 +10,10 @@
 #include <gst/gst.h>
 #include <string.h>
 
-#include "reel-animatic.h"
+#include "reel-generate-fixture.h"
 #include "reel-job-screen.h"
 #include "reel-project-jobs.h"
 #include "reel-project-ledger.h"
-#include "reel-scheduler.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
 
@@ -39,12 +38,6 @@ typedef struct
 } Fixture;
 
 static void
-idle_cb (ReelScheduler *scheduler, Fixture *fixture)
-{
-  fixture->idle = TRUE;
-}
-
-static void
 batch_finished_cb (
     ReelScheduler *scheduler, gint64 batch, guint done, guint failed, Fixture *fixture)
 {
@@ -55,13 +48,12 @@ batch_finished_cb (
 static ReelScheduler *
 make_scheduler (Fixture *fixture)
 {
-  ReelScheduler  *scheduler = reel_scheduler_new (fixture->project);
+  ReelScheduler *scheduler = reel_generate_fixture_new_scheduler (
+      fixture->project, REEL_BACKEND (fixture->backend), &fixture->idle);
   ReelRetryPolicy retries
       = { .max_attempts = 4, .base_delay = 0.01, .factor = 2, .max_delay = 0.05 };
 
-  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
   reel_scheduler_set_retry_policy (scheduler, &retries);
-  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
   g_signal_connect (scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), fixture);
   return scheduler;
 }
@@ -69,41 +61,14 @@ make_scheduler (Fixture *fixture)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
   g_autofree char *clip = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (GFile) file = NULL;
-  GListModel *shots;
 
   fixture->dir = reel_test_make_tmpdir ();
   clip = g_build_filename (fixture->dir, "fixture.mp4", NULL);
-  spec->width = 64;
-  spec->height = 36;
-  spec->fps = 8;
-  spec->duration = 0.5;
-  g_assert_true (reel_animatic_render (spec, clip, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  path = g_build_filename (fixture->dir, "Safety.storyreel", NULL);
-  file = g_file_new_for_path (path);
-  fixture->project = reel_project_create (file, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
-  g_assert_true (reel_project_set_script (fixture->project, script, &error));
-  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
-  g_assert_no_error (error);
-
-  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  shots = reel_project_get_shots (fixture->project);
-  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 4);
-  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-    {
-      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-      gint64 id = reel_shot_get_id (shot);
-
-      g_array_append_val (fixture->shot_ids, id);
-    }
+  reel_generate_fixture_render_clip (clip);
+  fixture->project
+      = reel_generate_fixture_create_project (fixture->dir, "Safety.storyreel", 0, script);
+  fixture->shot_ids = reel_generate_fixture_dup_shot_ids (fixture->project, 4);
 
   /* A paid remote service, one job at a time. */
   fixture->backend = reel_test_backend_new (clip, 0.02, 1);
@@ -114,9 +79,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->scheduler != NULL)
-    reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  reel_generate_fixture_stop_scheduler (&fixture->scheduler);
   g_clear_object (&fixture->backend);
   g_clear_object (&fixture->project);
   g_clear_pointer (&fixture->shot_ids, g_array_unref);
@@ -128,13 +91,6 @@ static gint64
 shot_id (Fixture *fixture, guint index)
 {
   return g_array_index (fixture->shot_ids, gint64, index);
-}
-
-static void
-wait_idle (Fixture *fixture)
-{
-  fixture->idle = FALSE;
-  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
 }
 
 static ReelJobRecord *
@@ -196,7 +152,7 @@ test_blocked_shot_not_sent (Fixture *fixture, gconstpointer data)
                                             &(ReelGenerateOptions){ .backend = "test" }, &error),
                    >, 0);
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
   job = latest_job_of (fixture, shot_id (fixture, BLOCKED));
@@ -242,7 +198,7 @@ test_refused_at_once (Fixture *fixture, gconstpointer data)
   assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
 
   reel_test_backend_hold (fixture->backend, FALSE);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 3);
 }
 
@@ -257,11 +213,11 @@ test_retry_still_blocked (Fixture *fixture, gconstpointer data)
   reel_scheduler_generate (fixture->scheduler, &blocked, 1,
                            &(ReelGenerateOptions){ .backend = "test" }, &error);
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
   job = latest_job_of (fixture, blocked);
   g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   assert_refused_unsent (fixture, blocked);
   g_assert_cmpuint (reel_test_backend_count_runs (fixture->backend), ==, 0);
@@ -314,7 +270,7 @@ test_resumed_job_screened (Fixture *fixture, gconstpointer data)
 
   g_assert_cmpuint (reel_scheduler_resume_unfinished_jobs (fixture->scheduler, &error), ==, 2);
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   assert_refused_unsent (fixture, shot_id (fixture, BLOCKED));
   g_assert_cmpuint (count_takes (fixture, shot_id (fixture, 3)), ==, 1);

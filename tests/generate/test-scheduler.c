@@ -5,9 +5,8 @@
 #include <gst/gst.h>
 #include <string.h>
 
-#include "reel-animatic.h"
+#include "reel-generate-fixture.h"
 #include "reel-project-jobs.h"
-#include "reel-scheduler.h"
 #include "reel-test-backend.h"
 #include "reel-test-utils.h"
 
@@ -36,12 +35,6 @@ static const ReelRetryPolicy fast_retries = {
 };
 
 static void
-idle_cb (ReelScheduler *scheduler, Fixture *fixture)
-{
-  fixture->idle = TRUE;
-}
-
-static void
 batch_finished_cb (
     ReelScheduler *scheduler, gint64 batch, guint done, guint failed, Fixture *fixture)
 {
@@ -51,11 +44,10 @@ batch_finished_cb (
 static ReelScheduler *
 make_scheduler (Fixture *fixture)
 {
-  ReelScheduler *scheduler = reel_scheduler_new (fixture->project);
+  ReelScheduler *scheduler = reel_generate_fixture_new_scheduler (
+      fixture->project, REEL_BACKEND (fixture->backend), &fixture->idle);
 
-  reel_scheduler_add_backend (scheduler, REEL_BACKEND (fixture->backend));
   reel_scheduler_set_retry_policy (scheduler, &fast_retries);
-  g_signal_connect (scheduler, "idle", G_CALLBACK (idle_cb), fixture);
   g_signal_connect (scheduler, "batch-finished", G_CALLBACK (batch_finished_cb), fixture);
   return scheduler;
 }
@@ -63,39 +55,12 @@ make_scheduler (Fixture *fixture)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ReelAnimaticSpec) spec = reel_animatic_spec_new ();
-  g_autofree char *path = NULL;
-  g_autoptr (GFile) file = NULL;
-  GListModel *shots;
-
   fixture->dir = reel_test_make_tmpdir ();
   fixture->fixture = g_build_filename (fixture->dir, "fixture.mp4", NULL);
-  spec->width = 64;
-  spec->height = 36;
-  spec->fps = 8;
-  spec->duration = 0.5;
-  g_assert_true (reel_animatic_render (spec, fixture->fixture, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-
-  path = g_build_filename (fixture->dir, "Jobs.storyreel", NULL);
-  file = g_file_new_for_path (path);
-  fixture->project = reel_project_create (file, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (reel_project_set_resolution (fixture->project, 64, 36, &error));
-  g_assert_true (reel_project_set_script (fixture->project, script, &error));
-  g_assert_true (reel_project_break_down (fixture->project, NULL, &error));
-  g_assert_no_error (error);
-
-  fixture->shot_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  shots = reel_project_get_shots (fixture->project);
-  g_assert_cmpuint (g_list_model_get_n_items (shots), ==, 6);
-  for (guint i = 0; i < g_list_model_get_n_items (shots); i++)
-    {
-      g_autoptr (ReelShot) shot = g_list_model_get_item (shots, i);
-      gint64 id = reel_shot_get_id (shot);
-      g_array_append_val (fixture->shot_ids, id);
-    }
+  reel_generate_fixture_render_clip (fixture->fixture);
+  fixture->project
+      = reel_generate_fixture_create_project (fixture->dir, "Jobs.storyreel", 0, script);
+  fixture->shot_ids = reel_generate_fixture_dup_shot_ids (fixture->project, 6);
 
   fixture->backend = reel_test_backend_new (fixture->fixture, 0.02, 2);
   fixture->scheduler = make_scheduler (fixture);
@@ -104,9 +69,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  if (fixture->scheduler != NULL)
-    reel_scheduler_shutdown (fixture->scheduler);
-  g_clear_object (&fixture->scheduler);
+  reel_generate_fixture_stop_scheduler (&fixture->scheduler);
   g_clear_object (&fixture->backend);
   g_clear_object (&fixture->project);
   g_clear_pointer (&fixture->shot_ids, g_array_unref);
@@ -119,13 +82,6 @@ static gint64
 shot (Fixture *fixture, guint index)
 {
   return g_array_index (fixture->shot_ids, gint64, index);
-}
-
-static void
-wait_idle (Fixture *fixture)
-{
-  fixture->idle = FALSE;
-  reel_test_wait_until (reel_test_flag_is_set, &fixture->idle, 30000, "the scheduler to be idle");
 }
 
 typedef struct
@@ -243,7 +199,7 @@ test_generate_all (Fixture *fixture, gconstpointer data)
 
   g_assert_no_error (error);
   g_assert_cmpint (batch, >, 0);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   g_assert_cmpuint (fixture->batches_finished, ==, 1);
   for (guint i = 0; i < fixture->shot_ids->len; i++)
@@ -281,7 +237,7 @@ test_variants (Fixture *fixture, gconstpointer data)
   reel_scheduler_generate (fixture->scheduler, &id, 1,
                            &(ReelGenerateOptions){ .backend = "test", .variants = 3 }, &error);
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   takes = reel_project_list_takes (fixture->project, id);
   g_assert_cmpuint (takes->len, ==, 3);
@@ -316,7 +272,7 @@ test_priority (Fixture *fixture, gconstpointer data)
       fixture->scheduler, &clicked, 1,
       &(ReelGenerateOptions){ .backend = "test", .priority = REEL_PRIORITY_CLICK }, &error);
   reel_test_backend_hold (fixture->backend, FALSE);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   order = reel_test_backend_dup_start_order (fixture->backend);
   g_assert_cmpuint (order->len, ==, 6);
@@ -337,7 +293,7 @@ test_transient_retried (Fixture *fixture, gconstpointer data)
   reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_TRANSIENT, 2);
   reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
                            &error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   job = only_job_of (fixture, id);
   g_assert_cmpint (job->state, ==, REEL_JOB_DONE);
@@ -355,7 +311,7 @@ test_transient_gives_up (Fixture *fixture, gconstpointer data)
   reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_TRANSIENT, G_MAXUINT);
   reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
                            &error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   job = only_job_of (fixture, id);
   g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
@@ -374,7 +330,7 @@ test_permanent_not_retried (Fixture *fixture, gconstpointer data)
   reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_REFUSED, G_MAXUINT);
   reel_scheduler_generate (fixture->scheduler, &id, 1, &(ReelGenerateOptions){ .backend = "test" },
                            &error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   job = only_job_of (fixture, id);
   g_assert_cmpint (job->state, ==, REEL_JOB_FAILED);
@@ -389,7 +345,7 @@ test_permanent_not_retried (Fixture *fixture, gconstpointer data)
   /* Retry by hand, after the cause is gone. */
   reel_test_backend_fail_shot (fixture->backend, id, REEL_BACKEND_ERROR_REFUSED, 0);
   g_assert_true (reel_scheduler_retry_job (fixture->scheduler, job->id, &error));
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
   g_assert_cmpuint (count_takes (fixture, id), ==, 1);
 }
 
@@ -414,7 +370,7 @@ test_cancel (Fixture *fixture, gconstpointer data)
   g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, queued->id, &error));
   g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, running->id, &error));
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   g_clear_pointer (&running, reel_job_record_free);
   g_clear_pointer (&queued, reel_job_record_free);
@@ -479,7 +435,7 @@ test_resume_after_stop (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (reel_scheduler_generate (fixture->scheduler, NULL, 0,
                                             &(ReelGenerateOptions){ .backend = "test" }, &error),
                    ==, 0);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   for (guint i = 0; i < fixture->shot_ids->len; i++)
     {
@@ -501,7 +457,7 @@ test_takes_survive_rebreakdown (Fixture *fixture, gconstpointer data)
 
   reel_scheduler_generate (fixture->scheduler, NULL, 0, &(ReelGenerateOptions){ .backend = "test" },
                            &error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
   take_id = reel_shot_get_chosen_take_id (reel_project_lookup_shot (fixture->project, kept));
   g_assert_cmpint (take_id, >, 0);
 
@@ -548,7 +504,7 @@ test_unusable_result (Fixture *fixture, gconstpointer data)
                                             &(ReelGenerateOptions){ .backend = "test" }, &error),
                    >, 0);
   g_assert_no_error (error);
-  wait_idle (fixture);
+  reel_generate_fixture_wait_idle (&fixture->idle);
 
   jobs = reel_project_list_jobs (fixture->project, FALSE);
   g_assert_cmpuint (jobs->len, ==, 1);

@@ -204,7 +204,7 @@ dup_server_urls (ReelComfyuiBackend *self)
 /* A server on this computer shares its GPU with the other local engines:
  * its jobs hold it together (the running prompt and the one queued behind
  * it), so an sd-cli job waits while ComfyUI works here, and the other way
- * round. A server elsewhere has a GPU of its own. */
+ * round. */
 static gboolean
 hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
 {
@@ -213,18 +213,14 @@ hold_gpu (ReelComfyuiBackend *self, ReelJobContext *context, GError **error)
   g_autofree char *holder = NULL;
   g_auto (GStrv) urls = NULL;
 
-  if (data->gpu != NULL || node == NULL || self->gpu_slots == NULL
-      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0 || !reel_local_gpu_is_local_url (node))
+  if (node == NULL)
     return TRUE;
   /* Translators: who has a GPU, for "Waiting for the GPU (used by ComfyUI at
    * http://127.0.0.1:8188)" */
   holder = g_strdup_printf (_ ("ComfyUI at %s"), node);
   urls = dup_server_urls (self);
-  data->gpu = reel_local_gpu_acquire_shared (
-      self->gpu_slots,
-      reel_local_gpu_index_of_server (self->gpu_slots, (const char *const *) urls, node), context,
-      holder, error);
-  return data->gpu != NULL;
+  return reel_local_gpu_hold_for_server (self->gpu_slots, (const char *const *) urls, node, context,
+                                         holder, &data->gpu, error);
 }
 
 /* The server for a new job: the least busy one that answers, with a place

@@ -101,3 +101,23 @@ reel_local_gpu_acquire_shared (
   return reel_gpu_slots_acquire_shared (slots, index, holder,
                                         reel_job_context_get_cancellable (context), error);
 }
+
+gboolean
+reel_local_gpu_hold_for_server (ReelGpuSlots      *slots,
+                                const char *const *urls,
+                                const char        *url,
+                                ReelJobContext    *context,
+                                const char        *holder,
+                                ReelGpuLease     **lease,
+                                GError           **error)
+{
+  g_return_val_if_fail (url != NULL, FALSE);
+  g_return_val_if_fail (lease != NULL, FALSE);
+
+  if (*lease != NULL || slots == NULL || reel_gpu_slots_get_n_gpus (slots) == 0
+      || !reel_local_gpu_is_local_url (url))
+    return TRUE;
+  *lease = reel_local_gpu_acquire_shared (slots, reel_local_gpu_index_of_server (slots, urls, url),
+                                          context, holder, error);
+  return *lease != NULL;
+}

@@ -39,4 +39,19 @@ ReelGpuLease *reel_local_gpu_acquire_any (ReelGpuSlots   *slots,
 ReelGpuLease *reel_local_gpu_acquire_shared (
     ReelGpuSlots *slots, guint index, ReelJobContext *context, const char *holder, GError **error);
 
+/* Worker thread. A server on this computer shares its GPU with the other
+ * local engines: a job on the server at @url, one of @urls, holds a share
+ * of the GPU it runs on (reel_local_gpu_index_of_server()) for @holder in
+ * *@lease, waiting for it as reel_local_gpu_acquire_shared() does. There is
+ * nothing to take when *@lease is held already, this computer has no @slots
+ * or no GPUs, or the server is elsewhere (it has a GPU of its own).
+ * Returns: FALSE with the error when the job stopped while it waited */
+gboolean reel_local_gpu_hold_for_server (ReelGpuSlots      *slots,
+                                         const char *const *urls,
+                                         const char        *url,
+                                         ReelJobContext    *context,
+                                         const char        *holder,
+                                         ReelGpuLease     **lease,
+                                         GError           **error);
+
 G_END_DECLS

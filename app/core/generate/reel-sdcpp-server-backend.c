@@ -534,8 +534,7 @@ stopped (ReelJobContext *context, GError **error)
 
 /* A server on this computer shares its GPU with the other local engines:
  * Storyreel's jobs on it (the one generating and the one queued behind it)
- * hold it together, so sd-cli waits while it works and the other way round.
- * A server elsewhere has a GPU of its own. */
+ * hold it together, so sd-cli waits while it works and the other way round. */
 static gboolean
 hold_gpu (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
 {
@@ -543,17 +542,13 @@ hold_gpu (ReelSdcppServerBackend *self, ReelJobContext *context, GError **error)
   const char      *server = data->place != NULL ? reel_server_place_get_url (data->place) : NULL;
   g_autofree char *holder = NULL;
 
-  if (data->gpu != NULL || server == NULL || self->gpu_slots == NULL
-      || reel_gpu_slots_get_n_gpus (self->gpu_slots) == 0 || !reel_local_gpu_is_local_url (server))
+  if (server == NULL)
     return TRUE;
   /* Translators: who has a GPU, for "Waiting for the GPU (used by sd-server
    * at http://127.0.0.1:1234)" */
   holder = g_strdup_printf (_ ("sd-server at %s"), server);
-  data->gpu = reel_local_gpu_acquire_shared (
-      self->gpu_slots,
-      reel_local_gpu_index_of_server (self->gpu_slots, (const char *const *) self->urls, server),
-      context, holder, error);
-  return data->gpu != NULL;
+  return reel_local_gpu_hold_for_server (self->gpu_slots, (const char *const *) self->urls, server,
+                                         context, holder, &data->gpu, error);
 }
 
 /* The server for a new job: the least busy one that says what it runs,
