@@ -33,6 +33,9 @@ typedef struct
 
 /* Decoded frames kept: a few screens of clips at three frames each. */
 #define THUMBNAIL_CACHE_BYTES (32 * 1024 * 1024)
+/* A clip narrower than this shows no frame: under it, a clip is the
+ * rounded ends of its own outline. */
+#define THUMBNAIL_MIN_CLIP_WIDTH (2 * CLIP_RADIUS)
 /* Frames are decoded this many pixels on either side of what is in sight,
  * so a short scroll finds them ready. */
 #define THUMBNAIL_MARGIN 600.0
@@ -295,6 +298,11 @@ _reel_timeline_view_clip_frame_times (ReelTimelineView *self,
 {
   double width = item->duration * self->zoom;
   guint  n = width > 3 * THUMB_H * 16.0 / 9 ? MIN (max, 3u) : 1;
+
+  /* A sliver of a frame shows nothing of the shot, and a feature zoomed out
+   * has thousands of such slivers: the clip's colour says as much. */
+  if (width < THUMBNAIL_MIN_CLIP_WIDTH)
+    return 0;
 
   for (guint k = 0; k < n; k++)
     {
