@@ -86,7 +86,8 @@ struct _ReelTimelineView
 
   /* Thumbnails, keyed "path\x1fmilliseconds": the decoded ones in a bounded
    * cache, and those that cannot be decoded, so they are not asked for
-   * again. Only the frames of the clips in sight are asked for. */
+   * again. Only the frames of the clips in sight are asked for, at most
+   * half a cache of them. */
   ReelImageCache *thumbnails;
   GHashTable     *thumbnails_failed;
   GHashTable     *thumbnails_wanted;

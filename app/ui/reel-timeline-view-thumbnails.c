@@ -6,7 +6,9 @@
  * was decoded, and a feature's thousands of clips do not all stay decoded;
  * a frame that cannot be decoded is remembered and not asked for again.
  * Only the frames of the clips in sight are asked for (scrolling asks for
- * more), so the cache never has to hold more than a screenful.
+ * more), and no more of them than half the cache holds, nearest the middle
+ * first: zoomed out on a wide screen a feature's clips would want more, and
+ * each frame decoded would push out another that the same screen wants.
  *
  * The lengths of the music files, too: the project keeps none, and a music
  * row is drawn as long as its file plays, so each file is probed once in a
