@@ -8,8 +8,10 @@
  * adds a marker and music, and exports through the dialog's own code path,
  * once to the end and once cancelled. A second test drags with the mouse:
  * real pointer events sent through the X server (XTest) reorder a clip,
- * trim a take, lengthen a card, retime a cue and scrub the ruler. Both wait
- * on the widgets' own state, never on time.
+ * trim a take, lengthen a card, retime a cue and scrub the ruler. A third
+ * shows a 2,000-shot film at the smallest zoom with a small thumbnail cache
+ * and checks that decoding settles on the frames in sight. All wait on the
+ * widgets' own state, never on time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
