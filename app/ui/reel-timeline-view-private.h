@@ -86,15 +86,20 @@ struct _ReelTimelineView
 
   /* Thumbnails, keyed "path\x1fmilliseconds": the decoded ones in a bounded
    * cache, and those that cannot be decoded, so they are not asked for
-   * again. Only the frames of the clips in sight are asked for. */
+   * again. Only the frames of the clips in sight are asked for, at most
+   * half a cache of them. */
   ReelImageCache *thumbnails;
   GHashTable     *thumbnails_failed;
   GHashTable     *thumbnails_wanted;
-  /* The scrolling that brings other clips into sight (weak). */
-  GtkAdjustment *thumbnails_hadjustment;
-  GCancellable  *cancellable;
-  gboolean       decoding;
-  guint          n_thumbnails;
+  /* The frames the clips in sight show, at most as many as half the cache
+   * holds (nullable): the only ones drawn. */
+  GHashTable *thumbnails_shown;
+  /* The cache's size, and the size of the largest frame decoded so far. */
+  gsize         thumbnails_budget;
+  gsize         thumbnail_bytes;
+  GCancellable *cancellable;
+  gboolean      decoding;
+  guint         n_thumbnails;
   /* How long each music file plays: absolute path → gdouble* seconds, 0
    * while it is being read or when it cannot be. */
   GHashTable *music_lengths;
@@ -277,6 +282,8 @@ void _reel_timeline_view_class_actions_init (ReelTimelineViewClass *klass);
 
 /* reel-timeline-view-thumbnails.c */
 void _reel_timeline_view_init_thumbnails (ReelTimelineView *self);
+/* Keeps at most @max_bytes of decoded frames, forgetting those decoded. */
+void _reel_timeline_view_set_thumbnail_budget (ReelTimelineView *self, gsize max_bytes);
 /* Reads the lengths of the cut's music files not known yet, off the main thread. */
 void  _reel_timeline_view_request_music_lengths (ReelTimelineView *self);
 void  _reel_timeline_view_request_thumbnails (ReelTimelineView *self);

@@ -6,7 +6,9 @@
  * was decoded, and a feature's thousands of clips do not all stay decoded;
  * a frame that cannot be decoded is remembered and not asked for again.
  * Only the frames of the clips in sight are asked for (scrolling asks for
- * more), so the cache never has to hold more than a screenful.
+ * more), and no more of them than half the cache holds, nearest the middle
+ * first: zoomed out on a wide screen a feature's clips would want more, and
+ * each frame decoded would push out another that the same screen wants.
  *
  * The lengths of the music files, too: the project keeps none, and a music
  * row is drawn as long as its file plays, so each file is probed once in a
@@ -33,6 +35,9 @@ typedef struct
 
 /* Decoded frames kept: a few screens of clips at three frames each. */
 #define THUMBNAIL_CACHE_BYTES (32 * 1024 * 1024)
+/* A clip narrower than this shows no frame: under it, a clip is the
+ * rounded ends of its own outline. */
+#define THUMBNAIL_MIN_CLIP_WIDTH (2 * CLIP_RADIUS)
 /* Frames are decoded this many pixels on either side of what is in sight,
  * so a short scroll finds them ready. */
 #define THUMBNAIL_MARGIN 600.0
@@ -133,6 +138,10 @@ thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data
           reel_image_cache_insert (self->thumbnails, request->key, thumbnail_height (),
                                    request->texture);
           self->n_thumbnails++;
+          /* Wider frames (a scope film) leave room for fewer per screen. */
+          self->thumbnail_bytes
+              = MAX (self->thumbnail_bytes, (gsize) gdk_texture_get_width (request->texture)
+                                                * gdk_texture_get_height (request->texture) * 4);
         }
       else
         g_hash_table_add (self->thumbnails_failed, g_strdup (request->key));
@@ -142,83 +151,102 @@ thumbnails_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data
   _reel_timeline_view_request_thumbnails (self);
 }
 
-static void
-hadjustment_changed_cb (ReelTimelineView *self)
+typedef struct
 {
-  _reel_timeline_view_request_thumbnails (self);
+  guint  index;
+  double distance;
+} ClipDistance;
+
+static int
+compare_distance (gconstpointer a, gconstpointer b)
+{
+  double da = ((const ClipDistance *) a)->distance;
+  double db = ((const ClipDistance *) b)->distance;
+
+  return da < db ? -1 : da > db;
 }
 
-/* What of the view is in sight, in its own coordinates: the part its
- * scrolled window shows, or all of it. */
-static void
-visible_range (ReelTimelineView *self, double *from_x, double *to_x)
+static char *
+thumbnail_key (const char *path, double seconds)
 {
-  GtkWidget       *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  graphene_point_t left, right;
+  return g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, path, (gint64) llround (seconds * 1000));
+}
 
-  *from_x = 0;
-  *to_x = gtk_widget_get_width (GTK_WIDGET (self));
-  if (scrolled == NULL)
-    return;
-
-  /* Scrolling brings other clips into sight: ask for their frames then. */
-  if (self->thumbnails_hadjustment == NULL)
-    {
-      self->thumbnails_hadjustment
-          = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
-      g_object_add_weak_pointer (G_OBJECT (self->thumbnails_hadjustment),
-                                 (gpointer *) &self->thumbnails_hadjustment);
-      g_signal_connect_object (self->thumbnails_hadjustment, "value-changed",
-                               G_CALLBACK (hadjustment_changed_cb), self, G_CONNECT_SWAPPED);
-    }
-
-  if (gtk_widget_compute_point (scrolled, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &left)
-      && gtk_widget_compute_point (scrolled, GTK_WIDGET (self),
-                                   &GRAPHENE_POINT_INIT (gtk_widget_get_width (scrolled), 0),
-                                   &right))
-    {
-      *from_x = left.x;
-      *to_x = right.x;
-    }
+/* How many frames one screen may show: half the cache, so that what it
+ * shows and a worker's batch decoded for the screen before (at most as
+ * many) fit in together, and no frame shown is evicted by another. */
+static guint
+frames_per_screen (ReelTimelineView *self)
+{
+  return MAX (self->thumbnails_budget / 2 / MAX (self->thumbnail_bytes, 1), 1);
 }
 
 void
 _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
 {
   g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (GPtrArray) shown_order = NULL;
+  g_autoptr (GArray) clips = NULL;
   g_autoptr (GTask) task = NULL;
-  double from_x, to_x;
-  guint  first, end;
+  GHashTable *shown;
+  double      from_x, to_x, centre;
+  guint       first, end, budget;
 
   /* Out of sight, nothing is decoded; mapping the view asks again. */
-  if (self->cut == NULL || self->decoding || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (self->cut == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
 
-  visible_range (self, &from_x, &to_x);
+  /* The adjustment's value, as the snapshot reads it: on a scroll, the
+   * view's allocation within the viewport is not moved yet. */
+  _reel_timeline_view_visible_x (self, &from_x, &to_x);
+  /* Not laid out yet: its allocation asks again. */
+  if (to_x <= from_x)
+    return;
+  centre = (from_x + to_x) / 2;
   from_x -= THUMBNAIL_MARGIN;
   to_x += THUMBNAIL_MARGIN;
   _reel_timeline_view_clips_between (self, from_x, to_x, &first, &end);
 
-  requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
+  /* Zoomed out on a wide window, the clips in reach may want more frames
+   * than the cache holds: each decoded frame would evict one wanted for
+   * the same screen, and the worker would go round forever. So the frames
+   * shown are those of the clips nearest the middle of the view, as many
+   * as fit in the cache; the clips further out show their colour. */
+  clips = g_array_sized_new (FALSE, FALSE, sizeof (ClipDistance), end - first);
   for (guint i = first; i < end; i++)
     {
-      ReelCutItem    *item = item_at (self, i);
       graphene_rect_t rect = clip_rect (self, i);
-      double          times[3];
-      guint           n;
+      ClipDistance    clip = { i, fabs (rect.origin.x + rect.size.width / 2 - centre) };
 
-      if (item->media_path == NULL || rect.origin.x + rect.size.width < from_x
-          || rect.origin.x > to_x)
-        continue;
-      n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
-      for (guint k = 0; k < n; k++)
+      if (item_at (self, i)->media_path != NULL && rect.origin.x + rect.size.width >= from_x
+          && rect.origin.x <= to_x)
+        g_array_append_val (clips, clip);
+    }
+  g_array_sort (clips, compare_distance);
+
+  shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  shown_order = g_ptr_array_new ();
+  requests = g_ptr_array_new_with_free_func (thumbnail_request_free);
+  budget = frames_per_screen (self);
+  for (guint c = 0; c < clips->len && g_hash_table_size (shown) < budget; c++)
+    {
+      ReelCutItem *item = item_at (self, g_array_index (clips, ClipDistance, c).index);
+      double       times[3];
+      guint        n = _reel_timeline_view_clip_frame_times (self, item, times, 3);
+
+      for (guint k = 0; k < n && g_hash_table_size (shown) < budget; k++)
         {
-          g_autofree char  *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
-                                                   (gint64) llround (times[k] * 1000));
+          g_autofree char  *key = thumbnail_key (item->media_path, times[k]);
           ThumbnailRequest *request;
 
-          if (reel_image_cache_lookup (self->thumbnails, key, thumbnail_height ()) != NULL
-              || g_hash_table_contains (self->thumbnails_failed, key)
+          if (g_hash_table_contains (self->thumbnails_failed, key)
+              || g_hash_table_contains (shown, key))
+            continue;
+          g_hash_table_add (shown, g_strdup (key));
+          g_ptr_array_add (shown_order, g_hash_table_lookup (shown, key));
+          /* While a batch decodes, the next waits for its end. */
+          if (self->decoding
+              || reel_image_cache_lookup (self->thumbnails, key, thumbnail_height ()) != NULL
               || g_hash_table_contains (self->thumbnails_wanted, key))
             continue;
           request = g_new0 (ThumbnailRequest, 1);
@@ -229,6 +257,14 @@ _reel_timeline_view_request_thumbnails (ReelTimelineView *self)
           g_ptr_array_add (requests, request);
         }
     }
+
+  /* The frames nearest the middle become the most recently used, so the
+   * cache forgets the others first. */
+  for (guint i = shown_order->len; i > 0; i--)
+    reel_image_cache_lookup (self->thumbnails, shown_order->pdata[i - 1], thumbnail_height ());
+
+  g_clear_pointer (&self->thumbnails_shown, g_hash_table_unref);
+  self->thumbnails_shown = shown;
 
   if (requests->len == 0)
     return;
@@ -247,8 +283,11 @@ _reel_timeline_view_lookup_thumbnail (ReelTimelineView *self, ReelCutItem *item,
 
   if (item->media_path == NULL)
     return NULL;
-  key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, item->media_path,
-                         (gint64) llround (seconds * 1000));
+  key = thumbnail_key (item->media_path, seconds);
+  /* Only the frames chosen for the screen, which the cache keeps: another
+   * one looked up would become recent and push one of them out. */
+  if (self->thumbnails_shown == NULL || !g_hash_table_contains (self->thumbnails_shown, key))
+    return NULL;
   return reel_image_cache_lookup (self->thumbnails, key, thumbnail_height ());
 }
 
@@ -261,6 +300,11 @@ _reel_timeline_view_clip_frame_times (ReelTimelineView *self,
 {
   double width = item->duration * self->zoom;
   guint  n = width > 3 * THUMB_H * 16.0 / 9 ? MIN (max, 3u) : 1;
+
+  /* A sliver of a frame shows nothing of the shot, and a feature zoomed out
+   * has thousands of such slivers: the clip's colour says as much. */
+  if (width < THUMBNAIL_MIN_CLIP_WIDTH)
+    return 0;
 
   for (guint k = 0; k < n; k++)
     {
@@ -329,10 +373,24 @@ _reel_timeline_view_music_length (ReelTimelineView *self, const char *path)
 }
 
 void
+_reel_timeline_view_set_thumbnail_budget (ReelTimelineView *self, gsize max_bytes)
+{
+  double height = thumbnail_height ();
+
+  g_clear_object (&self->thumbnails);
+  g_clear_pointer (&self->thumbnails_shown, g_hash_table_unref);
+  self->thumbnails = reel_image_cache_new (max_bytes);
+  self->thumbnails_budget = max_bytes;
+  /* Until a frame is decoded, frames are taken to be 16:9. */
+  self->thumbnail_bytes = (gsize) ceil (height * 16 / 9) * (gsize) height * 4;
+  _reel_timeline_view_request_thumbnails (self);
+}
+
+void
 _reel_timeline_view_init_thumbnails (ReelTimelineView *self)
 {
-  self->thumbnails = reel_image_cache_new (THUMBNAIL_CACHE_BYTES);
   self->thumbnails_failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->thumbnails_wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->music_lengths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  _reel_timeline_view_set_thumbnail_budget (self, THUMBNAIL_CACHE_BYTES);
 }

@@ -88,6 +88,8 @@ reel_timeline_view_size_allocate (GtkWidget *widget, int width, int height, int 
 
   if (self->popover != NULL && gtk_widget_get_visible (GTK_WIDGET (self->popover)))
     gtk_popover_present (self->popover);
+  /* A new width or zoom brings other clips, or other frames, into sight. */
+  _reel_timeline_view_request_thumbnails (self);
 }
 
 /* Popovers */
@@ -390,6 +392,40 @@ reel_timeline_view_get_n_thumbnails (ReelTimelineView *self)
   return self->n_thumbnails;
 }
 
+gboolean
+reel_timeline_view_get_loading_thumbnails (ReelTimelineView *self)
+{
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), FALSE);
+  return self->decoding;
+}
+
+gboolean
+reel_timeline_view_clip_shows_thumbnail (ReelTimelineView *self, guint index)
+{
+  double times[3];
+  guint  n;
+
+  g_return_val_if_fail (REEL_IS_TIMELINE_VIEW (self), FALSE);
+
+  if (index >= n_items (self))
+    return FALSE;
+  n = _reel_timeline_view_clip_frame_times (self, item_at (self, index), times, 3);
+  for (guint k = 0; k < n; k++)
+    if (_reel_timeline_view_lookup_thumbnail (self, item_at (self, index), times[k]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+void
+reel_timeline_view_set_thumbnail_cache_size (ReelTimelineView *self, gsize max_bytes)
+{
+  g_return_if_fail (REEL_IS_TIMELINE_VIEW (self));
+  g_return_if_fail (max_bytes > 0);
+
+  _reel_timeline_view_set_thumbnail_budget (self, max_bytes);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* What is in sight */
 
 void
@@ -555,12 +591,10 @@ reel_timeline_view_finalize (GObject *object)
   ReelTimelineView *self = REEL_TIMELINE_VIEW (object);
 
   g_clear_pointer (&self->cut, reel_cut_free);
-  if (self->thumbnails_hadjustment != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->thumbnails_hadjustment),
-                                  (gpointer *) &self->thumbnails_hadjustment);
   g_clear_object (&self->thumbnails);
   g_clear_pointer (&self->thumbnails_failed, g_hash_table_unref);
   g_clear_pointer (&self->thumbnails_wanted, g_hash_table_unref);
+  g_clear_pointer (&self->thumbnails_shown, g_hash_table_unref);
   g_clear_pointer (&self->music_lengths, g_hash_table_unref);
   g_clear_object (&self->cancellable);
 

@@ -71,6 +71,14 @@ void reel_timeline_view_get_playhead_bounds (ReelTimelineView *self, graphene_re
 gboolean reel_timeline_view_clip_is_animatic (ReelTimelineView *self, guint index);
 /* How many thumbnails have been decoded for the clip strips so far. */
 guint reel_timeline_view_get_n_thumbnails (ReelTimelineView *self);
+/* Whether a worker is decoding thumbnails for the clips in sight. */
+gboolean reel_timeline_view_get_loading_thumbnails (ReelTimelineView *self);
+/* Whether clip @index is drawn with a decoded frame, not only its colour. */
+gboolean reel_timeline_view_clip_shows_thumbnail (ReelTimelineView *self, guint index);
+/* Keeps at most @max_bytes of decoded thumbnails (32 MB unless set), and
+ * decodes again those in sight: for tests, which make a feature's screen
+ * outgrow it with fewer clips. */
+void reel_timeline_view_set_thumbnail_cache_size (ReelTimelineView *self, gsize max_bytes);
 
 /* Opens the popover of the cut into @shot_id, as a click on the cut does. */
 void reel_timeline_view_edit_transition (ReelTimelineView *self, gint64 shot_id);

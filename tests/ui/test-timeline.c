@@ -8,8 +8,10 @@
  * adds a marker and music, and exports through the dialog's own code path,
  * once to the end and once cancelled. A second test drags with the mouse:
  * real pointer events sent through the X server (XTest) reorder a clip,
- * trim a take, lengthen a card, retime a cue and scrub the ruler. Both wait
- * on the widgets' own state, never on time.
+ * trim a take, lengthen a card, retime a cue and scrub the ruler. A third
+ * shows a 2,000-shot film at the smallest zoom with a small thumbnail cache
+ * and checks that decoding settles on the frames in sight. All wait on the
+ * widgets' own state, never on time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -936,6 +938,159 @@ test_timeline_drag (void)
   reel_test_rm_rf (tmpdir);
 }
 
+/* A feature zoomed out on a wide window */
+
+#define FEATURE_CLIPS 2000
+/* A small cache, so that the 1,600 px of Xvfb's screen ask for more frames
+ * than it holds, as 32 MB do on a wider screen: about 40 frames of
+ * 213 x 120 pixels. */
+#define SMALL_CACHE_BYTES (4 * 1024 * 1024)
+/* Clips narrower than this show their colour only. */
+#define NARROW_CLIP_WIDTH 12.0
+
+/* A still of its own colour for each shot: every clip has its own frame. */
+static char *
+write_still (const char *dir, guint index)
+{
+  char            *path = g_strdup_printf ("%s/still-%04u.png", dir, index);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 32, 18);
+  cairo_t         *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, (index % 7) / 6.0, (index % 11) / 10.0, (index % 13) / 12.0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  return path;
+}
+
+static gboolean
+thumbnails_settled (gpointer data)
+{
+  return reel_timeline_view_get_n_thumbnails (data) > 0
+         && !reel_timeline_view_get_loading_thumbnails (data);
+}
+
+/* The clips that show a frame, among those in sight, and the one in the
+ * middle of the view. */
+static guint
+count_clips_with_frames (ReelTimelineView *view, GtkAdjustment *adjustment, guint *middle)
+{
+  double from = gtk_adjustment_get_value (adjustment);
+  double to = from + gtk_adjustment_get_page_size (adjustment);
+  guint  n = 0;
+
+  *middle = G_MAXUINT;
+  for (guint i = 0; i < reel_timeline_view_get_n_clips (view); i++)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (reel_timeline_view_get_clip_bounds (view, i, &bounds));
+      if (bounds.origin.x <= (from + to) / 2
+          && bounds.origin.x + bounds.size.width > (from + to) / 2)
+        *middle = i;
+      if (bounds.origin.x + bounds.size.width <= from || bounds.origin.x >= to)
+        continue;
+      /* A sliver of a frame would show nothing of the shot. */
+      if (bounds.size.width < NARROW_CLIP_WIDTH)
+        g_assert_false (reel_timeline_view_clip_shows_thumbnail (view, i));
+      else if (reel_timeline_view_clip_shows_thumbnail (view, i))
+        n++;
+    }
+  return n;
+}
+
+/* Decoding settles on what is in sight: the frames the view shows stay in
+ * its cache, and asking again decodes nothing more. */
+static void
+assert_thumbnails_settle (ReelTimelineView *view, GtkAdjustment *adjustment)
+{
+  guint n_decoded, n_shown, middle;
+
+  reel_ui_test_wait_until (thumbnails_settled, view, "the thumbnails in sight to be decoded");
+  reel_ui_test_settle (gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_WINDOW));
+  n_decoded = reel_timeline_view_get_n_thumbnails (view);
+
+  /* Scrolling by nothing asks for the frames in sight again. */
+  g_signal_emit_by_name (adjustment, "value-changed");
+  g_assert_false (reel_timeline_view_get_loading_thumbnails (view));
+  g_assert_cmpuint (reel_timeline_view_get_n_thumbnails (view), ==, n_decoded);
+
+  n_shown = count_clips_with_frames (view, adjustment, &middle);
+  g_test_message ("%u frames decoded, %u clips in sight show one", n_decoded, n_shown);
+  g_assert_cmpuint (middle, <, reel_timeline_view_get_n_clips (view));
+  for (guint i = middle - 3; i <= middle + 3; i++)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (reel_timeline_view_get_clip_bounds (view, i, &bounds));
+      g_assert_true (bounds.size.width < NARROW_CLIP_WIDTH
+                     || reel_timeline_view_clip_shows_thumbnail (view, i));
+    }
+  g_assert_cmpuint (n_shown, >=, 10);
+}
+
+static void
+test_timeline_feature_thumbnails (void)
+{
+  g_autofree char *tmpdir = reel_test_make_tmpdir ();
+  g_autoptr (ReelCut) cut = reel_cut_new ();
+  g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+  GtkWidget        *window, *scrolled;
+  ReelTimelineView *view;
+  GtkAdjustment    *adjustment;
+
+  /* 2,000 shots of 3 to 6 s, 12 to 24 px each at the smallest zoom, and
+   * one in ten of 2 s, 8 px. */
+  for (guint i = 0; i < FEATURE_CLIPS; i++)
+    {
+      ReelCutItem *item = reel_cut_item_new ();
+
+      item->shot_id = i + 1;
+      item->shot_number = g_strdup_printf ("%u", i + 1);
+      item->text = g_strdup ("A shot");
+      item->media_path = write_still (tmpdir, i);
+      item->media_is_image = TRUE;
+      item->duration = i % 10 == 5 ? 2.0 : g_rand_double_range (rand, 3.0, 6.0);
+      g_ptr_array_add (cut->items, item);
+    }
+  reel_cut_layout (cut);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1600, 400);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  view = REEL_TIMELINE_VIEW (reel_timeline_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (view));
+  adjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  reel_timeline_view_set_thumbnail_cache_size (view, SMALL_CACHE_BYTES);
+  reel_timeline_view_set_zoom (view, REEL_TIMELINE_MIN_ZOOM);
+  reel_timeline_view_set_cut (view, cut);
+  gtk_window_present (GTK_WINDOW (window));
+  reel_ui_test_wait_until (reel_ui_test_widget_is_mapped, view, "the timeline to be mapped");
+  reel_ui_test_settle (window);
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (adjustment), >=, 1000);
+
+  /* Bounded, but a view that never settles fails well before the suite's
+   * own time limit. */
+  reel_ui_test_set_wait_timeout (60000);
+  g_test_message ("The start of the film");
+  assert_thumbnails_settle (view, adjustment);
+
+  g_test_message ("The middle of the film");
+  gtk_adjustment_set_value (
+      adjustment,
+      (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment)) / 2);
+  assert_thumbnails_settle (view, adjustment);
+  reel_ui_test_save_png (window, "timeline-feature-thumbnails.png", NULL);
+  reel_ui_test_set_wait_timeout (REEL_UI_TEST_WAIT_TIMEOUT_MS);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  reel_test_rm_rf (tmpdir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -950,6 +1105,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/timeline/demo", test_timeline_demo);
   g_test_add_func ("/ui/timeline/drag", test_timeline_drag);
+  g_test_add_func ("/ui/timeline/feature-thumbnails", test_timeline_feature_thumbnails);
 
   status = g_test_run ();
   g_clear_object (&application);
