@@ -627,13 +627,30 @@ requeued (gpointer data)
   return ((Fixture *) data)->requeued_at_ms != 0;
 }
 
+/* How many requests @server received after its first cancel request. */
+static guint
+count_after_cancel (ReelFakeServer *server)
+{
+  g_autoptr (GPtrArray) requests = reel_fake_server_dup_requests (server);
+  guint i = 0;
+
+  while (i < requests->len)
+    {
+      ReelFakeRequest *request = g_ptr_array_index (requests, i++);
+
+      if (g_str_has_suffix (request->path, "/cancel"))
+        break;
+    }
+  return requests->len - i;
+}
+
 static void
 test_cancel_queued_with_task (Fixture *fixture, gconstpointer data)
 {
   const char *backend = data;
   g_autoptr (ReelJobRecord) job = NULL;
   g_autoptr (GError) error = NULL;
-  guint requests;
+  ReelFakeServer *server;
 
   hold_tasks (fixture, backend, TRUE);
   generate (fixture, backend, 0, 1);
@@ -645,9 +662,7 @@ test_cancel_queued_with_task (Fixture *fixture, gconstpointer data)
   job = only_job_of (fixture, shot (fixture, 0));
   g_assert_cmpint (job->state, ==, REEL_JOB_QUEUED);
   g_assert_nonnull (job->remote_id);
-  requests = reel_fake_server_count (g_strcmp0 (backend, "fal") == 0 ? fal_server (fixture)
-                                                                     : dashscope_server (fixture),
-                                     NULL, NULL);
+  server = g_strcmp0 (backend, "fal") == 0 ? fal_server (fixture) : dashscope_server (fixture);
 
   /* The user cancels it before it runs again: the service hears of it once. */
   g_assert_true (reel_scheduler_cancel_job (fixture->scheduler, job->id, &error));
@@ -659,12 +674,10 @@ test_cancel_queued_with_task (Fixture *fixture, gconstpointer data)
   job = only_job_of (fixture, shot (fixture, 0));
   g_assert_cmpint (job->state, ==, REEL_JOB_CANCELLED);
   g_assert_cmpuint (count_cancel_requests (fixture), ==, 1);
-  /* The cancel was all it sent: the job did not poll its task again. */
-  g_assert_cmpuint (reel_fake_server_count (g_strcmp0 (backend, "fal") == 0
-                                                ? fal_server (fixture)
-                                                : dashscope_server (fixture),
-                                            NULL, NULL),
-                    ==, requests + 1);
+  /* The cancel was the last it sent: the job did not poll its task again.
+   * (Counted from the cancel on: a poll the stopped scheduler sent before
+   * it stopped may reach a loaded server's log later than the restart.) */
+  g_assert_cmpuint (count_after_cancel (server), ==, 0);
   if (g_strcmp0 (backend, "fal") == 0)
     g_assert_cmpuint (reel_fake_fal_count_cancels (fixture->fal, job->remote_id), ==, 1);
   else
