@@ -149,7 +149,9 @@ element_is_muxer (GstElement *element)
   return klass != NULL && strstr (klass, "Muxer") != NULL;
 }
 
-/* The analysis settings of x264's own presets (x264 --fullhelp). */
+/* The analysis settings of x264's own presets, as libx264 (core 164) sets
+ * them and ffmpeg's libx264 encodes with: "slow" still searches with "hex";
+ * "umh" only starts at "slower". */
 static const char *
 x264_preset_options (const char *preset)
 {
@@ -164,7 +166,7 @@ x264_preset_options (const char *preset)
     { "faster", "ref=2:bframes=3:subme=4:me=hex:trellis=1:rc-lookahead=20:weightp=1" },
     { "fast", "ref=2:bframes=3:subme=6:me=hex:trellis=1:rc-lookahead=30:weightp=1" },
     { "medium", "ref=3:bframes=3:subme=7:me=hex:trellis=1:rc-lookahead=40:weightp=2" },
-    { "slow", "ref=5:bframes=3:subme=8:me=umh:trellis=2:rc-lookahead=50:weightp=2" },
+    { "slow", "ref=5:bframes=3:subme=8:me=hex:trellis=2:rc-lookahead=50:weightp=2" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)

@@ -30,7 +30,7 @@
 
 /* Bump when the segments' encoding changes in a way the description below
  * does not show, so that no old segment is taken for a new one. */
-#define SEGMENT_FORMAT_VERSION 1
+#define SEGMENT_FORMAT_VERSION 2
 
 typedef struct
 {
