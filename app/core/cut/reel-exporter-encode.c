@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gst/base/gstbasetransform.h>
 #include <gst/video/video.h>
 
 #include "reel-exporter-private.h"
@@ -274,6 +275,15 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
       gst_util_set_object_arg (G_OBJECT (element), "row-mt", "true");
       gst_util_set_object_arg (G_OBJECT (element), "threads", threads);
       gst_util_set_object_arg (G_OBJECT (element), "target-bitrate", bitrate);
+    }
+  else if (g_strcmp0 (name, "videoflip") == 0)
+    {
+      /* GES turns every take upright with a videoflip that follows the
+       * take's orientation tag. Upright, GStreamer 1.22's videoflip still
+       * copies every frame, as it only becomes passthrough when its method
+       * changes; start it as one. An orientation tag changes the method,
+       * which turns the passthrough off again (gst_video_flip_set_method()). */
+      gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (element), TRUE);
     }
   else if (self->single_threaded_decoders && name != NULL && g_str_has_prefix (name, "avdec_")
            && GST_IS_VIDEO_DECODER (element))
