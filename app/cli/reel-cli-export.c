@@ -14,6 +14,7 @@
 #include "reel-cli-private.h"
 #include "reel-cut-timeline.h"
 #include "reel-exporter.h"
+#include "reel-media-memory.h"
 #include "reel-media-store.h"
 #include "reel-segment-cache.h"
 
@@ -390,6 +391,8 @@ run_export (ReelExporter *exporter, GError **error)
   ExportRun run = { 0 };
   gulong    progress_handler;
 
+  /* The command ends with the export: nothing else needs the memory. */
+  reel_media_tune_allocator_for_encoding ();
   run.loop = loop;
   run.tty = isatty (STDERR_FILENO);
   progress_handler

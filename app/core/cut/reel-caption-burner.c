@@ -493,8 +493,11 @@ overlay_convert (Overlay *overlay, const GstVideoInfo *info)
                 }
             overlay->alpha[c][j * width + i]
                 = (guint8) CLAMP (lround (255 * alpha_sum / block), 0, 255);
+            /* Nothing where nothing covers: the blend relies on it. */
             overlay->value[c][j * width + i]
-                = (guint8) CLAMP (lround (255 * value_sum / block), 0, 255);
+                = overlay->alpha[c][j * width + i] == 0
+                      ? 0
+                      : (guint8) CLAMP (lround (255 * value_sum / block), 0, 255);
           }
     }
   overlay->converted = TRUE;
@@ -526,6 +529,39 @@ div255 (guint x)
 {
   x += 128;
   return (x + (x >> 8)) >> 8;
+}
+
+/* Sixteen pixels of a component, widened for the arithmetic. */
+typedef guint8  PixelBytes __attribute__ ((vector_size (16)));
+typedef guint16 PixelLanes __attribute__ ((vector_size (32)));
+
+/* A row of a planar component, sixteen pixels at a time (GCC does not
+ * vectorise the plain loop at -O2) and without a test per pixel: where the
+ * text does not reach, alpha and value are both 0 (overlay_convert()),
+ * which leaves the pixel as it was. The same arithmetic as div255(). */
+static void
+blend_plane_row (guint8 *row, const guint8 *alpha, const guint8 *value, int first, int last)
+{
+  int i = first;
+
+  for (; i + 16 <= last; i += 16)
+    {
+      PixelBytes pixel_bytes, alpha_bytes, value_bytes;
+      PixelLanes pixels, x;
+
+      memcpy (&pixel_bytes, row + i, sizeof pixel_bytes);
+      memcpy (&alpha_bytes, alpha + i, sizeof alpha_bytes);
+      memcpy (&value_bytes, value + i, sizeof value_bytes);
+      pixels = __builtin_convertvector(pixel_bytes, PixelLanes);
+      x = pixels * (255 - __builtin_convertvector(alpha_bytes, PixelLanes)) + 128;
+      x = __builtin_convertvector(value_bytes, PixelLanes) + ((x + (x >> 8)) >> 8);
+      /* At most 510: x >> 8 is 1 past 255, and the low byte then all ones. */
+      x |= -(x >> 8);
+      pixel_bytes = __builtin_convertvector(x, PixelBytes);
+      memcpy (row + i, &pixel_bytes, sizeof pixel_bytes);
+    }
+  for (; i < last; i++)
+    row[i] = (guint8) MIN (255u, value[i] + div255 (row[i] * (255u - alpha[i])));
 }
 
 static void
@@ -566,6 +602,11 @@ overlay_blend (Overlay *overlay, GstVideoFrame *frame)
           if (y < 0 || y >= frame_height)
             continue;
           row = data + (gsize) y * stride + (gsize) overlay->comp_x[c] * pixel_stride;
+          if (pixel_stride == 1)
+            {
+              blend_plane_row (row, alpha, value, first, last);
+              continue;
+            }
           for (int i = first; i < last; i++)
             {
               guint   a = alpha[i];

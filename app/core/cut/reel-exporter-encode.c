@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gst/base/gstbasetransform.h>
 #include <gst/video/video.h>
 
 #include "reel-exporter-private.h"
@@ -149,7 +150,9 @@ element_is_muxer (GstElement *element)
   return klass != NULL && strstr (klass, "Muxer") != NULL;
 }
 
-/* The analysis settings of x264's own presets (x264 --fullhelp). */
+/* The analysis settings of x264's own presets, as libx264 (core 164) sets
+ * them and ffmpeg's libx264 encodes with: "slow" still searches with "hex";
+ * "umh" only starts at "slower". */
 static const char *
 x264_preset_options (const char *preset)
 {
@@ -164,7 +167,7 @@ x264_preset_options (const char *preset)
     { "faster", "ref=2:bframes=3:subme=4:me=hex:trellis=1:rc-lookahead=20:weightp=1" },
     { "fast", "ref=2:bframes=3:subme=6:me=hex:trellis=1:rc-lookahead=30:weightp=1" },
     { "medium", "ref=3:bframes=3:subme=7:me=hex:trellis=1:rc-lookahead=40:weightp=2" },
-    { "slow", "ref=5:bframes=3:subme=8:me=umh:trellis=2:rc-lookahead=50:weightp=2" },
+    { "slow", "ref=5:bframes=3:subme=8:me=hex:trellis=2:rc-lookahead=50:weightp=2" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
@@ -272,6 +275,15 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
       gst_util_set_object_arg (G_OBJECT (element), "row-mt", "true");
       gst_util_set_object_arg (G_OBJECT (element), "threads", threads);
       gst_util_set_object_arg (G_OBJECT (element), "target-bitrate", bitrate);
+    }
+  else if (g_strcmp0 (name, "videoflip") == 0)
+    {
+      /* GES turns every take upright with a videoflip that follows the
+       * take's orientation tag. Upright, GStreamer 1.22's videoflip still
+       * copies every frame, as it only becomes passthrough when its method
+       * changes; start it as one. An orientation tag changes the method,
+       * which turns the passthrough off again (gst_video_flip_set_method()). */
+      gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (element), TRUE);
     }
   else if (self->single_threaded_decoders && name != NULL && g_str_has_prefix (name, "avdec_")
            && GST_IS_VIDEO_DECODER (element))

@@ -30,7 +30,7 @@
 
 /* Bump when the segments' encoding changes in a way the description below
  * does not show, so that no old segment is taken for a new one. */
-#define SEGMENT_FORMAT_VERSION 1
+#define SEGMENT_FORMAT_VERSION 2
 
 typedef struct
 {
@@ -287,6 +287,61 @@ remove_audio_tracks (GESTimeline *timeline)
   g_list_free_full (tracks, gst_object_unref);
 }
 
+typedef struct
+{
+  GstSegment   segment;
+  GstClockTime end; /* less half a frame, so a time rounded down still counts */
+} FrameLimit;
+
+static GstPadProbeReturn
+drop_frames_past_end_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  FrameLimit *limit = user_data;
+  GstBuffer  *buffer;
+  guint64     position;
+
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+    {
+      GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+      if (GST_EVENT_TYPE (event) == GST_EVENT_SEGMENT)
+        gst_event_copy_segment (event, &limit->segment);
+      return GST_PAD_PROBE_OK;
+    }
+
+  buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  if (buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer)
+      || limit->segment.format != GST_FORMAT_TIME)
+    return GST_PAD_PROBE_OK;
+  position = gst_segment_to_stream_time (&limit->segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  return GST_CLOCK_TIME_IS_VALID (position) && position >= limit->end ? GST_PAD_PROBE_DROP
+                                                                      : GST_PAD_PROBE_OK;
+}
+
+/* NLE now and then lets one more frame of the last shot through as the
+ * segment ends, at its very end: a segment of 150 frames came out with
+ * 151, and every picture after it in the joined film a frame late. */
+static void
+limit_frames (ReelExporter *self, const Segment *segment)
+{
+  GList      *tracks = ges_timeline_get_tracks (self->timeline);
+  FrameLimit *limit = g_new0 (FrameLimit, 1);
+  GstPad     *pad = NULL;
+
+  limit->end = reel_frames_to_time (segment->end_frame - segment->start_frame, self->fps)
+               - GST_SECOND / (2 * MAX (self->fps, 1));
+  gst_segment_init (&limit->segment, GST_FORMAT_UNDEFINED);
+  for (GList *l = tracks; l != NULL && pad == NULL; l = l->next)
+    if (GES_IS_VIDEO_TRACK (l->data))
+      pad = ges_timeline_get_pad_for_track (self->timeline, l->data);
+  g_list_free_full (tracks, gst_object_unref);
+  if (pad != NULL)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                       drop_frames_past_end_cb, limit, g_free);
+  else
+    g_free (limit);
+}
+
 /* The segment's pictures alone (the sound is mixed over the whole film), in
  * a GESPipeline writing self->segment_temporary. */
 static GstElement *
@@ -300,6 +355,7 @@ build_segment_pipeline (ReelExporter *self, const Segment *segment, GError **err
   if (self->timeline == NULL)
     return NULL;
   remove_audio_tracks (self->timeline);
+  limit_frames (self, segment);
   return reel_exporter_render_timeline (self, self->segment_temporary, FALSE, error);
 }
 

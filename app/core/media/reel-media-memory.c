@@ -25,6 +25,9 @@
  * explicit GLIBC_TUNABLES setting wins. */
 #define FRAME_MMAP_THRESHOLD (32 * 1024 * 1024)
 #define FRAME_TRIM_THRESHOLD (64 * 1024 * 1024)
+/* What one x264 encoder at 720p and "medium" or "slow" allocates for its
+ * look-ahead and reference frames, with room to spare. */
+#define ENCODER_TRIM_THRESHOLD (256 * 1024 * 1024)
 
 void
 reel_media_tune_allocator (void)
@@ -37,5 +40,23 @@ reel_media_tune_allocator (void)
   if (mallopt (M_MMAP_THRESHOLD, FRAME_MMAP_THRESHOLD) != 1
       || mallopt (M_TRIM_THRESHOLD, FRAME_TRIM_THRESHOLD) != 1)
     g_debug ("The allocator keeps its defaults");
+#endif
+}
+
+/* A film is encoded segment by segment, each by an encoder of its own that
+ * frees all its frames at its end: above FRAME_TRIM_THRESHOLD they went
+ * back to the kernel, and the next segment's encoder faulted them in again,
+ * zeroed (a million page faults and a second of system time in a 100 s
+ * export at "standard"). A process that only exports can keep them. */
+void
+reel_media_tune_allocator_for_encoding (void)
+{
+#ifdef HAVE_MALLOPT
+  const char *tunables = g_getenv ("GLIBC_TUNABLES");
+
+  if (tunables != NULL && strstr (tunables, "glibc.malloc.") != NULL)
+    return;
+  if (mallopt (M_TRIM_THRESHOLD, ENCODER_TRIM_THRESHOLD) != 1)
+    g_debug ("The allocator keeps its trim threshold");
 #endif
 }
