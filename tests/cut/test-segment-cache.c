@@ -423,6 +423,91 @@ test_limit (Fixture *fixture, gconstpointer data)
   g_assert_true (g_file_test (temporary, G_FILE_TEST_EXISTS));
 }
 
+static guint
+count_holds (const char *cache_dir)
+{
+  g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, NULL);
+  const char *name;
+  guint       n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, ".hold-"))
+      n++;
+  return n;
+}
+
+static gsize
+file_size (const char *path)
+{
+  GStatBuf info;
+
+  g_assert_cmpint (g_stat (path, &info), ==, 0);
+  return (gsize) info.st_size;
+}
+
+/* What an export looked up or made stays readable until it joins, though
+ * another export trims the cache meanwhile; the hold goes with the export,
+ * and one a killed export left goes after a day. */
+static void
+test_held_through_trim (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = make_cut (fixture);
+  g_autoptr (ReelSegmentCache) cache = reel_segment_cache_new (fixture->cache_dir);
+  g_autoptr (GError) error = NULL;
+  g_autofree char  *hold = NULL;
+  g_autofree char  *looked_up = NULL;
+  g_autofree char  *held = NULL;
+  g_autofree char  *temporary = NULL;
+  g_autofree char  *made = NULL;
+  g_autofree char  *stale = NULL;
+  ReelExportOptions options;
+  struct utimbuf    long_ago;
+  time_t            now = time (NULL);
+
+  /* An export lets go of its hold. */
+  init_options (fixture, &options);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
+  reel_export_options_clear (&options);
+  g_assert_cmpuint (count_holds (fixture->cache_dir), ==, 0);
+  g_assert_true (reel_segment_cache_clear (cache, &error));
+
+  write_segment (fixture->cache_dir, "a.mp4", 1000, now - 100);
+  hold = reel_segment_cache_new_hold (cache, &error);
+  g_assert_no_error (error);
+  looked_up = reel_segment_cache_lookup (cache, "a", "mp4");
+  held = reel_segment_cache_hold (cache, hold, looked_up, "a", "mp4");
+  g_assert_nonnull (held);
+  g_assert_cmpstr (held, !=, looked_up);
+
+  /* One just encoded is held before it takes its name. */
+  temporary = reel_segment_cache_reserve (cache, &error);
+  g_assert_true (g_file_set_contents (temporary, "xyz", 3, &error));
+  made = reel_segment_cache_hold (cache, hold, temporary, "n", "mp4");
+  g_assert_true (reel_segment_cache_commit (cache, temporary, "n", "mp4", &error));
+  g_assert_no_error (error);
+
+  /* Another export trims everything. */
+  g_assert_cmpuint (reel_segment_cache_trim (cache, 0), ==, 2);
+  g_assert_false (g_file_test (looked_up, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (reel_segment_cache_get_size (cache), ==, 0);
+  g_assert_cmpuint (file_size (held), ==, 1000);
+  g_assert_cmpuint (file_size (made), ==, 3);
+  /* Gone from the cache: not found to hold any more. */
+  g_assert_null (reel_segment_cache_hold (cache, hold, looked_up, "b", "mp4"));
+
+  reel_segment_cache_drop_hold (cache, hold);
+  g_assert_false (g_file_test (held, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (hold, G_FILE_TEST_EXISTS));
+
+  /* A killed export's hold, two days old, goes at the next look. */
+  stale = reel_segment_cache_new_hold (cache, &error);
+  long_ago.actime = long_ago.modtime = now - 2 * 24 * 60 * 60;
+  g_assert_cmpint (utime (stale, &long_ago), ==, 0);
+  g_assert_cmpuint (count_holds (fixture->cache_dir), ==, 1);
+  reel_segment_cache_get_size (cache);
+  g_assert_cmpuint (count_holds (fixture->cache_dir), ==, 0);
+}
+
 /* An export keeps the cache under its limit, evicting what it can. */
 static void
 test_export_limit (Fixture *fixture, gconstpointer data)
@@ -497,6 +582,7 @@ main (int argc, char **argv)
   ADD ("/segment-cache/seamless", test_seamless);
   ADD ("/segment-cache/limit", test_limit);
   ADD ("/segment-cache/export-limit", test_export_limit);
+  ADD ("/segment-cache/held-through-trim", test_held_through_trim);
   ADD ("/segment-cache/clear", test_clear);
   ADD ("/segment-cache/unwritable", test_unwritable);
 #undef ADD

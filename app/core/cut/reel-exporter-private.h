@@ -68,8 +68,11 @@ struct _ReelExporter
   GPtrArray        *segments; /* in film order */
   guint             segment_index;
   char             *segment_temporary; /* what the running segment is written to */
-  guint             segments_encoded;
-  guint             segments_reused;
+  /* Where the film's segments are held until the join (see
+   * reel_segment_cache_new_hold()), or NULL. */
+  char *segment_hold;
+  guint segments_encoded;
+  guint segments_reused;
 };
 
 /* What runs on the main thread once a pipeline has reached its end. */
@@ -119,6 +122,7 @@ void reel_exporter_render_done (ReelExporter *self);
 /* reel-exporter-segments.c */
 gboolean reel_exporter_can_encode_segments (ReelExporter *self);
 void     reel_exporter_start_segments (ReelExporter *self);
+void     reel_exporter_drop_segment_hold (ReelExporter *self);
 
 /* reel-exporter-copy.c */
 gboolean    reel_exporter_copy_ruled_out (ReelExporter *self);

@@ -359,12 +359,28 @@ build_segment_pipeline (ReelExporter *self, const Segment *segment, GError **err
   return reel_exporter_render_timeline (self, self->segment_temporary, FALSE, error);
 }
 
+void
+reel_exporter_drop_segment_hold (ReelExporter *self)
+{
+  if (self->segment_hold != NULL)
+    reel_segment_cache_drop_hold (self->segment_cache, self->segment_hold);
+  g_clear_pointer (&self->segment_hold, g_free);
+}
+
 static void
 segment_encoded (ReelExporter *self)
 {
   Segment *segment = g_ptr_array_index (self->segments, self->segment_index);
   g_autoptr (GError) error = NULL;
+  g_autofree char *held = NULL;
 
+  /* Held under its own name before it takes it: no trim can come between. */
+  if (self->segment_hold != NULL)
+    held = reel_segment_cache_hold (self->segment_cache, self->segment_hold,
+                                    self->segment_temporary, segment->hash, "mp4");
+  /* Without hard links that is the temporary's own path, renamed now. */
+  if (g_strcmp0 (held, self->segment_temporary) == 0)
+    g_clear_pointer (&held, g_free);
   if (!reel_segment_cache_commit (self->segment_cache, self->segment_temporary, segment->hash,
                                   "mp4", &error))
     {
@@ -372,7 +388,9 @@ segment_encoded (ReelExporter *self)
       return;
     }
   g_clear_pointer (&self->segment_temporary, g_free);
-  segment->path = reel_segment_cache_dup_path (self->segment_cache, segment->hash, "mp4");
+  segment->path = held != NULL
+                      ? g_steal_pointer (&held)
+                      : reel_segment_cache_dup_path (self->segment_cache, segment->hash, "mp4");
   self->segments_encoded++;
   self->segment_index++;
   encode_next_segment (self);
@@ -386,6 +404,7 @@ joined (ReelExporter *self)
 
   /* Only now: until the join every segment of this film was needed. */
   reel_segment_cache_trim (self->segment_cache, limit);
+  reel_exporter_drop_segment_hold (self);
   reel_exporter_render_done (self);
 }
 
@@ -434,6 +453,15 @@ encode_next_segment (ReelExporter *self)
     {
       segment = g_ptr_array_index (self->segments, self->segment_index);
       segment->path = reel_segment_cache_lookup (self->segment_cache, segment->hash, "mp4");
+      /* Held for the join; gone if another export trimmed it meanwhile. */
+      if (segment->path != NULL && self->segment_hold != NULL)
+        {
+          char *held = reel_segment_cache_hold (self->segment_cache, self->segment_hold,
+                                                segment->path, segment->hash, "mp4");
+
+          g_free (segment->path);
+          segment->path = held;
+        }
       if (segment->path == NULL)
         break;
       self->segments_reused++;
@@ -475,6 +503,15 @@ reel_exporter_start_segments (ReelExporter *self)
     g_unlink (self->segment_temporary);
   g_clear_pointer (&self->segment_temporary, g_free);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
+  reel_exporter_drop_segment_hold (self);
+  {
+    g_autoptr (GError) error = NULL;
+
+    /* Without a hold the export still works; another export's trim could
+     * then remove a segment before this one joins it. */
+    if (!(self->segment_hold = reel_segment_cache_new_hold (self->segment_cache, &error)))
+      g_debug ("%s", error->message);
+  }
   self->segments = plan_segments (self);
   self->segment_index = 0;
   self->segments_encoded = 0;

@@ -270,6 +270,7 @@ reel_exporter_finalize (GObject *object)
   g_clear_pointer (&self->tags, gst_tag_list_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_free (self->segment_temporary);
+  reel_exporter_drop_segment_hold (self);
   g_clear_object (&self->segment_cache);
 
   G_OBJECT_CLASS (reel_exporter_parent_class)->finalize (object);

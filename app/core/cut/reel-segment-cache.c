@@ -3,7 +3,8 @@
  * The recency of a segment is its file's modification time, set again on
  * every use: the cache needs no index to keep consistent with the files, and
  * two exports (two windows, or the command line beside the window) can share
- * it.
+ * it. An export holds the segments it will join by hard links in a
+ * directory of its own, so another export's trim cannot take them away.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +23,7 @@
 #include "reel-segment-cache.h"
 
 #define TEMPORARY_PREFIX ".partial-"
+#define HOLD_PREFIX ".hold-"
 /* A day: no export writes one segment for that long. */
 #define STALE_TEMPORARY_SECONDS (24 * 60 * 60)
 
@@ -148,6 +150,73 @@ reel_segment_cache_commit (ReelSegmentCache *self,
   return TRUE;
 }
 
+char *
+reel_segment_cache_new_hold (ReelSegmentCache *self, GError **error)
+{
+  g_autofree char *template = g_build_filename (self->dir, HOLD_PREFIX "XXXXXX", NULL);
+
+  g_return_val_if_fail (REEL_IS_SEGMENT_CACHE (self), NULL);
+
+  if (g_mkdir_with_parents (self->dir, 0700) != 0 || g_mkdtemp_full (template, 0700) == NULL)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _ ("The export cache “%s” cannot be written: %s"), self->dir,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  return g_steal_pointer (&template);
+}
+
+char *
+reel_segment_cache_hold (ReelSegmentCache *self,
+                         const char       *hold,
+                         const char       *path,
+                         const char       *hash,
+                         const char       *extension)
+{
+  g_autofree char *name = g_strconcat (hash, ".", extension, NULL);
+  g_autofree char *held = g_build_filename (hold, name, NULL);
+
+  g_return_val_if_fail (REEL_IS_SEGMENT_CACHE (self), NULL);
+
+  /* Held already: the same segment twice in one film. */
+  if (g_file_test (held, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&held);
+  if (link (path, held) == 0)
+    return g_steal_pointer (&held);
+  if (errno == ENOENT)
+    return NULL;
+  g_debug ("Cannot hold %s: %s", path, g_strerror (errno));
+  return g_strdup (path);
+}
+
+static void
+remove_hold (const char *hold)
+{
+  g_autoptr (GDir) dir = g_dir_open (hold, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (hold, name, NULL);
+
+      g_unlink (path);
+    }
+  if (g_rmdir (hold) != 0)
+    g_debug ("Cannot remove %s: %s", hold, g_strerror (errno));
+}
+
+void
+reel_segment_cache_drop_hold (ReelSegmentCache *self, const char *hold)
+{
+  g_return_if_fail (REEL_IS_SEGMENT_CACHE (self));
+  g_return_if_fail (hold != NULL);
+
+  remove_hold (hold);
+}
+
 typedef struct
 {
   char   *path;
@@ -187,13 +256,24 @@ list_segments (ReelSegmentCache *self)
       GStatBuf         info;
       Entry           *entry;
 
-      if (g_stat (path, &info) != 0 || !S_ISREG (info.st_mode))
+      gboolean stale;
+
+      if (g_stat (path, &info) != 0)
+        continue;
+      /* A temporary or a hold an export uses now is young; one a killed
+       * export left is not, and would otherwise stay for ever. */
+      stale = info.st_mtim.tv_sec < g_get_real_time () / G_USEC_PER_SEC - STALE_TEMPORARY_SECONDS;
+      if (S_ISDIR (info.st_mode) && g_str_has_prefix (name, HOLD_PREFIX))
+        {
+          if (stale)
+            remove_hold (path);
+          continue;
+        }
+      if (!S_ISREG (info.st_mode))
         continue;
       if (g_str_has_prefix (name, TEMPORARY_PREFIX))
         {
-          /* One an export is writing now is young; one a killed export
-           * left is not, and would otherwise stay for ever. */
-          if (info.st_mtim.tv_sec < g_get_real_time () / G_USEC_PER_SEC - STALE_TEMPORARY_SECONDS)
+          if (stale)
             g_unlink (path);
           continue;
         }

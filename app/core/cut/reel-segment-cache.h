@@ -44,11 +44,30 @@ gboolean reel_segment_cache_commit (ReelSegmentCache *self,
                                     const char       *extension,
                                     GError          **error);
 
+/* A hold keeps the segments an export will join, once it has looked them
+ * up or made them, from being removed by another export's trim (in this
+ * process or another) before the join: each is hard-linked into the hold,
+ * a directory in the cache, and read from there. Returns the hold's path;
+ * NULL when the cache cannot be written. */
+char *reel_segment_cache_new_hold (ReelSegmentCache *self, GError **error);
+/* Puts the file at @path (a segment just looked up, or a temporary about to
+ * be committed) in @hold as segment @hash, and returns the path to read it
+ * by: the held link, or @path itself on a file system without hard links.
+ * NULL when @path is gone (trimmed since it was looked up). */
+char *reel_segment_cache_hold (ReelSegmentCache *self,
+                               const char       *hold,
+                               const char       *path,
+                               const char       *hash,
+                               const char       *extension);
+/* Lets go of @hold: a segment trimmed meanwhile is freed only now. */
+void reel_segment_cache_drop_hold (ReelSegmentCache *self, const char *hold);
+
 /* The bytes the segments take. */
 guint64 reel_segment_cache_get_size (ReelSegmentCache *self);
 /* Removes the least recently used segments until they take at most @limit
- * bytes; returns how many it removed. Temporaries of exports under way are
- * left alone. */
+ * bytes; returns how many it removed. Temporaries and holds of exports under
+ * way are left alone (a held segment's space is freed when its hold is
+ * dropped); those a killed export left a day ago go. */
 guint reel_segment_cache_trim (ReelSegmentCache *self, guint64 limit);
 /* Removes every segment. */
 gboolean reel_segment_cache_clear (ReelSegmentCache *self, GError **error);
