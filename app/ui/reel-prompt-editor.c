@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "reel-prompt-editor.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
 
@@ -56,16 +57,6 @@ static const char *const shot_fields[] = {
 };
 
 G_DEFINE_FINAL_TYPE (ReelPromptEditor, reel_prompt_editor, GTK_TYPE_WIDGET)
-
-static char *
-buffer_dup_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter    start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
 
 /* Shows each field as the user wrote it or as read from the text, except
  * one the user is typing in. */
@@ -145,7 +136,7 @@ commit (ReelPromptEditor *self)
   if (!self->dirty || self->project == NULL || self->shot_id == 0)
     return;
   self->dirty = FALSE;
-  text = buffer_dup_text (self->text_view);
+  text = reel_ui_text_view_dup_text (self->text_view);
   if (g_strcmp0 (text, self->shown) == 0)
     return;
   set_override (self, text);
@@ -258,7 +249,7 @@ char *
 reel_prompt_editor_dup_prompt (ReelPromptEditor *self)
 {
   g_return_val_if_fail (REEL_IS_PROMPT_EDITOR (self), NULL);
-  return buffer_dup_text (self->text_view);
+  return reel_ui_text_view_dup_text (self->text_view);
 }
 
 GtkWidget *

@@ -30,6 +30,7 @@
 #include "reel-project-jobs.h"
 #include "reel-prompt-view.h"
 #include "reel-shot-card.h"
+#include "reel-ui-utils.h"
 #include "reel-window.h"
 #include "storyreel-ui-resources.h"
 
@@ -109,21 +110,11 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-buffer_dup_text (GtkTextView *view)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
-  GtkTextIter    start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
 /* Returns whether the text changed. */
 static gboolean
 set_buffer_text (GtkTextView *view, const char *text)
 {
-  g_autofree char *current = buffer_dup_text (view);
+  g_autofree char *current = reel_ui_text_view_dup_text (view);
 
   if (g_strcmp0 (current, text != NULL ? text : "") == 0)
     return FALSE;
@@ -516,7 +507,7 @@ commit_text (ReelShotCard *self)
     return;
 
   self->text_dirty = FALSE;
-  text = g_strstrip (buffer_dup_text (self->text_view));
+  text = g_strstrip (reel_ui_text_view_dup_text (self->text_view));
   if (g_strcmp0 (text, reel_shot_get_text (self->shot)) == 0)
     return;
 
@@ -538,7 +529,7 @@ commit_captions (ReelShotCard *self)
     return;
 
   self->captions_dirty = FALSE;
-  text = g_strstrip (buffer_dup_text (self->captions_view));
+  text = g_strstrip (reel_ui_text_view_dup_text (self->captions_view));
   current = reel_shot_dup_captions_text (self->shot);
   if (g_strcmp0 (text, g_strstrip (current)) == 0)
     return;

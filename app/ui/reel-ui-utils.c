@@ -236,3 +236,15 @@ reel_ui_export_cache_limit (GSettings *settings)
   megabytes = MAX (g_settings_get_int (settings, "export-cache-limit"), 0);
   return MAX ((guint64) megabytes << 20, 1);
 }
+
+char *
+reel_ui_text_view_dup_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter    start, end;
+
+  g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}

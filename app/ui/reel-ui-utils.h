@@ -47,6 +47,9 @@ char *reel_ui_format_ledger_totals (GPtrArray *entries);
  * NULL it receives the share finished. */
 char *reel_ui_describe_batch_progress (GPtrArray *jobs, gint64 now, double *fraction);
 
+/* (transfer full): all the text in @view's buffer. */
+char *reel_ui_text_view_dup_text (GtkTextView *view);
+
 /* The export cache's limit in bytes from the "export-cache-limit" setting
  * (megabytes), for ReelExportOptions.segment_cache_limit: 0 MB keeps no
  * segment after an export. */
