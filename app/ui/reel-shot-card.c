@@ -969,9 +969,10 @@ reel_shot_card_get_property (GObject *object, guint prop_id, GValue *value, GPar
         g_value_set_object (value, self->image_cache);
         break;
       case PROP_CAMERA:
-        g_value_set_string (value, self->shot != NULL ? reel_camera_move_to_string (
-                                       reel_shot_get_camera (self->shot))
-                                                      : NULL);
+        /* Never NULL: it is the state of the shot.camera action. */
+        g_value_set_string (value, reel_camera_move_to_string (
+                                       self->shot != NULL ? reel_shot_get_camera (self->shot)
+                                                          : REEL_CAMERA_STATIC));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

@@ -275,12 +275,27 @@ reel_storyboard_page_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       self->bind_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, bind_near_cb, self, NULL);
 }
 
+/* Whether the focus is in @card, or on the grid's item that holds it. */
+static gboolean
+has_focus_within (GtkWidget *card)
+{
+  GtkRoot   *root = gtk_widget_get_root (card);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *item = gtk_widget_get_parent (card);
+
+  return focus != NULL && item != NULL && (focus == item || gtk_widget_is_ancestor (focus, item));
+}
+
 static void
 bind_card_cb (GtkSignalListItemFactory *factory, GtkListItem *item, ReelStoryboardPage *self)
 {
   ReelShotCard *card = REEL_SHOT_CARD (gtk_list_item_get_child (item));
 
-  if (!is_near (self, gtk_list_item_get_position (item)))
+  /* GTK 4.8 binds an item again when only its selection or position
+   * changes: the card the user works in, or the selected one, is bound at
+   * once wherever it is. */
+  if (!is_near (self, gtk_list_item_get_position (item)) && !gtk_list_item_get_selected (item)
+      && !has_focus_within (GTK_WIDGET (card)))
     {
       /* Hidden, from screen readers too: an unbound card still shows what
        * it showed before. */

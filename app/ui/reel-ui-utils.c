@@ -240,11 +240,12 @@ reel_ui_export_cache_limit (GSettings *settings)
 char *
 reel_ui_text_view_dup_text (GtkTextView *view)
 {
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextBuffer *buffer;
   GtkTextIter    start, end;
 
   g_return_val_if_fail (GTK_IS_TEXT_VIEW (view), NULL);
 
+  buffer = gtk_text_view_get_buffer (view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }

@@ -1168,6 +1168,9 @@ typedef struct
    * project's changes are still @changes; or NULL. */
   GPtrArray *planned;
   guint64    changes;
+  /* The project's scheduler when it was asked: nothing is queued on
+   * another project's. */
+  ReelScheduler *scheduler;
 } Generation;
 
 static void
@@ -1175,6 +1178,7 @@ generation_free (Generation *generation)
 {
   g_clear_pointer (&generation->shot_ids, g_array_unref);
   g_clear_pointer (&generation->planned, g_ptr_array_unref);
+  g_clear_object (&generation->scheduler);
   g_free (generation->backend);
   g_free (generation->started);
   g_free (generation);
@@ -1192,7 +1196,9 @@ start_generation (ReelWindow *self, Generation *generation)
   guint  n_ids = generation->shot_ids != NULL ? generation->shot_ids->len : 0;
   gint64 batch_id;
 
-  if (self->scheduler == NULL)
+  /* Another project opened, or is opening, since the user asked. */
+  if (self->scheduler == NULL || generation->scheduler != self->scheduler
+      || reel_window_is_loading (self))
     return 0;
 
   /* Building a feature's jobs takes a second: reuse the estimate's, unless
@@ -1348,7 +1354,7 @@ estimated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   /* Another project was opened, or the window closed, meanwhile: nothing
    * is queued (or paid for) that the user can no longer see. */
-  if (self->closing || REEL_SCHEDULER (source) != self->scheduler)
+  if (self->closing || REEL_SCHEDULER (source) != self->scheduler || reel_window_is_loading (self))
     return;
   if (generation->changes == self->project_changes)
     generation->planned = g_steal_pointer (&estimate.jobs);
@@ -1382,6 +1388,7 @@ request_generation (ReelWindow          *self,
   generation->options.backend = generation->backend;
   generation->started = g_strdup (started);
   generation->changes = self->project_changes;
+  generation->scheduler = g_object_ref (self->scheduler);
   if (shot_ids != NULL)
     {
       generation->shot_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_shots);
@@ -1688,6 +1695,7 @@ reel_window_set_project (ReelWindow *self, ReelProject *project)
 
   stop_scheduler (self);
   g_set_object (&self->project, project);
+  self->project_changes++;
   self->navigated_scene = NULL;
 
   reel_script_page_set_project (self->script_page, project);

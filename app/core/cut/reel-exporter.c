@@ -544,6 +544,8 @@ reel_exporter_fail (ReelExporter *self, GError *error)
   name_the_output (self, error);
   reel_exporter_stop_pipeline (self);
   reel_exporter_discard_files (self);
+  /* The held segments' space is the cache's again. */
+  reel_exporter_drop_segment_hold (self);
   set_eta (self, -1);
 
   g_debug ("Export to %s failed: %s", self->output_path, error->message);
