@@ -240,7 +240,6 @@ gboolean
 reel_cut_logo_attach (GESTimeline *timeline, const ReelLogo *logo, GError **error)
 {
   LogoBurner *self;
-  GESTrack   *video_track = NULL;
   GstPad     *pad;
 
   g_return_val_if_fail (GES_IS_TIMELINE (timeline), FALSE);
@@ -249,10 +248,7 @@ reel_cut_logo_attach (GESTimeline *timeline, const ReelLogo *logo, GError **erro
   if (!reel_logo_check (logo, error))
     return FALSE;
 
-  for (GList *l = timeline->tracks; l != NULL; l = l->next)
-    if (GES_IS_VIDEO_TRACK (l->data))
-      video_track = l->data;
-  pad = video_track != NULL ? ges_timeline_get_pad_for_track (timeline, video_track) : NULL;
+  pad = reel_cut_timeline_get_video_pad (timeline);
   if (pad == NULL)
     {
       g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,

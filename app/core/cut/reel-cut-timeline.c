@@ -332,6 +332,19 @@ add_shots (GESLayer      *layer,
   return TRUE;
 }
 
+GstPad *
+reel_cut_timeline_get_video_pad (GESTimeline *timeline)
+{
+  GESTrack *video_track = NULL;
+
+  g_return_val_if_fail (GES_IS_TIMELINE (timeline), NULL);
+
+  for (GList *l = timeline->tracks; l != NULL; l = l->next)
+    if (GES_IS_VIDEO_TRACK (l->data))
+      video_track = l->data;
+  return video_track != NULL ? ges_timeline_get_pad_for_track (timeline, video_track) : NULL;
+}
+
 /* Burned captions and the label are drawn by a probe on the timeline's
  * video pad (see reel-caption-burner.c), not by clips. */
 static gboolean
@@ -343,8 +356,7 @@ attach_caption_burner (GESTimeline               *timeline,
                        GError                   **error)
 {
   g_autoptr (ReelCaptionBurner) burner = reel_caption_burner_new ();
-  GESTrack *video_track = NULL;
-  GstPad   *pad;
+  GstPad *pad;
 
   if (options->burn_captions)
     {
@@ -379,10 +391,7 @@ attach_caption_burner (GESTimeline               *timeline,
   if (reel_caption_burner_is_empty (burner))
     return TRUE;
 
-  for (GList *l = timeline->tracks; l != NULL; l = l->next)
-    if (GES_IS_VIDEO_TRACK (l->data))
-      video_track = l->data;
-  pad = video_track != NULL ? ges_timeline_get_pad_for_track (timeline, video_track) : NULL;
+  pad = reel_cut_timeline_get_video_pad (timeline);
   if (pad == NULL)
     {
       g_set_error_literal (error, REEL_CUT_TIMELINE_ERROR, REEL_CUT_TIMELINE_ERROR_MEDIA,

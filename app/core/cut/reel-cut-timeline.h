@@ -79,6 +79,10 @@ gboolean reel_cut_load_assets_finish (GAsyncResult *result, GError **error);
 GESTimeline *
 reel_cut_build_timeline (const ReelCut *cut, const ReelTimelineOptions *options, GError **error);
 
+/* (transfer none): the pad of @timeline's video track, where what is drawn
+ * over the picture (captions, the logo) is attached; NULL without one. */
+GstPad *reel_cut_timeline_get_video_pad (GESTimeline *timeline);
+
 /* The nanosecond time of @frames at @fps. */
 GstClockTime reel_frames_to_time (gint64 frames, guint fps);
 
