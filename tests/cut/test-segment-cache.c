@@ -379,6 +379,112 @@ test_seamless (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
 }
 
+/* The same take twice, untouched: one segment, encoded once, shown twice. */
+static void
+test_same_segment_twice (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = reel_cut_new ();
+  ReelExportOptions options;
+  Decoded           decoded;
+
+  cut->width = WIDTH;
+  cut->height = HEIGHT;
+  cut->fps = FPS;
+  reel_fixture_add_item (cut, fixture->takes[0], 1.0, "fal");
+  reel_fixture_add_item (cut, fixture->takes[1], 1.0, "fal");
+  reel_fixture_add_item (cut, fixture->takes[0], 1.0, "fal");
+  reel_cut_layout (cut);
+  init_options (fixture, &options);
+  assert_counts (export_cut (fixture, cut, &options), 2, 1);
+
+  decoded = decode_video (fixture->output);
+  g_assert_cmpuint (decoded.frames, ==, 3 * FPS);
+  g_assert_cmpuint (decoded.gaps, ==, 0);
+  g_assert_true (reel_fixture_colour_near (reel_fixture_frame_colour (fixture->output, 0.5),
+                                           colours[0], COLOUR_TOLERANCE));
+  g_assert_true (reel_fixture_colour_near (reel_fixture_frame_colour (fixture->output, 1.5),
+                                           colours[1], COLOUR_TOLERANCE));
+  g_assert_true (reel_fixture_colour_near (reel_fixture_frame_colour (fixture->output, 2.5),
+                                           colours[0], COLOUR_TOLERANCE));
+  reel_export_options_clear (&options);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  double        progress;
+  gboolean      backwards;
+  gboolean      cancelled;
+} Cancelling;
+
+static void
+progress_cb (ReelExporter *exporter, GParamSpec *pspec, gpointer user_data)
+{
+  Cancelling *cancelling = user_data;
+  double      progress = reel_exporter_get_progress (exporter);
+
+  cancelling->backwards |= progress < cancelling->progress;
+  cancelling->progress = progress;
+  /* Past half the film: some segments are done, others under way. */
+  if (!cancelling->cancelled && progress > 0.5
+      && g_strcmp0 (reel_exporter_get_stage (exporter), "Encoding") == 0)
+    {
+      cancelling->cancelled = TRUE;
+      g_cancellable_cancel (cancelling->cancellable);
+    }
+}
+
+/* Cancelled while several segments are being encoded, an export leaves no
+ * temporary and no hold in the cache, and no film; the segments it
+ * finished serve the next export. Its progress never goes back. */
+static void
+test_cancelled (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = reel_cut_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autoptr (GError) error = NULL;
+  Cancelling        cancelling = { cancellable, 0, FALSE, FALSE };
+  GAsyncResult     *result = NULL;
+  ReelExportOptions options;
+  Counts            counts;
+
+  cut->width = WIDTH;
+  cut->height = HEIGHT;
+  cut->fps = FPS;
+  for (guint i = 0; i < 10; i++)
+    reel_fixture_add_item (cut, fixture->takes[i % G_N_ELEMENTS (colours)], 1.0, "fal");
+  /* Each shot a segment of its own: a cue on each. */
+  for (guint i = 0; i < 10; i++)
+    add_cue (cut, i + 1, "Again.");
+  reel_cut_layout (cut);
+  init_options (fixture, &options);
+
+  exporter = reel_exporter_new (reel_cut_copy (cut), &options, fixture->output);
+  g_signal_connect (exporter, "notify::progress", G_CALLBACK (progress_cb), &cancelling);
+  reel_exporter_run_async (exporter, cancellable, export_done_cb, &result);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the cancelled export to finish");
+  g_assert_true (cancelling.cancelled);
+  g_assert_false (reel_exporter_run_finish (exporter, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (result);
+  g_assert_false (cancelling.backwards);
+  g_assert_false (g_file_test (fixture->output, G_FILE_TEST_EXISTS));
+  {
+    g_auto (GStrv) names = reel_fixture_list_dir (fixture->cache_dir);
+
+    for (guint i = 0; names[i] != NULL; i++)
+      if (g_str_has_prefix (names[i], ".partial-") || g_str_has_prefix (names[i], ".hold-"))
+        g_error ("The cancelled export left %s in the cache", names[i]);
+  }
+
+  counts = export_cut (fixture, cut, &options);
+  g_assert_cmpuint (counts.reused, >=, 3);
+  g_assert_cmpuint (counts.encoded + counts.reused, ==, 10);
+  reel_export_options_clear (&options);
+}
+
 static void
 write_segment (const char *dir, const char *name, gsize size, time_t used)
 {
@@ -580,6 +686,8 @@ main (int argc, char **argv)
   ADD ("/segment-cache/invalidation", test_invalidation);
   ADD ("/segment-cache/transition", test_transition);
   ADD ("/segment-cache/seamless", test_seamless);
+  ADD ("/segment-cache/same-segment-twice", test_same_segment_twice);
+  ADD ("/segment-cache/cancelled", test_cancelled);
   ADD ("/segment-cache/limit", test_limit);
   ADD ("/segment-cache/export-limit", test_export_limit);
   ADD ("/segment-cache/held-through-trim", test_held_through_trim);

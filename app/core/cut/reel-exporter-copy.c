@@ -180,7 +180,7 @@ join_failed (GError **error)
   return FALSE;
 }
 
-static gboolean
+static GESTimeline *
 build_sound_timeline (ReelExporter *self, GError **error)
 {
   ReelTimelineOptions timeline_options;
@@ -191,62 +191,89 @@ build_sound_timeline (ReelExporter *self, GError **error)
   timeline_options.fps = self->fps;
   timeline_options.extra_music = self->options.extra_music;
   timeline_options.audio_only = TRUE;
-  self->timeline = reel_cut_build_timeline (self->cut, &timeline_options, error);
-  return self->timeline != NULL;
+  return reel_cut_build_timeline (self->cut, &timeline_options, error);
 }
 
-/* Everything after the sources: the pictures go into @video_concat, the
- * sound into @audio_convert, and both come out muxed into the film. */
+/* The film's muxer and file: the pictures go into @video_concat, the sound
+ * into @mux's audio pad. */
 static gboolean
 add_muxing (ReelExporter *self,
             GstElement   *pipeline,
             GstElement  **video_concat,
-            GstElement  **audio_convert,
+            GstElement  **mux,
             GError      **error)
 {
-  GstElement *video_parse, *video_queue, *mux, *sink;
-  GstElement *audio_resample, *audio_encoder, *audio_queue;
+  GstElement *video_parse, *video_queue, *sink;
 
   if (!(*video_concat = make_element ("concat", error))
       || !(video_parse = make_element ("h264parse", error))
-      || !(*audio_convert = make_element ("audioconvert", error))
-      || !(audio_resample = make_element ("audioresample", error))
-      || !(audio_encoder = make_element (reel_exporter_pick_copy_aac_encoder (), error))
-      || !(mux = make_element ("mp4mux", error)) || !(sink = make_element ("filesink", error)))
+      || !(*mux = make_element ("mp4mux", error)) || !(sink = make_element ("filesink", error)))
     return FALSE;
-  g_object_set (audio_encoder, "bitrate", 192000, NULL);
   video_queue = make_unlimited_queue ();
-  audio_queue = make_unlimited_queue ();
   g_object_set (sink, "location", self->render_path, NULL);
-  g_object_set (mux, "faststart", TRUE, NULL);
-  reel_exporter_apply_tags (self, mux);
-  gst_bin_add_many (GST_BIN (pipeline), GST_ELEMENT (self->timeline), *video_concat, video_parse,
-                    video_queue, *audio_convert, audio_resample, audio_encoder, audio_queue, mux,
-                    sink, NULL);
+  g_object_set (*mux, "faststart", TRUE, NULL);
+  reel_exporter_apply_tags (self, *mux);
+  gst_bin_add_many (GST_BIN (pipeline), *video_concat, video_parse, video_queue, *mux, sink, NULL);
   if (!gst_element_link_many (*video_concat, video_parse, video_queue, NULL)
-      || !gst_element_link_pads (video_queue, "src", mux, "video_%u")
-      || !gst_element_link_many (*audio_convert, audio_resample, audio_encoder, audio_queue, NULL)
-      || !gst_element_link_pads (audio_queue, "src", mux, "audio_%u")
-      || !gst_element_link (mux, sink))
+      || !gst_element_link_pads (video_queue, "src", *mux, "video_%u")
+      || !gst_element_link (*mux, sink))
     return join_failed (error);
   return TRUE;
 }
 
+/* The sound of @timeline, an audio-only GES timeline, encoded into @mux. */
 static gboolean
-link_sound_timeline (ReelExporter *self, GstElement *audio_convert, GError **error)
+add_mixed_sound (GstElement *pipeline, GESTimeline *timeline, GstElement *mux, GError **error)
 {
-  g_autoptr (GList) tracks = ges_timeline_get_tracks (self->timeline);
+  g_autoptr (GList) tracks = ges_timeline_get_tracks (timeline);
   g_autoptr (GstPad) convert_sink = NULL;
-  GstPad *timeline_pad;
+  GstElement *audio_convert, *audio_resample, *audio_encoder, *audio_queue;
+  GstPad     *timeline_pad;
 
-  timeline_pad
-      = tracks != NULL ? ges_timeline_get_pad_for_track (self->timeline, tracks->data) : NULL;
+  if (!(audio_convert = make_element ("audioconvert", error))
+      || !(audio_resample = make_element ("audioresample", error))
+      || !(audio_encoder = make_element (reel_exporter_pick_copy_aac_encoder (), error)))
+    return FALSE;
+  g_object_set (audio_encoder, "bitrate", 192000, NULL);
+  audio_queue = make_unlimited_queue ();
+  gst_bin_add_many (GST_BIN (pipeline), GST_ELEMENT (timeline), audio_convert, audio_resample,
+                    audio_encoder, audio_queue, NULL);
+  if (!gst_element_link_many (audio_convert, audio_resample, audio_encoder, audio_queue, NULL)
+      || !gst_element_link_pads (audio_queue, "src", mux, "audio_%u"))
+    return join_failed (error);
+
+  timeline_pad = tracks != NULL ? ges_timeline_get_pad_for_track (timeline, tracks->data) : NULL;
   g_list_foreach (tracks, (GFunc) (void (*) (void)) gst_object_unref, NULL);
   if (timeline_pad == NULL)
     return join_failed (error);
   convert_sink = gst_element_get_static_pad (audio_convert, "sink");
   if (gst_pad_link (timeline_pad, convert_sink) != GST_PAD_LINK_OK)
     return join_failed (error);
+  return TRUE;
+}
+
+/* The sound already encoded in the MP4 file at @path, copied into @mux. */
+static gboolean
+add_sound_file (GstElement *pipeline, const char *path, GstElement *mux, GError **error)
+{
+  GstElement *source, *demux, *parse, *queue;
+  DemuxLinks *links;
+
+  if (!(source = make_element ("filesrc", error)) || !(demux = make_element ("qtdemux", error))
+      || !(parse = make_element ("aacparse", error)))
+    return FALSE;
+  queue = make_unlimited_queue ();
+  g_object_set (source, "location", path, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), source, demux, parse, queue, NULL);
+  if (!gst_element_link (source, demux) || !gst_element_link (parse, queue)
+      || !gst_element_link_pads (queue, "src", mux, "audio_%u"))
+    return join_failed (error);
+
+  links = g_new0 (DemuxLinks, 1);
+  links->bin = pipeline;
+  links->audio_sink = gst_element_get_static_pad (parse, "sink");
+  g_signal_connect_data (demux, "pad-added", G_CALLBACK (demux_pad_added_cb), links,
+                         (GClosureNotify) (void (*) (void)) demux_links_free, 0);
   return TRUE;
 }
 
@@ -288,26 +315,61 @@ add_pictures (GPtrArray *paths, GstElement *pipeline, GstElement *video_concat, 
  * mixed in) and is encoded once more: cheap next to the picture, and exact,
  * where joining the takes' AAC frames would drift by their padding. */
 GstElement *
-reel_exporter_build_copy_pipeline (ReelExporter *self, GError **error)
+reel_exporter_build_copy_pipeline (ReelExporter *self, GESTimeline **timeline, GError **error)
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_new ();
 
   for (guint i = 0; i < self->cut->items->len; i++)
     g_ptr_array_add (paths, ((ReelCutItem *) g_ptr_array_index (self->cut->items, i))->media_path);
-  return reel_exporter_build_join_pipeline (self, paths, error);
+  return reel_exporter_build_join_pipeline (self, paths, NULL, timeline, error);
 }
 
 GstElement *
-reel_exporter_build_join_pipeline (ReelExporter *self, GPtrArray *paths, GError **error)
+reel_exporter_build_join_pipeline (ReelExporter *self,
+                                   GPtrArray    *paths,
+                                   const char   *sound_path,
+                                   GESTimeline **timeline,
+                                   GError      **error)
 {
   g_autoptr (GstElement) pipeline = gst_object_ref_sink (gst_pipeline_new ("storyreel-copy"));
   GstElement *video_concat = NULL;
-  GstElement *audio_convert = NULL;
+  GstElement *mux = NULL;
 
-  if (!build_sound_timeline (self, error)
-      || !add_muxing (self, pipeline, &video_concat, &audio_convert, error)
-      || !link_sound_timeline (self, audio_convert, error)
-      || !add_pictures (paths, pipeline, video_concat, error))
+  if (!add_muxing (self, pipeline, &video_concat, &mux, error))
+    return NULL;
+  if (sound_path != NULL)
+    {
+      if (!add_sound_file (pipeline, sound_path, mux, error))
+        return NULL;
+    }
+  else if (!(*timeline = build_sound_timeline (self, error))
+           || !add_mixed_sound (pipeline, *timeline, mux, error))
+    return NULL;
+  if (!add_pictures (paths, pipeline, video_concat, error))
+    return NULL;
+  return g_steal_pointer (&pipeline);
+}
+
+GstElement *
+reel_exporter_build_sound_pipeline (ReelExporter *self,
+                                    const char   *path,
+                                    GESTimeline **timeline,
+                                    GError      **error)
+{
+  g_autoptr (GstElement) pipeline = gst_object_ref_sink (gst_pipeline_new ("storyreel-sound"));
+  GstElement *mux, *sink;
+
+  if (!(mux = make_element ("mp4mux", error)) || !(sink = make_element ("filesink", error)))
+    return NULL;
+  g_object_set (sink, "location", path, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), mux, sink, NULL);
+  if (!gst_element_link (mux, sink))
+    {
+      join_failed (error);
+      return NULL;
+    }
+  if (!(*timeline = build_sound_timeline (self, error))
+      || !add_mixed_sound (pipeline, *timeline, mux, error))
     return NULL;
   return g_steal_pointer (&pipeline);
 }
@@ -418,7 +480,7 @@ build_remux_pipeline (ReelExporter *self, const char *input, GError **error)
 }
 
 static void
-remux_done (ReelExporter *self)
+remux_done (ReelExporter *self, G_GNUC_UNUSED gpointer unused)
 {
   g_unlink (self->remux_path);
   g_clear_pointer (&self->remux_path, g_free);
@@ -447,6 +509,8 @@ reel_exporter_start_remux (ReelExporter *self)
 
   reel_exporter_set_stage (self, N_ ("Adding subtitles"), 0.98);
   pipeline = build_remux_pipeline (self, self->remux_path, &error);
-  if (pipeline == NULL || !reel_exporter_play_pipeline (self, pipeline, remux_done, &error))
+  if (pipeline == NULL
+      || !reel_exporter_play_pipeline (self, pipeline, NULL, self->film_duration, remux_done, NULL,
+                                       NULL, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }

@@ -260,6 +260,12 @@ deep_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpoint
        * and ffmpeg. */
       gst_util_set_object_arg (G_OBJECT (element), "vbv-buf-capacity", "0");
       gst_util_set_object_arg (G_OBJECT (element), "key-int-max", keyframes);
+      if (self->x264_threads > 0)
+        {
+          g_autofree char *threads = g_strdup_printf ("%u", self->x264_threads);
+
+          gst_util_set_object_arg (G_OBJECT (element), "threads", threads);
+        }
     }
   else if (g_strcmp0 (name, "vp9enc") == 0)
     {
@@ -398,7 +404,7 @@ reel_exporter_fall_back_to_software (ReelExporter *self, GstMessage *message)
   g_message ("The hardware encoder %s failed (%s); encoding with x264 instead",
              HARDWARE_H264_ENCODER, gst_error->message);
   self->options.allow_hardware_encoder = FALSE;
-  reel_exporter_stop_pipeline (self);
+  reel_exporter_stop_pipelines (self);
   reel_exporter_start_render (self);
   return TRUE;
 }

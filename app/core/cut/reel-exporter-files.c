@@ -124,7 +124,7 @@ reel_exporter_reserve_temporary (const char *output_path, const char *suffix, GE
 void
 reel_exporter_discard_files (ReelExporter *self)
 {
-  const char *paths[] = { self->reserved_path, self->remux_path, self->segment_temporary };
+  const char *paths[] = { self->reserved_path, self->remux_path, self->sound_temporary };
 
   for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
     if (paths[i] != NULL && g_unlink (paths[i]) != 0 && errno != ENOENT)

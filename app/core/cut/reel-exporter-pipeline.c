@@ -1,8 +1,11 @@
-/* reel-exporter-pipeline.c: running one pipeline of a film export
+/* reel-exporter-pipeline.c: running the pipelines of a film export
  *
- * The render, the stream copy and the subtitle remux each run one pipeline
- * to its end. Its bus says when it ended or failed, and the position,
- * polled as Pitivi does, gives the progress through the stage.
+ * Every stage of an export runs pipelines to their end: the render, the
+ * stream copy, the subtitle remux one each; the segmented render several at
+ * once (the segments' encoders and the sound mix), so that one pipeline's
+ * start and drain, when its encoder has few frames to work on, leave no
+ * core idle. Each pipeline's bus says when it ended or failed, and the
+ * positions, polled as Pitivi does, give the progress through the stage.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,17 +21,48 @@
 
 #define PROGRESS_POLL_MS 200
 
+/* One pipeline of the export, from its start to its end. */
+typedef struct
+{
+  ReelExporter                *exporter; /* owns the run */
+  GstElement                  *pipeline;
+  GESTimeline                 *timeline; /* what the pipeline plays, or NULL */
+  guint                        bus_watch_id;
+  GstClockTime                 work; /* its share of the stage's work */
+  ReelExporterPipelineDoneFunc done;
+  gpointer                     data;
+  GDestroyNotify               data_free;
+} Run;
+
+static void
+run_free (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_clear_handle_id (&run->bus_watch_id, g_source_remove);
+  gst_element_set_state (run->pipeline, GST_STATE_NULL);
+  gst_object_unref (run->pipeline);
+  gst_clear_object (&run->timeline);
+  if (run->data_free != NULL)
+    run->data_free (run->data);
+  g_free (run);
+}
+
 void
-reel_exporter_stop_pipeline (ReelExporter *self)
+reel_exporter_stop_pipelines (ReelExporter *self)
 {
   g_clear_handle_id (&self->poll_id, g_source_remove);
-  g_clear_handle_id (&self->bus_watch_id, g_source_remove);
-  if (self->pipeline != NULL)
-    {
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-      gst_clear_object (&self->pipeline);
-    }
-  gst_clear_object (&self->timeline);
+  /* Freed one by one from the end, so that nothing a run's data frees can
+   * find the array half cleared. */
+  if (self->runs != NULL)
+    while (self->runs->len > 0)
+      g_ptr_array_remove_index (self->runs, self->runs->len - 1);
+}
+
+gboolean
+reel_exporter_is_running_pipelines (ReelExporter *self)
+{
+  return self->runs != NULL && self->runs->len > 0;
 }
 
 static GError *
@@ -62,27 +96,67 @@ error_from_message (ReelExporter *self, GstMessage *message)
                       _ ("Encoding the film failed: %s"), gst_error->message);
 }
 
+/* The stage's progress: the work of the runs that ended, and of those
+ * under way as far as they have got. */
+static void
+update_progress (ReelExporter *self)
+{
+  GstClockTime done = self->stage_work_done;
+
+  if (self->stage_work == 0)
+    return;
+  for (guint i = 0; self->runs != NULL && i < self->runs->len; i++)
+    {
+      Run   *run = g_ptr_array_index (self->runs, i);
+      gint64 position = -1;
+
+      if (run->work > 0 && gst_element_query_position (run->pipeline, GST_FORMAT_TIME, &position)
+          && position > 0)
+        done += MIN ((GstClockTime) position, run->work);
+    }
+  reel_exporter_set_stage_fraction (self, (double) done / self->stage_work);
+}
+
+static void
+run_ended (Run *run)
+{
+  ReelExporter                *self = run->exporter;
+  ReelExporterPipelineDoneFunc done = run->done;
+  gpointer                     data = g_steal_pointer (&run->data);
+  GDestroyNotify               data_free = run->data_free;
+
+  self->stage_work_done += run->work;
+  run->data_free = NULL;
+  /* Frees the run: its pipeline is stopped before anything follows. */
+  g_ptr_array_remove_fast (self->runs, run);
+  if (self->runs->len == 0)
+    g_clear_handle_id (&self->poll_id, g_source_remove);
+  update_progress (self);
+  if (!reel_exporter_check_cancelled (self))
+    done (self, data);
+  if (data_free != NULL)
+    data_free (data);
+}
+
 static gboolean
 bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
-  ReelExporter *self = user_data;
+  Run          *run = user_data;
+  ReelExporter *self = run->exporter;
 
   if (self->task == NULL)
     return G_SOURCE_CONTINUE;
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS)
     {
-      ReelExporterPipelineDoneFunc done
-          = g_object_get_data (G_OBJECT (self->pipeline), "reel-done");
-
-      reel_exporter_set_stage_fraction (self, 1.0);
-      reel_exporter_stop_pipeline (self);
-      if (!reel_exporter_check_cancelled (self))
-        done (self);
+      /* The watch goes with the run. */
+      run->bus_watch_id = 0;
+      run_ended (run);
       return G_SOURCE_REMOVE;
     }
   else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
+      run->bus_watch_id = 0;
       if (!reel_exporter_fall_back_to_software (self, message))
         reel_exporter_fail (self, error_from_message (self, message));
       return G_SOURCE_REMOVE;
@@ -92,6 +166,7 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
     {
       g_autofree char *description = gst_missing_plugin_message_get_description (message);
 
+      run->bus_watch_id = 0;
       reel_exporter_fail (
           self, g_error_new (REEL_EXPORT_ERROR, REEL_EXPORT_ERROR_MISSING_PLUGIN,
                              _ ("A GStreamer plugin is missing: %s. Install "
@@ -106,34 +181,46 @@ bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 static gboolean
 poll_progress_cb (gpointer user_data)
 {
-  ReelExporter *self = user_data;
-  gint64        position = -1;
-
-  if (self->pipeline == NULL)
-    return G_SOURCE_CONTINUE;
-  if (self->film_duration > 0
-      && gst_element_query_position (self->pipeline, GST_FORMAT_TIME, &position) && position >= 0)
-    reel_exporter_set_stage_fraction (self, (double) position / self->film_duration);
+  update_progress (user_data);
   return G_SOURCE_CONTINUE;
 }
 
 gboolean
 reel_exporter_play_pipeline (ReelExporter                *self,
                              GstElement                  *pipeline,
+                             GESTimeline                 *timeline,
+                             GstClockTime                 work,
                              ReelExporterPipelineDoneFunc done,
+                             gpointer                     data,
+                             GDestroyNotify               data_free,
                              GError                     **error)
 {
   g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (pipeline));
+  Run *run = g_new0 (Run, 1);
 
-  self->pipeline = gst_object_ref_sink (pipeline);
-  g_object_set_data (G_OBJECT (pipeline), "reel-done", done);
-  self->bus_watch_id = gst_bus_add_watch (bus, bus_cb, self);
-  {
-    g_autoptr (GSource) poll = g_timeout_source_new (PROGRESS_POLL_MS);
+  run->exporter = self;
+  run->pipeline = gst_object_ref_sink (pipeline);
+  run->timeline = timeline;
+  run->work = work;
+  run->done = done;
+  run->data = data;
+  run->data_free = data_free;
+  if (self->runs == NULL)
+    self->runs = g_ptr_array_new_with_free_func (run_free);
+  g_ptr_array_add (self->runs, run);
+  /* A stage that did not say how much work it is, is the work of its one
+   * pipeline. */
+  if (self->stage_work == 0)
+    self->stage_work = work;
 
-    g_source_set_callback (poll, poll_progress_cb, self, NULL);
-    self->poll_id = g_source_attach (poll, self->context);
-  }
+  run->bus_watch_id = gst_bus_add_watch (bus, bus_cb, run);
+  if (self->poll_id == 0)
+    {
+      g_autoptr (GSource) poll = g_timeout_source_new (PROGRESS_POLL_MS);
+
+      g_source_set_callback (poll, poll_progress_cb, self, NULL);
+      self->poll_id = g_source_attach (poll, self->context);
+    }
 
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {

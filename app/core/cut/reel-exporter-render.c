@@ -19,7 +19,7 @@
 #include "reel-exporter-private.h"
 
 void
-reel_exporter_render_done (ReelExporter *self)
+reel_exporter_render_done (ReelExporter *self, G_GNUC_UNUSED gpointer unused)
 {
   if (self->options.captions == REEL_CAPTION_MODE_SOFT && self->cut->cues->len > 0)
     reel_exporter_start_remux (self);
@@ -29,6 +29,7 @@ reel_exporter_render_done (ReelExporter *self)
 
 GstElement *
 reel_exporter_render_timeline (ReelExporter *self,
+                               GESTimeline  *timeline,
                                const char   *path,
                                gboolean      with_audio,
                                GError      **error)
@@ -40,7 +41,7 @@ reel_exporter_render_timeline (ReelExporter *self,
 
   pipeline = GST_ELEMENT (ges_pipeline);
   reel_exporter_configure_encoders (self, pipeline);
-  if (!ges_pipeline_set_timeline (ges_pipeline, self->timeline)
+  if (!ges_pipeline_set_timeline (ges_pipeline, timeline)
       || !ges_pipeline_set_render_settings (ges_pipeline, uri, profile)
       || !ges_pipeline_set_mode (ges_pipeline, GES_PIPELINE_MODE_RENDER))
     {
@@ -52,9 +53,10 @@ reel_exporter_render_timeline (ReelExporter *self,
   return g_steal_pointer (&pipeline);
 }
 
-/* The GES timeline of the cut, rendered in a GESPipeline. */
+/* The GES timeline of the cut, put in @timeline, rendered in a
+ * GESPipeline. */
 static GstElement *
-build_render_pipeline (ReelExporter *self, GError **error)
+build_render_pipeline (ReelExporter *self, GESTimeline **timeline, GError **error)
 {
   ReelTimelineOptions timeline_options;
   GstClockTime        duration;
@@ -67,14 +69,14 @@ build_render_pipeline (ReelExporter *self, GError **error)
   timeline_options.ai_label_position = reel_exporter_label_position (self);
   timeline_options.extra_music = self->options.extra_music;
 
-  self->timeline = reel_cut_build_timeline (self->cut, &timeline_options, error);
-  if (self->timeline == NULL)
+  *timeline = reel_cut_build_timeline (self->cut, &timeline_options, error);
+  if (*timeline == NULL)
     return NULL;
 
-  duration = ges_timeline_get_duration (self->timeline);
+  duration = ges_timeline_get_duration (*timeline);
   if (GST_CLOCK_TIME_IS_VALID (duration) && duration > 0)
     self->film_duration = duration;
-  return reel_exporter_render_timeline (self, self->render_path, TRUE, error);
+  return reel_exporter_render_timeline (self, *timeline, self->render_path, TRUE, error);
 }
 
 void
@@ -82,7 +84,10 @@ reel_exporter_start_render (ReelExporter *self)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GESTimeline) timeline = NULL;
 
+  self->render_attempt++;
+  self->x264_threads = 0;
   self->film_duration = reel_frames_to_time (llround (self->cut->duration * self->fps), self->fps);
   g_clear_pointer (&self->tags, gst_tag_list_unref);
   self->tags = reel_exporter_make_tags (self);
@@ -93,7 +98,7 @@ reel_exporter_start_render (ReelExporter *self)
     {
       reel_exporter_set_stream_copied (self, TRUE);
       reel_exporter_set_stage (self, N_ ("Copying video"), 0.95);
-      pipeline = reel_exporter_build_copy_pipeline (self, &error);
+      pipeline = reel_exporter_build_copy_pipeline (self, &timeline, &error);
     }
   else if (reel_exporter_can_encode_segments (self))
     {
@@ -103,10 +108,12 @@ reel_exporter_start_render (ReelExporter *self)
   else
     {
       reel_exporter_set_stage (self, N_ ("Encoding"), 0.95);
-      pipeline = build_render_pipeline (self, &error);
+      pipeline = build_render_pipeline (self, &timeline, &error);
     }
 
   if (pipeline == NULL
-      || !reel_exporter_play_pipeline (self, pipeline, reel_exporter_render_done, &error))
+      || !reel_exporter_play_pipeline (self, pipeline, g_steal_pointer (&timeline),
+                                       self->film_duration, reel_exporter_render_done, NULL, NULL,
+                                       &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }

@@ -15,6 +15,10 @@
  * stream plays across the joins as one. Burned captions that run over a
  * join are drawn in each segment for the frames that lie in it.
  *
+ * Two segments are encoded at once, and the film's sound is mixed and
+ * encoded meanwhile into a file of its own, so that the join only copies
+ * streams. A segment that appears twice in the film is encoded once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "storyreel-cut"
@@ -32,12 +36,15 @@
  * does not show, so that no old segment is taken for a new one. */
 #define SEGMENT_FORMAT_VERSION 2
 
-typedef struct
+typedef struct Segment
 {
   guint  first, last;            /* items */
   gint64 start_frame, end_frame; /* in the film */
   char  *hash;
   char  *path; /* in the cache, once there */
+  /* An earlier segment of the film with the same pixels (the same take
+   * twice, say), encoded once for both; or NULL. */
+  const struct Segment *same_as;
 } Segment;
 
 static void
@@ -274,8 +281,6 @@ hash_segment (ReelExporter              *self,
 
 /* Encoding */
 
-static void encode_next_segment (ReelExporter *self);
-
 static void
 remove_audio_tracks (GESTimeline *timeline)
 {
@@ -322,9 +327,9 @@ drop_frames_past_end_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
  * segment ends, at its very end: a segment of 150 frames came out with
  * 151, and every picture after it in the joined film a frame late. */
 static void
-limit_frames (ReelExporter *self, const Segment *segment)
+limit_frames (ReelExporter *self, GESTimeline *timeline, const Segment *segment)
 {
-  GList      *tracks = ges_timeline_get_tracks (self->timeline);
+  GList      *tracks = ges_timeline_get_tracks (timeline);
   FrameLimit *limit = g_new0 (FrameLimit, 1);
   GstPad     *pad = NULL;
 
@@ -333,7 +338,7 @@ limit_frames (ReelExporter *self, const Segment *segment)
   gst_segment_init (&limit->segment, GST_FORMAT_UNDEFINED);
   for (GList *l = tracks; l != NULL && pad == NULL; l = l->next)
     if (GES_IS_VIDEO_TRACK (l->data))
-      pad = ges_timeline_get_pad_for_track (self->timeline, l->data);
+      pad = ges_timeline_get_pad_for_track (timeline, l->data);
   g_list_free_full (tracks, gst_object_unref);
   if (pad != NULL)
     gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
@@ -342,21 +347,51 @@ limit_frames (ReelExporter *self, const Segment *segment)
     g_free (limit);
 }
 
+/* Two encoders at once, sharing the cores: while one starts or drains
+ * with few frames to work on, the other keeps the cores busy. Each then has
+ * a thread a core it has, where x264 alone would take one and a half to
+ * cover its own waits: the other encoder covers them, and fewer threads
+ * cost x264 less. More encoders would only hold more memory. */
+#define MAX_RUNNING_SEGMENTS 2
+
+/* A segment being encoded, into a temporary of the cache. */
+typedef struct
+{
+  Segment *segment; /* the exporter's */
+  char    *temporary;
+} SegmentEncode;
+
+static void
+segment_encode_free (gpointer data)
+{
+  SegmentEncode *encode = data;
+
+  /* Still there: the export ended first. */
+  if (encode->temporary != NULL)
+    g_unlink (encode->temporary);
+  g_free (encode->temporary);
+  g_free (encode);
+}
+
 /* The segment's pictures alone (the sound is mixed over the whole film), in
- * a GESPipeline writing self->segment_temporary. */
+ * a GESPipeline writing @path; the timeline it plays goes in @timeline. */
 static GstElement *
-build_segment_pipeline (ReelExporter *self, const Segment *segment, GError **error)
+build_segment_pipeline (ReelExporter  *self,
+                        const Segment *segment,
+                        const char    *path,
+                        GESTimeline  **timeline,
+                        GError       **error)
 {
   g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
   ReelTimelineOptions options;
 
   segment_timeline_options (self, &options);
-  self->timeline = reel_cut_build_timeline (cut, &options, error);
-  if (self->timeline == NULL)
+  *timeline = reel_cut_build_timeline (cut, &options, error);
+  if (*timeline == NULL)
     return NULL;
-  remove_audio_tracks (self->timeline);
-  limit_frames (self, segment);
-  return reel_exporter_render_timeline (self, self->segment_temporary, FALSE, error);
+  remove_audio_tracks (*timeline);
+  limit_frames (self, *timeline, segment);
+  return reel_exporter_render_timeline (self, *timeline, path, FALSE, error);
 }
 
 void
@@ -368,44 +403,25 @@ reel_exporter_drop_segment_hold (ReelExporter *self)
 }
 
 static void
-segment_encoded (ReelExporter *self)
+drop_sound (ReelExporter *self)
 {
-  Segment *segment = g_ptr_array_index (self->segments, self->segment_index);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *held = NULL;
-
-  /* Held under its own name before it takes it: no trim can come between. */
-  if (self->segment_hold != NULL)
-    held = reel_segment_cache_hold (self->segment_cache, self->segment_hold,
-                                    self->segment_temporary, segment->hash, "mp4");
-  /* Without hard links that is the temporary's own path, renamed now. */
-  if (g_strcmp0 (held, self->segment_temporary) == 0)
-    g_clear_pointer (&held, g_free);
-  if (!reel_segment_cache_commit (self->segment_cache, self->segment_temporary, segment->hash,
-                                  "mp4", &error))
-    {
-      reel_exporter_fail (self, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&self->segment_temporary, g_free);
-  segment->path = held != NULL
-                      ? g_steal_pointer (&held)
-                      : reel_segment_cache_dup_path (self->segment_cache, segment->hash, "mp4");
-  self->segments_encoded++;
-  self->segment_index++;
-  encode_next_segment (self);
+  if (self->sound_temporary != NULL)
+    g_unlink (self->sound_temporary);
+  g_clear_pointer (&self->sound_temporary, g_free);
+  self->sound_mixed = FALSE;
 }
 
 static void
-joined (ReelExporter *self)
+joined (ReelExporter *self, G_GNUC_UNUSED gpointer unused)
 {
   guint64 limit = self->options.segment_cache_limit > 0 ? self->options.segment_cache_limit
                                                         : REEL_SEGMENT_CACHE_DEFAULT_LIMIT;
 
+  drop_sound (self);
   /* Only now: until the join every segment of this film was needed. */
   reel_segment_cache_trim (self->segment_cache, limit);
   reel_exporter_drop_segment_hold (self);
-  reel_exporter_render_done (self);
+  reel_exporter_render_done (self, NULL);
 }
 
 static void
@@ -414,81 +430,179 @@ join_segments (ReelExporter *self)
   g_autoptr (GPtrArray) paths = g_ptr_array_new ();
   g_autoptr (GstElement) pipeline = NULL;
   g_autoptr (GError) error = NULL;
+  GESTimeline *no_timeline = NULL;
 
   g_debug ("Segments: %u encoded, %u reused", self->segments_encoded, self->segments_reused);
   for (guint i = 0; i < self->segments->len; i++)
-    g_ptr_array_add (paths, ((Segment *) g_ptr_array_index (self->segments, i))->path);
+    {
+      const Segment *segment = g_ptr_array_index (self->segments, i);
+
+      g_ptr_array_add (paths, segment->same_as != NULL ? segment->same_as->path : segment->path);
+    }
 
   self->film_duration = reel_frames_to_time (llround (self->cut->duration * self->fps), self->fps);
   g_free (self->render_path);
   self->render_path = g_strdup (self->reserved_path);
   reel_exporter_set_stage (self, N_ ("Copying video"), 0.95);
-  pipeline = reel_exporter_build_join_pipeline (self, paths, &error);
-  if (pipeline == NULL || !reel_exporter_play_pipeline (self, pipeline, joined, &error))
+  pipeline = reel_exporter_build_join_pipeline (self, paths, self->sound_temporary, &no_timeline,
+                                                &error);
+  if (pipeline == NULL
+      || !reel_exporter_play_pipeline (self, pipeline, NULL, self->film_duration, joined, NULL,
+                                       NULL, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }
 
-/* The progress an export has made once the segments before @index are done:
- * encoding takes it to 0.85, the join to 0.95. */
-static double
-progress_at (ReelExporter *self, guint index)
+/* A cache that cannot be written (a read-only or full home) costs the next
+ * export its speed, not this export. */
+static void
+render_whole (ReelExporter *self, const GError *error)
 {
-  const Segment *last = g_ptr_array_index (self->segments, self->segments->len - 1);
-  gint64         total = MAX (last->end_frame, 1);
-  gint64         done = 0;
+  g_message ("%s; rendering the film whole", error->message);
+  reel_exporter_stop_pipelines (self);
+  drop_sound (self);
+  reel_exporter_drop_segment_hold (self);
+  self->options.use_segment_cache = FALSE;
+  self->segments_encoded = self->segments_reused = 0;
+  reel_exporter_start_render (self);
+}
 
-  if (index > 0)
-    done = ((const Segment *) g_ptr_array_index (self->segments, index - 1))->end_frame;
-  return 0.05 + 0.80 * (double) done / total;
+static void encode_segments (ReelExporter *self);
+
+static void
+segment_encoded (ReelExporter *self, gpointer data)
+{
+  SegmentEncode *encode = data;
+  Segment       *segment = encode->segment;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *held = NULL;
+
+  self->segments_running--;
+  /* Held under its own name before it takes it: no trim can come between. */
+  if (self->segment_hold != NULL)
+    held = reel_segment_cache_hold (self->segment_cache, self->segment_hold, encode->temporary,
+                                    segment->hash, "mp4");
+  /* Without hard links that is the temporary's own path, renamed now. */
+  if (g_strcmp0 (held, encode->temporary) == 0)
+    g_clear_pointer (&held, g_free);
+  if (!reel_segment_cache_commit (self->segment_cache, encode->temporary, segment->hash, "mp4",
+                                  &error))
+    {
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&encode->temporary, g_free);
+  segment->path = held != NULL
+                      ? g_steal_pointer (&held)
+                      : reel_segment_cache_dup_path (self->segment_cache, segment->hash, "mp4");
+  self->segments_encoded++;
+  encode_segments (self);
 }
 
 static void
+sound_mixed (ReelExporter *self, G_GNUC_UNUSED gpointer unused)
+{
+  self->sound_mixed = TRUE;
+  encode_segments (self);
+}
+
+static GstClockTime
+segment_work (ReelExporter *self, const Segment *segment)
+{
+  return reel_frames_to_time (segment->end_frame - segment->start_frame, self->fps);
+}
+
+/* Starts the next segment that is not in the cache; FALSE when the export
+ * failed or took another way. */
+static gboolean
 encode_next_segment (ReelExporter *self)
 {
   g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GESTimeline) timeline = NULL;
   g_autoptr (GError) error = NULL;
-  Segment *segment;
+  SegmentEncode *encode;
+  guint          attempt = self->render_attempt;
 
   for (; self->segment_index < self->segments->len; self->segment_index++)
     {
-      segment = g_ptr_array_index (self->segments, self->segment_index);
-      segment->path = reel_segment_cache_lookup (self->segment_cache, segment->hash, "mp4");
-      /* Held for the join; gone if another export trimmed it meanwhile. */
-      if (segment->path != NULL && self->segment_hold != NULL)
-        {
-          char *held = reel_segment_cache_hold (self->segment_cache, self->segment_hold,
-                                                segment->path, segment->hash, "mp4");
+      const Segment *next = g_ptr_array_index (self->segments, self->segment_index);
 
-          g_free (segment->path);
-          segment->path = held;
-        }
-      if (segment->path == NULL)
+      if (next->path == NULL && next->same_as == NULL)
         break;
-      self->segments_reused++;
     }
   if (self->segment_index == self->segments->len)
-    {
-      join_segments (self);
-      return;
-    }
+    return TRUE;
 
-  segment = g_ptr_array_index (self->segments, self->segment_index);
-  if (self->segment_temporary == NULL
-      && !(self->segment_temporary = reel_segment_cache_reserve (self->segment_cache, &error)))
+  encode = g_new0 (SegmentEncode, 1);
+  encode->segment = g_ptr_array_index (self->segments, self->segment_index++);
+  if (!(encode->temporary = reel_segment_cache_reserve (self->segment_cache, &error)))
     {
-      /* A cache that cannot be written (a read-only or full home) costs the
-       * next export its speed, not this export. */
-      g_message ("%s; rendering the film whole", error->message);
-      self->options.use_segment_cache = FALSE;
-      self->segments_encoded = self->segments_reused = 0;
-      reel_exporter_start_render (self);
-      return;
+      segment_encode_free (encode);
+      render_whole (self, error);
+      return FALSE;
     }
-  self->film_duration = reel_frames_to_time (segment->end_frame - segment->start_frame, self->fps);
-  reel_exporter_set_stage (self, N_ ("Encoding"), progress_at (self, self->segment_index + 1));
-  if (!(pipeline = build_segment_pipeline (self, segment, &error))
-      || !reel_exporter_play_pipeline (self, pipeline, segment_encoded, &error))
-    reel_exporter_fail (self, g_steal_pointer (&error));
+  if (!(pipeline
+        = build_segment_pipeline (self, encode->segment, encode->temporary, &timeline, &error)))
+    {
+      segment_encode_free (encode);
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  self->segments_running++;
+  if (!reel_exporter_play_pipeline (self, pipeline, g_steal_pointer (&timeline),
+                                    segment_work (self, encode->segment), segment_encoded, encode,
+                                    segment_encode_free, &error))
+    {
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  /* A hardware encoder that failed to start started the render again. */
+  return attempt == self->render_attempt;
+}
+
+static guint
+most_running_segments (void)
+{
+  return MIN (MAX_RUNNING_SEGMENTS, MAX (g_get_num_processors (), 1));
+}
+
+/* Keeps the encoders busy until every segment is there, then joins them
+ * with the sound. */
+static void
+encode_segments (ReelExporter *self)
+{
+  guint most = most_running_segments ();
+
+  while (self->segments_running < most && self->segment_index < self->segments->len)
+    if (!encode_next_segment (self))
+      return;
+  if (self->segments_running == 0 && self->segment_index == self->segments->len
+      && self->sound_mixed)
+    join_segments (self);
+}
+
+/* The film's sound, mixed and encoded once, into a temporary of the cache
+ * that the join copies. */
+static gboolean
+mix_sound (ReelExporter *self)
+{
+  g_autoptr (GstElement) pipeline = NULL;
+  g_autoptr (GESTimeline) timeline = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!(self->sound_temporary = reel_segment_cache_reserve (self->segment_cache, &error)))
+    {
+      render_whole (self, error);
+      return FALSE;
+    }
+  if (!(pipeline
+        = reel_exporter_build_sound_pipeline (self, self->sound_temporary, &timeline, &error))
+      || !reel_exporter_play_pipeline (self, pipeline, g_steal_pointer (&timeline), 0, sound_mixed,
+                                       NULL, NULL, &error))
+    {
+      reel_exporter_fail (self, g_steal_pointer (&error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -496,12 +610,13 @@ reel_exporter_start_segments (ReelExporter *self)
 {
   ReelTimelineOptions options;
   g_autofree char    *logo_key = NULL;
+  GstClockTime        work = 0;
+  g_autoptr (GHashTable) to_encode = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (self->segment_cache == NULL)
     self->segment_cache = reel_segment_cache_new (self->options.segment_cache_dir);
-  if (self->segment_temporary != NULL)
-    g_unlink (self->segment_temporary);
-  g_clear_pointer (&self->segment_temporary, g_free);
+  reel_exporter_stop_pipelines (self);
+  drop_sound (self);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   reel_exporter_drop_segment_hold (self);
   {
@@ -514,6 +629,7 @@ reel_exporter_start_segments (ReelExporter *self)
   }
   self->segments = plan_segments (self);
   self->segment_index = 0;
+  self->segments_running = 0;
   self->segments_encoded = 0;
   self->segments_reused = 0;
 
@@ -525,6 +641,34 @@ reel_exporter_start_segments (ReelExporter *self)
       g_autoptr (ReelCut) cut = dup_segment_cut (self, segment);
 
       segment->hash = hash_segment (self, cut, &options, logo_key);
+      segment->path = reel_segment_cache_lookup (self->segment_cache, segment->hash, "mp4");
+      /* Held for the join; gone if another export trimmed it meanwhile. */
+      if (segment->path != NULL && self->segment_hold != NULL)
+        {
+          char *held = reel_segment_cache_hold (self->segment_cache, self->segment_hold,
+                                                segment->path, segment->hash, "mp4");
+
+          g_free (segment->path);
+          segment->path = held;
+        }
+      /* Counted as the cache would have had it had they been encoded
+       * one after the other. */
+      if (segment->path != NULL
+          || (segment->same_as = g_hash_table_lookup (to_encode, segment->hash)) != NULL)
+        self->segments_reused++;
+      else
+        {
+          g_hash_table_insert (to_encode, segment->hash, segment);
+          work += segment_work (self, segment);
+        }
     }
-  encode_next_segment (self);
+
+  /* One segment alone (a re-export after a small change) has the cores to
+   * itself. */
+  if (g_hash_table_size (to_encode) > 1)
+    self->x264_threads = MAX (g_get_num_processors () / most_running_segments (), 1);
+  reel_exporter_set_stage (self, N_ ("Encoding"), 0.85);
+  self->stage_work = work;
+  if (mix_sound (self))
+    encode_segments (self);
 }

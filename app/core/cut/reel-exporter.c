@@ -8,15 +8,17 @@
  *  2. in a worker thread: render the animatic cards of shots without a take,
  *     and read the takes' codecs;
  *  3. render the GES timeline with an encoding profile built for it
- *     (reel-exporter-render.c, reel-exporter-encode.c), or, when nothing
- *     forces a re-encode, join the takes' H.264 streams unchanged
+ *     (reel-exporter-render.c, reel-exporter-encode.c), or, for MP4, encode
+ *     it as cached segments, two at a time, with the sound mixed meanwhile,
+ *     and join them (reel-exporter-segments.c), or, when nothing forces a
+ *     re-encode, join the takes' H.264 streams unchanged
  *     (reel-exporter-copy.c);
  *  4. for soft subtitles, remux the film with a text track (no re-encoding);
  *  5. in a worker thread: write the sidecars (SRT, WebVTT, provenance JSON)
  *     to temporaries, flush every file to the disk and rename them into
  *     place, the film first (reel-exporter-files.c).
  *
- * Progress comes from polling the pipeline's position, as Pitivi does
+ * Progress comes from polling the pipelines' positions, as Pitivi does
  * (reel-exporter-pipeline.c). This file holds the object, the public API and
  * the first two stages.
  *
@@ -243,7 +245,7 @@ reel_exporter_dispose (GObject *object)
 {
   ReelExporter *self = REEL_EXPORTER (object);
 
-  reel_exporter_stop_pipeline (self);
+  reel_exporter_stop_pipelines (self);
   if (self->cancellable != NULL && self->cancelled_id != 0)
     g_cancellable_disconnect (self->cancellable, self->cancelled_id);
   self->cancelled_id = 0;
@@ -268,8 +270,9 @@ reel_exporter_finalize (GObject *object)
   g_free (self->remux_path);
   g_free (self->render_path);
   g_clear_pointer (&self->tags, gst_tag_list_unref);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
-  g_free (self->segment_temporary);
+  g_free (self->sound_temporary);
   reel_exporter_drop_segment_hold (self);
   g_clear_object (&self->segment_cache);
 
@@ -449,6 +452,8 @@ reel_exporter_set_stage (ReelExporter *self, const char *stage, double to)
   self->stage_from = self->progress;
   self->stage_to = MAX (to, self->progress);
   self->stage_started_us = g_get_monotonic_time ();
+  self->stage_work = 0;
+  self->stage_work_done = 0;
   set_eta (self, -1);
   if (g_strcmp0 (stage, self->stage) == 0)
     return;
@@ -542,7 +547,7 @@ reel_exporter_fail (ReelExporter *self, GError *error)
   g_autoptr (GTask) task = g_steal_pointer (&self->task);
 
   name_the_output (self, error);
-  reel_exporter_stop_pipeline (self);
+  reel_exporter_stop_pipelines (self);
   reel_exporter_discard_files (self);
   /* The held segments' space is the cache's again. */
   reel_exporter_drop_segment_hold (self);
@@ -560,7 +565,7 @@ reel_exporter_succeed (ReelExporter *self)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->task);
 
-  reel_exporter_stop_pipeline (self);
+  reel_exporter_stop_pipelines (self);
   reel_exporter_set_stage (self, N_ ("Done"), 1.0);
   set_progress (self, 1.0);
   set_eta (self, 0);
@@ -591,7 +596,7 @@ cancelled_in_main_cb (gpointer user_data)
 
   /* Only a running pipeline needs stopping from here; a worker checks the
    * cancellable itself and reports back. */
-  if (self->task != NULL && self->pipeline != NULL)
+  if (self->task != NULL && reel_exporter_is_running_pipelines (self))
     reel_exporter_check_cancelled (self);
   return G_SOURCE_REMOVE;
 }
