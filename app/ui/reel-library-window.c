@@ -13,11 +13,13 @@
 
 #include <glib/gi18n.h>
 
+#include "reel-image-cache.h"
 #include "reel-library-window.h"
 #include "reel-storyboard-page.h"
 
-/* Decoded thumbnails kept for searches that find the same takes again. */
-#define MAX_CACHED_THUMBNAILS 64
+/* Decoded thumbnails kept for searches that find the same takes again:
+ * some sixty at the size shown. */
+#define THUMBNAIL_CACHE_BYTES (1024 * 1024)
 #define THUMBNAIL_WIDTH 80
 #define THUMBNAIL_HEIGHT 45
 
@@ -25,11 +27,11 @@ struct _ReelLibraryWindow
 {
   AdwWindow parent_instance;
 
-  ReelWindow   *main_window; /* weak */
-  ReelLibrary  *library;
-  GCancellable *cancellable;
-  GHashTable   *thumbnails; /* absolute path → GdkTexture */
-  guint         n_results;
+  ReelWindow     *main_window; /* weak */
+  ReelLibrary    *library;
+  GCancellable   *cancellable;
+  ReelImageCache *thumbnails;
+  guint           n_results;
 
   AdwToastOverlay *toast_overlay;
   GtkSearchEntry  *search_entry;
@@ -106,29 +108,12 @@ update_actions (ReelLibraryWindow *self)
 /* Thumbnails */
 
 static void
-decode_thumbnail_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+thumbnail_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  GError *error = NULL;
-  /* Decoded at the size shown: a row needs no full frame. */
-  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file_at_scale (task_data, THUMBNAIL_WIDTH,
-                                                                    THUMBNAIL_HEIGHT, TRUE, &error);
-
-  if (pixbuf == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
-}
-
-static void
-thumbnail_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ReelLibraryWindow *self = REEL_LIBRARY_WINDOW (source);
   g_autoptr (GtkPicture) picture = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (GdkTexture) texture
+      = reel_image_cache_load_finish (REEL_IMAGE_CACHE (source), result, &error);
 
   if (texture == NULL)
     {
@@ -136,29 +121,21 @@ thumbnail_decoded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_debug ("No thumbnail for a library take: %s", error->message);
       return;
     }
-  if (g_hash_table_size (self->thumbnails) >= MAX_CACHED_THUMBNAILS)
-    g_hash_table_remove_all (self->thumbnails);
-  g_hash_table_insert (self->thumbnails, g_strdup (g_task_get_task_data (G_TASK (result))),
-                       g_object_ref (texture));
   gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
 }
 
+/* Decoded at the size shown: a row needs no full frame. */
 static void
 load_thumbnail (ReelLibraryWindow *self, GtkPicture *picture, const char *relative_path)
 {
   g_autofree char *path = reel_library_get_media_path (self->library, relative_path);
-  GdkTexture      *cached = g_hash_table_lookup (self->thumbnails, path);
-  g_autoptr (GTask) task = NULL;
+  GdkTexture      *cached = reel_image_cache_lookup (self->thumbnails, path, THUMBNAIL_WIDTH);
 
   if (cached != NULL)
-    {
-      gtk_picture_set_paintable (picture, GDK_PAINTABLE (cached));
-      return;
-    }
-  task = g_task_new (self, self->cancellable, thumbnail_decoded_cb, g_object_ref (picture));
-  g_task_set_source_tag (task, load_thumbnail);
-  g_task_set_task_data (task, g_steal_pointer (&path), g_free);
-  g_task_run_in_thread (task, decode_thumbnail_thread);
+    gtk_picture_set_paintable (picture, GDK_PAINTABLE (cached));
+  else
+    reel_image_cache_load_async (self->thumbnails, path, THUMBNAIL_WIDTH, self->cancellable,
+                                 thumbnail_loaded_cb, g_object_ref (picture));
 }
 
 /* Rows */
@@ -552,7 +529,7 @@ reel_library_window_finalize (GObject *object)
 
   g_clear_object (&self->library);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_object (&self->thumbnails);
 
   G_OBJECT_CLASS (reel_library_window_parent_class)->finalize (object);
 }
@@ -589,7 +566,7 @@ reel_library_window_init (ReelLibraryWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->thumbnails = reel_image_cache_new (THUMBNAIL_CACHE_BYTES);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
   update_actions (self);
 }
