@@ -21,10 +21,19 @@
  * next frame faults in fresh pages that the kernel must zero first: a
  * 30-shot, 30-second export took half a million page faults and a tenth of
  * its CPU time. Frames up to 32 MiB (4K RGBA) come from the heap instead,
- * and each arena keeps up to 64 MiB of freed memory for the next ones. An
- * explicit GLIBC_TUNABLES setting wins. */
+ * and each arena keeps up to 64 MiB of freed memory for the next ones.
+ *
+ * And one arena for all threads: a frame goes back to the arena of the
+ * thread that allocated it, whichever thread frees it, so with an arena a
+ * streaming thread (glibc makes up to eight a core) each kept its own
+ * frames and the holes between them. Two segments encoded at once peaked
+ * at 1.4 GB with the default arenas and 0.8 GB with one, at the same CPU
+ * time: small blocks come from each thread's own cache without the lock.
+ *
+ * An explicit GLIBC_TUNABLES setting wins. */
 #define FRAME_MMAP_THRESHOLD (32 * 1024 * 1024)
 #define FRAME_TRIM_THRESHOLD (64 * 1024 * 1024)
+#define ARENAS 1
 /* What one x264 encoder at 720p and "medium" or "slow" allocates for its
  * look-ahead and reference frames, with room to spare. */
 #define ENCODER_TRIM_THRESHOLD (256 * 1024 * 1024)
@@ -38,7 +47,8 @@ reel_media_tune_allocator (void)
   if (tunables != NULL && strstr (tunables, "glibc.malloc.") != NULL)
     return;
   if (mallopt (M_MMAP_THRESHOLD, FRAME_MMAP_THRESHOLD) != 1
-      || mallopt (M_TRIM_THRESHOLD, FRAME_TRIM_THRESHOLD) != 1)
+      || mallopt (M_TRIM_THRESHOLD, FRAME_TRIM_THRESHOLD) != 1
+      || mallopt (M_ARENA_MAX, ARENAS) != 1)
     g_debug ("The allocator keeps its defaults");
 #endif
 }
