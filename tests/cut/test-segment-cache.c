@@ -379,6 +379,99 @@ test_seamless (Fixture *fixture, gconstpointer data)
   reel_export_options_clear (&options);
 }
 
+/* A take whose whole picture changes every frame, made as ffmpeg makes
+ * it, with no colorimetry in its stream: as the takes of generators come.
+ * FALSE without ffmpeg. */
+static gboolean
+make_moving_take (const char *path, double seconds)
+{
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+  g_autofree char *source
+      = g_strdup_printf ("testsrc2=size=%ux%u:rate=%u:duration=%g", WIDTH, HEIGHT, FPS, seconds);
+  g_autofree char *keyframes = g_strdup_printf ("%u", FPS);
+  const char      *argv[] = { ffmpeg,     "-v",      "error", "-y",      "-f",      "lavfi",
+                              "-i",       source,    "-c:v",  "libx264", "-preset", "ultrafast",
+                              "-pix_fmt", "yuv420p", "-g",    keyframes, path,      NULL };
+
+  if (ffmpeg == NULL)
+    return FALSE;
+  g_assert_cmpint (reel_test_spawn (argv, NULL, NULL, NULL), ==, 0);
+  return TRUE;
+}
+
+/* How many frames of the film at @path look just like the one before. */
+static guint
+count_repeated_frames (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line
+      = g_strdup_printf ("filesrc location=\"%s\" ! qtdemux ! h264parse ! avdec_h264 ! videoconvert"
+                         " ! video/x-raw,format=GRAY8 ! appsink name=s sync=false",
+                         path);
+  g_autoptr (GstElement) pipeline = gst_parse_launch (line, &error);
+  g_autoptr (GstElement) sink = NULL;
+  g_autoptr (GByteArray) previous = g_byte_array_new ();
+  guint      repeated = 0;
+  GstSample *sample;
+
+  g_assert_no_error (error);
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 10 * GST_SECOND)) != NULL)
+    {
+      GstMapInfo map;
+      guint64    difference = 0;
+
+      g_assert_true (gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ));
+      if (previous->len == map.size)
+        {
+          for (gsize i = 0; i < map.size; i++)
+            difference += ABS ((int) map.data[i] - (int) previous->data[i]);
+          /* Under one level a pixel on average: the same picture, encoded
+           * again. The bars move by three pixels a frame. */
+          if (difference < map.size)
+            repeated++;
+        }
+      g_byte_array_set_size (previous, 0);
+      g_byte_array_append (previous, map.data, (guint) map.size);
+      gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+      gst_sample_unref (sample);
+    }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return repeated;
+}
+
+/* Every picture of a moving take reaches the film once: none is shown
+ * twice (x264enc, reconfigured when the caps were agreed again with the
+ * colorimetry once it gave its first frame, repeated two). */
+static void
+test_no_repeated_frames (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = reel_cut_new ();
+  g_autofree char  *moving = g_build_filename (fixture->dir, "moving.mp4", NULL);
+  ReelExportOptions options;
+
+  if (!make_moving_take (moving, 3.0))
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  g_assert_cmpuint (count_repeated_frames (moving), ==, 0);
+  cut->width = WIDTH;
+  cut->height = HEIGHT;
+  cut->fps = FPS;
+  reel_fixture_add_item (cut, moving, 3.0, "fal");
+  reel_cut_layout (cut);
+  init_options (fixture, &options);
+  /* A real preset: its look-ahead holds frames back, as a user's does. */
+  g_clear_pointer (&options.x264_speed_preset, g_free);
+  options.quality = REEL_EXPORT_QUALITY_STANDARD;
+  assert_counts (export_cut (fixture, cut, &options), 1, 0);
+  g_assert_cmpuint (decode_video (fixture->output).frames, ==, 3 * FPS);
+  g_assert_cmpuint (count_repeated_frames (fixture->output), ==, 0);
+  reel_export_options_clear (&options);
+}
+
 /* The same take twice, untouched: one segment, encoded once, shown twice. */
 static void
 test_same_segment_twice (Fixture *fixture, gconstpointer data)
@@ -687,6 +780,7 @@ main (int argc, char **argv)
   ADD ("/segment-cache/transition", test_transition);
   ADD ("/segment-cache/seamless", test_seamless);
   ADD ("/segment-cache/same-segment-twice", test_same_segment_twice);
+  ADD ("/segment-cache/no-repeated-frames", test_no_repeated_frames);
   ADD ("/segment-cache/cancelled", test_cancelled);
   ADD ("/segment-cache/limit", test_limit);
   ADD ("/segment-cache/export-limit", test_export_limit);

@@ -321,6 +321,8 @@ reel_exporter_make_profile (ReelExporter *self, gboolean with_audio)
   g_autoptr (GstCaps) audio_caps = NULL;
   g_autoptr (GstCaps) video_restriction = NULL;
   g_autoptr (GstCaps) audio_restriction = NULL;
+  g_autofree char             *colorimetry = NULL;
+  GstVideoInfo                 assumed;
   GstEncodingContainerProfile *container;
   GstEncodingVideoProfile     *video;
   GstEncodingAudioProfile     *audio;
@@ -330,11 +332,22 @@ reel_exporter_make_profile (ReelExporter *self, gboolean with_audio)
       = gst_caps_from_string (mp4 ? "video/quicktime, variant=(string)iso" : "video/webm");
   video_caps = gst_caps_from_string (mp4 ? "video/x-h264" : "video/x-vp9");
   audio_caps = gst_caps_from_string (mp4 ? "audio/mpeg, mpegversion=(int)4" : "audio/x-opus");
-  /* 4:2:0, which every player decodes (x264 would otherwise keep 4:4:4). */
+  /* 4:2:0, which every player decodes (x264 would otherwise keep 4:4:4).
+   * The colorimetry and chroma siting too, as GStreamer assumes them for
+   * the size: left open, the caps were first agreed without them and then
+   * again with them once the encoder gave its first frame, and x264enc,
+   * reconfigured in the middle of the stream, showed two frames twice. */
+  gst_video_info_set_format (&assumed, GST_VIDEO_FORMAT_I420, self->width, self->height);
+  colorimetry = gst_video_colorimetry_to_string (&assumed.colorimetry);
   video_restriction = gst_caps_new_simple (
       "video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT, (int) self->width,
       "height", G_TYPE_INT, (int) self->height, "framerate", GST_TYPE_FRACTION, (int) self->fps, 1,
       "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  if (colorimetry != NULL)
+    gst_caps_set_simple (video_restriction, "colorimetry", G_TYPE_STRING, colorimetry, NULL);
+  if (gst_video_chroma_site_to_string (assumed.chroma_site) != NULL)
+    gst_caps_set_simple (video_restriction, "chroma-site", G_TYPE_STRING,
+                         gst_video_chroma_site_to_string (assumed.chroma_site), NULL);
   audio_restriction = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, 48000, "channels",
                                            G_TYPE_INT, 2, NULL);
 

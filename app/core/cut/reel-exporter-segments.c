@@ -33,8 +33,10 @@
 #include "reel-exporter-private.h"
 
 /* Bump when the segments' encoding changes in a way the description below
- * does not show, so that no old segment is taken for a new one. */
-#define SEGMENT_FORMAT_VERSION 2
+ * does not show, so that no old segment is taken for a new one. (3: the
+ * colorimetry fixed from the start, where version 2's encoder was
+ * reconfigured a few frames in.) */
+#define SEGMENT_FORMAT_VERSION 3
 
 typedef struct Segment
 {
