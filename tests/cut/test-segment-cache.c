@@ -428,7 +428,7 @@ count_repeated_frames (const char *path)
           for (gsize i = 0; i < map.size; i++)
             difference += ABS ((int) map.data[i] - (int) previous->data[i]);
           /* Under one level a pixel on average: the same picture, encoded
-           * again. The bars move by three pixels a frame. */
+           * again (the take itself is checked to have none). */
           if (difference < map.size)
             repeated++;
         }
@@ -442,8 +442,9 @@ count_repeated_frames (const char *path)
 }
 
 /* Every picture of a moving take reaches the film once: none is shown
- * twice (x264enc, reconfigured when the caps were agreed again with the
- * colorimetry once it gave its first frame, repeated two). */
+ * twice. (When the caps were agreed again with the colorimetry once
+ * x264enc gave its first frame, the reconfigured encoder repeated two
+ * pictures, and at this size the export failed.) */
 static void
 test_no_repeated_frames (Fixture *fixture, gconstpointer data)
 {
