@@ -124,7 +124,8 @@ thumbnail_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
 }
 
-/* Decoded at the size shown: a row needs no full frame. */
+/* Decoded to fit THUMBNAIL_WIDTH each way, the size a 16:9 take is shown
+ * at: a row needs no full frame. */
 static void
 load_thumbnail (ReelLibraryWindow *self, GtkPicture *picture, const char *relative_path)
 {

@@ -548,9 +548,14 @@ test_cancelled (Fixture *fixture, gconstpointer data)
   cut->fps = FPS;
   for (guint i = 0; i < 10; i++)
     reel_fixture_add_item (cut, fixture->takes[i % G_N_ELEMENTS (colours)], 1.0, "fal");
-  /* Each shot a segment of its own: a cue on each. */
+  /* Ten different segments: the takes come round twice, their captions
+   * do not. */
   for (guint i = 0; i < 10; i++)
-    add_cue (cut, i + 1, "Again.");
+    {
+      g_autofree char *line = g_strdup_printf ("Line %u.", i + 1);
+
+      add_cue (cut, i + 1, line);
+    }
   reel_cut_layout (cut);
   init_options (fixture, &options);
 
@@ -573,9 +578,49 @@ test_cancelled (Fixture *fixture, gconstpointer data)
         g_error ("The cancelled export left %s in the cache", names[i]);
   }
 
+  /* Past half the work, three segments at least were done. */
   counts = export_cut (fixture, cut, &options);
   g_assert_cmpuint (counts.reused, >=, 3);
+  g_assert_cmpuint (counts.encoded, >=, 1);
   g_assert_cmpuint (counts.encoded + counts.reused, ==, 10);
+  reel_export_options_clear (&options);
+}
+
+static void
+encoding_progress_cb (ReelExporter *exporter, GParamSpec *pspec, gpointer user_data)
+{
+  double *most = user_data;
+
+  if (g_strcmp0 (reel_exporter_get_stage (exporter), "Encoding") == 0)
+    *most = MAX (*most, reel_exporter_get_progress (exporter));
+}
+
+/* With every segment cached, mixing the sound is the work the progress
+ * follows before the join. */
+static void
+test_progress_when_cached (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (ReelCut) cut = make_cut (fixture);
+  g_autoptr (ReelExporter) exporter = NULL;
+  g_autoptr (GError) error = NULL;
+  GAsyncResult     *result = NULL;
+  ReelExportOptions options;
+  double            most = 0;
+
+  init_options (fixture, &options);
+  assert_counts (export_cut (fixture, cut, &options), 4, 0);
+
+  exporter = reel_exporter_new (reel_cut_copy (cut), &options, fixture->output);
+  g_signal_connect (exporter, "notify::progress", G_CALLBACK (encoding_progress_cb), &most);
+  reel_exporter_run_async (exporter, NULL, export_done_cb, &result);
+  reel_test_wait_until (reel_test_pointer_is_set, &result, REEL_FIXTURE_EXPORT_TIMEOUT_MS,
+                        "the export to finish");
+  g_assert_true (reel_exporter_run_finish (exporter, result, &error));
+  g_assert_no_error (error);
+  g_object_unref (result);
+  g_assert_cmpuint (reel_exporter_get_segments_reused (exporter), ==, 4);
+  /* Encoding ends at 85 %. */
+  g_assert_cmpfloat (most, >=, 0.84);
   reel_export_options_clear (&options);
 }
 
@@ -783,6 +828,7 @@ main (int argc, char **argv)
   ADD ("/segment-cache/same-segment-twice", test_same_segment_twice);
   ADD ("/segment-cache/no-repeated-frames", test_no_repeated_frames);
   ADD ("/segment-cache/cancelled", test_cancelled);
+  ADD ("/segment-cache/progress-when-cached", test_progress_when_cached);
   ADD ("/segment-cache/limit", test_limit);
   ADD ("/segment-cache/export-limit", test_export_limit);
   ADD ("/segment-cache/held-through-trim", test_held_through_trim);

@@ -510,7 +510,7 @@ reel_exporter_start_remux (ReelExporter *self)
   reel_exporter_set_stage (self, N_ ("Adding subtitles"), 0.98);
   pipeline = build_remux_pipeline (self, self->remux_path, &error);
   if (pipeline == NULL
-      || !reel_exporter_play_pipeline (self, pipeline, NULL, self->film_duration, remux_done, NULL,
-                                       NULL, &error))
+      || !reel_exporter_play_pipeline (self, pipeline, NULL, self->film_duration, 0, remux_done,
+                                       NULL, NULL, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }

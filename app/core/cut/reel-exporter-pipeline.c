@@ -28,7 +28,9 @@ typedef struct
   GstElement                  *pipeline;
   GESTimeline                 *timeline; /* what the pipeline plays, or NULL */
   guint                        bus_watch_id;
-  GstClockTime                 work; /* its share of the stage's work */
+  GstClockTime                 work;     /* its share of the stage's work */
+  GstClockTime                 length;   /* how far its position goes */
+  GstClockTime                 position; /* the furthest it was seen at */
   ReelExporterPipelineDoneFunc done;
   gpointer                     data;
   GDestroyNotify               data_free;
@@ -110,9 +112,12 @@ update_progress (ReelExporter *self)
       Run   *run = g_ptr_array_index (self->runs, i);
       gint64 position = -1;
 
-      if (run->work > 0 && gst_element_query_position (run->pipeline, GST_FORMAT_TIME, &position)
-          && position > 0)
-        done += MIN ((GstClockTime) position, run->work);
+      if (run->work == 0)
+        continue;
+      /* A query that fails now and then must not take the progress back. */
+      if (gst_element_query_position (run->pipeline, GST_FORMAT_TIME, &position) && position > 0)
+        run->position = MAX (run->position, MIN ((GstClockTime) position, run->length));
+      done += gst_util_uint64_scale (run->work, run->position, run->length);
     }
   reel_exporter_set_stage_fraction (self, (double) done / self->stage_work);
 }
@@ -190,6 +195,7 @@ reel_exporter_play_pipeline (ReelExporter                *self,
                              GstElement                  *pipeline,
                              GESTimeline                 *timeline,
                              GstClockTime                 work,
+                             GstClockTime                 length,
                              ReelExporterPipelineDoneFunc done,
                              gpointer                     data,
                              GDestroyNotify               data_free,
@@ -202,6 +208,7 @@ reel_exporter_play_pipeline (ReelExporter                *self,
   run->pipeline = gst_object_ref_sink (pipeline);
   run->timeline = timeline;
   run->work = work;
+  run->length = length > 0 ? length : MAX (work, 1);
   run->done = done;
   run->data = data;
   run->data_free = data_free;

@@ -58,7 +58,7 @@ struct _ReelExporter
   GstClockTime stage_work;
   GstClockTime stage_work_done;
   /* Counts the starts of the render, which a fallback to software
-   * encoding starts again. */
+   * encoding, or to the film rendered whole, starts again. */
   guint       render_attempt;
   GstTagList *tags;
   /* A software encoder keeps every core busy on its own, so the takes are
@@ -123,15 +123,16 @@ gboolean    reel_exporter_fall_back_to_software (ReelExporter *self, GstMessage 
 /* reel-exporter-pipeline.c: plays @pipeline, which plays @timeline (taken,
  * may be NULL), alongside any other under way, and calls @done with @data
  * when it ends; @data_free frees @data then, or when the export ends
- * first. @work is the pipeline's share of the stage's work, its position
- * how far it got (0: none). On failure to start, @error is set and the
- * caller fails the export. TRUE also when the start failed in the hardware
- * encoder and the render started again with x264
- * (self->render_attempt tells). */
+ * first. @work is the pipeline's share of the stage's work (0: none), done
+ * as its position goes from 0 to @length (0: to @work). On failure to
+ * start, @error is set and the caller fails the export. TRUE also when
+ * the start failed in the hardware encoder and the render started again
+ * with x264 (self->render_attempt tells). */
 gboolean reel_exporter_play_pipeline (ReelExporter                *self,
                                       GstElement                  *pipeline,
                                       GESTimeline                 *timeline,
                                       GstClockTime                 work,
+                                      GstClockTime                 length,
                                       ReelExporterPipelineDoneFunc done,
                                       gpointer                     data,
                                       GDestroyNotify               data_free,

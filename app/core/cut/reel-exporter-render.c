@@ -113,7 +113,7 @@ reel_exporter_start_render (ReelExporter *self)
 
   if (pipeline == NULL
       || !reel_exporter_play_pipeline (self, pipeline, g_steal_pointer (&timeline),
-                                       self->film_duration, reel_exporter_render_done, NULL, NULL,
-                                       &error))
+                                       self->film_duration, 0, reel_exporter_render_done, NULL,
+                                       NULL, &error))
     reel_exporter_fail (self, g_steal_pointer (&error));
 }
