@@ -125,7 +125,9 @@ update_progress (ReelExporter *self)
 static void
 run_ended (Run *run)
 {
-  ReelExporter                *self = run->exporter;
+  /* Whoever follows the progress may cancel, and the export's callback
+   * drop the last other reference, before this is done. */
+  g_autoptr (ReelExporter) self = g_object_ref (run->exporter);
   ReelExporterPipelineDoneFunc done = run->done;
   gpointer                     data = g_steal_pointer (&run->data);
   GDestroyNotify               data_free = run->data_free;
